@@ -1,0 +1,78 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Diary(_message.Message):
+    __slots__ = ("id", "author_id", "title", "content", "date", "photo_key", "hashtags", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    PHOTO_KEY_FIELD_NUMBER: _ClassVar[int]
+    HASHTAGS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    author_id: int
+    title: str
+    content: str
+    date: str
+    photo_key: str
+    hashtags: _containers.RepeatedScalarFieldContainer[str]
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., date: _Optional[str] = ..., photo_key: _Optional[str] = ..., hashtags: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateDiaryRequest(_message.Message):
+    __slots__ = ("title", "content", "photo")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    PHOTO_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    content: str
+    photo: bytes
+    def __init__(self, title: _Optional[str] = ..., content: _Optional[str] = ..., photo: _Optional[bytes] = ...) -> None: ...
+
+class CreateDiaryResponse(_message.Message):
+    __slots__ = ("diary",)
+    DIARY_FIELD_NUMBER: _ClassVar[int]
+    diary: Diary
+    def __init__(self, diary: _Optional[_Union[Diary, _Mapping]] = ...) -> None: ...
+
+class ListDiariesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListDiariesResponse(_message.Message):
+    __slots__ = ("diaries",)
+    DIARIES_FIELD_NUMBER: _ClassVar[int]
+    diaries: _containers.RepeatedCompositeFieldContainer[Diary]
+    def __init__(self, diaries: _Optional[_Iterable[_Union[Diary, _Mapping]]] = ...) -> None: ...
+
+class GetDiaryByDateRequest(_message.Message):
+    __slots__ = ("date",)
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    def __init__(self, date: _Optional[str] = ...) -> None: ...
+
+class GetDiaryByDateResponse(_message.Message):
+    __slots__ = ("diary",)
+    DIARY_FIELD_NUMBER: _ClassVar[int]
+    diary: Diary
+    def __init__(self, diary: _Optional[_Union[Diary, _Mapping]] = ...) -> None: ...
+
+class DeleteDiaryRequest(_message.Message):
+    __slots__ = ("diary_id",)
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    diary_id: int
+    def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
+
+class DeleteDiaryResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
