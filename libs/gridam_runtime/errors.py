@@ -1,0 +1,58 @@
+"""Domain errors shared by every service.
+
+A service raises one of these; the server interceptor turns it into a gRPC status whose
+details carry a `google.rpc.ErrorInfo` with `reason` = the error code of the web API
+(e.g. "AUTH4001"). The gateway maps that reason to an HTTP status and a Korean message
+in one table (gridam_gateway.errors), so services never speak HTTP or Korean.
+The `detail` text is for logs and other services, never shown to end users.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+ERROR_DOMAIN = "gridam.app"
+
+
+class DomainError(Exception):
+    """An expected failure with a stable reason code."""
+
+    status_code: grpc.StatusCode = grpc.StatusCode.FAILED_PRECONDITION
+
+    def __init__(self, reason: str, detail: str = "", *, retry_after_seconds: int | None = None) -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail or reason
+        self.retry_after_seconds = retry_after_seconds
+
+
+class InvalidArgument(DomainError):
+    status_code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class NotFound(DomainError):
+    status_code = grpc.StatusCode.NOT_FOUND
+
+
+class AlreadyExists(DomainError):
+    status_code = grpc.StatusCode.ALREADY_EXISTS
+
+
+class PermissionDenied(DomainError):
+    status_code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class Unauthenticated(DomainError):
+    status_code = grpc.StatusCode.UNAUTHENTICATED
+
+
+class ResourceExhausted(DomainError):
+    status_code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+class FailedPrecondition(DomainError):
+    status_code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class Unavailable(DomainError):
+    status_code = grpc.StatusCode.UNAVAILABLE
