@@ -10,8 +10,10 @@ The `detail` text is for logs and other services, never shown to end users.
 from __future__ import annotations
 
 import grpc
+from google.rpc import error_details_pb2, status_pb2
 
 ERROR_DOMAIN = "gridam.app"
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 class DomainError(Exception):
@@ -56,3 +58,27 @@ class FailedPrecondition(DomainError):
 
 class Unavailable(DomainError):
     status_code = grpc.StatusCode.UNAVAILABLE
+
+
+def to_status_details(error: DomainError) -> bytes:
+    """Serialized google.rpc.Status for the `grpc-status-details-bin` trailer."""
+    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN)
+    if error.retry_after_seconds is not None:
+        info.metadata["retry_after_seconds"] = str(error.retry_after_seconds)
+    status = status_pb2.Status(code=error.status_code.value[0], message=error.detail)
+    status.details.add().Pack(info)
+    return status.SerializeToString()
+
+
+def error_info(call: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo | None:
+    """The ErrorInfo a GriDam service attached to a failed call, if any."""
+    for key, value in call.trailing_metadata() or ():
+        if key == STATUS_DETAILS_KEY:
+            status = status_pb2.Status.FromString(value)
+            for detail in status.details:
+                if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+                    info = error_details_pb2.ErrorInfo()
+                    detail.Unpack(info)
+                    if info.domain == ERROR_DOMAIN:
+                        return info
+    return None

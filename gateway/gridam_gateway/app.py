@@ -1,0 +1,97 @@
+"""The REST gateway: the web frontend's API (docs/web-api.md) over the gRPC services."""
+
+from __future__ import annotations
+
+import contextlib
+
+from fastapi import FastAPI, Request
+from starlette.middleware.cors import CORSMiddleware
+
+from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
+from gridam_gateway import errors
+from gridam_gateway.config import GatewaySettings
+from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
+from gridam_gateway.envelope import JsonResponse
+from gridam_gateway.media import router as media_router
+from gridam_gateway.routes import auth, follows, users
+from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.clients import ClientFactory
+from gridam_runtime.keys import read_secret
+from gridam_runtime.settings import load_settings
+from gridam_runtime.signed_urls import UrlSigner
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import AccessTokenVerifier
+
+USER_SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"]
+
+DESCRIPTION = """GriDam REST API — drop-in backend of the GriDam web frontend.
+
+Every response uses the envelope `{timestamp, success, code, message, result}` except
+`POST /api/auth/reissue` (tokens also at the top level) and `GET /api/auth/login/uri/{provider}`
+(a bare URL). Errors carry a DOMAIN+4-digit `code` and a Korean `message`.
+Protected endpoints need `Authorization: Bearer <accessToken>`; an invalid or expired token is a 401.
+"""
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        factory = ClientFactory(build_discovery(settings), settings.call_timeout_seconds)
+        app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
+        app.state.verifier = AccessTokenVerifier.from_file(settings.jwt_public_key_path)
+        app.state.signer = UrlSigner(
+            read_secret(settings.media_signing_key_path), ttl_seconds=settings.media_url_ttl_seconds
+        )
+        app.state.storage = LocalFolderStorage(settings.media_root)
+        app.state.public_base_url = settings.public_base_url.rstrip("/")
+        yield
+        await factory.close()
+
+    app = FastAPI(
+        title="GriDam API",
+        version="1.0",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        default_response_class=JsonResponse,
+    )
+    errors.install(app)
+    app.add_exception_handler(BodyTooLarge, lambda _request, _exc: errors.api_error_response("COMMON4131"))
+    for router in (auth.router, users.router, follows.router, media_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], summary="서비스 준비 상태 (gRPC 헬스 체크)")
+    async def readyz(request: Request):
+        ready = await request.app.state.users.check_health(USER_SERVICE.full_name)
+        return JsonResponse({"status": "ready" if ready else "not ready", "user": ready}, status_code=200 if ready else 503)
+
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=["X-Request-Id", "Retry-After"],
+        )
+    app.add_middleware(
+        EdgeMiddleware,
+        max_json_bytes=settings.max_json_body_bytes,
+        max_upload_bytes=settings.max_upload_body_bytes,
+        access_log=settings.access_log,
+    )
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn factory (`--factory`), so every worker process builds its own app."""
+    from gridam_runtime.logs import configure_logging
+
+    settings = load_settings(GatewaySettings)
+    configure_logging("gateway", settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,166 @@
+"""Every failure becomes an HTTP status + envelope code + Korean message here, in one place.
+
+Services attach a reason code (google.rpc.ErrorInfo) to their errors; REASONS gives its
+HTTP status and message. Errors without a known reason fall back on their gRPC status.
+No stack trace, exception name or SQL ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import grpc
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from gridam_gateway.envelope import failure
+from gridam_runtime.errors import error_info
+
+log = logging.getLogger("gridam.gateway")
+
+INTERNAL_MESSAGE = "서버 에러, 관리자에게 문의 바랍니다."
+
+REASONS: dict[str, tuple[int, str]] = {
+    # authentication
+    "AUTH4001": (400, "아이디 또는 비밀번호가 올바르지 않습니다."),
+    "AUTH4011": (401, "인증이 필요합니다. 다시 로그인해주세요."),
+    "AUTH4012": (401, "로그인이 만료되었습니다. 다시 로그인해주세요."),
+    "AUTH4013": (401, "보안을 위해 로그아웃되었습니다. 다시 로그인해주세요."),
+    "AUTH4291": (429, "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해주세요."),
+    # phone verification
+    "SMS4001": (400, "휴대폰 번호 형식이 올바르지 않습니다."),
+    "SMS4002": (400, "인증번호가 일치하지 않습니다."),
+    "SMS4003": (400, "인증번호가 만료되었거나 요청되지 않았습니다. 인증번호를 다시 받아주세요."),
+    "SMS4291": (429, "인증 시도 횟수를 초과했습니다. 인증번호를 다시 받아주세요."),
+    "SMS4292": (429, "인증번호를 너무 자주 요청했습니다. 잠시 후 다시 시도해주세요."),
+    "SMS4293": (429, "오늘 받을 수 있는 인증번호 횟수를 초과했습니다."),
+    # users
+    "USER4001": (400, "아이디는 영문 소문자, 숫자, '_', '.'로 4~20자여야 합니다."),
+    "USER4002": (400, "비밀번호는 영문과 숫자를 포함해 8~64자여야 합니다."),
+    "USER4003": (400, "닉네임은 1~20자여야 합니다."),
+    "USER4004": (400, "소개는 150자 이하여야 합니다."),
+    "USER4005": (400, "비밀번호 확인이 일치하지 않습니다."),
+    "USER4006": (400, "휴대폰 인증이 필요합니다. 인증 후 10분 안에 가입해주세요."),
+    "USER4007": (400, "현재 비밀번호가 올바르지 않습니다."),
+    "USER4041": (404, "사용자를 찾을 수 없습니다."),
+    "USER4091": (409, "이미 사용 중인 아이디입니다."),
+    "USER4092": (409, "이미 가입된 휴대폰 번호입니다."),
+    # follows
+    "FOLLOW4001": (400, "자기 자신은 팔로우할 수 없습니다."),
+    # images
+    "IMAGE4001": (400, "이미지 파일이 아니거나 손상된 파일입니다. JPEG, PNG, WEBP, GIF만 올릴 수 있습니다."),
+    "IMAGE4002": (400, "이미지 파일이 필요합니다."),
+    "IMAGE4131": (413, "이미지는 10MB 이하만 올릴 수 있습니다."),
+    "IMAGE4031": (403, "이미지 주소가 만료되었거나 올바르지 않습니다."),
+    "IMAGE4041": (404, "이미지를 찾을 수 없습니다."),
+    # social login
+    "OAUTH4001": (400, "지원하지 않는 소셜 로그인입니다."),
+    "OAUTH4002": (400, "로그인 요청이 만료되었거나 올바르지 않습니다. 다시 시도해주세요."),
+    "OAUTH4003": (400, "소셜 로그인 인증에 실패했습니다. 다시 시도해주세요."),
+    "OAUTH5021": (502, "소셜 로그인 서비스에 연결할 수 없습니다. 잠시 후 다시 시도해주세요."),
+    # requests
+    "COMMON4000": (400, "요청 값이 올바르지 않습니다."),
+    "COMMON4001": (400, "요청 본문이 올바른 JSON이 아닙니다."),
+    "COMMON4002": (400, "페이지 커서가 올바르지 않습니다."),
+    "COMMON4041": (404, "요청한 주소를 찾을 수 없습니다."),
+    "COMMON4051": (405, "허용되지 않는 요청 방식입니다."),
+    "COMMON4131": (413, "요청 본문이 너무 큽니다."),
+    "COMMON4151": (415, "지원하지 않는 요청 형식입니다."),
+}
+
+# Fallbacks by gRPC status when a service error carries no known reason.
+STATUS_FALLBACK: dict[grpc.StatusCode, tuple[int, str, str]] = {
+    grpc.StatusCode.INVALID_ARGUMENT: (400, "COMMON4000", "요청 값이 올바르지 않습니다."),
+    grpc.StatusCode.NOT_FOUND: (404, "COMMON4040", "요청한 대상을 찾을 수 없습니다."),
+    grpc.StatusCode.ALREADY_EXISTS: (409, "COMMON4090", "이미 존재합니다."),
+    grpc.StatusCode.ABORTED: (409, "COMMON4091", "요청이 충돌했습니다. 다시 시도해주세요."),
+    grpc.StatusCode.PERMISSION_DENIED: (403, "COMMON4030", "권한이 없습니다."),
+    grpc.StatusCode.UNAUTHENTICATED: (401, "AUTH4011", REASONS["AUTH4011"][1]),
+    grpc.StatusCode.RESOURCE_EXHAUSTED: (429, "COMMON4290", "요청이 너무 많습니다. 잠시 후 다시 시도해주세요."),
+    grpc.StatusCode.FAILED_PRECONDITION: (400, "COMMON4003", "지금은 처리할 수 없는 요청입니다."),
+    grpc.StatusCode.UNAVAILABLE: (503, "COMMON5030", "서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도해주세요."),
+    grpc.StatusCode.DEADLINE_EXCEEDED: (504, "COMMON5040", "응답 시간이 초과되었습니다. 잠시 후 다시 시도해주세요."),
+}
+
+
+class ApiError(Exception):
+    """An error the gateway itself detects (bad input, missing token, ...)."""
+
+    def __init__(self, code: str, result: object = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.result = result
+
+
+def api_error_response(code: str, result: object = None, headers: dict[str, str] | None = None):
+    status, message = REASONS[code]
+    return failure(status, code, message, result, headers)
+
+
+def rpc_error_response(error: grpc.aio.AioRpcError):
+    info = error_info(error)
+    headers = None
+    if info is not None and info.reason in REASONS:
+        retry_after = info.metadata.get("retry_after_seconds")
+        headers = {"Retry-After": retry_after} if retry_after else None
+        return api_error_response(info.reason, headers=headers)
+    fallback = STATUS_FALLBACK.get(error.code())
+    if fallback is None:
+        error_id = uuid.uuid4().hex[:12]
+        log.error("service call failed", extra={"rpc.code": error.code().name, "error_id": error_id, "detail": error.details()})
+        return failure(500, "COMMON500", INTERNAL_MESSAGE, f"오류 번호: {error_id}")
+    if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+        log.warning("service call failed", extra={"rpc.code": error.code().name, "detail": error.details()})
+    status, code, message = fallback
+    return failure(status, code, message)
+
+
+def _validation_result(exc: RequestValidationError) -> tuple[str, list[dict[str, str]]]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "COMMON4001", []
+    fields = []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")]
+        fields.append({"field": ".".join(loc) or "body", "reason": _korean_reason(e.get("type", ""))})
+    return "COMMON4000", fields
+
+
+def _korean_reason(kind: str) -> str:
+    if kind == "missing":
+        return "필수 값입니다."
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return "형식이 올바르지 않습니다."
+    if "too_long" in kind or "too_short" in kind or "greater" in kind or "less" in kind:
+        return "허용 범위를 벗어났습니다."
+    return "값이 올바르지 않습니다."
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError):
+        return api_error_response(exc.code, exc.result)
+
+    @app.exception_handler(grpc.aio.AioRpcError)
+    async def _rpc_error(_: Request, exc: grpc.aio.AioRpcError):
+        return rpc_error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError):
+        code, fields = _validation_result(exc)
+        return api_error_response(code, fields or None)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_: Request, exc: HTTPException):
+        code = {404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
+        if code is None:
+            return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.")
+        return api_error_response(code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception):
+        error_id = uuid.uuid4().hex[:12]
+        log.error("unhandled error", exc_info=exc, extra={"error_id": error_id})
+        return failure(500, "COMMON500", INTERNAL_MESSAGE, f"오류 번호: {error_id}")

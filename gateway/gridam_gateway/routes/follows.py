@@ -1,0 +1,54 @@
+"""Follow endpoints (docs/web-api.md §5, decision 7: positive numeric cursors)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from gridam.user.v1 import user_service_pb2 as pb
+from gridam_gateway.envelope import ok
+from gridam_gateway.media import media_url
+from gridam_gateway.security import current_user
+
+router = APIRouter(prefix="/api/follows", tags=["follows"], dependencies=[Depends(current_user)])
+
+Size = Query(20, ge=1, le=100)
+Cursor = Query(None, ge=1, le=2**63 - 1)
+
+
+def _page(request: Request, reply) -> dict:
+    return {
+        "followList": [
+            {
+                "userId": e.profile.user_id,
+                "userName": e.profile.nickname,
+                "profileImgUrl": media_url(request, e.profile.avatar_key),
+            }
+            for e in reply.entries
+        ],
+        "nextCursor": reply.next_cursor or None,
+        "hasNext": reply.next_cursor > 0,
+    }
+
+
+@router.get("/follower", summary="나를 팔로우하는 사람 (커서 페이지)")
+async def followers(request: Request, size: int = Size, cursor: int | None = Cursor):
+    reply = await request.app.state.users.ListFollowers(pb.ListFollowersRequest(page_size=size, cursor=cursor or 0))
+    return ok(_page(request, reply))
+
+
+@router.get("/following", summary="내가 팔로우하는 사람 (커서 페이지)")
+async def following(request: Request, size: int = Size, cursor: int | None = Cursor):
+    reply = await request.app.state.users.ListFollowing(pb.ListFollowingRequest(page_size=size, cursor=cursor or 0))
+    return ok(_page(request, reply))
+
+
+@router.post("/{user_id}", summary="팔로우")
+async def follow(user_id: str, request: Request):
+    reply = await request.app.state.users.Follow(pb.FollowRequest(user_id=user_id[:40]))
+    return ok({"userId": user_id, "created": reply.created}, "팔로우했습니다." if reply.created else "이미 팔로우하고 있습니다.")
+
+
+@router.delete("/{user_id}", summary="언팔로우")
+async def unfollow(user_id: str, request: Request):
+    reply = await request.app.state.users.Unfollow(pb.UnfollowRequest(user_id=user_id[:40]))
+    return ok({"userId": user_id, "removed": reply.removed}, "언팔로우했습니다." if reply.removed else "팔로우하고 있지 않습니다.")

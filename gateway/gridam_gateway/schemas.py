@@ -1,0 +1,54 @@
+"""Request bodies of the web API, named as the web frontend sends them (camelCase).
+Unknown fields are ignored (the frontend spreads whole form objects into some bodies);
+wrong types are a 400 with the field named."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_TEXT = 1000  # generous upper bound at the edge; services apply the real rules
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class LoginBody(Body):
+    loginId: str = Field(max_length=_TEXT)
+    password: str = Field(max_length=_TEXT)
+
+
+class ReissueBody(Body):
+    refreshToken: str = Field(max_length=_TEXT)
+
+
+class SmsSendBody(Body):
+    phoneNum: str = Field(max_length=40)
+
+
+class SmsVerifyBody(Body):
+    phoneNum: str = Field(max_length=40)
+    certificationCode: str = Field(max_length=20)
+
+
+class SignUpBody(Body):
+    loginId: str = Field(max_length=_TEXT)
+    password: str = Field(max_length=_TEXT)
+    checkPassword: str = Field(max_length=_TEXT)
+    nickname: str = Field(max_length=_TEXT)
+    phoneNum: str = Field(max_length=40)
+    auth: bool = False  # the client's own "verified" flag; never trusted (decision 8)
+
+
+class NicknameBody(Body):
+    nickname: str = Field(max_length=_TEXT)
+
+
+class IntroductionBody(Body):
+    introduction: str = Field(max_length=_TEXT)
+
+
+class PasswordChangeBody(Body):
+    password: str = Field(max_length=_TEXT)
+    changedPassword: str = Field(max_length=_TEXT)
+    checkPassword: str = Field(max_length=_TEXT)

@@ -1,0 +1,51 @@
+"""SQLAlchemy engines and Alembic migrations, the same way for every service."""
+
+from __future__ import annotations
+
+import pathlib
+
+import sqlalchemy
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> sqlalchemy.Engine:
+    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded)."""
+    if url.startswith("sqlite"):
+        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return sqlalchemy.create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def session_factory(engine: sqlalchemy.Engine) -> sessionmaker[Session]:
+    # Objects stay readable after commit; a unit of work never reuses them across requests.
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def ping(engine: sqlalchemy.Engine) -> bool:
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text("SELECT 1"))
+    return True
+
+
+def migrate(migrations_dir: pathlib.Path, url: str) -> None:
+    """Bring the database to the newest schema (alembic upgrade head)."""
+    if url.startswith("sqlite:///"):
+        pathlib.Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, "head")

@@ -1,0 +1,125 @@
+"""Run the whole mesh locally as separate processes: `make run` (embedded profile) and the
+end-to-end tests (distributed profile, with their own environment).
+
+    python -m gridam_runtime.devstack        # embedded profile, Ctrl-C stops everything
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import grpc
+import httpx
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from gridam_runtime.keys import ensure_keys
+from gridam_runtime.settings import REPO_ROOT
+
+STARTUP_TIMEOUT_SECONDS = 60
+
+
+@dataclass
+class Managed:
+    name: str
+    process: subprocess.Popen
+
+
+def grpc_serving(address: str, service: str = "") -> bool:
+    with grpc.insecure_channel(address) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=service), timeout=1)
+        except grpc.RpcError:
+            return False
+    return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def http_ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+class DevStack:
+    """Starts migrations, the user service and the gateway; stops them in reverse order."""
+
+    def __init__(self, env: Mapping[str, str], *, log_dir: pathlib.Path | None = None) -> None:
+        self.env = {**os.environ, **env}
+        self.data_dir = pathlib.Path(self.env.get("GRIDAM_DATA_DIR", REPO_ROOT / "var"))
+        self.log_dir = log_dir
+        self.processes: list[Managed] = []
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.env.get('GRIDAM_HTTP_HOST', '127.0.0.1')}:{self.env.get('GRIDAM_HTTP_PORT', '8080')}"
+
+    def _spawn(self, name: str, module: str, extra_env: Mapping[str, str] | None = None) -> Managed:
+        output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "-m", module],
+            env={**self.env, **(extra_env or {})},
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
+        managed = Managed(name, process)
+        self.processes.append(managed)
+        return managed
+
+    def _wait(self, managed: Managed, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while not ready():
+            if managed.process.poll() is not None:
+                raise RuntimeError(f"{managed.name} exited with {managed.process.returncode} while starting")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{managed.name} not ready after {STARTUP_TIMEOUT_SECONDS}s")
+            time.sleep(0.1)
+
+    def start(self) -> None:
+        ensure_keys(self.data_dir / "keys")
+        subprocess.run([sys.executable, "-m", "user_service", "migrate"], env=self.env, check=True)
+        user = self._spawn("user-service", "user_service")
+        user_addr = self.env.get("GRIDAM_USER_SERVICE_ADDR", "127.0.0.1:50051")
+        self._wait(user, lambda: grpc_serving(user_addr, "gridam.user.v1.UserService"))
+        gateway = self._spawn("gateway", "gridam_gateway")
+        self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
+
+    def stop(self, timeout: float = 15.0) -> None:
+        for managed in reversed(self.processes):
+            if managed.process.poll() is None:
+                managed.process.send_signal(signal.SIGTERM)
+        for managed in reversed(self.processes):
+            try:
+                managed.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                managed.process.kill()
+                managed.process.wait()
+        self.processes.clear()
+
+
+def main() -> None:
+    stack = DevStack({})
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        stack.start()
+        print(f"\nGriDam is running (embedded profile): {stack.http_url}  API docs: {stack.http_url}/docs")
+        print("Press Ctrl-C to stop.\n", flush=True)
+        while all(m.process.poll() is None for m in stack.processes):
+            time.sleep(0.5)
+        failed = [m.name for m in stack.processes if m.process.poll() is not None]
+        print(f"stopped: {', '.join(failed)} exited", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("GriDam stopped.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Create the keys and secrets of a local installation (embedded profile, tests).
+
+`python -m gridam_runtime.keys <dir>` writes, only where missing:
+  jwt-ed25519.pem / jwt-ed25519.pub.pem  access-token signing key pair (user service / everyone)
+  media-url.key                          HMAC secret of signed image URLs (gateway)
+  oauth-state.key                        HMAC secret of OAuth `state` values (user service)
+In Kubernetes these come from Secrets instead.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import secrets
+import sys
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+
+def _write_private(path: pathlib.Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def ensure_keys(directory: pathlib.Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    private_path = directory / "jwt-ed25519.pem"
+    if not private_path.exists():
+        key = Ed25519PrivateKey.generate()
+        _write_private(
+            private_path,
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        )
+        (directory / "jwt-ed25519.pub.pem").write_bytes(
+            key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        )
+    for name in ("media-url.key", "oauth-state.key"):
+        if not (directory / name).exists():
+            _write_private(directory / name, secrets.token_hex(32).encode())
+
+
+def read_secret(path: pathlib.Path) -> bytes:
+    secret = path.read_bytes().strip()
+    if len(secret) < 32:
+        raise ValueError(f"{path}: a secret must be at least 32 bytes")
+    return secret
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m gridam_runtime.keys <directory>")
+    ensure_keys(pathlib.Path(sys.argv[1]))

@@ -1,0 +1,122 @@
+"""Server bootstrap shared by every gRPC service.
+
+`run_server` starts the server with the interceptor chain, the library health service
+(NOT_SERVING until the readiness check passes, and again while draining), reflection,
+the metrics endpoint and discovery registration, then waits for SIGTERM/SIGINT and
+shuts down gracefully: health -> NOT_SERVING, deregister, stop(grace), cleanup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from prometheus_client import start_http_server
+
+from gridam_runtime.discovery import Discovery, Registration
+from gridam_runtime.interceptors import ServerInterceptor
+from gridam_runtime.settings import ServiceSettings
+
+log = logging.getLogger("gridam.server")
+
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024  # uploads are at most 10 MB
+READINESS_INTERVAL_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    discovery_name: str  # e.g. "gridam-user"
+    full_name: str  # e.g. "gridam.user.v1.UserService"
+    add_to_server: Callable[[Any, grpc.aio.Server], None]
+    servicer: Any
+
+
+def grpc_server_options() -> list[tuple[str, int]]:
+    return [
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ]
+
+
+async def _follow_readiness(
+    servicer: health.aio.HealthServicer, names: list[str], ready: Callable[[], Awaitable[bool]]
+) -> None:
+    """Report SERVING only while the service's hard dependencies answer."""
+    serving: bool | None = None
+    while True:
+        try:
+            ok = await ready()
+        except Exception:  # a failing probe means "not ready", never a crash
+            log.warning("readiness check failed", exc_info=True)
+            ok = False
+        if ok != serving:
+            status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+            for name in names:
+                await servicer.set(name, status)
+            log.info("health", extra={"serving": ok})
+            serving = ok
+        await asyncio.sleep(READINESS_INTERVAL_SECONDS)
+
+
+async def run_server(
+    settings: ServiceSettings,
+    service: ServiceDefinition,
+    discovery: Discovery,
+    *,
+    ready: Callable[[], Awaitable[bool]],
+    cleanup: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    server = grpc.aio.server(
+        interceptors=[ServerInterceptor(access_log=settings.access_log)], options=grpc_server_options()
+    )
+    service.add_to_server(service.servicer, server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = ["", service.full_name]
+    for name in names:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    if settings.reflection:
+        reflection.enable_server_reflection([service.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    address = f"{settings.grpc_host}:{settings.grpc_port}"
+    if server.add_insecure_port(address) == 0:
+        raise SystemExit(f"cannot listen on {address}")
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.grpc_host)
+    await server.start()
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    readiness = asyncio.create_task(_follow_readiness(health_servicer, names, ready))
+    registration = Registration(
+        service_name=service.discovery_name,
+        instance_id=settings.instance_id or f"{service.discovery_name}-{settings.advertise_host}-{settings.grpc_port}",
+        host=settings.advertise_host,
+        port=settings.grpc_port,
+        health_service=service.full_name,
+    )
+    await discovery.register(registration)
+    log.info("listening", extra={"address": address, "service": service.full_name})
+    try:
+        await stop.wait()
+    finally:
+        log.info("draining", extra={"grace_seconds": settings.shutdown_grace_seconds})
+        readiness.cancel()
+        await health_servicer.enter_graceful_shutdown()
+        try:
+            await discovery.deregister(registration)
+        except Exception:
+            log.warning("deregistration failed", exc_info=True)
+        await server.stop(settings.shutdown_grace_seconds)
+        await discovery.close()
+        if cleanup is not None:
+            await cleanup()
+        log.info("stopped")

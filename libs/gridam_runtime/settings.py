@@ -1,0 +1,101 @@
+"""Typed settings read once from environment variables, failing fast on bad values.
+
+Every service subclasses `ServiceSettings`; all variables carry the `GRIDAM_` prefix
+(e.g. `GRIDAM_GRPC_PORT`). The defaults are the embedded profile: everything on
+127.0.0.1, SQLite and keys under the data folder, static discovery.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from typing import Literal, TypeVar
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT / "var"
+
+
+class BaseGridamSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDAM_", frozen=True, extra="ignore")
+
+    data_dir: pathlib.Path = DEFAULT_DATA_DIR
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    access_log: bool = True
+    metrics_port: int = 0  # 0 = no metrics endpoint
+
+    discovery: Literal["static", "consul"] = "static"
+    consul_http_addr: str = "127.0.0.1:8500"
+    # Static addresses of the services (embedded profile, or Kubernetes DNS names).
+    user_service_addr: str = "127.0.0.1:50051"
+
+    jwt_public_key_file: pathlib.Path | None = None
+    # Shared secret for signed image URLs (decision 13); at least 32 bytes.
+    media_signing_key_file: pathlib.Path | None = None
+    # Root of the object storage (local folder or mounted volume).
+    media_dir: pathlib.Path | None = None
+
+    call_timeout_seconds: float = 5.0
+
+    @property
+    def keys_dir(self) -> pathlib.Path:
+        return self.data_dir / "keys"
+
+    @property
+    def jwt_public_key_path(self) -> pathlib.Path:
+        return self.jwt_public_key_file or self.keys_dir / "jwt-ed25519.pub.pem"
+
+    @property
+    def media_signing_key_path(self) -> pathlib.Path:
+        return self.media_signing_key_file or self.keys_dir / "media-url.key"
+
+    @property
+    def media_root(self) -> pathlib.Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def consul_host_port(self) -> tuple[str, int]:
+        host, _, port = self.consul_http_addr.rpartition(":")
+        return host or "127.0.0.1", int(port)
+
+    def static_addresses(self) -> dict[str, list[str]]:
+        return {"gridam-user": [self.user_service_addr]}
+
+
+class ServiceSettings(BaseGridamSettings):
+    """Settings every gRPC service has."""
+
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 50051
+    # Address other processes reach this instance at (registered in Consul).
+    advertise_host: str = "127.0.0.1"
+    instance_id: str = ""
+    reflection: bool = True
+    shutdown_grace_seconds: float = 10.0
+    database_url: str = ""
+    redis_url: str = ""  # empty = in-process caches and limits (embedded profile)
+
+    @field_validator("grpc_port")
+    @classmethod
+    def _port_in_range(cls, value: int) -> int:
+        if not 0 < value < 65536:
+            raise ValueError("must be a TCP port (1-65535)")
+        return value
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load_settings(cls: type[S]) -> S:
+    """Build settings from the environment; on a bad value print what is wrong and exit."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        lines = [f"invalid configuration for {cls.__name__}:"]
+        for err in exc.errors():
+            name = "GRIDAM_" + "_".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"  {name}: {err['msg']}")
+        print("\n".join(lines), file=sys.stderr)
+        raise SystemExit(2) from None

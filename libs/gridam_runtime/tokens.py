@@ -1,0 +1,90 @@
+"""Access tokens: EdDSA (Ed25519) JWTs.
+
+Only the user service holds the private key and can mint tokens; every other process
+(gateway, services) verifies with the public key. So no process in the network can act
+as a user without a token the user service issued, and a leaked public key mints nothing.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import time
+import uuid
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from gridam_runtime.context import Identity
+from gridam_runtime.errors import Unauthenticated
+
+ISSUER = "gridam-user"
+AUDIENCE = "gridam"
+ALGORITHM = "EdDSA"
+# Clock skew tolerated between processes.
+LEEWAY_SECONDS = 5
+
+
+class AccessTokenVerifier:
+    def __init__(self, public_key: Ed25519PublicKey) -> None:
+        self._key = public_key
+
+    @classmethod
+    def from_file(cls, path: pathlib.Path) -> AccessTokenVerifier:
+        key = serialization.load_pem_public_key(path.read_bytes())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError(f"{path} is not an Ed25519 public key")
+        return cls(key)
+
+    def verify(self, token: str) -> Identity:
+        """Return the identity in a valid token; raise Unauthenticated(AUTH4011) otherwise.
+
+        Only EdDSA is accepted, so `alg: none` and HMAC-with-the-public-key tricks fail.
+        """
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "sub", "sid", "lid"]},
+            )
+            return Identity(
+                user_id=int(claims["sub"]),
+                login_id=str(claims["lid"]),
+                session_id=str(claims["sid"]),
+                expires_at=int(claims["exp"]),
+            )
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise Unauthenticated("AUTH4011", f"invalid access token: {type(exc).__name__}") from None
+
+
+class AccessTokenIssuer:
+    def __init__(self, private_key: Ed25519PrivateKey, ttl_seconds: int) -> None:
+        self._key = private_key
+        self.ttl_seconds = ttl_seconds
+
+    @classmethod
+    def from_file(cls, path: pathlib.Path, ttl_seconds: int) -> AccessTokenIssuer:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        return cls(key, ttl_seconds)
+
+    def issue(self, user_id: int, login_id: str, session_id: str, *, now: float | None = None) -> tuple[str, int]:
+        """Return (token, expiry as unix seconds)."""
+        issued = int(now if now is not None else time.time())
+        expires = issued + self.ttl_seconds
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": str(user_id),
+            "lid": login_id,
+            "sid": session_id,
+            "iat": issued,
+            "exp": expires,
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self._key, algorithm=ALGORITHM), expires

@@ -1,0 +1,130 @@
+"""Queries of the user service, one small repository per aggregate, over one session."""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session as DbSession
+
+from user_service.adapters.orm import Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
+
+
+class UserRepository:
+    def __init__(self, db: DbSession) -> None:
+        self._db = db
+
+    def add(self, user: User) -> User:
+        self._db.add(user)
+        self._db.flush()
+        return user
+
+    def get(self, user_id: int) -> User | None:
+        return self._db.get(User, user_id)
+
+    def by_login_id(self, login_id: str) -> User | None:
+        return self._db.scalar(select(User).where(User.login_id == login_id))
+
+    def login_id_taken(self, login_id: str) -> bool:
+        return self._db.scalar(select(User.id).where(User.login_id == login_id)) is not None
+
+    def phone_taken(self, phone: str) -> bool:
+        return self._db.scalar(select(User.id).where(User.phone == phone)) is not None
+
+    def by_oauth(self, provider: str, subject: str) -> User | None:
+        return self._db.scalar(
+            select(User).join(OAuthLink, OAuthLink.user_id == User.id).where(
+                OAuthLink.provider == provider, OAuthLink.subject == subject
+            )
+        )
+
+    def link_oauth(self, link: OAuthLink) -> None:
+        self._db.add(link)
+        self._db.flush()
+
+    def adjust_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
+        # Done in SQL, so concurrent follows never lose an update.
+        self._db.execute(
+            update(User).where(User.id == follower_id).values(following_count=User.following_count + delta)
+        )
+        self._db.execute(
+            update(User).where(User.id == followee_id).values(follower_count=User.follower_count + delta)
+        )
+
+
+class PhoneVerificationRepository:
+    def __init__(self, db: DbSession) -> None:
+        self._db = db
+
+    def get_for_update(self, phone: str) -> PhoneVerification | None:
+        return self._db.scalar(select(PhoneVerification).where(PhoneVerification.phone == phone).with_for_update())
+
+    def add(self, row: PhoneVerification) -> None:
+        self._db.add(row)
+
+    def delete(self, row: PhoneVerification) -> None:
+        self._db.delete(row)
+
+
+class SessionRepository:
+    def __init__(self, db: DbSession) -> None:
+        self._db = db
+
+    def add(self, session: Session, token: RefreshToken) -> None:
+        self._db.add(session)
+        self._db.flush()
+        self._db.add(token)
+
+    def add_token(self, token: RefreshToken) -> None:
+        self._db.add(token)
+
+    def token_for_update(self, token_hash: str) -> RefreshToken | None:
+        return self._db.scalar(
+            select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
+        )
+
+    def get(self, session_id: str) -> Session | None:
+        return self._db.get(Session, session_id)
+
+    def active_of_user(self, user_id: int) -> list[Session]:
+        return list(
+            self._db.scalars(select(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None)))
+        )
+
+    def revoke(self, session: Session, reason: str, now: datetime.datetime) -> None:
+        if session.revoked_at is None:
+            session.revoked_at = now
+            session.revoke_reason = reason
+        # Live refresh tokens of a revoked family are useless; drop them.
+        self._db.execute(delete(RefreshToken).where(RefreshToken.session_id == session.id))
+
+
+class FollowRepository:
+    def __init__(self, db: DbSession) -> None:
+        self._db = db
+
+    def exists(self, follower_id: int, followee_id: int) -> bool:
+        return (
+            self._db.scalar(
+                select(Follow.id).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
+            )
+            is not None
+        )
+
+    def add(self, follow: Follow) -> None:
+        self._db.add(follow)
+        self._db.flush()
+
+    def remove(self, follower_id: int, followee_id: int) -> bool:
+        result = self._db.execute(
+            delete(Follow).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
+        )
+        return result.rowcount > 0
+
+    def page(self, *, user_id: int, followers: bool, cursor: int, size: int) -> list[tuple[int, User]]:
+        """(follow id, other user) rows, newest first, strictly after `cursor` when it is set."""
+        mine, other = (Follow.followee_id, Follow.follower_id) if followers else (Follow.follower_id, Follow.followee_id)
+        query = select(Follow.id, User).join(User, User.id == other).where(mine == user_id)
+        if cursor:
+            query = query.where(Follow.id < cursor)
+        return [(row[0], row[1]) for row in self._db.execute(query.order_by(Follow.id.desc()).limit(size))]

@@ -1,0 +1,93 @@
+"""Composition root of the user service: the only place that reads settings."""
+
+from __future__ import annotations
+
+import asyncio
+import pathlib
+
+from argon2 import PasswordHasher
+
+from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
+from gridam_runtime import db
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.keys import read_secret
+from gridam_runtime.kv import build_state
+from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier
+from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
+from user_service.adapters.sms import OutboxFileSmsSender
+from user_service.config import UserSettings
+from user_service.service_layer.accounts import Accounts
+from user_service.service_layer.dependencies import Dependencies
+from user_service.service_layer.profiles import Profiles
+from user_service.servicer import UserServicer
+from user_service.unit_of_work import UnitOfWork
+
+MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
+SERVICE_NAME = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
+
+
+def _oauth_providers(settings: UserSettings) -> dict[str, OAuthProviderClient]:
+    providers: dict[str, OAuthProviderClient] = {}
+    for name, client_cls in (("kakao", KakaoClient), ("naver", NaverClient)):
+        client_id = getattr(settings, f"{name}_client_id")
+        if client_id:
+            providers[name] = client_cls(
+                OAuthEndpoints(
+                    client_id=client_id,
+                    client_secret=getattr(settings, f"{name}_client_secret"),
+                    redirect_uri=getattr(settings, f"{name}_redirect_uri"),
+                    authorize_url=getattr(settings, f"{name}_authorize_url"),
+                    token_url=getattr(settings, f"{name}_token_url"),
+                    userinfo_url=getattr(settings, f"{name}_userinfo_url"),
+                )
+            )
+    return providers
+
+
+def migrate(settings: UserSettings) -> None:
+    db.migrate(MIGRATIONS_DIR, settings.database)
+
+
+async def serve(settings: UserSettings) -> None:
+    engine = db.create_engine(settings.database)
+    limiter, revocations, redis_client = build_state(settings.redis_url)
+    providers = _oauth_providers(settings)
+    sessions = db.session_factory(engine)
+    deps = Dependencies(
+        settings=settings,
+        uow=lambda: UnitOfWork(sessions),
+        issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
+        authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
+        hasher=PasswordHasher(),
+        limiter=limiter,
+        revocations=revocations,
+        sms=OutboxFileSmsSender(settings.sms_outbox_path),
+        storage=LocalFolderStorage(settings.media_root),
+        oauth_providers=providers,
+        oauth_state_key=read_secret(settings.oauth_state_key_path),
+    )
+    servicer = UserServicer(Accounts(deps), Profiles(deps))
+
+    async def ready() -> bool:
+        await asyncio.to_thread(db.ping, engine)
+        if redis_client is not None:
+            await asyncio.to_thread(redis_client.ping)
+        return True
+
+    async def cleanup() -> None:
+        for provider in providers.values():
+            provider.close()
+        if redis_client is not None:
+            redis_client.close()
+        engine.dispose()
+
+    await run_server(
+        settings,
+        ServiceDefinition("gridam-user", SERVICE_NAME, user_service_pb2_grpc.add_UserServiceServicer_to_server, servicer),
+        build_discovery(settings),
+        ready=ready,
+        cleanup=cleanup,
+    )

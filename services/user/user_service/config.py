@@ -1,0 +1,59 @@
+"""User-service settings (environment variables with the GRIDAM_ prefix)."""
+
+from __future__ import annotations
+
+import pathlib
+
+from gridam_runtime.settings import ServiceSettings
+
+
+class UserSettings(ServiceSettings):
+    grpc_port: int = 50051
+    # Default: SQLite under the data folder (embedded profile).
+    database_url: str = ""
+    jwt_private_key_file: pathlib.Path | None = None
+    oauth_state_key_file: pathlib.Path | None = None
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 14 * 24 * 3600
+
+    phone_code_ttl_seconds: int = 180
+    phone_code_max_attempts: int = 5
+    phone_resend_interval_seconds: int = 30
+    phone_daily_limit: int = 10
+    # Decision 8: a verified number may be used for sign-up for 10 minutes.
+    phone_verified_window_seconds: int = 600
+
+    login_max_failures_per_account: int = 5
+    login_account_window_seconds: int = 900
+    login_max_attempts_per_address: int = 30
+    login_address_window_seconds: int = 300
+
+    # OAuth providers; an empty client id disables the provider.
+    kakao_client_id: str = ""
+    kakao_client_secret: str = ""
+    kakao_redirect_uri: str = "http://127.0.0.1:8080/login/oauth/kakao/callback"
+    kakao_authorize_url: str = "https://kauth.kakao.com/oauth/authorize"
+    kakao_token_url: str = "https://kauth.kakao.com/oauth/token"
+    kakao_userinfo_url: str = "https://kapi.kakao.com/v2/user/me"
+    naver_client_id: str = ""
+    naver_client_secret: str = ""
+    naver_redirect_uri: str = "http://127.0.0.1:8080/login/oauth/naver/callback"
+    naver_authorize_url: str = "https://nid.naver.com/oauth2.0/authorize"
+    naver_token_url: str = "https://nid.naver.com/oauth2.0/token"
+    naver_userinfo_url: str = "https://openapi.naver.com/v1/nid/me"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'user.db'}"
+
+    @property
+    def jwt_private_key_path(self) -> pathlib.Path:
+        return self.jwt_private_key_file or self.keys_dir / "jwt-ed25519.pem"
+
+    @property
+    def oauth_state_key_path(self) -> pathlib.Path:
+        return self.oauth_state_key_file or self.keys_dir / "oauth-state.key"
+
+    @property
+    def sms_outbox_path(self) -> pathlib.Path:
+        return self.data_dir / "sms-outbox.jsonl"

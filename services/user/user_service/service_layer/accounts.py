@@ -1,0 +1,282 @@
+"""Accounts and sessions: phone verification, sign-up, login, token rotation, logout,
+social login and password change."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+
+from gridam_runtime.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    ResourceExhausted,
+    Unauthenticated,
+)
+from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
+from user_service.service_layer import validation
+from user_service.service_layer.dependencies import Dependencies
+
+OAUTH_STATE_TTL_SECONDS = 600
+DEFAULT_SOCIAL_NICKNAME = "그리담 친구"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    access_expires_at: int
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, deps: Dependencies) -> None:
+        self._d = deps
+        self._s = deps.settings
+        # Verified against when the login id is unknown, so both failures cost the same time.
+        self._dummy_hash = deps.hasher.hash(secrets.token_hex(16))
+
+    # --- phone verification -------------------------------------------------------------
+
+    def send_phone_code(self, raw_phone: str) -> datetime.datetime:
+        phone = validation.phone(raw_phone)
+        count, retry = self._d.limiter.hit(f"sms-resend:{phone}", self._s.phone_resend_interval_seconds)
+        if count > 1:
+            raise ResourceExhausted("SMS4292", "resend too soon", retry_after_seconds=retry)
+        count, retry = self._d.limiter.hit(f"sms-daily:{phone}", 24 * 3600)
+        if count > self._s.phone_daily_limit:
+            raise ResourceExhausted("SMS4293", "daily SMS limit", retry_after_seconds=retry)
+        code = f"{secrets.randbelow(10**6):06d}"
+        expires = self._d.clock() + datetime.timedelta(seconds=self._s.phone_code_ttl_seconds)
+        with self._d.uow() as uow:
+            row = uow.phones.get_for_update(phone)
+            if row is None:
+                row = PhoneVerification(phone=phone, attempts=0)
+                uow.phones.add(row)
+            row.code_hash, row.expires_at, row.attempts, row.verified_at = _sha256(phone + code), expires, 0, None
+            uow.commit()
+        # Sent after the commit: a code the database does not know is never delivered.
+        self._d.sms.send(phone, code, f"[그리담] 인증번호 [{code}]를 입력해 주세요. ({self._s.phone_code_ttl_seconds // 60}분 이내)")
+        return expires
+
+    def verify_phone_code(self, raw_phone: str, code: str) -> datetime.datetime:
+        phone = validation.phone(raw_phone)
+        now = self._d.clock()
+        with self._d.uow() as uow:
+            row = uow.phones.get_for_update(phone)
+            if row is None or row.code_hash is None or row.expires_at <= now:
+                raise FailedPrecondition("SMS4003", "no live code for this number")
+            if row.attempts >= self._s.phone_code_max_attempts:
+                raise ResourceExhausted("SMS4291", "too many wrong codes")
+            if not hmac.compare_digest(row.code_hash, _sha256(phone + code.strip())):
+                row.attempts += 1
+                uow.commit()
+                raise InvalidArgument("SMS4002", "wrong code")
+            row.code_hash, row.verified_at = None, now
+            uow.commit()
+        return now + datetime.timedelta(seconds=self._s.phone_verified_window_seconds)
+
+    # --- sign-up and login --------------------------------------------------------------
+
+    def sign_up(self, raw_login_id: str, raw_password: str, raw_nickname: str, raw_phone: str) -> User:
+        login_id = validation.login_id(raw_login_id)
+        password = validation.password(raw_password)
+        nickname = validation.nickname(raw_nickname)
+        phone = validation.phone(raw_phone)
+        password_hash = self._d.hasher.hash(password)
+        now = self._d.clock()
+        with self._d.uow() as uow:
+            verification = uow.phones.get_for_update(phone)
+            window = datetime.timedelta(seconds=self._s.phone_verified_window_seconds)
+            if verification is None or verification.verified_at is None or verification.verified_at + window < now:
+                raise FailedPrecondition("USER4006", "phone not verified on the server")
+            if uow.users.login_id_taken(login_id):
+                raise AlreadyExists("USER4091", "login id taken")
+            if uow.users.phone_taken(phone):
+                raise AlreadyExists("USER4092", "phone already registered")
+            user = User(
+                login_id=login_id, password_hash=password_hash, nickname=nickname, introduction="", phone=phone,
+                avatar_key="", follower_count=0, following_count=0, diary_count=0, created_at=now, updated_at=now,
+            )
+            try:
+                uow.users.add(user)
+            except IntegrityError:  # a concurrent sign-up won the race
+                raise AlreadyExists("USER4091", "login id or phone taken") from None
+            uow.phones.delete(verification)  # one verification, one account
+            uow.commit()
+            return user
+
+    def login(self, raw_login_id: str, password: str, client_address: str) -> Tokens:
+        login_id = raw_login_id.strip().lower()
+        self._limit_address(client_address)
+        account_key = f"login-fail:{login_id}"
+        failures, retry = self._d.limiter.count(account_key)
+        if failures >= self._s.login_max_failures_per_account:
+            raise ResourceExhausted("AUTH4291", "account temporarily locked", retry_after_seconds=retry)
+        with self._d.uow() as uow:
+            user = uow.users.by_login_id(login_id)
+            if not self._password_matches(user.password_hash if user else None, password):
+                self._d.limiter.hit(account_key, self._s.login_account_window_seconds)
+                raise InvalidArgument("AUTH4001", "wrong login id or password")
+            self._d.limiter.reset(account_key)
+            tokens = self._start_session(uow, user)
+            uow.commit()
+            return tokens
+
+    def _limit_address(self, client_address: str) -> None:
+        if not client_address:
+            return
+        count, retry = self._d.limiter.hit(f"login-addr:{client_address}", self._s.login_address_window_seconds)
+        if count > self._s.login_max_attempts_per_address:
+            raise ResourceExhausted("AUTH4291", "too many attempts from this address", retry_after_seconds=retry)
+
+    def _password_matches(self, password_hash: str | None, password: str) -> bool:
+        try:
+            return self._d.hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def _start_session(self, uow, user: User) -> Tokens:
+        session = Session(id=uuid.uuid4().hex, user_id=user.id, created_at=self._d.clock())
+        refresh = self._new_refresh_token(session.id)
+        uow.sessions.add(session, refresh[1])
+        return self._tokens(user, session.id, refresh[0])
+
+    def _new_refresh_token(self, session_id: str) -> tuple[str, RefreshToken]:
+        token = secrets.token_urlsafe(32)
+        expires = self._d.clock() + datetime.timedelta(seconds=self._s.refresh_token_ttl_seconds)
+        return token, RefreshToken(token_hash=_sha256(token), session_id=session_id, expires_at=expires)
+
+    def _tokens(self, user: User, session_id: str, refresh_token: str) -> Tokens:
+        access, expires = self._d.issuer.issue(user.id, user.login_id, session_id)
+        return Tokens(access, refresh_token, expires)
+
+    def _revoke(self, uow, session: Session, reason: str) -> None:
+        uow.sessions.revoke(session, reason, self._d.clock())
+        # Access tokens of the session stay valid until they expire unless listed here.
+        self._d.revocations.revoke(session.id, self._s.access_token_ttl_seconds + 60)
+
+    def reissue(self, refresh_token: str) -> Tokens:
+        now = self._d.clock()
+        with self._d.uow() as uow:
+            row = uow.sessions.token_for_update(_sha256(refresh_token)) if refresh_token else None
+            if row is None:
+                raise Unauthenticated("AUTH4012", "unknown refresh token")
+            session = uow.sessions.get(row.session_id)
+            if session is None or session.revoked_at is not None:
+                raise Unauthenticated("AUTH4012", "session revoked")
+            if row.used_at is not None:
+                # A rotated token came back: someone holds a copy. End the whole family.
+                self._revoke(uow, session, "reuse")
+                uow.commit()
+                raise Unauthenticated("AUTH4013", "refresh token reuse; session revoked")
+            if row.expires_at <= now:
+                raise Unauthenticated("AUTH4012", "refresh token expired")
+            user = uow.users.get(session.user_id)
+            row.used_at = now
+            token, new_row = self._new_refresh_token(session.id)
+            uow.sessions.add_token(new_row)
+            tokens = self._tokens(user, session.id, token)
+            uow.commit()
+            return tokens
+
+    def logout(self) -> None:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            session = uow.sessions.get(identity.session_id)
+            if session is not None:
+                self._revoke(uow, session, "logout")
+                uow.commit()
+            else:  # session rows are never deleted, but refuse the token regardless
+                self._d.revocations.revoke(identity.session_id, self._s.access_token_ttl_seconds + 60)
+
+    def change_password(self, current: str, new: str) -> int:
+        identity = self._d.authenticator.require()
+        new = validation.password(new)
+        with self._d.uow() as uow:
+            user = uow.users.get(identity.user_id)
+            if user is None or not self._password_matches(user.password_hash, current):
+                raise InvalidArgument("USER4007", "current password is wrong")
+            user.password_hash = self._d.hasher.hash(new)
+            user.updated_at = self._d.clock()
+            others = [s for s in uow.sessions.active_of_user(user.id) if s.id != identity.session_id]
+            for session in others:
+                self._revoke(uow, session, "password")
+            uow.commit()
+            return len(others)
+
+    # --- social login -------------------------------------------------------------------
+
+    def _state_signature(self, payload: str) -> str:
+        digest = hmac.new(self._d.oauth_state_key, payload.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def oauth_authorization_url(self, provider: str) -> str:
+        client = self._provider(provider)
+        payload = f"{provider}.{secrets.token_urlsafe(12)}.{int(time.time()) + OAUTH_STATE_TTL_SECONDS}"
+        return client.authorization_url(f"{payload}.{self._state_signature(payload)}")
+
+    def _check_state(self, provider: str, state: str) -> None:
+        payload, _, signature = state.rpartition(".")
+        parts = payload.split(".")
+        valid = (
+            len(parts) == 3
+            and parts[0] == provider
+            and parts[2].isdigit()
+            and int(parts[2]) >= time.time()
+            and hmac.compare_digest(signature, self._state_signature(payload))
+        )
+        if not valid:
+            raise InvalidArgument("OAUTH4002", "invalid or expired state")
+
+    def _provider(self, provider: str):
+        client = self._d.oauth_providers.get(provider)
+        if client is None:
+            raise InvalidArgument("OAUTH4001", f"provider {provider!r} not configured")
+        return client
+
+    def oauth_login(self, provider: str, code: str, state: str, client_address: str) -> tuple[Tokens, bool]:
+        client = self._provider(provider)
+        self._check_state(provider, state)
+        self._limit_address(client_address)
+        identity = client.fetch_identity(code, state)
+        now = self._d.clock()
+        with self._d.uow() as uow:
+            user = uow.users.by_oauth(provider, identity.subject)
+            created = user is None
+            if created:
+                user = User(
+                    login_id=self._social_login_id(uow, provider, identity.subject), password_hash=None,
+                    nickname=(identity.nickname or DEFAULT_SOCIAL_NICKNAME)[: validation.NICKNAME_MAX],
+                    introduction="", phone=None, avatar_key="", follower_count=0, following_count=0,
+                    diary_count=0, created_at=now, updated_at=now,
+                )
+                uow.users.add(user)
+                uow.users.link_oauth(OAuthLink(provider=provider, subject=identity.subject, user_id=user.id, created_at=now))
+            tokens = self._start_session(uow, user)
+            uow.commit()
+            return tokens, created
+
+    @staticmethod
+    def _social_login_id(uow, provider: str, subject: str) -> str:
+        """A readable handle such as `kakao_1a2b3c4d` (login ids are at most 20 characters)."""
+        digest = hashlib.sha256(f"{provider}:{subject}".encode()).hexdigest()
+        for length in range(8, 14):
+            candidate = f"{provider}_{digest[:length]}"
+            if not uow.users.login_id_taken(candidate):
+                return candidate
+        raise AlreadyExists("USER4091", "could not allocate a login id")

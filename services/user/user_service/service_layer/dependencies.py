@@ -1,0 +1,39 @@
+"""What the service layer needs, wired once by bootstrap (tests wire their own)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.kv import RateLimiter, RevocationList
+from gridam_runtime.storage import ObjectStorage
+from gridam_runtime.tokens import AccessTokenIssuer
+from user_service.adapters.oauth import OAuthProviderClient
+from user_service.adapters.sms import SmsSender
+from user_service.config import UserSettings
+from user_service.unit_of_work import UnitOfWork
+
+
+def utcnow() -> datetime.datetime:
+    """Naive UTC, as stored in DATETIME columns."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: UserSettings
+    uow: Callable[[], UnitOfWork]
+    issuer: AccessTokenIssuer
+    authenticator: Authenticator
+    hasher: PasswordHasher
+    limiter: RateLimiter
+    revocations: RevocationList
+    sms: SmsSender
+    storage: ObjectStorage
+    oauth_providers: Mapping[str, OAuthProviderClient]
+    oauth_state_key: bytes
+    clock: Callable[[], datetime.datetime] = utcnow

@@ -1,0 +1,111 @@
+"""Profiles, avatars and follows."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from gridam_runtime.errors import InvalidArgument, NotFound
+from gridam_runtime.images import sanitize_image
+from gridam_runtime.storage import content_addressed_key
+from user_service.adapters.orm import Follow, User
+from user_service.service_layer import validation
+from user_service.service_layer.dependencies import Dependencies
+
+AVATAR_MAX_SIDE = 512
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class Profiles:
+    def __init__(self, deps: Dependencies) -> None:
+        self._d = deps
+
+    def get(self, login_id: str) -> User:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            user = uow.users.by_login_id(login_id.strip().lower()) if login_id else uow.users.get(identity.user_id)
+            if user is None:
+                raise NotFound("USER4041", "no such user")
+            return user
+
+    def update(self, nickname: str | None, introduction: str | None) -> User:
+        identity = self._d.authenticator.require()
+        changes = {}
+        if nickname is not None:
+            changes["nickname"] = validation.nickname(nickname)
+        if introduction is not None:
+            changes["introduction"] = validation.introduction(introduction)
+        with self._d.uow() as uow:
+            user = self._me(uow, identity.user_id)
+            for field, value in changes.items():
+                setattr(user, field, value)
+            user.updated_at = self._d.clock()
+            uow.commit()
+            return user
+
+    def set_avatar(self, data: bytes) -> User:
+        identity = self._d.authenticator.require()
+        image = sanitize_image(data, max_side=AVATAR_MAX_SIDE)  # raises before anything is stored
+        key = content_addressed_key("avatars", image.data, image.extension)
+        self._d.storage.put(key, image.data, image.content_type)
+        with self._d.uow() as uow:
+            user = self._me(uow, identity.user_id)
+            user.avatar_key, user.updated_at = key, self._d.clock()
+            uow.commit()
+            return user
+
+    @staticmethod
+    def _me(uow, user_id: int) -> User:
+        user = uow.users.get(user_id)
+        if user is None:  # the token outlived its account
+            raise NotFound("USER4041", "caller's account is gone")
+        return user
+
+    def _target(self, uow, login_id: str) -> User:
+        user = uow.users.by_login_id(login_id.strip().lower())
+        if user is None:
+            raise NotFound("USER4041", "no such user")
+        return user
+
+    def follow(self, login_id: str) -> bool:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            target = self._target(uow, login_id)
+            if target.id == identity.user_id:
+                raise InvalidArgument("FOLLOW4001", "cannot follow oneself")
+            if uow.follows.exists(identity.user_id, target.id):
+                return False
+            try:
+                uow.follows.add(Follow(follower_id=identity.user_id, followee_id=target.id, created_at=self._d.clock()))
+            except IntegrityError:  # the same follow committed concurrently
+                return False
+            uow.users.adjust_follow_counts(identity.user_id, target.id, +1)
+            uow.commit()
+            return True
+
+    def unfollow(self, login_id: str) -> bool:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            target = self._target(uow, login_id)
+            if not uow.follows.remove(identity.user_id, target.id):
+                return False
+            uow.users.adjust_follow_counts(identity.user_id, target.id, -1)
+            uow.commit()
+            return True
+
+    def follow_page(self, *, followers: bool, cursor: int, size: int) -> tuple[list[tuple[int, User]], int]:
+        """One page of the caller's followers or followings and the next cursor (0 = none)."""
+        identity = self._d.authenticator.require()
+        if cursor < 0:
+            raise InvalidArgument("COMMON4002", "cursor must be positive")
+        size = min(max(size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+        with self._d.uow() as uow:
+            rows = uow.follows.page(user_id=identity.user_id, followers=followers, cursor=cursor, size=size + 1)
+        has_next = len(rows) > size
+        rows = rows[:size]
+        return rows, (rows[-1][0] if has_next else 0)
+
+    def is_following(self, follower_id: int, followee_id: int) -> bool:
+        self._d.authenticator.require()
+        with self._d.uow() as uow:
+            return uow.follows.exists(follower_id, followee_id)

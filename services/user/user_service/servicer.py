@@ -1,0 +1,144 @@
+"""gRPC servicer: proto in, service-layer call in a worker thread, proto out. No rules here."""
+
+from __future__ import annotations
+
+import asyncio
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from gridam.user.v1 import user_service_pb2 as pb
+from gridam.user.v1 import user_service_pb2_grpc
+from gridam_runtime.errors import InvalidArgument
+from user_service.adapters.orm import User
+from user_service.service_layer.accounts import Accounts, Tokens
+from user_service.service_layer.profiles import Profiles
+
+PROVIDERS = {pb.O_AUTH_PROVIDER_KAKAO: "kakao", pb.O_AUTH_PROVIDER_NAVER: "naver"}
+
+
+def _timestamp(value) -> Timestamp:
+    ts = Timestamp()
+    if isinstance(value, int):
+        ts.FromSeconds(value)
+    else:
+        ts.FromDatetime(value)
+    return ts
+
+
+def _profile(user: User) -> pb.Profile:
+    return pb.Profile(
+        id=user.id,
+        user_id=user.login_id,
+        nickname=user.nickname,
+        introduction=user.introduction,
+        avatar_key=user.avatar_key,
+        follower_count=user.follower_count,
+        following_count=user.following_count,
+        diary_count=user.diary_count,
+    )
+
+
+def _tokens(tokens: Tokens) -> pb.TokenPair:
+    return pb.TokenPair(
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        access_token_expires_at=_timestamp(tokens.access_expires_at),
+    )
+
+
+def _provider(value: int) -> str:
+    if value not in PROVIDERS:
+        raise InvalidArgument("OAUTH4001", "unknown provider")
+    return PROVIDERS[value]
+
+
+class UserServicer(user_service_pb2_grpc.UserServiceServicer):
+    def __init__(self, accounts: Accounts, profiles: Profiles) -> None:
+        self._accounts = accounts
+        self._profiles = profiles
+
+    async def SendPhoneCode(self, request, context):
+        expires = await asyncio.to_thread(self._accounts.send_phone_code, request.phone_number)
+        return pb.SendPhoneCodeResponse(expires_at=_timestamp(expires))
+
+    async def VerifyPhoneCode(self, request, context):
+        until = await asyncio.to_thread(self._accounts.verify_phone_code, request.phone_number, request.code)
+        return pb.VerifyPhoneCodeResponse(verified_until=_timestamp(until))
+
+    async def SignUp(self, request, context):
+        user = await asyncio.to_thread(
+            self._accounts.sign_up, request.login_id, request.password, request.nickname, request.phone_number
+        )
+        return pb.SignUpResponse(profile=_profile(user))
+
+    async def Login(self, request, context):
+        tokens = await asyncio.to_thread(
+            self._accounts.login, request.login_id, request.password, request.client_address
+        )
+        return pb.LoginResponse(tokens=_tokens(tokens))
+
+    async def ReissueTokens(self, request, context):
+        tokens = await asyncio.to_thread(self._accounts.reissue, request.refresh_token)
+        return pb.ReissueTokensResponse(tokens=_tokens(tokens))
+
+    async def Logout(self, request, context):
+        await asyncio.to_thread(self._accounts.logout)
+        return pb.LogoutResponse()
+
+    async def GetOAuthAuthorizationUrl(self, request, context):
+        url = await asyncio.to_thread(self._accounts.oauth_authorization_url, _provider(request.provider))
+        return pb.GetOAuthAuthorizationUrlResponse(url=url)
+
+    async def OAuthLogin(self, request, context):
+        tokens, created = await asyncio.to_thread(
+            self._accounts.oauth_login, _provider(request.provider), request.code, request.state, request.client_address
+        )
+        return pb.OAuthLoginResponse(tokens=_tokens(tokens), created=created)
+
+    async def GetProfile(self, request, context):
+        user = await asyncio.to_thread(self._profiles.get, request.user_id)
+        return pb.GetProfileResponse(profile=_profile(user))
+
+    async def UpdateProfile(self, request, context):
+        user = await asyncio.to_thread(
+            self._profiles.update,
+            request.nickname if request.HasField("nickname") else None,
+            request.introduction if request.HasField("introduction") else None,
+        )
+        return pb.UpdateProfileResponse(profile=_profile(user))
+
+    async def ChangePassword(self, request, context):
+        revoked = await asyncio.to_thread(
+            self._accounts.change_password, request.current_password, request.new_password
+        )
+        return pb.ChangePasswordResponse(revoked_sessions=revoked)
+
+    async def SetAvatar(self, request, context):
+        user = await asyncio.to_thread(self._profiles.set_avatar, request.image)
+        return pb.SetAvatarResponse(profile=_profile(user))
+
+    async def Follow(self, request, context):
+        created = await asyncio.to_thread(self._profiles.follow, request.user_id)
+        return pb.FollowResponse(created=created)
+
+    async def Unfollow(self, request, context):
+        removed = await asyncio.to_thread(self._profiles.unfollow, request.user_id)
+        return pb.UnfollowResponse(removed=removed)
+
+    async def _follow_page(self, request, *, followers: bool):
+        rows, next_cursor = await asyncio.to_thread(
+            self._profiles.follow_page, followers=followers, cursor=request.cursor, size=request.page_size
+        )
+        return [pb.FollowEntry(cursor=c, profile=_profile(u)) for c, u in rows], next_cursor
+
+    async def ListFollowers(self, request, context):
+        entries, next_cursor = await self._follow_page(request, followers=True)
+        return pb.ListFollowersResponse(entries=entries, next_cursor=next_cursor)
+
+    async def ListFollowing(self, request, context):
+        entries, next_cursor = await self._follow_page(request, followers=False)
+        return pb.ListFollowingResponse(entries=entries, next_cursor=next_cursor)
+
+    async def GetFollowRelation(self, request, context):
+        following = await asyncio.to_thread(self._profiles.is_following, request.follower_id, request.followee_id)
+        return pb.GetFollowRelationResponse(following=following)

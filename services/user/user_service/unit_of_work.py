@@ -1,0 +1,34 @@
+"""Unit of work: one database transaction, rolled back unless `commit()` is called."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session as DbSession
+
+from user_service.adapters.repository import (
+    FollowRepository,
+    PhoneVerificationRepository,
+    SessionRepository,
+    UserRepository,
+)
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: Callable[[], DbSession]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self._db = self._session_factory()
+        self.users = UserRepository(self._db)
+        self.phones = PhoneVerificationRepository(self._db)
+        self.sessions = SessionRepository(self._db)
+        self.follows = FollowRepository(self._db)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._db.rollback()
+        self._db.close()
+
+    def commit(self) -> None:
+        self._db.commit()
