@@ -7,9 +7,7 @@ request/response shapes of Kakao and Naver; none of it reaches the real provider
 from __future__ import annotations
 
 import socket
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -32,11 +30,7 @@ from user_service.adapters.oauth import (
     naver_endpoints,
 )
 
-try:
-    from tests.doubles.oauth_provider import OAuthProviderDouble
-except ModuleNotFoundError:  # run as `pytest` (not `python -m pytest`): put the repo root on the path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from tests.doubles.oauth_provider import OAuthProviderDouble
+from tests.doubles.oauth_provider import OAuthProviderDouble
 
 CLIENTS: dict[str, type[OAuthProviderClient]] = {"kakao": KakaoClient, "naver": NaverClient}
 SUBJECTS = {"kakao": "3141592653", "naver": "32742776-AbCdEf_naver-id"}

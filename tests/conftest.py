@@ -1,0 +1,94 @@
+"""Test-session fixtures: real MariaDB and Redis, the OAuth provider test double, and the
+whole mesh (user service + gateway as separate processes) on both profiles."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from gridam_runtime.devstack import DevStack
+from tests.doubles.oauth_provider import OAuthProviderDouble
+from tests.support.servers import MariaDb, Redis, free_port
+
+
+@pytest.fixture(scope="session")
+def infra_root() -> Iterator[pathlib.Path]:
+    # Not under pytest's tmp folder: that one is private to root, and mariadbd runs as mysql.
+    root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-test-"))
+    root.chmod(0o755)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mariadb(infra_root: pathlib.Path) -> Iterator[MariaDb]:
+    server = MariaDb(infra_root / "mariadb")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(infra_root: pathlib.Path) -> Iterator[Redis]:
+    server = Redis(infra_root / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def oauth_provider() -> Iterator[OAuthProviderDouble]:
+    double = OAuthProviderDouble()
+    double.start()
+    yield double
+    double.stop()
+
+
+def _oauth_env(double: OAuthProviderDouble) -> dict[str, str]:
+    env = {}
+    for provider in ("kakao", "naver"):
+        for field, value in double.endpoint_kwargs(provider).items():
+            env[f"GRIDAM_{provider.upper()}_{field.upper()}"] = value
+    return env
+
+
+@pytest.fixture(scope="session", params=["distributed", "embedded"])
+def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble) -> Iterator[DevStack]:
+    """The mesh over HTTP. `distributed`: MariaDB + Redis; `embedded`: SQLite + in-process state."""
+    profile = request.param
+    data_dir = infra_root / f"stack-{profile}"
+    data_dir.mkdir()
+    grpc_port, http_port = free_port(), free_port()
+    env = {
+        "GRIDAM_DATA_DIR": str(data_dir),
+        "GRIDAM_GRPC_PORT": str(grpc_port),
+        "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
+        "GRIDAM_HTTP_PORT": str(http_port),
+        "GRIDAM_LOG_LEVEL": "WARNING",
+        # The e2e tests send X-Forwarded-For to act as many clients; the limit itself is
+        # tested with its own address.
+        "GRIDAM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "5",
+        "GRIDAM_CORS_ORIGINS": "http://localhost:5173",
+        **_oauth_env(oauth_provider),
+    }
+    if profile == "distributed":
+        db = request.getfixturevalue("mariadb")
+        cache = request.getfixturevalue("redis_server")
+        env |= {"GRIDAM_DATABASE_URL": db.create_database("gridam_user"), "GRIDAM_REDIS_URL": cache.url}
+    for key in [k for k in os.environ if k.startswith("GRIDAM_") and k not in env]:
+        env[key] = ""  # never inherit the developer's own configuration
+    dev = DevStack(env, log_dir=data_dir)
+    try:
+        dev.start()
+    except Exception:
+        dev.stop()
+        for log in data_dir.glob("*.log"):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
+        raise
+    yield dev
+    dev.stop()

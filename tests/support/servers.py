@@ -1,0 +1,148 @@
+"""Real MariaDB and Redis for the tests, each a private throw-away instance on free ports
+under one folder, started without systemd (docs/infra.md §8) and stopped afterwards."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+
+MYSQL_USER = "gridam"
+MYSQL_PASSWORD = "gridam-test-password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _need(binary: str) -> str:
+    path = shutil.which(binary) or (f"/usr/sbin/{binary}" if os.path.exists(f"/usr/sbin/{binary}") else None)
+    if path is None:
+        raise RuntimeError(f"{binary} not found: run `make system-deps` (Debian packages mariadb-server, redis-server)")
+    return path
+
+
+def _wait_for(check, what: str, process: subprocess.Popen, log: pathlib.Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not ready after {timeout}s:\n{log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.1)
+
+
+@dataclass
+class MariaDb:
+    root: pathlib.Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def socket_path(self) -> pathlib.Path:
+        return self.root / "mysqld.sock"
+
+    def url(self, database: str) -> str:
+        return f"mysql+pymysql://{MYSQL_USER}:{MYSQL_PASSWORD}@127.0.0.1:{self.port}/{database}?charset=utf8mb4"
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        data = self.root / "data"
+        as_root = os.geteuid() == 0
+        user_args = ["--user=mysql"] if as_root else []
+        if as_root:  # mariadbd refuses to run as root; the data belongs to mysql
+            mysql = pwd.getpwnam("mysql")
+            os.chown(self.root, mysql.pw_uid, mysql.pw_gid)
+        subprocess.run(
+            [_need("mariadb-install-db"), *user_args, f"--datadir={data}", "--auth-root-authentication-method=normal",
+             "--skip-test-db"],
+            check=True, capture_output=True,
+        )
+        config = self.root / "my.cnf"
+        config.write_text(
+            "[mysqld]\n"
+            f"datadir={data}\nsocket={self.socket_path}\nport={self.port}\nbind-address=127.0.0.1\n"
+            f"pid-file={self.root / 'mysqld.pid'}\n"
+            "skip-name-resolve\ninnodb_buffer_pool_size=128M\ninnodb_flush_log_at_trx_commit=2\n"
+            "character-set-server=utf8mb4\ncollation-server=utf8mb4_unicode_ci\n"
+            # Binlog as CDC will need it (docs/infra.md §4).
+            f"server_id=1\nlog_bin={data / 'binlog'}\nbinlog_format=ROW\nbinlog_row_image=FULL\nbinlog_row_metadata=FULL\n"
+        )
+        log = self.root / "mariadb.log"
+        self.process = subprocess.Popen(
+            [_need("mariadbd"), f"--defaults-file={config}", *user_args, f"--log-error={log}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        log.touch()
+        _wait_for(lambda: self._sql("SELECT 1", check=False) == 0, "MariaDB", self.process, log)
+        self._sql(
+            f"CREATE USER IF NOT EXISTS '{MYSQL_USER}'@'127.0.0.1' IDENTIFIED BY '{MYSQL_PASSWORD}';"
+            f"GRANT ALL ON *.* TO '{MYSQL_USER}'@'127.0.0.1';"
+        )
+
+    def _sql(self, statement: str, *, check: bool = True) -> int:
+        result = subprocess.run(
+            ["mariadb", f"--socket={self.socket_path}", "-uroot", "-e", statement],
+            capture_output=True, check=False,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"SQL failed: {result.stderr.decode(errors='replace')}")
+        return result.returncode
+
+    def create_database(self, name: str) -> str:
+        self._sql(f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` CHARACTER SET utf8mb4;")
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Redis:
+    root: pathlib.Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        log = self.root / "redis.log"
+        log.touch()
+        self.process = subprocess.Popen(
+            [_need("redis-server"), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.root), "--logfile", str(log)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        _wait_for(self._ping, "Redis", self.process, log)
+
+    def _ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
