@@ -86,14 +86,18 @@ class Api:
     def new_user(self, **kwargs) -> User:
         return self.login(self.signup(**kwargs))
 
+    def request(self, method: str, path: str, user: User | None = None, *, headers=None, **kwargs) -> httpx.Response:
+        merged = {**(user.headers if user else {}), **(headers or {})}
+        return self.http.request(method, path, headers=merged, **kwargs)
+
     def get(self, path: str, user: User | None = None, **kwargs) -> httpx.Response:
-        return self.http.get(path, headers=user.headers if user else None, **kwargs)
+        return self.request("GET", path, user, **kwargs)
 
     def post(self, path: str, user: User | None = None, **kwargs) -> httpx.Response:
-        return self.http.post(path, headers=user.headers if user else None, **kwargs)
+        return self.request("POST", path, user, **kwargs)
 
     def patch(self, path: str, user: User | None = None, **kwargs) -> httpx.Response:
-        return self.http.patch(path, headers=user.headers if user else None, **kwargs)
+        return self.request("PATCH", path, user, **kwargs)
 
     def delete(self, path: str, user: User | None = None, **kwargs) -> httpx.Response:
-        return self.http.delete(path, headers=user.headers if user else None, **kwargs)
+        return self.request("DELETE", path, user, **kwargs)

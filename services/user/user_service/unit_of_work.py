@@ -27,7 +27,8 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._db.rollback()
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so what a use case returns stays readable.
         self._db.close()
 
     def commit(self) -> None:
