@@ -154,9 +154,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http_error(_: Request, exc: HTTPException):
-        code = {404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
+        # FastAPI raises a bare 400 when a body cannot be decoded at all (e.g. invalid UTF-8).
+        code = {400: "COMMON4001", 404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
         if code is None:
-            return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.")
+            return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.", headers=exc.headers)
         return api_error_response(code)
 
     @app.exception_handler(Exception)
