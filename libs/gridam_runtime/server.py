@@ -3,7 +3,7 @@
 `run_server` starts the server with the interceptor chain, the library health service
 (NOT_SERVING until the readiness check passes, and again while draining), reflection,
 the metrics endpoint and discovery registration, then waits for SIGTERM/SIGINT and
-shuts down gracefully: health -> NOT_SERVING, deregister, stop(grace), cleanup.
+shuts down gracefully: health -> NOT_SERVING, deregister, drain delay, stop(grace), cleanup.
 """
 
 from __future__ import annotations
@@ -110,11 +110,16 @@ async def run_server(
     finally:
         log.info("draining", extra={"grace_seconds": settings.shutdown_grace_seconds})
         readiness.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
         await health_servicer.enter_graceful_shutdown()
         try:
             await discovery.deregister(registration)
         except Exception:
             log.warning("deregistration failed", exc_info=True)
+        # Keep answering (health now NOT_SERVING) while balancers and watchers notice; stop()
+        # then refuses new calls and gives those in flight the grace period.
+        await asyncio.sleep(settings.drain_delay_seconds)
         await server.stop(settings.shutdown_grace_seconds)
         await discovery.close()
         if cleanup is not None:

@@ -74,6 +74,8 @@ class ServiceSettings(BaseGridamSettings):
     instance_id: str = ""
     reflection: bool = True
     shutdown_grace_seconds: float = 10.0
+    # How long to keep serving, already NOT_SERVING, before refusing new calls on shutdown.
+    drain_delay_seconds: float = 1.0
     database_url: str = ""
     redis_url: str = ""  # empty = in-process caches and limits (embedded profile)
 

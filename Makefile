@@ -1,0 +1,71 @@
+# GriDam — one entry point. `make run` serves the embedded profile; `make test` sets up
+# everything the tests need (Python packages, MariaDB and Redis from Debian, buf), runs
+# them and stops what it started.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BUF := tools/buf/node_modules/.bin/buf
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps deps clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+deps: $(STAMP) ## install the Python packages into .venv
+
+$(BUF): tools/buf/package.json
+	cd tools/buf && npm install --no-audit --no-fund --silent
+	touch $@
+
+system-deps: ## install MariaDB, Redis and wrk from Debian when missing
+	@missing=""; \
+	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk; do \
+	  command -v "$${bin%%:*}" >/dev/null || test -x "/usr/sbin/$${bin%%:*}" || missing="$$missing $${bin##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+proto: $(STAMP) $(BUF) ## generate the Python code of the protos
+	$(BUF) generate
+
+proto-lint: $(BUF) ## buf lint
+	$(BUF) lint
+
+proto-check: proto-lint proto ## fail when the committed generated code is stale
+	@git diff --exit-code --stat -- protos/gen || { echo "generated code is stale: run 'make proto' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- protos/gen)" || { echo "untracked generated files: run 'make proto' and commit"; exit 1; }
+
+run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
+	$(PY) -m gridam_runtime.devstack
+
+test: system-deps $(STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
+	$(PY) -m pytest
+
+test-unit: $(STAMP) ## unit tests only
+	$(PY) -m pytest tests/unit
+
+test-integration: system-deps $(STAMP) ## integration tests (real MariaDB, Redis, gRPC)
+	$(PY) -m pytest tests/integration
+
+test-e2e: system-deps $(STAMP) ## end-to-end tests through the gateway
+	$(PY) -m pytest tests/e2e
+
+bench: system-deps $(STAMP) ## benchmarks (bench/), figures and ratios side by side
+	$(PY) bench/profile_bench.py
+
+clean: ## remove the virtualenv, buf and local data
+	rm -rf $(VENV) tools/buf/node_modules var

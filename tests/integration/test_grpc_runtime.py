@@ -1,0 +1,117 @@
+"""The shared service runtime over real gRPC: identity, error details, health, reflection,
+graceful shutdown, fail-fast settings and the client's retry policy."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from gridam.user.v1 import user_service_pb2 as pb
+from gridam.user.v1 import user_service_pb2_grpc
+from gridam_runtime.clients import service_config
+from gridam_runtime.discovery import StaticDiscovery
+from gridam_runtime.errors import error_info
+from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.settings import ServiceSettings
+from tests.support.servers import free_port
+
+
+@pytest.fixture
+async def user_stub(stack):
+    channel = grpc.aio.insecure_channel(stack.env["GRIDAM_USER_SERVICE_ADDR"])
+    yield user_service_pb2_grpc.UserServiceStub(channel)
+    await channel.close()
+
+
+async def test_services_refuse_callers_without_a_valid_token(user_stub):
+    # A process inside the network sends a bare user id, or a made-up token: both refused.
+    for metadata in ((("x-user-id", "1"),), (("authorization", "Bearer not-a-token"),), ()):
+        with pytest.raises(grpc.aio.AioRpcError) as failure:
+            await user_stub.GetProfile(pb.GetProfileRequest(), metadata=metadata, timeout=5)
+        assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        assert error_info(failure.value).reason == "AUTH4011"
+
+
+async def test_domain_errors_carry_their_reason_code(user_stub):
+    with pytest.raises(grpc.aio.AioRpcError) as failure:
+        await user_stub.Login(pb.LoginRequest(login_id="nobody", password="x1234567"), timeout=10)
+    assert failure.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_info(failure.value).reason == "AUTH4001"
+
+
+async def test_health_and_reflection(stack):
+    async with grpc.aio.insecure_channel(stack.env["GRIDAM_USER_SERVICE_ADDR"]) as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        for name in ("", "gridam.user.v1.UserService"):
+            reply = await health.Check(health_pb2.HealthCheckRequest(service=name), timeout=2)
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        with pytest.raises(grpc.aio.AioRpcError) as unknown:
+            await health.Check(health_pb2.HealthCheckRequest(service="no.Such"), timeout=2)
+        assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+        stream = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+        )
+        names = {s.name async for reply in stream for s in reply.list_services_response.service}
+        assert "gridam.user.v1.UserService" in names
+
+
+def test_retries_only_idempotent_methods():
+    config = service_config(pb.DESCRIPTOR.services_by_name["UserService"])
+    retried = {n["method"] for n in __import__("json").loads(config)["methodConfig"][0]["name"]}
+    assert {"GetProfile", "Follow", "ListFollowers"} <= retried
+    assert not retried & {"Login", "SignUp", "ReissueTokens", "SendPhoneCode", "ChangePassword", "Logout"}
+
+
+def test_bad_settings_fail_fast_with_the_variable_named(tmp_path):
+    env = {**os.environ, "GRIDAM_DATA_DIR": str(tmp_path), "GRIDAM_GRPC_PORT": "not-a-port"}
+    result = subprocess.run([sys.executable, "-m", "user_service"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "GRIDAM_GRPC_PORT" in result.stderr
+
+
+async def test_sigterm_drains_reports_not_serving_and_finishes_calls_in_flight():
+    slow_started = asyncio.Event()
+
+    async def slow(request: bytes, context) -> bytes:
+        slow_started.set()
+        await asyncio.sleep(1.0)
+        return b"done"
+
+    def add(servicer, server):
+        handler = grpc.unary_unary_rpc_method_handler(slow)
+        server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Slow", {"Call": handler})])
+
+    port = free_port()
+    settings = ServiceSettings(grpc_port=port, shutdown_grace_seconds=5, drain_delay_seconds=0.5)
+
+    async def ready() -> bool:
+        return True
+
+    server = asyncio.create_task(
+        run_server(settings, ServiceDefinition("test-slow", "test.Slow", add, None), StaticDiscovery({}), ready=ready)
+    )
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        for _ in range(50):
+            try:
+                if (await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=1)).status == 1:
+                    break
+            except grpc.aio.AioRpcError:
+                pass
+            await asyncio.sleep(0.05)
+        call = channel.unary_unary("/test.Slow/Call")(b"", timeout=10)
+        await slow_started.wait()
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(0.2)
+        draining = await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=1)
+        assert draining.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert await call == b"done"  # the call in flight completes during the grace period
+    await asyncio.wait_for(server, 10)
