@@ -1,0 +1,594 @@
+"""Benchmark of `GET /api/users/profile` through the gateway beside the same call made
+directly to the user service over gRPC (distributed profile: real MariaDB + Redis).
+
+    .venv/bin/python bench/profile_bench.py [--seconds 15] [--connections 64]
+        [--warmup 5] [--workers N] [--no-access-log] [--env GRIDAM_X=value ...]
+
+What it does:
+  1. starts a private MariaDB and Redis (tests.support.servers) and the stack (DevStack:
+     migrations, user service, gateway) on free ports, data in a temp folder;
+  2. signs one user up through the real HTTP API (SMS code read from the outbox file)
+     and logs in to get an access token;
+  3. gateway: wrk (C, closed loop, `--connections` connections) with the bearer token,
+     a warm-up run, then a measured run; any non-2xx answer or socket error fails it;
+  4. direct: bench/grpc_load.py in its own process, `--connections` concurrent in-flight
+     `UserService.GetProfile` calls with the same metadata, warm-up then measured;
+  5. prints a table, the ratios and PASS/FAIL against the targets, and writes the
+     figures to bench/results/profile_bench.json.
+
+Everything (stack, MariaDB, Redis, temp folder) is stopped and removed at the end, also
+on Ctrl-C. While each path is measured, the CPU time of every process (gateway, user
+service, MariaDB, Redis, the load generator) is sampled from /proc, so the report shows
+where the machine's cores went and the CPU cost of one request on each path.
+
+Exit status: 0 when every target passes, 1 when a target fails, 2 when the run itself
+failed (errors, non-2xx answers, a process that did not start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import pathlib
+import platform
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+import httpx  # noqa: E402
+
+from gridam_runtime.devstack import DevStack  # noqa: E402
+from tests.support.servers import MariaDb, Redis, free_port  # noqa: E402
+
+RESULTS_FILE = ROOT / "bench" / "results" / "profile_bench.json"
+PROFILE_PATH = "/api/users/profile"
+
+TARGET_RPS = 1500.0
+TARGET_P99_MS = 50.0
+TARGET_COST_RATIO = 1.5
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(RuntimeError):
+    """The run itself went wrong (not a missed target)."""
+
+
+# --------------------------------------------------------------------------- CPU sampling
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, utime+stime seconds) of one process, or None when it is gone."""
+    try:
+        raw = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _all_processes() -> dict[int, tuple[int, float]]:
+    table = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _proc_stat(int(entry))
+            if stat is not None:
+                table[int(entry)] = stat
+    return table
+
+
+def _tree_cpu(root: int, table: dict[int, tuple[int, float]]) -> float:
+    """CPU seconds of a process and all its live descendants (uvicorn workers, ...)."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            total += table[pid][1]
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+def _system_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores, from /proc/stat."""
+    values = [int(v) for v in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    total = sum(values[:8])
+    return total - idle, total
+
+
+class CpuMeter:
+    """CPU seconds used by named process trees between start() and stop()."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots
+
+    def _sample(self) -> dict[str, float]:
+        table = _all_processes()
+        return {name: _tree_cpu(pid, table) for name, pid in self.roots.items()}
+
+    def start(self) -> None:
+        self._before = self._sample()
+        self._busy_before = _system_busy()
+        self._wall_before = time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        """Cores used by each tree over the window (CPU seconds ÷ wall seconds)."""
+        after = self._sample()
+        busy, total = _system_busy()
+        wall = time.monotonic() - self._wall_before
+        self.machine_busy = (busy - self._busy_before[0]) / max(1, total - self._busy_before[1])
+        return {name: max(0.0, after[name] - self._before[name]) / wall for name in self.roots}
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class PathResult:
+    name: str
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    cores: dict[str, float] = field(default_factory=dict)  # process -> cores used while measured
+    machine_busy: float = math.nan
+    notes: list[str] = field(default_factory=list)
+
+    def cpu_us_per_request(self, names: list[str]) -> float:
+        return sum(self.cores.get(n, 0.0) for n in names) / self.rps * 1e6
+
+    def as_json(self, server_parts: list[str]) -> dict:
+        return {
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+            "requests_per_s": round(self.rps, 1),
+            "p50_ms": round(self.p50_ms, 3),
+            "p90_ms": round(self.p90_ms, 3),
+            "p99_ms": round(self.p99_ms, 3),
+            "max_ms": round(self.max_ms, 3),
+            "cores_by_process": {k: round(v, 3) for k, v in self.cores.items()},
+            "cpu_us_per_request_by_process": {
+                k: round(v / self.rps * 1e6, 1) for k, v in self.cores.items()
+            },
+            "server_cpu_us_per_request": round(self.cpu_us_per_request(server_parts), 1),
+            "machine_busy_fraction": round(self.machine_busy, 3),
+            "notes": self.notes,
+        }
+
+
+# --------------------------------------------------------------------------- wrk
+
+_UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+WRK_SCRIPT = """\
+-- Generated by bench/profile_bench.py: bearer token, and a count of every answer that
+-- is not 2xx (wrk's own "Non-2xx or 3xx" line lets 3xx through).
+wrk.method = "GET"
+wrk.headers["Authorization"] = "Bearer TOKEN"
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+function response(status, headers, body)
+  if status < 200 or status > 299 then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("bad") end
+  io.write(string.format("BENCH_NON_2XX %d\\n", total))
+end
+"""
+
+
+def _duration_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise BenchError(f"cannot read wrk duration {text!r}")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]
+
+
+def parse_wrk(output: str) -> dict:
+    percentiles = {int(p): _duration_ms(v) for p, v in re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", output, re.M)}
+    requests = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m)", output, re.M)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    maximum = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", output, re.M)
+    if not (percentiles and requests and rps):
+        raise BenchError(f"cannot parse wrk output:\n{output}")
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx_3xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    non_2xx = re.search(r"BENCH_NON_2XX (\d+)", output)
+    return {
+        "requests": int(requests.group(1)),
+        "seconds": _duration_ms(requests.group(2) + requests.group(3)) / 1e3,
+        "rps": float(rps.group(1)),
+        "p50_ms": percentiles.get(50, math.nan),
+        "p90_ms": percentiles.get(90, math.nan),
+        "p99_ms": percentiles.get(99, math.nan),
+        "max_ms": _duration_ms(maximum.group(1)) if maximum else math.nan,
+        "socket_errors": dict(
+            zip(("connect", "read", "write", "timeout"), map(int, socket_errors.groups()), strict=True)
+        )
+        if socket_errors
+        else {},
+        "non_2xx": max(int(non_2xx.group(1)) if non_2xx else 0, int(non_2xx_3xx.group(1)) if non_2xx_3xx else 0),
+    }
+
+
+def run_wrk(url: str, script: pathlib.Path, *, threads: int, connections: int, seconds: float) -> tuple[dict, float, str]:
+    """Run wrk once; (parsed figures, wrk's own CPU seconds, raw output)."""
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+        "--latency", "-s", str(script), url,
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if result.returncode != 0:
+        raise BenchError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return parse_wrk(result.stdout), cpu, result.stdout
+
+
+def check_clean(figures: dict, what: str) -> None:
+    errors = {k: v for k, v in figures["socket_errors"].items() if v}
+    if figures["non_2xx"] or errors:
+        raise BenchError(f"{what}: {figures['non_2xx']} non-2xx answers, socket errors {errors or 'none'}")
+
+
+# --------------------------------------------------------------------------- stack
+
+
+@dataclass
+class Infra:
+    root: pathlib.Path
+    mariadb: MariaDb
+    redis: Redis
+    stack: DevStack | None = None
+
+
+def build_env(root: pathlib.Path, mariadb: MariaDb, redis: Redis, args: argparse.Namespace) -> dict[str, str]:
+    data_dir = root / "stack"
+    data_dir.mkdir()
+    grpc_port, http_port = free_port(), free_port()
+    env = {
+        "GRIDAM_DATA_DIR": str(data_dir),
+        "GRIDAM_GRPC_PORT": str(grpc_port),
+        "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
+        "GRIDAM_HTTP_PORT": str(http_port),
+        "GRIDAM_LOG_LEVEL": "WARNING",
+        "GRIDAM_DATABASE_URL": mariadb.create_database("gridam_user"),
+        "GRIDAM_REDIS_URL": redis.url,
+        # One token serves the whole run, which can outlast the default 15 minutes.
+        "GRIDAM_ACCESS_TOKEN_TTL_SECONDS": "7200",
+    }
+    if args.workers is not None:
+        env["GRIDAM_WORKERS"] = str(args.workers)
+    if args.no_access_log:
+        env["GRIDAM_ACCESS_LOG"] = "false"
+    for item in args.env:
+        key, sep, value = item.partition("=")
+        if not sep or not key.startswith("GRIDAM_"):
+            raise SystemExit(f"--env wants GRIDAM_NAME=value, got {item!r}")
+        env[key] = value
+    for key in [k for k in os.environ if k.startswith("GRIDAM_") and k not in env]:
+        env[key] = ""  # never inherit the developer's own configuration
+    return env
+
+
+def seed_user(stack: DevStack) -> str:
+    """Sign one user up through the real HTTP API and log in; the access token."""
+    suffix = os.urandom(4).hex()
+    login_id, password, phone = f"bench{suffix}", "bench-secret-123", "010" + str(int(suffix, 16) % 10**8).zfill(8)
+    outbox = stack.data_dir / "sms-outbox.jsonl"
+    with httpx.Client(base_url=stack.http_url, timeout=30) as http:
+
+        def post(path: str, body: dict) -> dict:
+            reply = http.post(path, json=body)
+            if reply.status_code != 200 or not reply.json().get("success"):
+                raise BenchError(f"POST {path} -> {reply.status_code} {reply.text}")
+            return reply.json()
+
+        post("/api/auth/sms/send", {"phoneNum": phone})
+        messages = [json.loads(line) for line in outbox.read_text().splitlines()]
+        code = [m for m in messages if m["phone"] == phone][-1]["code"]
+        post("/api/auth/sms/verify", {"phoneNum": phone, "certificationCode": code})
+        post(
+            "/api/auth/signup",
+            {"loginId": login_id, "password": password, "checkPassword": password, "nickname": "벤치",
+             "phoneNum": phone, "authCode": "ignored", "auth": True},
+        )
+        token = post("/api/auth/login", {"loginId": login_id, "password": password})["result"]["accessToken"]
+        check = http.get(PROFILE_PATH, headers={"Authorization": f"Bearer {token}"})
+        if check.status_code != 200 or check.json()["result"]["userId"] != login_id:
+            raise BenchError(f"GET {PROFILE_PATH} -> {check.status_code} {check.text}")
+    return token
+
+
+def print_logs(folder: pathlib.Path) -> None:
+    for log in sorted(folder.rglob("*.log")):
+        print(f"--- {log}\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def measure_gateway(infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int]) -> PathResult:
+    stack = infra.stack
+    script = infra.root / "profile.lua"
+    script.write_text(WRK_SCRIPT.replace("TOKEN", token))
+    url = stack.http_url + PROFILE_PATH
+    print(f"gateway: warm-up {args.warmup:g}s ...", flush=True)
+    warm, _, _ = run_wrk(url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
+    check_clean(warm, "gateway warm-up")
+    print(f"gateway: measuring {args.seconds:g}s ...", flush=True)
+    meter = CpuMeter(roots)
+    meter.start()
+    figures, wrk_cpu, raw = run_wrk(
+        url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.seconds
+    )
+    cpu = meter.stop()
+    check_clean(figures, "gateway")
+    if args.verbose:
+        print(raw)
+    cpu["load generator (wrk)"] = wrk_cpu / figures["seconds"]
+    return PathResult(
+        name="gateway (HTTP → gRPC → MariaDB)",
+        requests=figures["requests"],
+        seconds=figures["seconds"],
+        rps=figures["rps"],
+        p50_ms=figures["p50_ms"],
+        p90_ms=figures["p90_ms"],
+        p99_ms=figures["p99_ms"],
+        max_ms=figures["max_ms"],
+        cores=cpu,
+        machine_busy=meter.machine_busy,
+    )
+
+
+def measure_direct(infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int]) -> PathResult:
+    target = infra.stack.env["GRIDAM_USER_SERVICE_ADDR"]
+    command = [
+        sys.executable, str(ROOT / "bench" / "grpc_load.py"), "--target", target, "--token", token,
+        "--concurrency", str(args.connections), "--channels", str(args.grpc_channels),
+        "--warmup", str(args.warmup), "--seconds", str(args.seconds),
+    ]
+    if args.grpc_uvloop:
+        command.append("--uvloop")
+    print(f"direct gRPC: warm-up {args.warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
+    loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        meter = CpuMeter({**roots, "load generator (grpc_load.py)": loader.pid})
+        if loader.stdout.readline().strip() != "measuring":  # printed when its warm-up ends
+            raise BenchError(f"grpc_load.py exited with {loader.wait()} before measuring")
+        meter.start()
+        # Sample just before the loader stops measuring (a sample after it exits would miss it).
+        time.sleep(max(0.1, args.seconds - 0.2))
+        cpu = meter.stop()
+        out, _ = loader.communicate(timeout=args.seconds + 60)
+    finally:
+        if loader.poll() is None:
+            loader.kill()
+            loader.wait()
+    if loader.returncode != 0:
+        raise BenchError(f"grpc_load.py exited with {loader.returncode}")
+    figures = json.loads(out.strip().splitlines()[-1])
+    if figures["errors"] or not figures["calls"]:
+        raise BenchError(f"direct gRPC: {figures['calls']} calls, errors {figures['errors']}")
+    return PathResult(
+        name="direct gRPC (user service)",
+        requests=figures["calls"],
+        seconds=figures["elapsed_s"],
+        rps=figures["requests_per_s"],
+        p50_ms=figures["p50_ms"],
+        p90_ms=figures["p90_ms"],
+        p99_ms=figures["p99_ms"],
+        max_ms=figures["max_ms"],
+        cores=cpu,
+        machine_busy=meter.machine_busy,
+        notes=[f"grpc.aio, {figures['channels']} channel(s), {figures['event_loop']} event loop"],
+    )
+
+
+# --------------------------------------------------------------------------- report
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(gateway: PathResult, direct: PathResult, config: dict, args: argparse.Namespace) -> dict:
+    server = ["gateway", "user service", "mariadb", "redis"]
+    direct_server = ["user service", "mariadb", "redis"]
+    cost_ratio = direct.rps / gateway.rps
+    p50_ratio = gateway.p50_ms / direct.p50_ms
+    p99_ratio = gateway.p99_ms / direct.p99_ms
+    gw_cpu = gateway.cpu_us_per_request(server)
+    direct_cpu = direct.cpu_us_per_request(direct_server)
+    checks = {
+        "throughput": (gateway.rps >= TARGET_RPS, f"gateway throughput {gateway.rps:,.0f} req/s ≥ {TARGET_RPS:,.0f}"),
+        "p99": (gateway.p99_ms < TARGET_P99_MS, f"gateway p99 {gateway.p99_ms:.1f} ms < {TARGET_P99_MS:g} ms"),
+        "cost_ratio": (
+            cost_ratio <= TARGET_COST_RATIO,
+            f"cost ratio (direct req/s ÷ gateway req/s) {cost_ratio:.2f}× ≤ {TARGET_COST_RATIO}×",
+        ),
+    }
+
+    rows = [("path", "requests/s", "p50 ms", "p90 ms", "p99 ms", "max ms")]
+    for r in (gateway, direct):
+        rows.append((r.name, f"{r.rps:,.0f}", f"{r.p50_ms:.2f}", f"{r.p90_ms:.2f}", f"{r.p99_ms:.2f}", f"{r.max_ms:.1f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    line = lambda row: " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
+
+    print()
+    print(f"GET {PROFILE_PATH} — {args.connections} concurrent connections / in-flight calls, "
+          f"{args.seconds:g}s measured after {args.warmup:g}s warm-up, {os.cpu_count()} cores")
+    for key, value in config.items():
+        print(f"  {key}: {value}")
+    print()
+    print(line(rows[0]))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows[1:]:
+        print(line(row))
+    print()
+    print(f"ratio gateway/direct: throughput {gateway.rps / direct.rps:.2f}×, p50 {p50_ratio:.2f}×, p99 {p99_ratio:.2f}×"
+          f"  (cost = direct req/s ÷ gateway req/s = {cost_ratio:.2f}×)")
+    print()
+    print("where the cores went during each measured run (CPU seconds ÷ wall seconds; 2.00 = both cores):")
+    names = sorted({*gateway.cores, *direct.cores}, key=lambda n: (n.startswith("load"), n))
+    name_width = max(len(n) for n in names)
+    print(f"  {'process'.ljust(name_width)} | {'gateway run':>11} | {'direct run':>10}")
+    for n in names:
+        g = f"{gateway.cores[n]:.2f}" if n in gateway.cores else "-"
+        d = f"{direct.cores[n]:.2f}" if n in direct.cores else "-"
+        print(f"  {n.ljust(name_width)} | {g:>11} | {d:>10}")
+    print(f"  {'whole machine busy'.ljust(name_width)} | {gateway.machine_busy * os.cpu_count():>11.2f} | "
+          f"{direct.machine_busy * os.cpu_count():>10.2f}")
+    print(f"server CPU per request (load generator excluded): gateway path {gw_cpu:,.0f} µs "
+          f"(gateway {gateway.cpu_us_per_request(['gateway']):,.0f} + user service "
+          f"{gateway.cpu_us_per_request(['user service']):,.0f} + MariaDB/Redis "
+          f"{gateway.cpu_us_per_request(['mariadb', 'redis']):,.0f}), direct {direct_cpu:,.0f} µs "
+          f"→ CPU cost ratio {gw_cpu / direct_cpu:.2f}×")
+    print(f"load generator CPU per request: wrk {gateway.cpu_us_per_request(['load generator (wrk)']):,.0f} µs, "
+          f"grpc_load.py {direct.cpu_us_per_request(['load generator (grpc_load.py)']):,.0f} µs")
+    print("note: the load generators run on the same cores as the servers they measure. wrk is C and cheap; "
+          "the direct loader is Python grpc.aio and costs far more per call, so it takes CPU from the user "
+          "service and makes the direct figure (and so the cost ratio) look worse than on separate machines.")
+    print()
+    for ok, text in checks.values():
+        print(f"{verdict(ok)}  {text}")
+    print()
+
+    return {
+        "benchmark": f"GET {PROFILE_PATH} via gateway vs UserService.GetProfile direct",
+        "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "host": {"cores": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version()},
+        "config": config,
+        "targets": {"requests_per_s_min": TARGET_RPS, "p99_ms_max": TARGET_P99_MS, "cost_ratio_max": TARGET_COST_RATIO},
+        "gateway": gateway.as_json(server),
+        "direct_grpc": direct.as_json(direct_server),
+        "ratios": {
+            "throughput_gateway_over_direct": round(gateway.rps / direct.rps, 3),
+            "cost_direct_rps_over_gateway_rps": round(cost_ratio, 3),
+            "p50_gateway_over_direct": round(p50_ratio, 3),
+            "p99_gateway_over_direct": round(p99_ratio, 3),
+            "server_cpu_per_request_gateway_over_direct": round(gw_cpu / direct_cpu, 3),
+        },
+        "checks": {name: {"pass": ok, "text": text} for name, (ok, text) in checks.items()},
+        "pass": all(ok for ok, _ in checks.values()),
+    }
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="GET /api/users/profile through the gateway vs UserService.GetProfile directly."
+    )
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per path (default 15)")
+    parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds per path (default 5)")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent connections / calls (default 64)")
+    parser.add_argument("--wrk-threads", type=int, default=1,
+                        help="wrk threads (default 1: one C thread drives 64 connections far past what the "
+                             "gateway serves, and leaves the most CPU to the servers)")
+    parser.add_argument("--grpc-channels", type=int, default=1, help="gRPC channels of the direct loader (default 1)")
+    parser.add_argument("--grpc-uvloop", action="store_true", help="run the direct loader on uvloop")
+    parser.add_argument("--workers", type=int, default=None, help="gateway worker processes (GRIDAM_WORKERS)")
+    parser.add_argument("--no-access-log", action="store_true",
+                        help="GRIDAM_ACCESS_LOG=false for gateway and user service (default: access logs on)")
+    parser.add_argument("--env", action="append", default=[], metavar="GRIDAM_NAME=value",
+                        help="extra setting for the stack; repeatable")
+    parser.add_argument("--output", type=pathlib.Path, default=RESULTS_FILE, help=f"JSON file (default {RESULTS_FILE})")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder (logs) after the run")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's own output")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk not found (Debian package wrk)", file=sys.stderr)
+        return 2
+    # Ctrl-C reaches every process of the terminal's group; SIGTERM is turned into the same
+    # KeyboardInterrupt so the finally block below always tears everything down.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-bench-"))
+    root.chmod(0o755)  # mariadbd runs as mysql
+    infra = Infra(root, MariaDb(root / "mariadb"), Redis(root / "redis"))
+    failed = False
+    try:
+        print(f"starting MariaDB, Redis and the stack under {root} ...", flush=True)
+        infra.mariadb.start()
+        infra.redis.start()
+        env = build_env(root, infra.mariadb, infra.redis, args)
+        infra.stack = DevStack(env, log_dir=root / "stack")
+        infra.stack.start()
+        token = seed_user(infra.stack)
+        processes = {m.name: m.process.pid for m in infra.stack.processes}
+        roots = {
+            "gateway": processes["gateway"],
+            "user service": processes["user-service"],
+            "mariadb": infra.mariadb.process.pid,
+            "redis": infra.redis.process.pid,
+        }
+        config = {
+            "profile": "distributed (MariaDB + Redis), stack started by DevStack",
+            "gateway workers": env.get("GRIDAM_WORKERS") or "1 (default)",
+            "access logs": "OFF (GRIDAM_ACCESS_LOG=false)" if env.get("GRIDAM_ACCESS_LOG") == "false"
+            else "on (gateway and user service, JSON lines to a log file)",
+            "log level": env["GRIDAM_LOG_LEVEL"],
+            "extra settings": " ".join(args.env) or "none",
+            "gateway load generator": f"wrk, {args.wrk_threads} thread(s), {args.connections} connections, "
+            "closed loop, on the same cores",
+            "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
+            f"{args.grpc_channels} channel(s), {args.connections} in-flight calls), on the same cores",
+        }
+        gateway = measure_gateway(infra, token, args, roots)
+        direct = measure_direct(infra, token, args, roots)
+        summary = report(gateway, direct, config, args)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        print(f"figures written to {args.output}")
+        return 0 if summary["pass"] else 1
+    except KeyboardInterrupt:
+        print("\ninterrupted; stopping everything", file=sys.stderr)
+        failed = True
+        return 130
+    except (BenchError, RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        print_logs(root)
+        failed = True
+        return 2
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        if infra.stack is not None:
+            infra.stack.stop()
+        infra.redis.stop()
+        infra.mariadb.stop()
+        if args.keep or (failed and args.verbose):
+            print(f"kept {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Time rules of the account service layer, on a SQLite database and a controllable clock:
+phone codes expire, a verification is good for sign-up for 10 minutes only, refresh tokens
+expire."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from argon2 import PasswordHasher
+
+from gridam_runtime import db
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.errors import FailedPrecondition, Unauthenticated
+from gridam_runtime.keys import ensure_keys, read_secret
+from gridam_runtime.kv import InProcessRateLimiter, InProcessRevocationList
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier
+from user_service.adapters.sms import SmsSender
+from user_service.bootstrap import MIGRATIONS_DIR
+from user_service.config import UserSettings
+from user_service.service_layer.accounts import Accounts
+from user_service.service_layer.dependencies import Dependencies
+from user_service.unit_of_work import UnitOfWork
+
+
+class RecordingSms(SmsSender):
+    """Test double of an SMS provider: keeps the last code per phone."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def send(self, phone: str, code: str, text: str) -> None:
+        self.codes[phone] = code
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.datetime(2026, 11, 24, 12, 0, 0)
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
+
+    def advance(self, seconds: int) -> None:
+        self.now += datetime.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def world(tmp_path):
+    settings = UserSettings(data_dir=tmp_path)
+    ensure_keys(settings.keys_dir)
+    db.migrate(MIGRATIONS_DIR, settings.database)
+    engine = db.create_engine(settings.database)
+    sessions = db.session_factory(engine)
+    clock, sms = Clock(), RecordingSms()
+    revocations = InProcessRevocationList()
+    deps = Dependencies(
+        settings=settings,
+        uow=lambda: UnitOfWork(sessions),
+        issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, 900),
+        authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
+        hasher=PasswordHasher(time_cost=1, memory_cost=1024),
+        limiter=InProcessRateLimiter(),
+        revocations=revocations,
+        sms=sms,
+        storage=LocalFolderStorage(tmp_path / "media"),
+        oauth_providers={},
+        oauth_state_key=read_secret(settings.oauth_state_key_path),
+        clock=clock,
+    )
+    yield Accounts(deps), clock, sms
+    engine.dispose()
+
+
+def test_a_code_expires_after_three_minutes(world):
+    accounts, clock, sms = world
+    accounts.send_phone_code("010-1234-5678")
+    clock.advance(181)
+    with pytest.raises(FailedPrecondition) as failure:
+        accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    assert failure.value.reason == "SMS4003"
+
+
+def test_a_verification_older_than_ten_minutes_cannot_sign_up(world):
+    accounts, clock, sms = world
+    accounts.send_phone_code("01012345678")
+    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    clock.advance(601)
+    with pytest.raises(FailedPrecondition) as failure:
+        accounts.sign_up("late_user", "secret123", "늦은", "01012345678")
+    assert failure.value.reason == "USER4006"
+
+
+def test_a_verification_within_ten_minutes_signs_up(world):
+    accounts, clock, sms = world
+    accounts.send_phone_code("01012345678")
+    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    clock.advance(599)
+    user = accounts.sign_up("on_time", "secret123", "제때", "01012345678")
+    assert user.login_id == "on_time" and user.phone == "01012345678"
+
+
+def test_a_refresh_token_expires(world):
+    accounts, clock, sms = world
+    accounts.send_phone_code("01012345678")
+    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    accounts.sign_up("sleeper", "secret123", "잠꾸러기", "01012345678")
+    tokens = accounts.login("sleeper", "secret123", "10.0.0.1")
+    clock.advance(14 * 24 * 3600 + 1)
+    with pytest.raises(Unauthenticated) as failure:
+        accounts.reissue(tokens.refresh_token)
+    assert failure.value.reason == "AUTH4012"
