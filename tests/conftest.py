@@ -69,6 +69,7 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
         "GRIDAM_GRPC_PORT": str(grpc_port),
         "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
         "GRIDAM_HTTP_PORT": str(http_port),
+        "GRIDAM_METRICS_PORT": str(free_port()),
         "GRIDAM_LOG_LEVEL": "WARNING",
         # The e2e tests send X-Forwarded-For to act as many clients; the limit itself is
         # tested with its own address.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 
 from fastapi import FastAPI, Request
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
 from starlette.middleware.cors import CORSMiddleware
 
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
@@ -64,6 +66,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")
     async def healthz():
         return {"status": "ok"}
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics():
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz", tags=["ops"], summary="서비스 준비 상태 (gRPC 헬스 체크)")
     async def readyz(request: Request):

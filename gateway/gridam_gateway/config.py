@@ -8,6 +8,7 @@ from gridam_runtime.settings import BaseGridamSettings
 class GatewaySettings(BaseGridamSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # uvicorn worker processes; /metrics then shows only the worker that answers.
     workers: int = 1
     # Comma-separated origins allowed to call the API from another origin (CORS); empty = same origin only.
     cors_origins: str = ""

@@ -84,10 +84,10 @@ class DevStack:
     def start(self) -> None:
         ensure_keys(self.data_dir / "keys")
         subprocess.run([sys.executable, "-m", "user_service", "migrate"], env=self.env, check=True)
-        user = self._spawn("user-service", "user_service")
+        user = self._spawn("user-service", "user_service")  # metrics on GRIDAM_METRICS_PORT when set
         user_addr = self.env.get("GRIDAM_USER_SERVICE_ADDR", "127.0.0.1:50051")
         self._wait(user, lambda: grpc_serving(user_addr, "gridam.user.v1.UserService"))
-        gateway = self._spawn("gateway", "gridam_gateway")
+        gateway = self._spawn("gateway", "gridam_gateway", {"GRIDAM_METRICS_PORT": "0"})  # serves /metrics itself
         self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -104,7 +104,7 @@ class DevStack:
 
 
 def main() -> None:
-    stack = DevStack({})
+    stack = DevStack({"GRIDAM_METRICS_PORT": os.environ.get("GRIDAM_METRICS_PORT", "9464")})
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:
         stack.start()

@@ -197,3 +197,13 @@ def test_health_readiness_openapi_and_cors_preflight(api: Api):
     evil = api.http.options("/api/users/profile", headers={"Origin": "https://evil.example",
                                                            "Access-Control-Request-Method": "GET"})
     assert "access-control-allow-origin" not in evil.headers
+
+
+def test_prometheus_metrics_of_gateway_and_user_service(api: Api, stack):
+    user = api.new_user()
+    api.get("/api/users/profile", user)
+    gateway = api.get("/metrics").text
+    assert 'http_server_requests_total{method="GET",route="/api/users/profile",status="200"}' in gateway
+    service = httpx.get(f"http://127.0.0.1:{stack.env['GRIDAM_METRICS_PORT']}/metrics").text
+    assert 'grpc_server_handled_total{grpc_code="OK",grpc_method="GetProfile",grpc_service="gridam.user.v1.UserService"}' in service
+    assert "grpc_server_handling_seconds_bucket" in service
