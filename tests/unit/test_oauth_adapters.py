@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from gridam_runtime.errors import DomainError, InvalidArgument, Unavailable
+from user_service.config import UserSettings
 from user_service.adapters.oauth import (
     KAKAO_AUTHORIZE_URL,
     KAKAO_TOKEN_URL,
@@ -26,8 +27,6 @@ from user_service.adapters.oauth import (
     OAuthEndpoints,
     OAuthIdentity,
     OAuthProviderClient,
-    kakao_endpoints,
-    naver_endpoints,
 )
 
 from tests.doubles.oauth_provider import OAuthProviderDouble
@@ -85,20 +84,23 @@ both = pytest.mark.parametrize("provider", ["kakao", "naver"])
 # --- configuration ------------------------------------------------------------------
 
 
-def test_real_endpoint_defaults_are_documented_constants() -> None:
-    k = kakao_endpoints("id", "secret", "https://app.example/cb")
-    n = naver_endpoints("id", "secret", "https://app.example/cb")
-    assert (k.authorize_url, k.token_url, k.userinfo_url) == (
+def test_the_user_service_defaults_to_the_real_provider_endpoints() -> None:
+    settings = UserSettings()
+    assert (settings.kakao_authorize_url, settings.kakao_token_url, settings.kakao_userinfo_url) == (
         "https://kauth.kakao.com/oauth/authorize",
         "https://kauth.kakao.com/oauth/token",
         "https://kapi.kakao.com/v2/user/me",
     ) == (KAKAO_AUTHORIZE_URL, KAKAO_TOKEN_URL, KAKAO_USERINFO_URL)
-    assert (n.authorize_url, n.token_url, n.userinfo_url) == (
+    assert (settings.naver_authorize_url, settings.naver_token_url, settings.naver_userinfo_url) == (
         "https://nid.naver.com/oauth2.0/authorize",
         "https://nid.naver.com/oauth2.0/token",
         "https://openapi.naver.com/v1/nid/me",
     ) == (NAVER_AUTHORIZE_URL, NAVER_TOKEN_URL, NAVER_USERINFO_URL)
-    assert "secret" not in repr(k)  # the secret stays out of logs of the config object
+
+
+def test_the_client_secret_stays_out_of_the_endpoints_repr() -> None:
+    endpoints = OAuthEndpoints("id", "top-secret", "https://a.example/cb", KAKAO_AUTHORIZE_URL, KAKAO_TOKEN_URL, KAKAO_USERINFO_URL)
+    assert "top-secret" not in repr(endpoints)
 
 
 # --- authorization URL ----------------------------------------------------------------
@@ -497,6 +499,6 @@ def test_close_closes_only_an_owned_http_client(double: OAuthProviderDouble) -> 
 
 
 def test_default_timeouts_are_explicit() -> None:
-    with KakaoClient(kakao_endpoints("id", "s", "https://a.example/cb")) as client:
+    with KakaoClient(OAuthEndpoints("id", "s", "https://a.example/cb", KAKAO_AUTHORIZE_URL, KAKAO_TOKEN_URL, KAKAO_USERINFO_URL)) as client:
         timeout = client._http.timeout
     assert (timeout.connect, timeout.read) == (3.0, 5.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 
 from gridam_runtime.settings import ServiceSettings
+from user_service.adapters import oauth
 
 
 class UserSettings(ServiceSettings):
@@ -32,15 +33,15 @@ class UserSettings(ServiceSettings):
     kakao_client_id: str = ""
     kakao_client_secret: str = ""
     kakao_redirect_uri: str = "http://127.0.0.1:8080/login/oauth/kakao/callback"
-    kakao_authorize_url: str = "https://kauth.kakao.com/oauth/authorize"
-    kakao_token_url: str = "https://kauth.kakao.com/oauth/token"
-    kakao_userinfo_url: str = "https://kapi.kakao.com/v2/user/me"
+    kakao_authorize_url: str = oauth.KAKAO_AUTHORIZE_URL
+    kakao_token_url: str = oauth.KAKAO_TOKEN_URL
+    kakao_userinfo_url: str = oauth.KAKAO_USERINFO_URL
     naver_client_id: str = ""
     naver_client_secret: str = ""
     naver_redirect_uri: str = "http://127.0.0.1:8080/login/oauth/naver/callback"
-    naver_authorize_url: str = "https://nid.naver.com/oauth2.0/authorize"
-    naver_token_url: str = "https://nid.naver.com/oauth2.0/token"
-    naver_userinfo_url: str = "https://openapi.naver.com/v1/nid/me"
+    naver_authorize_url: str = oauth.NAVER_AUTHORIZE_URL
+    naver_token_url: str = oauth.NAVER_TOKEN_URL
+    naver_userinfo_url: str = oauth.NAVER_USERINFO_URL
 
     @property
     def database(self) -> str:

@@ -54,8 +54,6 @@ __all__ = [
     "OAuthEndpoints",
     "OAuthIdentity",
     "OAuthProviderClient",
-    "kakao_endpoints",
-    "naver_endpoints",
 ]
 
 # --- Real provider endpoints (configuration defaults) --------------------------------
@@ -89,33 +87,6 @@ class OAuthEndpoints:
     authorize_url: str
     token_url: str
     userinfo_url: str
-
-
-def kakao_endpoints(
-    client_id: str,
-    client_secret: str,
-    redirect_uri: str,
-    *,
-    authorize_url: str = KAKAO_AUTHORIZE_URL,
-    token_url: str = KAKAO_TOKEN_URL,
-    userinfo_url: str = KAKAO_USERINFO_URL,
-) -> OAuthEndpoints:
-    """Kakao endpoints with the real URLs as defaults. `client_id` is the REST API key;
-    `client_secret` may be empty when the app has client-secret checking switched off."""
-    return OAuthEndpoints(client_id, client_secret, redirect_uri, authorize_url, token_url, userinfo_url)
-
-
-def naver_endpoints(
-    client_id: str,
-    client_secret: str,
-    redirect_uri: str,
-    *,
-    authorize_url: str = NAVER_AUTHORIZE_URL,
-    token_url: str = NAVER_TOKEN_URL,
-    userinfo_url: str = NAVER_USERINFO_URL,
-) -> OAuthEndpoints:
-    """Naver endpoints with the real URLs as defaults."""
-    return OAuthEndpoints(client_id, client_secret, redirect_uri, authorize_url, token_url, userinfo_url)
 
 
 @dataclass(frozen=True)
