@@ -30,6 +30,7 @@ for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python"):
         sys.path.insert(0, str(extra))
 
 import grpc  # noqa: E402
+from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 
 from gridam.user.v1 import user_service_pb2 as pb  # noqa: E402
 from gridam.user.v1 import user_service_pb2_grpc  # noqa: E402
@@ -61,8 +62,12 @@ async def run(args: argparse.Namespace) -> dict:
         channels.append(grpc.aio.insecure_channel(args.target, options=[*options, ("grpc.bench_channel_id", i)]))
     for channel in channels:
         await asyncio.wait_for(channel.channel_ready(), 10)
-    stubs = [user_service_pb2_grpc.UserServiceStub(c) for c in channels]
-    request = pb.GetProfileRequest()
+    if args.method == "GetProfile":
+        calls = [user_service_pb2_grpc.UserServiceStub(c).GetProfile for c in channels]
+        request = pb.GetProfileRequest()
+    else:  # the floor: the same server, interceptor and channel, no thread, token, Redis or SQL
+        calls = [health_pb2_grpc.HealthStub(c).Check for c in channels]
+        request = health_pb2.HealthCheckRequest(service=service.full_name)
     bearer = ("authorization", f"Bearer {args.token}")
 
     latencies: list[int] = []
@@ -71,7 +76,7 @@ async def run(args: argparse.Namespace) -> dict:
     clock = time.perf_counter_ns
 
     async def worker(n: int) -> None:
-        get_profile = stubs[n % len(stubs)].GetProfile
+        get_profile = calls[n % len(calls)]
         record = latencies.append
         while not state["stop"]:
             metadata = (("x-request-id", uuid.uuid4().hex), bearer)
@@ -116,6 +121,7 @@ async def run(args: argparse.Namespace) -> dict:
         "loader_cpu_s": cpu_used,
         "concurrency": args.concurrency,
         "channels": args.channels,
+        "method": args.method,
         "event_loop": "uvloop" if args.uvloop else "asyncio",
     }
 
@@ -129,6 +135,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--uvloop", action="store_true")
+    parser.add_argument("--method", choices=["GetProfile", "HealthCheck"], default="GetProfile",
+                        help="HealthCheck measures the gRPC server floor (default GetProfile)")
     args = parser.parse_args()
     if args.uvloop:
         import uvloop

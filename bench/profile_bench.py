@@ -105,12 +105,12 @@ def _tree_cpu(root: int, table: dict[int, tuple[int, float]]) -> float:
     return total
 
 
-def _system_busy() -> tuple[float, float]:
-    """(busy, total) jiffies of all cores, from /proc/stat."""
+def _system_times() -> tuple[int, int, int]:
+    """(busy, stolen, total) jiffies of all cores, from /proc/stat's first line."""
     values = [int(v) for v in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
+    idle, steal = values[3] + values[4], values[7]
     total = sum(values[:8])
-    return total - idle, total
+    return total - idle - steal, steal, total
 
 
 class CpuMeter:
@@ -125,15 +125,16 @@ class CpuMeter:
 
     def start(self) -> None:
         self._before = self._sample()
-        self._busy_before = _system_busy()
+        self._system_before = _system_times()
         self._wall_before = time.monotonic()
 
     def stop(self) -> dict[str, float]:
         """Cores used by each tree over the window (CPU seconds ÷ wall seconds)."""
         after = self._sample()
-        busy, total = _system_busy()
+        busy, steal, total = (a - b for a, b in zip(_system_times(), self._system_before, strict=True))
         wall = time.monotonic() - self._wall_before
-        self.machine_busy = (busy - self._busy_before[0]) / max(1, total - self._busy_before[1])
+        self.machine_busy = busy / max(1, total)
+        self.stolen = steal / max(1, total)
         return {name: max(0.0, after[name] - self._before[name]) / wall for name in self.roots}
 
 
@@ -143,6 +144,7 @@ class CpuMeter:
 @dataclass
 class PathResult:
     name: str
+    label: str  # short column title
     requests: int
     seconds: float
     rps: float
@@ -151,14 +153,21 @@ class PathResult:
     p99_ms: float
     max_ms: float
     cores: dict[str, float] = field(default_factory=dict)  # process -> cores used while measured
-    machine_busy: float = math.nan
+    machine_busy: float = math.nan  # fraction of all cores busy (steal excluded)
+    stolen: float = math.nan  # fraction of all cores' time taken by the hypervisor
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def other_cores(self) -> float:
+        """Busy cores not accounted to the measured processes (other work on the machine, IRQs)."""
+        return self.machine_busy * os.cpu_count() - sum(self.cores.values())
 
     def cpu_us_per_request(self, names: list[str]) -> float:
         return sum(self.cores.get(n, 0.0) for n in names) / self.rps * 1e6
 
     def as_json(self, server_parts: list[str]) -> dict:
         return {
+            "path": self.name,
             "requests": self.requests,
             "seconds": round(self.seconds, 3),
             "requests_per_s": round(self.rps, 1),
@@ -172,6 +181,9 @@ class PathResult:
             },
             "server_cpu_us_per_request": round(self.cpu_us_per_request(server_parts), 1),
             "machine_busy_fraction": round(self.machine_busy, 3),
+            "machine_busy_cores": round(self.machine_busy * os.cpu_count(), 3),
+            "other_processes_cores": round(self.other_cores, 3),
+            "stolen_cores": round(self.stolen * os.cpu_count(), 3),
             "notes": self.notes,
         }
 
@@ -274,7 +286,7 @@ def build_env(root: pathlib.Path, mariadb: MariaDb, redis: Redis, args: argparse
         "GRIDAM_GRPC_PORT": str(grpc_port),
         "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
         "GRIDAM_HTTP_PORT": str(http_port),
-        "GRIDAM_LOG_LEVEL": "WARNING",
+        "GRIDAM_LOG_LEVEL": args.log_level,
         "GRIDAM_DATABASE_URL": mariadb.create_database("gridam_user"),
         "GRIDAM_REDIS_URL": redis.url,
         # One token serves the whole run, which can outlast the default 15 minutes.
@@ -292,6 +304,27 @@ def build_env(root: pathlib.Path, mariadb: MariaDb, redis: Redis, args: argparse
     for key in [k for k in os.environ if k.startswith("GRIDAM_") and k not in env]:
         env[key] = ""  # never inherit the developer's own configuration
     return env
+
+
+def git_revision() -> str:
+    """The commit the stack ran from, with '+changes' when the work tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+def access_log_note(env: dict[str, str]) -> str:
+    if env.get("GRIDAM_ACCESS_LOG", "").lower() in ("false", "0", "no", "off"):
+        return "OFF (GRIDAM_ACCESS_LOG=false)"
+    if env["GRIDAM_LOG_LEVEL"] in ("WARNING", "ERROR"):
+        return (f"enabled (GRIDAM_ACCESS_LOG default) but NOT WRITTEN: its records are INFO and "
+                f"GRIDAM_LOG_LEVEL={env['GRIDAM_LOG_LEVEL']} drops them (about 0.4 µs each)")
+    return "ON: one JSON line per request from the gateway and one from the user service, to log files"
 
 
 def seed_user(stack: DevStack) -> str:
@@ -331,27 +364,29 @@ def print_logs(folder: pathlib.Path) -> None:
 # --------------------------------------------------------------------------- measurement
 
 
-def measure_gateway(infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int]) -> PathResult:
-    stack = infra.stack
-    script = infra.root / "profile.lua"
+def measure_http(
+    infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], path: str, name: str, label: str
+) -> PathResult:
+    """wrk against one gateway path: warm-up, then the measured run with CPU sampling."""
+    script = infra.root / "bench.lua"
     script.write_text(WRK_SCRIPT.replace("TOKEN", token))
-    url = stack.http_url + PROFILE_PATH
-    print(f"gateway: warm-up {args.warmup:g}s ...", flush=True)
+    url = infra.stack.http_url + path
+    print(f"gateway {path}: warm-up {args.warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
     warm, _, _ = run_wrk(url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
-    check_clean(warm, "gateway warm-up")
-    print(f"gateway: measuring {args.seconds:g}s ...", flush=True)
+    check_clean(warm, f"GET {path} warm-up")
     meter = CpuMeter(roots)
     meter.start()
     figures, wrk_cpu, raw = run_wrk(
         url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.seconds
     )
     cpu = meter.stop()
-    check_clean(figures, "gateway")
+    check_clean(figures, f"GET {path}")
     if args.verbose:
         print(raw)
     cpu["load generator (wrk)"] = wrk_cpu / figures["seconds"]
     return PathResult(
-        name="gateway (HTTP → gRPC → MariaDB)",
+        name=name,
+        label=label,
         requests=figures["requests"],
         seconds=figures["seconds"],
         rps=figures["rps"],
@@ -361,19 +396,24 @@ def measure_gateway(infra: Infra, token: str, args: argparse.Namespace, roots: d
         max_ms=figures["max_ms"],
         cores=cpu,
         machine_busy=meter.machine_busy,
+        stolen=meter.stolen,
+        notes=[f"wrk -t{args.wrk_threads} -c{args.connections} --latency, Lua script counting non-2xx"],
     )
 
 
-def measure_direct(infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int]) -> PathResult:
+def measure_grpc(
+    infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], method: str, name: str, label: str
+) -> PathResult:
+    """bench/grpc_load.py against the user service; CPU sampled over its measured window."""
     target = infra.stack.env["GRIDAM_USER_SERVICE_ADDR"]
     command = [
         sys.executable, str(ROOT / "bench" / "grpc_load.py"), "--target", target, "--token", token,
         "--concurrency", str(args.connections), "--channels", str(args.grpc_channels),
-        "--warmup", str(args.warmup), "--seconds", str(args.seconds),
+        "--warmup", str(args.warmup), "--seconds", str(args.seconds), "--method", method,
     ]
     if args.grpc_uvloop:
         command.append("--uvloop")
-    print(f"direct gRPC: warm-up {args.warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
+    print(f"direct gRPC {method}: warm-up {args.warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
     loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         meter = CpuMeter({**roots, "load generator (grpc_load.py)": loader.pid})
@@ -392,9 +432,10 @@ def measure_direct(infra: Infra, token: str, args: argparse.Namespace, roots: di
         raise BenchError(f"grpc_load.py exited with {loader.returncode}")
     figures = json.loads(out.strip().splitlines()[-1])
     if figures["errors"] or not figures["calls"]:
-        raise BenchError(f"direct gRPC: {figures['calls']} calls, errors {figures['errors']}")
+        raise BenchError(f"direct gRPC {method}: {figures['calls']} calls, errors {figures['errors']}")
     return PathResult(
-        name="direct gRPC (user service)",
+        name=name,
+        label=label,
         requests=figures["calls"],
         seconds=figures["elapsed_s"],
         rps=figures["requests_per_s"],
@@ -404,25 +445,30 @@ def measure_direct(infra: Infra, token: str, args: argparse.Namespace, roots: di
         max_ms=figures["max_ms"],
         cores=cpu,
         machine_busy=meter.machine_busy,
-        notes=[f"grpc.aio, {figures['channels']} channel(s), {figures['event_loop']} event loop"],
+        stolen=meter.stolen,
+        notes=[f"grpc.aio, {figures['channels']} channel(s), {figures['event_loop']} event loop, "
+               f"{figures['concurrency']} in-flight calls"],
     )
 
 
 # --------------------------------------------------------------------------- report
+
+SERVERS = ["gateway", "user service", "mariadb", "redis"]
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report(gateway: PathResult, direct: PathResult, config: dict, args: argparse.Namespace) -> dict:
-    server = ["gateway", "user service", "mariadb", "redis"]
-    direct_server = ["user service", "mariadb", "redis"]
+def report(
+    gateway: PathResult, direct: PathResult, floors: list[PathResult], config: dict, args: argparse.Namespace
+) -> dict:
+    cores = os.cpu_count() or 1
     cost_ratio = direct.rps / gateway.rps
     p50_ratio = gateway.p50_ms / direct.p50_ms
     p99_ratio = gateway.p99_ms / direct.p99_ms
-    gw_cpu = gateway.cpu_us_per_request(server)
-    direct_cpu = direct.cpu_us_per_request(direct_server)
+    gw_cpu = gateway.cpu_us_per_request(SERVERS)
+    direct_cpu = direct.cpu_us_per_request(SERVERS)
     checks = {
         "throughput": (gateway.rps >= TARGET_RPS, f"gateway throughput {gateway.rps:,.0f} req/s ≥ {TARGET_RPS:,.0f}"),
         "p99": (gateway.p99_ms < TARGET_P99_MS, f"gateway p99 {gateway.p99_ms:.1f} ms < {TARGET_P99_MS:g} ms"),
@@ -431,16 +477,19 @@ def report(gateway: PathResult, direct: PathResult, config: dict, args: argparse
             f"cost ratio (direct req/s ÷ gateway req/s) {cost_ratio:.2f}× ≤ {TARGET_COST_RATIO}×",
         ),
     }
+    runs = [gateway, direct, *floors]
 
     rows = [("path", "requests/s", "p50 ms", "p90 ms", "p99 ms", "max ms")]
-    for r in (gateway, direct):
+    for r in runs:
         rows.append((r.name, f"{r.rps:,.0f}", f"{r.p50_ms:.2f}", f"{r.p90_ms:.2f}", f"{r.p99_ms:.2f}", f"{r.max_ms:.1f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    line = lambda row: " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
+
+    def line(row: tuple[str, ...]) -> str:
+        return " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
 
     print()
     print(f"GET {PROFILE_PATH} — {args.connections} concurrent connections / in-flight calls, "
-          f"{args.seconds:g}s measured after {args.warmup:g}s warm-up, {os.cpu_count()} cores")
+          f"{args.seconds:g}s measured after {args.warmup:g}s warm-up, {cores} cores")
     for key, value in config.items():
         print(f"  {key}: {value}")
     print()
@@ -449,42 +498,63 @@ def report(gateway: PathResult, direct: PathResult, config: dict, args: argparse
     for row in rows[1:]:
         print(line(row))
     print()
-    print(f"ratio gateway/direct: throughput {gateway.rps / direct.rps:.2f}×, p50 {p50_ratio:.2f}×, p99 {p99_ratio:.2f}×"
-          f"  (cost = direct req/s ÷ gateway req/s = {cost_ratio:.2f}×)")
+    print(f"ratio gateway/direct: throughput {gateway.rps / direct.rps:.2f}×, p50 {p50_ratio:.2f}×, "
+          f"p99 {p99_ratio:.2f}×  (cost = direct req/s ÷ gateway req/s = {cost_ratio:.2f}×)")
     print()
-    print("where the cores went during each measured run (CPU seconds ÷ wall seconds; 2.00 = both cores):")
-    names = sorted({*gateway.cores, *direct.cores}, key=lambda n: (n.startswith("load"), n))
-    name_width = max(len(n) for n in names)
-    print(f"  {'process'.ljust(name_width)} | {'gateway run':>11} | {'direct run':>10}")
+    print(f"where the cores went during each measured run: cores used (CPU s ÷ wall s; {cores}.00 = every core) "
+          "and CPU µs per request")
+    names = sorted({n for r in runs for n in r.cores}, key=lambda n: (n.startswith("load"), n))
+    name_width = max(len(n) for n in [*names, "stolen by hypervisor"])
+    cell = max(20, *(len(r.label) for r in runs))
+    print(f"  {'process'.ljust(name_width)} | " + " | ".join(f"{r.label:>{cell}}" for r in runs))
     for n in names:
-        g = f"{gateway.cores[n]:.2f}" if n in gateway.cores else "-"
-        d = f"{direct.cores[n]:.2f}" if n in direct.cores else "-"
-        print(f"  {n.ljust(name_width)} | {g:>11} | {d:>10}")
-    print(f"  {'whole machine busy'.ljust(name_width)} | {gateway.machine_busy * os.cpu_count():>11.2f} | "
-          f"{direct.machine_busy * os.cpu_count():>10.2f}")
-    print(f"server CPU per request (load generator excluded): gateway path {gw_cpu:,.0f} µs "
+        cells = [f"{r.cores[n]:.2f} ({r.cores[n] / r.rps * 1e6:,.0f} µs)" if n in r.cores else "-" for r in runs]
+        print(f"  {n.ljust(name_width)} | " + " | ".join(f"{c:>{cell}}" for c in cells))
+    for title, values in (
+        ("anything else", [r.other_cores for r in runs]),
+        ("whole machine busy", [r.machine_busy * cores for r in runs]),
+        ("stolen by hypervisor", [r.stolen * cores for r in runs]),
+    ):
+        print(f"  {title.ljust(name_width)} | " + " | ".join(f"{v:>{cell}.2f}" for v in values))
+    for r in runs:
+        if r.other_cores > 0.25 or r.stolen * cores > 0.1:
+            print(f"WARNING: during the {r.label} run {r.other_cores:.2f} cores went to other processes and "
+                  f"{r.stolen * cores:.2f} were stolen: figures disturbed, run again on a quiet machine")
+    single_gateway = str(config.get("gateway workers", "1")).split()[0] == "1"
+    for r in (gateway, direct):
+        for name in ("user service", "gateway"):
+            if name == "gateway" and not single_gateway:
+                continue
+            if r.cores.get(name, 0) >= 0.85:
+                print(f"bottleneck ({r.label} run): the {name} used {r.cores[name]:.2f} cores, about all one Python "
+                      f"process can (GIL), with {max(0.0, 1 - r.machine_busy - r.stolen) * cores:.2f} cores idle")
+    print(f"server CPU per request (load generators excluded): gateway path {gw_cpu:,.0f} µs "
           f"(gateway {gateway.cpu_us_per_request(['gateway']):,.0f} + user service "
           f"{gateway.cpu_us_per_request(['user service']):,.0f} + MariaDB/Redis "
           f"{gateway.cpu_us_per_request(['mariadb', 'redis']):,.0f}), direct {direct_cpu:,.0f} µs "
           f"→ CPU cost ratio {gw_cpu / direct_cpu:.2f}×")
-    print(f"load generator CPU per request: wrk {gateway.cpu_us_per_request(['load generator (wrk)']):,.0f} µs, "
-          f"grpc_load.py {direct.cpu_us_per_request(['load generator (grpc_load.py)']):,.0f} µs")
-    print("note: the load generators run on the same cores as the servers they measure. wrk is C and cheap; "
-          "the direct loader is Python grpc.aio and costs far more per call, so it takes CPU from the user "
-          "service and makes the direct figure (and so the cost ratio) look worse than on separate machines.")
+    budget = cores / TARGET_RPS * 1e6
+    print(f"CPU budget for {TARGET_RPS:,.0f} req/s on {cores} cores: {budget:,.0f} µs per request for everything "
+          f"(wrk included); the gateway path uses "
+          f"{gw_cpu + gateway.cpu_us_per_request(['load generator (wrk)']):,.0f} µs")
+    print("note: the load generators share the cores with the servers they measure (no other machine here). "
+          "wrk is C and cheap; grpc_load.py is Python grpc.aio and costs several times more per call, so when "
+          "the machine is saturated it takes CPU from the user service and understates the direct figure "
+          "(and so the cost ratio); while cores are idle it does not limit it.")
     print()
     for ok, text in checks.values():
         print(f"{verdict(ok)}  {text}")
     print()
 
     return {
-        "benchmark": f"GET {PROFILE_PATH} via gateway vs UserService.GetProfile direct",
+        "benchmark": f"GET {PROFILE_PATH} via the gateway vs UserService.GetProfile directly over gRPC",
         "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "host": {"cores": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version()},
+        "host": {"cores": cores, "machine": platform.machine(), "python": platform.python_version()},
         "config": config,
         "targets": {"requests_per_s_min": TARGET_RPS, "p99_ms_max": TARGET_P99_MS, "cost_ratio_max": TARGET_COST_RATIO},
-        "gateway": gateway.as_json(server),
-        "direct_grpc": direct.as_json(direct_server),
+        "gateway": gateway.as_json(SERVERS),
+        "direct_grpc": direct.as_json(SERVERS),
+        "floors": {r.label: r.as_json(SERVERS) for r in floors},
         "ratios": {
             "throughput_gateway_over_direct": round(gateway.rps / direct.rps, 3),
             "cost_direct_rps_over_gateway_rps": round(cost_ratio, 3),
@@ -514,7 +584,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--grpc-uvloop", action="store_true", help="run the direct loader on uvloop")
     parser.add_argument("--workers", type=int, default=None, help="gateway worker processes (GRIDAM_WORKERS)")
     parser.add_argument("--no-access-log", action="store_true",
-                        help="GRIDAM_ACCESS_LOG=false for gateway and user service (default: access logs on)")
+                        help="GRIDAM_ACCESS_LOG=false for gateway and user service (default: the setting's default, on)")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="GRIDAM_LOG_LEVEL (default WARNING, as the e2e tests; access-log records are INFO, "
+                             "so only INFO or DEBUG writes them)")
+    parser.add_argument("--floors", action="store_true",
+                        help="also measure what the path costs without its work, to see where the time goes: "
+                             "gateway GET /healthz (HTTP stack only), GET /readyz (HTTP + a gRPC Health/Check to "
+                             "the user service) and Health/Check directly (gRPC server + interceptors only)")
     parser.add_argument("--env", action="append", default=[], metavar="GRIDAM_NAME=value",
                         help="extra setting for the stack; repeatable")
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS_FILE, help=f"JSON file (default {RESULTS_FILE})")
@@ -551,10 +628,10 @@ def main() -> int:
             "redis": infra.redis.process.pid,
         }
         config = {
+            "code": git_revision(),
             "profile": "distributed (MariaDB + Redis), stack started by DevStack",
             "gateway workers": env.get("GRIDAM_WORKERS") or "1 (default)",
-            "access logs": "OFF (GRIDAM_ACCESS_LOG=false)" if env.get("GRIDAM_ACCESS_LOG") == "false"
-            else "on (gateway and user service, JSON lines to a log file)",
+            "access logs": access_log_note(env),
             "log level": env["GRIDAM_LOG_LEVEL"],
             "extra settings": " ".join(args.env) or "none",
             "gateway load generator": f"wrk, {args.wrk_threads} thread(s), {args.connections} connections, "
@@ -562,9 +639,19 @@ def main() -> int:
             "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
             f"{args.grpc_channels} channel(s), {args.connections} in-flight calls), on the same cores",
         }
-        gateway = measure_gateway(infra, token, args, roots)
-        direct = measure_direct(infra, token, args, roots)
-        summary = report(gateway, direct, config, args)
+        gateway = measure_http(infra, token, args, roots, PROFILE_PATH, "gateway (HTTP → gRPC → MariaDB)", "gateway")
+        direct = measure_grpc(infra, token, args, roots, "GetProfile", "direct gRPC (user service)", "direct")
+        floors = []
+        if args.floors:
+            floors = [
+                measure_http(infra, token, args, roots, "/healthz", "floor: gateway GET /healthz (HTTP only)",
+                             "/healthz"),
+                measure_http(infra, token, args, roots, "/readyz",
+                             "floor: gateway GET /readyz (HTTP → gRPC Health/Check)", "/readyz"),
+                measure_grpc(infra, token, args, roots, "HealthCheck", "floor: direct gRPC Health/Check",
+                             "Health/Check"),
+            ]
+        summary = report(gateway, direct, floors, config, args)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         print(f"figures written to {args.output}")
