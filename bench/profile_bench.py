@@ -52,7 +52,7 @@ for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python"):
 import httpx  # noqa: E402
 
 from gridam_runtime.devstack import DevStack  # noqa: E402
-from tests.support.servers import MariaDb, Redis, free_port  # noqa: E402
+from tests.support.servers import MariaDb, Redis, stack_env  # noqa: E402
 
 RESULTS_FILE = ROOT / "bench" / "results" / "profile_bench.json"
 PROFILE_PATH = "/api/users/profile"
@@ -278,17 +278,8 @@ class Infra:
 
 
 def build_env(root: pathlib.Path, mariadb: MariaDb, redis: Redis, args: argparse.Namespace) -> dict[str, str]:
-    data_dir = root / "stack"
-    data_dir.mkdir()
-    grpc_port, http_port = free_port(), free_port()
-    env = {
-        "GRIDAM_DATA_DIR": str(data_dir),
-        "GRIDAM_GRPC_PORT": str(grpc_port),
-        "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
-        "GRIDAM_HTTP_PORT": str(http_port),
+    env = stack_env(root / "stack", mariadb, redis) | {
         "GRIDAM_LOG_LEVEL": args.log_level,
-        "GRIDAM_DATABASE_URL": mariadb.create_database("gridam_user"),
-        "GRIDAM_REDIS_URL": redis.url,
         # One token serves the whole run, which can outlast the default 15 minutes.
         "GRIDAM_ACCESS_TOKEN_TTL_SECONDS": "7200",
     }
@@ -301,8 +292,6 @@ def build_env(root: pathlib.Path, mariadb: MariaDb, redis: Redis, args: argparse
         if not sep or not key.startswith("GRIDAM_"):
             raise SystemExit(f"--env wants GRIDAM_NAME=value, got {item!r}")
         env[key] = value
-    for key in [k for k in os.environ if k.startswith("GRIDAM_") and k not in env]:
-        env[key] = ""  # never inherit the developer's own configuration
     return env
 
 

@@ -3,7 +3,6 @@ whole mesh (user service + gateway as separate processes) on both profiles."""
 
 from __future__ import annotations
 
-import os
 import pathlib
 import shutil
 import tempfile
@@ -13,7 +12,7 @@ import pytest
 
 from gridam_runtime.devstack import DevStack
 from tests.doubles.oauth_provider import OAuthProviderDouble
-from tests.support.servers import MariaDb, Redis, free_port
+from tests.support.servers import MariaDb, Redis, stack_env
 
 
 @pytest.fixture(scope="session")
@@ -62,27 +61,14 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
     """The mesh over HTTP. `distributed`: MariaDB + Redis; `embedded`: SQLite + in-process state."""
     profile = request.param
     data_dir = infra_root / f"stack-{profile}"
-    data_dir.mkdir()
-    grpc_port, http_port = free_port(), free_port()
-    env = {
-        "GRIDAM_DATA_DIR": str(data_dir),
-        "GRIDAM_GRPC_PORT": str(grpc_port),
-        "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
-        "GRIDAM_HTTP_PORT": str(http_port),
-        "GRIDAM_METRICS_PORT": str(free_port()),
-        "GRIDAM_LOG_LEVEL": "WARNING",
+    servers = (request.getfixturevalue("mariadb"), request.getfixturevalue("redis_server")) if profile == "distributed" else ()
+    env = stack_env(data_dir, *servers) | {
         # The e2e tests send X-Forwarded-For to act as many clients; the limit itself is
         # tested with its own address.
         "GRIDAM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "5",
         "GRIDAM_CORS_ORIGINS": "http://localhost:5173",
         **_oauth_env(oauth_provider),
     }
-    if profile == "distributed":
-        db = request.getfixturevalue("mariadb")
-        cache = request.getfixturevalue("redis_server")
-        env |= {"GRIDAM_DATABASE_URL": db.create_database("gridam_user"), "GRIDAM_REDIS_URL": cache.url}
-    for key in [k for k in os.environ if k.startswith("GRIDAM_") and k not in env]:
-        env[key] = ""  # never inherit the developer's own configuration
     dev = DevStack(env, log_dir=data_dir)
     try:
         dev.start()

@@ -146,3 +146,22 @@ class Redis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Redis | None = None) -> dict[str, str]:
+    """Environment of a local stack (DevStack) on free ports with its data in `data_dir`:
+    the distributed profile when MariaDB and Redis are given, the embedded one otherwise."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    grpc_port = free_port()
+    env = {
+        "GRIDAM_DATA_DIR": str(data_dir),
+        "GRIDAM_GRPC_PORT": str(grpc_port),
+        "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
+        "GRIDAM_HTTP_PORT": str(free_port()),
+        "GRIDAM_METRICS_PORT": str(free_port()),
+        "GRIDAM_LOG_LEVEL": "WARNING",
+    }
+    if mariadb is not None and redis is not None:
+        env |= {"GRIDAM_DATABASE_URL": mariadb.create_database("gridam_user"), "GRIDAM_REDIS_URL": redis.url}
+    # Never inherit the developer's own configuration.
+    return {key: "" for key in os.environ if key.startswith("GRIDAM_")} | env
