@@ -1,28 +1,34 @@
 """Benchmark of `GET /api/users/profile` through the gateway beside the same call made
 directly to the user service over gRPC (distributed profile: real MariaDB + Redis).
 
-    .venv/bin/python bench/profile_bench.py [--seconds 15] [--connections 64]
-        [--warmup 5] [--workers N] [--no-access-log] [--env GRIDAM_X=value ...]
+    .venv/bin/python bench/profile_bench.py [--seconds 15] [--connections 64] [--runs 3]
+        [--warmup 5] [--workers N] [--no-access-log] [--log-level INFO] [--floors]
+        [--env GRIDAM_X=value ...]
 
 What it does:
   1. starts a private MariaDB and Redis (tests.support.servers) and the stack (DevStack:
      migrations, user service, gateway) on free ports, data in a temp folder;
   2. signs one user up through the real HTTP API (SMS code read from the outbox file)
      and logs in to get an access token;
-  3. gateway: wrk (C, closed loop, `--connections` connections) with the bearer token,
-     a warm-up run, then a measured run; any non-2xx answer or socket error fails it;
+  3. gateway: wrk (C, closed loop, `--connections` connections, 1 thread) with the bearer
+     token, a warm-up run, then measured runs; any non-2xx answer or socket error fails it;
   4. direct: bench/grpc_load.py in its own process, `--connections` concurrent in-flight
      `UserService.GetProfile` calls with the same metadata, warm-up then measured;
-  5. prints a table, the ratios and PASS/FAIL against the targets, and writes the
+     3 and 4 alternate `--runs` times and the report gives the median of each figure;
+  5. with --floors, the same load on GET /healthz (gateway HTTP stack only), GET /readyz
+     (HTTP + one gRPC Health/Check) and Health/Check directly: what the path costs
+     without its own work;
+  6. prints a table, the ratios and PASS/FAIL against the targets, and writes the
      figures to bench/results/profile_bench.json.
 
 Everything (stack, MariaDB, Redis, temp folder) is stopped and removed at the end, also
 on Ctrl-C. While each path is measured, the CPU time of every process (gateway, user
 service, MariaDB, Redis, the load generator) is sampled from /proc, so the report shows
-where the machine's cores went and the CPU cost of one request on each path.
+where the machine's cores went and the CPU cost of one request on each path. A short
+CPU speed check before and after tells runs on a slowed-down shared host apart.
 
 Exit status: 0 when every target passes, 1 when a target fails, 2 when the run itself
-failed (errors, non-2xx answers, a process that did not start).
+failed (errors, non-2xx answers, a process that did not start), 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import re
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,6 +145,19 @@ class CpuMeter:
         return {name: max(0.0, after[name] - self._before[name]) / wall for name in self.roots}
 
 
+def speed_check() -> float:
+    """Milliseconds for a fixed pure-Python workload, best of 3 (lower is faster). This machine's
+    cores are shared with other guests and their speed drifts by 1.5× or more from one minute to
+    the next; the check, taken before and after the measured runs, tells runs apart."""
+    def work() -> float:
+        begin, x = time.perf_counter(), 0
+        for i in range(1_000_000):
+            x += i * i % 7
+        return (time.perf_counter() - begin) * 1e3
+
+    return min(work() for _ in range(3))
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -156,6 +176,38 @@ class PathResult:
     machine_busy: float = math.nan  # fraction of all cores busy (steal excluded)
     stolen: float = math.nan  # fraction of all cores' time taken by the hypervisor
     notes: list[str] = field(default_factory=list)
+    rounds: list[PathResult] = field(default_factory=list)  # the measured runs a combined result is made of
+    cpu_us: dict[str, float] | None = None  # CPU µs per request by process, when not cores ÷ rps (combined runs)
+
+    @classmethod
+    def combine(cls, rounds: list[PathResult]) -> PathResult:
+        """Several measured runs of one path: the median of each figure (the runs disagree by
+        ±10-25 % on this shared machine); CPU use averaged over the measured seconds."""
+        if len(rounds) == 1:
+            return rounds[0]
+        seconds = sum(r.seconds for r in rounds)
+        names = {n for r in rounds for n in r.cores}
+        return cls(
+            name=rounds[0].name,
+            label=rounds[0].label,
+            requests=sum(r.requests for r in rounds),
+            seconds=seconds,
+            rps=statistics.median(r.rps for r in rounds),
+            p50_ms=statistics.median(r.p50_ms for r in rounds),
+            p90_ms=statistics.median(r.p90_ms for r in rounds),
+            p99_ms=statistics.median(r.p99_ms for r in rounds),
+            max_ms=max(r.max_ms for r in rounds),
+            cores={n: sum(r.cores.get(n, 0.0) * r.seconds for r in rounds) / seconds for n in names},
+            # CPU per request over all runs: CPU seconds ÷ requests (not mean cores ÷ median rate).
+            cpu_us={
+                n: sum(r.cores.get(n, 0.0) / r.rps * r.requests for r in rounds) / sum(r.requests for r in rounds) * 1e6
+                for n in names
+            },
+            machine_busy=sum(r.machine_busy * r.seconds for r in rounds) / seconds,
+            stolen=sum(r.stolen * r.seconds for r in rounds) / seconds,
+            notes=rounds[0].notes,
+            rounds=rounds,
+        )
 
     @property
     def other_cores(self) -> float:
@@ -163,6 +215,8 @@ class PathResult:
         return self.machine_busy * os.cpu_count() - sum(self.cores.values())
 
     def cpu_us_per_request(self, names: list[str]) -> float:
+        if self.cpu_us is not None:
+            return sum(self.cpu_us.get(n, 0.0) for n in names)
         return sum(self.cores.get(n, 0.0) for n in names) / self.rps * 1e6
 
     def as_json(self, server_parts: list[str]) -> dict:
@@ -176,15 +230,14 @@ class PathResult:
             "p99_ms": round(self.p99_ms, 3),
             "max_ms": round(self.max_ms, 3),
             "cores_by_process": {k: round(v, 3) for k, v in self.cores.items()},
-            "cpu_us_per_request_by_process": {
-                k: round(v / self.rps * 1e6, 1) for k, v in self.cores.items()
-            },
+            "cpu_us_per_request_by_process": {k: round(self.cpu_us_per_request([k]), 1) for k in self.cores},
             "server_cpu_us_per_request": round(self.cpu_us_per_request(server_parts), 1),
             "machine_busy_fraction": round(self.machine_busy, 3),
             "machine_busy_cores": round(self.machine_busy * os.cpu_count(), 3),
             "other_processes_cores": round(self.other_cores, 3),
             "stolen_cores": round(self.stolen * os.cpu_count(), 3),
             "notes": self.notes,
+            **({"runs": [r.as_json(server_parts) for r in self.rounds]} if self.rounds else {}),
         }
 
 
@@ -354,15 +407,18 @@ def print_logs(folder: pathlib.Path) -> None:
 
 
 def measure_http(
-    infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], path: str, name: str, label: str
+    infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], path: str, name: str, label: str,
+    *, warm_up: bool = True,
 ) -> PathResult:
-    """wrk against one gateway path: warm-up, then the measured run with CPU sampling."""
+    """wrk against one gateway path: warm-up (first time), then the measured run with CPU sampling."""
     script = infra.root / "bench.lua"
     script.write_text(WRK_SCRIPT.replace("TOKEN", token))
     url = infra.stack.http_url + path
-    print(f"gateway {path}: warm-up {args.warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
-    warm, _, _ = run_wrk(url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
-    check_clean(warm, f"GET {path} warm-up")
+    if warm_up and args.warmup > 0:
+        print(f"gateway GET {path}: warm-up {args.warmup:g}s ...", flush=True)
+        warm, _, _ = run_wrk(url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
+        check_clean(warm, f"GET {path} warm-up")
+    print(f"gateway GET {path}: measuring {args.seconds:g}s ...", flush=True)
     meter = CpuMeter(roots)
     meter.start()
     figures, wrk_cpu, raw = run_wrk(
@@ -391,18 +447,21 @@ def measure_http(
 
 
 def measure_grpc(
-    infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], method: str, name: str, label: str
+    infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], method: str, name: str, label: str,
+    *, warm_up: bool = True,
 ) -> PathResult:
     """bench/grpc_load.py against the user service; CPU sampled over its measured window."""
     target = infra.stack.env["GRIDAM_USER_SERVICE_ADDR"]
+    # Later runs still give the fresh loader process a second to connect and settle.
+    warmup = args.warmup if warm_up else min(args.warmup, 1.0)
     command = [
         sys.executable, str(ROOT / "bench" / "grpc_load.py"), "--target", target, "--token", token,
         "--concurrency", str(args.connections), "--channels", str(args.grpc_channels),
-        "--warmup", str(args.warmup), "--seconds", str(args.seconds), "--method", method,
+        "--warmup", str(warmup), "--seconds", str(args.seconds), "--method", method,
     ]
     if args.grpc_uvloop:
         command.append("--uvloop")
-    print(f"direct gRPC {method}: warm-up {args.warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
+    print(f"direct gRPC {method}: warm-up {warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
     loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         meter = CpuMeter({**roots, "load generator (grpc_load.py)": loader.pid})
@@ -486,6 +545,11 @@ def report(
     print("-+-".join("-" * w for w in widths))
     for row in rows[1:]:
         print(line(row))
+    for r in (gateway, direct):
+        if r.rounds:
+            print(f"  {r.label} runs: " + ", ".join(f"{x.rps:,.0f} req/s p99 {x.p99_ms:.0f} ms" for x in r.rounds))
+    if gateway.rounds:
+        print(f"  (median of {len(gateway.rounds)} interleaved runs per path; max is the largest of all runs)")
     print()
     print(f"ratio gateway/direct: throughput {gateway.rps / direct.rps:.2f}×, p50 {p50_ratio:.2f}×, "
           f"p99 {p99_ratio:.2f}×  (cost = direct req/s ÷ gateway req/s = {cost_ratio:.2f}×)")
@@ -497,7 +561,7 @@ def report(
     cell = max(20, *(len(r.label) for r in runs))
     print(f"  {'process'.ljust(name_width)} | " + " | ".join(f"{r.label:>{cell}}" for r in runs))
     for n in names:
-        cells = [f"{r.cores[n]:.2f} ({r.cores[n] / r.rps * 1e6:,.0f} µs)" if n in r.cores else "-" for r in runs]
+        cells = [f"{r.cores[n]:.2f} ({r.cpu_us_per_request([n]):,.0f} µs)" if n in r.cores else "-" for r in runs]
         print(f"  {n.ljust(name_width)} | " + " | ".join(f"{c:>{cell}}" for c in cells))
     for title, values in (
         ("anything else", [r.other_cores for r in runs]),
@@ -565,6 +629,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per path (default 15)")
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds per path (default 5)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="measured runs per path, interleaved; the report gives the median of each figure "
+                             "(default 3: single runs differ by 10-25%% here)")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections / calls (default 64)")
     parser.add_argument("--wrk-threads", type=int, default=1,
                         help="wrk threads (default 1: one C thread drives 64 connections far past what the "
@@ -586,7 +653,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS_FILE, help=f"JSON file (default {RESULTS_FILE})")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (logs) after the run")
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's own output")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.runs < 1 or args.seconds < 1 or args.warmup < 0 or args.connections < 1 or args.wrk_threads < 1:
+        parser.error("--runs, --seconds, --connections and --wrk-threads must be at least 1, --warmup at least 0")
+    if args.wrk_threads > args.connections:
+        parser.error("wrk needs at least one connection per thread")
+    return args
 
 
 def main() -> int:
@@ -628,8 +700,16 @@ def main() -> int:
             "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
             f"{args.grpc_channels} channel(s), {args.connections} in-flight calls), on the same cores",
         }
-        gateway = measure_http(infra, token, args, roots, PROFILE_PATH, "gateway (HTTP → gRPC → MariaDB)", "gateway")
-        direct = measure_grpc(infra, token, args, roots, "GetProfile", "direct gRPC (user service)", "direct")
+        speed_before = speed_check()
+        gateway_runs, direct_runs = [], []
+        for n in range(args.runs):  # interleaved, so a slow spell of the machine hits both paths alike
+            if args.runs > 1:
+                print(f"run {n + 1} of {args.runs}", flush=True)
+            gateway_runs.append(measure_http(infra, token, args, roots, PROFILE_PATH, "gateway (HTTP → gRPC → MariaDB)",
+                                             "gateway", warm_up=n == 0))
+            direct_runs.append(measure_grpc(infra, token, args, roots, "GetProfile", "direct gRPC (user service)",
+                                            "direct", warm_up=n == 0))
+        gateway, direct = PathResult.combine(gateway_runs), PathResult.combine(direct_runs)
         floors = []
         if args.floors:
             floors = [
@@ -640,7 +720,15 @@ def main() -> int:
                 measure_grpc(infra, token, args, roots, "HealthCheck", "floor: direct gRPC Health/Check",
                              "Health/Check"),
             ]
+        speed_after = speed_check()
+        config["CPU speed check"] = (
+            f"{speed_before:.0f} ms before, {speed_after:.0f} ms after (a fixed Python loop; lower is faster — "
+            "compare runs only at similar values)"
+        )
         summary = report(gateway, direct, floors, config, args)
+        summary["speed_check_ms"] = {"before": round(speed_before, 1), "after": round(speed_after, 1)}
+        if max(speed_before, speed_after) > 1.25 * min(speed_before, speed_after):
+            print("WARNING: the cores' speed changed during the run (speed check above): the figures are disturbed")
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         print(f"figures written to {args.output}")
