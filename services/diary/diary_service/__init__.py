@@ -1,0 +1,1 @@
+"""GriDam diary service: diaries, diary photos and the durable work owed for them."""

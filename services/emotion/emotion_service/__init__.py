@@ -1,0 +1,1 @@
+"""GriDam emotion service: emotion analyses, statistics, word clouds and safety flags."""

@@ -1,0 +1,1 @@
+"""Emotion analysis: classifiers behind one interface, plus hashtags, feedback and safety."""
