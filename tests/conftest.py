@@ -67,6 +67,9 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
         # tested with its own address.
         "GRIDAM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "5",
         "GRIDAM_CORS_ORIGINS": "http://localhost:5173",
+        # Short leases and back-off: the pipeline tests kill workers mid-job and wait for recovery.
+        "GRIDAM_JOB_LEASE_SECONDS": "5",
+        "GRIDAM_JOB_BASE_BACKOFF_SECONDS": "0.5",
         **_oauth_env(oauth_provider),
     }
     dev = DevStack(env, log_dir=data_dir)

@@ -9,13 +9,15 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 from starlette.middleware.cors import CORSMiddleware
 
+from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
+from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_gateway import errors
 from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
-from gridam_gateway.routes import auth, follows, users
+from gridam_gateway.routes import auth, diaries, follows, insights, users
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.keys import read_secret
@@ -25,6 +27,8 @@ from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenVerifier
 
 USER_SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"]
+DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]
+EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
 
 DESCRIPTION = """GriDam REST API — drop-in backend of the GriDam web frontend.
 
@@ -40,6 +44,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI):
         factory = ClientFactory(build_discovery(settings), settings.call_timeout_seconds)
         app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
+        app.state.diaries = factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE)
+        app.state.emotions = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
         app.state.verifier = AccessTokenVerifier.from_file(settings.jwt_public_key_path)
         app.state.signer = UrlSigner(
             read_secret(settings.media_signing_key_path), ttl_seconds=settings.media_url_ttl_seconds
@@ -60,7 +66,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     errors.install(app)
     app.add_exception_handler(BodyTooLarge, lambda _request, _exc: errors.api_error_response("COMMON4131"))
-    for router in (auth.router, users.router, follows.router, media_router):
+    for router in (auth.router, users.router, follows.router, diaries.router, insights.router, media_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")
@@ -73,8 +79,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     @app.get("/readyz", tags=["ops"], summary="서비스 준비 상태 (gRPC 헬스 체크)")
     async def readyz(request: Request):
-        ready = await request.app.state.users.check_health(USER_SERVICE.full_name)
-        return JsonResponse({"status": "ready" if ready else "not ready", "user": ready}, status_code=200 if ready else 503)
+        state = request.app.state
+        checks = {
+            "user": await state.users.check_health(USER_SERVICE.full_name),
+            "diary": await state.diaries.check_health(DIARY_SERVICE.full_name),
+            "emotion": await state.emotions.check_health(EMOTION_SERVICE.full_name),
+        }
+        ready = all(checks.values())
+        return JsonResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)
 
     if settings.cors_origin_list:
         app.add_middleware(

@@ -31,6 +31,27 @@ class Managed:
     process: subprocess.Popen
 
 
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One gRPC service of the mesh as the dev stack runs it."""
+
+    name: str  # process name and log file, e.g. "user-service"
+    module: str  # python -m <module>
+    key: str  # USER -> GRIDAM_USER_SERVICE_ADDR, GRIDAM_USER_DATABASE_URL
+    default_port: int
+    health_service: str
+
+
+# Start order: a service's callees first.
+SERVICES = (
+    ServiceSpec("user-service", "user_service", "USER", 50051, "gridam.user.v1.UserService"),
+    ServiceSpec("emotion-service", "emotion_service", "EMOTION", 50053, "gridam.emotion.v1.EmotionService"),
+    ServiceSpec("diary-service", "diary_service", "DIARY", 50052, "gridam.diary.v1.DiaryService"),
+)
+# Metrics ports of the processes, from GRIDAM_METRICS_PORT upwards in this order.
+METRICS_ORDER = ("user-service", "emotion-service", "diary-service", "diary-worker")
+
+
 def grpc_serving(address: str, service: str = "") -> bool:
     with grpc.insecure_channel(address) as channel:
         try:
@@ -48,7 +69,13 @@ def http_ok(url: str) -> bool:
 
 
 class DevStack:
-    """Starts migrations, the user service and the gateway; stops them in reverse order."""
+    """Starts migrations, the services, the pipeline workers and the gateway; stops them in
+    reverse order.
+
+    Every process gets its own GRIDAM_GRPC_PORT (from GRIDAM_<SERVICE>_SERVICE_ADDR), its own
+    GRIDAM_DATABASE_URL (GRIDAM_<SERVICE>_DATABASE_URL; default SQLite under the data folder)
+    and its own metrics port (GRIDAM_METRICS_PORT + n; 0 = none).
+    """
 
     def __init__(self, env: Mapping[str, str], *, log_dir: pathlib.Path | None = None) -> None:
         self.env = {**os.environ, **env}
@@ -60,10 +87,12 @@ class DevStack:
     def http_url(self) -> str:
         return f"http://{self.env.get('GRIDAM_HTTP_HOST', '127.0.0.1')}:{self.env.get('GRIDAM_HTTP_PORT', '8080')}"
 
-    def _spawn(self, name: str, module: str, extra_env: Mapping[str, str] | None = None) -> Managed:
+    def _spawn(
+        self, name: str, module: str, extra_env: Mapping[str, str] | None = None, args: tuple[str, ...] = ()
+    ) -> Managed:
         output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, "-m", module],
+            [sys.executable, "-m", module, *args],
             env={**self.env, **(extra_env or {})},
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
@@ -81,14 +110,50 @@ class DevStack:
                 raise RuntimeError(f"{managed.name} not ready after {STARTUP_TIMEOUT_SECONDS}s")
             time.sleep(0.1)
 
+    def address(self, spec: ServiceSpec) -> str:
+        return self.env.get(f"GRIDAM_{spec.key}_SERVICE_ADDR") or f"127.0.0.1:{spec.default_port}"
+
+    def _metrics_port(self, name: str) -> str:
+        base = int(self.env.get("GRIDAM_METRICS_PORT") or 0)
+        return str(base + METRICS_ORDER.index(name)) if base else "0"
+
+    def _service_env(self, spec: ServiceSpec) -> dict[str, str]:
+        return {
+            "GRIDAM_GRPC_PORT": self.address(spec).rpartition(":")[2],
+            "GRIDAM_DATABASE_URL": self.env.get(f"GRIDAM_{spec.key}_DATABASE_URL", ""),
+            "GRIDAM_METRICS_PORT": self._metrics_port(spec.name),
+        }
+
     def start(self) -> None:
         ensure_keys(self.data_dir / "keys")
-        subprocess.run([sys.executable, "-m", "user_service", "migrate"], env=self.env, check=True)
-        user = self._spawn("user-service", "user_service")  # metrics on GRIDAM_METRICS_PORT when set
-        user_addr = self.env.get("GRIDAM_USER_SERVICE_ADDR", "127.0.0.1:50051")
-        self._wait(user, lambda: grpc_serving(user_addr, "gridam.user.v1.UserService"))
+        for spec in SERVICES:
+            env = {**self.env, **self._service_env(spec)}
+            subprocess.run([sys.executable, "-m", spec.module, "migrate"], env=env, check=True)
+        for spec in SERVICES:
+            managed = self._spawn(spec.name, spec.module, self._service_env(spec))
+            self._wait(managed, lambda spec=spec: grpc_serving(self.address(spec), spec.health_service))
+        diary = next(s for s in SERVICES if s.key == "DIARY")
+        self._spawn(
+            "diary-worker",
+            "diary_service",
+            {**self._service_env(diary), "GRIDAM_METRICS_PORT": self._metrics_port("diary-worker")},
+            args=("worker",),
+        )
         gateway = self._spawn("gateway", "gridam_gateway", {"GRIDAM_METRICS_PORT": "0"})  # serves /metrics itself
         self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
+
+    def restart_worker(self) -> Managed:
+        """Start another pipeline worker (tests kill one mid-job)."""
+        diary = next(s for s in SERVICES if s.key == "DIARY")
+        return self._spawn(
+            "diary-worker",
+            "diary_service",
+            {**self._service_env(diary), "GRIDAM_METRICS_PORT": "0"},
+            args=("worker",),
+        )
+
+    def process(self, name: str) -> Managed:
+        return next(m for m in reversed(self.processes) if m.name == name)
 
     def stop(self, timeout: float = 15.0) -> None:
         for managed in reversed(self.processes):

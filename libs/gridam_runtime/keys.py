@@ -2,6 +2,7 @@
 
 `python -m gridam_runtime.keys <dir>` writes, only where missing:
   jwt-ed25519.pem / jwt-ed25519.pub.pem  access-token signing key pair (user service / everyone)
+  service-ed25519.pem / .pub.pem         service-token key pair (services making internal calls / their callees)
   media-url.key                          HMAC secret of signed image URLs (gateway)
   oauth-state.key                        HMAC secret of OAuth `state` values (user service)
 In Kubernetes these come from Secrets instead.
@@ -24,18 +25,23 @@ def _write_private(path: pathlib.Path, data: bytes) -> None:
         f.write(data)
 
 
-def ensure_keys(directory: pathlib.Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    private_path = directory / "jwt-ed25519.pem"
+def _ensure_key_pair(directory: pathlib.Path, stem: str) -> None:
+    private_path = directory / f"{stem}.pem"
     if not private_path.exists():
         key = Ed25519PrivateKey.generate()
         _write_private(
             private_path,
             key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
         )
-        (directory / "jwt-ed25519.pub.pem").write_bytes(
+        (directory / f"{stem}.pub.pem").write_bytes(
             key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         )
+
+
+def ensure_keys(directory: pathlib.Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for stem in ("jwt-ed25519", "service-ed25519"):
+        _ensure_key_pair(directory, stem)
     for name in ("media-url.key", "oauth-state.key"):
         if not (directory / name).exists():
             _write_private(directory / name, secrets.token_hex(32).encode())

@@ -30,6 +30,8 @@ class BaseGridamSettings(BaseSettings):
     consul_http_addr: str = "127.0.0.1:8500"
     # Static addresses of the services (embedded profile, or Kubernetes DNS names).
     user_service_addr: str = "127.0.0.1:50051"
+    diary_service_addr: str = "127.0.0.1:50052"
+    emotion_service_addr: str = "127.0.0.1:50053"
 
     jwt_public_key_file: pathlib.Path | None = None
     # Shared secret for signed image URLs (decision 13); at least 32 bytes.
@@ -48,6 +50,14 @@ class BaseGridamSettings(BaseSettings):
         return self.jwt_public_key_file or self.keys_dir / "jwt-ed25519.pub.pem"
 
     @property
+    def service_public_key_path(self) -> pathlib.Path:
+        return self.keys_dir / "service-ed25519.pub.pem"
+
+    @property
+    def service_private_key_path(self) -> pathlib.Path:
+        return self.keys_dir / "service-ed25519.pem"
+
+    @property
     def media_signing_key_path(self) -> pathlib.Path:
         return self.media_signing_key_file or self.keys_dir / "media-url.key"
 
@@ -61,7 +71,11 @@ class BaseGridamSettings(BaseSettings):
         return host or "127.0.0.1", int(port)
 
     def static_addresses(self) -> dict[str, list[str]]:
-        return {"gridam-user": [self.user_service_addr]}
+        return {
+            "gridam-user": [self.user_service_addr],
+            "gridam-diary": [self.diary_service_addr],
+            "gridam-emotion": [self.emotion_service_addr],
+        }
 
 
 class ServiceSettings(BaseGridamSettings):

@@ -113,3 +113,76 @@ class AccessTokenIssuer:
             "jti": uuid.uuid4().hex,
         }
         return jwt.encode(claims, self._key, algorithm=ALGORITHM), expires
+
+
+# Service tokens: how one service calls another's internal methods when no user is behind
+# the call (a pipeline worker storing an analysis). Signed with a key pair of their own,
+# whose private half only the services allowed to make such calls hold; a user token can
+# never pass as a service token (different key, audience and subject form).
+SERVICE_AUDIENCE = "gridam-internal"
+SERVICE_SUBJECT_PREFIX = "service:"
+SERVICE_TOKEN_TTL_SECONDS = 300
+
+
+class ServiceTokenIssuer:
+    """Mints the calling service's token, reusing it until shortly before it expires."""
+
+    def __init__(self, private_key: Ed25519PrivateKey, service_name: str) -> None:
+        self._key = private_key
+        self._service_name = service_name
+        self._token = ""
+        self._renew_at = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_file(cls, path: pathlib.Path, service_name: str) -> ServiceTokenIssuer:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        return cls(key, service_name)
+
+    def token(self) -> str:
+        now = time.time()
+        with self._lock:
+            if now >= self._renew_at:
+                claims = {
+                    "iss": self._service_name,
+                    "aud": SERVICE_AUDIENCE,
+                    "sub": SERVICE_SUBJECT_PREFIX + self._service_name,
+                    "iat": int(now),
+                    "exp": int(now) + SERVICE_TOKEN_TTL_SECONDS,
+                }
+                self._token = jwt.encode(claims, self._key, algorithm=ALGORITHM)
+                self._renew_at = now + SERVICE_TOKEN_TTL_SECONDS / 2
+            return self._token
+
+
+class ServiceTokenVerifier:
+    """Checks a service token and returns the calling service's name."""
+
+    def __init__(self, public_key: Ed25519PublicKey) -> None:
+        self._key = public_key
+
+    @classmethod
+    def from_file(cls, path: pathlib.Path) -> ServiceTokenVerifier:
+        key = serialization.load_pem_public_key(path.read_bytes())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError(f"{path} is not an Ed25519 public key")
+        return cls(key)
+
+    def verify(self, token: str) -> str:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=SERVICE_AUDIENCE,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "sub", "iss"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("AUTH4011", f"invalid service token: {type(exc).__name__}") from None
+        subject = str(claims["sub"])
+        if not subject.startswith(SERVICE_SUBJECT_PREFIX) or subject[len(SERVICE_SUBJECT_PREFIX) :] != claims["iss"]:
+            raise Unauthenticated("AUTH4011", "invalid service token subject")
+        return str(claims["iss"])

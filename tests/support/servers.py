@@ -13,6 +13,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from gridam_runtime.devstack import METRICS_ORDER, SERVICES
+
 MYSQL_USER = "gridam"
 MYSQL_PASSWORD = "gridam-test-password"
 
@@ -21,6 +23,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_port_range(count: int) -> int:
+    """First of `count` consecutive free ports (checked, not reserved)."""
+    for _ in range(50):
+        first = free_port()
+        if first + count > 65535:
+            continue
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports")
 
 
 def _need(binary: str) -> str:
@@ -152,16 +170,17 @@ def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Red
     """Environment of a local stack (DevStack) on free ports with its data in `data_dir`:
     the distributed profile when MariaDB and Redis are given, the embedded one otherwise."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    grpc_port = free_port()
     env = {
         "GRIDAM_DATA_DIR": str(data_dir),
-        "GRIDAM_GRPC_PORT": str(grpc_port),
-        "GRIDAM_USER_SERVICE_ADDR": f"127.0.0.1:{grpc_port}",
         "GRIDAM_HTTP_PORT": str(free_port()),
-        "GRIDAM_METRICS_PORT": str(free_port()),
+        "GRIDAM_METRICS_PORT": str(free_port_range(len(METRICS_ORDER))),
         "GRIDAM_LOG_LEVEL": "WARNING",
     }
+    for spec in SERVICES:
+        env[f"GRIDAM_{spec.key}_SERVICE_ADDR"] = f"127.0.0.1:{free_port()}"
     if mariadb is not None and redis is not None:
-        env |= {"GRIDAM_DATABASE_URL": mariadb.create_database("gridam_user"), "GRIDAM_REDIS_URL": redis.url}
+        env["GRIDAM_REDIS_URL"] = redis.url
+        for spec in SERVICES:  # a database (schema) per service, as in production
+            env[f"GRIDAM_{spec.key}_DATABASE_URL"] = mariadb.create_database(f"gridam_{spec.key.lower()}")
     # Never inherit the developer's own configuration.
     return {key: "" for key in os.environ if key.startswith("GRIDAM_")} | env

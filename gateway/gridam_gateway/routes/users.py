@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import ok
@@ -11,7 +10,7 @@ from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.schemas import IntroductionBody, NicknameBody, PasswordChangeBody
 from gridam_gateway.security import current_user
-from gridam_runtime.images import MAX_UPLOAD_BYTES
+from gridam_gateway.uploads import read_image_part
 
 router = APIRouter(prefix="/api/users", tags=["users"], dependencies=[Depends(current_user)])
 
@@ -65,24 +64,6 @@ async def change_nickname(body: NicknameBody, request: Request):
 async def change_introduction(body: IntroductionBody, request: Request):
     reply = await request.app.state.users.UpdateProfile(pb.UpdateProfileRequest(introduction=body.introduction))
     return ok(user_info(request, reply.profile), "소개가 변경되었습니다.")
-
-
-async def read_image_part(request: Request, field: str = "image") -> bytes:
-    """The bytes of one uploaded file part, at most 10 MB; checked by content in the service."""
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        raise ApiError("COMMON4151")
-    form = await request.form(max_files=2, max_fields=5)
-    part = form.get(field)
-    if not isinstance(part, UploadFile):
-        raise ApiError("IMAGE4002")
-    data = await part.read(MAX_UPLOAD_BYTES + 1)
-    await form.close()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ApiError("IMAGE4131")
-    if not data:
-        raise ApiError("IMAGE4001")
-    return data
 
 
 @router.patch("/profile-image", summary="프로필 이미지 변경 (multipart image)", openapi_extra=IMAGE_UPLOAD_DOC)

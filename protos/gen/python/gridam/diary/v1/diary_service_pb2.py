@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#gridam/diary/v1/diary_service.proto\x12\x0fgridam.diary.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xec\x01\n\x05\x44iary\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x14\n\x05title\x18\x03 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x04 \x01(\tR\x07\x63ontent\x12\x12\n\x04\x64\x61te\x18\x05 \x01(\tR\x04\x64\x61te\x12\x1b\n\tphoto_key\x18\x06 \x01(\tR\x08photoKey\x12\x1a\n\x08hashtags\x18\x07 \x03(\tR\x08hashtags\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"Z\n\x12\x43reateDiaryRequest\x12\x14\n\x05title\x18\x01 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12\x14\n\x05photo\x18\x03 \x01(\x0cR\x05photo\"C\n\x13\x43reateDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"\x14\n\x12ListDiariesRequest\"G\n\x13ListDiariesResponse\x12\x30\n\x07\x64iaries\x18\x01 \x03(\x0b\x32\x16.gridam.diary.v1.DiaryR\x07\x64iaries\"+\n\x15GetDiaryByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"F\n\x16GetDiaryByDateResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"/\n\x12\x44\x65leteDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteDiaryResponse2\x8e\x03\n\x0c\x44iaryService\x12X\n\x0b\x43reateDiary\x12#.gridam.diary.v1.CreateDiaryRequest\x1a$.gridam.diary.v1.CreateDiaryResponse\x12]\n\x0bListDiaries\x12#.gridam.diary.v1.ListDiariesRequest\x1a$.gridam.diary.v1.ListDiariesResponse\"\x03\x90\x02\x01\x12\x66\n\x0eGetDiaryByDate\x12&.gridam.diary.v1.GetDiaryByDateRequest\x1a\'.gridam.diary.v1.GetDiaryByDateResponse\"\x03\x90\x02\x01\x12]\n\x0b\x44\x65leteDiary\x12#.gridam.diary.v1.DeleteDiaryRequest\x1a$.gridam.diary.v1.DeleteDiaryResponse\"\x03\x90\x02\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#gridam/diary/v1/diary_service.proto\x12\x0fgridam.diary.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x02\n\x05\x44iary\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x14\n\x05title\x18\x03 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x04 \x01(\tR\x07\x63ontent\x12\x12\n\x04\x64\x61te\x18\x05 \x01(\tR\x04\x64\x61te\x12\x1b\n\tphoto_key\x18\x06 \x01(\tR\x08photoKey\x12\x1a\n\x08hashtags\x18\x07 \x03(\tR\x08hashtags\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x45\n\x0e\x61nalysis_state\x18\t \x01(\x0e\x32\x1e.gridam.diary.v1.AnalysisStateR\ranalysisState\"Z\n\x12\x43reateDiaryRequest\x12\x14\n\x05title\x18\x01 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12\x14\n\x05photo\x18\x03 \x01(\x0cR\x05photo\"C\n\x13\x43reateDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"\x14\n\x12ListDiariesRequest\"G\n\x13ListDiariesResponse\x12\x30\n\x07\x64iaries\x18\x01 \x03(\x0b\x32\x16.gridam.diary.v1.DiaryR\x07\x64iaries\",\n\x0fGetDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"@\n\x10GetDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"+\n\x15GetDiaryByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"F\n\x16GetDiaryByDateResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"/\n\x12\x44\x65leteDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteDiaryResponse*\x7f\n\rAnalysisState\x12\x1e\n\x1a\x41NALYSIS_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41NALYSIS_STATE_PENDING\x10\x01\x12\x17\n\x13\x41NALYSIS_STATE_DONE\x10\x02\x12\x19\n\x15\x41NALYSIS_STATE_FAILED\x10\x03\x32\xe4\x03\n\x0c\x44iaryService\x12X\n\x0b\x43reateDiary\x12#.gridam.diary.v1.CreateDiaryRequest\x1a$.gridam.diary.v1.CreateDiaryResponse\x12]\n\x0bListDiaries\x12#.gridam.diary.v1.ListDiariesRequest\x1a$.gridam.diary.v1.ListDiariesResponse\"\x03\x90\x02\x01\x12T\n\x08GetDiary\x12 .gridam.diary.v1.GetDiaryRequest\x1a!.gridam.diary.v1.GetDiaryResponse\"\x03\x90\x02\x01\x12\x66\n\x0eGetDiaryByDate\x12&.gridam.diary.v1.GetDiaryByDateRequest\x1a\'.gridam.diary.v1.GetDiaryByDateResponse\"\x03\x90\x02\x01\x12]\n\x0b\x44\x65leteDiary\x12#.gridam.diary.v1.DeleteDiaryRequest\x1a$.gridam.diary.v1.DeleteDiaryResponse\"\x03\x90\x02\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,28 +34,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_DIARYSERVICE'].methods_by_name['ListDiaries']._loaded_options = None
   _globals['_DIARYSERVICE'].methods_by_name['ListDiaries']._serialized_options = b'\220\002\001'
+  _globals['_DIARYSERVICE'].methods_by_name['GetDiary']._loaded_options = None
+  _globals['_DIARYSERVICE'].methods_by_name['GetDiary']._serialized_options = b'\220\002\001'
   _globals['_DIARYSERVICE'].methods_by_name['GetDiaryByDate']._loaded_options = None
   _globals['_DIARYSERVICE'].methods_by_name['GetDiaryByDate']._serialized_options = b'\220\002\001'
   _globals['_DIARYSERVICE'].methods_by_name['DeleteDiary']._loaded_options = None
   _globals['_DIARYSERVICE'].methods_by_name['DeleteDiary']._serialized_options = b'\220\002\002'
+  _globals['_ANALYSISSTATE']._serialized_start=956
+  _globals['_ANALYSISSTATE']._serialized_end=1083
   _globals['_DIARY']._serialized_start=90
-  _globals['_DIARY']._serialized_end=326
-  _globals['_CREATEDIARYREQUEST']._serialized_start=328
-  _globals['_CREATEDIARYREQUEST']._serialized_end=418
-  _globals['_CREATEDIARYRESPONSE']._serialized_start=420
-  _globals['_CREATEDIARYRESPONSE']._serialized_end=487
-  _globals['_LISTDIARIESREQUEST']._serialized_start=489
-  _globals['_LISTDIARIESREQUEST']._serialized_end=509
-  _globals['_LISTDIARIESRESPONSE']._serialized_start=511
-  _globals['_LISTDIARIESRESPONSE']._serialized_end=582
-  _globals['_GETDIARYBYDATEREQUEST']._serialized_start=584
-  _globals['_GETDIARYBYDATEREQUEST']._serialized_end=627
-  _globals['_GETDIARYBYDATERESPONSE']._serialized_start=629
-  _globals['_GETDIARYBYDATERESPONSE']._serialized_end=699
-  _globals['_DELETEDIARYREQUEST']._serialized_start=701
-  _globals['_DELETEDIARYREQUEST']._serialized_end=748
-  _globals['_DELETEDIARYRESPONSE']._serialized_start=750
-  _globals['_DELETEDIARYRESPONSE']._serialized_end=771
-  _globals['_DIARYSERVICE']._serialized_start=774
-  _globals['_DIARYSERVICE']._serialized_end=1172
+  _globals['_DIARY']._serialized_end=397
+  _globals['_CREATEDIARYREQUEST']._serialized_start=399
+  _globals['_CREATEDIARYREQUEST']._serialized_end=489
+  _globals['_CREATEDIARYRESPONSE']._serialized_start=491
+  _globals['_CREATEDIARYRESPONSE']._serialized_end=558
+  _globals['_LISTDIARIESREQUEST']._serialized_start=560
+  _globals['_LISTDIARIESREQUEST']._serialized_end=580
+  _globals['_LISTDIARIESRESPONSE']._serialized_start=582
+  _globals['_LISTDIARIESRESPONSE']._serialized_end=653
+  _globals['_GETDIARYREQUEST']._serialized_start=655
+  _globals['_GETDIARYREQUEST']._serialized_end=699
+  _globals['_GETDIARYRESPONSE']._serialized_start=701
+  _globals['_GETDIARYRESPONSE']._serialized_end=765
+  _globals['_GETDIARYBYDATEREQUEST']._serialized_start=767
+  _globals['_GETDIARYBYDATEREQUEST']._serialized_end=810
+  _globals['_GETDIARYBYDATERESPONSE']._serialized_start=812
+  _globals['_GETDIARYBYDATERESPONSE']._serialized_end=882
+  _globals['_DELETEDIARYREQUEST']._serialized_start=884
+  _globals['_DELETEDIARYREQUEST']._serialized_end=931
+  _globals['_DELETEDIARYRESPONSE']._serialized_start=933
+  _globals['_DELETEDIARYRESPONSE']._serialized_end=954
+  _globals['_DIARYSERVICE']._serialized_start=1086
+  _globals['_DIARYSERVICE']._serialized_end=1570
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -9,8 +10,19 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class AnalysisState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ANALYSIS_STATE_UNSPECIFIED: _ClassVar[AnalysisState]
+    ANALYSIS_STATE_PENDING: _ClassVar[AnalysisState]
+    ANALYSIS_STATE_DONE: _ClassVar[AnalysisState]
+    ANALYSIS_STATE_FAILED: _ClassVar[AnalysisState]
+ANALYSIS_STATE_UNSPECIFIED: AnalysisState
+ANALYSIS_STATE_PENDING: AnalysisState
+ANALYSIS_STATE_DONE: AnalysisState
+ANALYSIS_STATE_FAILED: AnalysisState
+
 class Diary(_message.Message):
-    __slots__ = ("id", "author_id", "title", "content", "date", "photo_key", "hashtags", "created_at")
+    __slots__ = ("id", "author_id", "title", "content", "date", "photo_key", "hashtags", "created_at", "analysis_state")
     ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +31,7 @@ class Diary(_message.Message):
     PHOTO_KEY_FIELD_NUMBER: _ClassVar[int]
     HASHTAGS_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ANALYSIS_STATE_FIELD_NUMBER: _ClassVar[int]
     id: int
     author_id: int
     title: str
@@ -27,7 +40,8 @@ class Diary(_message.Message):
     photo_key: str
     hashtags: _containers.RepeatedScalarFieldContainer[str]
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., date: _Optional[str] = ..., photo_key: _Optional[str] = ..., hashtags: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    analysis_state: AnalysisState
+    def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., date: _Optional[str] = ..., photo_key: _Optional[str] = ..., hashtags: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., analysis_state: _Optional[_Union[AnalysisState, str]] = ...) -> None: ...
 
 class CreateDiaryRequest(_message.Message):
     __slots__ = ("title", "content", "photo")
@@ -54,6 +68,18 @@ class ListDiariesResponse(_message.Message):
     DIARIES_FIELD_NUMBER: _ClassVar[int]
     diaries: _containers.RepeatedCompositeFieldContainer[Diary]
     def __init__(self, diaries: _Optional[_Iterable[_Union[Diary, _Mapping]]] = ...) -> None: ...
+
+class GetDiaryRequest(_message.Message):
+    __slots__ = ("diary_id",)
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    diary_id: int
+    def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
+
+class GetDiaryResponse(_message.Message):
+    __slots__ = ("diary",)
+    DIARY_FIELD_NUMBER: _ClassVar[int]
+    diary: Diary
+    def __init__(self, diary: _Optional[_Union[Diary, _Mapping]] = ...) -> None: ...
 
 class GetDiaryByDateRequest(_message.Message):
     __slots__ = ("date",)

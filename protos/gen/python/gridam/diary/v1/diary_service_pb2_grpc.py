@@ -26,8 +26,12 @@ if _version_not_supported:
 
 
 class DiaryServiceStub:
-    """DiaryService owns diaries, diary photos, feed posts, reactions, comments and
-    notifications. First draft: the shape of the mesh; filled in by the diary issue.
+    """DiaryService owns diaries, diary photos and the durable work owed for them (feed
+    posts, reactions, comments and notifications follow in the feed issue).
+
+    Identity: every method acts for the caller in the forwarded user access token; a diary
+    is visible to its author only, and another user's diary answers NOT_FOUND (nothing
+    about it leaks).
     """
 
     def __init__(self, channel):
@@ -46,6 +50,11 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesResponse.FromString,
                 _registered_method=True)
+        self.GetDiary = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/GetDiary',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryResponse.FromString,
+                _registered_method=True)
         self.GetDiaryByDate = channel.unary_unary(
                 '/gridam.diary.v1.DiaryService/GetDiaryByDate',
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryByDateRequest.SerializeToString,
@@ -59,13 +68,17 @@ class DiaryServiceStub:
 
 
 class DiaryServiceServicer:
-    """DiaryService owns diaries, diary photos, feed posts, reactions, comments and
-    notifications. First draft: the shape of the mesh; filled in by the diary issue.
+    """DiaryService owns diaries, diary photos and the durable work owed for them (feed
+    posts, reactions, comments and notifications follow in the feed issue).
+
+    Identity: every method acts for the caller in the forwarded user access token; a diary
+    is visible to its author only, and another user's diary answers NOT_FOUND (nothing
+    about it leaks).
     """
 
     def CreateDiary(self, request, context):
-        """CreateDiary stores a diary and, in the same transaction, the analysis and card work
-        still owed for it.
+        """CreateDiary stores a diary and, in the same transaction, the analysis work still
+        owed for it; returns at once.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -73,6 +86,13 @@ class DiaryServiceServicer:
 
     def ListDiaries(self, request, context):
         """ListDiaries returns all of the caller's diaries, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDiary(self, request, context):
+        """GetDiary returns one of the caller's diaries.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -86,7 +106,8 @@ class DiaryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteDiary(self, request, context):
-        """DeleteDiary deletes one of the caller's diaries and what was derived from it.
+        """DeleteDiary deletes one of the caller's diaries; what was derived from it is
+        deleted by durable follow-up work.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -104,6 +125,11 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     servicer.ListDiaries,
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesResponse.SerializeToString,
+            ),
+            'GetDiary': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDiary,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryResponse.SerializeToString,
             ),
             'GetDiaryByDate': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDiaryByDate,
@@ -124,8 +150,12 @@ def add_DiaryServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class DiaryService:
-    """DiaryService owns diaries, diary photos, feed posts, reactions, comments and
-    notifications. First draft: the shape of the mesh; filled in by the diary issue.
+    """DiaryService owns diaries, diary photos and the durable work owed for them (feed
+    posts, reactions, comments and notifications follow in the feed issue).
+
+    Identity: every method acts for the caller in the forwarded user access token; a diary
+    is visible to its author only, and another user's diary answers NOT_FOUND (nothing
+    about it leaks).
     """
 
     @staticmethod
@@ -172,6 +202,33 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/ListDiaries',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDiary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/GetDiary',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryResponse.FromString,
             options,
             channel_credentials,
             insecure,

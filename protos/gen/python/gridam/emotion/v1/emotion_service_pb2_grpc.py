@@ -27,7 +27,11 @@ if _version_not_supported:
 
 class EmotionServiceStub:
     """EmotionService owns emotion analyses, statistics, word clouds and safety flags.
-    First draft: the shape of the mesh; filled in by the diary and emotion issue.
+
+    Identity: user-facing methods read the caller from the forwarded user access token
+    (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
+    "internal" accept only a service token of an allowed service (the diary worker, the
+    card service); a user token is refused there.
     """
 
     def __init__(self, channel):
@@ -41,27 +45,94 @@ class EmotionServiceStub:
                 request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeTextRequest.SerializeToString,
                 response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeTextResponse.FromString,
                 _registered_method=True)
+        self.AnalyzeDiary = channel.unary_unary(
+                '/gridam.emotion.v1.EmotionService/AnalyzeDiary',
+                request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeDiaryRequest.SerializeToString,
+                response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeDiaryResponse.FromString,
+                _registered_method=True)
         self.GetAnalysis = channel.unary_unary(
                 '/gridam.emotion.v1.EmotionService/GetAnalysis',
                 request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetAnalysisRequest.SerializeToString,
                 response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetAnalysisResponse.FromString,
                 _registered_method=True)
+        self.DeleteAnalysis = channel.unary_unary(
+                '/gridam.emotion.v1.EmotionService/DeleteAnalysis',
+                request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisRequest.SerializeToString,
+                response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisResponse.FromString,
+                _registered_method=True)
+        self.GetStatistics = channel.unary_unary(
+                '/gridam.emotion.v1.EmotionService/GetStatistics',
+                request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsRequest.SerializeToString,
+                response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsResponse.FromString,
+                _registered_method=True)
+        self.GetWordClouds = channel.unary_unary(
+                '/gridam.emotion.v1.EmotionService/GetWordClouds',
+                request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetWordCloudsRequest.SerializeToString,
+                response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetWordCloudsResponse.FromString,
+                _registered_method=True)
+        self.GenerateWordClouds = channel.unary_unary(
+                '/gridam.emotion.v1.EmotionService/GenerateWordClouds',
+                request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GenerateWordCloudsRequest.SerializeToString,
+                response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GenerateWordCloudsResponse.FromString,
+                _registered_method=True)
 
 
 class EmotionServiceServicer:
     """EmotionService owns emotion analyses, statistics, word clouds and safety flags.
-    First draft: the shape of the mesh; filled in by the diary and emotion issue.
+
+    Identity: user-facing methods read the caller from the forwarded user access token
+    (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
+    "internal" accept only a service token of an allowed service (the diary worker, the
+    card service); a user token is refused there.
     """
 
     def AnalyzeText(self, request, context):
-        """AnalyzeText analyses one text without storing anything.
+        """AnalyzeText analyses one text without storing anything. Any signed-in caller.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnalyzeDiary(self, request, context):
+        """AnalyzeDiary analyses a diary and stores the result (internal). Idempotent: a diary
+        already analysed gets its stored analysis back; a deleted diary is never stored again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetAnalysis(self, request, context):
-        """GetAnalysis returns the stored analysis of a diary.
+        """GetAnalysis returns the stored analysis of one of the caller's diaries (or, internal,
+        of any diary).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAnalysis(self, request, context):
+        """DeleteAnalysis forgets everything derived from a deleted diary (internal).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStatistics(self, request, context):
+        """GetStatistics returns the caller's emotion counts per month, a daily series and
+        writing streaks for a period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetWordClouds(self, request, context):
+        """GetWordClouds returns the caller's latest word clouds (empty before the first generation).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GenerateWordClouds(self, request, context):
+        """GenerateWordClouds renders the caller's word clouds from all their analysed diaries.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -75,10 +146,35 @@ def add_EmotionServiceServicer_to_server(servicer, server):
                     request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeTextRequest.FromString,
                     response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeTextResponse.SerializeToString,
             ),
+            'AnalyzeDiary': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnalyzeDiary,
+                    request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeDiaryRequest.FromString,
+                    response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeDiaryResponse.SerializeToString,
+            ),
             'GetAnalysis': grpc.unary_unary_rpc_method_handler(
                     servicer.GetAnalysis,
                     request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetAnalysisRequest.FromString,
                     response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetAnalysisResponse.SerializeToString,
+            ),
+            'DeleteAnalysis': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAnalysis,
+                    request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisRequest.FromString,
+                    response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisResponse.SerializeToString,
+            ),
+            'GetStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatistics,
+                    request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsRequest.FromString,
+                    response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsResponse.SerializeToString,
+            ),
+            'GetWordClouds': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWordClouds,
+                    request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetWordCloudsRequest.FromString,
+                    response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetWordCloudsResponse.SerializeToString,
+            ),
+            'GenerateWordClouds': grpc.unary_unary_rpc_method_handler(
+                    servicer.GenerateWordClouds,
+                    request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GenerateWordCloudsRequest.FromString,
+                    response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GenerateWordCloudsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,7 +186,11 @@ def add_EmotionServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class EmotionService:
     """EmotionService owns emotion analyses, statistics, word clouds and safety flags.
-    First draft: the shape of the mesh; filled in by the diary and emotion issue.
+
+    Identity: user-facing methods read the caller from the forwarded user access token
+    (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
+    "internal" accept only a service token of an allowed service (the diary worker, the
+    card service); a user token is refused there.
     """
 
     @staticmethod
@@ -121,6 +221,33 @@ class EmotionService:
             _registered_method=True)
 
     @staticmethod
+    def AnalyzeDiary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.emotion.v1.EmotionService/AnalyzeDiary',
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeDiaryRequest.SerializeToString,
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.AnalyzeDiaryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetAnalysis(request,
             target,
             options=(),
@@ -137,6 +264,114 @@ class EmotionService:
             '/gridam.emotion.v1.EmotionService/GetAnalysis',
             gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetAnalysisRequest.SerializeToString,
             gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetAnalysisResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAnalysis(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.emotion.v1.EmotionService/DeleteAnalysis',
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisRequest.SerializeToString,
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.emotion.v1.EmotionService/GetStatistics',
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsRequest.SerializeToString,
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWordClouds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.emotion.v1.EmotionService/GetWordClouds',
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetWordCloudsRequest.SerializeToString,
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetWordCloudsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GenerateWordClouds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.emotion.v1.EmotionService/GenerateWordClouds',
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GenerateWordCloudsRequest.SerializeToString,
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GenerateWordCloudsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,41 @@
+"""How emotions look in the web API (docs/web-api.md §10, decisions 4-5): the Korean label
+for `emotion`, English keys with fractions for `emotions`."""
+
+from __future__ import annotations
+
+from gridam.emotion.v1 import emotion_service_pb2 as pb
+
+# EMOTION_HAPPY -> ("HAPPY", "행복"), in the proto's order.
+KOREAN = {
+    "HAPPY": "행복",
+    "JOY": "기쁨",
+    "SAD": "슬픔",
+    "ANXIOUS": "불안",
+    "ANGRY": "화남",
+    "SURPRISE": "놀람",
+    "DISGUST": "역겨움",
+    "FEAR": "두려움",
+    "NONE": "없음",
+}
+
+
+def key(emotion: int) -> str:
+    """English key of a proto Emotion ("HAPPY")."""
+    return pb.Emotion.Name(emotion).removeprefix("EMOTION_")
+
+
+def label(emotion: int) -> str:
+    """Korean label of a proto Emotion ("행복")."""
+    return KOREAN[key(emotion)]
+
+
+def analysis_result(analysis: pb.Analysis) -> dict:
+    return {
+        "emotion": label(analysis.dominant),
+        "emotions": [{key(score.emotion): score.fraction for score in analysis.distribution}],
+        "hashtags": [{"tagName": tag} for tag in analysis.hashtags],
+        "feedback": analysis.feedback,
+        # When set, the feedback carries crisis resources and no card image is drawn from the text.
+        "safetyFlag": analysis.safety_flag,
+        "language": analysis.language,
+    }

@@ -1,0 +1,40 @@
+"""The diary service's tables. Nobody else reads them (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from gridam_runtime.jobs import job_table
+
+# SQLite only auto-increments INTEGER PRIMARY KEY columns.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+
+ANALYSIS_PENDING, ANALYSIS_DONE, ANALYSIS_FAILED = "pending", "done", "failed"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Diary(Base):
+    __tablename__ = "diaries"
+    __table_args__ = (Index("ix_diaries_author_date", "author_id", "date", "id"), MYSQL_TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(400))
+    content: Mapped[str] = mapped_column(Text)
+    date: Mapped[datetime.date] = mapped_column(Date)
+    photo_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # Copied from the emotion service's analysis when it is stored (the list shows them).
+    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    analysis_state: Mapped[str] = mapped_column(String(16), default=ANALYSIS_PENDING)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
+# Work owed for diaries: "analyse" on creation, "purge" (derived data) on deletion.
+diary_jobs = job_table(Base.metadata, "diary_jobs", **MYSQL_TABLE_ARGS)

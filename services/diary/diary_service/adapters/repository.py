@@ -1,0 +1,45 @@
+"""Diary queries. Every read is scoped to an author: another user's diary is simply absent."""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from diary_service.adapters.orm import Diary
+
+
+class DiaryRepository:
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def add(self, diary: Diary) -> Diary:
+        self._db.add(diary)
+        self._db.flush()  # assigns the id
+        return diary
+
+    def get(self, diary_id: int) -> Diary | None:
+        return self._db.get(Diary, diary_id)
+
+    def get_for_author(self, diary_id: int, author_id: int) -> Diary | None:
+        return self._db.scalar(select(Diary).where(Diary.id == diary_id, Diary.author_id == author_id))
+
+    def list_for_author(self, author_id: int) -> list[Diary]:
+        return list(self._db.scalars(select(Diary).where(Diary.author_id == author_id).order_by(Diary.date.desc(), Diary.id.desc())))
+
+    def latest_on(self, author_id: int, day: datetime.date) -> Diary | None:
+        return self._db.scalar(
+            select(Diary).where(Diary.author_id == author_id, Diary.date == day).order_by(Diary.id.desc()).limit(1)
+        )
+
+    def delete(self, diary_id: int) -> None:
+        self._db.execute(delete(Diary).where(Diary.id == diary_id))
+
+    def photo_in_use(self, photo_key: str) -> bool:
+        return bool(self._db.scalar(select(exists().where(Diary.photo_key == photo_key))))
+
+    def record_analysis(self, diary_id: int, hashtags: list[str], state: str) -> bool:
+        """Copy the analysis' hashtags onto the diary; False when the diary is gone."""
+        result = self._db.execute(update(Diary).where(Diary.id == diary_id).values(hashtags=hashtags, analysis_state=state))
+        return result.rowcount == 1

@@ -1,0 +1,114 @@
+"""Composition root of the diary service and its pipeline workers: the only place that reads settings."""
+
+from __future__ import annotations
+
+import asyncio
+import pathlib
+import signal
+
+from prometheus_client import start_http_server
+
+from diary_service.adapters.orm import diary_jobs
+from diary_service.config import DiarySettings
+from diary_service.service_layer.diaries import ANALYSE, PURGE, Dependencies, Diaries
+from diary_service.service_layer.pipeline import DiaryPipeline
+from diary_service.servicer import DiaryServicer
+from diary_service.unit_of_work import UnitOfWork
+from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
+from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam_runtime import db
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.clients import ClientFactory
+from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
+from gridam_runtime.kv import build_state
+from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenIssuer
+
+MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
+SERVICE_NAME = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"].full_name
+EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
+DISCOVERY_NAME = "gridam-diary"
+
+
+def migrate(settings: DiarySettings) -> None:
+    db.migrate(MIGRATIONS_DIR, settings.database)
+
+
+def _job_queue(settings: DiarySettings) -> JobQueue:
+    return JobQueue(
+        diary_jobs,
+        RetryPolicy(
+            lease_seconds=settings.job_lease_seconds,
+            max_attempts=settings.job_max_attempts,
+            base_backoff_seconds=settings.job_base_backoff_seconds,
+        ),
+    )
+
+
+async def serve(settings: DiarySettings) -> None:
+    engine = db.create_engine(settings.database)
+    _, revocations, redis_client = build_state(settings.redis_url)
+    sessions = db.session_factory(engine)
+    jobs = _job_queue(settings)
+    deps = Dependencies(
+        settings=settings,
+        uow=lambda: UnitOfWork(sessions, jobs),
+        authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
+        storage=LocalFolderStorage(settings.media_root),
+    )
+
+    async def ready() -> bool:
+        await asyncio.to_thread(db.ping, engine)
+        if redis_client is not None:
+            await asyncio.to_thread(redis_client.ping)
+        return True
+
+    async def cleanup() -> None:
+        if redis_client is not None:
+            redis_client.close()
+        engine.dispose()
+
+    await run_server(
+        settings,
+        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, diary_service_pb2_grpc.add_DiaryServiceServicer_to_server, DiaryServicer(Diaries(deps))),
+        build_discovery(settings),
+        ready=ready,
+        cleanup=cleanup,
+    )
+
+
+async def work(settings: DiarySettings) -> None:
+    """Run pipeline workers until SIGTERM/SIGINT; a job in flight is left to its lease."""
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.grpc_host)
+    engine = db.create_engine(settings.database)
+    sessions = db.session_factory(engine)
+    jobs = _job_queue(settings)
+    factory = ClientFactory(build_discovery(settings), settings.job_call_timeout_seconds)
+    emotion = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
+    pipeline = DiaryPipeline(
+        uow=lambda: UnitOfWork(sessions, jobs),
+        jobs=jobs,
+        emotion=emotion,
+        storage=LocalFolderStorage(settings.media_root),
+        service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
+    )
+    worker = Worker(
+        engine,
+        jobs,
+        {ANALYSE: pipeline.analyse, PURGE: pipeline.purge},
+        concurrency=settings.worker_concurrency,
+        poll_seconds=settings.worker_poll_seconds,
+        on_parked=pipeline.analysis_parked,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await worker.run(stop)
+    finally:
+        await factory.close()
+        engine.dispose()

@@ -1,0 +1,41 @@
+"""Diary-service settings (environment variables with the GRIDAM_ prefix)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from pydantic import field_validator
+
+from gridam_runtime.settings import ServiceSettings
+
+
+class DiarySettings(ServiceSettings):
+    grpc_port: int = 50052
+    # Default: SQLite under the data folder (embedded profile).
+    database_url: str = ""
+    # Users have no time-zone setting yet: every diary's date is the day in this zone.
+    time_zone: str = "Asia/Seoul"
+    title_max_chars: int = 100
+    content_max_chars: int = 5000
+
+    # Pipeline workers (`python -m diary_service worker`).
+    worker_concurrency: int = 4
+    worker_poll_seconds: float = 0.5
+    job_lease_seconds: int = 60
+    job_max_attempts: int = 8
+    job_base_backoff_seconds: float = 2.0
+    # Every outgoing call of a job gets this long (the emotion analysis of a long diary).
+    job_call_timeout_seconds: float = 30.0
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'diary.db'}"

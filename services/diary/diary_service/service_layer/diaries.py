@@ -1,0 +1,118 @@
+"""Writing, reading and deleting diaries. Only the author ever sees a diary."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
+from diary_service.config import DiarySettings
+from diary_service.unit_of_work import UnitOfWork
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.errors import InvalidArgument, NotFound
+from gridam_runtime.images import sanitize_image
+from gridam_runtime.storage import ObjectStorage, content_addressed_key
+
+ANALYSE, PURGE = "analyse", "purge"
+PHOTO_MAX_SIDE = 2048
+
+
+def utcnow() -> datetime.datetime:
+    """Naive UTC, as stored in DATETIME columns."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: DiarySettings
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    storage: ObjectStorage
+    clock: Callable[[], datetime.datetime] = utcnow
+
+
+def _clean_text(value: str, *, field_reason: str, max_chars: int) -> str:
+    # Line breaks and tabs are part of a diary; other control characters are not.
+    text = "".join(ch for ch in value if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+    if not text or len(text) > max_chars:
+        raise InvalidArgument(field_reason, f"1-{max_chars} characters")
+    return text
+
+
+class Diaries:
+    def __init__(self, deps: Dependencies) -> None:
+        self._d = deps
+        self._zone = zoneinfo.ZoneInfo(deps.settings.time_zone)
+
+    def today(self) -> datetime.date:
+        """The author's current day (decision: dates are assigned by the server)."""
+        return self._d.clock().replace(tzinfo=datetime.UTC).astimezone(self._zone).date()
+
+    def create(self, title: str, content: str, photo: bytes) -> Diary:
+        identity = self._d.authenticator.require()
+        settings = self._d.settings
+        title = _clean_text(title, field_reason="DIARY4001", max_chars=settings.title_max_chars)
+        content = _clean_text(content, field_reason="DIARY4002", max_chars=settings.content_max_chars)
+        photo_key = ""
+        if photo:
+            # Checked, re-encoded and stripped of EXIF before anything is stored. The object is
+            # content-addressed: if the commit below fails it is an unreferenced duplicate, not
+            # a half-written diary.
+            image = sanitize_image(photo, max_side=PHOTO_MAX_SIDE)
+            photo_key = content_addressed_key("diary-photos", image.data, image.extension)
+            self._d.storage.put(photo_key, image.data, image.content_type)
+        with self._d.uow() as uow:
+            diary = uow.diaries.add(
+                Diary(
+                    author_id=identity.user_id,
+                    title=title,
+                    content=content,
+                    date=self.today(),
+                    photo_key=photo_key,
+                    hashtags=[],
+                    analysis_state=ANALYSIS_PENDING,
+                    created_at=self._d.clock(),
+                )
+            )
+            uow.owe(ANALYSE, diary.id)
+            uow.commit()
+            return diary
+
+    def list(self) -> list[Diary]:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            return uow.diaries.list_for_author(identity.user_id)
+
+    def get(self, diary_id: int) -> Diary:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            diary = uow.diaries.get_for_author(diary_id, identity.user_id)
+        if diary is None:
+            raise NotFound("DIARY4041", "no such diary of the caller")
+        return diary
+
+    def by_date(self, day: str) -> Diary:
+        identity = self._d.authenticator.require()
+        try:
+            parsed = datetime.date.fromisoformat(day)
+        except ValueError:
+            raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
+        with self._d.uow() as uow:
+            diary = uow.diaries.latest_on(identity.user_id, parsed)
+        if diary is None:
+            raise NotFound("DIARY4042", "no diary that day")
+        return diary
+
+    def delete(self, diary_id: int) -> None:
+        """Delete the diary now; its analysis and photo go through the durable purge job."""
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            diary = uow.diaries.get_for_author(diary_id, identity.user_id)
+            if diary is None:
+                raise NotFound("DIARY4041", "no such diary of the caller")
+            uow.diaries.delete(diary.id)
+            uow.cancel_owed(ANALYSE, diary.id)
+            uow.owe(PURGE, diary.id, payload=diary.photo_key)
+            uow.commit()

@@ -1,0 +1,94 @@
+"""The work owed for diaries, done by `python -m diary_service worker` processes.
+
+- analyse: the emotion service analyses the diary and stores the result (idempotent: a
+  second call returns the stored analysis), then the diary gets its hashtags and the job
+  is marked done in one transaction.
+- purge: after a deletion, the emotion service forgets the analysis (and remembers the
+  diary as deleted, so a late analyse call cannot bring it back) and the photo is removed
+  unless another diary uses the same (content-addressed) object.
+
+Each step may run more than once (a worker can die anywhere); none of them duplicates
+anything when it does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED
+from diary_service.unit_of_work import UnitOfWork
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam_runtime import context
+from gridam_runtime.jobs import Job, JobQueue
+from gridam_runtime.storage import ObjectStorage
+from gridam_runtime.tokens import ServiceTokenIssuer
+
+
+class LeaseLost(Exception):
+    """The job's lease expired and another worker owns it now: this attempt's result is dropped."""
+
+
+class DiaryPipeline:
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        jobs: JobQueue,
+        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
+        storage: ObjectStorage,
+        service_tokens: ServiceTokenIssuer,
+    ) -> None:
+        self._uow = uow
+        self._jobs = jobs
+        self._emotion = emotion
+        self._storage = storage
+        self._service_tokens = service_tokens
+
+    def _load(self, diary_id: int):
+        with self._uow() as uow:
+            return uow.diaries.get(diary_id)
+
+    def _finish(self, job: Job, hashtags: list[str] | None = None, state: str | None = None) -> None:
+        with self._uow() as uow:
+            if state is not None:
+                uow.diaries.record_analysis(job.subject_id, hashtags or [], state)
+            if not self._jobs.complete(uow.connection(), job):
+                raise LeaseLost(f"job {job.id}")
+            uow.commit()
+
+    async def analyse(self, job: Job) -> None:
+        diary = await asyncio.to_thread(self._load, job.subject_id)
+        if diary is None:  # deleted since: the purge job owns what is left
+            await asyncio.to_thread(self._finish, job)
+            return
+        context.bearer_token.set(self._service_tokens.token())
+        reply = await self._emotion.AnalyzeDiary(
+            emotion_pb.AnalyzeDiaryRequest(
+                diary_id=diary.id,
+                author_id=diary.author_id,
+                date=diary.date.isoformat(),
+                text=f"{diary.title}\n{diary.content}",
+            )
+        )
+        await asyncio.to_thread(self._finish, job, list(reply.analysis.hashtags), ANALYSIS_DONE)
+
+    async def analysis_parked(self, job: Job) -> None:
+        """After the last attempt: the diary shows that its analysis failed (and why is in the job row)."""
+        def mark() -> None:
+            with self._uow() as uow:
+                uow.diaries.record_analysis(job.subject_id, [], ANALYSIS_FAILED)
+                uow.commit()
+
+        await asyncio.to_thread(mark)
+
+    def _photo_orphaned(self, key: str) -> bool:
+        with self._uow() as uow:
+            return not uow.diaries.photo_in_use(key)
+
+    async def purge(self, job: Job) -> None:
+        context.bearer_token.set(self._service_tokens.token())
+        await self._emotion.DeleteAnalysis(emotion_pb.DeleteAnalysisRequest(diary_id=job.subject_id))
+        photo_key = job.payload
+        if photo_key and await asyncio.to_thread(self._photo_orphaned, photo_key):
+            await asyncio.to_thread(self._storage.delete, photo_key)
+        await asyncio.to_thread(self._finish, job)

@@ -1,0 +1,87 @@
+"""Composition root of the emotion service: the only place that reads settings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import pathlib
+
+from emotion_service.analysis.analyser import DiaryAnalyser
+from emotion_service.analysis.factory import build_classifier
+from emotion_service.config import EmotionSettings
+from emotion_service.service_layer.analyses import Analyses, Dependencies
+from emotion_service.service_layer.statistics import StatisticsReader
+from emotion_service.service_layer.word_clouds import WordCloudMaker
+from emotion_service.servicer import EmotionServicer
+from emotion_service.unit_of_work import UnitOfWork
+from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam_runtime import db
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.kv import build_state
+from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenVerifier
+
+MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
+SERVICE_NAME = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"].full_name
+
+
+def migrate(settings: EmotionSettings) -> None:
+    db.migrate(MIGRATIONS_DIR, settings.database)
+
+
+def build_analyser(settings: EmotionSettings) -> DiaryAnalyser:
+    if settings.classifier == "transformers":
+        if not settings.transformers_model or settings.transformers_label_map_file is None:
+            raise SystemExit("GRIDAM_TRANSFORMERS_MODEL and GRIDAM_TRANSFORMERS_LABEL_MAP_FILE are required with GRIDAM_CLASSIFIER=transformers")
+        classifier = build_classifier(
+            "transformers",
+            model=settings.transformers_model,
+            label_map=json.loads(settings.transformers_label_map_file.read_text(encoding="utf-8")),
+            batch_size=settings.transformers_batch_size,
+            device=settings.transformers_device,
+            local_files_only=settings.transformers_local_only,
+        )
+    else:
+        classifier = build_classifier("offline")
+    return DiaryAnalyser(classifier)
+
+
+async def serve(settings: EmotionSettings) -> None:
+    engine = db.create_engine(settings.database)
+    _, revocations, redis_client = build_state(settings.redis_url)
+    sessions = db.session_factory(engine)
+    analyser = build_analyser(settings)
+    deps = Dependencies(
+        settings=settings,
+        uow=lambda: UnitOfWork(sessions),
+        authenticator=Authenticator(
+            AccessTokenVerifier.from_file(settings.jwt_public_key_path),
+            revocations,
+            ServiceTokenVerifier.from_file(settings.service_public_key_path),
+        ),
+        analyser=analyser,
+        classifier_name=settings.classifier,
+    )
+    storage = LocalFolderStorage(settings.media_root)
+    servicer = EmotionServicer(Analyses(deps), StatisticsReader(deps), WordCloudMaker(deps, storage), settings.classifier)
+
+    async def ready() -> bool:
+        await asyncio.to_thread(db.ping, engine)
+        if redis_client is not None:
+            await asyncio.to_thread(redis_client.ping)
+        return True
+
+    async def cleanup() -> None:
+        if redis_client is not None:
+            redis_client.close()
+        engine.dispose()
+
+    await run_server(
+        settings,
+        ServiceDefinition("gridam-emotion", SERVICE_NAME, emotion_service_pb2_grpc.add_EmotionServiceServicer_to_server, servicer),
+        build_discovery(settings),
+        ready=ready,
+        cleanup=cleanup,
+    )

@@ -1,0 +1,33 @@
+"""Emotion-service settings (environment variables with the GRIDAM_ prefix)."""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Literal
+
+from gridam_runtime.settings import ServiceSettings
+
+
+class EmotionSettings(ServiceSettings):
+    grpc_port: int = 50053
+    # Default: SQLite under the data folder (embedded profile).
+    database_url: str = ""
+    # Day boundaries of statistics and streaks.
+    time_zone: str = "Asia/Seoul"
+    # "offline" needs no download and no torch; "transformers" needs the `ml` extra and a model.
+    classifier: Literal["offline", "transformers"] = "offline"
+    # transformers: a local model folder (or hub id with GRIDAM_TRANSFORMERS_LOCAL_ONLY=false) and
+    # a JSON file mapping the model's labels to the nine emotions.
+    transformers_model: str = ""
+    transformers_label_map_file: pathlib.Path | None = None
+    transformers_local_only: bool = True
+    transformers_device: str = "cpu"
+    transformers_batch_size: int = 32
+    # Texts longer than this are cut before analysis (a diary is at most 5,000 characters).
+    max_text_chars: int = 10_000
+    word_cloud_words: int = 30
+    word_cloud_interval_hours: int = 24
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'emotion.db'}"

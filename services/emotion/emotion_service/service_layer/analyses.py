@@ -1,0 +1,121 @@
+"""Analysing texts and diaries, and keeping each diary's analysis (at most one, never after deletion)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from emotion_service.adapters.orm import DiaryAnalysis
+from emotion_service.analysis.emotions import Emotion
+from emotion_service.config import EmotionSettings
+from emotion_service.unit_of_work import UnitOfWork
+from gridam_runtime.auth import Authenticator, ServiceCaller
+from gridam_runtime.errors import InvalidArgument, NotFound
+
+# Internal callers of each method (service names as in their service tokens).
+WRITERS = frozenset({"gridam-diary"})
+READERS = frozenset({"gridam-diary", "gridam-card"})
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: EmotionSettings
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    analyser: object  # DiaryAnalyser: analyse(texts) -> list[Analysis]
+    classifier_name: str
+    clock: Callable[[], datetime.datetime] = utcnow
+
+
+def _stored(diary_id: int, author_id: int, day: datetime.date, analysis, classifier: str, now) -> DiaryAnalysis:
+    return DiaryAnalysis(
+        diary_id=diary_id,
+        author_id=author_id,
+        date=day,
+        dominant=analysis.dominant.name,
+        distribution=analysis.distribution.by_name(),
+        hashtags=list(analysis.hashtags),
+        keywords=[[word, float(weight)] for word, weight in analysis.keywords],
+        feedback=analysis.feedback,
+        safety_flag=bool(analysis.safety_flag),
+        language=analysis.language,
+        classifier=classifier,
+        created_at=now,
+    )
+
+
+class Analyses:
+    def __init__(self, deps: Dependencies) -> None:
+        self._d = deps
+
+    def _analyse(self, text: str):
+        text = text[: self._d.settings.max_text_chars]
+        if not text.strip():
+            raise InvalidArgument("EMOTION4001", "empty text")
+        return self._d.analyser.analyse([text])[0]
+
+    def analyse_text(self, text: str):
+        self._d.authenticator.require_user_or_service(READERS)
+        return self._analyse(text)
+
+    def analyse_diary(self, diary_id: int, author_id: int, day: str, text: str) -> DiaryAnalysis | None:
+        """Store the diary's analysis once; None when the diary was deleted (nothing stored)."""
+        self._d.authenticator.require_service(WRITERS)
+        try:
+            parsed_day = datetime.date.fromisoformat(day)
+        except ValueError:
+            raise InvalidArgument("EMOTION4002", "date must be YYYY-MM-DD") from None
+        with self._d.uow() as uow:
+            if uow.analyses.is_deleted(diary_id):
+                return None
+            existing = uow.analyses.get(diary_id)
+            if existing is not None:  # a retried job: same answer, nothing new
+                return existing
+        analysis = self._analyse(text)
+        record = _stored(diary_id, author_id, parsed_day, analysis, self._d.classifier_name, self._d.clock())
+        try:
+            with self._d.uow() as uow:
+                uow.analyses.add(record)
+                uow.commit()
+        except IntegrityError:  # another worker stored it first
+            with self._d.uow() as uow:
+                existing = uow.analyses.get(diary_id)
+            if existing is None:
+                raise
+            return existing
+        # DeleteAnalysis marks the diary deleted before it deletes; if that raced with our
+        # insert, whichever runs last removes the analysis.
+        with self._d.uow() as uow:
+            if uow.analyses.is_deleted(diary_id):
+                uow.analyses.delete(diary_id)
+                uow.commit()
+                return None
+        return record
+
+    def get(self, diary_id: int) -> DiaryAnalysis:
+        caller = self._d.authenticator.require_user_or_service(READERS)
+        with self._d.uow() as uow:
+            record = uow.analyses.get(diary_id)
+        if record is None or (not isinstance(caller, ServiceCaller) and record.author_id != caller.user_id):
+            raise NotFound("EMOTION4041", "no analysis of this diary for the caller")
+        return record
+
+    def delete(self, diary_id: int) -> int | None:
+        """Forget a deleted diary's analysis; returns its author when there was one."""
+        self._d.authenticator.require_service(WRITERS)
+        with self._d.uow() as uow:
+            record = uow.analyses.get(diary_id)
+            deletion = uow.analyses.mark_deleted(diary_id, record.author_id if record else None, self._d.clock())
+            author_id = deletion.author_id
+            uow.commit()
+        with self._d.uow() as uow:
+            uow.analyses.delete(diary_id)
+            uow.commit()
+        return author_id

@@ -1,0 +1,104 @@
+"""A user's emotion statistics: dominant-emotion counts per month, a daily series, streaks.
+
+Computed from the analyses in this service's SQL store (the embedded profile's analytics;
+the CDC issue moves the distributed profile's reads to the MongoDB read model).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass
+
+from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from gridam_runtime.errors import InvalidArgument
+
+
+@dataclass(frozen=True)
+class MonthStats:
+    month: str  # YYYY-MM
+    counts: dict[Emotion, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class DayStats:
+    date: datetime.date
+    count: int
+    dominant: Emotion | None  # of the day's latest diary
+
+
+@dataclass(frozen=True)
+class Statistics:
+    months: list[MonthStats]
+    days: list[DayStats]
+    current_streak: int
+    longest_streak: int
+
+
+def period(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """[start, end) of a month, or of the whole year when month is 0."""
+    if not 1900 <= year <= 9998 or not 0 <= month <= 12:
+        raise InvalidArgument("STAT4001", "year 1900-9998, month 0-12")
+    if month == 0:
+        return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last) + datetime.timedelta(days=1)
+
+
+def streaks(dates: list[datetime.date], today: datetime.date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive days; the current run may end today or yesterday."""
+    days = sorted(set(dates))
+    longest = run = 0
+    previous: datetime.date | None = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == datetime.timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = run if previous is not None and (today - previous).days <= 1 else 0
+    return current, longest
+
+
+def compute(summaries, all_dates: list[datetime.date], start: datetime.date, end: datetime.date, today: datetime.date) -> Statistics:
+    """`summaries`: (diary_id, date, dominant name) of the period, oldest first."""
+    month_counts: dict[str, Counter] = {}
+    day_counts: Counter = Counter()
+    day_latest: dict[datetime.date, tuple[int, Emotion]] = {}
+    for diary_id, day, dominant in summaries:
+        emotion = Emotion[dominant]
+        month_counts.setdefault(day.strftime("%Y-%m"), Counter())[emotion] += 1
+        day_counts[day] += 1
+        if day not in day_latest or diary_id > day_latest[day][0]:
+            day_latest[day] = (diary_id, emotion)
+    months = []
+    cursor = start
+    while cursor < end:
+        key = cursor.strftime("%Y-%m")
+        counts = month_counts.get(key, Counter())
+        months.append(MonthStats(key, {e: counts.get(e, 0) for e in EMOTIONS}, sum(counts.values())))
+        cursor = (cursor.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    days = []
+    day = start
+    while day < end:
+        latest = day_latest.get(day)
+        days.append(DayStats(day, day_counts.get(day, 0), latest[1] if latest else None))
+        day += datetime.timedelta(days=1)
+    current, longest = streaks(all_dates, today)
+    return Statistics(months, days, current, longest)
+
+
+class StatisticsReader:
+    def __init__(self, deps) -> None:
+        self._d = deps
+        self._zone = zoneinfo.ZoneInfo(deps.settings.time_zone)
+
+    def get(self, year: int, month: int) -> Statistics:
+        identity = self._d.authenticator.require()
+        start, end = period(year, month)
+        with self._d.uow() as uow:
+            summaries = uow.analyses.summaries(identity.user_id, start, end)
+            all_dates = uow.analyses.dates(identity.user_id)
+        today = self._d.clock().replace(tzinfo=datetime.UTC).astimezone(self._zone).date()
+        return compute(summaries, all_dates, start, end, today)

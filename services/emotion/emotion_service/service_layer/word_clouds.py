@@ -1,0 +1,84 @@
+"""Word clouds per emotion from a user's analysed diaries (decision 12 of docs/web-api.md)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from emotion_service.adapters.orm import WordCloud
+from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
+from gridam_runtime.storage import ObjectStorage, content_addressed_key
+
+
+@dataclass(frozen=True)
+class WordClouds:
+    clouds: list[WordCloud]  # EMOTIONS order
+    generated_at: datetime.datetime | None
+    next_generation: datetime.datetime | None
+
+
+class WordCloudMaker:
+    def __init__(self, deps, storage: ObjectStorage) -> None:
+        self._d = deps
+        self._storage = storage
+
+    def _result(self, clouds: list[WordCloud]) -> WordClouds:
+        if not clouds:
+            return WordClouds([], None, None)
+        order = {e.name: i for i, e in enumerate(EMOTIONS)}
+        clouds = sorted(clouds, key=lambda c: order[c.emotion])
+        generated = max(c.generated_at for c in clouds)
+        interval = datetime.timedelta(hours=self._d.settings.word_cloud_interval_hours)
+        return WordClouds(clouds, generated, generated + interval)
+
+    def get(self) -> WordClouds:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            return self._result(uow.word_clouds.for_author(identity.user_id))
+
+    def generate(self) -> WordClouds:
+        identity = self._d.authenticator.require()
+        return self.regenerate(identity.user_id)
+
+    def refresh_after_deletion(self, author_id: int) -> None:
+        """A deleted diary's words must leave the clouds: redraw them if the author has any."""
+        with self._d.uow() as uow:
+            has_clouds = bool(uow.word_clouds.for_author(author_id))
+        if has_clouds:
+            self.regenerate(author_id)
+
+    def regenerate(self, author_id: int) -> WordClouds:
+        """Render every emotion's cloud, store the images, swap the rows in one transaction,
+        then remove the images no row points at any more."""
+        with self._d.uow() as uow:
+            rows = uow.analyses.keywords(author_id)
+            old_keys = {c.image_key for c in uow.word_clouds.for_author(author_id)}
+        aggregated = aggregate_keywords(
+            (DiaryKeywords(Emotion[dominant], [(w, float(x)) for w, x in keywords or []]) for dominant, keywords in rows),
+            top_n=self._d.settings.word_cloud_words,
+        )
+        now = self._d.clock().replace(microsecond=0)
+        clouds = []
+        for emotion, words in aggregated.items():
+            png = render_word_cloud(emotion, words)
+            image_key = ""
+            if png is not None:
+                # Content-addressed per user: rows always point at complete objects.
+                image_key = content_addressed_key(f"word-clouds/{author_id}", png, "png")
+                self._storage.put(image_key, png, "image/png")
+            clouds.append(
+                WordCloud(
+                    author_id=author_id,
+                    emotion=emotion.name,
+                    words=[[w.word, w.weight] for w in words],
+                    image_key=image_key,
+                    generated_at=now,
+                )
+            )
+        with self._d.uow() as uow:
+            uow.word_clouds.replace(author_id, clouds)
+            uow.commit()
+        for key in old_keys - {c.image_key for c in clouds} - {""}:
+            self._storage.delete(key)
+        return self._result(clouds)

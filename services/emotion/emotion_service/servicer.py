@@ -1,0 +1,130 @@
+"""gRPC servicer: proto in, service-layer call in a worker thread, proto out. No rules here."""
+
+from __future__ import annotations
+
+import asyncio
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from emotion_service.adapters.orm import DiaryAnalysis
+from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.service_layer.analyses import Analyses
+from emotion_service.service_layer.statistics import StatisticsReader
+from emotion_service.service_layer.word_clouds import WordCloudMaker, WordClouds
+from gridam.emotion.v1 import emotion_service_pb2 as pb
+from gridam.emotion.v1 import emotion_service_pb2_grpc
+
+EMOTION_PB = {e: pb.Emotion.Value(f"EMOTION_{e.name}") for e in EMOTIONS}
+
+
+def _timestamp(value) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def _analysis(analysis, classifier: str) -> pb.Analysis:
+    """From the analyser's result (not stored)."""
+    return pb.Analysis(
+        distribution=[pb.EmotionScore(emotion=EMOTION_PB[e], fraction=analysis.distribution[e]) for e in EMOTIONS],
+        dominant=EMOTION_PB[analysis.dominant],
+        hashtags=list(analysis.hashtags),
+        feedback=analysis.feedback,
+        safety_flag=analysis.safety_flag,
+        keywords=[pb.Keyword(word=w, weight=x) for w, x in analysis.keywords],
+        language=analysis.language,
+        classifier=classifier,
+    )
+
+
+def _stored(record: DiaryAnalysis) -> pb.Analysis:
+    return pb.Analysis(
+        distribution=[
+            pb.EmotionScore(emotion=EMOTION_PB[e], fraction=float(record.distribution.get(e.name, 0.0))) for e in EMOTIONS
+        ],
+        dominant=EMOTION_PB[Emotion[record.dominant]],
+        hashtags=record.hashtags,
+        feedback=record.feedback,
+        safety_flag=record.safety_flag,
+        keywords=[pb.Keyword(word=w, weight=x) for w, x in record.keywords],
+        language=record.language,
+        classifier=record.classifier,
+    )
+
+
+def _clouds(result: WordClouds) -> dict:
+    fields: dict = {
+        "clouds": [
+            pb.WordCloud(
+                emotion=EMOTION_PB[Emotion[c.emotion]],
+                words=[pb.Keyword(word=w, weight=x) for w, x in c.words],
+                image_key=c.image_key,
+            )
+            for c in result.clouds
+        ]
+    }
+    if result.generated_at is not None:
+        fields["generated_at"] = _timestamp(result.generated_at)
+        fields["next_generation"] = _timestamp(result.next_generation)
+    return fields
+
+
+class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
+    def __init__(self, analyses: Analyses, statistics: StatisticsReader, word_clouds: WordCloudMaker, classifier: str) -> None:
+        self._analyses = analyses
+        self._statistics = statistics
+        self._word_clouds = word_clouds
+        self._classifier = classifier
+
+    async def AnalyzeText(self, request, context):
+        analysis = await asyncio.to_thread(self._analyses.analyse_text, request.text)
+        return pb.AnalyzeTextResponse(analysis=_analysis(analysis, self._classifier))
+
+    async def AnalyzeDiary(self, request, context):
+        record = await asyncio.to_thread(
+            self._analyses.analyse_diary, request.diary_id, request.author_id, request.date, request.text
+        )
+        if record is None:
+            return pb.AnalyzeDiaryResponse(stored=False)
+        return pb.AnalyzeDiaryResponse(analysis=_stored(record), stored=True)
+
+    async def GetAnalysis(self, request, context):
+        record = await asyncio.to_thread(self._analyses.get, request.diary_id)
+        return pb.GetAnalysisResponse(analysis=_stored(record), date=record.date.isoformat())
+
+    async def DeleteAnalysis(self, request, context):
+        author_id = await asyncio.to_thread(self._analyses.delete, request.diary_id)
+        if author_id is not None:
+            await asyncio.to_thread(self._word_clouds.refresh_after_deletion, author_id)
+        return pb.DeleteAnalysisResponse()
+
+    async def GetStatistics(self, request, context):
+        stats = await asyncio.to_thread(self._statistics.get, request.year, request.month)
+        return pb.GetStatisticsResponse(
+            months=[
+                pb.MonthStatistics(
+                    month=m.month,
+                    counts=[pb.EmotionCount(emotion=EMOTION_PB[e], count=n) for e, n in m.counts.items()],
+                    total=m.total,
+                )
+                for m in stats.months
+            ],
+            days=[
+                pb.DayStatistics(
+                    date=d.date.isoformat(),
+                    count=d.count,
+                    dominant=EMOTION_PB[d.dominant] if d.dominant else pb.EMOTION_UNSPECIFIED,
+                )
+                for d in stats.days
+            ],
+            current_streak=stats.current_streak,
+            longest_streak=stats.longest_streak,
+        )
+
+    async def GetWordClouds(self, request, context):
+        result = await asyncio.to_thread(self._word_clouds.get)
+        return pb.GetWordCloudsResponse(**_clouds(result))
+
+    async def GenerateWordClouds(self, request, context):
+        result = await asyncio.to_thread(self._word_clouds.generate)
+        return pb.GenerateWordCloudsResponse(**_clouds(result))

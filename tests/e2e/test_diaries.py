@@ -1,0 +1,238 @@
+"""Diaries, their durable emotion analysis, statistics and word clouds through the gateway (HTTP)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import random
+import signal
+import time
+
+from PIL import Image
+
+from tests.e2e.test_auth import assert_error
+from tests.e2e.test_users import jpeg_with_gps, stored_files
+from tests.support.api import Api, User
+
+KST = datetime.timezone(datetime.timedelta(hours=9))
+ANALYSIS_TIMEOUT_SECONDS = 40
+NINE = {"HAPPY", "JOY", "SAD", "ANXIOUS", "ANGRY", "SURPRISE", "DISGUST", "FEAR", "NONE"}
+KOREAN_LABELS = {"행복", "기쁨", "슬픔", "불안", "화남", "놀람", "역겨움", "두려움", "없음"}
+
+
+def today() -> str:
+    return datetime.datetime.now(KST).date().isoformat()
+
+
+def diary_form(title: str, content: str, image: bytes | None = None) -> dict:
+    files = {"request": ("blob", json.dumps({"title": title, "content": content}).encode(), "application/json")}
+    if image is not None:
+        files["image"] = ("photo.jpg", image, "image/jpeg")
+    return files
+
+
+def write(api: Api, user: User, title: str = "산책한 날", content: str = "공원에서 친구와 산책하며 커피를 마셔서 정말 행복했다.", image=None) -> str:
+    reply = api.post("/api/diary", user, files=diary_form(title, content, image))
+    body = reply.json()
+    assert reply.status_code == 200 and body["success"] is True, reply.text
+    diary_id = body["result"]["diaryId"]
+    assert isinstance(diary_id, str) and diary_id.isdigit()
+    return diary_id
+
+
+def wait_for_analysis(api: Api, user: User, diary_id: str, timeout: float = ANALYSIS_TIMEOUT_SECONDS) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = api.get(f"/api/diary/{diary_id}/analysis", user)
+        if reply.status_code == 200:
+            return reply.json()["result"]
+        assert_error(reply, 404, "EMOTION4041")  # not analysed yet
+        assert time.monotonic() < deadline, f"diary {diary_id} not analysed after {timeout}s"
+        time.sleep(0.3)
+
+
+def my_diaries(api: Api, user: User) -> list[dict]:
+    body = api.get("/api/diary/list", user).json()
+    assert body["success"] is True
+    return body["result"]
+
+
+# --- writing and reading ----------------------------------------------------------------
+
+
+def test_written_diary_is_listed_found_by_date_and_analysed(api: Api):
+    user = api.new_user()
+    diary_id = write(api, user)
+    [item] = my_diaries(api, user)
+    assert item["diaryId"] == diary_id and item["date"] == today()
+    assert (item["title"], item["imageUrl"]) == ("산책한 날", None)
+    by_date = api.get(f"/api/diary?date={today()}", user).json()["result"]
+    assert by_date["content"] == "공원에서 친구와 산책하며 커피를 마셔서 정말 행복했다."
+
+    analysis = wait_for_analysis(api, user, diary_id)
+    assert analysis["emotion"] in KOREAN_LABELS
+    [fractions] = analysis["emotions"]
+    assert set(fractions) == NINE and abs(sum(fractions.values()) - 1) <= 0.001
+    assert 3 <= len(analysis["hashtags"]) <= 5
+    assert analysis["feedback"] and analysis["safetyFlag"] is False
+    # The list shows the analysis' hashtags once it is stored.
+    [item] = my_diaries(api, user)
+    assert item["hashtags"] == [t["tagName"] for t in analysis["hashtags"]]
+    assert item["analysisState"] == "DONE"
+
+
+def test_photo_is_stored_without_exif_and_served_by_signed_url(api: Api):
+    user = api.new_user()
+    diary_id = write(api, user, image=jpeg_with_gps())
+    [item] = my_diaries(api, user)
+    assert item["diaryId"] == diary_id and "sig=" in item["imageUrl"]
+    photo = api.http.get(item["imageUrl"])  # the browser sends no token (decision 13)
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    assert 0x8825 not in Image.open(io.BytesIO(photo.content)).getexif()  # no GPS
+    tampered = item["imageUrl"].replace("sig=", "sig=A")
+    assert api.http.get(tampered).status_code == 403
+
+
+def test_by_date_returns_the_latest_diary_of_the_day_and_404_for_an_empty_day(api: Api):
+    user = api.new_user()
+    write(api, user, title="아침", content="아침 일기")
+    write(api, user, title="저녁", content="저녁 일기")
+    assert api.get(f"/api/diary?date={today()}", user).json()["result"]["title"] == "저녁"
+    assert_error(api.get("/api/diary?date=2001-01-01", user), 404, "DIARY4042")
+    assert_error(api.get("/api/diary?date=2001-13-01", user), 400, "DIARY4003")
+    assert [d["title"] for d in my_diaries(api, user)] == ["저녁", "아침"]
+
+
+def test_another_user_can_neither_read_nor_delete_a_diary(api: Api):
+    alice, mallory = api.new_user(), api.new_user()
+    diary_id = write(api, alice, content="비밀 일기: 아무도 보면 안 된다.")
+    wait_for_analysis(api, alice, diary_id)
+    assert my_diaries(api, mallory) == []
+    assert_error(api.get(f"/api/diary?date={today()}", mallory), 404, "DIARY4042")
+    assert_error(api.get(f"/api/diary/{diary_id}/analysis", mallory), 404, "DIARY4041")
+    reply = assert_error(api.delete(f"/api/diary/{diary_id}", mallory), 404, "DIARY4041")
+    assert "비밀" not in json.dumps(reply, ensure_ascii=False)
+    assert [d["diaryId"] for d in my_diaries(api, alice)] == [diary_id]
+    assert_error(api.get("/api/diary/list"), 401, "AUTH4011")
+
+
+def test_invalid_requests_get_an_envelope_and_store_nothing(api: Api):
+    user = api.new_user()
+    files_before = stored_files(api.stack)
+    not_json = {"request": ("blob", b"{title: oops", "application/json")}
+    bad_utf8 = {"request": ("blob", b'{"title": "\xff\xfe", "content": "x"}', "application/json")}
+    wrong_types = {"request": ("blob", b'{"title": 1, "content": ["x"]}', "application/json")}
+    cases = [
+        ({"image": ("a.jpg", jpeg_with_gps(), "image/jpeg")}, 400, "DIARY4004"),  # no request part
+        (not_json, 400, "COMMON4001"),
+        (bad_utf8, 400, "COMMON4001"),
+        (wrong_types, 400, "DIARY4005"),
+        (diary_form("제목", "가" * 5001), 400, "DIARY4002"),
+        (diary_form("", "내용"), 400, "DIARY4001"),
+        (diary_form("제목", "내용", image=b"%PDF-1.4 not an image"), 400, "IMAGE4001"),
+    ]
+    for files, status, code in cases:
+        assert_error(api.post("/api/diary", user, files=files), status, code)
+    assert_error(api.post("/api/diary", user, json={"title": "t", "content": "c"}), 415, "COMMON4151")
+    assert_error(api.delete("/api/diary/abc", user), 400, "DIARY4006")
+    assert my_diaries(api, user) == []
+    assert stored_files(api.stack) == files_before
+
+
+def test_deleting_a_diary_deletes_its_analysis_and_photo(api: Api):
+    user = api.new_user()
+    photo = jpeg_with_gps()
+    diary_id = write(api, user, image=photo)
+    wait_for_analysis(api, user, diary_id)
+    files_with_photo = stored_files(api.stack)
+    assert api.delete(f"/api/diary/{diary_id}", user).json()["success"] is True
+    assert my_diaries(api, user) == []
+    assert_error(api.get(f"/api/diary/{diary_id}/analysis", user), 404, "DIARY4041")
+    assert_error(api.delete(f"/api/diary/{diary_id}", user), 404, "DIARY4041")
+    stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}", user).json()["result"]
+    deadline = time.monotonic() + ANALYSIS_TIMEOUT_SECONDS
+    while sum(m["total"] for m in stats["months"]) != 0 or stored_files(api.stack) == files_with_photo:
+        assert time.monotonic() < deadline, "the purge job did not run"
+        time.sleep(0.3)
+        stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}", user).json()["result"]
+    photo_files = files_with_photo - stored_files(api.stack)
+    assert any("diary-photos" in f for f in photo_files)
+
+
+# --- the durable pipeline ------------------------------------------------------------------
+
+
+def test_every_diary_is_analysed_exactly_once_while_workers_are_killed(api: Api):
+    """SIGKILL the pipeline worker at random moments while diaries are written; every diary
+    still gets exactly one analysis."""
+    user = api.new_user()
+    rng = random.Random(7)
+    written = []
+    for _round in range(3):
+        for i in range(4):
+            written.append(write(api, user, title=f"일기 {len(written)}", content=f"오늘은 친구와 영화를 봤다. 재미있었다 {i}"))
+        time.sleep(rng.uniform(0.0, 0.4))
+        worker = api.stack.process("diary-worker")
+        worker.process.send_signal(signal.SIGKILL)
+        worker.process.wait()
+        api.stack.restart_worker()
+    for diary_id in written:
+        wait_for_analysis(api, user, diary_id, timeout=90)  # a killed worker's lease must expire first
+    stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}&month={int(today()[5:7])}", user).json()["result"]
+    assert stats["months"][0]["total"] == len(written)  # one analysis per diary, no duplicates
+    assert all(d["analysisState"] == "DONE" for d in my_diaries(api, user))
+
+
+# --- safety --------------------------------------------------------------------------------
+
+
+def test_self_harm_statement_is_flagged_with_crisis_resources(api: Api):
+    user = api.new_user()
+    flagged = wait_for_analysis(api, user, write(api, user, title="힘든 밤", content="요즘 너무 힘들다. 그냥 죽고 싶다는 생각만 든다."))
+    assert flagged["safetyFlag"] is True and "109" in flagged["feedback"] and "1577-0199" in flagged["feedback"]
+    sad_day = wait_for_analysis(api, user, write(api, user, title="슬픈 날", content="시험을 망쳐서 하루 종일 슬펐다. 내일은 나아지겠지."))
+    assert sad_day["safetyFlag"] is False
+
+
+# --- statistics and word clouds --------------------------------------------------------------
+
+
+def test_statistics_count_the_dominant_emotions_of_the_month(api: Api):
+    user = api.new_user()
+    ids = [write(api, user, content="친구와 맛있는 저녁을 먹어서 정말 행복하고 즐거웠다.") for _ in range(2)]
+    analyses = [wait_for_analysis(api, user, i) for i in ids]
+    year, month = int(today()[:4]), int(today()[5:7])
+    stats = api.get(f"/api/v1/statistics/emotions?year={year}&month={month}", user).json()["result"]
+    [this_month] = stats["months"]
+    assert this_month["total"] == 2
+    dominant_keys = [k for k, v in this_month["counts"].items() if v]
+    assert {a["emotion"] for a in analyses} == {d["emotion"] for d in this_month["distribution"] if d["count"]}
+    assert len(dominant_keys) >= 1 and sum(this_month["counts"].values()) == 2
+    [day] = [d for d in stats["days"] if d["date"] == today()]
+    assert day["count"] == 2 and day["emotion"] == analyses[-1]["emotion"]
+    assert stats["currentStreak"] == 1 and stats["longestStreak"] == 1
+    year_stats = api.get(f"/api/v1/statistics/emotions?year={year}", user).json()["result"]
+    assert len(year_stats["months"]) == 12 and sum(m["total"] for m in year_stats["months"]) == 2
+    assert_error(api.get(f"/api/v1/statistics/emotions?year={year}&month=13", user), 400, "COMMON4000")
+
+
+def test_word_clouds_are_generated_only_for_oneself_and_served_signed(api: Api):
+    user, other = api.new_user(), api.new_user()
+    empty = api.get("/api/v1/word-cloud", user).json()["result"]
+    assert empty == {"imageUrls": [], "keywords": [], "generatedAt": None, "nextGeneration": None}
+    for content in ("바다 여행에서 친구와 바다 수영을 했다. 행복했다.", "친구와 바다 앞 카페에서 케이크를 먹었다. 즐거웠다."):
+        wait_for_analysis(api, user, write(api, user, content=content))
+    assert_error(api.post(f"/api/v1/word-cloud/generate/{other.login_id}", user), 403, "WORDCLOUD4031")
+    result = api.post(f"/api/v1/word-cloud/generate/{user.login_id}", user).json()["result"]
+    assert result["imageUrls"] and result["generatedAt"] and result["nextGeneration"]
+    words = [w["word"] for cloud in result["keywords"] for w in cloud["words"]]
+    assert any("바다" in w for w in words)
+    for cloud in result["keywords"]:
+        weights = [w["weight"] for w in cloud["words"]]
+        assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
+    image = api.http.get(result["imageUrls"][0]["url"])
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(image.content)).size == (800, 600)
+    assert api.get("/api/v1/word-cloud", user).json()["result"]["keywords"] == result["keywords"]
+    assert api.get("/api/v1/word-cloud", other).json()["result"]["imageUrls"] == []

@@ -1,0 +1,148 @@
+"""The durable job queue (gridam_runtime.jobs) on real MariaDB and on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from gridam_runtime import db
+from gridam_runtime.jobs import DONE, FAILED, PENDING, Job, JobQueue, RetryPolicy, Worker, job_table
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["mariadb", "sqlite"])
+def engine(request, tmp_path):
+    if request.param == "mariadb":
+        url = request.getfixturevalue("mariadb").create_database("gridam_jobs_test")
+    else:
+        url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    engine = db.create_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def queue(engine) -> JobQueue:
+    metadata = sa.MetaData()
+    table = job_table(metadata, "test_jobs")
+    metadata.create_all(engine)
+    return JobQueue(table, RetryPolicy(lease_seconds=30, max_attempts=3, base_backoff_seconds=0.01, max_backoff_seconds=0.01))
+
+
+def enqueue(engine, queue: JobQueue, count: int, kind: str = "analyse") -> None:
+    with engine.begin() as connection:
+        for subject in range(1, count + 1):
+            queue.enqueue(connection, kind, subject, payload=f"p{subject}")
+
+
+def state_of(engine, queue: JobQueue) -> list[tuple]:
+    t = queue.table
+    with engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.select(t.c.subject_id, t.c.state, t.c.attempts).order_by(t.c.id))]
+
+
+def expire_leases(engine, queue: JobQueue) -> None:
+    t = queue.table
+    with engine.begin() as connection:
+        connection.execute(t.update().values(lease_expires_at=dt.datetime(2000, 1, 1)))
+
+
+def test_concurrent_claims_never_hand_one_job_to_two_workers(engine, queue):
+    enqueue(engine, queue, 40)
+    claimed: dict[str, list[Job]] = {}
+
+    def claim_all(owner: str) -> None:
+        mine = claimed.setdefault(owner, [])
+        while batch := queue.claim(engine, owner, ["analyse"], 3):
+            mine.extend(batch)
+
+    threads = [threading.Thread(target=claim_all, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [job.id for jobs in claimed.values() for job in jobs]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 40
+    assert {job.payload for jobs in claimed.values() for job in jobs} == {f"p{i}" for i in range(1, 41)}
+
+
+def test_a_leased_job_is_taken_again_only_after_its_lease_expires(engine, queue):
+    enqueue(engine, queue, 1)
+    [first] = queue.claim(engine, "dead-worker", ["analyse"], 5)
+    assert queue.claim(engine, "other", ["analyse"], 5) == []
+    expire_leases(engine, queue)  # the first worker died holding it
+    [again] = queue.claim(engine, "other", ["analyse"], 5)
+    assert again.id == first.id and again.attempts == 2
+    # The dead worker's late completion is refused: its lease is gone.
+    with engine.begin() as connection:
+        assert queue.complete(connection, first) is False
+    with engine.begin() as connection:
+        assert queue.complete(connection, again) is True
+    assert state_of(engine, queue) == [(1, DONE, 2)]
+    assert queue.claim(engine, "other", ["analyse"], 5) == []
+
+
+def test_failures_back_off_then_park_after_max_attempts(engine, queue):
+    enqueue(engine, queue, 1)
+    for attempt in (1, 2):
+        [job] = queue.claim(engine, "w", ["analyse"], 1)
+        assert job.attempts == attempt
+        assert queue.fail(engine, job, "emotion service unavailable") == PENDING
+        _wait_due(engine, queue)
+    [job] = queue.claim(engine, "w", ["analyse"], 1)
+    assert queue.fail(engine, job, "still failing") == FAILED
+    _wait_due(engine, queue)
+    assert queue.claim(engine, "w", ["analyse"], 1) == []
+    t = queue.table
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(t.c.state, t.c.attempts, t.c.last_error)).one()
+    assert tuple(row) == (FAILED, 3, "still failing")
+
+
+def _wait_due(engine, queue) -> None:
+    # available_at has one-second resolution: make the retried job due now.
+    t = queue.table
+    with engine.begin() as connection:
+        connection.execute(t.update().where(t.c.state == PENDING).values(available_at=dt.datetime(2000, 1, 1)))
+
+
+def test_cancel_drops_pending_work_of_a_subject_only(engine, queue):
+    enqueue(engine, queue, 2)
+    with engine.begin() as connection:
+        queue.cancel(connection, "analyse", 1)
+    assert [s for s, _, _ in state_of(engine, queue)] == [2]
+
+
+async def test_worker_runs_handlers_retries_failures_and_parks(engine, queue):
+    enqueue(engine, queue, 3)
+    seen: list[int] = []
+    parked: list[int] = []
+
+    async def handler(job: Job) -> None:
+        seen.append(job.subject_id)
+        if job.subject_id == 2:
+            _wait_due(engine, queue)
+            raise RuntimeError("boom")
+        with engine.begin() as connection:
+            assert queue.complete(connection, job)
+
+    async def on_parked(job: Job) -> None:
+        parked.append(job.subject_id)
+
+    worker = Worker(engine, queue, {"analyse": handler}, concurrency=2, poll_seconds=0.05, on_parked=on_parked)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    for _ in range(200):
+        if parked:
+            break
+        _wait_due(engine, queue)
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert parked == [2] and seen.count(2) == 3 and seen.count(1) == seen.count(3) == 1
+    assert [s for s, state, _ in state_of(engine, queue) if state == DONE] == [1, 3]
