@@ -11,8 +11,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUF := tools/buf/node_modules/.bin/buf
 STAMP := $(VENV)/.installed
+ML_STAMP := $(VENV)/.installed-ml
 
-.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps deps clean
+.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps deps deps-ml clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -23,7 +24,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-deps: $(STAMP) ## install the Python packages into .venv
+# The `ml` extra (torch, transformers): several GB, so only the tests and benchmarks install it.
+$(ML_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test,ml]"
+	touch $@
+
+deps: $(STAMP) ## install the Python packages into .venv (no torch)
+
+deps-ml: $(ML_STAMP) ## also install the `ml` extra (torch, transformers)
 
 $(BUF): tools/buf/package.json
 	cd tools/buf && npm install --no-audit --no-fund --silent
@@ -52,10 +60,10 @@ proto-check: proto-lint proto ## fail when the committed generated code is stale
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_runtime.devstack
 
-test: system-deps $(STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
+test: system-deps $(ML_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
-test-unit: $(STAMP) ## unit tests only
+test-unit: $(ML_STAMP) ## unit tests only
 	$(PY) -m pytest tests/unit
 
 test-integration: system-deps $(STAMP) ## integration tests (real MariaDB, Redis, gRPC)
