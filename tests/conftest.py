@@ -3,6 +3,7 @@ whole mesh (user service + gateway as separate processes) on both profiles."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
 import tempfile
@@ -21,7 +22,10 @@ def infra_root() -> Iterator[pathlib.Path]:
     root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-test-"))
     root.chmod(0o755)
     yield root
-    shutil.rmtree(root, ignore_errors=True)
+    if os.environ.get("GRIDAM_TEST_KEEP"):  # keep the logs and data for a post-mortem
+        print(f"\ntest data kept in {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,15 @@ class ServiceClient:
     ) -> None:
         self._name = service_name
         self._stub_factory = stub_factory
-        self._options = [*grpc_server_options(), ("grpc.service_config", service_config(service))]
+        self._options = [
+            *grpc_server_options(),
+            ("grpc.service_config", service_config(service)),
+            # gRPC's default reconnect back-off grows to 120 s: a restarted instance would stay
+            # unreachable from this channel for minutes. Cap it so callers recover within seconds.
+            ("grpc.initial_reconnect_backoff_ms", 200),
+            ("grpc.min_reconnect_backoff_ms", 200),
+            ("grpc.max_reconnect_backoff_ms", 2000),
+        ]
         self._discovery = discovery
         self._default_timeout = default_timeout
         self._stubs: dict[Endpoint, tuple[grpc.aio.Channel, Any]] = {}

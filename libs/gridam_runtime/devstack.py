@@ -152,6 +152,13 @@ class DevStack:
             args=("worker",),
         )
 
+    def restart_service(self, name: str) -> Managed:
+        """Start a service again after a test killed it, and wait until it serves."""
+        spec = next(s for s in SERVICES if s.name == name)
+        managed = self._spawn(spec.name, spec.module, self._service_env(spec))
+        self._wait(managed, lambda: grpc_serving(self.address(spec), spec.health_service))
+        return managed
+
     def process(self, name: str) -> Managed:
         return next(m for m in reversed(self.processes) if m.name == name)
 

@@ -52,6 +52,15 @@ def wait_for_analysis(api: Api, user: User, diary_id: str, timeout: float = ANAL
         time.sleep(0.3)
 
 
+def unique_photo() -> bytes:
+    """A JPEG no other test uploads (storage is content-addressed, shared objects are kept)."""
+    image = Image.new("RGB", (640, 480), tuple(random.randrange(256) for _ in range(3)))
+    image.putpixel((0, 0), (random.randrange(256), 0, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
 def my_diaries(api: Api, user: User) -> list[dict]:
     body = api.get("/api/diary/list", user).json()
     assert body["success"] is True
@@ -140,24 +149,36 @@ def test_invalid_requests_get_an_envelope_and_store_nothing(api: Api):
     assert stored_files(api.stack) == files_before
 
 
+def analysed_total(api: Api, user: User) -> int:
+    stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}", user).json()["result"]
+    return sum(m["total"] for m in stats["months"])
+
+
 def test_deleting_a_diary_deletes_its_analysis_and_photo(api: Api):
-    user = api.new_user()
-    photo = jpeg_with_gps()
+    user, other = api.new_user(), api.new_user()
+    photo, shared_photo = unique_photo(), unique_photo()
     diary_id = write(api, user, image=photo)
-    wait_for_analysis(api, user, diary_id)
+    kept_id = write(api, other, image=shared_photo)
+    shared_id = write(api, user, image=shared_photo)  # the same stored object as another user's diary
+    for i in (diary_id, shared_id):
+        wait_for_analysis(api, user, i)
+    assert analysed_total(api, user) == 2
     files_with_photo = stored_files(api.stack)
     assert api.delete(f"/api/diary/{diary_id}", user).json()["success"] is True
-    assert my_diaries(api, user) == []
+    assert [d["diaryId"] for d in my_diaries(api, user)] == [shared_id]
     assert_error(api.get(f"/api/diary/{diary_id}/analysis", user), 404, "DIARY4041")
     assert_error(api.delete(f"/api/diary/{diary_id}", user), 404, "DIARY4041")
-    stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}", user).json()["result"]
     deadline = time.monotonic() + ANALYSIS_TIMEOUT_SECONDS
-    while sum(m["total"] for m in stats["months"]) != 0 or stored_files(api.stack) == files_with_photo:
+    while analysed_total(api, user) != 1 or not any("diary-photos" in f for f in files_with_photo - stored_files(api.stack)):
         assert time.monotonic() < deadline, "the purge job did not run"
         time.sleep(0.3)
-        stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}", user).json()["result"]
-    photo_files = files_with_photo - stored_files(api.stack)
-    assert any("diary-photos" in f for f in photo_files)
+    # A photo another diary still uses stays.
+    assert api.delete(f"/api/diary/{shared_id}", user).json()["success"] is True
+    while analysed_total(api, user) != 0:
+        assert time.monotonic() < deadline, "the purge job did not run"
+        time.sleep(0.3)
+    [kept] = my_diaries(api, other)
+    assert kept["diaryId"] == kept_id and api.http.get(kept["imageUrl"]).status_code == 200
 
 
 # --- the durable pipeline ------------------------------------------------------------------
@@ -182,6 +203,25 @@ def test_every_diary_is_analysed_exactly_once_while_workers_are_killed(api: Api)
     stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}&month={int(today()[5:7])}", user).json()["result"]
     assert stats["months"][0]["total"] == len(written)  # one analysis per diary, no duplicates
     assert all(d["analysisState"] == "DONE" for d in my_diaries(api, user))
+
+
+def test_analysis_is_retried_until_the_emotion_service_is_back(api: Api):
+    user = api.new_user()
+    emotion = api.stack.process("emotion-service")
+    emotion.process.send_signal(signal.SIGKILL)
+    emotion.process.wait()
+    try:
+        diary_id = write(api, user, content="서비스가 멈춘 사이에 쓴 일기. 그래도 분석은 된다.")
+        time.sleep(1.5)  # the worker fails at least once and backs off
+        assert_error(api.get(f"/api/diary/{diary_id}/analysis", user), 503, "COMMON5030")
+    finally:
+        api.stack.restart_service("emotion-service")
+    # The gateway's channel reconnects within its capped back-off (2 s).
+    deadline = time.monotonic() + 10
+    while api.get(f"/api/diary/{diary_id}/analysis", user).status_code == 503:
+        assert time.monotonic() < deadline, "the gateway did not reconnect to the restarted service"
+        time.sleep(0.2)
+    wait_for_analysis(api, user, diary_id)
 
 
 # --- safety --------------------------------------------------------------------------------

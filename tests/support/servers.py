@@ -174,7 +174,7 @@ def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Red
         "GRIDAM_DATA_DIR": str(data_dir),
         "GRIDAM_HTTP_PORT": str(free_port()),
         "GRIDAM_METRICS_PORT": str(free_port_range(len(METRICS_ORDER))),
-        "GRIDAM_LOG_LEVEL": "WARNING",
+        "GRIDAM_LOG_LEVEL": os.environ.get("GRIDAM_TEST_LOG_LEVEL", "WARNING"),
     }
     for spec in SERVICES:
         env[f"GRIDAM_{spec.key}_SERVICE_ADDR"] = f"127.0.0.1:{free_port()}"

@@ -22,7 +22,12 @@ class Base(DeclarativeBase):
 
 class Diary(Base):
     __tablename__ = "diaries"
-    __table_args__ = (Index("ix_diaries_author_date", "author_id", "date", "id"), MYSQL_TABLE_ARGS)
+    # Diary ids are never reused (the emotion service remembers deleted ones): SQLite needs
+    # AUTOINCREMENT for that; MariaDB's AUTO_INCREMENT never goes back (persisted since 10.2).
+    __table_args__ = (
+        Index("ix_diaries_author_date", "author_id", "date", "id"),
+        {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     author_id: Mapped[int] = mapped_column(BigInteger)

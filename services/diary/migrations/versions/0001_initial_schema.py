@@ -34,7 +34,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     mysql_charset='utf8mb4',
     mysql_collate='utf8mb4_bin',
-    mysql_engine='InnoDB'
+    mysql_engine='InnoDB',
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('diaries', schema=None) as batch_op:
         batch_op.create_index('ix_diaries_author_date', ['author_id', 'date', 'id'], unique=False)
