@@ -80,6 +80,7 @@ async def serve(settings: UserSettings) -> None:
     async def cleanup() -> None:
         for provider in providers.values():
             provider.close()
+        revocations.close()
         if redis_client is not None:
             redis_client.close()
         engine.dispose()
