@@ -11,10 +11,15 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> sqlalchemy.Engine:
-    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded)."""
+def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> sqlalchemy.Engine:
+    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded).
+
+    `autocommit=True` makes an engine for single-statement reads: each statement is its own
+    transaction, and giving a connection back to the pool costs no ROLLBACK round trip.
+    """
+    options = {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True} if autocommit else {}
     if url.startswith("sqlite"):
-        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -27,7 +32,7 @@ def create_engine(url: str, *, pool_size: int = 10) -> sqlalchemy.Engine:
         return engine
     # No pool_pre_ping: it costs a round trip on every checkout. Connections are recycled
     # well before MariaDB's wait_timeout instead, and a dropped one fails one request.
-    return sqlalchemy.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    return sqlalchemy.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, **options)
 
 
 def session_factory(engine: sqlalchemy.Engine) -> sessionmaker[Session]:

@@ -21,7 +21,7 @@ from user_service.bootstrap import MIGRATIONS_DIR
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
-from user_service.unit_of_work import UnitOfWork
+from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 
 class RecordingSms(SmsSender):
@@ -57,6 +57,7 @@ def world(tmp_path):
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
+        reads=lambda: ReadUnitOfWork(engine),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, 900),
         authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
         hasher=PasswordHasher(time_cost=1, memory_cost=1024),

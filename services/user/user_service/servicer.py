@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy import Row
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2_grpc
@@ -25,7 +26,7 @@ def _timestamp(value) -> Timestamp:
     return ts
 
 
-def _profile(user: User) -> pb.Profile:
+def _profile(user: User | Row) -> pb.Profile:
     return pb.Profile(
         id=user.id,
         user_id=user.login_id,

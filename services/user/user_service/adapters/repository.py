@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, Row, delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from user_service.adapters.orm import Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
@@ -50,6 +50,32 @@ class UserRepository:
         self._db.execute(
             update(User).where(User.id == followee_id).values(follower_count=User.follower_count + delta)
         )
+
+
+# What a profile shows, read without loading ORM objects (the hottest query of the service).
+_PROFILE = select(
+    User.id,
+    User.login_id,
+    User.nickname,
+    User.introduction,
+    User.avatar_key,
+    User.follower_count,
+    User.following_count,
+    User.diary_count,
+)
+
+
+class ProfileReads:
+    """Read-only profile queries over a plain connection: rows, not tracked objects."""
+
+    def __init__(self, db: Connection) -> None:
+        self._db = db
+
+    def by_id(self, user_id: int) -> Row | None:
+        return self._db.execute(_PROFILE.where(User.id == user_id)).first()
+
+    def by_login_id(self, login_id: str) -> Row | None:
+        return self._db.execute(_PROFILE.where(User.login_id == login_id)).first()
 
 
 class PhoneVerificationRepository:
