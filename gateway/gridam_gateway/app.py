@@ -63,6 +63,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         default_response_class=JsonResponse,
+        # Metrics are Prometheus (EdgeMiddleware); FastAPI's built-in OpenTelemetry hooks would
+        # otherwise look the global providers up on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     errors.install(app)
     app.add_exception_handler(BodyTooLarge, lambda _request, _exc: errors.api_error_response("COMMON4131"))

@@ -51,7 +51,8 @@ class Authenticator:
         """The user calling the current request; Unauthenticated(AUTH4011) without a valid token.
 
         With a revocation list, tokens of logged-out or revoked sessions are refused
-        before they expire. Blocking (may ask Redis): call it from a worker thread.
+        before they expire. Normally answered from memory; may ask Redis (blocking, a
+        short timeout) while the revocation list's subscription is down.
         """
         token = context.bearer_token.get()
         if not token:

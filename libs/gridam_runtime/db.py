@@ -10,11 +10,20 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_TIMEOUT_SECONDS = 2
 
-def create_engine(url: str, *, pool_size: int = 10) -> sqlalchemy.Engine:
-    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded)."""
+
+def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> sqlalchemy.Engine:
+    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded).
+
+    `autocommit=True` makes an engine for single-statement reads: each statement is its own
+    transaction, and giving a connection back to the pool costs no ROLLBACK round trip. Its
+    MariaDB connections give up after READ_TIMEOUT_SECONDS, since such reads may run on an
+    event loop.
+    """
+    options = {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True} if autocommit else {}
     if url.startswith("sqlite"):
-        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -27,7 +36,13 @@ def create_engine(url: str, *, pool_size: int = 10) -> sqlalchemy.Engine:
         return engine
     # No pool_pre_ping: it costs a round trip on every checkout. Connections are recycled
     # well before MariaDB's wait_timeout instead, and a dropped one fails one request.
-    return sqlalchemy.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    if autocommit:
+        options["connect_args"] = {
+            "connect_timeout": READ_TIMEOUT_SECONDS,
+            "read_timeout": READ_TIMEOUT_SECONDS,
+            "write_timeout": READ_TIMEOUT_SECONDS,
+        }
+    return sqlalchemy.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, **options)
 
 
 def session_factory(engine: sqlalchemy.Engine) -> sessionmaker[Session]:

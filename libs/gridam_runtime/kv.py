@@ -1,16 +1,23 @@
 """Small shared state with expiry: login rate limits and revoked sessions.
 
-Redis in the distributed profile (shared by every replica), in process in the embedded
-one (a single user-service process). Both implement the same two tiny interfaces.
+Redis in the distributed profile (shared by every replica). In the embedded profile the
+rate limits live in the user-service process (the only one that counts logins) and the
+revoked sessions in a small SQLite file under the data folder, because every service
+process on the machine must refuse a logged-out session's token, not just the user service.
 """
 
 from __future__ import annotations
 
 import abc
+import logging
+import pathlib
+import sqlite3
 import threading
 import time
 
 import redis
+
+log = logging.getLogger("gridam.kv")
 
 
 class RateLimiter(abc.ABC):
@@ -34,6 +41,9 @@ class RevocationList(abc.ABC):
 
     @abc.abstractmethod
     def is_revoked(self, session_id: str) -> bool: ...
+
+    def close(self) -> None:
+        """Stop whatever the list runs in the background."""
 
 
 class InProcessRateLimiter(RateLimiter):
@@ -69,20 +79,40 @@ class InProcessRateLimiter(RateLimiter):
             self._windows.pop(key, None)
 
 
-class InProcessRevocationList(RevocationList):
-    def __init__(self) -> None:
-        self._until: dict[str, float] = {}
-        self._lock = threading.Lock()
+class LocalFileRevocationList(RevocationList):
+    """Revoked sessions in a SQLite file shared by the processes of one machine (embedded profile).
+
+    One connection per thread; a check is an indexed lookup (tens of microseconds).
+    """
+
+    def __init__(self, path: pathlib.Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS revoked (session_id TEXT PRIMARY KEY, until REAL NOT NULL)")
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._path, timeout=10, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            self._local.connection = connection
+        return connection
 
     def revoke(self, session_id: str, ttl_seconds: int) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._until = {sid: t for sid, t in self._until.items() if t > now}
-            self._until[session_id] = now + ttl_seconds
+        now = time.time()
+        connection = self._connection()
+        connection.execute("DELETE FROM revoked WHERE until <= ?", (now,))
+        connection.execute(
+            "INSERT INTO revoked (session_id, until) VALUES (?, ?) "
+            "ON CONFLICT(session_id) DO UPDATE SET until = max(until, excluded.until)",
+            (session_id, now + max(1, ttl_seconds)),
+        )
 
     def is_revoked(self, session_id: str) -> bool:
-        until = self._until.get(session_id)
-        return until is not None and until > time.monotonic()
+        row = self._connection().execute("SELECT until FROM revoked WHERE session_id = ?", (session_id,)).fetchone()
+        return row is not None and row[0] > time.time()
 
 
 class RedisRateLimiter(RateLimiter):
@@ -112,20 +142,107 @@ class RedisRateLimiter(RateLimiter):
 
 
 class RedisRevocationList(RevocationList):
+    """Revoked sessions in Redis, mirrored in memory so checking a token costs no round trip.
+
+    `revoke` writes the key (with its TTL) and publishes the session id in one transaction;
+    every process keeps a copy fed by that channel, so a revocation reaches all of them
+    within milliseconds. The copy is trusted only while the subscription is known to be
+    alive (a PING answered in the last STALE_AFTER_SECONDS): otherwise `is_revoked` asks
+    Redis, as without the copy. After every (re)subscription the copy is reloaded from the
+    keys, so what was published while the connection was down is not lost.
+    """
+
+    CHANNEL = "gridam:revoked-sessions"
+    PING_INTERVAL_SECONDS = 1.0
+    STALE_AFTER_SECONDS = 3.0
+
     def __init__(self, client: redis.Redis, prefix: str = "gridam:revoked-session:") -> None:
         self._redis = client
         self._prefix = prefix
+        self._until: dict[str, float] = {}  # session id -> time.monotonic() it stops mattering
+        self._lock = threading.Lock()
+        self._loaded = False  # the copy holds every key present when the subscription started
+        self._alive_at = float("-inf")  # last time the subscription answered
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> RedisRevocationList:
+        self._thread = threading.Thread(target=self._follow, name="revocations", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2 * self.PING_INTERVAL_SECONDS)
 
     def revoke(self, session_id: str, ttl_seconds: int) -> None:
-        self._redis.set(self._prefix + session_id, b"1", ex=max(1, ttl_seconds))
+        ttl = max(1, ttl_seconds)
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(self._prefix + session_id, b"1", ex=ttl)
+        pipe.publish(self.CHANNEL, f"{session_id} {ttl}")
+        pipe.execute()
+        self._remember(session_id, ttl)  # this process knows at once, without its own message
 
     def is_revoked(self, session_id: str) -> bool:
+        if self._loaded and time.monotonic() - self._alive_at < self.STALE_AFTER_SECONDS:
+            until = self._until.get(session_id)
+            return until is not None and until > time.monotonic()
         return bool(self._redis.exists(self._prefix + session_id))
 
+    def _remember(self, session_id: str, ttl_seconds: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            until = {sid: t for sid, t in self._until.items() if t > now}
+            until[session_id] = max(until.get(session_id, 0.0), now + ttl_seconds)
+            self._until = until  # readers never see a dict being changed
 
-def build_state(redis_url: str) -> tuple[RateLimiter, RevocationList, redis.Redis | None]:
-    """Redis-backed when a URL is configured, in process otherwise."""
+    def _reload(self) -> None:
+        keys = list(self._redis.scan_iter(match=self._prefix + "*", count=1000))
+        pipe = self._redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.pttl(key)
+        now = time.monotonic()
+        until = {
+            key.decode()[len(self._prefix) :]: now + ttl / 1000 for key, ttl in zip(keys, pipe.execute()) if ttl > 0
+        }
+        with self._lock:
+            for sid, t in self._until.items():  # published while the keys were being read
+                until[sid] = max(until.get(sid, 0.0), t)
+            self._until = until
+
+    def _follow(self) -> None:
+        while not self._stopping.is_set():
+            pubsub = self._redis.pubsub()
+            try:
+                pubsub.subscribe(self.CHANNEL)
+                next_ping = 0.0
+                while not self._stopping.is_set():
+                    if time.monotonic() >= next_ping:
+                        pubsub.ping()
+                        next_ping = time.monotonic() + self.PING_INTERVAL_SECONDS
+                    message = pubsub.get_message(timeout=self.PING_INTERVAL_SECONDS)
+                    if message is None:
+                        continue
+                    if message["type"] == "subscribe":  # first time, or resubscribed after a reconnect
+                        self._loaded = False
+                        self._reload()
+                        self._loaded = True
+                    elif message["type"] == "message":
+                        session_id, _, ttl = message["data"].decode().partition(" ")
+                        self._remember(session_id, float(ttl))
+                    self._alive_at = time.monotonic()
+            except (redis.RedisError, OSError, ValueError):
+                log.warning("revocation subscription lost; asking Redis per request until it is back", exc_info=True)
+            finally:
+                self._loaded = False
+                pubsub.close()
+            self._stopping.wait(self.PING_INTERVAL_SECONDS)
+
+
+def build_state(redis_url: str, data_dir: pathlib.Path) -> tuple[RateLimiter, RevocationList, redis.Redis | None]:
+    """Redis-backed when a URL is configured; in process and under `data_dir` otherwise."""
     if not redis_url:
-        return InProcessRateLimiter(), InProcessRevocationList(), None
+        return InProcessRateLimiter(), LocalFileRevocationList(data_dir / "revoked-sessions.db"), None
     client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
-    return RedisRateLimiter(client), RedisRevocationList(client), client
+    return RedisRateLimiter(client), RedisRevocationList(client).start(), client

@@ -276,3 +276,16 @@ def test_word_clouds_are_generated_only_for_oneself_and_served_signed(api: Api):
     assert Image.open(io.BytesIO(image.content)).size == (800, 600)
     assert api.get("/api/v1/word-cloud", user).json()["result"]["keywords"] == result["keywords"]
     assert api.get("/api/v1/word-cloud", other).json()["result"]["imageUrls"] == []
+
+
+def test_a_logged_out_session_cannot_reach_diaries_statistics_or_word_clouds(api: Api):
+    """Revocation reaches every service, not only the user service (both profiles)."""
+    user = api.new_user()
+    write(api, user)
+    assert api.post("/api/auth/logout", user, json={"accessToken": user.access_token}).json()["success"] is True
+    for method, path in (
+        ("GET", "/api/diary/list"),
+        ("GET", f"/api/v1/statistics/emotions?year={today()[:4]}"),
+        ("GET", "/api/v1/word-cloud"),
+    ):
+        assert_error(api.request(method, path, user), 401, "AUTH4011")

@@ -13,7 +13,7 @@ from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import FailedPrecondition, Unauthenticated
 from gridam_runtime.keys import ensure_keys, read_secret
-from gridam_runtime.kv import InProcessRateLimiter, InProcessRevocationList
+from gridam_runtime.kv import InProcessRateLimiter, LocalFileRevocationList
 from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier
 from user_service.adapters.sms import SmsSender
@@ -21,7 +21,7 @@ from user_service.bootstrap import MIGRATIONS_DIR
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
-from user_service.unit_of_work import UnitOfWork
+from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 
 class RecordingSms(SmsSender):
@@ -53,10 +53,11 @@ def world(tmp_path):
     engine = db.create_engine(settings.database)
     sessions = db.session_factory(engine)
     clock, sms = Clock(), RecordingSms()
-    revocations = InProcessRevocationList()
+    revocations = LocalFileRevocationList(tmp_path / "revoked.db")
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
+        reads=lambda: ReadUnitOfWork(engine),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, 900),
         authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
         hasher=PasswordHasher(time_cost=1, memory_cost=1024),

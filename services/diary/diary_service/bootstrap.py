@@ -49,7 +49,7 @@ def _job_queue(settings: DiarySettings) -> JobQueue:
 
 async def serve(settings: DiarySettings) -> None:
     engine = db.create_engine(settings.database)
-    _, revocations, redis_client = build_state(settings.redis_url)
+    _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     jobs = _job_queue(settings)
     deps = Dependencies(
@@ -66,6 +66,7 @@ async def serve(settings: DiarySettings) -> None:
         return True
 
     async def cleanup() -> None:
+        revocations.close()
         if redis_client is not None:
             redis_client.close()
         engine.dispose()

@@ -50,7 +50,7 @@ def build_analyser(settings: EmotionSettings) -> DiaryAnalyser:
 
 async def serve(settings: EmotionSettings) -> None:
     engine = db.create_engine(settings.database)
-    _, revocations, redis_client = build_state(settings.redis_url)
+    _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     analyser = build_analyser(settings)
     deps = Dependencies(
@@ -74,6 +74,7 @@ async def serve(settings: EmotionSettings) -> None:
         return True
 
     async def cleanup() -> None:
+        revocations.close()
         if redis_client is not None:
             redis_client.close()
         engine.dispose()

@@ -23,7 +23,7 @@ from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.profiles import Profiles
 from user_service.servicer import UserServicer
-from user_service.unit_of_work import UnitOfWork
+from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
@@ -53,12 +53,14 @@ def migrate(settings: UserSettings) -> None:
 
 async def serve(settings: UserSettings) -> None:
     engine = db.create_engine(settings.database)
-    limiter, revocations, redis_client = build_state(settings.redis_url)
+    read_engine = db.create_engine(settings.database, autocommit=True)
+    limiter, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     providers = _oauth_providers(settings)
     sessions = db.session_factory(engine)
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
+        reads=lambda: ReadUnitOfWork(read_engine),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
         authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
         hasher=PasswordHasher(),
@@ -80,9 +82,11 @@ async def serve(settings: UserSettings) -> None:
     async def cleanup() -> None:
         for provider in providers.values():
             provider.close()
+        revocations.close()
         if redis_client is not None:
             redis_client.close()
         engine.dispose()
+        read_engine.dispose()
 
     await run_server(
         settings,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
 from user_service.adapters.repository import (
     FollowRepository,
     PhoneVerificationRepository,
+    ProfileReads,
     SessionRepository,
     UserRepository,
 )
@@ -33,3 +35,19 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self._db.commit()
+
+
+class ReadUnitOfWork:
+    """A connection of the autocommit read engine (db.create_engine(autocommit=True)) for
+    use cases that only read: each statement sees what is committed, nothing to roll back."""
+
+    def __init__(self, engine: sqlalchemy.Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> ReadUnitOfWork:
+        self._db = self._engine.connect()
+        self.profiles = ProfileReads(self._db)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._db.close()

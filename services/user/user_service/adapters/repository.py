@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from user_service.adapters.orm import Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
@@ -50,6 +50,37 @@ class UserRepository:
         self._db.execute(
             update(User).where(User.id == followee_id).values(follower_count=User.follower_count + delta)
         )
+
+
+# What a profile shows, read without loading ORM objects (the hottest queries of the
+# service). Built once with bind parameters: building a statement and its cache key on
+# every call costs as much as running it.
+_users = User.__table__.c
+_PROFILE = select(
+    _users.id,
+    _users.login_id,
+    _users.nickname,
+    _users.introduction,
+    _users.avatar_key,
+    _users.follower_count,
+    _users.following_count,
+    _users.diary_count,
+)
+_PROFILE_BY_ID = _PROFILE.where(_users.id == bindparam("user_id"))
+_PROFILE_BY_LOGIN_ID = _PROFILE.where(_users.login_id == bindparam("login_id"))
+
+
+class ProfileReads:
+    """Read-only profile queries over a plain connection: rows, not tracked objects."""
+
+    def __init__(self, db: Connection) -> None:
+        self._db = db
+
+    def by_id(self, user_id: int) -> Row | None:
+        return self._db.execute(_PROFILE_BY_ID, {"user_id": user_id}).first()
+
+    def by_login_id(self, login_id: str) -> Row | None:
+        return self._db.execute(_PROFILE_BY_LOGIN_ID, {"login_id": login_id}).first()
 
 
 class PhoneVerificationRepository:

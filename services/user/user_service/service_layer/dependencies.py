@@ -15,7 +15,7 @@ from gridam_runtime.tokens import AccessTokenIssuer
 from user_service.adapters.oauth import OAuthProviderClient
 from user_service.adapters.sms import SmsSender
 from user_service.config import UserSettings
-from user_service.unit_of_work import UnitOfWork
+from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 
 def utcnow() -> datetime.datetime:
@@ -27,6 +27,7 @@ def utcnow() -> datetime.datetime:
 class Dependencies:
     settings: UserSettings
     uow: Callable[[], UnitOfWork]
+    reads: Callable[[], ReadUnitOfWork]
     issuer: AccessTokenIssuer
     authenticator: Authenticator
     hasher: PasswordHasher

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
 from gridam_runtime.errors import InvalidArgument, NotFound
@@ -20,13 +21,17 @@ class Profiles:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
 
-    def get(self, login_id: str) -> User:
+    def get(self, login_id: str) -> Row:
+        """The profile of `login_id`, or the caller's own without one."""
         identity = self._d.authenticator.require()
-        with self._d.uow() as uow:
-            user = uow.users.by_login_id(login_id.strip().lower()) if login_id else uow.users.get(identity.user_id)
-            if user is None:
-                raise NotFound("USER4041", "no such user")
-            return user
+        with self._d.reads() as reads:
+            if login_id:
+                row = reads.profiles.by_login_id(login_id.strip().lower())
+            else:
+                row = reads.profiles.by_id(identity.user_id)
+        if row is None:
+            raise NotFound("USER4041", "no such user")
+        return row
 
     def update(self, nickname: str | None, introduction: str | None) -> User:
         identity = self._d.authenticator.require()
