@@ -1,21 +1,62 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Card(_message.Message):
-    __slots__ = ("id", "diary_id", "image_key", "version")
+    __slots__ = ("id", "diary_id", "image_key", "version", "author_id", "date", "dominant", "distribution", "hashtags", "feedback", "safety_flag", "created_at")
+    class DistributionEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
     ID_FIELD_NUMBER: _ClassVar[int]
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]
     IMAGE_KEY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    DOMINANT_FIELD_NUMBER: _ClassVar[int]
+    DISTRIBUTION_FIELD_NUMBER: _ClassVar[int]
+    HASHTAGS_FIELD_NUMBER: _ClassVar[int]
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_FLAG_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     id: int
     diary_id: int
     image_key: str
     version: int
-    def __init__(self, id: _Optional[int] = ..., diary_id: _Optional[int] = ..., image_key: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    author_id: int
+    date: str
+    dominant: str
+    distribution: _containers.ScalarMap[str, float]
+    hashtags: _containers.RepeatedScalarFieldContainer[str]
+    feedback: str
+    safety_flag: bool
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., diary_id: _Optional[int] = ..., image_key: _Optional[str] = ..., version: _Optional[int] = ..., author_id: _Optional[int] = ..., date: _Optional[str] = ..., dominant: _Optional[str] = ..., distribution: _Optional[_Mapping[str, float]] = ..., hashtags: _Optional[_Iterable[str]] = ..., feedback: _Optional[str] = ..., safety_flag: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class MakeCardRequest(_message.Message):
+    __slots__ = ("diary_id",)
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    diary_id: int
+    def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
+
+class MakeCardResponse(_message.Message):
+    __slots__ = ("card", "made")
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    MADE_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    made: bool
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ..., made: _Optional[bool] = ...) -> None: ...
 
 class GetCardByDiaryRequest(_message.Message):
     __slots__ = ("diary_id",)
@@ -29,6 +70,34 @@ class GetCardByDiaryResponse(_message.Message):
     card: Card
     def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
 
+class GetCardByDateRequest(_message.Message):
+    __slots__ = ("date",)
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    def __init__(self, date: _Optional[str] = ...) -> None: ...
+
+class GetCardByDateResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class ListCardsRequest(_message.Message):
+    __slots__ = ("size", "cursor")
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    size: int
+    cursor: int
+    def __init__(self, size: _Optional[int] = ..., cursor: _Optional[int] = ...) -> None: ...
+
+class ListCardsResponse(_message.Message):
+    __slots__ = ("cards", "next_cursor")
+    CARDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    cards: _containers.RepeatedCompositeFieldContainer[Card]
+    next_cursor: int
+    def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...
+
 class RegenerateCardRequest(_message.Message):
     __slots__ = ("diary_id",)
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -40,3 +109,13 @@ class RegenerateCardResponse(_message.Message):
     CARD_FIELD_NUMBER: _ClassVar[int]
     card: Card
     def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class DeleteCardsRequest(_message.Message):
+    __slots__ = ("diary_id",)
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    diary_id: int
+    def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
+
+class DeleteCardsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -27,7 +27,10 @@ if _version_not_supported:
 
 class CardServiceStub:
     """CardService owns card jobs, cards, card images and regeneration.
-    First draft: the shape of the mesh; filled in by the cards issue.
+
+    Identity: user-facing methods act for the caller in the forwarded user access token
+    and show only the caller's own cards (another user's card answers NOT_FOUND); methods
+    marked "internal" accept only a service token of the diary pipeline.
     """
 
     def __init__(self, channel):
@@ -36,32 +39,84 @@ class CardServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.MakeCard = channel.unary_unary(
+                '/gridam.card.v1.CardService/MakeCard',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardResponse.FromString,
+                _registered_method=True)
         self.GetCardByDiary = channel.unary_unary(
                 '/gridam.card.v1.CardService/GetCardByDiary',
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDiaryRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDiaryResponse.FromString,
+                _registered_method=True)
+        self.GetCardByDate = channel.unary_unary(
+                '/gridam.card.v1.CardService/GetCardByDate',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDateRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDateResponse.FromString,
+                _registered_method=True)
+        self.ListCards = channel.unary_unary(
+                '/gridam.card.v1.CardService/ListCards',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsResponse.FromString,
                 _registered_method=True)
         self.RegenerateCard = channel.unary_unary(
                 '/gridam.card.v1.CardService/RegenerateCard',
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardResponse.FromString,
                 _registered_method=True)
+        self.DeleteCards = channel.unary_unary(
+                '/gridam.card.v1.CardService/DeleteCards',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.FromString,
+                _registered_method=True)
 
 
 class CardServiceServicer:
     """CardService owns card jobs, cards, card images and regeneration.
-    First draft: the shape of the mesh; filled in by the cards issue.
+
+    Identity: user-facing methods act for the caller in the forwarded user access token
+    and show only the caller's own cards (another user's card answers NOT_FOUND); methods
+    marked "internal" accept only a service token of the diary pipeline.
     """
 
+    def MakeCard(self, request, context):
+        """MakeCard draws version 1 of a diary's card once its analysis is stored (internal).
+        Idempotent: an existing card is returned; a deleted diary gets none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetCardByDiary(self, request, context):
-        """GetCardByDiary returns the current card of a diary.
+        """GetCardByDiary returns the newest version of one of the caller's cards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCardByDate(self, request, context):
+        """GetCardByDate returns the caller's card of the latest diary of a day that has one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCards(self, request, context):
+        """ListCards pages through the caller's cards (newest version of each), newest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RegenerateCard(self, request, context):
-        """RegenerateCard makes a new version of a diary's card.
+        """RegenerateCard draws a new version of one of the caller's cards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCards(self, request, context):
+        """DeleteCards forgets every card of a deleted diary and its images (internal).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -70,15 +125,35 @@ class CardServiceServicer:
 
 def add_CardServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'MakeCard': grpc.unary_unary_rpc_method_handler(
+                    servicer.MakeCard,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardResponse.SerializeToString,
+            ),
             'GetCardByDiary': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCardByDiary,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDiaryRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDiaryResponse.SerializeToString,
             ),
+            'GetCardByDate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCardByDate,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDateRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDateResponse.SerializeToString,
+            ),
+            'ListCards': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCards,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsResponse.SerializeToString,
+            ),
             'RegenerateCard': grpc.unary_unary_rpc_method_handler(
                     servicer.RegenerateCard,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardResponse.SerializeToString,
+            ),
+            'DeleteCards': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCards,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,8 +165,38 @@ def add_CardServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class CardService:
     """CardService owns card jobs, cards, card images and regeneration.
-    First draft: the shape of the mesh; filled in by the cards issue.
+
+    Identity: user-facing methods act for the caller in the forwarded user access token
+    and show only the caller's own cards (another user's card answers NOT_FOUND); methods
+    marked "internal" accept only a service token of the diary pipeline.
     """
+
+    @staticmethod
+    def MakeCard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/MakeCard',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def GetCardByDiary(request,
@@ -121,6 +226,60 @@ class CardService:
             _registered_method=True)
 
     @staticmethod
+    def GetCardByDate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/GetCardByDate',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDateRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/ListCards',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def RegenerateCard(request,
             target,
             options=(),
@@ -137,6 +296,33 @@ class CardService:
             '/gridam.card.v1.CardService/RegenerateCard',
             gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardRequest.SerializeToString,
             gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/DeleteCards',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,8 +26,12 @@ if _version_not_supported:
 
 
 class ImageGenServiceStub:
-    """ImageGenService is the gpu-worker: it batches generation requests across its worker
-    processes. First draft: the shape of the mesh; filled in by the cards issue.
+    """ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
+    compatible ones (same size and steps) and runs them on its worker processes.
+
+    Load shedding: when the queue is full the call fails with RESOURCE_EXHAUSTED and a
+    retry hint (google.rpc.RetryInfo in the status details); a request whose deadline
+    passes while queued is dropped with DEADLINE_EXCEEDED without being drawn.
     """
 
     def __init__(self, channel):
@@ -44,12 +48,16 @@ class ImageGenServiceStub:
 
 
 class ImageGenServiceServicer:
-    """ImageGenService is the gpu-worker: it batches generation requests across its worker
-    processes. First draft: the shape of the mesh; filled in by the cards issue.
+    """ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
+    compatible ones (same size and steps) and runs them on its worker processes.
+
+    Load shedding: when the queue is full the call fails with RESOURCE_EXHAUSTED and a
+    retry hint (google.rpc.RetryInfo in the status details); a request whose deadline
+    passes while queued is dropped with DEADLINE_EXCEEDED without being drawn.
     """
 
     def GenerateImage(self, request, context):
-        """GenerateImage draws one image; answers RESOURCE_EXHAUSTED when the queue is full.
+        """GenerateImage draws one image. Internal: only services holding a service token.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -72,8 +80,12 @@ def add_ImageGenServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ImageGenService:
-    """ImageGenService is the gpu-worker: it batches generation requests across its worker
-    processes. First draft: the shape of the mesh; filled in by the cards issue.
+    """ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
+    compatible ones (same size and steps) and runs them on its worker processes.
+
+    Load shedding: when the queue is full the call fails with RESOURCE_EXHAUSTED and a
+    retry hint (google.rpc.RetryInfo in the status details); a request whose deadline
+    passes while queued is dropped with DEADLINE_EXCEEDED without being drawn.
     """
 
     @staticmethod

@@ -1,0 +1,1 @@
+"""GriDam gpu-worker: batched image generation across worker processes."""

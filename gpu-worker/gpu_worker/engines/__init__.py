@@ -1,0 +1,1 @@
+"""Image engines behind one interface (base.py), chosen by configuration."""

@@ -1,0 +1,1 @@
+"""GriDam card service: card jobs, cards, card images and regeneration."""
