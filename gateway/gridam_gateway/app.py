@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 from starlette.middleware.cors import CORSMiddleware
 
+from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
@@ -17,7 +18,7 @@ from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
-from gridam_gateway.routes import auth, diaries, follows, insights, users
+from gridam_gateway.routes import auth, cards, diaries, follows, insights, users
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.keys import read_secret
@@ -29,6 +30,7 @@ from gridam_runtime.tokens import AccessTokenVerifier
 USER_SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"]
 DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]
 EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
+CARD_SERVICE = card_service_pb2.DESCRIPTOR.services_by_name["CardService"]
 
 DESCRIPTION = """GriDam REST API — drop-in backend of the GriDam web frontend.
 
@@ -46,6 +48,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
         app.state.diaries = factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE)
         app.state.emotions = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
+        app.state.cards = factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE)
         app.state.verifier = AccessTokenVerifier.from_file(settings.jwt_public_key_path)
         app.state.signer = UrlSigner(
             read_secret(settings.media_signing_key_path), ttl_seconds=settings.media_url_ttl_seconds
@@ -69,7 +72,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     errors.install(app)
     app.add_exception_handler(BodyTooLarge, lambda _request, _exc: errors.api_error_response("COMMON4131"))
-    for router in (auth.router, users.router, follows.router, diaries.router, insights.router, media_router):
+    for router in (auth.router, users.router, follows.router, diaries.router, cards.router, insights.router, media_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")
@@ -87,6 +90,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             "user": await state.users.check_health(USER_SERVICE.full_name),
             "diary": await state.diaries.check_health(DIARY_SERVICE.full_name),
             "emotion": await state.emotions.check_health(EMOTION_SERVICE.full_name),
+            "card": await state.cards.check_health(CARD_SERVICE.full_name),
         }
         ready = all(checks.values())
         return JsonResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Callable
+from typing import Self
 
 import sqlalchemy
 from alembic import command
@@ -64,3 +66,29 @@ def migrate(migrations_dir: pathlib.Path, url: str) -> None:
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, "head")
+
+
+class UnitOfWork:
+    """One database transaction, rolled back unless `commit()` is called.
+
+    Each service subclasses it and attaches its repositories to the session in `_attach`.
+    """
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self._db = self._session_factory()
+        self._attach(self._db)
+        return self
+
+    def _attach(self, db: Session) -> None:
+        raise NotImplementedError
+
+    def __exit__(self, *exc_info: object) -> None:
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so what a use case returns stays readable.
+        self._db.close()
+
+    def commit(self) -> None:
+        self._db.commit()

@@ -40,16 +40,19 @@ class ServiceSpec:
     key: str  # USER -> GRIDAM_USER_SERVICE_ADDR, GRIDAM_USER_DATABASE_URL
     default_port: int
     health_service: str
+    migrates: bool = True  # has a database of its own
 
 
 # Start order: a service's callees first.
 SERVICES = (
     ServiceSpec("user-service", "user_service", "USER", 50051, "gridam.user.v1.UserService"),
     ServiceSpec("emotion-service", "emotion_service", "EMOTION", 50053, "gridam.emotion.v1.EmotionService"),
+    ServiceSpec("gpu-worker", "gpu_worker", "IMAGEGEN", 50055, "gridam.imagegen.v1.ImageGenService", migrates=False),
+    ServiceSpec("card-service", "card_service", "CARD", 50054, "gridam.card.v1.CardService"),
     ServiceSpec("diary-service", "diary_service", "DIARY", 50052, "gridam.diary.v1.DiaryService"),
 )
 # Metrics ports of the processes, from GRIDAM_METRICS_PORT upwards in this order.
-METRICS_ORDER = ("user-service", "emotion-service", "diary-service", "diary-worker")
+METRICS_ORDER = ("user-service", "emotion-service", "gpu-worker", "card-service", "diary-service", "diary-worker")
 
 
 def grpc_serving(address: str, service: str = "") -> bool:
@@ -127,8 +130,9 @@ class DevStack:
     def start(self) -> None:
         ensure_keys(self.data_dir / "keys")
         for spec in SERVICES:
-            env = {**self.env, **self._service_env(spec)}
-            subprocess.run([sys.executable, "-m", spec.module, "migrate"], env=env, check=True)
+            if spec.migrates:
+                env = {**self.env, **self._service_env(spec)}
+                subprocess.run([sys.executable, "-m", spec.module, "migrate"], env=env, check=True)
         for spec in SERVICES:
             managed = self._spawn(spec.name, spec.module, self._service_env(spec))
             self._wait(managed, lambda spec=spec: grpc_serving(self.address(spec), spec.health_service))

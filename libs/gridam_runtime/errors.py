@@ -48,6 +48,10 @@ class Unauthenticated(DomainError):
     status_code = grpc.StatusCode.UNAUTHENTICATED
 
 
+class Aborted(DomainError):
+    status_code = grpc.StatusCode.ABORTED
+
+
 class ResourceExhausted(DomainError):
     status_code = grpc.StatusCode.RESOURCE_EXHAUSTED
 

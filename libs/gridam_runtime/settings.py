@@ -32,6 +32,8 @@ class BaseGridamSettings(BaseSettings):
     user_service_addr: str = "127.0.0.1:50051"
     diary_service_addr: str = "127.0.0.1:50052"
     emotion_service_addr: str = "127.0.0.1:50053"
+    card_service_addr: str = "127.0.0.1:50054"
+    imagegen_service_addr: str = "127.0.0.1:50055"
 
     jwt_public_key_file: pathlib.Path | None = None
     # Shared secret for signed image URLs (decision 13); at least 32 bytes.
@@ -75,6 +77,8 @@ class BaseGridamSettings(BaseSettings):
             "gridam-user": [self.user_service_addr],
             "gridam-diary": [self.diary_service_addr],
             "gridam-emotion": [self.emotion_service_addr],
+            "gridam-card": [self.card_service_addr],
+            "gridam-imagegen": [self.imagegen_service_addr],
         }
 
 

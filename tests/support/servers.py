@@ -181,6 +181,7 @@ def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Red
     if mariadb is not None and redis is not None:
         env["GRIDAM_REDIS_URL"] = redis.url
         for spec in SERVICES:  # a database (schema) per service, as in production
-            env[f"GRIDAM_{spec.key}_DATABASE_URL"] = mariadb.create_database(f"gridam_{spec.key.lower()}")
+            if spec.migrates:
+                env[f"GRIDAM_{spec.key}_DATABASE_URL"] = mariadb.create_database(f"gridam_{spec.key.lower()}")
     # Never inherit the developer's own configuration.
     return {key: "" for key in os.environ if key.startswith("GRIDAM_")} | env

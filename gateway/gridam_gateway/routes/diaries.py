@@ -6,6 +6,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 
+from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam_gateway.emotions import analysis_result
@@ -56,7 +57,7 @@ def diary_item(request: Request, diary: pb.Diary) -> dict:
     }
 
 
-def _diary_id(value: str) -> int:
+def parse_diary_id(value: str) -> int:
     if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_DIARY_ID:
         raise ApiError("DIARY4006")
     return int(value)
@@ -97,6 +98,22 @@ async def create_diary(request: Request):
     return ok({"diaryId": str(reply.diary.id)}, "일기가 저장되었습니다. 감정 분석을 시작합니다.")
 
 
+@router.patch(
+    "",
+    summary="감정 카드 재생성 (새 버전의 카드 이미지 URL을 돌려줌)",
+    description="웹 클라이언트는 작성 때와 같은 multipart(request, image)를 보내지만, 내용은 바뀌지 않고 카드만 새로 그립니다.",
+    openapi_extra=DIARY_FORM_DOC,
+)
+async def regenerate_card(request: Request, diaryId: str = Query(max_length=20)):
+    diary_id = parse_diary_id(diaryId)
+    reply = await request.app.state.cards.RegenerateCard(card_pb.RegenerateCardRequest(diary_id=diary_id), timeout=90.0)
+    card = reply.card
+    return ok(
+        {"imageUrl": media_url(request, card.image_key), "emotionCardId": card.id, "version": card.version},
+        "감정 카드를 새로 만들었습니다.",
+    )
+
+
 @router.get("/list", summary="내 일기 전체 (최신순)")
 async def list_diaries(request: Request):
     reply = await request.app.state.diaries.ListDiaries(pb.ListDiariesRequest())
@@ -111,7 +128,7 @@ async def diary_by_date(request: Request, date: str = Query(max_length=10, descr
 
 @router.get("/{diary_id}/analysis", summary="일기의 감정 분석 결과 (웹 API 확장; 분석 전에는 404 EMOTION4041)")
 async def diary_analysis(diary_id: str, request: Request):
-    diary_id_number = _diary_id(diary_id)
+    diary_id_number = parse_diary_id(diary_id)
     # Ownership first: another user's diary is "not found", never "not analysed yet".
     await request.app.state.diaries.GetDiary(pb.GetDiaryRequest(diary_id=diary_id_number))
     reply = await request.app.state.emotions.GetAnalysis(emotion_pb.GetAnalysisRequest(diary_id=diary_id_number))
@@ -120,5 +137,5 @@ async def diary_analysis(diary_id: str, request: Request):
 
 @router.delete("/{diary_id}", summary="일기 삭제 (분석 결과와 사진도 삭제)")
 async def delete_diary(diary_id: str, request: Request):
-    await request.app.state.diaries.DeleteDiary(pb.DeleteDiaryRequest(diary_id=_diary_id(diary_id)))
+    await request.app.state.diaries.DeleteDiary(pb.DeleteDiaryRequest(diary_id=parse_diary_id(diary_id)))
     return ok(None, "일기가 삭제되었습니다.")

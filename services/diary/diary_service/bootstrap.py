@@ -10,10 +10,11 @@ from prometheus_client import start_http_server
 
 from diary_service.adapters.orm import diary_jobs
 from diary_service.config import DiarySettings
-from diary_service.service_layer.diaries import ANALYSE, PURGE, Dependencies, Diaries
+from diary_service.service_layer.diaries import ANALYSE, CARD, PURGE, Dependencies, Diaries
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
+from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam_runtime import db
@@ -29,6 +30,7 @@ from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenIssuer
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"].full_name
 EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
+CARD_SERVICE = card_service_pb2.DESCRIPTOR.services_by_name["CardService"]
 DISCOVERY_NAME = "gridam-diary"
 
 
@@ -93,16 +95,17 @@ async def work(settings: DiarySettings) -> None:
         uow=lambda: UnitOfWork(sessions, jobs),
         jobs=jobs,
         emotion=emotion,
+        cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
         storage=LocalFolderStorage(settings.media_root),
         service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
     )
     worker = Worker(
         engine,
         jobs,
-        {ANALYSE: pipeline.analyse, PURGE: pipeline.purge},
+        {ANALYSE: pipeline.analyse, CARD: pipeline.card, PURGE: pipeline.purge},
         concurrency=settings.worker_concurrency,
         poll_seconds=settings.worker_poll_seconds,
-        on_parked=pipeline.analysis_parked,
+        on_parked=pipeline.job_parked,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

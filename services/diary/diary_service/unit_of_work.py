@@ -1,4 +1,4 @@
-"""Unit of work: one database transaction, rolled back unless `commit()` is called.
+"""Unit of work of the diary service.
 
 Diaries and the jobs owed for them share the transaction, so a diary never exists without
 its analysis job, nor a purge job without the deletion that owes it.
@@ -8,25 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
 from diary_service.adapters.repository import DiaryRepository
+from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 
 
-class UnitOfWork:
+class UnitOfWork(db.UnitOfWork):
     def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue) -> None:
-        self._session_factory = session_factory
+        super().__init__(session_factory)
         self._jobs = jobs
 
-    def __enter__(self) -> UnitOfWork:
-        self._db = self._session_factory()
-        self.diaries = DiaryRepository(self._db)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        # close() rolls back whatever was not committed and keeps returned objects readable.
-        self._db.close()
+    def _attach(self, session: DbSession) -> None:
+        self.diaries = DiaryRepository(session)
 
     def owe(self, kind: str, diary_id: int, payload: str = "") -> None:
         self._jobs.enqueue(self._db.connection(), kind, diary_id, payload)
@@ -34,8 +30,5 @@ class UnitOfWork:
     def cancel_owed(self, kind: str, diary_id: int) -> None:
         self._jobs.cancel(self._db.connection(), kind, diary_id)
 
-    def connection(self):
+    def connection(self) -> sqlalchemy.Connection:
         return self._db.connection()
-
-    def commit(self) -> None:
-        self._db.commit()

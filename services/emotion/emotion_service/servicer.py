@@ -90,7 +90,7 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
 
     async def GetAnalysis(self, request, context):
         record = await asyncio.to_thread(self._analyses.get, request.diary_id)
-        return pb.GetAnalysisResponse(analysis=_stored(record), date=record.date.isoformat())
+        return pb.GetAnalysisResponse(analysis=_stored(record), date=record.date.isoformat(), author_id=record.author_id)
 
     async def DeleteAnalysis(self, request, context):
         author_id = await asyncio.to_thread(self._analyses.delete, request.diary_id)

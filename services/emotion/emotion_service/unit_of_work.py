@@ -1,26 +1,14 @@
-"""Unit of work: one database transaction, rolled back unless `commit()` is called."""
+"""Unit of work of the emotion service: one transaction over its repositories."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session as DbSession
 
 from emotion_service.adapters.repository import AnalysisRepository, WordCloudRepository
+from gridam_runtime import db
 
 
-class UnitOfWork:
-    def __init__(self, session_factory: Callable[[], DbSession]) -> None:
-        self._session_factory = session_factory
-
-    def __enter__(self) -> UnitOfWork:
-        self._db = self._session_factory()
-        self.analyses = AnalysisRepository(self._db)
-        self.word_clouds = WordCloudRepository(self._db)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._db.close()
-
-    def commit(self) -> None:
-        self._db.commit()
+class UnitOfWork(db.UnitOfWork):
+    def _attach(self, session: DbSession) -> None:
+        self.analyses = AnalysisRepository(session)
+        self.word_clouds = WordCloudRepository(session)

@@ -1,12 +1,11 @@
-"""Unit of work: one database transaction, rolled back unless `commit()` is called."""
+"""Units of work of the user service: one transaction (writes) or one autocommit connection (reads)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
+from gridam_runtime import db
 from user_service.adapters.repository import (
     FollowRepository,
     PhoneVerificationRepository,
@@ -16,25 +15,12 @@ from user_service.adapters.repository import (
 )
 
 
-class UnitOfWork:
-    def __init__(self, session_factory: Callable[[], DbSession]) -> None:
-        self._session_factory = session_factory
-
-    def __enter__(self) -> UnitOfWork:
-        self._db = self._session_factory()
-        self.users = UserRepository(self._db)
-        self.phones = PhoneVerificationRepository(self._db)
-        self.sessions = SessionRepository(self._db)
-        self.follows = FollowRepository(self._db)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        # close() rolls back whatever was not committed and detaches the objects without
-        # expiring them, so what a use case returns stays readable.
-        self._db.close()
-
-    def commit(self) -> None:
-        self._db.commit()
+class UnitOfWork(db.UnitOfWork):
+    def _attach(self, session: DbSession) -> None:
+        self.users = UserRepository(session)
+        self.phones = PhoneVerificationRepository(session)
+        self.sessions = SessionRepository(session)
+        self.follows = FollowRepository(session)
 
 
 class ReadUnitOfWork:

@@ -15,7 +15,8 @@ from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 
-ANALYSE, PURGE = "analyse", "purge"
+# Kinds of work owed for a diary (jobs in diary_jobs).
+ANALYSE, CARD, PURGE = "analyse", "card", "purge"
 PHOTO_MAX_SIDE = 2048
 
 
@@ -114,5 +115,6 @@ class Diaries:
                 raise NotFound("DIARY4041", "no such diary of the caller")
             uow.diaries.delete(diary.id)
             uow.cancel_owed(ANALYSE, diary.id)
+            uow.cancel_owed(CARD, diary.id)
             uow.owe(PURGE, diary.id, payload=diary.photo_key)
             uow.commit()

@@ -1,11 +1,13 @@
 """The work owed for diaries, done by `python -m diary_service worker` processes.
 
 - analyse: the emotion service analyses the diary and stores the result (idempotent: a
-  second call returns the stored analysis), then the diary gets its hashtags and the job
-  is marked done in one transaction.
-- purge: after a deletion, the emotion service forgets the analysis (and remembers the
-  diary as deleted, so a late analyse call cannot bring it back) and the photo is removed
-  unless another diary uses the same (content-addressed) object.
+  second call returns the stored analysis), then the diary gets its hashtags, the job is
+  marked done and a `card` job is owed, in one transaction.
+- card: the card service draws version 1 of the diary's card (idempotent: an existing
+  card is returned).
+- purge: after a deletion, the emotion and card services forget what they derived (and
+  remember the diary as deleted, so a late analyse or card call cannot bring it back) and
+  the photo is removed unless another diary uses the same (content-addressed) object.
 
 Each step may run more than once (a worker can die anywhere); none of them duplicates
 anything when it does.
@@ -17,7 +19,9 @@ import asyncio
 from collections.abc import Callable
 
 from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED
+from diary_service.service_layer.diaries import ANALYSE, CARD
 from diary_service.unit_of_work import UnitOfWork
+from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam_runtime import context
 from gridam_runtime.jobs import Job, JobQueue
@@ -35,12 +39,14 @@ class DiaryPipeline:
         uow: Callable[[], UnitOfWork],
         jobs: JobQueue,
         emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
+        cards,  # ServiceClient of gridam.card.v1.CardService
         storage: ObjectStorage,
         service_tokens: ServiceTokenIssuer,
     ) -> None:
         self._uow = uow
         self._jobs = jobs
         self._emotion = emotion
+        self._cards = cards
         self._storage = storage
         self._service_tokens = service_tokens
 
@@ -50,8 +56,8 @@ class DiaryPipeline:
 
     def _finish(self, job: Job, hashtags: list[str] | None = None, state: str | None = None) -> None:
         with self._uow() as uow:
-            if state is not None:
-                uow.diaries.record_analysis(job.subject_id, hashtags or [], state)
+            if state is not None and uow.diaries.record_analysis(job.subject_id, hashtags or [], state):
+                uow.owe(CARD, job.subject_id)
             if not self._jobs.complete(uow.connection(), job):
                 raise LeaseLost(f"job {job.id}")
             uow.commit()
@@ -72,14 +78,23 @@ class DiaryPipeline:
         )
         await asyncio.to_thread(self._finish, job, list(reply.analysis.hashtags), ANALYSIS_DONE)
 
-    async def analysis_parked(self, job: Job) -> None:
-        """After the last attempt: the diary shows that its analysis failed (and why is in the job row)."""
+    async def job_parked(self, job: Job) -> None:
+        """After the last attempt of an analysis the diary shows that it failed (why is in the
+        job row); parked card and purge jobs stay visible in the job table and the metrics."""
+        if job.kind != ANALYSE:
+            return
+
         def mark() -> None:
             with self._uow() as uow:
                 uow.diaries.record_analysis(job.subject_id, [], ANALYSIS_FAILED)
                 uow.commit()
 
         await asyncio.to_thread(mark)
+
+    async def card(self, job: Job) -> None:
+        context.bearer_token.set(self._service_tokens.token())
+        await self._cards.MakeCard(card_pb.MakeCardRequest(diary_id=job.subject_id))
+        await asyncio.to_thread(self._finish, job)
 
     def _photo_orphaned(self, key: str) -> bool:
         with self._uow() as uow:
@@ -88,6 +103,7 @@ class DiaryPipeline:
     async def purge(self, job: Job) -> None:
         context.bearer_token.set(self._service_tokens.token())
         await self._emotion.DeleteAnalysis(emotion_pb.DeleteAnalysisRequest(diary_id=job.subject_id))
+        await self._cards.DeleteCards(card_pb.DeleteCardsRequest(diary_id=job.subject_id))
         photo_key = job.payload
         if photo_key and await asyncio.to_thread(self._photo_orphaned, photo_key):
             await asyncio.to_thread(self._storage.delete, photo_key)

@@ -108,12 +108,14 @@ class GetAnalysisRequest(_message.Message):
     def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
 
 class GetAnalysisResponse(_message.Message):
-    __slots__ = ("analysis", "date")
+    __slots__ = ("analysis", "date", "author_id")
     ANALYSIS_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     analysis: Analysis
     date: str
-    def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ..., date: _Optional[str] = ...) -> None: ...
+    author_id: int
+    def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ..., date: _Optional[str] = ..., author_id: _Optional[int] = ...) -> None: ...
 
 class DeleteAnalysisRequest(_message.Message):
     __slots__ = ("diary_id",)

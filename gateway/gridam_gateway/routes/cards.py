@@ -1,0 +1,67 @@
+"""Emotion-card endpoints (docs/web-api.md §3, decisions 4, 7, 9 and 13)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from gridam.card.v1 import card_service_pb2 as pb
+from gridam.user.v1 import user_service_pb2 as user_pb
+from gridam_gateway.emotions import KOREAN
+from gridam_gateway.envelope import ok
+from gridam_gateway.errors import ApiError
+from gridam_gateway.media import media_url
+from gridam_gateway.routes.diaries import parse_diary_id
+from gridam_gateway.security import current_user
+from gridam_runtime.context import Identity
+
+router = APIRouter(prefix="/api/emotion-cards", tags=["emotion cards"], dependencies=[Depends(current_user)])
+
+
+def card_info(request: Request, card: pb.Card) -> dict:
+    """The emotion-card object the web client reads (§3), plus a few extra fields it ignores."""
+    return {
+        "emotionCardId": card.id,
+        "diaryId": str(card.diary_id),
+        "cardImageUrl": media_url(request, card.image_key),
+        "emotion": KOREAN[card.dominant],
+        "emotions": [dict(card.distribution)],
+        "hashtags": [{"tagName": tag} for tag in card.hashtags],
+        "feedback": card.feedback,
+        "date": card.date,
+        "version": card.version,
+    }
+
+
+@router.get("/card-image", summary="일기의 감정 카드 (생성 전에는 404 EMOTIONCARD4001)")
+async def card_of_diary(request: Request, diaryId: str = Query(max_length=20)):
+    reply = await request.app.state.cards.GetCardByDiary(pb.GetCardByDiaryRequest(diary_id=parse_diary_id(diaryId)))
+    return ok(card_info(request, reply.card))
+
+
+@router.get("/date", summary="날짜별 내 감정 카드 (그날 가장 최근 일기의 카드; 없으면 result null)")
+async def card_of_day(request: Request, date: str = Query(max_length=10, description="YYYY-MM-DD")):
+    reply = await request.app.state.cards.GetCardByDate(pb.GetCardByDateRequest(date=date))
+    return ok(card_info(request, reply.card) if reply.HasField("card") else None)
+
+
+@router.get("", summary="감정 카드 갤러리 (내 카드; 다른 사용자는 공유된 카드만 — 없으면 403)")
+async def gallery(
+    request: Request,
+    caller: Identity = Depends(current_user),
+    size: int = Query(9, ge=1, le=100),
+    cursor: int | None = Query(None, ge=1),
+    userId: str | None = Query(None, max_length=40),
+):
+    if userId is not None and userId != caller.login_id:
+        # Another user's cards are visible only through the feed posts they share (feed issue);
+        # until then there is nothing the caller may see. An unknown user is a 404.
+        await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=userId))
+        raise ApiError("EMOTIONCARD4031")
+    reply = await request.app.state.cards.ListCards(pb.ListCardsRequest(size=size, cursor=cursor or 0))
+    return ok(
+        {
+            "cardInfoList": [card_info(request, c) for c in reply.cards],
+            "nextCursor": reply.next_cursor or None,
+            "hasNext": bool(reply.next_cursor),
+        }
+    )

@@ -1,0 +1,58 @@
+"""Card queries. Reads are scoped to an author unless a service asks."""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from card_service.adapters.orm import Card, DeletedDiary
+
+
+class CardRepository:
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def add(self, card: Card) -> Card:
+        self._db.add(card)
+        self._db.flush()
+        return card
+
+    def latest(self, diary_id: int) -> Card | None:
+        return self._db.scalar(select(Card).where(Card.diary_id == diary_id).order_by(Card.version.desc()).limit(1))
+
+    def all_of(self, diary_id: int) -> list[Card]:
+        return list(self._db.scalars(select(Card).where(Card.diary_id == diary_id)))
+
+    def latest_on(self, author_id: int, day: datetime.date) -> Card | None:
+        """The newest version of the card of the author's latest diary of that day that has one."""
+        return self._db.scalar(
+            select(Card)
+            .where(Card.author_id == author_id, Card.date == day)
+            .order_by(Card.diary_id.desc(), Card.version.desc())
+            .limit(1)
+        )
+
+    def page(self, author_id: int, size: int, before_id: int | None) -> list[Card]:
+        """Newest version of each of the author's diaries, newest card first, ids below `before_id`."""
+        newest = (
+            select(func.max(Card.id)).where(Card.author_id == author_id).group_by(Card.diary_id).scalar_subquery()
+        )
+        query = select(Card).where(Card.id.in_(newest))
+        if before_id is not None:
+            query = query.where(Card.id < before_id)
+        return list(self._db.scalars(query.order_by(Card.id.desc()).limit(size)))
+
+    def delete_all_of(self, diary_id: int) -> None:
+        self._db.execute(delete(Card).where(Card.diary_id == diary_id))
+
+    def image_in_use(self, image_key: str) -> bool:
+        return self._db.scalar(select(func.count()).select_from(Card).where(Card.image_key == image_key)) > 0
+
+    def is_deleted(self, diary_id: int) -> bool:
+        return self._db.get(DeletedDiary, diary_id) is not None
+
+    def mark_deleted(self, diary_id: int, at: datetime.datetime) -> None:
+        if not self.is_deleted(diary_id):
+            self._db.add(DeletedDiary(diary_id=diary_id, deleted_at=at))

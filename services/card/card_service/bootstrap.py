@@ -1,0 +1,74 @@
+"""Composition root of the card service: the only place that reads settings."""
+
+from __future__ import annotations
+
+import asyncio
+import pathlib
+
+from card_service.config import CardSettings
+from card_service.service_layer.cards import Cards, Dependencies
+from card_service.servicer import CardServicer
+from card_service.unit_of_work import UnitOfWork
+from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
+from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from gridam_runtime import db
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.clients import ClientFactory
+from gridam_runtime.kv import build_state
+from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenIssuer, ServiceTokenVerifier
+
+MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
+SERVICE_NAME = card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name
+EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
+IMAGEGEN_SERVICE = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImageGenService"]
+DISCOVERY_NAME = "gridam-card"
+
+
+def migrate(settings: CardSettings) -> None:
+    db.migrate(MIGRATIONS_DIR, settings.database)
+
+
+async def serve(settings: CardSettings) -> None:
+    engine = db.create_engine(settings.database)
+    _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
+    sessions = db.session_factory(engine)
+    # Its own discovery instance: the factory closes it, run_server closes the registering one.
+    factory = ClientFactory(build_discovery(settings), settings.call_timeout_seconds)
+    deps = Dependencies(
+        settings=settings,
+        uow=lambda: UnitOfWork(sessions),
+        authenticator=Authenticator(
+            AccessTokenVerifier.from_file(settings.jwt_public_key_path),
+            revocations,
+            ServiceTokenVerifier.from_file(settings.service_public_key_path),
+        ),
+        storage=LocalFolderStorage(settings.media_root),
+        emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
+        imagegen=factory.client("gridam-imagegen", imagegen_service_pb2_grpc.ImageGenServiceStub, IMAGEGEN_SERVICE),
+        service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
+    )
+
+    async def ready() -> bool:
+        await asyncio.to_thread(db.ping, engine)
+        if redis_client is not None:
+            await asyncio.to_thread(redis_client.ping)
+        return True
+
+    async def cleanup() -> None:
+        await factory.close()
+        revocations.close()
+        if redis_client is not None:
+            redis_client.close()
+        engine.dispose()
+
+    await run_server(
+        settings,
+        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, card_service_pb2_grpc.add_CardServiceServicer_to_server, CardServicer(Cards(deps))),
+        build_discovery(settings),
+        ready=ready,
+        cleanup=cleanup,
+    )

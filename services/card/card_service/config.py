@@ -1,0 +1,24 @@
+"""Card-service settings (environment variables with the GRIDAM_ prefix)."""
+
+from __future__ import annotations
+
+from gridam_runtime.settings import ServiceSettings
+
+
+class CardSettings(ServiceSettings):
+    grpc_port: int = 50054
+    # Default: SQLite under the data folder (embedded profile).
+    database_url: str = ""
+    # Size of the generated art (the gpu-worker batches requests of the same size).
+    art_width: int = 512
+    art_height: int = 512
+    # Denoising steps asked of the gpu-worker; 0 = its engine's default (1 for SD-Turbo).
+    art_steps: int = 0
+    # The whole drawing of one card (queueing + generation) must finish within this.
+    generation_timeout_seconds: float = 60.0
+    # When the gpu-worker's queue is full: retries within the deadline, waiting its hint.
+    busy_retries: int = 3
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'card.db'}"

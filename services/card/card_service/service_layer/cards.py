@@ -1,0 +1,254 @@
+"""Making, reading, regenerating and deleting emotion cards.
+
+Drawing a card: the diary's analysis (from the emotion service) → a prompt that never
+depicts self-harm (prompts.py) → the gpu-worker draws the art within a deadline → the art
+is composed with the date, emotion, hashtags and feedback (composition.py) → the PNG is
+stored content-addressed → a card row records it. The row is written last, so a failure
+anywhere leaves no half-made card; an orphaned image object is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import grpc
+from sqlalchemy.exc import IntegrityError
+
+from card_service.adapters.orm import Card
+from card_service.composition import compose_card
+from card_service.config import CardSettings
+from card_service.prompts import AnalysisView, build_prompt
+from card_service.unit_of_work import UnitOfWork
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam_runtime import context
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, Unavailable, error_info
+from gridam_runtime.storage import ObjectStorage, content_addressed_key
+from gridam_runtime.tokens import ServiceTokenIssuer
+
+PIPELINE = frozenset({"gridam-diary"})
+NOT_READY = "EMOTIONCARD4001"
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: CardSettings
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    storage: ObjectStorage
+    emotion: object  # ServiceClient of gridam.emotion.v1.EmotionService
+    imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
+    service_tokens: ServiceTokenIssuer
+    clock: Callable[[], datetime.datetime] = utcnow
+
+
+def _emotion_key(value: int) -> str:
+    return emotion_pb.Emotion.Name(value).removeprefix("EMOTION_")
+
+
+class Cards:
+    def __init__(self, deps: Dependencies) -> None:
+        self._d = deps
+
+    # -- reads (the caller's own cards only) ---------------------------------------------
+
+    async def by_diary(self, diary_id: int) -> Card:
+        identity = await asyncio.to_thread(self._d.authenticator.require)
+        card = await asyncio.to_thread(self._latest, diary_id)
+        if card is None or card.author_id != identity.user_id:
+            raise NotFound(NOT_READY, "no card of the caller's diary yet")
+        return card
+
+    async def by_date(self, day: str) -> Card | None:
+        identity = await asyncio.to_thread(self._d.authenticator.require)
+        try:
+            parsed = datetime.date.fromisoformat(day)
+        except ValueError:
+            raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
+
+        def read() -> Card | None:
+            with self._d.uow() as uow:
+                return uow.cards.latest_on(identity.user_id, parsed)
+
+        return await asyncio.to_thread(read)
+
+    async def page(self, size: int, cursor: int) -> tuple[list[Card], int]:
+        identity = await asyncio.to_thread(self._d.authenticator.require)
+        if not 1 <= size <= 100 or cursor < 0:
+            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+
+        def read() -> list[Card]:
+            with self._d.uow() as uow:
+                return uow.cards.page(identity.user_id, size + 1, cursor or None)
+
+        cards = await asyncio.to_thread(read)
+        has_next = len(cards) > size
+        cards = cards[:size]
+        return cards, cards[-1].id if has_next else 0
+
+    def _latest(self, diary_id: int) -> Card | None:
+        with self._d.uow() as uow:
+            return uow.cards.latest(diary_id)
+
+    # -- making ---------------------------------------------------------------------------
+
+    async def make(self, diary_id: int) -> Card | None:
+        """Version 1 of a diary's card, made once (internal); None when the diary was deleted."""
+        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
+
+        def existing() -> tuple[bool, Card | None]:
+            with self._d.uow() as uow:
+                return uow.cards.is_deleted(diary_id), uow.cards.latest(diary_id)
+
+        deleted, card = await asyncio.to_thread(existing)
+        if deleted:
+            return None
+        if card is not None:  # a retried job: same card, nothing new
+            return card
+        context.bearer_token.set(self._d.service_tokens.token())
+        reply = await self._d.emotion.GetAnalysis(emotion_pb.GetAnalysisRequest(diary_id=diary_id))
+        analysis = reply.analysis
+        snapshot = Card(
+            diary_id=diary_id,
+            version=1,
+            author_id=reply.author_id,
+            date=datetime.date.fromisoformat(reply.date),
+            dominant=_emotion_key(analysis.dominant),
+            distribution={_emotion_key(s.emotion): s.fraction for s in analysis.distribution},
+            hashtags=list(analysis.hashtags),
+            keywords=[[k.word, k.weight] for k in analysis.keywords],
+            feedback=analysis.feedback,
+            safety_flag=analysis.safety_flag,
+            language=analysis.language,
+        )
+        return await self._draw_and_record(snapshot)
+
+    async def regenerate(self, diary_id: int) -> Card:
+        """A new version of one of the caller's cards, drawn from the same analysis."""
+        identity = await asyncio.to_thread(self._d.authenticator.require)
+        current = await asyncio.to_thread(self._latest, diary_id)
+        if current is None or current.author_id != identity.user_id:
+            raise NotFound(NOT_READY, "no card of the caller's diary yet")
+        context.bearer_token.set(self._d.service_tokens.token())  # the gpu-worker takes service tokens only
+        snapshot = Card(
+            diary_id=current.diary_id,
+            version=current.version + 1,
+            author_id=current.author_id,
+            date=current.date,
+            dominant=current.dominant,
+            distribution=current.distribution,
+            hashtags=current.hashtags,
+            keywords=current.keywords,
+            feedback=current.feedback,
+            safety_flag=current.safety_flag,
+            language=current.language,
+        )
+        card = await self._draw_and_record(snapshot)
+        if card is None:
+            raise NotFound(NOT_READY, "the diary was deleted")
+        return card
+
+    async def _draw(self, card: Card) -> bytes:
+        prompt = build_prompt(
+            AnalysisView(
+                dominant=card.dominant,
+                distribution=card.distribution,
+                keywords=[(w, float(x)) for w, x in card.keywords],
+                hashtags=card.hashtags,
+                safety_flag=card.safety_flag,
+                language=card.language,
+            ),
+            diary_id=card.diary_id,
+            version=card.version,
+        )
+        settings = self._d.settings
+        request = imagegen_pb.GenerateImageRequest(
+            prompt=prompt.prompt,
+            seed=prompt.seed,
+            width=settings.art_width,
+            height=settings.art_height,
+            steps=settings.art_steps,
+            palette=[imagegen_pb.EmotionWeight(emotion=k, weight=w) for k, w in prompt.palette],
+            motifs=list(prompt.motifs),
+            calm=prompt.calm,
+        )
+        deadline = asyncio.get_running_loop().time() + settings.generation_timeout_seconds
+        for attempt in range(settings.busy_retries + 1):
+            remaining = deadline - asyncio.get_running_loop().time()
+            try:
+                reply = await self._d.imagegen.GenerateImage(request, timeout=max(0.1, remaining))
+                return reply.png
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED or attempt == settings.busy_retries:
+                    raise
+                info = error_info(error)
+                hint = float(info.metadata.get("retry_after_seconds", "1")) if info is not None else 1.0
+                if asyncio.get_running_loop().time() + hint >= deadline:
+                    raise
+                await asyncio.sleep(hint)  # the gpu-worker is full: wait as it asks, then try again
+        raise Unavailable("CARD5031", "the gpu-worker stayed busy")
+
+    async def _draw_and_record(self, card: Card) -> Card | None:
+        art = await self._draw(card)
+        png = await asyncio.to_thread(
+            compose_card,
+            art,
+            date=card.date.isoformat(),
+            emotion=card.dominant,
+            hashtags=card.hashtags,
+            feedback=card.feedback,
+        )
+        card.image_key = content_addressed_key(f"cards/{card.author_id}", png, "png")
+        card.created_at = self._d.clock()
+        await asyncio.to_thread(self._d.storage.put, card.image_key, png, "image/png")
+
+        def record() -> Card | None:
+            try:
+                with self._d.uow() as uow:
+                    if uow.cards.is_deleted(card.diary_id):
+                        return None
+                    uow.cards.add(card)
+                    uow.commit()
+            except IntegrityError:  # someone recorded this version first
+                with self._d.uow() as uow:
+                    latest = uow.cards.latest(card.diary_id)
+                if card.version == 1 and latest is not None:
+                    return latest
+                raise Aborted("CARD4091", "the card was regenerated at the same time") from None
+            # DeleteCards marks the diary deleted before deleting: whichever runs last cleans up.
+            with self._d.uow() as uow:
+                if uow.cards.is_deleted(card.diary_id):
+                    uow.cards.delete_all_of(card.diary_id)
+                    uow.commit()
+                    return None
+            return card
+
+        return await asyncio.to_thread(record)
+
+    # -- deleting -------------------------------------------------------------------------
+
+    async def delete(self, diary_id: int) -> None:
+        """Forget every card of a deleted diary and remove their images (internal)."""
+        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
+
+        def forget() -> set[str]:
+            with self._d.uow() as uow:
+                uow.cards.mark_deleted(diary_id, self._d.clock())
+                uow.commit()
+            with self._d.uow() as uow:
+                keys = {c.image_key for c in uow.cards.all_of(diary_id)}
+                uow.cards.delete_all_of(diary_id)
+                uow.commit()
+            with self._d.uow() as uow:
+                return {k for k in keys if not uow.cards.image_in_use(k)}
+
+        for key in await asyncio.to_thread(forget):
+            await asyncio.to_thread(self._d.storage.delete, key)

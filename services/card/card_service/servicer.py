@@ -1,0 +1,58 @@
+"""gRPC servicer: proto in, service-layer call, proto out. No rules here."""
+
+from __future__ import annotations
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from card_service.adapters.orm import Card
+from card_service.service_layer.cards import Cards
+from gridam.card.v1 import card_service_pb2 as pb
+from gridam.card.v1 import card_service_pb2_grpc
+
+
+def card_message(card: Card) -> pb.Card:
+    created = Timestamp()
+    created.FromDatetime(card.created_at)
+    return pb.Card(
+        id=card.id,
+        diary_id=card.diary_id,
+        image_key=card.image_key,
+        version=card.version,
+        author_id=card.author_id,
+        date=card.date.isoformat(),
+        dominant=card.dominant,
+        distribution=card.distribution,
+        hashtags=card.hashtags,
+        feedback=card.feedback,
+        safety_flag=card.safety_flag,
+        created_at=created,
+    )
+
+
+class CardServicer(card_service_pb2_grpc.CardServiceServicer):
+    def __init__(self, cards: Cards) -> None:
+        self._cards = cards
+
+    async def MakeCard(self, request, context):
+        card = await self._cards.make(request.diary_id)
+        if card is None:
+            return pb.MakeCardResponse(made=False)
+        return pb.MakeCardResponse(card=card_message(card), made=True)
+
+    async def GetCardByDiary(self, request, context):
+        return pb.GetCardByDiaryResponse(card=card_message(await self._cards.by_diary(request.diary_id)))
+
+    async def GetCardByDate(self, request, context):
+        card = await self._cards.by_date(request.date)
+        return pb.GetCardByDateResponse(card=card_message(card)) if card else pb.GetCardByDateResponse()
+
+    async def ListCards(self, request, context):
+        cards, next_cursor = await self._cards.page(request.size or 9, request.cursor)
+        return pb.ListCardsResponse(cards=[card_message(c) for c in cards], next_cursor=next_cursor)
+
+    async def RegenerateCard(self, request, context):
+        return pb.RegenerateCardResponse(card=card_message(await self._cards.regenerate(request.diary_id)))
+
+    async def DeleteCards(self, request, context):
+        await self._cards.delete(request.diary_id)
+        return pb.DeleteCardsResponse()

@@ -1,0 +1,130 @@
+"""Emotion cards through the gateway (HTTP): made by the pipeline, regenerated, listed, private."""
+
+from __future__ import annotations
+
+import io
+import signal
+import time
+
+from PIL import Image
+
+from tests.e2e.test_auth import assert_error
+from tests.e2e.test_diaries import KOREAN_LABELS, NINE, diary_form, today, write
+from tests.support.api import Api, User
+
+CARD_TIMEOUT_SECONDS = 60
+
+
+def wait_for_card(api: Api, user: User, diary_id: str, timeout: float = CARD_TIMEOUT_SECONDS) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", user)
+        if reply.status_code == 200:
+            return reply.json()["result"]
+        assert_error(reply, 404, "EMOTIONCARD4001")  # not made yet
+        assert time.monotonic() < deadline, f"no card for diary {diary_id} after {timeout}s"
+        time.sleep(0.3)
+
+
+def fetch_image(api: Api, url: str) -> Image.Image:
+    reply = api.http.get(url)  # no token: the URL is signed (decision 13)
+    assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"
+    assert reply.headers["cache-control"].startswith("private")
+    return Image.open(io.BytesIO(reply.content))
+
+
+def test_a_written_diary_gets_a_real_card_within_seconds(api: Api):
+    user = api.new_user()
+    started = time.monotonic()
+    diary_id = write(api, user, content="오랜만에 친구들과 바다에 가서 정말 행복했다. 노을이 예뻤다.")
+    card = wait_for_card(api, user, diary_id, timeout=30)
+    assert time.monotonic() - started < 30
+    assert card["diaryId"] == diary_id and card["version"] == 1
+    assert isinstance(card["emotionCardId"], int) and card["emotion"] in KOREAN_LABELS
+    [fractions] = card["emotions"]
+    assert set(fractions) == NINE and abs(sum(fractions.values()) - 1) <= 0.001
+    assert card["hashtags"] and all(set(tag) == {"tagName"} for tag in card["hashtags"])
+    image = fetch_image(api, card["cardImageUrl"])
+    assert image.size == (768, 1024)
+    colours = image.convert("RGB").resize((64, 64)).getcolors(64 * 64)
+    assert colours is None or len(colours) > 50  # a picture, not a flat colour
+    assert_error(api.get("/api/emotion-cards/card-image?diaryId=999999999", user), 404, "EMOTIONCARD4001")
+
+
+def test_regeneration_makes_a_new_version_with_a_new_image(api: Api):
+    user = api.new_user()
+    diary_id = write(api, user)
+    first = wait_for_card(api, user, diary_id)
+    reply = api.patch(f"/api/diary?diaryId={diary_id}", user, files=diary_form("산책한 날", "같은 내용"))
+    body = reply.json()
+    assert reply.status_code == 200 and body["success"] is True, reply.text
+    assert body["result"]["imageUrl"] and body["result"]["version"] == 2
+    second = wait_for_card(api, user, diary_id)
+    assert second["version"] == 2 and second["emotionCardId"] != first["emotionCardId"]
+    old, new = fetch_image(api, first["cardImageUrl"]), fetch_image(api, body["result"]["imageUrl"])
+    assert old.tobytes() != new.tobytes()
+    # The gallery shows only the newest version of each diary's card.
+    gallery = api.get("/api/emotion-cards?size=9", user).json()["result"]
+    assert [c["version"] for c in gallery["cardInfoList"]] == [2]
+
+
+def test_cards_are_private_to_their_author(api: Api):
+    alice, mallory = api.new_user(), api.new_user()
+    diary_id = write(api, alice)
+    card = wait_for_card(api, alice, diary_id)
+    assert_error(api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", mallory), 404, "EMOTIONCARD4001")
+    assert_error(api.patch(f"/api/diary?diaryId={diary_id}", mallory, files=diary_form("t", "c")), 404, "EMOTIONCARD4001")
+    assert_error(api.get(f"/api/emotion-cards?size=9&userId={alice.login_id}", mallory), 403, "EMOTIONCARD4031")
+    assert_error(api.get("/api/emotion-cards?size=9&userId=nobody_here_123", mallory), 404, "USER4041")
+    assert api.get(f"/api/emotion-cards/date?date={today()}", mallory).json()["result"] is None
+    tampered = card["cardImageUrl"].replace("sig=", "sig=x")
+    assert api.http.get(tampered).status_code == 403
+
+
+def test_card_by_date_and_gallery_pages(api: Api):
+    user = api.new_user()
+    ids = [write(api, user, title=f"일기 {i}", content=f"오늘의 기록 {i}. 친구와 커피를 마셨다.") for i in range(3)]
+    cards = [wait_for_card(api, user, i) for i in ids]
+    by_date = api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"]
+    assert by_date["diaryId"] == ids[-1]  # the latest diary of the day (decision 9)
+    assert api.get("/api/emotion-cards/date?date=2001-01-01", user).json()["result"] is None
+    first = api.get("/api/emotion-cards?size=2", user).json()["result"]
+    assert first["hasNext"] is True and isinstance(first["nextCursor"], int)
+    second = api.get(f"/api/emotion-cards?size=2&cursor={first['nextCursor']}", user).json()["result"]
+    assert second["hasNext"] is False and second["nextCursor"] is None
+    listed = [c["emotionCardId"] for c in first["cardInfoList"] + second["cardInfoList"]]
+    assert listed == sorted((c["emotionCardId"] for c in cards), reverse=True)
+
+
+def test_a_safety_flagged_diary_gets_a_calm_card_with_crisis_resources(api: Api):
+    user = api.new_user()
+    diary_id = write(api, user, title="힘든 밤", content="더는 버틸 수가 없다. 죽고 싶다는 생각이 계속 든다.")
+    card = wait_for_card(api, user, diary_id)
+    assert "109" in card["feedback"] and "1577-0199" in card["feedback"]
+    fetch_image(api, card["cardImageUrl"])
+
+
+def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
+    user = api.new_user()
+    ids = [write(api, user, content=f"카드가 그려지는 중에 서버가 멈춘 날 {i}") for i in range(6)]
+    time.sleep(0.5)  # let some card jobs reach the gpu-worker
+    worker = api.stack.process("gpu-worker")
+    worker.process.send_signal(signal.SIGKILL)
+    worker.process.wait()
+    api.stack.restart_service("gpu-worker")
+    for diary_id in ids:
+        assert wait_for_card(api, user, diary_id, timeout=90)["version"] == 1
+    gallery = api.get("/api/emotion-cards?size=50", user).json()["result"]["cardInfoList"]
+    assert sorted(c["diaryId"] for c in gallery) == sorted(ids)  # one card per diary, none twice
+
+
+def test_deleting_a_diary_deletes_its_card(api: Api):
+    user = api.new_user()
+    diary_id = write(api, user)
+    card = wait_for_card(api, user, diary_id)
+    assert api.delete(f"/api/diary/{diary_id}", user).json()["success"] is True
+    deadline = time.monotonic() + CARD_TIMEOUT_SECONDS
+    while api.http.get(card["cardImageUrl"]).status_code != 404:
+        assert time.monotonic() < deadline, "the card image was not deleted"
+        time.sleep(0.3)
+    assert api.get("/api/emotion-cards?size=9", user).json()["result"]["cardInfoList"] == []
