@@ -289,3 +289,21 @@ def test_a_logged_out_session_cannot_reach_diaries_statistics_or_word_clouds(api
         ("GET", "/api/v1/word-cloud"),
     ):
         assert_error(api.request(method, path, user), 401, "AUTH4011")
+
+
+def test_the_profile_counts_the_users_diaries(api: Api):
+    user = api.new_user()
+
+    def diary_count() -> int:
+        return api.get("/api/users/profile", user).json()["result"]["diaryCount"]
+
+    def eventually(expected: int) -> None:
+        deadline = time.monotonic() + ANALYSIS_TIMEOUT_SECONDS
+        while diary_count() != expected:
+            assert time.monotonic() < deadline, f"diaryCount never became {expected}"
+            time.sleep(0.3)
+
+    first, _second = write(api, user), write(api, user)
+    eventually(2)
+    assert api.delete(f"/api/diary/{first}", user).json()["success"] is True
+    eventually(1)

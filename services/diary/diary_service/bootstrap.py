@@ -10,13 +10,14 @@ from prometheus_client import start_http_server
 
 from diary_service.adapters.orm import diary_jobs
 from diary_service.config import DiarySettings
-from diary_service.service_layer.diaries import ANALYSE, CARD, PURGE, Dependencies, Diaries
+from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery
@@ -31,6 +32,7 @@ MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"].full_name
 EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
 CARD_SERVICE = card_service_pb2.DESCRIPTOR.services_by_name["CardService"]
+USER_SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"]
 DISCOVERY_NAME = "gridam-diary"
 
 
@@ -96,13 +98,14 @@ async def work(settings: DiarySettings) -> None:
         jobs=jobs,
         emotion=emotion,
         cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
+        users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
         storage=LocalFolderStorage(settings.media_root),
         service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
     )
     worker = Worker(
         engine,
         jobs,
-        {ANALYSE: pipeline.analyse, CARD: pipeline.card, PURGE: pipeline.purge},
+        {ANALYSE: pipeline.analyse, CARD: pipeline.card, COUNT: pipeline.count, PURGE: pipeline.purge},
         concurrency=settings.worker_concurrency,
         poll_seconds=settings.worker_poll_seconds,
         on_parked=pipeline.job_parked,

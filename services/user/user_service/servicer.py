@@ -144,6 +144,10 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         entries, next_cursor = await self._follow_page(request, followers=False)
         return pb.ListFollowingResponse(entries=entries, next_cursor=next_cursor)
 
+    async def SetDiaryCount(self, request, context):
+        await asyncio.to_thread(self._profiles.set_diary_count, request.user_id, request.diary_count, request.as_of)
+        return pb.SetDiaryCountResponse()
+
     async def GetFollowRelation(self, request, context):
         following = await asyncio.to_thread(self._profiles.is_following, request.follower_id, request.followee_id)
         return pb.GetFollowRelationResponse(following=following)

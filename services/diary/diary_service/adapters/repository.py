@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import Diary
@@ -35,6 +35,9 @@ class DiaryRepository:
 
     def delete(self, diary_id: int) -> None:
         self._db.execute(delete(Diary).where(Diary.id == diary_id))
+
+    def count_for_author(self, author_id: int) -> int:
+        return self._db.scalar(select(func.count()).select_from(Diary).where(Diary.author_id == author_id))
 
     def photo_in_use(self, photo_key: str) -> bool:
         return bool(self._db.scalar(select(exists().where(Diary.photo_key == photo_key))))

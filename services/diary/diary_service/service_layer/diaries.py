@@ -15,8 +15,9 @@ from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 
-# Kinds of work owed for a diary (jobs in diary_jobs).
-ANALYSE, CARD, PURGE = "analyse", "card", "purge"
+# Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
+# an author (subject = author id) whose number of diaries changed.
+ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
 PHOTO_MAX_SIDE = 2048
 
 
@@ -78,6 +79,7 @@ class Diaries:
                 )
             )
             uow.owe(ANALYSE, diary.id)
+            uow.owe(COUNT, identity.user_id)
             uow.commit()
             return diary
 
@@ -117,4 +119,5 @@ class Diaries:
             uow.cancel_owed(ANALYSE, diary.id)
             uow.cancel_owed(CARD, diary.id)
             uow.owe(PURGE, diary.id, payload=diary.photo_key)
+            uow.owe(COUNT, identity.user_id)
             uow.commit()

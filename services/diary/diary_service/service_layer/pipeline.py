@@ -5,6 +5,9 @@
   marked done and a `card` job is owed, in one transaction.
 - card: the card service draws version 1 of the diary's card (idempotent: an existing
   card is returned).
+- count: the user service gets the author's number of diaries (their profile's diaryCount),
+  counted when the job runs and ordered by the job id, so late or repeated reports of an
+  older count change nothing.
 - purge: after a deletion, the emotion and card services forget what they derived (and
   remember the diary as deleted, so a late analyse or card call cannot bring it back) and
   the photo is removed unless another diary uses the same (content-addressed) object.
@@ -23,6 +26,7 @@ from diary_service.service_layer.diaries import ANALYSE, CARD
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_runtime import context
 from gridam_runtime.jobs import Job, JobQueue
 from gridam_runtime.storage import ObjectStorage
@@ -40,6 +44,7 @@ class DiaryPipeline:
         jobs: JobQueue,
         emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
         cards,  # ServiceClient of gridam.card.v1.CardService
+        users,  # ServiceClient of gridam.user.v1.UserService
         storage: ObjectStorage,
         service_tokens: ServiceTokenIssuer,
     ) -> None:
@@ -47,6 +52,7 @@ class DiaryPipeline:
         self._jobs = jobs
         self._emotion = emotion
         self._cards = cards
+        self._users = users
         self._storage = storage
         self._service_tokens = service_tokens
 
@@ -94,6 +100,16 @@ class DiaryPipeline:
     async def card(self, job: Job) -> None:
         context.bearer_token.set(self._service_tokens.token())
         await self._cards.MakeCard(card_pb.MakeCardRequest(diary_id=job.subject_id))
+        await asyncio.to_thread(self._finish, job)
+
+    def _count(self, author_id: int) -> int:
+        with self._uow() as uow:
+            return uow.diaries.count_for_author(author_id)
+
+    async def count(self, job: Job) -> None:
+        diaries = await asyncio.to_thread(self._count, job.subject_id)
+        context.bearer_token.set(self._service_tokens.token())
+        await self._users.SetDiaryCount(user_pb.SetDiaryCountRequest(user_id=job.subject_id, diary_count=diaries, as_of=job.id))
         await asyncio.to_thread(self._finish, job)
 
     def _photo_orphaned(self, key: str) -> bool:

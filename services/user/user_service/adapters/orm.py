@@ -32,6 +32,8 @@ class User(Base):
     follower_count: Mapped[int] = mapped_column(Integer, default=0)
     following_count: Mapped[int] = mapped_column(Integer, default=0)
     diary_count: Mapped[int] = mapped_column(Integer, default=0)
+    # `as_of` of the count above (SetDiaryCount): older counts arriving late are ignored.
+    diary_count_as_of: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime.datetime] = mapped_column(DateTime)
 

@@ -22,6 +22,14 @@ class UserRepository:
     def get(self, user_id: int) -> User | None:
         return self._db.get(User, user_id)
 
+    def set_diary_count(self, user_id: int, count: int, as_of: int) -> None:
+        """Newer counts only: a conditional update, so late or repeated calls change nothing."""
+        self._db.execute(
+            update(User)
+            .where(User.id == user_id, User.diary_count_as_of < as_of)
+            .values(diary_count=count, diary_count_as_of=as_of)
+        )
+
     def by_login_id(self, login_id: str) -> User | None:
         return self._db.scalar(select(User).where(User.login_id == login_id))
 

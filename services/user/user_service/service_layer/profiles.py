@@ -17,6 +17,10 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+# Services allowed to report diary counts.
+DIARY_COUNTERS = frozenset({"gridam-diary"})
+
+
 class Profiles:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
@@ -58,6 +62,15 @@ class Profiles:
             user.avatar_key, user.updated_at = key, self._d.clock()
             uow.commit()
             return user
+
+    def set_diary_count(self, user_id: int, count: int, as_of: int) -> None:
+        """The diary service's count of a user's diaries (internal: diary service only)."""
+        self._d.authenticator.require_service(DIARY_COUNTERS)
+        if count < 0 or as_of <= 0:
+            raise InvalidArgument("USER4008", "count >= 0 and as_of > 0")
+        with self._d.uow() as uow:
+            uow.users.set_diary_count(user_id, count, as_of)
+            uow.commit()
 
     @staticmethod
     def _me(uow, user_id: int) -> User:

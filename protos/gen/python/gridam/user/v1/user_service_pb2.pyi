@@ -290,3 +290,17 @@ class GetFollowRelationResponse(_message.Message):
     FOLLOWING_FIELD_NUMBER: _ClassVar[int]
     following: bool
     def __init__(self, following: _Optional[bool] = ...) -> None: ...
+
+class SetDiaryCountRequest(_message.Message):
+    __slots__ = ("user_id", "diary_count", "as_of")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DIARY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    user_id: int
+    diary_count: int
+    as_of: int
+    def __init__(self, user_id: _Optional[int] = ..., diary_count: _Optional[int] = ..., as_of: _Optional[int] = ...) -> None: ...
+
+class SetDiaryCountResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

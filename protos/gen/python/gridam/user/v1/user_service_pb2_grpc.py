@@ -120,6 +120,11 @@ class UserServiceStub:
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingRequest.SerializeToString,
                 response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingResponse.FromString,
                 _registered_method=True)
+        self.SetDiaryCount = channel.unary_unary(
+                '/gridam.user.v1.UserService/SetDiaryCount',
+                request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountRequest.SerializeToString,
+                response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountResponse.FromString,
+                _registered_method=True)
         self.GetFollowRelation = channel.unary_unary(
                 '/gridam.user.v1.UserService/GetFollowRelation',
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetFollowRelationRequest.SerializeToString,
@@ -251,6 +256,15 @@ class UserServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetDiaryCount(self, request, context):
+        """SetDiaryCount records how many diaries a user has, as the diary service counted them
+        (internal: diary service token only). Idempotent and ordered: a count older than the
+        stored one (smaller as_of) is ignored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetFollowRelation(self, request, context):
         """GetFollowRelation tells whether one user follows another (for visibility checks in
         other services).
@@ -341,6 +355,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.ListFollowing,
                     request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingRequest.FromString,
                     response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingResponse.SerializeToString,
+            ),
+            'SetDiaryCount': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetDiaryCount,
+                    request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountRequest.FromString,
+                    response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountResponse.SerializeToString,
             ),
             'GetFollowRelation': grpc.unary_unary_rpc_method_handler(
                     servicer.GetFollowRelation,
@@ -786,6 +805,33 @@ class UserService:
             '/gridam.user.v1.UserService/ListFollowing',
             gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingRequest.SerializeToString,
             gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetDiaryCount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.user.v1.UserService/SetDiaryCount',
+            gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountRequest.SerializeToString,
+            gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountResponse.FromString,
             options,
             channel_credentials,
             insecure,
