@@ -4,19 +4,10 @@ for `emotion`, English keys with fractions for `emotions`."""
 from __future__ import annotations
 
 from gridam.emotion.v1 import emotion_service_pb2 as pb
+from gridam_runtime.emotions import EMOTIONS
 
-# EMOTION_HAPPY -> ("HAPPY", "행복"), in the proto's order.
-KOREAN = {
-    "HAPPY": "행복",
-    "JOY": "기쁨",
-    "SAD": "슬픔",
-    "ANXIOUS": "불안",
-    "ANGRY": "화남",
-    "SURPRISE": "놀람",
-    "DISGUST": "역겨움",
-    "FEAR": "두려움",
-    "NONE": "없음",
-}
+# "HAPPY" -> "행복", in the proto's order.
+KOREAN: dict[str, str] = {e.name: e.korean for e in EMOTIONS}
 
 
 def key(emotion: int) -> str:

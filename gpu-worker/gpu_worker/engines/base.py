@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-EMOTION_KEYS = ("HAPPY", "JOY", "SAD", "ANXIOUS", "ANGRY", "SURPRISE", "DISGUST", "FEAR", "NONE")
+from gridam_runtime.emotions import EMOTION_KEYS as EMOTION_KEYS  # re-exported for the worker
 
 
 @dataclass(frozen=True)

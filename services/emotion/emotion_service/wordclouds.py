@@ -9,24 +9,23 @@ Two pure pieces, no I/O besides reading the font:
   `imageUrls`), with Pillow only: an Archimedean-spiral layout of non-overlapping word boxes,
   the emotion's colour family (§10), and a fixed seed so equal input gives equal bytes.
 
-Font: Noto Sans KR (SIL OFL 1.1) from the PyPI package `pylopdf-fonts-ko`, found at run time
-through importlib.resources; `korean_font_path()` raises `WordCloudFontError` when it is missing.
+Font: Noto Sans KR (SIL OFL 1.1) from the PyPI package `pylopdf-fonts-ko`, via
+`gridam_runtime.fonts.korean_font_path()`, which raises `FontMissingError` when it is missing.
 """
 from __future__ import annotations
 
-import functools
 import io
 import math
 import random
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from gridam_runtime import fonts
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -35,18 +34,13 @@ __all__ = [
     "DiaryKeywords",
     "Palette",
     "WeightedWord",
-    "WordCloudFontError",
     "aggregate_keywords",
-    "korean_font_path",
     "render_word_cloud",
     "render_word_clouds",
 ]
 
 DEFAULT_TOP_N = 30
 DEFAULT_SIZE = (800, 600)
-
-FONT_PACKAGE = "pylopdf_fonts_ko"  # PyPI: pylopdf-fonts-ko (Noto Sans KR / Serif KR, OFL-1.1)
-FONT_FILE = "NotoSansKR-Regular.otf"
 
 # Words longer than this are cut and end in "…": a word cloud is no place for a sentence.
 MAX_WORD_CHARS = 24
@@ -157,55 +151,10 @@ def aggregate_keywords(
 
 
 # -- font ----------------------------------------------------------------------------------------
-class WordCloudFontError(RuntimeError):
-    """The Korean font the word clouds need is not installed."""
-
-
-@functools.lru_cache(maxsize=1)
-def korean_font_path() -> Path:
-    """Path of the bundled Korean-capable font (Noto Sans KR), from the installed package."""
-    hint = f"install the PyPI package 'pylopdf-fonts-ko' (module {FONT_PACKAGE!r}), which ships {FONT_FILE}"
-    try:
-        resource = resources.files(FONT_PACKAGE).joinpath(FONT_FILE)
-    except ModuleNotFoundError as exc:
-        raise WordCloudFontError(f"Korean word-cloud font not found: {hint}") from exc
-    if not isinstance(resource, Path) or not resource.is_file():
-        raise WordCloudFontError(f"Korean word-cloud font {FONT_FILE} missing or not a plain file: {hint}")
-    return resource
-
-
-@functools.lru_cache(maxsize=256)
-def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    # BASIC layout: no dependency on libraqm being present, and the same shaping everywhere.
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
-
-
-_PROBE_SIZE = 32
-_MISSING_PROBE = "\uffff"  # a noncharacter: no font maps it, so it draws the .notdef glyph
-
-
-@functools.lru_cache(maxsize=8192)
-def _has_glyph(path: str, char: str) -> bool:
-    """True when the font maps `char`; a missing one renders exactly like the .notdef probe."""
-    font = _font(path, _PROBE_SIZE)
-    mask = font.getmask(char)
-    missing = font.getmask(_MISSING_PROBE)
-    return not (mask.size == missing.size and bytes(mask) == bytes(missing))
-
-
-_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}  # controls, format (ZWJ, VS16), surrogates, private, unassigned
-
-
 def _renderable(word: str, font_path: str) -> str:
     """The word with characters the font cannot draw removed (emoji, controls…), whitespace
     collapsed, and cut to `MAX_WORD_CHARS` with an ellipsis. May return ""."""
-    kept = []
-    for char in unicodedata.normalize("NFC", word):
-        if char.isspace():
-            kept.append(" ")
-        elif unicodedata.category(char) not in _DROPPED_CATEGORIES and _has_glyph(font_path, char):
-            kept.append(char)
-    text = " ".join("".join(kept).split())
+    text = fonts.drawable(word, font_path)
     if len(text) > MAX_WORD_CHARS:
         text = text[: MAX_WORD_CHARS - 1].rstrip() + "…"
     return text
@@ -294,7 +243,7 @@ _FILL = 0.4  # share of the canvas the words' boxes may cover before all sizes s
 
 
 def _text_area(path: str, text: str, font_size: int) -> int:
-    left, top, right, bottom = _font(path, font_size).getbbox(text)
+    left, top, right, bottom = fonts.font(path, font_size).getbbox(text)
     return (right - left) * (bottom - top)
 
 
@@ -321,14 +270,15 @@ def render_word_cloud(
     positive weight and at least one drawable character. The same arguments (and the same
     Pillow/FreeType build) give the same bytes: all randomness comes from `seed`.
 
-    Raises `WordCloudFontError` when the Korean font is not installed (and no `font_path` given).
+    Raises `gridam_runtime.fonts.FontMissingError` when the Korean font is not installed (and no
+    `font_path` given).
     """
     width, height = size
     if width < 64 or height < 64:
         raise ValueError(f"word-cloud size must be at least 64×64, got {width}×{height}")
     if max_words < 1:
         raise ValueError(f"max_words must be at least 1, got {max_words}")
-    path = str(font_path) if font_path is not None else str(korean_font_path())
+    path = str(font_path) if font_path is not None else str(fonts.korean_font_path())
     palette = PALETTES[emotion]
 
     cleaned: dict[str, float] = {}
@@ -368,7 +318,7 @@ def render_word_cloud(
         shade = min(len(palette.words) - 1, rank * len(palette.words) // len(ranked))
         colour = palette.words[max(0, shade - rng.randint(0, 1))]
         while True:
-            font = _font(path, font_size)
+            font = fonts.font(path, font_size)
             left, top, right, bottom = font.getbbox(text)
             box = _place(width, height, margin, (right - left, bottom - top), placed, phase, gap)
             if box is not None:

@@ -9,18 +9,17 @@ import random
 import pytest
 from PIL import Image, ImageFont
 
-from emotion_service import wordclouds
 from emotion_service.analysis.emotions import Emotion
 from emotion_service.wordclouds import (
     PALETTES,
     DiaryKeywords,
     WeightedWord,
-    WordCloudFontError,
     aggregate_keywords,
-    korean_font_path,
     render_word_cloud,
     render_word_clouds,
 )
+from gridam_runtime import fonts
+from gridam_runtime.fonts import FontMissingError, korean_font_path
 
 WIDTH, HEIGHT = 800, 600
 KOREAN = "산책 친구 커피 바다 햇살 가족 음악 영화 여행 고양이 강아지 점심 운동 공원 하늘 노래 선물 사진 주말 휴식".split()
@@ -159,16 +158,16 @@ def test_hangul_renders_as_glyphs_not_tofu():
 
 
 def test_a_missing_font_package_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(wordclouds, "FONT_PACKAGE", "no_such_font_package_xyz")
-    wordclouds.korean_font_path.cache_clear()
+    monkeypatch.setattr(fonts, "FONT_PACKAGE", "no_such_font_package_xyz")
+    fonts.korean_font_path.cache_clear()
     try:
-        with pytest.raises(WordCloudFontError, match="pylopdf-fonts-ko"):
+        with pytest.raises(FontMissingError, match="pylopdf-fonts-ko"):
             korean_font_path()
-        with pytest.raises(WordCloudFontError):
+        with pytest.raises(FontMissingError):
             render_word_cloud(Emotion.HAPPY, [("a", 1.0)])
     finally:
         monkeypatch.undo()
-        wordclouds.korean_font_path.cache_clear()
+        fonts.korean_font_path.cache_clear()
 
 
 # -- rendering -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from card_service.adapters.orm import Card
 from card_service.composition import compose_card
 from card_service.config import CardSettings
-from card_service.prompts import AnalysisView, build_prompt
+from card_service.prompts import build_prompt
 from card_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
@@ -158,14 +158,14 @@ class Cards:
 
     async def _draw(self, card: Card) -> bytes:
         prompt = build_prompt(
-            AnalysisView(
-                dominant=card.dominant,
-                distribution=card.distribution,
-                keywords=[(w, float(x)) for w, x in card.keywords],
-                hashtags=card.hashtags,
-                safety_flag=card.safety_flag,
-                language=card.language,
-            ),
+            {
+                "dominant": card.dominant,
+                "distribution": card.distribution,
+                "keywords": [(w, float(x)) for w, x in card.keywords],
+                "hashtags": card.hashtags,
+                "safety_flag": card.safety_flag,
+                "language": card.language,
+            },
             diary_id=card.diary_id,
             version=card.version,
         )

@@ -1,31 +1,17 @@
 """The nine emotions of the web client (docs/web-api.md §10, decision 4).
 
 Every classifier produces a distribution over exactly these, in this order; the API shows
-the Korean label of the dominant one and the fractions keyed by the English name.
+the Korean label of the dominant one and the fractions keyed by the English name. The enum
+itself lives in `gridam_runtime.emotions` (shared with the other services) and is re-exported
+here.
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 
+from gridam_runtime.emotions import EMOTIONS, Emotion
 
-class Emotion(enum.Enum):
-    HAPPY = "행복"
-    JOY = "기쁨"
-    SAD = "슬픔"
-    ANXIOUS = "불안"
-    ANGRY = "화남"
-    SURPRISE = "놀람"
-    DISGUST = "역겨움"
-    FEAR = "두려움"
-    NONE = "없음"
-
-    @property
-    def korean(self) -> str:
-        return self.value
-
-
-EMOTIONS: tuple[Emotion, ...] = tuple(Emotion)
+__all__ = ["EMOTIONS", "Distribution", "Emotion"]
 
 
 class Distribution(Mapping[Emotion, float]):
