@@ -74,6 +74,9 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
         # Short leases and back-off: the pipeline tests kill workers mid-job and wait for recovery.
         "GRIDAM_JOB_LEASE_SECONDS": "5",
         "GRIDAM_JOB_BASE_BACKOFF_SECONDS": "0.5",
+        # A tiny gpu-worker queue, so bursts of cards overflow it and the card service's
+        # retries on RESOURCE_EXHAUSTED are exercised.
+        "GRIDAM_MAX_QUEUE": "2",
         **_oauth_env(oauth_provider),
     }
     dev = DevStack(env, log_dir=data_dir)

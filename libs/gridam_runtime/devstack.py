@@ -116,9 +116,13 @@ class DevStack:
     def address(self, spec: ServiceSpec) -> str:
         return self.env.get(f"GRIDAM_{spec.key}_SERVICE_ADDR") or f"127.0.0.1:{spec.default_port}"
 
-    def _metrics_port(self, name: str) -> str:
+    def metrics_port(self, name: str) -> int:
+        """Prometheus port of a process (0 = none)."""
         base = int(self.env.get("GRIDAM_METRICS_PORT") or 0)
-        return str(base + METRICS_ORDER.index(name)) if base else "0"
+        return base + METRICS_ORDER.index(name) if base else 0
+
+    def _metrics_port(self, name: str) -> str:
+        return str(self.metrics_port(name))
 
     def _service_env(self, spec: ServiceSpec) -> dict[str, str]:
         return {

@@ -118,6 +118,24 @@ def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
     assert sorted(c["diaryId"] for c in gallery) == sorted(ids)  # one card per diary, none twice
 
 
+def gpu_worker_metric(api: Api, name: str) -> float:
+    port = api.stack.metrics_port("gpu-worker")
+    text = api.http.get(f"http://127.0.0.1:{port}/metrics").text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+def test_a_full_gpu_worker_queue_is_retried_until_every_card_is_made(api: Api):
+    user = api.new_user()
+    rejected_before = gpu_worker_metric(api, 'gridam_imagegen_rejected_total{reason="queue_full"}')
+    ids = [write(api, user, content=f"카드가 한꺼번에 몰린 날 {i}. 친구와 산책했다.") for i in range(10)]
+    for diary_id in ids:
+        wait_for_card(api, user, diary_id, timeout=120)
+    # The queue (2 places, see conftest) did overflow, and every card was still made once.
+    assert gpu_worker_metric(api, 'gridam_imagegen_rejected_total{reason="queue_full"}') > rejected_before
+    gallery = api.get("/api/emotion-cards?size=50", user).json()["result"]["cardInfoList"]
+    assert sorted(c["diaryId"] for c in gallery) == sorted(ids)
+
+
 def test_deleting_a_diary_deletes_its_card(api: Api):
     user = api.new_user()
     diary_id = write(api, user)
