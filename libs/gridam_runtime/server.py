@@ -1,6 +1,6 @@
 """Server bootstrap shared by every gRPC service.
 
-`run_server` starts the server with the interceptor chain, the library health service
+`run_server` starts the server with the call chain (interceptors.py), the library health service
 (NOT_SERVING until the readiness check passes, and again while draining), reflection,
 the metrics endpoint and discovery registration, then waits for SIGTERM/SIGINT and
 shuts down gracefully: health -> NOT_SERVING, deregister, drain delay, stop(grace), cleanup.
@@ -21,7 +21,7 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
 from gridam_runtime.discovery import Discovery, Registration
-from gridam_runtime.interceptors import ServerInterceptor
+from gridam_runtime.interceptors import HandlerChain
 from gridam_runtime.settings import ServiceSettings
 
 log = logging.getLogger("gridam.server")
@@ -73,12 +73,11 @@ async def run_server(
     ready: Callable[[], Awaitable[bool]],
     cleanup: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    server = grpc.aio.server(
-        interceptors=[ServerInterceptor(access_log=settings.access_log)], options=grpc_server_options()
-    )
-    service.add_to_server(service.servicer, server)
+    server = grpc.aio.server(options=grpc_server_options())
+    registrar = HandlerChain(access_log=settings.access_log).registrar(server)
+    service.add_to_server(service.servicer, registrar)
     health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
     names = ["", service.full_name]
     for name in names:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
