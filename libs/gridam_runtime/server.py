@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 import grpc
+import uvloop
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
@@ -36,6 +37,12 @@ class ServiceDefinition:
     full_name: str  # e.g. "gridam.user.v1.UserService"
     add_to_server: Callable[[Any, grpc.aio.Server], None]
     servicer: Any
+
+
+def run(main: Coroutine[Any, Any, None]) -> None:
+    """Run a service process's main coroutine on uvloop: grpc.aio resumes the loop for every
+    completion of every call, and uvloop's loop does that for less CPU than asyncio's own."""
+    uvloop.run(main)
 
 
 def grpc_server_options() -> list[tuple[str, int]]:
