@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
+from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.discovery import Discovery, Registration
 from gridam_runtime.interceptors import HandlerChain
 from gridam_runtime.settings import ServiceSettings
@@ -96,6 +97,7 @@ async def run_server(
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
     await server.start()
+    freeze_startup_objects()
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
