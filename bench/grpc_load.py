@@ -65,7 +65,7 @@ async def run(args: argparse.Namespace) -> dict:
     if args.method == "GetProfile":
         calls = [user_service_pb2_grpc.UserServiceStub(c).GetProfile for c in channels]
         request = pb.GetProfileRequest()
-    else:  # the floor: the same server, interceptor and channel, no thread, token, Redis or SQL
+    else:  # the floor: the same server, call chain and channel, no token, Redis or SQL
         calls = [health_pb2_grpc.HealthStub(c).Check for c in channels]
         request = health_pb2.HealthCheckRequest(service=service.full_name)
     bearer = ("authorization", f"Bearer {args.token}")

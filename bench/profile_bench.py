@@ -16,14 +16,15 @@ What it does:
      `UserService.GetProfile` calls with the same metadata, warm-up then measured;
      3 and 4 alternate `--runs` times and the report gives the median of each figure;
   5. with --floors, the same load on GET /healthz (gateway HTTP stack only), GET /readyz
-     (HTTP + one gRPC Health/Check) and Health/Check directly: what the path costs
-     without its own work;
+     (HTTP + one gRPC Health/Check to each of the three services, in turn) and Health/Check
+     directly: what the path costs without its own work;
   6. prints a table, the ratios and PASS/FAIL against the targets, and writes the
      figures to bench/results/profile_bench.json.
 
 Everything (stack, MariaDB, Redis, temp folder) is stopped and removed at the end, also
 on Ctrl-C. While each path is measured, the CPU time of every process (gateway, user
-service, MariaDB, Redis, the load generator) is sampled from /proc, so the report shows
+service, MariaDB, Redis, the load generator; the diary and emotion services and the diary
+worker, which the stack also runs, apart) is sampled from /proc, so the report shows
 where the machine's cores went and the CPU cost of one request on each path. A short
 CPU speed check before and after tells runs on a slowed-down shared host apart.
 
@@ -647,7 +648,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--floors", action="store_true",
                         help="also measure what the path costs without its work, to see where the time goes: "
                              "gateway GET /healthz (HTTP stack only), GET /readyz (HTTP + a gRPC Health/Check to "
-                             "the user service) and Health/Check directly (gRPC server + interceptors only)")
+                             "each of the three services) and Health/Check directly (gRPC server + call chain only)")
     parser.add_argument("--env", action="append", default=[], metavar="GRIDAM_NAME=value",
                         help="extra setting for the stack; repeatable")
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS_FILE, help=f"JSON file (default {RESULTS_FILE})")
@@ -687,6 +688,10 @@ def main() -> int:
             "user service": processes["user-service"],
             "mariadb": infra.mariadb.process.pid,
             "redis": infra.redis.process.pid,
+            # Not on the measured path, but running beside it (the worker polls for jobs).
+            "diary service": processes["diary-service"],
+            "emotion service": processes["emotion-service"],
+            "diary worker": processes["diary-worker"],
         }
         config = {
             "code": git_revision(),
@@ -716,7 +721,7 @@ def main() -> int:
                 measure_http(infra, token, args, roots, "/healthz", "floor: gateway GET /healthz (HTTP only)",
                              "/healthz"),
                 measure_http(infra, token, args, roots, "/readyz",
-                             "floor: gateway GET /readyz (HTTP → gRPC Health/Check)", "/readyz"),
+                             "floor: gateway GET /readyz (HTTP → 3 gRPC Health/Checks)", "/readyz"),
                 measure_grpc(infra, token, args, roots, "HealthCheck", "floor: direct gRPC Health/Check",
                              "Health/Check"),
             ]

@@ -19,7 +19,7 @@ from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
 from gridam_gateway.routes import auth, cards, diaries, follows, insights, users
-from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.bootstrap import build_discovery, freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.keys import read_secret
 from gridam_runtime.settings import load_settings
@@ -55,6 +55,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         )
         app.state.storage = LocalFolderStorage(settings.media_root)
         app.state.public_base_url = settings.public_base_url.rstrip("/")
+        freeze_startup_objects()
         yield
         await factory.close()
 

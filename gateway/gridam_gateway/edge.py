@@ -32,6 +32,9 @@ class EdgeMiddleware:
         self.max_json_bytes = max_json_bytes
         self.max_upload_bytes = max_upload_bytes
         self.access_log = access_log
+        # (method, route, status) -> its counter and histogram children, so the label lookups
+        # (a lock and a tuple each in prometheus_client) happen once per combination.
+        self._metrics: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -82,9 +85,15 @@ class EdgeMiddleware:
             elapsed = time.perf_counter() - begin
             route = getattr(scope.get("route"), "path", "unmatched")
             method = scope["method"]
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(elapsed)
-            if self.access_log:
+            children = self._metrics.get((method, route, status))
+            if children is None:
+                children = self._metrics[method, route, status] = (
+                    REQUESTS.labels(method, route, str(status)),
+                    LATENCY.labels(method, route),
+                )
+            children[0].inc()
+            children[1].observe(elapsed)
+            if self.access_log and log.isEnabledFor(logging.INFO):
                 log.info(
                     "http",
                     extra={

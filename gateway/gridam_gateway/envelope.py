@@ -4,6 +4,7 @@ message, result."""
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 import orjson
@@ -12,8 +13,17 @@ from starlette.responses import Response
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
+_stamp: tuple[int, str] = (0, "")  # the last second formatted, and its text
+
+
 def _now() -> str:
-    return datetime.datetime.now(KST).replace(tzinfo=None).isoformat(timespec="seconds")
+    """Korean wall-clock time to the second. Every response carries it, so each second is
+    formatted once (datetime's formatting costs ~10 µs)."""
+    global _stamp
+    second = int(time.time())
+    if second != _stamp[0]:
+        _stamp = (second, datetime.datetime.fromtimestamp(second, KST).replace(tzinfo=None).isoformat())
+    return _stamp[1]
 
 
 class JsonResponse(Response):

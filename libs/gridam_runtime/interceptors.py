@@ -1,4 +1,4 @@
-"""The one server interceptor chain every service runs, in this order:
+"""The one server call chain every service runs, in this order:
 
 1. request id   - taken from `x-request-id` metadata or created, kept in a context variable;
 2. identity     - the caller's bearer token is kept for `Authenticator` and forwarded on
@@ -9,8 +9,10 @@
 5. RED metrics  - started / handled{code} counters and a latency histogram per method;
 6. access log   - one JSON line per call (method, code, duration, request id).
 
-Only unary-unary methods are wrapped; streaming ones (health Watch, reflection) pass
-through untouched.
+The chain wraps each unary-unary method handler once, when the service registers it
+(`HandlerChain.registrar(server)` stands in for the server during registration), rather
+than as a grpc.aio ServerInterceptor, which gRPC runs as extra coroutines on every call.
+Streaming methods (health Watch, reflection) pass through untouched.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import grpc
@@ -43,50 +45,51 @@ LATENCY = Histogram(
 # time_remaining() of a call without a deadline is huge rather than None (grpc/grpc#9423).
 _NO_DEADLINE_THRESHOLD = 10 * 365 * 24 * 3600
 
+Behavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
 
-class ServerInterceptor(grpc.aio.ServerInterceptor):
+
+class HandlerChain:
     def __init__(self, *, access_log: bool = True) -> None:
         self._access_log = access_log
-        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        method = handler_call_details.method
-        wrapped = self._wrapped.get(method)
-        if wrapped is not None:
-            return wrapped
-        handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+    def registrar(self, server: grpc.aio.Server) -> _Registrar:
+        """What to pass to an `add_*Servicer_to_server` function instead of the server."""
+        return _Registrar(server, self)
+
+    def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+        """`handler` of the full method name `method` ("/package.Service/Method") with the chain."""
+        if handler.unary_unary is None:
             return handler
-        wrapped = grpc.unary_unary_rpc_method_handler(
+        return grpc.unary_unary_rpc_method_handler(
             self._wrap(method, handler.unary_unary),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
-        self._wrapped[method] = wrapped
-        return wrapped
 
-    def _wrap(self, method: str, behavior: Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]):
+    def _wrap(self, method: str, behavior: Behavior) -> Behavior:
         service_name, _, method_name = method.lstrip("/").rpartition("/")
         started = STARTED.labels(service_name, method_name)
         latency = LATENCY.labels(service_name, method_name)
-        handled = {}  # grpc code name -> counter child, filled lazily
+        handled: dict[grpc.StatusCode, Any] = {}  # code -> counter child, filled on first use
+        access_log = self._access_log
+        request_id_header, authorization_header = context.REQUEST_ID_HEADER, context.AUTHORIZATION_HEADER
+        set_request_id, set_token, set_deadline = context.request_id.set, context.bearer_token.set, context.deadline.set
+        clock, monotonic, ok = time.perf_counter, time.monotonic, grpc.StatusCode.OK
 
         async def handle(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
-            metadata = {m.key: m.value for m in ctx.invocation_metadata() or ()}
-            context.request_id.set(metadata.get(context.REQUEST_ID_HEADER) or context.new_request_id())
-            auth = metadata.get(context.AUTHORIZATION_HEADER, "")
-            context.bearer_token.set(auth[7:] if auth[:7].lower() == "bearer " else None)
+            request_id = auth = None
+            for key, value in ctx.invocation_metadata() or ():
+                if key == request_id_header:
+                    request_id = value
+                elif key == authorization_header:
+                    auth = value
+            set_request_id(request_id or context.new_request_id())
+            set_token(auth[7:] if auth and auth[:7].lower() == "bearer " else None)
             remaining = ctx.time_remaining()
-            context.deadline.set(
-                time.monotonic() + remaining if remaining is not None and remaining < _NO_DEADLINE_THRESHOLD else None
-            )
+            set_deadline(monotonic() + remaining if remaining is not None and remaining < _NO_DEADLINE_THRESHOLD else None)
             started.inc()
-            begin = time.perf_counter()
-            code = grpc.StatusCode.OK
+            begin = clock()
+            code = ok
             try:
                 return await behavior(request, ctx)
             except DomainError as exc:
@@ -101,16 +104,50 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
                 log.exception("unhandled error", extra={"rpc.method": method, "error_id": error_id})
                 await ctx.abort(code, f"internal error (id {error_id})")
             finally:
-                elapsed = time.perf_counter() - begin
+                elapsed = clock() - begin
                 latency.observe(elapsed)
-                counter = handled.get(code.name)
+                counter = handled.get(code)
                 if counter is None:
-                    counter = handled[code.name] = HANDLED.labels(service_name, method_name, code.name)
+                    counter = handled[code] = HANDLED.labels(service_name, method_name, code.name)
                 counter.inc()
-                if self._access_log:
+                if access_log and log.isEnabledFor(logging.INFO):
                     log.info(
                         "rpc",
                         extra={"rpc.method": method, "rpc.code": code.name, "duration_ms": round(elapsed * 1000, 2)},
                     )
 
         return handle
+
+
+class _Registrar:
+    """Passes a service's handlers on to the server, each wrapped by the chain."""
+
+    def __init__(self, server: grpc.aio.Server, chain: HandlerChain) -> None:
+        self._server = server
+        self._chain = chain
+
+    def add_registered_method_handlers(self, service_name: str, handlers: Mapping[str, grpc.RpcMethodHandler]) -> None:
+        self._server.add_registered_method_handlers(
+            service_name,
+            {name: self._chain.wrap(f"/{service_name}/{name}", handler) for name, handler in handlers.items()},
+        )
+
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
+        self._server.add_generic_rpc_handlers(tuple(_WrappedGenericHandler(h, self._chain) for h in handlers))
+
+
+class _WrappedGenericHandler(grpc.GenericRpcHandler):
+    def __init__(self, inner: grpc.GenericRpcHandler, chain: HandlerChain) -> None:
+        self._inner = inner
+        self._chain = chain
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}  # only methods the inner handler serves
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        method = handler_call_details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = self._inner.service(handler_call_details)
+            if handler is None:
+                return None
+            wrapped = self._wrapped[method] = self._chain.wrap(method, handler)
+        return wrapped

@@ -1,10 +1,10 @@
 """`python -m diary_service [serve|worker|migrate]`"""
 
 import argparse
-import asyncio
 
 from diary_service import bootstrap
 from diary_service.config import DiarySettings
+from gridam_runtime import server
 from gridam_runtime.logs import configure_logging
 from gridam_runtime.settings import load_settings
 
@@ -18,9 +18,9 @@ def main() -> None:
     if args.command == "migrate":
         bootstrap.migrate(settings)
     elif args.command == "worker":
-        asyncio.run(bootstrap.work(settings))
+        server.run(bootstrap.work(settings))
     else:
-        asyncio.run(bootstrap.serve(settings))
+        server.run(bootstrap.serve(settings))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`python -m emotion_service [serve|migrate]`"""
 
 import argparse
-import asyncio
 
+from gridam_runtime import server
 from gridam_runtime.logs import configure_logging
 from gridam_runtime.settings import load_settings
 from emotion_service import bootstrap
@@ -18,7 +18,7 @@ def main() -> None:
     if args.command == "migrate":
         bootstrap.migrate(settings)
     else:
-        asyncio.run(bootstrap.serve(settings))
+        server.run(bootstrap.serve(settings))
 
 
 if __name__ == "__main__":
