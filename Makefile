@@ -72,9 +72,10 @@ test-integration: system-deps $(STAMP) ## integration tests (real MariaDB, Redis
 test-e2e: system-deps $(STAMP) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
-bench: system-deps $(STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
+bench: system-deps $(ML_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
 	@status=0; \
 	$(PY) bench/emotion_bench.py || status=1; \
+	$(PY) bench/card_bench.py || status=1; \
 	$(PY) bench/profile_bench.py || status=1; \
 	exit $$status
 

@@ -1,0 +1,90 @@
+"""Request validation and settings of the gpu-worker."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpu_worker.config import GpuWorkerSettings
+from gpu_worker.servicer import to_image_request
+from gpu_worker.workers import EngineSpec
+from gridam.imagegen.v1 import imagegen_service_pb2 as pb
+from gridam_runtime.errors import InvalidArgument
+
+
+def message(**fields) -> pb.GenerateImageRequest:
+    base = dict(prompt="a calm sea", seed=7, width=512, height=512, steps=0)
+    return pb.GenerateImageRequest(**(base | fields))
+
+
+def test_a_valid_request_becomes_an_image_request():
+    request = to_image_request(message(
+        palette=[pb.EmotionWeight(emotion="SAD", weight=0.7), pb.EmotionWeight(emotion="HAPPY", weight=0.3)],
+        motifs=["#바다", "rain"], calm=True, steps=4, width=64, height=1024,
+    ))
+    assert request.palette == (("SAD", 0.7), ("HAPPY", 0.3))
+    assert request.motifs == ("#바다", "rain")
+    assert (request.width, request.height, request.steps, request.seed, request.calm) == (64, 1024, 4, 7, True)
+    assert request.batch_key() == (64, 1024, 4)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"width": 0}, "IMAGEGEN4001"),
+        ({"width": 56}, "IMAGEGEN4001"),
+        ({"height": 1032}, "IMAGEGEN4001"),
+        ({"height": 100}, "IMAGEGEN4001"),
+        ({"width": -512}, "IMAGEGEN4001"),
+        ({"steps": 51}, "IMAGEGEN4002"),
+        ({"steps": -1}, "IMAGEGEN4002"),
+        ({"prompt": "가" * 1001}, "IMAGEGEN4003"),
+        ({"motifs": [f"m{i}" for i in range(11)]}, "IMAGEGEN4004"),
+        ({"motifs": ["x" * 101]}, "IMAGEGEN4004"),
+        ({"palette": [pb.EmotionWeight(emotion="BORED", weight=0.5)]}, "IMAGEGEN4005"),
+        ({"palette": [pb.EmotionWeight(emotion="sad", weight=0.5)]}, "IMAGEGEN4005"),
+        ({"palette": [pb.EmotionWeight(emotion="SAD", weight=0.5)] * 2}, "IMAGEGEN4005"),
+        ({"palette": [pb.EmotionWeight(emotion="SAD", weight=1.5)]}, "IMAGEGEN4006"),
+        ({"palette": [pb.EmotionWeight(emotion="SAD", weight=float("nan"))]}, "IMAGEGEN4006"),
+    ],
+)
+def test_out_of_bounds_requests_are_invalid_arguments(fields, reason):
+    with pytest.raises(InvalidArgument) as invalid:
+        to_image_request(message(**fields))
+    assert invalid.value.reason == reason
+
+
+def test_limits_are_inclusive():
+    to_image_request(message(prompt="x" * 1000, motifs=[f"m{i}" for i in range(10)], steps=50, width=1024, height=64))
+
+
+def test_settings_defaults_and_environment(monkeypatch):
+    defaults = GpuWorkerSettings()
+    assert (defaults.grpc_port, defaults.engine, defaults.worker_processes) == (50055, "cpu-art", 4)
+    assert (defaults.max_batch_size, defaults.max_batch_wait_ms, defaults.max_queue) == (8, 20, 64)
+    assert defaults.retry_after_seconds == 1
+    assert defaults.allowed_callers == {"gridam-card"}
+    assert defaults.engine_options() == {}
+    monkeypatch.setenv("GRIDAM_ENGINE", "diffusers")
+    monkeypatch.setenv("GRIDAM_ENGINE_MODEL", "/models/sd-turbo")
+    monkeypatch.setenv("GRIDAM_ENGINE_DTYPE", "bf16")
+    monkeypatch.setenv("GRIDAM_ENGINE_DEVICES", "cuda:0, cuda:1")
+    monkeypatch.setenv("GRIDAM_ALLOWED_CALLERS", "gridam-card,gridam-bench")
+    monkeypatch.setenv("GRIDAM_MAX_BATCH_WAIT_MS", "5")
+    settings = GpuWorkerSettings()
+    assert settings.allowed_callers == {"gridam-card", "gridam-bench"}
+    assert settings.engine_devices == ("cuda:0", "cuda:1")
+    assert settings.max_batch_wait_seconds == 0.005
+    assert settings.engine_options() == {"model": "/models/sd-turbo", "dtype": "bf16", "torch_compile": False,
+                                         "channels_last": False}
+    spec = EngineSpec(settings.engine, settings.engine_options(), settings.engine_devices)
+    assert spec.devices[3 % len(spec.devices)] == "cuda:1"
+
+
+def test_bad_settings_fail(monkeypatch):
+    monkeypatch.setenv("GRIDAM_ENGINE", "diffusers")  # without a model folder
+    with pytest.raises(ValueError):
+        GpuWorkerSettings()
+    monkeypatch.setenv("GRIDAM_ENGINE", "cpu-art")
+    monkeypatch.setenv("GRIDAM_WORKER_PROCESSES", "0")
+    with pytest.raises(ValueError):
+        GpuWorkerSettings()

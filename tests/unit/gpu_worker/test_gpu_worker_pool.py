@@ -1,0 +1,82 @@
+"""ProcessPool with real spawned worker processes running a test-double engine."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from gpu_worker.engines.base import ImageRequest
+from gpu_worker.metrics import GpuWorkerMetrics
+from gpu_worker.workers import EngineFailed, ProcessPool, WorkerLost
+from tests.unit.gpu_worker.engine_doubles import EchoFactory, echo_png
+
+
+def req(seed: int, prompt: str = "") -> ImageRequest:
+    return ImageRequest(prompt=prompt, seed=seed, width=64, height=64)
+
+
+async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_killed():
+    registry = CollectorRegistry()
+    pool = ProcessPool(EchoFactory(delay=0.5, fail_prompt="boom"), 2, metrics=GpuWorkerMetrics(registry))
+    await pool.start()
+    try:
+        await pool.wait_ready(60)
+        assert len(set(pool.pids())) == 2 and os.getpid() not in pool.pids()
+        assert registry.get_sample_value("gridam_imagegen_workers_live") == 2
+
+        worker = await pool.acquire()
+        batch = [req(1), req(2), req(3)]
+        output = await pool.run(worker, batch)
+        assert output.pngs == [echo_png(r) for r in batch] and output.engine == "test-echo"
+        assert output.seconds >= 0.5
+
+        with pytest.raises(EngineFailed):  # the engine raised; the worker lives on
+            await pool.run(worker, [req(4, "boom")])
+        assert worker.alive
+        pool.release(worker)
+
+        worker = await pool.acquire()
+        victim = worker.pid
+        drawing = asyncio.create_task(pool.run(worker, [req(5)]))
+        await asyncio.sleep(0.2)  # mid-batch
+        os.kill(victim, signal.SIGKILL)
+        with pytest.raises(WorkerLost):
+            await drawing
+        for _ in range(600):
+            if pool.live == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert pool.live == 2 and victim not in pool.pids()
+        assert pool.restarts == 1
+        assert registry.get_sample_value("gridam_imagegen_worker_restarts_total") == 1
+        assert registry.get_sample_value("gridam_imagegen_workers_live") == 2
+        # Both workers, the replacement included, take batches.
+        a, b = await pool.acquire(), await pool.acquire()
+        outputs = await asyncio.gather(pool.run(a, [req(6)]), pool.run(b, [req(7)]))
+        assert [o.pngs for o in outputs] == [[echo_png(req(6))], [echo_png(req(7))]]
+    finally:
+        pids = pool.pids()
+        await pool.close()
+    assert all(not _running(pid) for pid in pids)
+
+
+async def test_a_worker_that_cannot_load_keeps_the_pool_not_ready():
+    pool = ProcessPool(EchoFactory(fail_load=True), 1)
+    await pool.start()
+    try:
+        await asyncio.sleep(1.5)
+        assert not pool.ready and pool.live == 0
+    finally:
+        await pool.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
