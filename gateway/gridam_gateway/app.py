@@ -18,7 +18,7 @@ from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
-from gridam_gateway.routes import auth, cards, diaries, follows, insights, users
+from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, users
 from gridam_runtime.bootstrap import build_discovery, freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.keys import read_secret
@@ -73,7 +73,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     errors.install(app)
     app.add_exception_handler(BodyTooLarge, lambda _request, _exc: errors.api_error_response("COMMON4131"))
-    for router in (auth.router, users.router, follows.router, diaries.router, cards.router, insights.router, media_router):
+    for router in (auth.router, users.router, follows.router, diaries.router, cards.router, feed.router, insights.router, media_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")

@@ -4,6 +4,8 @@ wrong types are a 400 with the field named."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 _TEXT = 1000  # generous upper bound at the edge; services apply the real rules
@@ -52,3 +54,10 @@ class PasswordChangeBody(Body):
     password: str = Field(max_length=_TEXT)
     changedPassword: str = Field(max_length=_TEXT)
     checkPassword: str = Field(max_length=_TEXT)
+
+
+class FeedUploadBody(Body):
+    content: str = Field(default="", max_length=_TEXT)
+    public: bool = True
+    # Wins over `public` when present (decision 3).
+    audience: Literal["PUBLIC", "FOLLOWERS", "PRIVATE"] | None = None

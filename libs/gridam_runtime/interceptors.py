@@ -5,6 +5,7 @@
                   outgoing calls (verification happens where a method needs a user);
 3. deadline     - the caller's deadline is kept so outgoing calls never outlive it;
 4. errors       - DomainError -> its status code plus an ErrorInfo with the reason code;
+                  a failed outgoing call -> its status and ErrorInfo, passed on unchanged;
                   anything else -> INTERNAL with an error id, the traceback only in the log;
 5. RED metrics  - started / handled{code} counters and a latency histogram per method;
 6. access log   - one JSON line per call (method, code, duration, request id).
@@ -98,6 +99,12 @@ class HandlerChain:
             except grpc.aio.AbortError:
                 code = ctx.code() or grpc.StatusCode.UNKNOWN
                 raise
+            except grpc.aio.AioRpcError as exc:
+                # A call this method made failed: pass its status and reason (ErrorInfo) on,
+                # so that e.g. another service's NOT_FOUND reaches the gateway as NOT_FOUND.
+                code = exc.code()
+                details = tuple((k, v) for k, v in exc.trailing_metadata() or () if k == STATUS_DETAILS_KEY)
+                await ctx.abort(code, exc.details() or "", trailing_metadata=details)
             except Exception:
                 code = grpc.StatusCode.INTERNAL
                 error_id = uuid.uuid4().hex[:12]

@@ -10,6 +10,7 @@ from gridam_gateway.emotions import KOREAN
 from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
+from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.routes.diaries import parse_diary_id
 from gridam_gateway.security import current_user
 from gridam_runtime.context import Identity
@@ -48,8 +49,8 @@ async def card_of_day(request: Request, date: str = Query(max_length=10, descrip
 async def gallery(
     request: Request,
     caller: Identity = Depends(current_user),
-    size: int = Query(9, ge=1, le=100),
-    cursor: int | None = Query(None, ge=1),
+    size: int = page_size(9),
+    cursor: int | None = CURSOR,
     userId: str | None = Query(None, max_length=40),
 ):
     if userId is not None and userId != caller.login_id:
@@ -58,10 +59,4 @@ async def gallery(
         await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=userId))
         raise ApiError("EMOTIONCARD4031")
     reply = await request.app.state.cards.ListCards(pb.ListCardsRequest(size=size, cursor=cursor or 0))
-    return ok(
-        {
-            "cardInfoList": [card_info(request, c) for c in reply.cards],
-            "nextCursor": reply.next_cursor or None,
-            "hasNext": bool(reply.next_cursor),
-        }
-    )
+    return ok(page("cardInfoList", [card_info(request, c) for c in reply.cards], reply.next_cursor))

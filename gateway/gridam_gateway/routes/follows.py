@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import ok
 from gridam_gateway.media import media_url
+from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.security import current_user
 
 router = APIRouter(prefix="/api/follows", tags=["follows"], dependencies=[Depends(current_user)])
 
-Size = Query(20, ge=1, le=100)
-Cursor = Query(None, ge=1, le=2**63 - 1)
-
-
 def _page(request: Request, reply) -> dict:
-    return {
-        "followList": [
-            {
-                "userId": e.profile.user_id,
-                "userName": e.profile.nickname,
-                "profileImgUrl": media_url(request, e.profile.avatar_key),
-            }
-            for e in reply.entries
-        ],
-        "nextCursor": reply.next_cursor or None,
-        "hasNext": reply.next_cursor > 0,
-    }
+    users = [
+        {
+            "userId": e.profile.user_id,
+            "userName": e.profile.nickname,
+            "profileImgUrl": media_url(request, e.profile.avatar_key),
+        }
+        for e in reply.entries
+    ]
+    return page("followList", users, reply.next_cursor)
 
 
 @router.get("/follower", summary="나를 팔로우하는 사람 (커서 페이지)")
-async def followers(request: Request, size: int = Size, cursor: int | None = Cursor):
+async def followers(request: Request, size: int = page_size(20), cursor: int | None = CURSOR):
     reply = await request.app.state.users.ListFollowers(pb.ListFollowersRequest(page_size=size, cursor=cursor or 0))
     return ok(_page(request, reply))
 
 
 @router.get("/following", summary="내가 팔로우하는 사람 (커서 페이지)")
-async def following(request: Request, size: int = Size, cursor: int | None = Cursor):
+async def following(request: Request, size: int = page_size(20), cursor: int | None = CURSOR):
     reply = await request.app.state.users.ListFollowing(pb.ListFollowingRequest(page_size=size, cursor=cursor or 0))
     return ok(_page(request, reply))
 

@@ -39,6 +39,9 @@ class CardServicer(card_service_pb2_grpc.CardServiceServicer):
             return pb.MakeCardResponse(made=False)
         return pb.MakeCardResponse(card=card_message(card), made=True)
 
+    async def GetCard(self, request, context):
+        return pb.GetCardResponse(card=card_message(await self._cards.get(request.card_id)))
+
     async def GetCardByDiary(self, request, context):
         return pb.GetCardByDiaryResponse(card=card_message(await self._cards.by_diary(request.diary_id)))
 

@@ -11,6 +11,7 @@ from prometheus_client import start_http_server
 from diary_service.adapters.orm import diary_jobs
 from diary_service.config import DiarySettings
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
+from diary_service.service_layer.feed import Feed, FeedDependencies
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
@@ -69,7 +70,19 @@ async def serve(settings: DiarySettings) -> None:
             await asyncio.to_thread(redis_client.ping)
         return True
 
+    # Its own discovery instance: the factory closes it, run_server closes the registering one.
+    factory = ClientFactory(build_discovery(settings), settings.call_timeout_seconds)
+    feed = Feed(
+        FeedDependencies(
+            uow=deps.uow,
+            authenticator=deps.authenticator,
+            users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
+            cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
+        )
+    )
+
     async def cleanup() -> None:
+        await factory.close()
         revocations.close()
         if redis_client is not None:
             redis_client.close()
@@ -77,7 +90,12 @@ async def serve(settings: DiarySettings) -> None:
 
     await run_server(
         settings,
-        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, diary_service_pb2_grpc.add_DiaryServiceServicer_to_server, DiaryServicer(Diaries(deps))),
+        ServiceDefinition(
+            DISCOVERY_NAME,
+            SERVICE_NAME,
+            diary_service_pb2_grpc.add_DiaryServiceServicer_to_server,
+            DiaryServicer(Diaries(deps), feed),
+        ),
         build_discovery(settings),
         ready=ready,
         cleanup=cleanup,

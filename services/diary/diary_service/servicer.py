@@ -6,8 +6,9 @@ import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, FeedPost
 from diary_service.service_layer.diaries import Diaries
+from diary_service.service_layer.feed import Feed
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.diary.v1 import diary_service_pb2_grpc
 
@@ -30,9 +31,29 @@ def _diary(diary: Diary) -> pb.Diary:
     )
 
 
+AUDIENCE_NAMES = {pb.AUDIENCE_PUBLIC: "PUBLIC", pb.AUDIENCE_FOLLOWERS: "FOLLOWERS", pb.AUDIENCE_PRIVATE: "PRIVATE"}
+AUDIENCE_VALUES = {name: value for value, name in AUDIENCE_NAMES.items()}
+
+
+def _post(post: FeedPost) -> pb.Post:
+    created = Timestamp()
+    created.FromDatetime(post.created_at)
+    return pb.Post(
+        id=post.id,
+        author_id=post.author_id,
+        author_login_id=post.author_login_id,
+        card_id=post.card_id,
+        diary_id=post.diary_id,
+        content=post.content,
+        audience=AUDIENCE_VALUES[post.audience],
+        created_at=created,
+    )
+
+
 class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
-    def __init__(self, diaries: Diaries) -> None:
+    def __init__(self, diaries: Diaries, feed: Feed) -> None:
         self._diaries = diaries
+        self._feed = feed
 
     async def CreateDiary(self, request, context):
         diary = await asyncio.to_thread(self._diaries.create, request.title, request.content, request.photo)
@@ -53,3 +74,22 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
     async def DeleteDiary(self, request, context):
         await asyncio.to_thread(self._diaries.delete, request.diary_id)
         return pb.DeleteDiaryResponse()
+
+    async def CreatePost(self, request, context):
+        audience = AUDIENCE_NAMES.get(request.audience, "")
+        post = await self._feed.create(request.card_id, request.content, audience)
+        return pb.CreatePostResponse(post=_post(post))
+
+    async def ListUserPosts(self, request, context):
+        return pb.ListUserPostsResponse(posts=[_post(p) for p in await self._feed.of_user(request.author_id)])
+
+    async def GetPost(self, request, context):
+        return pb.GetPostResponse(post=_post(await self._feed.get(request.post_id)))
+
+    async def DeletePost(self, request, context):
+        await self._feed.delete(request.post_id)
+        return pb.DeletePostResponse()
+
+    async def ListTimeline(self, request, context):
+        posts, next_cursor = await self._feed.timeline(request.size or 20, request.cursor)
+        return pb.ListTimelineResponse(posts=[_post(p) for p in posts], next_cursor=next_cursor)

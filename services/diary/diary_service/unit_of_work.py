@@ -11,7 +11,7 @@ from collections.abc import Callable
 import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
-from diary_service.adapters.repository import DiaryRepository
+from diary_service.adapters.repository import DiaryRepository, PostRepository
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 
@@ -23,6 +23,7 @@ class UnitOfWork(db.UnitOfWork):
 
     def _attach(self, session: DbSession) -> None:
         self.diaries = DiaryRepository(session)
+        self.posts = PostRepository(session)
 
     def owe(self, kind: str, diary_id: int, payload: str = "") -> None:
         self._jobs.enqueue(self._db.connection(), kind, diary_id, payload)

@@ -144,6 +144,9 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         entries, next_cursor = await self._follow_page(request, followers=False)
         return pb.ListFollowingResponse(entries=entries, next_cursor=next_cursor)
 
+    async def ListFollowingIds(self, request, context):
+        return pb.ListFollowingIdsResponse(user_ids=await asyncio.to_thread(self._profiles.following_ids))
+
     async def SetDiaryCount(self, request, context):
         await asyncio.to_thread(self._profiles.set_diary_count, request.user_id, request.diary_count, request.as_of)
         return pb.SetDiaryCountResponse()

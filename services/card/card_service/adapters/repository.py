@@ -19,6 +19,9 @@ class CardRepository:
         self._db.flush()
         return card
 
+    def get(self, card_id: int) -> Card | None:
+        return self._db.get(Card, card_id)
+
     def latest(self, diary_id: int) -> Card | None:
         return self._db.scalar(select(Card).where(Card.diary_id == diary_id).order_by(Card.version.desc()).limit(1))
 

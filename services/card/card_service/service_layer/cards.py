@@ -60,6 +60,18 @@ class Cards:
 
     # -- reads (the caller's own cards only) ---------------------------------------------
 
+    async def get(self, card_id: int) -> Card:
+        identity = await asyncio.to_thread(self._d.authenticator.require)
+
+        def read() -> Card | None:
+            with self._d.uow() as uow:
+                return uow.cards.get(card_id)
+
+        card = await asyncio.to_thread(read)
+        if card is None or card.author_id != identity.user_id:
+            raise NotFound("EMOTIONCARD4041", "no such card of the caller")
+        return card
+
     async def by_diary(self, diary_id: int) -> Card:
         identity = await asyncio.to_thread(self._d.authenticator.require)
         card = await asyncio.to_thread(self._latest, diary_id)

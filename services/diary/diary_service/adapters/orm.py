@@ -41,5 +41,29 @@ class Diary(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
 
 
+AUDIENCES = ("PUBLIC", "FOLLOWERS", "PRIVATE")
+
+
+class FeedPost(Base):
+    """An emotion card shared to the feed."""
+
+    __tablename__ = "feed_posts"
+    __table_args__ = (
+        Index("ix_feed_posts_author_id", "author_id", "id"),
+        Index("ix_feed_posts_diary_id", "diary_id"),
+        {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    # The login handle never changes; kept here so lists need no call per author.
+    author_login_id: Mapped[str] = mapped_column(String(40))
+    card_id: Mapped[int] = mapped_column(BigInteger)
+    diary_id: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[str] = mapped_column(String(2000))
+    audience: Mapped[str] = mapped_column(String(16))  # one of AUDIENCES
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
 # Work owed for diaries: "analyse" on creation, "purge" (derived data) on deletion.
 diary_jobs = job_table(Base.metadata, "diary_jobs", **MYSQL_TABLE_ARGS)

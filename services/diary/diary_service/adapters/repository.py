@@ -1,13 +1,14 @@
-"""Diary queries. Every read is scoped to an author: another user's diary is simply absent."""
+"""Diary and feed-post queries. Diary reads are scoped to an author: another user's diary is
+simply absent; post visibility is decided by the feed service layer."""
 
 from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from diary_service.adapters.orm import Diary
+from diary_service.adapters.orm import Diary, FeedPost
 
 
 class DiaryRepository:
@@ -46,3 +47,37 @@ class DiaryRepository:
         """Copy the analysis' hashtags onto the diary; False when the diary is gone."""
         result = self._db.execute(update(Diary).where(Diary.id == diary_id).values(hashtags=hashtags, analysis_state=state))
         return result.rowcount == 1
+
+
+class PostRepository:
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def add(self, post: FeedPost) -> FeedPost:
+        self._db.add(post)
+        self._db.flush()
+        return post
+
+    def get(self, post_id: int) -> FeedPost | None:
+        return self._db.get(FeedPost, post_id)
+
+    def of_author(self, author_id: int, audiences: tuple[str, ...]) -> list[FeedPost]:
+        query = select(FeedPost).where(FeedPost.author_id == author_id, FeedPost.audience.in_(audiences))
+        return list(self._db.scalars(query.order_by(FeedPost.id.desc())))
+
+    def timeline(self, me: int, followees: list[int], before_id: int | None, size: int) -> list[FeedPost]:
+        """My posts and my followees' non-private ones, newest first, ids below `before_id`."""
+        visible = or_(
+            FeedPost.author_id == me,
+            and_(FeedPost.author_id.in_(followees), FeedPost.audience.in_(("PUBLIC", "FOLLOWERS"))),
+        )
+        query = select(FeedPost).where(visible)
+        if before_id is not None:
+            query = query.where(FeedPost.id < before_id)
+        return list(self._db.scalars(query.order_by(FeedPost.id.desc()).limit(size)))
+
+    def delete(self, post_id: int) -> None:
+        self._db.execute(delete(FeedPost).where(FeedPost.id == post_id))
+
+    def delete_of_diary(self, diary_id: int) -> None:
+        self._db.execute(delete(FeedPost).where(FeedPost.diary_id == diary_id))

@@ -160,6 +160,9 @@ class FollowRepository:
         )
         return result.rowcount > 0
 
+    def followee_ids(self, user_id: int, limit: int) -> list[int]:
+        return list(self._db.scalars(select(Follow.followee_id).where(Follow.follower_id == user_id).limit(limit)))
+
     def page(self, *, user_id: int, followers: bool, cursor: int, size: int) -> list[tuple[int, User]]:
         """(follow id, other user) rows, newest first, strictly after `cursor` when it is set."""
         mine, other = (Follow.followee_id, Follow.follower_id) if followers else (Follow.follower_id, Follow.followee_id)

@@ -17,6 +17,8 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+# Timelines in other services read at most this many followees of a user.
+MAX_FOLLOWING_IDS = 10_000
 # Services allowed to report diary counts.
 DIARY_COUNTERS = frozenset({"gridam-diary"})
 
@@ -122,6 +124,11 @@ class Profiles:
         has_next = len(rows) > size
         rows = rows[:size]
         return rows, (rows[-1][0] if has_next else 0)
+
+    def following_ids(self) -> list[int]:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            return uow.follows.followee_ids(identity.user_id, MAX_FOLLOWING_IDS)
 
     def is_following(self, follower_id: int, followee_id: int) -> bool:
         self._d.authenticator.require()

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!gridam/card/v1/card_service.proto\x12\x0egridam.card.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd6\x03\n\x04\x43\x61rd\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x19\n\x08\x64iary_id\x18\x02 \x01(\x03R\x07\x64iaryId\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\x12\x18\n\x07version\x18\x04 \x01(\x05R\x07version\x12\x1b\n\tauthor_id\x18\x05 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x06 \x01(\tR\x04\x64\x61te\x12\x1a\n\x08\x64ominant\x18\x07 \x01(\tR\x08\x64ominant\x12J\n\x0c\x64istribution\x18\x08 \x03(\x0b\x32&.gridam.card.v1.Card.DistributionEntryR\x0c\x64istribution\x12\x1a\n\x08hashtags\x18\t \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\n \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x0b \x01(\x08R\nsafetyFlag\x12\x39\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x1a?\n\x11\x44istributionEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x01R\x05value:\x02\x38\x01\",\n\x0fMakeCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"P\n\x10MakeCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\x12\x12\n\x04made\x18\x02 \x01(\x08R\x04made\"2\n\x15GetCardByDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16GetCardByDiaryResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"*\n\x14GetCardByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"A\n\x15GetCardByDateResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\">\n\x10ListCardsRequest\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x02 \x01(\x03R\x06\x63ursor\"`\n\x11ListCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"2\n\x15RegenerateCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16RegenerateCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"/\n\x12\x44\x65leteCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteCardsResponse2\xbf\x04\n\x0b\x43\x61rdService\x12R\n\x08MakeCard\x12\x1f.gridam.card.v1.MakeCardRequest\x1a .gridam.card.v1.MakeCardResponse\"\x03\x90\x02\x02\x12\x64\n\x0eGetCardByDiary\x12%.gridam.card.v1.GetCardByDiaryRequest\x1a&.gridam.card.v1.GetCardByDiaryResponse\"\x03\x90\x02\x01\x12\x61\n\rGetCardByDate\x12$.gridam.card.v1.GetCardByDateRequest\x1a%.gridam.card.v1.GetCardByDateResponse\"\x03\x90\x02\x01\x12U\n\tListCards\x12 .gridam.card.v1.ListCardsRequest\x1a!.gridam.card.v1.ListCardsResponse\"\x03\x90\x02\x01\x12_\n\x0eRegenerateCard\x12%.gridam.card.v1.RegenerateCardRequest\x1a&.gridam.card.v1.RegenerateCardResponse\x12[\n\x0b\x44\x65leteCards\x12\".gridam.card.v1.DeleteCardsRequest\x1a#.gridam.card.v1.DeleteCardsResponse\"\x03\x90\x02\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!gridam/card/v1/card_service.proto\x12\x0egridam.card.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd6\x03\n\x04\x43\x61rd\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x19\n\x08\x64iary_id\x18\x02 \x01(\x03R\x07\x64iaryId\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\x12\x18\n\x07version\x18\x04 \x01(\x05R\x07version\x12\x1b\n\tauthor_id\x18\x05 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x06 \x01(\tR\x04\x64\x61te\x12\x1a\n\x08\x64ominant\x18\x07 \x01(\tR\x08\x64ominant\x12J\n\x0c\x64istribution\x18\x08 \x03(\x0b\x32&.gridam.card.v1.Card.DistributionEntryR\x0c\x64istribution\x12\x1a\n\x08hashtags\x18\t \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\n \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x0b \x01(\x08R\nsafetyFlag\x12\x39\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x1a?\n\x11\x44istributionEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x01R\x05value:\x02\x38\x01\",\n\x0fMakeCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"P\n\x10MakeCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\x12\x12\n\x04made\x18\x02 \x01(\x08R\x04made\")\n\x0eGetCardRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\";\n\x0fGetCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"2\n\x15GetCardByDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16GetCardByDiaryResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"*\n\x14GetCardByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"A\n\x15GetCardByDateResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\">\n\x10ListCardsRequest\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x02 \x01(\x03R\x06\x63ursor\"`\n\x11ListCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"2\n\x15RegenerateCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16RegenerateCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"/\n\x12\x44\x65leteCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteCardsResponse2\x90\x05\n\x0b\x43\x61rdService\x12R\n\x08MakeCard\x12\x1f.gridam.card.v1.MakeCardRequest\x1a .gridam.card.v1.MakeCardResponse\"\x03\x90\x02\x02\x12O\n\x07GetCard\x12\x1e.gridam.card.v1.GetCardRequest\x1a\x1f.gridam.card.v1.GetCardResponse\"\x03\x90\x02\x01\x12\x64\n\x0eGetCardByDiary\x12%.gridam.card.v1.GetCardByDiaryRequest\x1a&.gridam.card.v1.GetCardByDiaryResponse\"\x03\x90\x02\x01\x12\x61\n\rGetCardByDate\x12$.gridam.card.v1.GetCardByDateRequest\x1a%.gridam.card.v1.GetCardByDateResponse\"\x03\x90\x02\x01\x12U\n\tListCards\x12 .gridam.card.v1.ListCardsRequest\x1a!.gridam.card.v1.ListCardsResponse\"\x03\x90\x02\x01\x12_\n\x0eRegenerateCard\x12%.gridam.card.v1.RegenerateCardRequest\x1a&.gridam.card.v1.RegenerateCardResponse\x12[\n\x0b\x44\x65leteCards\x12\".gridam.card.v1.DeleteCardsRequest\x1a#.gridam.card.v1.DeleteCardsResponse\"\x03\x90\x02\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,6 +36,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CARD_DISTRIBUTIONENTRY']._serialized_options = b'8\001'
   _globals['_CARDSERVICE'].methods_by_name['MakeCard']._loaded_options = None
   _globals['_CARDSERVICE'].methods_by_name['MakeCard']._serialized_options = b'\220\002\002'
+  _globals['_CARDSERVICE'].methods_by_name['GetCard']._loaded_options = None
+  _globals['_CARDSERVICE'].methods_by_name['GetCard']._serialized_options = b'\220\002\001'
   _globals['_CARDSERVICE'].methods_by_name['GetCardByDiary']._loaded_options = None
   _globals['_CARDSERVICE'].methods_by_name['GetCardByDiary']._serialized_options = b'\220\002\001'
   _globals['_CARDSERVICE'].methods_by_name['GetCardByDate']._loaded_options = None
@@ -52,26 +54,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MAKECARDREQUEST']._serialized_end=603
   _globals['_MAKECARDRESPONSE']._serialized_start=605
   _globals['_MAKECARDRESPONSE']._serialized_end=685
-  _globals['_GETCARDBYDIARYREQUEST']._serialized_start=687
-  _globals['_GETCARDBYDIARYREQUEST']._serialized_end=737
-  _globals['_GETCARDBYDIARYRESPONSE']._serialized_start=739
-  _globals['_GETCARDBYDIARYRESPONSE']._serialized_end=805
-  _globals['_GETCARDBYDATEREQUEST']._serialized_start=807
-  _globals['_GETCARDBYDATEREQUEST']._serialized_end=849
-  _globals['_GETCARDBYDATERESPONSE']._serialized_start=851
-  _globals['_GETCARDBYDATERESPONSE']._serialized_end=916
-  _globals['_LISTCARDSREQUEST']._serialized_start=918
-  _globals['_LISTCARDSREQUEST']._serialized_end=980
-  _globals['_LISTCARDSRESPONSE']._serialized_start=982
-  _globals['_LISTCARDSRESPONSE']._serialized_end=1078
-  _globals['_REGENERATECARDREQUEST']._serialized_start=1080
-  _globals['_REGENERATECARDREQUEST']._serialized_end=1130
-  _globals['_REGENERATECARDRESPONSE']._serialized_start=1132
-  _globals['_REGENERATECARDRESPONSE']._serialized_end=1198
-  _globals['_DELETECARDSREQUEST']._serialized_start=1200
-  _globals['_DELETECARDSREQUEST']._serialized_end=1247
-  _globals['_DELETECARDSRESPONSE']._serialized_start=1249
-  _globals['_DELETECARDSRESPONSE']._serialized_end=1270
-  _globals['_CARDSERVICE']._serialized_start=1273
-  _globals['_CARDSERVICE']._serialized_end=1848
+  _globals['_GETCARDREQUEST']._serialized_start=687
+  _globals['_GETCARDREQUEST']._serialized_end=728
+  _globals['_GETCARDRESPONSE']._serialized_start=730
+  _globals['_GETCARDRESPONSE']._serialized_end=789
+  _globals['_GETCARDBYDIARYREQUEST']._serialized_start=791
+  _globals['_GETCARDBYDIARYREQUEST']._serialized_end=841
+  _globals['_GETCARDBYDIARYRESPONSE']._serialized_start=843
+  _globals['_GETCARDBYDIARYRESPONSE']._serialized_end=909
+  _globals['_GETCARDBYDATEREQUEST']._serialized_start=911
+  _globals['_GETCARDBYDATEREQUEST']._serialized_end=953
+  _globals['_GETCARDBYDATERESPONSE']._serialized_start=955
+  _globals['_GETCARDBYDATERESPONSE']._serialized_end=1020
+  _globals['_LISTCARDSREQUEST']._serialized_start=1022
+  _globals['_LISTCARDSREQUEST']._serialized_end=1084
+  _globals['_LISTCARDSRESPONSE']._serialized_start=1086
+  _globals['_LISTCARDSRESPONSE']._serialized_end=1182
+  _globals['_REGENERATECARDREQUEST']._serialized_start=1184
+  _globals['_REGENERATECARDREQUEST']._serialized_end=1234
+  _globals['_REGENERATECARDRESPONSE']._serialized_start=1236
+  _globals['_REGENERATECARDRESPONSE']._serialized_end=1302
+  _globals['_DELETECARDSREQUEST']._serialized_start=1304
+  _globals['_DELETECARDSREQUEST']._serialized_end=1351
+  _globals['_DELETECARDSRESPONSE']._serialized_start=1353
+  _globals['_DELETECARDSRESPONSE']._serialized_end=1374
+  _globals['_CARDSERVICE']._serialized_start=1377
+  _globals['_CARDSERVICE']._serialized_end=2033
 # @@protoc_insertion_point(module_scope)

@@ -58,6 +58,18 @@ class MakeCardResponse(_message.Message):
     made: bool
     def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ..., made: _Optional[bool] = ...) -> None: ...
 
+class GetCardRequest(_message.Message):
+    __slots__ = ("card_id",)
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    card_id: int
+    def __init__(self, card_id: _Optional[int] = ...) -> None: ...
+
+class GetCardResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
 class GetCardByDiaryRequest(_message.Message):
     __slots__ = ("diary_id",)
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]

@@ -44,6 +44,11 @@ class CardServiceStub:
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardResponse.FromString,
                 _registered_method=True)
+        self.GetCard = channel.unary_unary(
+                '/gridam.card.v1.CardService/GetCard',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardResponse.FromString,
+                _registered_method=True)
         self.GetCardByDiary = channel.unary_unary(
                 '/gridam.card.v1.CardService/GetCardByDiary',
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardByDiaryRequest.SerializeToString,
@@ -82,6 +87,13 @@ class CardServiceServicer:
     def MakeCard(self, request, context):
         """MakeCard draws version 1 of a diary's card once its analysis is stored (internal).
         Idempotent: an existing card is returned; a deleted diary gets none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCard(self, request, context):
+        """GetCard returns one of the caller's cards by its id (any version).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -129,6 +141,11 @@ def add_CardServiceServicer_to_server(servicer, server):
                     servicer.MakeCard,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardResponse.SerializeToString,
+            ),
+            'GetCard': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCard,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardResponse.SerializeToString,
             ),
             'GetCardByDiary': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCardByDiary,
@@ -188,6 +205,33 @@ class CardService:
             '/gridam.card.v1.CardService/MakeCard',
             gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardRequest.SerializeToString,
             gridam_dot_card_dot_v1_dot_card__service__pb2.MakeCardResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/GetCard',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.GetCardResponse.FromString,
             options,
             channel_credentials,
             insecure,

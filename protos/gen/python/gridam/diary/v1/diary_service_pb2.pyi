@@ -16,10 +16,21 @@ class AnalysisState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ANALYSIS_STATE_PENDING: _ClassVar[AnalysisState]
     ANALYSIS_STATE_DONE: _ClassVar[AnalysisState]
     ANALYSIS_STATE_FAILED: _ClassVar[AnalysisState]
+
+class Audience(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    AUDIENCE_UNSPECIFIED: _ClassVar[Audience]
+    AUDIENCE_PUBLIC: _ClassVar[Audience]
+    AUDIENCE_FOLLOWERS: _ClassVar[Audience]
+    AUDIENCE_PRIVATE: _ClassVar[Audience]
 ANALYSIS_STATE_UNSPECIFIED: AnalysisState
 ANALYSIS_STATE_PENDING: AnalysisState
 ANALYSIS_STATE_DONE: AnalysisState
 ANALYSIS_STATE_FAILED: AnalysisState
+AUDIENCE_UNSPECIFIED: Audience
+AUDIENCE_PUBLIC: Audience
+AUDIENCE_FOLLOWERS: Audience
+AUDIENCE_PRIVATE: Audience
 
 class Diary(_message.Message):
     __slots__ = ("id", "author_id", "title", "content", "date", "photo_key", "hashtags", "created_at", "analysis_state")
@@ -102,3 +113,89 @@ class DeleteDiaryRequest(_message.Message):
 class DeleteDiaryResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class Post(_message.Message):
+    __slots__ = ("id", "author_id", "author_login_id", "card_id", "diary_id", "content", "audience", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    AUDIENCE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    author_id: int
+    author_login_id: str
+    card_id: int
+    diary_id: int
+    content: str
+    audience: Audience
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., author_login_id: _Optional[str] = ..., card_id: _Optional[int] = ..., diary_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreatePostRequest(_message.Message):
+    __slots__ = ("card_id", "content", "audience")
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    AUDIENCE_FIELD_NUMBER: _ClassVar[int]
+    card_id: int
+    content: str
+    audience: Audience
+    def __init__(self, card_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ...) -> None: ...
+
+class CreatePostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class ListUserPostsRequest(_message.Message):
+    __slots__ = ("author_id",)
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    author_id: int
+    def __init__(self, author_id: _Optional[int] = ...) -> None: ...
+
+class ListUserPostsResponse(_message.Message):
+    __slots__ = ("posts",)
+    POSTS_FIELD_NUMBER: _ClassVar[int]
+    posts: _containers.RepeatedCompositeFieldContainer[Post]
+    def __init__(self, posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ...) -> None: ...
+
+class GetPostRequest(_message.Message):
+    __slots__ = ("post_id",)
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: int
+    def __init__(self, post_id: _Optional[int] = ...) -> None: ...
+
+class GetPostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class DeletePostRequest(_message.Message):
+    __slots__ = ("post_id",)
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: int
+    def __init__(self, post_id: _Optional[int] = ...) -> None: ...
+
+class DeletePostResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListTimelineRequest(_message.Message):
+    __slots__ = ("size", "cursor")
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    size: int
+    cursor: int
+    def __init__(self, size: _Optional[int] = ..., cursor: _Optional[int] = ...) -> None: ...
+
+class ListTimelineResponse(_message.Message):
+    __slots__ = ("posts", "next_cursor")
+    POSTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    posts: _containers.RepeatedCompositeFieldContainer[Post]
+    next_cursor: int
+    def __init__(self, posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...

@@ -26,8 +26,8 @@ if _version_not_supported:
 
 
 class DiaryServiceStub:
-    """DiaryService owns diaries, diary photos and the durable work owed for them (feed
-    posts, reactions, comments and notifications follow in the feed issue).
+    """DiaryService owns diaries, diary photos, the durable work owed for them, and feed posts
+    of emotion cards (reactions, comments and notifications follow).
 
     Identity: every method acts for the caller in the forwarded user access token; a diary
     is visible to its author only, and another user's diary answers NOT_FOUND (nothing
@@ -65,11 +65,36 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeleteDiaryRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeleteDiaryResponse.FromString,
                 _registered_method=True)
+        self.CreatePost = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/CreatePost',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreatePostRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreatePostResponse.FromString,
+                _registered_method=True)
+        self.ListUserPosts = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/ListUserPosts',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListUserPostsRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListUserPostsResponse.FromString,
+                _registered_method=True)
+        self.GetPost = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/GetPost',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetPostRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetPostResponse.FromString,
+                _registered_method=True)
+        self.DeletePost = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/DeletePost',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostResponse.FromString,
+                _registered_method=True)
+        self.ListTimeline = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/ListTimeline',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineResponse.FromString,
+                _registered_method=True)
 
 
 class DiaryServiceServicer:
-    """DiaryService owns diaries, diary photos and the durable work owed for them (feed
-    posts, reactions, comments and notifications follow in the feed issue).
+    """DiaryService owns diaries, diary photos, the durable work owed for them, and feed posts
+    of emotion cards (reactions, comments and notifications follow).
 
     Identity: every method acts for the caller in the forwarded user access token; a diary
     is visible to its author only, and another user's diary answers NOT_FOUND (nothing
@@ -113,6 +138,44 @@ class DiaryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreatePost(self, request, context):
+        """CreatePost shares one of the caller's emotion cards to the feed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUserPosts(self, request, context):
+        """ListUserPosts returns a user's posts visible to the caller, newest first: all of them
+        for the caller's own; otherwise the public ones, plus the followers-only ones if the
+        caller follows that user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPost(self, request, context):
+        """GetPost returns one post if the caller may see it (NOT_FOUND otherwise).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeletePost(self, request, context):
+        """DeletePost deletes one of the caller's posts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTimeline(self, request, context):
+        """ListTimeline pages through the posts of the people the caller follows and the
+        caller's own, newest first, with the same visibility rules.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DiaryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -141,6 +204,31 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeleteDiaryRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeleteDiaryResponse.SerializeToString,
             ),
+            'CreatePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePost,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreatePostRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreatePostResponse.SerializeToString,
+            ),
+            'ListUserPosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUserPosts,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListUserPostsRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListUserPostsResponse.SerializeToString,
+            ),
+            'GetPost': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPost,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetPostRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetPostResponse.SerializeToString,
+            ),
+            'DeletePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeletePost,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostResponse.SerializeToString,
+            ),
+            'ListTimeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTimeline,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'gridam.diary.v1.DiaryService', rpc_method_handlers)
@@ -150,8 +238,8 @@ def add_DiaryServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class DiaryService:
-    """DiaryService owns diaries, diary photos and the durable work owed for them (feed
-    posts, reactions, comments and notifications follow in the feed issue).
+    """DiaryService owns diaries, diary photos, the durable work owed for them, and feed posts
+    of emotion cards (reactions, comments and notifications follow).
 
     Identity: every method acts for the caller in the forwarded user access token; a diary
     is visible to its author only, and another user's diary answers NOT_FOUND (nothing
@@ -283,6 +371,141 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/DeleteDiary',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeleteDiaryRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeleteDiaryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/CreatePost',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreatePostRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreatePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUserPosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/ListUserPosts',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListUserPostsRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListUserPostsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/GetPost',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetPostRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetPostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeletePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/DeletePost',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTimeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/ListTimeline',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -304,3 +304,13 @@ class SetDiaryCountRequest(_message.Message):
 class SetDiaryCountResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ListFollowingIdsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListFollowingIdsResponse(_message.Message):
+    __slots__ = ("user_ids",)
+    USER_IDS_FIELD_NUMBER: _ClassVar[int]
+    user_ids: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, user_ids: _Optional[_Iterable[int]] = ...) -> None: ...

@@ -120,6 +120,11 @@ class UserServiceStub:
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingRequest.SerializeToString,
                 response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingResponse.FromString,
                 _registered_method=True)
+        self.ListFollowingIds = channel.unary_unary(
+                '/gridam.user.v1.UserService/ListFollowingIds',
+                request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingIdsRequest.SerializeToString,
+                response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingIdsResponse.FromString,
+                _registered_method=True)
         self.SetDiaryCount = channel.unary_unary(
                 '/gridam.user.v1.UserService/SetDiaryCount',
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.SetDiaryCountRequest.SerializeToString,
@@ -256,6 +261,14 @@ class UserServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListFollowingIds(self, request, context):
+        """ListFollowingIds returns the numeric ids of everyone the caller follows (at most
+        10,000; for timelines in other services).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SetDiaryCount(self, request, context):
         """SetDiaryCount records how many diaries a user has, as the diary service counted them
         (internal: diary service token only). Idempotent and ordered: a count older than the
@@ -355,6 +368,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.ListFollowing,
                     request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingRequest.FromString,
                     response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingResponse.SerializeToString,
+            ),
+            'ListFollowingIds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFollowingIds,
+                    request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingIdsRequest.FromString,
+                    response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingIdsResponse.SerializeToString,
             ),
             'SetDiaryCount': grpc.unary_unary_rpc_method_handler(
                     servicer.SetDiaryCount,
@@ -805,6 +823,33 @@ class UserService:
             '/gridam.user.v1.UserService/ListFollowing',
             gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingRequest.SerializeToString,
             gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFollowingIds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.user.v1.UserService/ListFollowingIds',
+            gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingIdsRequest.SerializeToString,
+            gridam_dot_user_dot_v1_dot_user__service__pb2.ListFollowingIdsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,74 @@
+"""Feed posts of emotion cards (docs/web-api.md §4, decisions 3 and 7)."""
+
+from __future__ import annotations
+
+import datetime
+
+from fastapi import APIRouter, Depends, Request
+
+from gridam.diary.v1 import diary_service_pb2 as pb
+from gridam.user.v1 import user_service_pb2 as user_pb
+from gridam_gateway.envelope import ok
+from gridam_gateway.errors import ApiError
+from gridam_gateway.paging import CURSOR, MAX_ID, page, page_size
+from gridam_gateway.schemas import FeedUploadBody
+from gridam_gateway.security import current_user
+
+router = APIRouter(prefix="/api/feed", tags=["feed"], dependencies=[Depends(current_user)])
+
+KST = datetime.timezone(datetime.timedelta(hours=9))
+AUDIENCES = {"PUBLIC": pb.AUDIENCE_PUBLIC, "FOLLOWERS": pb.AUDIENCE_FOLLOWERS, "PRIVATE": pb.AUDIENCE_PRIVATE}
+
+
+def feed_item(post: pb.Post) -> dict:
+    created = post.created_at.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).replace(tzinfo=None)
+    return {
+        "id": post.id,
+        "userId": post.author_login_id,
+        "content": post.content,
+        "createdAt": created.isoformat(timespec="seconds"),  # local time with a 'T' (§0.5)
+        "emotionCardId": post.card_id,
+        "audience": pb.Audience.Name(post.audience).removeprefix("AUDIENCE_"),
+    }
+
+
+def _id(value: str, code: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise ApiError(code)
+    return int(value)
+
+
+@router.post("/upload/{emotion_card_id}", summary="감정 카드를 피드에 공유 (audience가 public보다 우선)")
+async def upload(emotion_card_id: str, body: FeedUploadBody, request: Request):
+    audience = body.audience or ("PUBLIC" if body.public else "PRIVATE")
+    reply = await request.app.state.diaries.CreatePost(
+        pb.CreatePostRequest(
+            card_id=_id(emotion_card_id, "EMOTIONCARD4002"), content=body.content, audience=AUDIENCES[audience]
+        )
+    )
+    return ok({"feedId": reply.post.id, "message": "감정카드가 게시되었습니다."}, "감정카드가 게시되었습니다.")
+
+
+@router.get("/timeline", summary="팔로우한 사람들과 내 피드 (최신순, 커서 페이지)")
+async def timeline(request: Request, size: int = page_size(20), cursor: int | None = CURSOR):
+    reply = await request.app.state.diaries.ListTimeline(pb.ListTimelineRequest(size=size, cursor=cursor or 0))
+    return ok(page("feedList", [feed_item(p) for p in reply.posts], reply.next_cursor))
+
+
+@router.get("/user/{user_id}", summary="사용자의 피드 (내가 볼 수 있는 글만)")
+async def user_feed(user_id: str, request: Request):
+    profile = (await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=user_id[:40]))).profile
+    reply = await request.app.state.diaries.ListUserPosts(pb.ListUserPostsRequest(author_id=profile.id))
+    return ok({"feedList": [feed_item(p) for p in reply.posts]})
+
+
+@router.get("/{feed_id}", summary="피드 상세 (볼 수 없는 글은 404)")
+async def feed_detail(feed_id: str, request: Request):
+    reply = await request.app.state.diaries.GetPost(pb.GetPostRequest(post_id=_id(feed_id, "FEED4042")))
+    return ok(feed_item(reply.post))
+
+
+@router.delete("/{feed_id}", summary="내 피드 삭제")
+async def delete_post(feed_id: str, request: Request):
+    await request.app.state.diaries.DeletePost(pb.DeletePostRequest(post_id=_id(feed_id, "FEED4042")))
+    return ok(None, "피드가 삭제되었습니다.")

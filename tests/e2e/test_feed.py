@@ -1,0 +1,91 @@
+"""Feed posts through the gateway: sharing a card, visibility for the owner, a follower and a
+stranger, the timeline and its cursors, deleting (decision 3 of the web API)."""
+
+from __future__ import annotations
+
+from tests.e2e.test_auth import assert_error
+from tests.e2e.test_cards import wait_for_card
+from tests.e2e.test_diaries import write
+from tests.support.api import Api, User
+
+
+def share(api: Api, user: User, audience: str | None = None, public: bool = True, content: str = "오늘의 카드") -> int:
+    card = wait_for_card(api, user, write(api, user))
+    body = {"content": content, "public": public} | ({"audience": audience} if audience else {})
+    reply = api.post(f"/api/feed/upload/{card['emotionCardId']}", user, json=body)
+    assert reply.status_code == 200 and reply.json()["success"] is True, reply.text
+    feed_id = reply.json()["result"]["feedId"]
+    assert isinstance(feed_id, int)
+    return feed_id
+
+
+def feed_ids(api: Api, viewer: User, author: User) -> set[int]:
+    body = api.get(f"/api/feed/user/{author.login_id}", viewer).json()
+    assert body["success"] is True
+    return {item["id"] for item in body["result"]["feedList"]}
+
+
+def test_visibility_for_the_owner_a_follower_and_a_stranger(api: Api):
+    author, follower, stranger = api.new_user(), api.new_user(), api.new_user()
+    assert api.post(f"/api/follows/{author.login_id}", follower).json()["success"] is True
+    public = share(api, author, public=True)
+    followers_only = share(api, author, audience="FOLLOWERS", public=True)  # audience wins over public
+    private = share(api, author, public=False)
+
+    assert feed_ids(api, author, author) == {public, followers_only, private}
+    assert feed_ids(api, follower, author) == {public, followers_only}
+    assert feed_ids(api, stranger, author) == {public}
+
+    item = api.get(f"/api/feed/{public}", stranger).json()["result"]
+    assert item["userId"] == author.login_id and "T" in item["createdAt"] and isinstance(item["emotionCardId"], int)
+    assert api.get(f"/api/feed/{followers_only}", follower).status_code == 200
+    for viewer, post in ((stranger, followers_only), (stranger, private), (follower, private)):
+        body = assert_error(api.get(f"/api/feed/{post}", viewer), 404, "FEED4041")
+        assert "오늘의 카드" not in str(body)  # nothing about it leaks
+    assert_error(api.get("/api/feed/user/nobody_here_123", stranger), 404, "USER4041")
+
+
+def test_only_the_cards_owner_can_post_it_and_bad_input_is_refused(api: Api):
+    owner, other = api.new_user(), api.new_user()
+    card = wait_for_card(api, owner, write(api, owner))
+    assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", other, json={"content": "내 거", "public": True}), 404, "EMOTIONCARD4041")
+    assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", owner, json={"content": "가" * 501, "public": True}), 400, "FEED4001")
+    assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", owner, json={"content": "x", "audience": "FRIENDS"}), 400, "COMMON4000")
+    assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", owner, json={"content": 3, "public": True}), 400, "COMMON4000")
+    assert_error(api.post("/api/feed/upload/abc", owner, json={"content": "x"}), 404, "EMOTIONCARD4002")
+    assert feed_ids(api, owner, owner) == set()
+
+
+def test_timeline_shows_followed_and_own_posts_newest_first_with_cursors(api: Api):
+    me, friend, stranger = api.new_user(), api.new_user(), api.new_user()
+    assert api.post(f"/api/follows/{friend.login_id}", me).json()["success"] is True
+    posts = [share(api, friend), share(api, me, public=False), share(api, friend, audience="FOLLOWERS")]
+    share(api, stranger)  # not followed: never on my timeline
+    share(api, friend, public=False)  # private: never on my timeline
+
+    first = api.get("/api/feed/timeline?size=2", me).json()["result"]
+    assert [p["id"] for p in first["feedList"]] == [posts[2], posts[1]]
+    assert first["hasNext"] is True and first["nextCursor"] == posts[1]
+    second = api.get(f"/api/feed/timeline?size=2&cursor={first['nextCursor']}", me).json()["result"]
+    assert [p["id"] for p in second["feedList"]] == [posts[0]]
+    assert second["hasNext"] is False and second["nextCursor"] is None
+    for bad in ("cursor=0", "cursor=-5", "cursor=abc", "size=0", "size=101", "cursor=99999999999999999999"):
+        assert_error(api.get(f"/api/feed/timeline?{bad}", me), 400, "COMMON4000")
+    # A cursor past everything is simply an empty page.
+    assert api.get("/api/feed/timeline?cursor=1", me).json()["result"]["feedList"] == []
+
+
+def test_only_the_author_deletes_a_post_and_deleting_the_diary_removes_its_posts(api: Api):
+    author, other = api.new_user(), api.new_user()
+    post = share(api, author)
+    assert_error(api.delete(f"/api/feed/{post}", other), 403, "FEED4031")
+    assert api.delete(f"/api/feed/{post}", author).json()["success"] is True
+    assert_error(api.get(f"/api/feed/{post}", author), 404, "FEED4041")
+
+    diary_id = write(api, author)
+    card = wait_for_card(api, author, diary_id)
+    reply = api.post(f"/api/feed/upload/{card['emotionCardId']}", author, json={"content": "곧 지울 일기", "public": True})
+    second = reply.json()["result"]["feedId"]
+    assert api.delete(f"/api/diary/{diary_id}", author).json()["success"] is True
+    assert_error(api.get(f"/api/feed/{second}", other), 404, "FEED4041")
+    assert second not in feed_ids(api, author, author)
