@@ -77,6 +77,7 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
         # A tiny gpu-worker queue, so bursts of cards overflow it and the card service's
         # retries on RESOURCE_EXHAUSTED are exercised.
         "GRIDAM_MAX_QUEUE": "2",
+        "GRIDAM_BUSY_RETRIES": "30",
         **_oauth_env(oauth_provider),
     }
     dev = DevStack(env, log_dir=data_dir)

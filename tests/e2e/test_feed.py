@@ -89,3 +89,26 @@ def test_only_the_author_deletes_a_post_and_deleting_the_diary_removes_its_posts
     assert api.delete(f"/api/diary/{diary_id}", author).json()["success"] is True
     assert_error(api.get(f"/api/feed/{second}", other), 404, "FEED4041")
     assert second not in feed_ids(api, author, author)
+
+
+def test_another_users_gallery_shows_only_cards_shared_with_the_caller(api: Api):
+    author, follower, stranger = api.new_user(), api.new_user(), api.new_user()
+    assert_error(api.get(f"/api/emotion-cards?size=9&userId={author.login_id}", stranger), 403, "EMOTIONCARD4031")
+    assert api.post(f"/api/follows/{author.login_id}", follower).json()["success"] is True
+    public_card = wait_for_card(api, author, write(api, author))
+    followers_card = wait_for_card(api, author, write(api, author))
+    wait_for_card(api, author, write(api, author))  # never shared
+    for card, audience in ((public_card, "PUBLIC"), (followers_card, "FOLLOWERS")):
+        reply = api.post(f"/api/feed/upload/{card['emotionCardId']}", author, json={"content": "공유", "audience": audience})
+        assert reply.json()["success"] is True
+
+    def gallery(viewer: User) -> list[int]:
+        body = api.get(f"/api/emotion-cards?size=9&userId={author.login_id}", viewer).json()
+        assert body["success"] is True, body
+        return [c["emotionCardId"] for c in body["result"]["cardInfoList"]]
+
+    assert gallery(stranger) == [public_card["emotionCardId"]]
+    assert gallery(follower) == [followers_card["emotionCardId"], public_card["emotionCardId"]]
+    assert len(gallery(author)) == 3
+    shared = api.get(f"/api/emotion-cards?size=9&userId={author.login_id}", stranger).json()["result"]["cardInfoList"]
+    assert api.http.get(shared[0]["cardImageUrl"]).status_code == 200

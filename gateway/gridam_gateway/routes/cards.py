@@ -8,7 +8,6 @@ from gridam.card.v1 import card_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_gateway.emotions import KOREAN
 from gridam_gateway.envelope import ok
-from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.routes.diaries import parse_diary_id
@@ -45,7 +44,7 @@ async def card_of_day(request: Request, date: str = Query(max_length=10, descrip
     return ok(card_info(request, reply.card) if reply.HasField("card") else None)
 
 
-@router.get("", summary="감정 카드 갤러리 (내 카드; 다른 사용자는 공유된 카드만 — 없으면 403)")
+@router.get("", summary="감정 카드 갤러리 (내 카드; 다른 사용자는 내가 볼 수 있는 피드에 공유된 카드만 — 없으면 403)")
 async def gallery(
     request: Request,
     caller: Identity = Depends(current_user),
@@ -54,9 +53,11 @@ async def gallery(
     userId: str | None = Query(None, max_length=40),
 ):
     if userId is not None and userId != caller.login_id:
-        # Another user's cards are visible only through the feed posts they share (feed issue);
-        # until then there is nothing the caller may see. An unknown user is a 404.
-        await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=userId))
-        raise ApiError("EMOTIONCARD4031")
-    reply = await request.app.state.cards.ListCards(pb.ListCardsRequest(size=size, cursor=cursor or 0))
+        # Another user's cards: only those shared in posts the caller may see (403 when none).
+        owner = (await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=userId))).profile
+        reply = await request.app.state.cards.ListSharedCards(
+            pb.ListSharedCardsRequest(author_id=owner.id, size=size, cursor=cursor or 0)
+        )
+    else:
+        reply = await request.app.state.cards.ListCards(pb.ListCardsRequest(size=size, cursor=cursor or 0))
     return ok(page("cardInfoList", [card_info(request, c) for c in reply.cards], reply.next_cursor))

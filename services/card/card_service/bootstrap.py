@@ -10,6 +10,7 @@ from card_service.service_layer.cards import Cards, Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
+from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime import db
@@ -24,6 +25,7 @@ from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenIssuer, Servi
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name
 EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
+DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]
 IMAGEGEN_SERVICE = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImageGenService"]
 DISCOVERY_NAME = "gridam-card"
 
@@ -48,6 +50,7 @@ async def serve(settings: CardSettings) -> None:
         ),
         storage=LocalFolderStorage(settings.media_root),
         emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
+        diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
         imagegen=factory.client("gridam-imagegen", imagegen_service_pb2_grpc.ImageGenServiceStub, IMAGEGEN_SERVICE),
         service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
     )

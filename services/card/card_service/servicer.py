@@ -53,6 +53,10 @@ class CardServicer(card_service_pb2_grpc.CardServiceServicer):
         cards, next_cursor = await self._cards.page(request.size or 9, request.cursor)
         return pb.ListCardsResponse(cards=[card_message(c) for c in cards], next_cursor=next_cursor)
 
+    async def ListSharedCards(self, request, context):
+        cards, next_cursor = await self._cards.shared_page(request.author_id, request.size or 9, request.cursor)
+        return pb.ListSharedCardsResponse(cards=[card_message(c) for c in cards], next_cursor=next_cursor)
+
     async def RegenerateCard(self, request, context):
         return pb.RegenerateCardResponse(card=card_message(await self._cards.regenerate(request.diary_id)))
 

@@ -37,12 +37,15 @@ class CardRepository:
             .limit(1)
         )
 
-    def page(self, author_id: int, size: int, before_id: int | None) -> list[Card]:
-        """Newest version of each of the author's diaries, newest card first, ids below `before_id`."""
-        newest = (
-            select(func.max(Card.id)).where(Card.author_id == author_id).group_by(Card.diary_id).scalar_subquery()
-        )
-        query = select(Card).where(Card.id.in_(newest))
+    def page(
+        self, author_id: int, size: int, before_id: int | None, diary_ids: list[int] | None = None
+    ) -> list[Card]:
+        """Newest version of each of the author's diaries (only `diary_ids` when given), newest
+        card first, ids below `before_id`."""
+        newest = select(func.max(Card.id)).where(Card.author_id == author_id)
+        if diary_ids is not None:
+            newest = newest.where(Card.diary_id.in_(diary_ids))
+        query = select(Card).where(Card.id.in_(newest.group_by(Card.diary_id).scalar_subquery()))
         if before_id is not None:
             query = query.where(Card.id < before_id)
         return list(self._db.scalars(query.order_by(Card.id.desc()).limit(size)))

@@ -22,11 +22,12 @@ from card_service.composition import compose_card
 from card_service.config import CardSettings
 from card_service.prompts import build_prompt
 from card_service.unit_of_work import UnitOfWork
+from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, Unavailable, error_info
+from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
 
@@ -45,6 +46,7 @@ class Dependencies:
     authenticator: Authenticator
     storage: ObjectStorage
     emotion: object  # ServiceClient of gridam.emotion.v1.EmotionService
+    diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (who may see which posts)
     imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
     service_tokens: ServiceTokenIssuer
     clock: Callable[[], datetime.datetime] = utcnow
@@ -100,6 +102,28 @@ class Cards:
         def read() -> list[Card]:
             with self._d.uow() as uow:
                 return uow.cards.page(identity.user_id, size + 1, cursor or None)
+
+        cards = await asyncio.to_thread(read)
+        has_next = len(cards) > size
+        cards = cards[:size]
+        return cards, cards[-1].id if has_next else 0
+
+    async def shared_page(self, author_id: int, size: int, cursor: int) -> tuple[list[Card], int]:
+        """Another user's cards the caller sees through that user's posts (decision 3): the
+        diary service, asked with the caller's own token, says which posts are visible."""
+        identity = await asyncio.to_thread(self._d.authenticator.require)
+        if not 1 <= size <= 100 or cursor < 0:
+            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        if author_id == identity.user_id:
+            return await self.page(size, cursor)
+        posts = (await self._d.diaries.ListUserPosts(diary_pb.ListUserPostsRequest(author_id=author_id))).posts
+        diary_ids = sorted({p.diary_id for p in posts})
+        if not diary_ids:
+            raise PermissionDenied("EMOTIONCARD4031", "none of this user's cards is shared with the caller")
+
+        def read() -> list[Card]:
+            with self._d.uow() as uow:
+                return uow.cards.page(author_id, size + 1, cursor or None, diary_ids)
 
         cards = await asyncio.to_thread(read)
         has_next = len(cards) > size

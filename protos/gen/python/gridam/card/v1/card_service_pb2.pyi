@@ -110,6 +110,24 @@ class ListCardsResponse(_message.Message):
     next_cursor: int
     def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...
 
+class ListSharedCardsRequest(_message.Message):
+    __slots__ = ("author_id", "size", "cursor")
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    author_id: int
+    size: int
+    cursor: int
+    def __init__(self, author_id: _Optional[int] = ..., size: _Optional[int] = ..., cursor: _Optional[int] = ...) -> None: ...
+
+class ListSharedCardsResponse(_message.Message):
+    __slots__ = ("cards", "next_cursor")
+    CARDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    cards: _containers.RepeatedCompositeFieldContainer[Card]
+    next_cursor: int
+    def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...
+
 class RegenerateCardRequest(_message.Message):
     __slots__ = ("diary_id",)
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]

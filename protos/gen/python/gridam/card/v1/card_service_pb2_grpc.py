@@ -64,6 +64,11 @@ class CardServiceStub:
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsResponse.FromString,
                 _registered_method=True)
+        self.ListSharedCards = channel.unary_unary(
+                '/gridam.card.v1.CardService/ListSharedCards',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListSharedCardsRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListSharedCardsResponse.FromString,
+                _registered_method=True)
         self.RegenerateCard = channel.unary_unary(
                 '/gridam.card.v1.CardService/RegenerateCard',
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RegenerateCardRequest.SerializeToString,
@@ -120,6 +125,14 @@ class CardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSharedCards(self, request, context):
+        """ListSharedCards pages through another user's cards that the caller can see through
+        that user's feed posts (the newest version of each); PERMISSION_DENIED when there are none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegenerateCard(self, request, context):
         """RegenerateCard draws a new version of one of the caller's cards.
         """
@@ -161,6 +174,11 @@ def add_CardServiceServicer_to_server(servicer, server):
                     servicer.ListCards,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsResponse.SerializeToString,
+            ),
+            'ListSharedCards': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSharedCards,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListSharedCardsRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListSharedCardsResponse.SerializeToString,
             ),
             'RegenerateCard': grpc.unary_unary_rpc_method_handler(
                     servicer.RegenerateCard,
@@ -313,6 +331,33 @@ class CardService:
             '/gridam.card.v1.CardService/ListCards',
             gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsRequest.SerializeToString,
             gridam_dot_card_dot_v1_dot_card__service__pb2.ListCardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSharedCards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/ListSharedCards',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ListSharedCardsRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ListSharedCardsResponse.FromString,
             options,
             channel_credentials,
             insecure,
