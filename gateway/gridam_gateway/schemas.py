@@ -61,3 +61,7 @@ class FeedUploadBody(Body):
     public: bool = True
     # Wins over `public` when present (decision 3).
     audience: Literal["PUBLIC", "FOLLOWERS", "PRIVATE"] | None = None
+
+
+class ReactionBody(Body):
+    reactionType: str = Field(max_length=20)

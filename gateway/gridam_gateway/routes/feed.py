@@ -11,7 +11,7 @@ from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.paging import CURSOR, MAX_ID, page, page_size
-from gridam_gateway.schemas import FeedUploadBody
+from gridam_gateway.schemas import FeedUploadBody, ReactionBody
 from gridam_gateway.security import current_user
 
 router = APIRouter(prefix="/api/feed", tags=["feed"], dependencies=[Depends(current_user)])
@@ -29,6 +29,8 @@ def feed_item(post: pb.Post) -> dict:
         "createdAt": created.isoformat(timespec="seconds"),  # local time with a 'T' (§0.5)
         "emotionCardId": post.card_id,
         "audience": pb.Audience.Name(post.audience).removeprefix("AUDIENCE_"),
+        "reactions": dict(post.reaction_counts),
+        "myReaction": post.my_reaction or None,
     }
 
 
@@ -72,3 +74,11 @@ async def feed_detail(feed_id: str, request: Request):
 async def delete_post(feed_id: str, request: Request):
     await request.app.state.diaries.DeletePost(pb.DeletePostRequest(post_id=_id(feed_id, "FEED4042")))
     return ok(None, "피드가 삭제되었습니다.")
+
+
+@router.post("/{feed_id}/reaction", summary="반응 토글 (좋아요/공감해요/슬퍼요/힘내요; 같은 반응을 다시 보내면 취소)")
+async def react(feed_id: str, body: ReactionBody, request: Request):
+    reply = await request.app.state.diaries.ToggleReaction(
+        pb.ToggleReactionRequest(post_id=_id(feed_id, "FEED4042"), reaction_type=body.reactionType)
+    )
+    return ok({"myReaction": reply.my_reaction or None, "reactions": dict(reply.reaction_counts)})

@@ -6,9 +6,9 @@ import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, FeedPost
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary
 from diary_service.service_layer.diaries import Diaries
-from diary_service.service_layer.feed import Feed
+from diary_service.service_layer.feed import Feed, PostView
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.diary.v1 import diary_service_pb2_grpc
 
@@ -35,7 +35,8 @@ AUDIENCE_NAMES = {pb.AUDIENCE_PUBLIC: "PUBLIC", pb.AUDIENCE_FOLLOWERS: "FOLLOWER
 AUDIENCE_VALUES = {name: value for value, name in AUDIENCE_NAMES.items()}
 
 
-def _post(post: FeedPost) -> pb.Post:
+def _post(view: PostView) -> pb.Post:
+    post = view.post
     created = Timestamp()
     created.FromDatetime(post.created_at)
     return pb.Post(
@@ -47,6 +48,8 @@ def _post(post: FeedPost) -> pb.Post:
         content=post.content,
         audience=AUDIENCE_VALUES[post.audience],
         created_at=created,
+        reaction_counts=view.reaction_counts,
+        my_reaction=view.my_reaction,
     )
 
 
@@ -93,3 +96,7 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
     async def ListTimeline(self, request, context):
         posts, next_cursor = await self._feed.timeline(request.size or 20, request.cursor)
         return pb.ListTimelineResponse(posts=[_post(p) for p in posts], next_cursor=next_cursor)
+
+    async def ToggleReaction(self, request, context):
+        mine, counts = await self._feed.toggle_reaction(request.post_id, request.reaction_type)
+        return pb.ToggleReactionResponse(my_reaction=mine, reaction_counts=counts)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
-from diary_service.adapters.repository import DiaryRepository, PostRepository
+from diary_service.adapters.repository import DiaryRepository, PostRepository, ReactionRepository
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 
@@ -24,6 +24,13 @@ class UnitOfWork(db.UnitOfWork):
     def _attach(self, session: DbSession) -> None:
         self.diaries = DiaryRepository(session)
         self.posts = PostRepository(session)
+        self.reactions = ReactionRepository(session)
+
+    def delete_posts(self, post_ids: list[int]) -> None:
+        """Posts go with everything attached to them."""
+        if post_ids:
+            self.reactions.delete_of_posts(post_ids)
+            self.posts.delete(post_ids)
 
     def owe(self, kind: str, diary_id: int, payload: str = "") -> None:
         self._jobs.enqueue(self._db.connection(), kind, diary_id, payload)

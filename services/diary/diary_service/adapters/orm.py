@@ -65,5 +65,20 @@ class FeedPost(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
 
 
+REACTION_TYPES = ("좋아요", "공감해요", "슬퍼요", "힘내요")
+
+
+class PostReaction(Base):
+    """One person's reaction to a post (at most one per person and post)."""
+
+    __tablename__ = "post_reactions"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    post_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    reaction_type: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
 # Work owed for diaries: "analyse" on creation, "purge" (derived data) on deletion.
 diary_jobs = job_table(Base.metadata, "diary_jobs", **MYSQL_TABLE_ARGS)

@@ -8,7 +8,7 @@ import datetime
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from diary_service.adapters.orm import Diary, FeedPost
+from diary_service.adapters.orm import Diary, FeedPost, PostReaction
 
 
 class DiaryRepository:
@@ -76,8 +76,46 @@ class PostRepository:
             query = query.where(FeedPost.id < before_id)
         return list(self._db.scalars(query.order_by(FeedPost.id.desc()).limit(size)))
 
-    def delete(self, post_id: int) -> None:
-        self._db.execute(delete(FeedPost).where(FeedPost.id == post_id))
+    def ids_of_diary(self, diary_id: int) -> list[int]:
+        return list(self._db.scalars(select(FeedPost.id).where(FeedPost.diary_id == diary_id)))
 
-    def delete_of_diary(self, diary_id: int) -> None:
-        self._db.execute(delete(FeedPost).where(FeedPost.diary_id == diary_id))
+    def delete(self, post_ids: list[int]) -> None:
+        self._db.execute(delete(FeedPost).where(FeedPost.id.in_(post_ids)))
+
+
+class ReactionRepository:
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def of_user(self, post_id: int, user_id: int) -> PostReaction | None:
+        return self._db.get(PostReaction, (post_id, user_id))
+
+    def add(self, reaction: PostReaction) -> None:
+        self._db.add(reaction)
+        self._db.flush()
+
+    def remove(self, reaction: PostReaction) -> None:
+        self._db.delete(reaction)
+        self._db.flush()
+
+    def counts(self, post_ids: list[int]) -> dict[int, dict[str, int]]:
+        rows = self._db.execute(
+            select(PostReaction.post_id, PostReaction.reaction_type, func.count())
+            .where(PostReaction.post_id.in_(post_ids))
+            .group_by(PostReaction.post_id, PostReaction.reaction_type)
+        )
+        counts: dict[int, dict[str, int]] = {}
+        for post_id, reaction_type, n in rows:
+            counts.setdefault(post_id, {})[reaction_type] = n
+        return counts
+
+    def mine(self, post_ids: list[int], user_id: int) -> dict[int, str]:
+        rows = self._db.execute(
+            select(PostReaction.post_id, PostReaction.reaction_type).where(
+                PostReaction.post_id.in_(post_ids), PostReaction.user_id == user_id
+            )
+        )
+        return dict(rows.tuples().all())
+
+    def delete_of_posts(self, post_ids: list[int]) -> None:
+        self._db.execute(delete(PostReaction).where(PostReaction.post_id.in_(post_ids)))

@@ -116,7 +116,7 @@ class Diaries:
             if diary is None:
                 raise NotFound("DIARY4041", "no such diary of the caller")
             uow.diaries.delete(diary.id)
-            uow.posts.delete_of_diary(diary.id)
+            uow.delete_posts(uow.posts.ids_of_diary(diary.id))
             uow.cancel_owed(ANALYSE, diary.id)
             uow.cancel_owed(CARD, diary.id)
             uow.owe(PURGE, diary.id, payload=diary.photo_key)

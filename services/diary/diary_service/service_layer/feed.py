@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from diary_service.adapters.orm import FeedPost
+from diary_service.adapters.orm import REACTION_TYPES, FeedPost, PostReaction
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
@@ -24,6 +24,15 @@ from gridam_runtime.jobs import utcnow
 
 POST_MAX_CHARS = 500
 PUBLIC, FOLLOWERS, PRIVATE = "PUBLIC", "FOLLOWERS", "PRIVATE"
+
+
+@dataclass(frozen=True)
+class PostView:
+    """A post as one caller sees it: with its reaction counts and the caller's own reaction."""
+
+    post: FeedPost
+    reaction_counts: dict[str, int]
+    my_reaction: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,13 @@ class Feed:
             return True
         return post.audience == FOLLOWERS and await self._follows(caller.user_id, post.author_id)
 
-    async def create(self, card_id: int, content: str, audience: str) -> FeedPost:
+    def _views(self, uow: UnitOfWork, posts: list[FeedPost], caller: Identity) -> list[PostView]:
+        ids = [p.id for p in posts]
+        counts = uow.reactions.counts(ids) if ids else {}
+        mine = uow.reactions.mine(ids, caller.user_id) if ids else {}
+        return [PostView(p, counts.get(p.id, {}), mine.get(p.id, "")) for p in posts]
+
+    async def create(self, card_id: int, content: str, audience: str) -> PostView:
         caller = await self._caller()
         content = content.strip()
         if len(content) > POST_MAX_CHARS:
@@ -76,11 +91,11 @@ class Feed:
                     )
                 )
                 uow.commit()
-                return post
+                return PostView(post, {}, "")
 
         return await asyncio.to_thread(store)
 
-    async def of_user(self, author_id: int) -> list[FeedPost]:
+    async def of_user(self, author_id: int) -> list[PostView]:
         caller = await self._caller()
         if author_id == caller.user_id:
             audiences: tuple[str, ...] = (PUBLIC, FOLLOWERS, PRIVATE)
@@ -89,9 +104,9 @@ class Feed:
         else:
             audiences = (PUBLIC,)
 
-        def read() -> list[FeedPost]:
+        def read() -> list[PostView]:
             with self._d.uow() as uow:
-                return uow.posts.of_author(author_id, audiences)
+                return self._views(uow, uow.posts.of_author(author_id, audiences), caller)
 
         return await asyncio.to_thread(read)
 
@@ -102,39 +117,71 @@ class Feed:
 
         return await asyncio.to_thread(read)
 
-    async def get(self, post_id: int) -> FeedPost:
-        caller = await self._caller()
+    async def _visible_post(self, caller: Identity, post_id: int) -> FeedPost:
         post = await self._post(post_id)
         if post is None or not await self._visible(caller, post):
             raise NotFound("FEED4041", "no such post visible to the caller")
         return post
 
+    async def get(self, post_id: int) -> PostView:
+        caller = await self._caller()
+        post = await self._visible_post(caller, post_id)
+
+        def read() -> PostView:
+            with self._d.uow() as uow:
+                return self._views(uow, [post], caller)[0]
+
+        return await asyncio.to_thread(read)
+
+    async def toggle_reaction(self, post_id: int, reaction_type: str) -> tuple[str, dict[str, int]]:
+        """Set, change, or (the same type again) remove the caller's reaction."""
+        caller = await self._caller()
+        if reaction_type not in REACTION_TYPES:
+            raise InvalidArgument("FEED4003", "reactionType must be one of " + ", ".join(REACTION_TYPES))
+        await self._visible_post(caller, post_id)
+
+        def toggle() -> tuple[str, dict[str, int]]:
+            with self._d.uow() as uow:
+                current = uow.reactions.of_user(post_id, caller.user_id)
+                if current is None:
+                    uow.reactions.add(PostReaction(post_id=post_id, user_id=caller.user_id, reaction_type=reaction_type, created_at=utcnow()))
+                    mine = reaction_type
+                elif current.reaction_type == reaction_type:
+                    uow.reactions.remove(current)
+                    mine = ""
+                else:
+                    current.reaction_type = reaction_type
+                    mine = reaction_type
+                uow.commit()
+            with self._d.uow() as uow:
+                return mine, uow.reactions.counts([post_id]).get(post_id, {})
+
+        return await asyncio.to_thread(toggle)
+
     async def delete(self, post_id: int) -> None:
         caller = await self._caller()
-        post = await self._post(post_id)
-        if post is None or not await self._visible(caller, post):
-            raise NotFound("FEED4041", "no such post visible to the caller")
+        post = await self._visible_post(caller, post_id)
         if post.author_id != caller.user_id:
             raise PermissionDenied("FEED4031", "only the author deletes a post")
 
         def remove() -> None:
             with self._d.uow() as uow:
-                uow.posts.delete(post_id)
+                uow.delete_posts([post_id])
                 uow.commit()
 
         await asyncio.to_thread(remove)
 
-    async def timeline(self, size: int, cursor: int) -> tuple[list[FeedPost], int]:
+    async def timeline(self, size: int, cursor: int) -> tuple[list[PostView], int]:
         caller = await self._caller()
         if not 1 <= size <= 100 or cursor < 0:
             raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
         followees = list((await self._d.users.ListFollowingIds(user_pb.ListFollowingIdsRequest())).user_ids)
 
-        def read() -> list[FeedPost]:
+        def read() -> tuple[list[PostView], int]:
             with self._d.uow() as uow:
-                return uow.posts.timeline(caller.user_id, followees, cursor or None, size + 1)
+                posts = uow.posts.timeline(caller.user_id, followees, cursor or None, size + 1)
+                has_next = len(posts) > size
+                posts = posts[:size]
+                return self._views(uow, posts, caller), posts[-1].id if has_next else 0
 
-        posts = await asyncio.to_thread(read)
-        has_next = len(posts) > size
-        posts = posts[:size]
-        return posts, posts[-1].id if has_next else 0
+        return await asyncio.to_thread(read)

@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#gridam/diary/v1/diary_service.proto\x12\x0fgridam.diary.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x02\n\x05\x44iary\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x14\n\x05title\x18\x03 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x04 \x01(\tR\x07\x63ontent\x12\x12\n\x04\x64\x61te\x18\x05 \x01(\tR\x04\x64\x61te\x12\x1b\n\tphoto_key\x18\x06 \x01(\tR\x08photoKey\x12\x1a\n\x08hashtags\x18\x07 \x03(\tR\x08hashtags\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x45\n\x0e\x61nalysis_state\x18\t \x01(\x0e\x32\x1e.gridam.diary.v1.AnalysisStateR\ranalysisState\"Z\n\x12\x43reateDiaryRequest\x12\x14\n\x05title\x18\x01 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12\x14\n\x05photo\x18\x03 \x01(\x0cR\x05photo\"C\n\x13\x43reateDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"\x14\n\x12ListDiariesRequest\"G\n\x13ListDiariesResponse\x12\x30\n\x07\x64iaries\x18\x01 \x03(\x0b\x32\x16.gridam.diary.v1.DiaryR\x07\x64iaries\",\n\x0fGetDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"@\n\x10GetDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"+\n\x15GetDiaryByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"F\n\x16GetDiaryByDateResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"/\n\x12\x44\x65leteDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteDiaryResponse\"\x9b\x02\n\x04Post\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12&\n\x0f\x61uthor_login_id\x18\x03 \x01(\tR\rauthorLoginId\x12\x17\n\x07\x63\x61rd_id\x18\x04 \x01(\x03R\x06\x63\x61rdId\x12\x19\n\x08\x64iary_id\x18\x05 \x01(\x03R\x07\x64iaryId\x12\x18\n\x07\x63ontent\x18\x06 \x01(\tR\x07\x63ontent\x12\x35\n\x08\x61udience\x18\x07 \x01(\x0e\x32\x19.gridam.diary.v1.AudienceR\x08\x61udience\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"}\n\x11\x43reatePostRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12\x35\n\x08\x61udience\x18\x03 \x01(\x0e\x32\x19.gridam.diary.v1.AudienceR\x08\x61udience\"?\n\x12\x43reatePostResponse\x12)\n\x04post\x18\x01 \x01(\x0b\x32\x15.gridam.diary.v1.PostR\x04post\"3\n\x14ListUserPostsRequest\x12\x1b\n\tauthor_id\x18\x01 \x01(\x03R\x08\x61uthorId\"D\n\x15ListUserPostsResponse\x12+\n\x05posts\x18\x01 \x03(\x0b\x32\x15.gridam.diary.v1.PostR\x05posts\")\n\x0eGetPostRequest\x12\x17\n\x07post_id\x18\x01 \x01(\x03R\x06postId\"<\n\x0fGetPostResponse\x12)\n\x04post\x18\x01 \x01(\x0b\x32\x15.gridam.diary.v1.PostR\x04post\",\n\x11\x44\x65letePostRequest\x12\x17\n\x07post_id\x18\x01 \x01(\x03R\x06postId\"\x14\n\x12\x44\x65letePostResponse\"A\n\x13ListTimelineRequest\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x02 \x01(\x03R\x06\x63ursor\"d\n\x14ListTimelineResponse\x12+\n\x05posts\x18\x01 \x03(\x0b\x32\x15.gridam.diary.v1.PostR\x05posts\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor*\x7f\n\rAnalysisState\x12\x1e\n\x1a\x41NALYSIS_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41NALYSIS_STATE_PENDING\x10\x01\x12\x17\n\x13\x41NALYSIS_STATE_DONE\x10\x02\x12\x19\n\x15\x41NALYSIS_STATE_FAILED\x10\x03*g\n\x08\x41udience\x12\x18\n\x14\x41UDIENCE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41UDIENCE_PUBLIC\x10\x01\x12\x16\n\x12\x41UDIENCE_FOLLOWERS\x10\x02\x12\x14\n\x10\x41UDIENCE_PRIVATE\x10\x03\x32\xb1\x07\n\x0c\x44iaryService\x12X\n\x0b\x43reateDiary\x12#.gridam.diary.v1.CreateDiaryRequest\x1a$.gridam.diary.v1.CreateDiaryResponse\x12]\n\x0bListDiaries\x12#.gridam.diary.v1.ListDiariesRequest\x1a$.gridam.diary.v1.ListDiariesResponse\"\x03\x90\x02\x01\x12T\n\x08GetDiary\x12 .gridam.diary.v1.GetDiaryRequest\x1a!.gridam.diary.v1.GetDiaryResponse\"\x03\x90\x02\x01\x12\x66\n\x0eGetDiaryByDate\x12&.gridam.diary.v1.GetDiaryByDateRequest\x1a\'.gridam.diary.v1.GetDiaryByDateResponse\"\x03\x90\x02\x01\x12]\n\x0b\x44\x65leteDiary\x12#.gridam.diary.v1.DeleteDiaryRequest\x1a$.gridam.diary.v1.DeleteDiaryResponse\"\x03\x90\x02\x02\x12U\n\nCreatePost\x12\".gridam.diary.v1.CreatePostRequest\x1a#.gridam.diary.v1.CreatePostResponse\x12\x63\n\rListUserPosts\x12%.gridam.diary.v1.ListUserPostsRequest\x1a&.gridam.diary.v1.ListUserPostsResponse\"\x03\x90\x02\x01\x12Q\n\x07GetPost\x12\x1f.gridam.diary.v1.GetPostRequest\x1a .gridam.diary.v1.GetPostResponse\"\x03\x90\x02\x01\x12Z\n\nDeletePost\x12\".gridam.diary.v1.DeletePostRequest\x1a#.gridam.diary.v1.DeletePostResponse\"\x03\x90\x02\x02\x12`\n\x0cListTimeline\x12$.gridam.diary.v1.ListTimelineRequest\x1a%.gridam.diary.v1.ListTimelineResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#gridam/diary/v1/diary_service.proto\x12\x0fgridam.diary.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x02\n\x05\x44iary\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x14\n\x05title\x18\x03 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x04 \x01(\tR\x07\x63ontent\x12\x12\n\x04\x64\x61te\x18\x05 \x01(\tR\x04\x64\x61te\x12\x1b\n\tphoto_key\x18\x06 \x01(\tR\x08photoKey\x12\x1a\n\x08hashtags\x18\x07 \x03(\tR\x08hashtags\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x45\n\x0e\x61nalysis_state\x18\t \x01(\x0e\x32\x1e.gridam.diary.v1.AnalysisStateR\ranalysisState\"Z\n\x12\x43reateDiaryRequest\x12\x14\n\x05title\x18\x01 \x01(\tR\x05title\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12\x14\n\x05photo\x18\x03 \x01(\x0cR\x05photo\"C\n\x13\x43reateDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"\x14\n\x12ListDiariesRequest\"G\n\x13ListDiariesResponse\x12\x30\n\x07\x64iaries\x18\x01 \x03(\x0b\x32\x16.gridam.diary.v1.DiaryR\x07\x64iaries\",\n\x0fGetDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"@\n\x10GetDiaryResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"+\n\x15GetDiaryByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"F\n\x16GetDiaryByDateResponse\x12,\n\x05\x64iary\x18\x01 \x01(\x0b\x32\x16.gridam.diary.v1.DiaryR\x05\x64iary\"/\n\x12\x44\x65leteDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteDiaryResponse\"\xd3\x03\n\x04Post\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12&\n\x0f\x61uthor_login_id\x18\x03 \x01(\tR\rauthorLoginId\x12\x17\n\x07\x63\x61rd_id\x18\x04 \x01(\x03R\x06\x63\x61rdId\x12\x19\n\x08\x64iary_id\x18\x05 \x01(\x03R\x07\x64iaryId\x12\x18\n\x07\x63ontent\x18\x06 \x01(\tR\x07\x63ontent\x12\x35\n\x08\x61udience\x18\x07 \x01(\x0e\x32\x19.gridam.diary.v1.AudienceR\x08\x61udience\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12R\n\x0freaction_counts\x18\t \x03(\x0b\x32).gridam.diary.v1.Post.ReactionCountsEntryR\x0ereactionCounts\x12\x1f\n\x0bmy_reaction\x18\n \x01(\tR\nmyReaction\x1a\x41\n\x13ReactionCountsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x05R\x05value:\x02\x38\x01\"}\n\x11\x43reatePostRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12\x35\n\x08\x61udience\x18\x03 \x01(\x0e\x32\x19.gridam.diary.v1.AudienceR\x08\x61udience\"?\n\x12\x43reatePostResponse\x12)\n\x04post\x18\x01 \x01(\x0b\x32\x15.gridam.diary.v1.PostR\x04post\"3\n\x14ListUserPostsRequest\x12\x1b\n\tauthor_id\x18\x01 \x01(\x03R\x08\x61uthorId\"D\n\x15ListUserPostsResponse\x12+\n\x05posts\x18\x01 \x03(\x0b\x32\x15.gridam.diary.v1.PostR\x05posts\")\n\x0eGetPostRequest\x12\x17\n\x07post_id\x18\x01 \x01(\x03R\x06postId\"<\n\x0fGetPostResponse\x12)\n\x04post\x18\x01 \x01(\x0b\x32\x15.gridam.diary.v1.PostR\x04post\",\n\x11\x44\x65letePostRequest\x12\x17\n\x07post_id\x18\x01 \x01(\x03R\x06postId\"\x14\n\x12\x44\x65letePostResponse\"A\n\x13ListTimelineRequest\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x02 \x01(\x03R\x06\x63ursor\"d\n\x14ListTimelineResponse\x12+\n\x05posts\x18\x01 \x03(\x0b\x32\x15.gridam.diary.v1.PostR\x05posts\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"U\n\x15ToggleReactionRequest\x12\x17\n\x07post_id\x18\x01 \x01(\x03R\x06postId\x12#\n\rreaction_type\x18\x02 \x01(\tR\x0creactionType\"\xe2\x01\n\x16ToggleReactionResponse\x12\x1f\n\x0bmy_reaction\x18\x01 \x01(\tR\nmyReaction\x12\x64\n\x0freaction_counts\x18\x02 \x03(\x0b\x32;.gridam.diary.v1.ToggleReactionResponse.ReactionCountsEntryR\x0ereactionCounts\x1a\x41\n\x13ReactionCountsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x05R\x05value:\x02\x38\x01*\x7f\n\rAnalysisState\x12\x1e\n\x1a\x41NALYSIS_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41NALYSIS_STATE_PENDING\x10\x01\x12\x17\n\x13\x41NALYSIS_STATE_DONE\x10\x02\x12\x19\n\x15\x41NALYSIS_STATE_FAILED\x10\x03*g\n\x08\x41udience\x12\x18\n\x14\x41UDIENCE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41UDIENCE_PUBLIC\x10\x01\x12\x16\n\x12\x41UDIENCE_FOLLOWERS\x10\x02\x12\x14\n\x10\x41UDIENCE_PRIVATE\x10\x03\x32\x94\x08\n\x0c\x44iaryService\x12X\n\x0b\x43reateDiary\x12#.gridam.diary.v1.CreateDiaryRequest\x1a$.gridam.diary.v1.CreateDiaryResponse\x12]\n\x0bListDiaries\x12#.gridam.diary.v1.ListDiariesRequest\x1a$.gridam.diary.v1.ListDiariesResponse\"\x03\x90\x02\x01\x12T\n\x08GetDiary\x12 .gridam.diary.v1.GetDiaryRequest\x1a!.gridam.diary.v1.GetDiaryResponse\"\x03\x90\x02\x01\x12\x66\n\x0eGetDiaryByDate\x12&.gridam.diary.v1.GetDiaryByDateRequest\x1a\'.gridam.diary.v1.GetDiaryByDateResponse\"\x03\x90\x02\x01\x12]\n\x0b\x44\x65leteDiary\x12#.gridam.diary.v1.DeleteDiaryRequest\x1a$.gridam.diary.v1.DeleteDiaryResponse\"\x03\x90\x02\x02\x12U\n\nCreatePost\x12\".gridam.diary.v1.CreatePostRequest\x1a#.gridam.diary.v1.CreatePostResponse\x12\x63\n\rListUserPosts\x12%.gridam.diary.v1.ListUserPostsRequest\x1a&.gridam.diary.v1.ListUserPostsResponse\"\x03\x90\x02\x01\x12Q\n\x07GetPost\x12\x1f.gridam.diary.v1.GetPostRequest\x1a .gridam.diary.v1.GetPostResponse\"\x03\x90\x02\x01\x12Z\n\nDeletePost\x12\".gridam.diary.v1.DeletePostRequest\x1a#.gridam.diary.v1.DeletePostResponse\"\x03\x90\x02\x02\x12\x61\n\x0eToggleReaction\x12&.gridam.diary.v1.ToggleReactionRequest\x1a\'.gridam.diary.v1.ToggleReactionResponse\x12`\n\x0cListTimeline\x12$.gridam.diary.v1.ListTimelineRequest\x1a%.gridam.diary.v1.ListTimelineResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridam.diary.v1.diary_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_POST_REACTIONCOUNTSENTRY']._loaded_options = None
+  _globals['_POST_REACTIONCOUNTSENTRY']._serialized_options = b'8\001'
+  _globals['_TOGGLEREACTIONRESPONSE_REACTIONCOUNTSENTRY']._loaded_options = None
+  _globals['_TOGGLEREACTIONRESPONSE_REACTIONCOUNTSENTRY']._serialized_options = b'8\001'
   _globals['_DIARYSERVICE'].methods_by_name['ListDiaries']._loaded_options = None
   _globals['_DIARYSERVICE'].methods_by_name['ListDiaries']._serialized_options = b'\220\002\001'
   _globals['_DIARYSERVICE'].methods_by_name['GetDiary']._loaded_options = None
@@ -48,10 +52,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DIARYSERVICE'].methods_by_name['DeletePost']._serialized_options = b'\220\002\002'
   _globals['_DIARYSERVICE'].methods_by_name['ListTimeline']._loaded_options = None
   _globals['_DIARYSERVICE'].methods_by_name['ListTimeline']._serialized_options = b'\220\002\001'
-  _globals['_ANALYSISSTATE']._serialized_start=1899
-  _globals['_ANALYSISSTATE']._serialized_end=2026
-  _globals['_AUDIENCE']._serialized_start=2028
-  _globals['_AUDIENCE']._serialized_end=2131
+  _globals['_ANALYSISSTATE']._serialized_start=2399
+  _globals['_ANALYSISSTATE']._serialized_end=2526
+  _globals['_AUDIENCE']._serialized_start=2528
+  _globals['_AUDIENCE']._serialized_end=2631
   _globals['_DIARY']._serialized_start=90
   _globals['_DIARY']._serialized_end=397
   _globals['_CREATEDIARYREQUEST']._serialized_start=399
@@ -75,27 +79,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEDIARYRESPONSE']._serialized_start=933
   _globals['_DELETEDIARYRESPONSE']._serialized_end=954
   _globals['_POST']._serialized_start=957
-  _globals['_POST']._serialized_end=1240
-  _globals['_CREATEPOSTREQUEST']._serialized_start=1242
-  _globals['_CREATEPOSTREQUEST']._serialized_end=1367
-  _globals['_CREATEPOSTRESPONSE']._serialized_start=1369
-  _globals['_CREATEPOSTRESPONSE']._serialized_end=1432
-  _globals['_LISTUSERPOSTSREQUEST']._serialized_start=1434
-  _globals['_LISTUSERPOSTSREQUEST']._serialized_end=1485
-  _globals['_LISTUSERPOSTSRESPONSE']._serialized_start=1487
-  _globals['_LISTUSERPOSTSRESPONSE']._serialized_end=1555
-  _globals['_GETPOSTREQUEST']._serialized_start=1557
-  _globals['_GETPOSTREQUEST']._serialized_end=1598
-  _globals['_GETPOSTRESPONSE']._serialized_start=1600
-  _globals['_GETPOSTRESPONSE']._serialized_end=1660
-  _globals['_DELETEPOSTREQUEST']._serialized_start=1662
-  _globals['_DELETEPOSTREQUEST']._serialized_end=1706
-  _globals['_DELETEPOSTRESPONSE']._serialized_start=1708
-  _globals['_DELETEPOSTRESPONSE']._serialized_end=1728
-  _globals['_LISTTIMELINEREQUEST']._serialized_start=1730
-  _globals['_LISTTIMELINEREQUEST']._serialized_end=1795
-  _globals['_LISTTIMELINERESPONSE']._serialized_start=1797
-  _globals['_LISTTIMELINERESPONSE']._serialized_end=1897
-  _globals['_DIARYSERVICE']._serialized_start=2134
-  _globals['_DIARYSERVICE']._serialized_end=3079
+  _globals['_POST']._serialized_end=1424
+  _globals['_POST_REACTIONCOUNTSENTRY']._serialized_start=1359
+  _globals['_POST_REACTIONCOUNTSENTRY']._serialized_end=1424
+  _globals['_CREATEPOSTREQUEST']._serialized_start=1426
+  _globals['_CREATEPOSTREQUEST']._serialized_end=1551
+  _globals['_CREATEPOSTRESPONSE']._serialized_start=1553
+  _globals['_CREATEPOSTRESPONSE']._serialized_end=1616
+  _globals['_LISTUSERPOSTSREQUEST']._serialized_start=1618
+  _globals['_LISTUSERPOSTSREQUEST']._serialized_end=1669
+  _globals['_LISTUSERPOSTSRESPONSE']._serialized_start=1671
+  _globals['_LISTUSERPOSTSRESPONSE']._serialized_end=1739
+  _globals['_GETPOSTREQUEST']._serialized_start=1741
+  _globals['_GETPOSTREQUEST']._serialized_end=1782
+  _globals['_GETPOSTRESPONSE']._serialized_start=1784
+  _globals['_GETPOSTRESPONSE']._serialized_end=1844
+  _globals['_DELETEPOSTREQUEST']._serialized_start=1846
+  _globals['_DELETEPOSTREQUEST']._serialized_end=1890
+  _globals['_DELETEPOSTRESPONSE']._serialized_start=1892
+  _globals['_DELETEPOSTRESPONSE']._serialized_end=1912
+  _globals['_LISTTIMELINEREQUEST']._serialized_start=1914
+  _globals['_LISTTIMELINEREQUEST']._serialized_end=1979
+  _globals['_LISTTIMELINERESPONSE']._serialized_start=1981
+  _globals['_LISTTIMELINERESPONSE']._serialized_end=2081
+  _globals['_TOGGLEREACTIONREQUEST']._serialized_start=2083
+  _globals['_TOGGLEREACTIONREQUEST']._serialized_end=2168
+  _globals['_TOGGLEREACTIONRESPONSE']._serialized_start=2171
+  _globals['_TOGGLEREACTIONRESPONSE']._serialized_end=2397
+  _globals['_TOGGLEREACTIONRESPONSE_REACTIONCOUNTSENTRY']._serialized_start=1359
+  _globals['_TOGGLEREACTIONRESPONSE_REACTIONCOUNTSENTRY']._serialized_end=1424
+  _globals['_DIARYSERVICE']._serialized_start=2634
+  _globals['_DIARYSERVICE']._serialized_end=3678
 # @@protoc_insertion_point(module_scope)

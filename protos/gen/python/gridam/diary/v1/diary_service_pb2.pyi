@@ -115,7 +115,14 @@ class DeleteDiaryResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class Post(_message.Message):
-    __slots__ = ("id", "author_id", "author_login_id", "card_id", "diary_id", "content", "audience", "created_at")
+    __slots__ = ("id", "author_id", "author_login_id", "card_id", "diary_id", "content", "audience", "created_at", "reaction_counts", "my_reaction")
+    class ReactionCountsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
@@ -124,6 +131,8 @@ class Post(_message.Message):
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     AUDIENCE_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    REACTION_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    MY_REACTION_FIELD_NUMBER: _ClassVar[int]
     id: int
     author_id: int
     author_login_id: str
@@ -132,7 +141,9 @@ class Post(_message.Message):
     content: str
     audience: Audience
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., author_login_id: _Optional[str] = ..., card_id: _Optional[int] = ..., diary_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    reaction_counts: _containers.ScalarMap[str, int]
+    my_reaction: str
+    def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., author_login_id: _Optional[str] = ..., card_id: _Optional[int] = ..., diary_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reaction_counts: _Optional[_Mapping[str, int]] = ..., my_reaction: _Optional[str] = ...) -> None: ...
 
 class CreatePostRequest(_message.Message):
     __slots__ = ("card_id", "content", "audience")
@@ -199,3 +210,26 @@ class ListTimelineResponse(_message.Message):
     posts: _containers.RepeatedCompositeFieldContainer[Post]
     next_cursor: int
     def __init__(self, posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...
+
+class ToggleReactionRequest(_message.Message):
+    __slots__ = ("post_id", "reaction_type")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    REACTION_TYPE_FIELD_NUMBER: _ClassVar[int]
+    post_id: int
+    reaction_type: str
+    def __init__(self, post_id: _Optional[int] = ..., reaction_type: _Optional[str] = ...) -> None: ...
+
+class ToggleReactionResponse(_message.Message):
+    __slots__ = ("my_reaction", "reaction_counts")
+    class ReactionCountsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    MY_REACTION_FIELD_NUMBER: _ClassVar[int]
+    REACTION_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    my_reaction: str
+    reaction_counts: _containers.ScalarMap[str, int]
+    def __init__(self, my_reaction: _Optional[str] = ..., reaction_counts: _Optional[_Mapping[str, int]] = ...) -> None: ...

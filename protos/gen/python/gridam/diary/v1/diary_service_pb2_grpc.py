@@ -85,6 +85,11 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostResponse.FromString,
                 _registered_method=True)
+        self.ToggleReaction = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/ToggleReaction',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ToggleReactionRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ToggleReactionResponse.FromString,
+                _registered_method=True)
         self.ListTimeline = channel.unary_unary(
                 '/gridam.diary.v1.DiaryService/ListTimeline',
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.SerializeToString,
@@ -168,6 +173,14 @@ class DiaryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ToggleReaction(self, request, context):
+        """ToggleReaction sets, changes or (the same type again) removes the caller's reaction to a
+        post the caller can see; one reaction per person per post.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListTimeline(self, request, context):
         """ListTimeline pages through the posts of the people the caller follows and the
         caller's own, newest first, with the same visibility rules.
@@ -223,6 +236,11 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     servicer.DeletePost,
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostResponse.SerializeToString,
+            ),
+            'ToggleReaction': grpc.unary_unary_rpc_method_handler(
+                    servicer.ToggleReaction,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ToggleReactionRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ToggleReactionResponse.SerializeToString,
             ),
             'ListTimeline': grpc.unary_unary_rpc_method_handler(
                     servicer.ListTimeline,
@@ -479,6 +497,33 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/DeletePost',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.DeletePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ToggleReaction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/ToggleReaction',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ToggleReactionRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ToggleReactionResponse.FromString,
             options,
             channel_credentials,
             insecure,
