@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import grpc
 import pytest
@@ -100,18 +101,20 @@ async def test_sigterm_drains_reports_not_serving_and_finishes_calls_in_flight()
     )
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         health = health_pb2_grpc.HealthStub(channel)
-        for _ in range(50):
+        deadline = time.monotonic() + 30  # generous: CI machines are shared and slow
+        while True:
             try:
-                if (await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=1)).status == 1:
+                if (await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=5)).status == 1:
                     break
             except grpc.aio.AioRpcError:
                 pass
+            assert time.monotonic() < deadline, "the server never reported SERVING"
             await asyncio.sleep(0.05)
-        call = channel.unary_unary("/test.Slow/Call")(b"", timeout=10)
+        call = channel.unary_unary("/test.Slow/Call")(b"", timeout=20)
         await slow_started.wait()
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.sleep(0.2)
-        draining = await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=1)
+        draining = await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=5)
         assert draining.status == health_pb2.HealthCheckResponse.NOT_SERVING
         assert await call == b"done"  # the call in flight completes during the grace period
     await asyncio.wait_for(server, 10)
