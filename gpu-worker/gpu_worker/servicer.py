@@ -15,7 +15,8 @@ from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 
 from gpu_worker.dispatcher import Dispatcher
-from gpu_worker.engines.base import EMOTION_KEYS, ImageRequest
+from gpu_worker.engines.base import ImageRequest
+from gridam_runtime.emotions import EMOTION_KEYS
 from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc
 from gridam_runtime import context

@@ -1,9 +1,16 @@
-"""Wiring shared by every process: discovery from settings, the garbage collector after start-up."""
+"""Wiring shared by every process: discovery from settings, readiness, the garbage collector
+after start-up."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+from collections.abc import Awaitable, Callable
 
+import redis
+import sqlalchemy
+
+from gridam_runtime import db
 from gridam_runtime.discovery import ConsulDiscovery, Discovery, StaticDiscovery
 from gridam_runtime.settings import BaseGridamSettings
 
@@ -21,3 +28,15 @@ def freeze_startup_objects() -> None:
     only what requests made: a few ms instead of ~65 ms that every call in flight waits for."""
     gc.collect()
     gc.freeze()
+
+
+def database_readiness(engine: sqlalchemy.Engine, redis_client: redis.Redis | None) -> Callable[[], Awaitable[bool]]:
+    """The `ready` check of a service whose hard dependencies are its database (and Redis)."""
+
+    async def ready() -> bool:
+        await asyncio.to_thread(db.ping, engine)
+        if redis_client is not None:
+            await asyncio.to_thread(redis_client.ping)
+        return True
+
+    return ready

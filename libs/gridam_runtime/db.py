@@ -92,3 +92,21 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self._db.commit()
+
+
+def run_migrations(metadata: sqlalchemy.MetaData) -> None:
+    """The body of every service's Alembic env.py: migrate the configured database online."""
+    from alembic import context
+
+    config = context.config
+    connectable = sqlalchemy.engine_from_config(
+        config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=sqlalchemy.pool.NullPool
+    )
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+        )
+        with context.begin_transaction():
+            context.run_migrations()

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from gridam_runtime.emotions import EMOTION_KEYS as EMOTION_KEYS  # re-exported for the worker
-
 
 @dataclass(frozen=True)
 class ImageRequest:
@@ -21,7 +19,7 @@ class ImageRequest:
     width: int
     height: int
     steps: int = 0  # 0 = the engine's default
-    # Mood as (emotion key, share) pairs; keys from EMOTION_KEYS.
+    # Mood as (emotion key, share) pairs; keys from gridam_runtime.emotions.EMOTION_KEYS.
     palette: tuple[tuple[str, float], ...] = ()
     # Words that seed the motifs (e.g. hashtags).
     motifs: tuple[str, ...] = ()

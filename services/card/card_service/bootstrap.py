@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import pathlib
 
 from card_service.config import CardSettings
@@ -15,7 +14,7 @@ from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
@@ -55,12 +54,6 @@ async def serve(settings: CardSettings) -> None:
         service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
     )
 
-    async def ready() -> bool:
-        await asyncio.to_thread(db.ping, engine)
-        if redis_client is not None:
-            await asyncio.to_thread(redis_client.ping)
-        return True
-
     async def cleanup() -> None:
         await factory.close()
         revocations.close()
@@ -72,6 +65,6 @@ async def serve(settings: CardSettings) -> None:
         settings,
         ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, card_service_pb2_grpc.add_CardServiceServicer_to_server, CardServicer(Cards(deps))),
         build_discovery(settings),
-        ready=ready,
+        ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
     )

@@ -21,7 +21,7 @@ from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
@@ -64,12 +64,6 @@ async def serve(settings: DiarySettings) -> None:
         storage=LocalFolderStorage(settings.media_root),
     )
 
-    async def ready() -> bool:
-        await asyncio.to_thread(db.ping, engine)
-        if redis_client is not None:
-            await asyncio.to_thread(redis_client.ping)
-        return True
-
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
     factory = ClientFactory(build_discovery(settings), settings.call_timeout_seconds)
     feed = Feed(
@@ -97,7 +91,7 @@ async def serve(settings: DiarySettings) -> None:
             DiaryServicer(Diaries(deps), feed),
         ),
         build_discovery(settings),
-        ready=ready,
+        ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import pathlib
 
@@ -17,7 +16,7 @@ from emotion_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
@@ -67,12 +66,6 @@ async def serve(settings: EmotionSettings) -> None:
     storage = LocalFolderStorage(settings.media_root)
     servicer = EmotionServicer(Analyses(deps), StatisticsReader(deps), WordCloudMaker(deps, storage), settings.classifier)
 
-    async def ready() -> bool:
-        await asyncio.to_thread(db.ping, engine)
-        if redis_client is not None:
-            await asyncio.to_thread(redis_client.ping)
-        return True
-
     async def cleanup() -> None:
         revocations.close()
         if redis_client is not None:
@@ -83,6 +76,6 @@ async def serve(settings: EmotionSettings) -> None:
         settings,
         ServiceDefinition("gridam-emotion", SERVICE_NAME, emotion_service_pb2_grpc.add_EmotionServiceServicer_to_server, servicer),
         build_discovery(settings),
-        ready=ready,
+        ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import pathlib
 
 from argon2 import PasswordHasher
@@ -10,7 +9,7 @@ from argon2 import PasswordHasher
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.bootstrap import build_discovery
+from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.keys import read_secret
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
@@ -77,12 +76,6 @@ async def serve(settings: UserSettings) -> None:
     )
     servicer = UserServicer(Accounts(deps), Profiles(deps))
 
-    async def ready() -> bool:
-        await asyncio.to_thread(db.ping, engine)
-        if redis_client is not None:
-            await asyncio.to_thread(redis_client.ping)
-        return True
-
     async def cleanup() -> None:
         for provider in providers.values():
             provider.close()
@@ -96,6 +89,6 @@ async def serve(settings: UserSettings) -> None:
         settings,
         ServiceDefinition("gridam-user", SERVICE_NAME, user_service_pb2_grpc.add_UserServiceServicer_to_server, servicer),
         build_discovery(settings),
-        ready=ready,
+        ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
     )

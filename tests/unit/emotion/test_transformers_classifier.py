@@ -21,7 +21,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from emotion_service.analysis.emotions import EMOTIONS, Distribution, Emotion  # noqa: E402
 from emotion_service.analysis.transformers_classifier import (  # noqa: E402
-    MissingMlExtraError,
     TransformersClassifier,
     load_label_map,
     parse_label_map,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from emotion_service.adapters.orm import DiaryAnalysis
-from emotion_service.analysis.emotions import Emotion
 from emotion_service.config import EmotionSettings
 from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator, ServiceCaller
