@@ -164,13 +164,14 @@ class JobQueue:
         ).rowcount
         return done == 1
 
-    def fail(self, engine: sa.Engine, job: Job, error: str) -> str:
-        """Give the job back for a later attempt, or park it; returns the new state."""
+    def fail(self, engine: sa.Engine, job: Job, error: str) -> str | None:
+        """Give the job back for a later attempt, or park it; returns the new state, or None
+        when the lease was lost (another worker owns the job now)."""
         t = self.table
         now = utcnow()
         parked = job.attempts >= self.policy.max_attempts
         with engine.begin() as connection:
-            connection.execute(
+            updated = connection.execute(
                 t.update()
                 .where(t.c.id == job.id, t.c.lease_owner == job.lease_owner)
                 .values(
@@ -181,7 +182,9 @@ class JobQueue:
                     last_error=error[:500],
                     updated_at=now,
                 )
-            )
+            ).rowcount
+        if updated != 1:
+            return None
         return FAILED if parked else PENDING
 
 
@@ -220,6 +223,9 @@ class Worker:
             raise  # shutting down: the lease expires and another worker takes the job
         except Exception as exc:  # any failure is retried; the error is kept on the row
             state = await asyncio.to_thread(self._queue.fail, self._engine, job, f"{type(exc).__name__}: {exc}")
+            if state is None:  # the lease ran out meanwhile: the job is another worker's now
+                JOBS_FINISHED.labels(job.kind, "lease_lost").inc()
+                return
             JOBS_FINISHED.labels(job.kind, "parked" if state == FAILED else "retry").inc()
             log.warning(
                 "job failed",

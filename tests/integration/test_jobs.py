@@ -146,3 +146,14 @@ async def test_worker_runs_handlers_retries_failures_and_parks(engine, queue):
     await task
     assert parked == [2] and seen.count(2) == 3 and seen.count(1) == seen.count(3) == 1
     assert [s for s, state, _ in state_of(engine, queue) if state == DONE] == [1, 3]
+
+
+def test_a_failure_reported_after_the_lease_was_lost_changes_nothing(engine, queue):
+    enqueue(engine, queue, 1)
+    [stale] = queue.claim(engine, "slow-worker", ["analyse"], 1)
+    expire_leases(engine, queue)
+    [current] = queue.claim(engine, "other", ["analyse"], 1)
+    assert queue.fail(engine, stale, "too late") is None
+    with engine.begin() as connection:
+        assert queue.complete(connection, current) is True
+    assert state_of(engine, queue) == [(1, DONE, 2)]
