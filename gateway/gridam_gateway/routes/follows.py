@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import ok
 from gridam_gateway.media import media_url
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute
 
-router = APIRouter(prefix="/api/follows", tags=["follows"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/follows", tags=["follows"], route_class=SignedInRoute)
 
 Size = Query(20, ge=1, le=100)
 Cursor = Query(None, ge=1, le=2**63 - 1)
