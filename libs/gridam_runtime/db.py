@@ -16,7 +16,8 @@ READ_TIMEOUT_SECONDS = 2
 
 
 def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> sqlalchemy.Engine:
-    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded).
+    """MySQL/MariaDB (distributed profile: mysqlclient, `mysql+mysqldb://`, or PyMySQL,
+    `mysql+pymysql://`) or a SQLite file (embedded).
 
     `autocommit=True` makes an engine for single-statement reads: each statement is its own
     transaction, and giving a connection back to the pool costs no ROLLBACK round trip. Its
