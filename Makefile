@@ -12,8 +12,9 @@ PY := $(VENV)/bin/python
 BUF := tools/buf/node_modules/.bin/buf
 STAMP := $(VENV)/.installed
 ML_STAMP := $(VENV)/.installed-ml
+MYSQL_STAMP := $(VENV)/.installed-mysql
 
-.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps deps deps-ml clean
+.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -29,19 +30,31 @@ $(ML_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test,ml]"
 	touch $@
 
+# The `mysql` extra: mysqlclient, the C driver of the distributed profile (mysql+mysqldb://). PyPI
+# has no Linux wheel of it, so it is built here, with the compiler and libmariadb-dev that
+# system-deps installs. `make run` (SQLite) needs neither.
+$(MYSQL_STAMP): $(STAMP) pyproject.toml | system-deps
+	$(PY) -m pip install --quiet -e ".[test,mysql]"
+	touch $@
+
 deps: $(STAMP) ## install the Python packages into .venv (no torch)
 
 deps-ml: $(ML_STAMP) ## also install the `ml` extra (torch, transformers)
+
+deps-mysql: $(MYSQL_STAMP) ## also install the `mysql` extra (mysqlclient, built from source)
 
 $(BUF): tools/buf/package.json
 	cd tools/buf && npm install --no-audit --no-fund --silent
 	touch $@
 
-system-deps: ## install MariaDB, Redis and wrk from Debian when missing
+system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, and what builds mysqlclient
 	@missing=""; \
-	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk; do \
+	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config; do \
 	  command -v "$${bin%%:*}" >/dev/null || test -x "/usr/sbin/$${bin%%:*}" || missing="$$missing $${bin##*:}"; \
 	done; \
+	dpkg-query -W -f='$${Status}' libmariadb-dev 2>/dev/null | grep -q "ok installed" || missing="$$missing libmariadb-dev"; \
+	python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(sysconfig.get_path("include") + "/Python.h"))' \
+	  || missing="$$missing python3-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -60,19 +73,19 @@ proto-check: proto-lint proto ## fail when the committed generated code is stale
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_runtime.devstack
 
-test: system-deps $(ML_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
+test: system-deps $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
 test-unit: $(ML_STAMP) ## unit tests only
 	$(PY) -m pytest tests/unit
 
-test-integration: system-deps $(STAMP) ## integration tests (real MariaDB, Redis, gRPC)
+test-integration: system-deps $(MYSQL_STAMP) ## integration tests (real MariaDB, Redis, gRPC)
 	$(PY) -m pytest tests/integration
 
-test-e2e: system-deps $(STAMP) ## end-to-end tests through the gateway
+test-e2e: system-deps $(MYSQL_STAMP) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
-bench: system-deps $(ML_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
+bench: system-deps $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
 	@status=0; \
 	$(PY) bench/emotion_bench.py || status=1; \
 	$(PY) bench/card_bench.py || status=1; \

@@ -1,9 +1,17 @@
 """Bearer-token check at the edge. The verified token is what gets forwarded to services
-(which verify it again and check revocation); a bad or expired token is a 401."""
+(which verify it again and check revocation); a bad or expired token is a 401.
+
+A router whose every route acts for a signed-in user uses `route_class=SignedInRoute`; a
+single route, or one that needs the caller's identity, takes `Depends(current_user)`.
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
 
 from gridam_gateway.errors import ApiError
 from gridam_runtime import context
@@ -17,8 +25,9 @@ def bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def current_user(request: Request) -> Identity:
-    """FastAPI dependency of every route that acts for a signed-in user."""
+def authenticate(request: Request) -> Identity:
+    """The caller verified from its bearer token (kept for outgoing calls); ApiError AUTH4011
+    without a valid one. Cheap once a token is known (AccessTokenVerifier remembers it)."""
     token = bearer(request)
     if token is None:
         raise ApiError("AUTH4011")
@@ -28,3 +37,24 @@ async def current_user(request: Request) -> Identity:
         raise ApiError("AUTH4011") from None
     context.bearer_token.set(token)
     return identity
+
+
+async def current_user(request: Request) -> Identity:
+    """FastAPI dependency: the signed-in caller."""
+    return authenticate(request)
+
+
+class SignedInRoute(APIRoute):
+    """Route class of a router whose every route acts for a signed-in user: the token is
+    checked before FastAPI reads the route's parameters. Same answer as a router-level
+    `Depends(current_user)`, without the ~25 µs per request that FastAPI's dependency
+    resolution spends on such a sub-dependency."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def signed_in(request: Request) -> Response:
+            authenticate(request)
+            return await handler(request)
+
+        return signed_in

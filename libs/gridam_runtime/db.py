@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Callable
-from typing import Self
+from typing import Any, Self
 
 import sqlalchemy
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 
 READ_TIMEOUT_SECONDS = 2
 
 
 def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> sqlalchemy.Engine:
-    """MySQL/MariaDB through PyMySQL (distributed profile) or a SQLite file (embedded).
+    """MySQL/MariaDB (distributed profile: mysqlclient, `mysql+mysqldb://`, or PyMySQL,
+    `mysql+pymysql://`) or a SQLite file (embedded).
 
     `autocommit=True` makes an engine for single-statement reads: each statement is its own
     transaction, and giving a connection back to the pool costs no ROLLBACK round trip. Its
@@ -110,3 +113,42 @@ def run_migrations(metadata: sqlalchemy.MetaData) -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+
+
+class PlainRead:
+    """A SELECT run straight on a DBAPI cursor of a pooled connection (`engine.raw_connection()`),
+    compiled once per dialect: a row comes back as a tuple, without the per-execution work of
+    SQLAlchemy's Connection and Result (~55 µs of a ~75 µs primary-key read). Only for the
+    hottest single-row reads of plain columns (no type conversion on the way out).
+
+    A DBAPI error that means the connection is gone invalidates it, so the pool does not hand
+    it out again (what a SQLAlchemy Connection does by itself).
+    """
+
+    def __init__(self, statement: sqlalchemy.Select) -> None:
+        self._statement = statement
+        self._compiled: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+
+    def _sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+        key = (dialect.name, dialect.paramstyle)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            done = self._statement.compile(dialect=dialect)
+            if not done.positional:  # MySQLdb, PyMySQL ("format") and sqlite3 ("qmark") are
+                raise ValueError(f"{dialect.name} uses named parameters ({dialect.paramstyle})")
+            compiled = self._compiled[key] = (str(done), tuple(done.positiontup))
+        return compiled
+
+    def first(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> tuple | None:
+        sql, names = self._sql(dialect)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params[name] for name in names))
+            return cursor.fetchone()
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, connection.dbapi_connection, cursor):
+                connection.invalidate(exc)
+            raise
+        finally:
+            cursor.close()
+

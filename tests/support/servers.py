@@ -69,7 +69,7 @@ class MariaDb:
         return self.root / "mysqld.sock"
 
     def url(self, database: str) -> str:
-        return f"mysql+pymysql://{MYSQL_USER}:{MYSQL_PASSWORD}@127.0.0.1:{self.port}/{database}?charset=utf8mb4"
+        return f"mysql+mysqldb://{MYSQL_USER}:{MYSQL_PASSWORD}@127.0.0.1:{self.port}/{database}?charset=utf8mb4"
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

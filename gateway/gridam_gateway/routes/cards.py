@@ -11,10 +11,10 @@ from gridam_gateway.envelope import ok
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.routes.diaries import parse_diary_id
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute, current_user
 from gridam_runtime.context import Identity
 
-router = APIRouter(prefix="/api/emotion-cards", tags=["emotion cards"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/emotion-cards", tags=["emotion cards"], route_class=SignedInRoute)
 
 
 def card_info(request: Request, card: pb.Card) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.datastructures import UploadFile
 
 from gridam.card.v1 import card_service_pb2 as card_pb
@@ -13,10 +13,10 @@ from gridam_gateway.emotions import analysis_result
 from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute
 from gridam_gateway.uploads import read_file_part
 
-router = APIRouter(prefix="/api/diary", tags=["diaries"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/diary", tags=["diaries"], route_class=SignedInRoute)
 
 # The JSON part is small; anything bigger than this is not a diary (content is at most 5,000 characters).
 MAX_REQUEST_PART_BYTES = 64 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2 as user_pb
@@ -12,9 +12,9 @@ from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.paging import CURSOR, MAX_ID, page, page_size
 from gridam_gateway.schemas import FeedUploadBody, ReactionBody
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute
 
-router = APIRouter(prefix="/api/feed", tags=["feed"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/feed", tags=["feed"], route_class=SignedInRoute)
 
 KST = datetime.timezone(datetime.timedelta(hours=9))
 AUDIENCES = {"PUBLIC": pb.AUDIENCE_PUBLIC, "FOLLOWERS": pb.AUDIENCE_FOLLOWERS, "PRIVATE": pb.AUDIENCE_PRIVATE}

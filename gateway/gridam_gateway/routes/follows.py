@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import ok
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute
 
-router = APIRouter(prefix="/api/follows", tags=["follows"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/follows", tags=["follows"], route_class=SignedInRoute)
 
 def _page(request: Request, reply) -> dict:
     users = [

@@ -11,10 +11,10 @@ from gridam_gateway.emotions import KOREAN, key, label
 from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute, current_user
 from gridam_runtime.context import Identity
 
-router = APIRouter(prefix="/api/v1", tags=["statistics"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=SignedInRoute)
 
 KST = datetime.timezone(datetime.timedelta(hours=9))
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.schemas import IntroductionBody, NicknameBody, PasswordChangeBody
-from gridam_gateway.security import current_user
+from gridam_gateway.security import SignedInRoute
 from gridam_gateway.uploads import read_image_part
 
-router = APIRouter(prefix="/api/users", tags=["users"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/users", tags=["users"], route_class=SignedInRoute)
 
 IMAGE_UPLOAD_DOC = {
     "requestBody": {

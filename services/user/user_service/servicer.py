@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from sqlalchemy import Row
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2_grpc
 from gridam_runtime.errors import InvalidArgument
 from user_service.adapters.orm import User
+from user_service.adapters.repository import ProfileRow
 from user_service.service_layer.accounts import Accounts, Tokens
 from user_service.service_layer.profiles import Profiles
 
@@ -27,7 +27,7 @@ def _timestamp(value) -> Timestamp:
     return ts
 
 
-def _profile(user: User | Row) -> pb.Profile:
+def _profile(user: User | ProfileRow) -> pb.Profile:
     return pb.Profile(
         id=user.id,
         user_id=user.login_id,

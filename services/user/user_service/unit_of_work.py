@@ -24,15 +24,15 @@ class UnitOfWork(db.UnitOfWork):
 
 
 class ReadUnitOfWork:
-    """A connection of the autocommit read engine (db.create_engine(autocommit=True)) for
-    use cases that only read: each statement sees what is committed, nothing to roll back."""
+    """A pooled DBAPI connection of the autocommit read engine (db.create_engine(autocommit=True))
+    for use cases that only read: each statement sees what is committed, nothing to roll back."""
 
     def __init__(self, engine: sqlalchemy.Engine) -> None:
         self._engine = engine
 
     def __enter__(self) -> ReadUnitOfWork:
-        self._db = self._engine.connect()
-        self.profiles = ProfileReads(self._db)
+        self._db = self._engine.raw_connection()
+        self.profiles = ProfileReads(self._db, self._engine.dialect)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.pool import PoolProxiedConnection
 
+from gridam_runtime.db import PlainRead
 from user_service.adapters.orm import Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
 
 
@@ -60,35 +64,41 @@ class UserRepository:
         )
 
 
-# What a profile shows, read without loading ORM objects (the hottest queries of the
-# service). Built once with bind parameters: building a statement and its cache key on
-# every call costs as much as running it.
+class ProfileRow(NamedTuple):
+    """What a profile shows."""
+
+    id: int
+    login_id: str
+    nickname: str
+    introduction: str
+    avatar_key: str
+    follower_count: int
+    following_count: int
+    diary_count: int
+
+
+# The hottest queries of the service, read without ORM objects or SQLAlchemy's execution layer
+# (db.PlainRead): built and compiled once, with bind parameters.
 _users = User.__table__.c
-_PROFILE = select(
-    _users.id,
-    _users.login_id,
-    _users.nickname,
-    _users.introduction,
-    _users.avatar_key,
-    _users.follower_count,
-    _users.following_count,
-    _users.diary_count,
-)
-_PROFILE_BY_ID = _PROFILE.where(_users.id == bindparam("user_id"))
-_PROFILE_BY_LOGIN_ID = _PROFILE.where(_users.login_id == bindparam("login_id"))
+_PROFILE = select(*(_users[name] for name in ProfileRow._fields))
+_PROFILE_BY_ID = PlainRead(_PROFILE.where(_users.id == bindparam("user_id")))
+_PROFILE_BY_LOGIN_ID = PlainRead(_PROFILE.where(_users.login_id == bindparam("login_id")))
 
 
 class ProfileReads:
-    """Read-only profile queries over a plain connection: rows, not tracked objects."""
+    """Read-only profile queries over a pooled DBAPI connection of the autocommit read engine."""
 
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: PoolProxiedConnection, dialect: Dialect) -> None:
         self._db = db
+        self._dialect = dialect
 
-    def by_id(self, user_id: int) -> Row | None:
-        return self._db.execute(_PROFILE_BY_ID, {"user_id": user_id}).first()
+    def by_id(self, user_id: int) -> ProfileRow | None:
+        row = _PROFILE_BY_ID.first(self._db, self._dialect, user_id=user_id)
+        return None if row is None else ProfileRow._make(row)
 
-    def by_login_id(self, login_id: str) -> Row | None:
-        return self._db.execute(_PROFILE_BY_LOGIN_ID, {"login_id": login_id}).first()
+    def by_login_id(self, login_id: str) -> ProfileRow | None:
+        row = _PROFILE_BY_LOGIN_ID.first(self._db, self._dialect, login_id=login_id)
+        return None if row is None else ProfileRow._make(row)
 
 
 class PhoneVerificationRepository:

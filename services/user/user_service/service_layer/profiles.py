@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import content_addressed_key
 from user_service.adapters.orm import Follow, User
+from user_service.adapters.repository import ProfileRow
 from user_service.service_layer import validation
 from user_service.service_layer.dependencies import Dependencies
 
@@ -27,7 +27,7 @@ class Profiles:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
 
-    def get(self, login_id: str) -> Row:
+    def get(self, login_id: str) -> ProfileRow:
         """The profile of `login_id`, or the caller's own without one."""
         identity = self._d.authenticator.require()
         with self._d.reads() as reads:
