@@ -7,13 +7,12 @@ import logging
 from gpu_worker.config import GpuWorkerSettings
 from gpu_worker.dispatcher import Dispatcher
 from gpu_worker.metrics import GpuWorkerMetrics
-from gpu_worker.servicer import ImageGenServicer, NoUserTokens
+from gpu_worker.servicer import ImageGenServicer
 from gpu_worker.workers import EngineSpec, ProcessPool
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_runtime.tokens import ServiceTokenVerifier
 
 log = logging.getLogger("gridam.gpu_worker")
 
@@ -45,11 +44,7 @@ def build_dispatcher(settings: GpuWorkerSettings, pool: ProcessPool, metrics: Gp
 
 
 async def serve(settings: GpuWorkerSettings) -> None:
-    authenticator = Authenticator(
-        NoUserTokens(),  # type: ignore[arg-type]  # GenerateImage takes service tokens only
-        None,
-        ServiceTokenVerifier.from_file(settings.service_public_key_path),
-    )
+    authenticator = Authenticator.for_service(settings, None, user_tokens=False)  # GenerateImage: service tokens only
     metrics = GpuWorkerMetrics()
     pool = build_pool(settings, metrics)
     dispatcher = build_dispatcher(settings, pool, metrics)

@@ -21,20 +21,13 @@ from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.errors import STATUS_DETAILS_KEY, InvalidArgument, ResourceExhausted, Unauthenticated, to_status_details
+from gridam_runtime.errors import STATUS_DETAILS_KEY, InvalidArgument, ResourceExhausted, to_status_details
 
 MIN_SIDE, MAX_SIDE = 64, 1024
 MAX_STEPS = 50
 MAX_PROMPT_CHARS = 1000
 MAX_MOTIFS = 10
 MAX_MOTIF_CHARS = 100
-
-
-class NoUserTokens:
-    """Access-token verifier of a service that takes no user tokens (the gpu-worker)."""
-
-    def verify(self, token: str):
-        raise Unauthenticated("AUTH4011", "this service accepts service tokens only")
 
 
 def to_image_request(message: pb.GenerateImageRequest) -> ImageRequest:

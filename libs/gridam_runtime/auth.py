@@ -16,6 +16,7 @@ from gridam_runtime import context
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import PermissionDenied, Unauthenticated
 from gridam_runtime.kv import RevocationList
+from gridam_runtime.settings import BaseGridamSettings
 from gridam_runtime.tokens import SERVICE_AUDIENCE, AccessTokenVerifier, ServiceTokenVerifier
 
 
@@ -39,13 +40,25 @@ def _is_service_token(token: str) -> bool:
 class Authenticator:
     def __init__(
         self,
-        verifier: AccessTokenVerifier,
+        verifier: AccessTokenVerifier | None,
         revocations: RevocationList | None = None,
         service_verifier: ServiceTokenVerifier | None = None,
     ) -> None:
-        self._verifier = verifier
+        self._verifier = verifier  # None: a service that takes service tokens only
         self._revocations = revocations
         self._service_verifier = service_verifier
+
+    @classmethod
+    def for_service(
+        cls, settings: BaseGridamSettings, revocations: RevocationList | None, *, user_tokens: bool = True
+    ) -> Authenticator:
+        """What a service checks callers with: users' access tokens (unless `user_tokens` is
+        False) against the revocation list, and other services' tokens."""
+        return cls(
+            AccessTokenVerifier.from_file(settings.jwt_public_key_path) if user_tokens else None,
+            revocations,
+            ServiceTokenVerifier.from_file(settings.service_public_key_path),
+        )
 
     def require(self) -> Identity:
         """The user calling the current request; Unauthenticated(AUTH4011) without a valid token.
@@ -57,6 +70,8 @@ class Authenticator:
         token = context.bearer_token.get()
         if not token:
             raise Unauthenticated("AUTH4011", "no access token")
+        if self._verifier is None:
+            raise Unauthenticated("AUTH4011", "this service accepts service tokens only")
         identity = self._verifier.verify(token)
         if self._revocations is not None and self._revocations.is_revoked(identity.session_id):
             raise Unauthenticated("AUTH4011", "session revoked")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import pathlib
 from collections.abc import Callable
 from typing import Any, Self
@@ -15,6 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 
 READ_TIMEOUT_SECONDS = 2
+
+
+def utcnow() -> datetime.datetime:
+    """Now as naive UTC: what every service stores in its DATETIME columns (SQLite and MariaDB alike)."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> sqlalchemy.Engine:

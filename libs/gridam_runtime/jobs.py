@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from prometheus_client import Counter, Gauge
 
+from gridam_runtime import db
+
 log = logging.getLogger("gridam.jobs")
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -63,9 +65,9 @@ def job_table(metadata: sa.MetaData, name: str, **table_kwargs: str) -> sa.Table
     )
 
 
-def utcnow() -> dt.datetime:
-    # Naive UTC: the same on SQLite and MariaDB DATETIME columns.
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+def _now() -> dt.datetime:
+    # Whole seconds: lease and back-off comparisons then behave the same on SQLite and MariaDB.
+    return db.utcnow().replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class JobQueue:
 
     def enqueue(self, connection: sa.Connection, kind: str, subject_id: int, payload: str = "") -> None:
         """Record owed work inside the caller's transaction."""
-        now = utcnow()
+        now = _now()
         connection.execute(
             self.table.insert().values(
                 kind=kind,
@@ -123,7 +125,7 @@ class JobQueue:
 
     def claim(self, engine: sa.Engine, owner: str, kinds: Sequence[str], limit: int) -> list[Job]:
         t = self.table
-        now = utcnow()
+        now = _now()
         due = sa.and_(
             t.c.state == PENDING,
             t.c.kind.in_(kinds),
@@ -160,7 +162,7 @@ class JobQueue:
         done = connection.execute(
             t.update()
             .where(t.c.id == job.id, t.c.lease_owner == job.lease_owner, t.c.state == PENDING)
-            .values(state=DONE, lease_owner=None, lease_expires_at=None, last_error=None, updated_at=utcnow())
+            .values(state=DONE, lease_owner=None, lease_expires_at=None, last_error=None, updated_at=_now())
         ).rowcount
         return done == 1
 
@@ -168,7 +170,7 @@ class JobQueue:
         """Give the job back for a later attempt, or park it; returns the new state, or None
         when the lease was lost (another worker owns the job now)."""
         t = self.table
-        now = utcnow()
+        now = _now()
         parked = job.attempts >= self.policy.max_attempts
         with engine.begin() as connection:
             updated = connection.execute(

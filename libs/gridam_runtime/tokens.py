@@ -26,6 +26,20 @@ ALGORITHM = "EdDSA"
 LEEWAY_SECONDS = 5
 
 
+def load_private_key(path: pathlib.Path) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def load_public_key(path: pathlib.Path) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(path.read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"{path} is not an Ed25519 public key")
+    return key
+
+
 class AccessTokenVerifier:
     """Verifies access tokens, remembering the ones already verified.
 
@@ -44,10 +58,7 @@ class AccessTokenVerifier:
 
     @classmethod
     def from_file(cls, path: pathlib.Path) -> AccessTokenVerifier:
-        key = serialization.load_pem_public_key(path.read_bytes())
-        if not isinstance(key, Ed25519PublicKey):
-            raise ValueError(f"{path} is not an Ed25519 public key")
-        return cls(key)
+        return cls(load_public_key(path))
 
     def verify(self, token: str) -> Identity:
         """Return the identity in a valid token; raise Unauthenticated(AUTH4011) otherwise.
@@ -93,10 +104,7 @@ class AccessTokenIssuer:
 
     @classmethod
     def from_file(cls, path: pathlib.Path, ttl_seconds: int) -> AccessTokenIssuer:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path} is not an Ed25519 private key")
-        return cls(key, ttl_seconds)
+        return cls(load_private_key(path), ttl_seconds)
 
     def issue(self, user_id: int, login_id: str, session_id: str, *, now: float | None = None) -> tuple[str, int]:
         """Return (token, expiry as unix seconds)."""
@@ -136,10 +144,7 @@ class ServiceTokenIssuer:
 
     @classmethod
     def from_file(cls, path: pathlib.Path, service_name: str) -> ServiceTokenIssuer:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path} is not an Ed25519 private key")
-        return cls(key, service_name)
+        return cls(load_private_key(path), service_name)
 
     def token(self) -> str:
         now = time.time()
@@ -165,10 +170,7 @@ class ServiceTokenVerifier:
 
     @classmethod
     def from_file(cls, path: pathlib.Path) -> ServiceTokenVerifier:
-        key = serialization.load_pem_public_key(path.read_bytes())
-        if not isinstance(key, Ed25519PublicKey):
-            raise ValueError(f"{path} is not an Ed25519 public key")
-        return cls(key)
+        return cls(load_public_key(path))
 
     def verify(self, token: str) -> str:
         try:

@@ -63,3 +63,14 @@ def test_no_token_is_unauthenticated(authenticator):
     calling_with("")
     with pytest.raises(Unauthenticated):
         authenticator.require_service({"gridam-diary"})
+
+
+def test_a_service_taking_service_tokens_only_refuses_every_user_token():
+    service_only = Authenticator(None, service_verifier=ServiceTokenVerifier(SERVICE_KEY.public_key()))
+    calling_with(user_token())
+    with pytest.raises(Unauthenticated):
+        service_only.require()
+    with pytest.raises(Unauthenticated):
+        service_only.require_user_or_service({"gridam-diary"})
+    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary").token())
+    assert service_only.require_user_or_service({"gridam-diary"}) == ServiceCaller("gridam-diary")

@@ -19,7 +19,7 @@ from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenIssuer, ServiceTokenVerifier
+from gridam_runtime.tokens import ServiceTokenIssuer
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name
@@ -42,11 +42,7 @@ async def serve(settings: CardSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
-        authenticator=Authenticator(
-            AccessTokenVerifier.from_file(settings.jwt_public_key_path),
-            revocations,
-            ServiceTokenVerifier.from_file(settings.service_public_key_path),
-        ),
+        authenticator=Authenticator.for_service(settings, revocations),
         storage=LocalFolderStorage(settings.media_root),
         emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
         diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),

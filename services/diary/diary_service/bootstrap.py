@@ -27,7 +27,7 @@ from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenIssuer
+from gridam_runtime.tokens import ServiceTokenIssuer
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"].full_name
@@ -60,7 +60,7 @@ async def serve(settings: DiarySettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions, jobs),
-        authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
+        authenticator=Authenticator.for_service(settings, revocations),
         storage=LocalFolderStorage(settings.media_root),
     )
 

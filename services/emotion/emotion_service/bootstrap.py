@@ -20,7 +20,6 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenVerifier, ServiceTokenVerifier
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"].full_name
@@ -55,11 +54,7 @@ async def serve(settings: EmotionSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
-        authenticator=Authenticator(
-            AccessTokenVerifier.from_file(settings.jwt_public_key_path),
-            revocations,
-            ServiceTokenVerifier.from_file(settings.service_public_key_path),
-        ),
+        authenticator=Authenticator.for_service(settings, revocations),
         analyser=analyser,
         classifier_name=settings.classifier,
     )

@@ -14,7 +14,7 @@ from gridam_runtime.keys import read_secret
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier, ServiceTokenVerifier
+from gridam_runtime.tokens import AccessTokenIssuer
 from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
 from user_service.adapters.sms import OutboxFileSmsSender
 from user_service.config import UserSettings
@@ -61,11 +61,7 @@ async def serve(settings: UserSettings) -> None:
         uow=lambda: UnitOfWork(sessions),
         reads=lambda: ReadUnitOfWork(read_engine),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
-        authenticator=Authenticator(
-            AccessTokenVerifier.from_file(settings.jwt_public_key_path),
-            revocations,
-            ServiceTokenVerifier.from_file(settings.service_public_key_path),
-        ),
+        authenticator=Authenticator.for_service(settings, revocations),
         hasher=PasswordHasher(),
         limiter=limiter,
         revocations=revocations,

@@ -30,13 +30,11 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
+from gridam_runtime.db import utcnow
 
 PIPELINE = frozenset({"gridam-diary"})
 NOT_READY = "EMOTIONCARD4001"
 
-
-def utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,13 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
+from gridam_runtime.db import utcnow
 
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
 ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
 PHOTO_MAX_SIDE = 2048
 
-
-def utcnow() -> datetime.datetime:
-    """Naive UTC, as stored in DATETIME columns."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

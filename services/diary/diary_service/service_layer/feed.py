@@ -19,8 +19,8 @@ from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.context import Identity
+from gridam_runtime.db import utcnow
 from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
-from gridam_runtime.jobs import utcnow
 
 POST_MAX_CHARS = 500
 PUBLIC, FOLLOWERS, PRIVATE = "PUBLIC", "FOLLOWERS", "PRIVATE"

@@ -13,14 +13,12 @@ from emotion_service.config import EmotionSettings
 from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator, ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound
+from gridam_runtime.db import utcnow
 
 # Internal callers of each method (service names as in their service tokens).
 WRITERS = frozenset({"gridam-diary"})
 READERS = frozenset({"gridam-diary", "gridam-card"})
 
-
-def utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,12 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.kv import RateLimiter, RevocationList
 from gridam_runtime.storage import ObjectStorage
 from gridam_runtime.tokens import AccessTokenIssuer
+from gridam_runtime.db import utcnow
 from user_service.adapters.oauth import OAuthProviderClient
 from user_service.adapters.sms import SmsSender
 from user_service.config import UserSettings
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
-
-def utcnow() -> datetime.datetime:
-    """Naive UTC, as stored in DATETIME columns."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
