@@ -6,7 +6,7 @@ import io
 import signal
 import time
 
-from PIL import Image
+from PIL import Image, ImageStat
 
 from tests.e2e.test_auth import assert_error
 from tests.e2e.test_diaries import KOREAN_LABELS, NINE, diary_form, today, write
@@ -96,12 +96,21 @@ def test_card_by_date_and_gallery_pages(api: Api):
     assert listed == sorted((c["emotionCardId"] for c in cards), reverse=True)
 
 
+def art_contrast(image: Image.Image) -> float:
+    """Grey-level spread of the card's art (its top half, above the text panel)."""
+    art = image.convert("L").crop((0, 0, image.width, image.height // 2))
+    return ImageStat.Stat(art).stddev[0]
+
+
 def test_a_safety_flagged_diary_gets_a_calm_card_with_crisis_resources(api: Api):
     user = api.new_user()
-    diary_id = write(api, user, title="힘든 밤", content="더는 버틸 수가 없다. 죽고 싶다는 생각이 계속 든다.")
-    card = wait_for_card(api, user, diary_id)
-    assert "109" in card["feedback"] and "1577-0199" in card["feedback"]
-    fetch_image(api, card["cardImageUrl"])
+    flagged = wait_for_card(api, user, write(api, user, title="힘든 밤", content="더는 버틸 수가 없다. 죽고 싶다는 생각이 계속 든다."))
+    ordinary = wait_for_card(api, user, write(api, user, title="힘든 밤", content="시험 때문에 밤새 불안하고 슬펐다. 내일은 나아지겠지."))
+    assert "109" in flagged["feedback"] and "1577-0199" in flagged["feedback"]
+    assert "109" not in ordinary["feedback"]
+    # The calm, content-free art is a quiet gradient; an ordinary card's art has structure.
+    calm, drawn = art_contrast(fetch_image(api, flagged["cardImageUrl"])), art_contrast(fetch_image(api, ordinary["cardImageUrl"]))
+    assert calm < drawn / 2, (calm, drawn)
 
 
 def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
