@@ -46,8 +46,8 @@ async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_
         os.kill(victim, signal.SIGKILL)
         with pytest.raises(WorkerLost):
             await drawing
-        for _ in range(600):
-            if pool.live == 2:
+        for _ in range(600):  # the replacement starts, then loads its engine (the gauge counts loaded ones)
+            if pool.live == 2 and registry.get_sample_value("gridam_imagegen_workers_live") == 2:
                 break
             await asyncio.sleep(0.05)
         assert pool.live == 2 and victim not in pool.pids()
