@@ -23,6 +23,16 @@ class Audience(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     AUDIENCE_PUBLIC: _ClassVar[Audience]
     AUDIENCE_FOLLOWERS: _ClassVar[Audience]
     AUDIENCE_PRIVATE: _ClassVar[Audience]
+
+class NoticeType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NOTICE_TYPE_UNSPECIFIED: _ClassVar[NoticeType]
+    NOTICE_TYPE_COMMENT: _ClassVar[NoticeType]
+    NOTICE_TYPE_REPLY: _ClassVar[NoticeType]
+    NOTICE_TYPE_COMMENT_LIKE: _ClassVar[NoticeType]
+    NOTICE_TYPE_REACTION: _ClassVar[NoticeType]
+    NOTICE_TYPE_FOLLOW: _ClassVar[NoticeType]
+    NOTICE_TYPE_CARD_READY: _ClassVar[NoticeType]
 ANALYSIS_STATE_UNSPECIFIED: AnalysisState
 ANALYSIS_STATE_PENDING: AnalysisState
 ANALYSIS_STATE_DONE: AnalysisState
@@ -31,6 +41,13 @@ AUDIENCE_UNSPECIFIED: Audience
 AUDIENCE_PUBLIC: Audience
 AUDIENCE_FOLLOWERS: Audience
 AUDIENCE_PRIVATE: Audience
+NOTICE_TYPE_UNSPECIFIED: NoticeType
+NOTICE_TYPE_COMMENT: NoticeType
+NOTICE_TYPE_REPLY: NoticeType
+NOTICE_TYPE_COMMENT_LIKE: NoticeType
+NOTICE_TYPE_REACTION: NoticeType
+NOTICE_TYPE_FOLLOW: NoticeType
+NOTICE_TYPE_CARD_READY: NoticeType
 
 class Diary(_message.Message):
     __slots__ = ("id", "author_id", "title", "content", "date", "photo_key", "hashtags", "created_at", "analysis_state")
@@ -233,3 +250,141 @@ class ToggleReactionResponse(_message.Message):
     my_reaction: str
     reaction_counts: _containers.ScalarMap[str, int]
     def __init__(self, my_reaction: _Optional[str] = ..., reaction_counts: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
+class Comment(_message.Message):
+    __slots__ = ("id", "post_id", "author_id", "author_login_id", "parent_comment_id", "content", "likes", "liked", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
+    PARENT_COMMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    LIKES_FIELD_NUMBER: _ClassVar[int]
+    LIKED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    post_id: int
+    author_id: int
+    author_login_id: str
+    parent_comment_id: int
+    content: str
+    likes: int
+    liked: bool
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., post_id: _Optional[int] = ..., author_id: _Optional[int] = ..., author_login_id: _Optional[str] = ..., parent_comment_id: _Optional[int] = ..., content: _Optional[str] = ..., likes: _Optional[int] = ..., liked: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateCommentRequest(_message.Message):
+    __slots__ = ("post_id", "content", "parent_comment_id")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    PARENT_COMMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: int
+    content: str
+    parent_comment_id: int
+    def __init__(self, post_id: _Optional[int] = ..., content: _Optional[str] = ..., parent_comment_id: _Optional[int] = ...) -> None: ...
+
+class CreateCommentResponse(_message.Message):
+    __slots__ = ("comment",)
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    comment: Comment
+    def __init__(self, comment: _Optional[_Union[Comment, _Mapping]] = ...) -> None: ...
+
+class ListCommentsRequest(_message.Message):
+    __slots__ = ("post_id",)
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: int
+    def __init__(self, post_id: _Optional[int] = ...) -> None: ...
+
+class ListCommentsResponse(_message.Message):
+    __slots__ = ("comments",)
+    COMMENTS_FIELD_NUMBER: _ClassVar[int]
+    comments: _containers.RepeatedCompositeFieldContainer[Comment]
+    def __init__(self, comments: _Optional[_Iterable[_Union[Comment, _Mapping]]] = ...) -> None: ...
+
+class SetCommentLikeRequest(_message.Message):
+    __slots__ = ("post_id", "comment_id", "liked")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    LIKED_FIELD_NUMBER: _ClassVar[int]
+    post_id: int
+    comment_id: int
+    liked: bool
+    def __init__(self, post_id: _Optional[int] = ..., comment_id: _Optional[int] = ..., liked: _Optional[bool] = ...) -> None: ...
+
+class SetCommentLikeResponse(_message.Message):
+    __slots__ = ("likes", "liked")
+    LIKES_FIELD_NUMBER: _ClassVar[int]
+    LIKED_FIELD_NUMBER: _ClassVar[int]
+    likes: int
+    liked: bool
+    def __init__(self, likes: _Optional[int] = ..., liked: _Optional[bool] = ...) -> None: ...
+
+class Notification(_message.Message):
+    __slots__ = ("id", "notice_type", "entity_id", "actor_login_id", "image_key", "message", "content", "checked", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_KEY_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    notice_type: NoticeType
+    entity_id: int
+    actor_login_id: str
+    image_key: str
+    message: str
+    content: str
+    checked: bool
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., notice_type: _Optional[_Union[NoticeType, str]] = ..., entity_id: _Optional[int] = ..., actor_login_id: _Optional[str] = ..., image_key: _Optional[str] = ..., message: _Optional[str] = ..., content: _Optional[str] = ..., checked: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListNotificationsRequest(_message.Message):
+    __slots__ = ("unchecked_only", "size", "cursor")
+    UNCHECKED_ONLY_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    unchecked_only: bool
+    size: int
+    cursor: int
+    def __init__(self, unchecked_only: _Optional[bool] = ..., size: _Optional[int] = ..., cursor: _Optional[int] = ...) -> None: ...
+
+class ListNotificationsResponse(_message.Message):
+    __slots__ = ("notifications", "next_cursor")
+    NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    notifications: _containers.RepeatedCompositeFieldContainer[Notification]
+    next_cursor: int
+    def __init__(self, notifications: _Optional[_Iterable[_Union[Notification, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...
+
+class CheckNotificationsRequest(_message.Message):
+    __slots__ = ("notification_ids", "all")
+    NOTIFICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    ALL_FIELD_NUMBER: _ClassVar[int]
+    notification_ids: _containers.RepeatedScalarFieldContainer[int]
+    all: bool
+    def __init__(self, notification_ids: _Optional[_Iterable[int]] = ..., all: _Optional[bool] = ...) -> None: ...
+
+class CheckNotificationsResponse(_message.Message):
+    __slots__ = ("checked_count",)
+    CHECKED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    checked_count: int
+    def __init__(self, checked_count: _Optional[int] = ...) -> None: ...
+
+class RecordFollowRequest(_message.Message):
+    __slots__ = ("event_id", "follower_id", "follower_login_id", "followee_id")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWER_ID_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWER_LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWEE_ID_FIELD_NUMBER: _ClassVar[int]
+    event_id: int
+    follower_id: int
+    follower_login_id: str
+    followee_id: int
+    def __init__(self, event_id: _Optional[int] = ..., follower_id: _Optional[int] = ..., follower_login_id: _Optional[str] = ..., followee_id: _Optional[int] = ...) -> None: ...
+
+class RecordFollowResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -26,8 +26,8 @@ if _version_not_supported:
 
 
 class DiaryServiceStub:
-    """DiaryService owns diaries, diary photos, the durable work owed for them, and feed posts
-    of emotion cards (reactions, comments and notifications follow).
+    """DiaryService owns diaries, diary photos, the durable work owed for them, feed posts of
+    emotion cards with their reactions, comments and comment likes, and notifications.
 
     Identity: every method acts for the caller in the forwarded user access token; a diary
     is visible to its author only, and another user's diary answers NOT_FOUND (nothing
@@ -95,11 +95,41 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineResponse.FromString,
                 _registered_method=True)
+        self.CreateComment = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/CreateComment',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreateCommentRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreateCommentResponse.FromString,
+                _registered_method=True)
+        self.ListComments = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/ListComments',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListCommentsRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListCommentsResponse.FromString,
+                _registered_method=True)
+        self.SetCommentLike = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/SetCommentLike',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SetCommentLikeRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SetCommentLikeResponse.FromString,
+                _registered_method=True)
+        self.ListNotifications = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/ListNotifications',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListNotificationsRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListNotificationsResponse.FromString,
+                _registered_method=True)
+        self.CheckNotifications = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/CheckNotifications',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CheckNotificationsRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CheckNotificationsResponse.FromString,
+                _registered_method=True)
+        self.RecordFollow = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/RecordFollow',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowResponse.FromString,
+                _registered_method=True)
 
 
 class DiaryServiceServicer:
-    """DiaryService owns diaries, diary photos, the durable work owed for them, and feed posts
-    of emotion cards (reactions, comments and notifications follow).
+    """DiaryService owns diaries, diary photos, the durable work owed for them, feed posts of
+    emotion cards with their reactions, comments and comment likes, and notifications.
 
     Identity: every method acts for the caller in the forwarded user access token; a diary
     is visible to its author only, and another user's diary answers NOT_FOUND (nothing
@@ -189,6 +219,49 @@ class DiaryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateComment(self, request, context):
+        """CreateComment comments on a post the caller can see, or replies to one of its comments.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListComments(self, request, context):
+        """ListComments returns every comment and reply of a post the caller can see, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetCommentLike(self, request, context):
+        """SetCommentLike likes or unlikes a comment of a post the caller can see.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNotifications(self, request, context):
+        """ListNotifications pages through the caller's notifications, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckNotifications(self, request, context):
+        """CheckNotifications marks some or all of the caller's notifications as read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordFollow(self, request, context):
+        """RecordFollow notifies a user that someone followed them. Services only (the user
+        service's outbox relay); a repeated event id records nothing more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DiaryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -247,6 +320,36 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineResponse.SerializeToString,
             ),
+            'CreateComment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateComment,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreateCommentRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreateCommentResponse.SerializeToString,
+            ),
+            'ListComments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListComments,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListCommentsRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListCommentsResponse.SerializeToString,
+            ),
+            'SetCommentLike': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetCommentLike,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SetCommentLikeRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SetCommentLikeResponse.SerializeToString,
+            ),
+            'ListNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNotifications,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListNotificationsRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListNotificationsResponse.SerializeToString,
+            ),
+            'CheckNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckNotifications,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CheckNotificationsRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.CheckNotificationsResponse.SerializeToString,
+            ),
+            'RecordFollow': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordFollow,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'gridam.diary.v1.DiaryService', rpc_method_handlers)
@@ -256,8 +359,8 @@ def add_DiaryServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class DiaryService:
-    """DiaryService owns diaries, diary photos, the durable work owed for them, and feed posts
-    of emotion cards (reactions, comments and notifications follow).
+    """DiaryService owns diaries, diary photos, the durable work owed for them, feed posts of
+    emotion cards with their reactions, comments and comment likes, and notifications.
 
     Identity: every method acts for the caller in the forwarded user access token; a diary
     is visible to its author only, and another user's diary answers NOT_FOUND (nothing
@@ -551,6 +654,168 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/ListTimeline',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListTimelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateComment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/CreateComment',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreateCommentRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.CreateCommentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListComments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/ListComments',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListCommentsRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListCommentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetCommentLike(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/SetCommentLike',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.SetCommentLikeRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.SetCommentLikeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/ListNotifications',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListNotificationsRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/CheckNotifications',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.CheckNotificationsRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.CheckNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordFollow(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/RecordFollow',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowResponse.FromString,
             options,
             channel_credentials,
             insecure,
