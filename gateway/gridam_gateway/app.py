@@ -18,7 +18,7 @@ from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
-from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, users
+from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, notifications, users
 from gridam_runtime.bootstrap import build_discovery, freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.keys import read_secret
@@ -76,7 +76,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # FastAPI tries the routes in order, twice per request (~1.2 µs each time): the busy routers
     # first, auth's eight (sign-up, login, reissue: a few times a session) last. No two routers
     # share a prefix, so the order changes no answer.
-    for router in (users.router, diaries.router, cards.router, feed.router, follows.router, insights.router, media_router, auth.router):
+    for router in (users.router, diaries.router, cards.router, feed.router, follows.router, notifications.router, insights.router, media_router, auth.router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")

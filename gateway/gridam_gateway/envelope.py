@@ -13,6 +13,11 @@ from starlette.responses import Response
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
+def local_time(stamp) -> str:
+    """A protobuf Timestamp as Korean local time with a 'T' and no offset (§0.5)."""
+    return stamp.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 _stamp: tuple[int, str] = (0, "")  # the last second formatted, and its text
 
 

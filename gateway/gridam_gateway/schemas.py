@@ -4,7 +4,7 @@ wrong types are a 400 with the field named."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,3 +65,15 @@ class FeedUploadBody(Body):
 
 class ReactionBody(Body):
     reactionType: str = Field(max_length=20)
+
+
+class CommentBody(Body):
+    content: str = Field(max_length=_TEXT)
+    # Only when replying: a comment of the same post.
+    parentCommentId: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class CheckNotificationsBody(Body):
+    # The caller's notifications to mark read; omitted or null with `all: true` for all.
+    notificationIds: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(default=None, max_length=100)
+    all: bool = False

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
-
 from fastapi import APIRouter, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2 as user_pb
-from gridam_gateway.envelope import ok
+from gridam_gateway.envelope import local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.paging import CURSOR, MAX_ID, page, page_size
-from gridam_gateway.schemas import FeedUploadBody, ReactionBody
+from gridam_gateway.schemas import CommentBody, FeedUploadBody, ReactionBody
 from gridam_gateway.security import SignedInRoute
 
 router = APIRouter(prefix="/api/feed", tags=["feed"], route_class=SignedInRoute)
 
-KST = datetime.timezone(datetime.timedelta(hours=9))
 AUDIENCES = {"PUBLIC": pb.AUDIENCE_PUBLIC, "FOLLOWERS": pb.AUDIENCE_FOLLOWERS, "PRIVATE": pb.AUDIENCE_PRIVATE}
 
 
 def feed_item(post: pb.Post) -> dict:
-    created = post.created_at.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).replace(tzinfo=None)
     return {
         "id": post.id,
         "userId": post.author_login_id,
         "content": post.content,
-        "createdAt": created.isoformat(timespec="seconds"),  # local time with a 'T' (§0.5)
+        "createdAt": local_time(post.created_at),
         "emotionCardId": post.card_id,
         "audience": pb.Audience.Name(post.audience).removeprefix("AUDIENCE_"),
         "reactions": dict(post.reaction_counts),
@@ -82,3 +78,50 @@ async def react(feed_id: str, body: ReactionBody, request: Request):
         pb.ToggleReactionRequest(post_id=_id(feed_id, "FEED4042"), reaction_type=body.reactionType)
     )
     return ok({"myReaction": reply.my_reaction or None, "reactions": dict(reply.reaction_counts)})
+
+
+def comment_item(comment: pb.Comment) -> dict:
+    return {
+        "id": comment.id,
+        "userId": comment.author_login_id,
+        "content": comment.content,
+        "likes": comment.likes,
+        "liked": comment.liked,
+        "parentCommentId": comment.parent_comment_id or None,
+        "createdAt": local_time(comment.created_at),
+    }
+
+
+@router.post("/{feed_id}/comment", summary="댓글 또는 답글 작성 (1~500자; parentCommentId는 같은 피드의 댓글)")
+async def create_comment(feed_id: str, body: CommentBody, request: Request):
+    reply = await request.app.state.diaries.CreateComment(
+        pb.CreateCommentRequest(
+            post_id=_id(feed_id, "FEED4042"), content=body.content, parent_comment_id=body.parentCommentId or 0
+        )
+    )
+    return ok(comment_item(reply.comment), "댓글이 등록되었습니다.")
+
+
+@router.get("/{feed_id}/comment/list", summary="댓글 목록 (답글 포함, 오래된 순)")
+async def list_comments(feed_id: str, request: Request):
+    reply = await request.app.state.diaries.ListComments(pb.ListCommentsRequest(post_id=_id(feed_id, "FEED4042")))
+    return ok({"commentList": [comment_item(c) for c in reply.comments]})
+
+
+async def _set_like(feed_id: str, comment_id: str, liked: bool, request: Request):
+    reply = await request.app.state.diaries.SetCommentLike(
+        pb.SetCommentLikeRequest(
+            post_id=_id(feed_id, "FEED4042"), comment_id=_id(comment_id, "FEED4043"), liked=liked
+        )
+    )
+    return ok({"likes": reply.likes, "liked": reply.liked})
+
+
+@router.post("/{feed_id}/comment/{comment_id}/like", summary="댓글 좋아요 (이미 좋아요면 그대로)")
+async def like_comment(feed_id: str, comment_id: str, request: Request):
+    return await _set_like(feed_id, comment_id, True, request)
+
+
+@router.delete("/{feed_id}/comment/{comment_id}/like", summary="댓글 좋아요 취소")
+async def unlike_comment(feed_id: str, comment_id: str, request: Request):
+    return await _set_like(feed_id, comment_id, False, request)

@@ -8,16 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from gridam.emotion.v1 import emotion_service_pb2 as pb
 from gridam_gateway.emotions import KOREAN, key, label
-from gridam_gateway.envelope import ok
+from gridam_gateway.envelope import KST, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.security import SignedInRoute, current_user
 from gridam_runtime.context import Identity
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=SignedInRoute)
-
-KST = datetime.timezone(datetime.timedelta(hours=9))
-
 
 def _iso(ts) -> str | None:
     if not ts.seconds and not ts.nanos:

@@ -12,6 +12,7 @@ from diary_service.adapters.orm import diary_jobs
 from diary_service.config import DiarySettings
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
 from diary_service.service_layer.feed import Feed, FeedDependencies
+from diary_service.service_layer.notifications import NotificationDependencies, Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
@@ -88,7 +89,7 @@ async def serve(settings: DiarySettings) -> None:
             DISCOVERY_NAME,
             SERVICE_NAME,
             diary_service_pb2_grpc.add_DiaryServiceServicer_to_server,
-            DiaryServicer(Diaries(deps), feed),
+            DiaryServicer(Diaries(deps), feed, Notifications(NotificationDependencies(deps.uow, deps.authenticator))),
         ),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),

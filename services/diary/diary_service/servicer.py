@@ -6,18 +6,23 @@ import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, Notification
 from diary_service.service_layer.diaries import Diaries
-from diary_service.service_layer.feed import Feed, PostView
+from diary_service.service_layer.feed import CommentView, Feed, PostView
+from diary_service.service_layer.notifications import Notifications
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.diary.v1 import diary_service_pb2_grpc
 
 ANALYSIS_STATES = {ANALYSIS_DONE: pb.ANALYSIS_STATE_DONE, ANALYSIS_FAILED: pb.ANALYSIS_STATE_FAILED}
 
 
+def _timestamp(moment) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
 def _diary(diary: Diary) -> pb.Diary:
-    created = Timestamp()
-    created.FromDatetime(diary.created_at)
     return pb.Diary(
         id=diary.id,
         author_id=diary.author_id,
@@ -26,7 +31,7 @@ def _diary(diary: Diary) -> pb.Diary:
         date=diary.date.isoformat(),
         photo_key=diary.photo_key,
         hashtags=diary.hashtags or [],
-        created_at=created,
+        created_at=_timestamp(diary.created_at),
         analysis_state=ANALYSIS_STATES.get(diary.analysis_state, pb.ANALYSIS_STATE_PENDING),
     )
 
@@ -37,8 +42,6 @@ AUDIENCE_VALUES = {name: value for value, name in AUDIENCE_NAMES.items()}
 
 def _post(view: PostView) -> pb.Post:
     post = view.post
-    created = Timestamp()
-    created.FromDatetime(post.created_at)
     return pb.Post(
         id=post.id,
         author_id=post.author_id,
@@ -47,16 +50,46 @@ def _post(view: PostView) -> pb.Post:
         diary_id=post.diary_id,
         content=post.content,
         audience=AUDIENCE_VALUES[post.audience],
-        created_at=created,
+        created_at=_timestamp(post.created_at),
         reaction_counts=view.reaction_counts,
         my_reaction=view.my_reaction,
     )
 
 
+def _comment(view: CommentView) -> pb.Comment:
+    comment = view.comment
+    return pb.Comment(
+        id=comment.id,
+        post_id=comment.post_id,
+        author_id=comment.author_id,
+        author_login_id=comment.author_login_id,
+        parent_comment_id=comment.parent_id,
+        content=comment.content,
+        likes=view.likes,
+        liked=view.liked,
+        created_at=_timestamp(comment.created_at),
+    )
+
+
+def _notification(notification: Notification) -> pb.Notification:
+    return pb.Notification(
+        id=notification.id,
+        notice_type=pb.NoticeType.Value("NOTICE_TYPE_" + notification.notice_type),
+        entity_id=notification.entity_id,
+        actor_login_id=notification.actor_login_id,
+        image_key=notification.image_key,
+        message=notification.message,
+        content=notification.content,
+        checked=notification.checked,
+        created_at=_timestamp(notification.created_at),
+    )
+
+
 class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
-    def __init__(self, diaries: Diaries, feed: Feed) -> None:
+    def __init__(self, diaries: Diaries, feed: Feed, notifications: Notifications) -> None:
         self._diaries = diaries
         self._feed = feed
+        self._notifications = notifications
 
     async def CreateDiary(self, request, context):
         diary = await asyncio.to_thread(self._diaries.create, request.title, request.content, request.photo)
@@ -100,3 +133,30 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
     async def ToggleReaction(self, request, context):
         mine, counts = await self._feed.toggle_reaction(request.post_id, request.reaction_type)
         return pb.ToggleReactionResponse(my_reaction=mine, reaction_counts=counts)
+
+    async def CreateComment(self, request, context):
+        view = await self._feed.comment(request.post_id, request.content, request.parent_comment_id)
+        return pb.CreateCommentResponse(comment=_comment(view))
+
+    async def ListComments(self, request, context):
+        return pb.ListCommentsResponse(comments=[_comment(c) for c in await self._feed.comments(request.post_id)])
+
+    async def SetCommentLike(self, request, context):
+        view = await self._feed.set_comment_like(request.post_id, request.comment_id, request.liked)
+        return pb.SetCommentLikeResponse(likes=view.likes, liked=view.liked)
+
+    async def ListNotifications(self, request, context):
+        rows, next_cursor = await asyncio.to_thread(
+            self._notifications.page, unchecked_only=request.unchecked_only, size=request.size or 20, cursor=request.cursor
+        )
+        return pb.ListNotificationsResponse(notifications=[_notification(n) for n in rows], next_cursor=next_cursor)
+
+    async def CheckNotifications(self, request, context):
+        changed = await asyncio.to_thread(self._notifications.check, list(request.notification_ids), request.all)
+        return pb.CheckNotificationsResponse(checked_count=changed)
+
+    async def RecordFollow(self, request, context):
+        await self._notifications.record_follow(
+            request.event_id, request.follower_id, request.follower_login_id, request.followee_id
+        )
+        return pb.RecordFollowResponse()

@@ -11,7 +11,13 @@ from collections.abc import Callable
 import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
-from diary_service.adapters.repository import DiaryRepository, PostRepository, ReactionRepository
+from diary_service.adapters.repository import (
+    CommentRepository,
+    DiaryRepository,
+    NotificationRepository,
+    PostRepository,
+    ReactionRepository,
+)
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 
@@ -25,11 +31,15 @@ class UnitOfWork(db.UnitOfWork):
         self.diaries = DiaryRepository(session)
         self.posts = PostRepository(session)
         self.reactions = ReactionRepository(session)
+        self.comments = CommentRepository(session)
+        self.notifications = NotificationRepository(session)
 
     def delete_posts(self, post_ids: list[int]) -> None:
-        """Posts go with everything attached to them."""
+        """Posts go with everything attached to them: reactions, comments, likes, notifications."""
         if post_ids:
             self.reactions.delete_of_posts(post_ids)
+            self.comments.delete_of_posts(post_ids)
+            self.notifications.delete_of_posts(post_ids)
             self.posts.delete(post_ids)
 
     def owe(self, kind: str, diary_id: int, payload: str = "") -> None:

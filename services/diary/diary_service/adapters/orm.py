@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from gridam_runtime.jobs import job_table
@@ -77,6 +77,68 @@ class PostReaction(Base):
     post_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     reaction_type: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
+class FeedComment(Base):
+    """A comment on a post, or a reply to another comment of the same post (parent_id)."""
+
+    __tablename__ = "feed_comments"
+    __table_args__ = (Index("ix_feed_comments_post_id", "post_id", "id"), {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(BigInteger)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    author_login_id: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[int] = mapped_column(BigInteger, default=0)  # 0: a top-level comment
+    content: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
+class CommentLike(Base):
+    """One person's like of a comment (at most one per person and comment)."""
+
+    __tablename__ = "comment_likes"
+    __table_args__ = (Index("ix_comment_likes_post_id", "post_id"), MYSQL_TABLE_ARGS)
+
+    comment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    post_id: Mapped[int] = mapped_column(BigInteger)  # so a deleted post takes its likes along
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
+NOTICE_TYPES = ("COMMENT", "REPLY", "COMMENT_LIKE", "REACTION", "FOLLOW", "CARD_READY")
+
+
+class Notification(Base):
+    """Something that concerns `recipient_id` (decision 6 of docs/web-api.md).
+
+    `dedupe_key` names the event, so redelivered or repeated events (a job run twice, a
+    reaction toggled on and off) never notify twice. `post_id`/`diary_id` say what the
+    notification is about, so deleting that removes the notification with it.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_recipient", "recipient_id", "id"),
+        Index("ix_notifications_recipient_unchecked", "recipient_id", "checked", "id"),
+        Index("ix_notifications_post_id", "post_id"),
+        Index("ix_notifications_diary_id", "diary_id"),
+        {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    recipient_id: Mapped[int] = mapped_column(BigInteger)
+    notice_type: Mapped[str] = mapped_column(String(16))  # one of NOTICE_TYPES
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    post_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    diary_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    actor_login_id: Mapped[str] = mapped_column(String(40), default="")
+    image_key: Mapped[str] = mapped_column(String(200), default="")
+    message: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(String(600))
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
 
 

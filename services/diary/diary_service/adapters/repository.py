@@ -1,5 +1,5 @@
-"""Diary and feed-post queries. Diary reads are scoped to an author: another user's diary is
-simply absent; post visibility is decided by the feed service layer."""
+"""Diary, feed, comment and notification queries. Diary reads are scoped to an author:
+another user's diary is simply absent; post visibility is decided by the feed service layer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from diary_service.adapters.orm import Diary, FeedPost, PostReaction
+from diary_service.adapters.orm import CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
 
 
 class DiaryRepository:
@@ -119,3 +119,87 @@ class ReactionRepository:
 
     def delete_of_posts(self, post_ids: list[int]) -> None:
         self._db.execute(delete(PostReaction).where(PostReaction.post_id.in_(post_ids)))
+
+
+class CommentRepository:
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def add(self, comment: FeedComment) -> FeedComment:
+        self._db.add(comment)
+        self._db.flush()
+        return comment
+
+    def get(self, comment_id: int) -> FeedComment | None:
+        return self._db.get(FeedComment, comment_id)
+
+    def of_post(self, post_id: int) -> list[FeedComment]:
+        return list(self._db.scalars(select(FeedComment).where(FeedComment.post_id == post_id).order_by(FeedComment.id)))
+
+    def count_of_post(self, post_id: int) -> int:
+        return self._db.scalar(select(func.count()).select_from(FeedComment).where(FeedComment.post_id == post_id))
+
+    def like_counts(self, comment_ids: list[int]) -> dict[int, int]:
+        rows = self._db.execute(
+            select(CommentLike.comment_id, func.count()).where(CommentLike.comment_id.in_(comment_ids)).group_by(CommentLike.comment_id)
+        )
+        return dict(rows.tuples().all())
+
+    def liked_by(self, comment_ids: list[int], user_id: int) -> set[int]:
+        query = select(CommentLike.comment_id).where(CommentLike.comment_id.in_(comment_ids), CommentLike.user_id == user_id)
+        return set(self._db.scalars(query))
+
+    def like(self, comment: FeedComment, user_id: int, at: datetime.datetime) -> bool:
+        """True when the like is new."""
+        if self._db.get(CommentLike, (comment.id, user_id)) is not None:
+            return False
+        self._db.add(CommentLike(comment_id=comment.id, user_id=user_id, post_id=comment.post_id, created_at=at))
+        self._db.flush()
+        return True
+
+    def unlike(self, comment_id: int, user_id: int) -> bool:
+        result = self._db.execute(delete(CommentLike).where(CommentLike.comment_id == comment_id, CommentLike.user_id == user_id))
+        return result.rowcount == 1
+
+    def delete_of_posts(self, post_ids: list[int]) -> None:
+        self._db.execute(delete(CommentLike).where(CommentLike.post_id.in_(post_ids)))
+        self._db.execute(delete(FeedComment).where(FeedComment.post_id.in_(post_ids)))
+
+
+class NotificationRepository:
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def upsert(self, notification: Notification) -> None:
+        """Store it, or refresh the text of the one with the same `dedupe_key`."""
+        existing = self._db.scalar(select(Notification).where(Notification.dedupe_key == notification.dedupe_key))
+        if existing is None:
+            self._db.add(notification)
+            self._db.flush()
+        else:
+            existing.message, existing.content = notification.message, notification.content
+
+    def withdraw(self, dedupe_key: str) -> None:
+        """The event was undone (a reaction or a like taken back)."""
+        self._db.execute(delete(Notification).where(Notification.dedupe_key == dedupe_key))
+
+    def page(self, recipient_id: int, *, unchecked_only: bool, before_id: int | None, size: int) -> list[Notification]:
+        query = select(Notification).where(Notification.recipient_id == recipient_id)
+        if unchecked_only:
+            query = query.where(Notification.checked.is_(False))
+        if before_id is not None:
+            query = query.where(Notification.id < before_id)
+        return list(self._db.scalars(query.order_by(Notification.id.desc()).limit(size)))
+
+    def check(self, recipient_id: int, ids: list[int] | None) -> int:
+        """Mark the recipient's notifications read (`ids`, or all of them for None)."""
+        query = update(Notification).where(Notification.recipient_id == recipient_id, Notification.checked.is_(False))
+        if ids is not None:
+            query = query.where(Notification.id.in_(ids))
+        return self._db.execute(query.values(checked=True)).rowcount
+
+    def delete_of_posts(self, post_ids: list[int]) -> None:
+        self._db.execute(delete(Notification).where(Notification.post_id.in_(post_ids)))
+
+    def delete_of_diary(self, diary_id: int) -> None:
+        self._db.execute(delete(Notification).where(Notification.diary_id == diary_id))

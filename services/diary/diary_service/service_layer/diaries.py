@@ -32,7 +32,7 @@ class Dependencies:
     clock: Callable[[], datetime.datetime] = utcnow
 
 
-def _clean_text(value: str, *, field_reason: str, max_chars: int) -> str:
+def clean_text(value: str, *, field_reason: str, max_chars: int) -> str:
     # Line breaks and tabs are part of a diary; other control characters are not.
     text = "".join(ch for ch in value if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
     if not text or len(text) > max_chars:
@@ -52,8 +52,8 @@ class Diaries:
     def create(self, title: str, content: str, photo: bytes) -> Diary:
         identity = self._d.authenticator.require()
         settings = self._d.settings
-        title = _clean_text(title, field_reason="DIARY4001", max_chars=settings.title_max_chars)
-        content = _clean_text(content, field_reason="DIARY4002", max_chars=settings.content_max_chars)
+        title = clean_text(title, field_reason="DIARY4001", max_chars=settings.title_max_chars)
+        content = clean_text(content, field_reason="DIARY4002", max_chars=settings.content_max_chars)
         photo_key = ""
         if photo:
             # Checked, re-encoded and stripped of EXIF before anything is stored. The object is
@@ -114,6 +114,7 @@ class Diaries:
                 raise NotFound("DIARY4041", "no such diary of the caller")
             uow.diaries.delete(diary.id)
             uow.delete_posts(uow.posts.ids_of_diary(diary.id))
+            uow.notifications.delete_of_diary(diary.id)
             uow.cancel_owed(ANALYSE, diary.id)
             uow.cancel_owed(CARD, diary.id)
             uow.owe(PURGE, diary.id, payload=diary.photo_key)

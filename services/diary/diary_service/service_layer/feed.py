@@ -1,8 +1,11 @@
-"""Feed posts of emotion cards and who may see them (decision 3 of docs/web-api.md).
+"""Feed posts of emotion cards, their reactions, comments and comment likes, and who may
+see them (decision 3 of docs/web-api.md).
 
 Visibility lives here, in the owning service: a post is visible to its author always, to
 everyone when PUBLIC, to the author's followers when FOLLOWERS, and to nobody else when
-PRIVATE. A post the caller may not see is simply not found (nothing about it leaks).
+PRIVATE. A post the caller may not see is simply not found (nothing about it leaks), and
+neither are its comments. What concerns someone else is notified in the same transaction
+(service_layer/notifications.py).
 Who follows whom is the user service's; ownership of a card is the card service's; both are
 asked with the caller's own token.
 """
@@ -13,7 +16,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from diary_service.adapters.orm import REACTION_TYPES, FeedPost, PostReaction
+from sqlalchemy.exc import IntegrityError
+
+from diary_service.adapters.orm import REACTION_TYPES, FeedComment, FeedPost, PostReaction
+from diary_service.service_layer import notifications as notices
+from diary_service.service_layer.diaries import clean_text
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
@@ -23,6 +30,9 @@ from gridam_runtime.db import utcnow
 from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
 
 POST_MAX_CHARS = 500
+COMMENT_MAX_CHARS = 500
+# A post's comments are listed whole (the web client has no paging for them).
+MAX_COMMENTS_PER_POST = 1000
 PUBLIC, FOLLOWERS, PRIVATE = "PUBLIC", "FOLLOWERS", "PRIVATE"
 
 
@@ -36,6 +46,15 @@ class PostView:
 
 
 @dataclass(frozen=True)
+class CommentView:
+    """A comment as one caller sees it."""
+
+    comment: FeedComment
+    likes: int
+    liked: bool
+
+
+@dataclass(frozen=True)
 class FeedDependencies:
     uow: Callable[[], UnitOfWork]
     authenticator: Authenticator
@@ -46,6 +65,28 @@ class FeedDependencies:
 class Feed:
     def __init__(self, deps: FeedDependencies) -> None:
         self._d = deps
+
+    def _write(self, change: Callable[[UnitOfWork], object]) -> object:
+        """Run `change` in a unit of work and commit. When a concurrent identical write (the
+        same reaction, the same like) won the race for a unique key, run it once more: it
+        then sees that row and does what a repeated request does."""
+        for attempt in (1, 2):
+            try:
+                with self._d.uow() as uow:
+                    result = change(uow)
+                    uow.commit()
+                    return result
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _still_there(uow: UnitOfWork, post_id: int) -> None:
+        """Writes attached to a post re-check it in their transaction: it may have been
+        deleted since it was found visible, and nothing may be left behind attached to it."""
+        if uow.posts.get(post_id) is None:
+            raise NotFound("FEED4041", "no such post visible to the caller")
 
     async def _caller(self) -> Identity:
         return await asyncio.to_thread(self._d.authenticator.require)
@@ -138,25 +179,29 @@ class Feed:
         caller = await self._caller()
         if reaction_type not in REACTION_TYPES:
             raise InvalidArgument("FEED4003", "reactionType must be one of " + ", ".join(REACTION_TYPES))
-        await self._visible_post(caller, post_id)
+        post = await self._visible_post(caller, post_id)
 
-        def toggle() -> tuple[str, dict[str, int]]:
-            with self._d.uow() as uow:
-                current = uow.reactions.of_user(post_id, caller.user_id)
-                if current is None:
-                    uow.reactions.add(PostReaction(post_id=post_id, user_id=caller.user_id, reaction_type=reaction_type, created_at=utcnow()))
-                    mine = reaction_type
-                elif current.reaction_type == reaction_type:
-                    uow.reactions.remove(current)
-                    mine = ""
-                else:
-                    current.reaction_type = reaction_type
-                    mine = reaction_type
-                uow.commit()
-            with self._d.uow() as uow:
-                return mine, uow.reactions.counts([post_id]).get(post_id, {})
+        def toggle(uow: UnitOfWork) -> str:
+            self._still_there(uow, post_id)
+            current = uow.reactions.of_user(post_id, caller.user_id)
+            if current is not None and current.reaction_type == reaction_type:
+                uow.reactions.remove(current)
+                uow.notifications.withdraw(notices.reaction_key(post_id, caller.user_id))
+                return ""
+            if current is None:
+                uow.reactions.add(PostReaction(post_id=post_id, user_id=caller.user_id, reaction_type=reaction_type, created_at=utcnow()))
+            else:
+                current.reaction_type = reaction_type
+            if post.author_id != caller.user_id:
+                uow.notifications.upsert(notices.reaction_notice(post, caller.user_id, caller.login_id, reaction_type))
+            return reaction_type
 
-        return await asyncio.to_thread(toggle)
+        def counts() -> dict[str, int]:
+            with self._d.uow() as uow:
+                return uow.reactions.counts([post_id]).get(post_id, {})
+
+        mine = await asyncio.to_thread(self._write, toggle)
+        return mine, await asyncio.to_thread(counts)
 
     async def delete(self, post_id: int) -> None:
         caller = await self._caller()
@@ -185,3 +230,73 @@ class Feed:
                 return self._views(uow, posts, caller), posts[-1].id if has_next else 0
 
         return await asyncio.to_thread(read)
+
+    def _comment_views(self, uow: UnitOfWork, comments: list[FeedComment], caller: Identity) -> list[CommentView]:
+        ids = [c.id for c in comments]
+        likes = uow.comments.like_counts(ids) if ids else {}
+        liked = uow.comments.liked_by(ids, caller.user_id) if ids else set()
+        return [CommentView(c, likes.get(c.id, 0), c.id in liked) for c in comments]
+
+    async def comment(self, post_id: int, content: str, parent_id: int) -> CommentView:
+        """Comment on a post the caller can see, or reply to one of its comments."""
+        caller = await self._caller()
+        content = clean_text(content, field_reason="FEED4004", max_chars=COMMENT_MAX_CHARS)
+        if parent_id < 0:
+            raise InvalidArgument("FEED4005", "parentCommentId must be a comment of this post")
+        post = await self._visible_post(caller, post_id)
+
+        def store(uow: UnitOfWork) -> CommentView:
+            self._still_there(uow, post_id)
+            parent = uow.comments.get(parent_id) if parent_id else None
+            if parent_id and (parent is None or parent.post_id != post_id):
+                raise InvalidArgument("FEED4005", "parentCommentId must be a comment of this post")
+            if uow.comments.count_of_post(post_id) >= MAX_COMMENTS_PER_POST:
+                raise InvalidArgument("FEED4006", f"a post has at most {MAX_COMMENTS_PER_POST} comments")
+            comment = uow.comments.add(
+                FeedComment(
+                    post_id=post_id,
+                    author_id=caller.user_id,
+                    author_login_id=caller.login_id,
+                    parent_id=parent_id,
+                    content=content,
+                    created_at=utcnow(),
+                )
+            )
+            if parent is not None and parent.author_id != caller.user_id:
+                uow.notifications.upsert(notices.reply_notice(post, parent, comment))
+            # The post's author hears of every comment, unless it is theirs or they were
+            # just told of it as a reply to their own comment.
+            if post.author_id != caller.user_id and (parent is None or parent.author_id != post.author_id):
+                uow.notifications.upsert(notices.comment_notice(post, comment))
+            return CommentView(comment, 0, False)
+
+        return await asyncio.to_thread(self._write, store)
+
+    async def comments(self, post_id: int) -> list[CommentView]:
+        caller = await self._caller()
+        await self._visible_post(caller, post_id)
+
+        def read() -> list[CommentView]:
+            with self._d.uow() as uow:
+                return self._comment_views(uow, uow.comments.of_post(post_id), caller)
+
+        return await asyncio.to_thread(read)
+
+    async def set_comment_like(self, post_id: int, comment_id: int, liked: bool) -> CommentView:
+        """Like or unlike a comment of a post the caller can see (repeating changes nothing)."""
+        caller = await self._caller()
+        await self._visible_post(caller, post_id)
+
+        def change(uow: UnitOfWork) -> CommentView:
+            self._still_there(uow, post_id)
+            comment = uow.comments.get(comment_id)
+            if comment is None or comment.post_id != post_id:
+                raise NotFound("FEED4043", "no such comment on this post")
+            if liked:
+                if uow.comments.like(comment, caller.user_id, utcnow()) and comment.author_id != caller.user_id:
+                    uow.notifications.upsert(notices.comment_like_notice(comment, caller.user_id, caller.login_id))
+            elif uow.comments.unlike(comment.id, caller.user_id):
+                uow.notifications.withdraw(notices.comment_like_key(comment.id, caller.user_id))
+            return self._comment_views(uow, [comment], caller)[0]
+
+        return await asyncio.to_thread(self._write, change)

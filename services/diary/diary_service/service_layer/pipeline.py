@@ -4,7 +4,8 @@
   second call returns the stored analysis), then the diary gets its hashtags, the job is
   marked done and a `card` job is owed, in one transaction.
 - card: the card service draws version 1 of the diary's card (idempotent: an existing
-  card is returned).
+  card is returned); the author's CARD_READY notification is stored with the job's
+  completion (once: it is keyed by the diary).
 - count: the user service gets the author's number of diaries (their profile's diaryCount),
   counted when the job runs and ordered by the job id, so late or repeated reports of an
   older count change nothing.
@@ -21,7 +22,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Notification
+from diary_service.service_layer.notifications import card_ready_notice
 from diary_service.service_layer.diaries import ANALYSE, CARD
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
@@ -60,10 +62,14 @@ class DiaryPipeline:
         with self._uow() as uow:
             return uow.diaries.get(diary_id)
 
-    def _finish(self, job: Job, hashtags: list[str] | None = None, state: str | None = None) -> None:
+    def _finish(
+        self, job: Job, hashtags: list[str] | None = None, state: str | None = None, notice: Notification | None = None
+    ) -> None:
         with self._uow() as uow:
             if state is not None and uow.diaries.record_analysis(job.subject_id, hashtags or [], state):
                 uow.owe(CARD, job.subject_id)
+            if notice is not None and uow.diaries.get(job.subject_id) is not None:
+                uow.notifications.upsert(notice)
             if not self._jobs.complete(uow.connection(), job):
                 raise LeaseLost(f"job {job.id}")
             uow.commit()
@@ -99,8 +105,14 @@ class DiaryPipeline:
 
     async def card(self, job: Job) -> None:
         context.bearer_token.set(self._service_tokens.token())
-        await self._cards.MakeCard(card_pb.MakeCardRequest(diary_id=job.subject_id))
-        await asyncio.to_thread(self._finish, job)
+        reply = await self._cards.MakeCard(card_pb.MakeCardRequest(diary_id=job.subject_id))
+        card = reply.card
+        notice = (
+            card_ready_notice(card.author_id, card.diary_id, card.date, card.dominant, list(card.hashtags), card.image_key)
+            if reply.made
+            else None
+        )
+        await asyncio.to_thread(self._finish, job, notice=notice)
 
     def _count(self, author_id: int) -> int:
         with self._uow() as uow:

@@ -1,0 +1,147 @@
+"""Notifications (decision 6 of docs/web-api.md): what they say, and reading them.
+
+A notification is stored in the same transaction as the event it tells about (a comment, a
+reaction, a like, a finished card job, a delivered follow event), so none is lost and none
+exists for an event that did not happen. Nobody is notified of their own actions. Each event
+has a `dedupe_key`: a redelivered event changes nothing, and an undone one (a reaction or a
+like taken back) withdraws its notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from diary_service.adapters.orm import FeedComment, FeedPost, Notification
+from diary_service.unit_of_work import UnitOfWork
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.db import utcnow
+from gridam_runtime.emotions import Emotion
+from gridam_runtime.errors import InvalidArgument
+
+EXCERPT_CHARS = 80
+MAX_CHECK_IDS = 100
+# Only the user service's outbox relay reports follows.
+FOLLOW_REPORTERS = ("gridam-user",)
+
+
+def excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _notice(recipient_id: int, notice_type: str, entity_id: int, dedupe_key: str, **fields) -> Notification:
+    return Notification(
+        recipient_id=recipient_id,
+        notice_type=notice_type,
+        entity_id=entity_id,
+        dedupe_key=dedupe_key,
+        checked=False,
+        created_at=utcnow(),
+        **{"actor_login_id": "", "image_key": "", **fields},
+    )
+
+
+def comment_notice(post: FeedPost, comment: FeedComment) -> Notification:
+    return _notice(
+        post.author_id, "COMMENT", post.id, f"COMMENT:{comment.id}",
+        post_id=post.id, actor_login_id=comment.author_login_id,
+        message=f"{comment.author_login_id}님이 회원님의 피드에 댓글을 남겼어요", content=excerpt(comment.content),
+    )
+
+
+def reply_notice(post: FeedPost, parent: FeedComment, reply: FeedComment) -> Notification:
+    return _notice(
+        parent.author_id, "REPLY", post.id, f"REPLY:{reply.id}",
+        post_id=post.id, actor_login_id=reply.author_login_id,
+        message=f"{reply.author_login_id}님이 회원님의 댓글에 답글을 남겼어요", content=excerpt(reply.content),
+    )
+
+
+def comment_like_key(comment_id: int, user_id: int) -> str:
+    return f"COMMENT_LIKE:{comment_id}:{user_id}"
+
+
+def comment_like_notice(comment: FeedComment, liker_id: int, liker_login_id: str) -> Notification:
+    return _notice(
+        comment.author_id, "COMMENT_LIKE", comment.post_id, comment_like_key(comment.id, liker_id),
+        post_id=comment.post_id, actor_login_id=liker_login_id,
+        message=f"{liker_login_id}님이 회원님의 댓글을 좋아해요", content=excerpt(comment.content),
+    )
+
+
+def reaction_key(post_id: int, user_id: int) -> str:
+    return f"REACTION:{post_id}:{user_id}"
+
+
+def reaction_notice(post: FeedPost, reactor_id: int, reactor_login_id: str, reaction_type: str) -> Notification:
+    return _notice(
+        post.author_id, "REACTION", post.id, reaction_key(post.id, reactor_id),
+        post_id=post.id, actor_login_id=reactor_login_id,
+        message=f"{reactor_login_id}님이 회원님의 피드에 '{reaction_type}' 반응을 남겼어요",
+        content=excerpt(post.content) or "회원님의 감정 카드",
+    )
+
+
+def follow_notice(event_id: int, follower_id: int, follower_login_id: str, followee_id: int) -> Notification:
+    return _notice(
+        followee_id, "FOLLOW", follower_id, f"FOLLOW:{event_id}",
+        actor_login_id=follower_login_id,
+        message=f"{follower_login_id}님이 회원님을 팔로우하기 시작했어요",
+        content=f"{follower_login_id}님의 프로필에서 감정 카드를 둘러보세요.",
+    )
+
+
+def card_ready_notice(author_id: int, diary_id: int, date: str, dominant: str, hashtags: list[str], image_key: str) -> Notification:
+    label = Emotion[dominant].korean if dominant in Emotion.__members__ else ""
+    tags = " ".join(f"#{tag}" for tag in hashtags[:5])
+    return _notice(
+        author_id, "CARD_READY", diary_id, f"CARD_READY:{diary_id}",
+        diary_id=diary_id, image_key=image_key,
+        message=f"{date} 감정 카드가 완성되었어요",
+        content=" ".join(part for part in (f"오늘의 감정: {label}" if label else "", tags) if part),
+    )
+
+
+@dataclass(frozen=True)
+class NotificationDependencies:
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+
+
+class Notifications:
+    def __init__(self, deps: NotificationDependencies) -> None:
+        self._d = deps
+
+    def page(self, *, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
+        """One page of the caller's notifications, newest first, and the next cursor (0: none)."""
+        caller = self._d.authenticator.require()
+        if not 1 <= size <= 100 or cursor < 0:
+            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        with self._d.uow() as uow:
+            rows = uow.notifications.page(caller.user_id, unchecked_only=unchecked_only, before_id=cursor or None, size=size + 1)
+        has_next = len(rows) > size
+        rows = rows[:size]
+        return rows, rows[-1].id if has_next else 0
+
+    def check(self, ids: list[int], everything: bool) -> int:
+        caller = self._d.authenticator.require()
+        if not everything and not 1 <= len(ids) <= MAX_CHECK_IDS:
+            raise InvalidArgument("NOTICE4001", f"1-{MAX_CHECK_IDS} notification ids, or all")
+        with self._d.uow() as uow:
+            changed = uow.notifications.check(caller.user_id, None if everything else ids)
+            uow.commit()
+        return changed
+
+    async def record_follow(self, event_id: int, follower_id: int, follower_login_id: str, followee_id: int) -> None:
+        await asyncio.to_thread(self._d.authenticator.require_service, FOLLOW_REPORTERS)
+        if event_id <= 0 or follower_id <= 0 or followee_id <= 0 or follower_id == followee_id or not follower_login_id:
+            raise InvalidArgument("NOTICE4002", "a follow event needs its id and two different users")
+
+        def store() -> None:
+            with self._d.uow() as uow:
+                uow.notifications.upsert(follow_notice(event_id, follower_id, follower_login_id[:40], followee_id))
+                uow.commit()
+
+        await asyncio.to_thread(store)
