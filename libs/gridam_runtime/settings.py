@@ -114,7 +114,7 @@ class JobSettings(ServiceSettings):
     job_lease_seconds: int = 60
     job_max_attempts: int = 8
     job_base_backoff_seconds: float = 2.0
-    # Every outgoing call of a job gets this long (the emotion analysis of a long diary).
+    # Every outgoing call of a job gets this long (e.g. the emotion analysis of a long diary).
     job_call_timeout_seconds: float = 30.0
 
 
