@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from prometheus_client import Counter, Gauge
 
 from gridam_runtime import db
+from gridam_runtime.settings import JobSettings
 
 log = logging.getLogger("gridam.jobs")
 
@@ -87,10 +88,23 @@ class RetryPolicy:
     base_backoff_seconds: float = 2.0
     max_backoff_seconds: float = 600.0
 
+    @classmethod
+    def from_settings(cls, settings: JobSettings) -> RetryPolicy:
+        return cls(
+            lease_seconds=settings.job_lease_seconds,
+            max_attempts=settings.job_max_attempts,
+            base_backoff_seconds=settings.job_base_backoff_seconds,
+        )
+
     def backoff(self, attempts: int) -> float:
         """Exponential with full jitter, so failing jobs do not retry in lockstep."""
         ceiling = min(self.max_backoff_seconds, self.base_backoff_seconds * 2 ** max(0, attempts - 1))
         return random.uniform(ceiling / 2, ceiling)
+
+
+class LeaseLost(Exception):
+    """Raised by a handler whose `complete` found the lease gone: another worker owns the job
+    now, so this attempt's result is dropped (the worker counts it as `lease_lost`)."""
 
 
 class JobQueue:

@@ -4,6 +4,13 @@
 (NOT_SERVING until the readiness check passes, and again while draining), reflection,
 the metrics endpoint and discovery registration, then waits for SIGTERM/SIGINT and
 shuts down gracefully: health -> NOT_SERVING, deregister, drain delay, stop(grace), cleanup.
+
+Work a service does in its own process beside serving calls (the user service's outbox
+relay) runs as `background` coroutines: each is started once the server listens, gets the
+stop event and returns soon after it is set; the drain waits for them (within the grace
+period, then cancels them) before `cleanup`. One that fails shuts the service down and its
+error is raised once cleanup is done, so the process exits non-zero and is restarted
+instead of serving without it.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +80,27 @@ async def _follow_readiness(
         await asyncio.sleep(READINESS_INTERVAL_SECONDS)
 
 
+# A coroutine run beside the server until the stop event it is given is set.
+Background = Callable[[asyncio.Event], Awaitable[None]]
+
+
+def _watch_background(task: asyncio.Task, stop: asyncio.Event) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task failed, shutting down", exc_info=task.exception(), extra={"task": task.get_name()})
+        stop.set()
+
+
+async def _finish_background(tasks: list[asyncio.Task], grace: float) -> None:
+    """Wait for background tasks (they have seen the stop event) up to `grace`, then cancel them."""
+    if not tasks:
+        return
+    _, late = await asyncio.wait(tasks, timeout=grace)
+    for task in late:
+        log.warning("background task cancelled after the grace period", extra={"task": task.get_name()})
+        task.cancel()
+    await asyncio.wait(tasks)
+
+
 async def run_server(
     settings: ServiceSettings,
     service: ServiceDefinition,
@@ -80,6 +108,7 @@ async def run_server(
     *,
     ready: Callable[[], Awaitable[bool]],
     cleanup: Callable[[], Awaitable[None]] | None = None,
+    background: Sequence[Background] = (),
 ) -> None:
     server = grpc.aio.server(options=grpc_server_options())
     registrar = HandlerChain(access_log=settings.access_log).registrar(server)
@@ -113,9 +142,13 @@ async def run_server(
     )
     await discovery.register(registration)
     log.info("listening", extra={"address": address, "service": service.full_name})
+    tasks = [asyncio.create_task(work(stop), name=getattr(work, "__qualname__", repr(work))) for work in background]
+    for task in tasks:
+        task.add_done_callback(lambda done: _watch_background(done, stop))
     try:
         await stop.wait()
     finally:
+        stop.set()  # also when left by an exception: background work must see it
         log.info("draining", extra={"grace_seconds": settings.shutdown_grace_seconds})
         readiness.cancel()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -128,8 +161,15 @@ async def run_server(
         # Keep answering (health now NOT_SERVING) while balancers and watchers notice; stop()
         # then refuses new calls and gives those in flight the grace period.
         await asyncio.sleep(settings.drain_delay_seconds)
-        await server.stop(settings.shutdown_grace_seconds)
+        # Calls in flight and background work share the grace period.
+        await asyncio.gather(
+            server.stop(settings.shutdown_grace_seconds),
+            _finish_background(tasks, settings.shutdown_grace_seconds),
+        )
         await discovery.close()
         if cleanup is not None:
             await cleanup()
         log.info("stopped")
+    failed = [t.exception() for t in tasks if not t.cancelled() and t.exception() is not None]
+    if failed:
+        raise failed[0]

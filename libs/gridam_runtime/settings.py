@@ -105,6 +105,19 @@ class ServiceSettings(BaseGridamSettings):
         return value
 
 
+class JobSettings(ServiceSettings):
+    """Settings of a service that owes work in a job table and runs workers for it
+    (gridam_runtime.jobs): the diary's pipeline workers, the user service's outbox relay."""
+
+    worker_concurrency: int = 4  # jobs run at once per worker
+    worker_poll_seconds: float = 0.5  # idle polling interval
+    job_lease_seconds: int = 60
+    job_max_attempts: int = 8
+    job_base_backoff_seconds: float = 2.0
+    # Every outgoing call of a job gets this long (e.g. the emotion analysis of a long diary).
+    job_call_timeout_seconds: float = 30.0
+
+
 S = TypeVar("S", bound=BaseSettings)
 
 

@@ -1,5 +1,5 @@
 """The shared service runtime over real gRPC: identity, error details, health, reflection,
-graceful shutdown, fail-fast settings and the client's retry policy."""
+graceful shutdown, background work, fail-fast settings and the client's retry policy."""
 
 from __future__ import annotations
 
@@ -118,3 +118,79 @@ async def test_sigterm_drains_reports_not_serving_and_finishes_calls_in_flight()
         assert draining.status == health_pb2.HealthCheckResponse.NOT_SERVING
         assert await call == b"done"  # the call in flight completes during the grace period
     await asyncio.wait_for(server, 10)
+
+
+def _no_service(servicer, server) -> None:
+    pass
+
+
+async def _always_ready() -> bool:
+    return True
+
+
+async def test_background_work_runs_beside_the_server_and_is_awaited_before_cleanup():
+    port = free_port()
+    settings = ServiceSettings(grpc_port=port, shutdown_grace_seconds=3, drain_delay_seconds=0.1)
+    events: list[str] = []
+    started = asyncio.Event()
+
+    async def relay(stop: asyncio.Event) -> None:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:  # the server listens already
+            await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
+        events.append("relay started")
+        started.set()
+        await stop.wait()
+        await asyncio.sleep(0.05)  # finishing the job in hand
+        events.append("relay finished")
+
+    async def stubborn(stop: asyncio.Event) -> None:
+        try:
+            await asyncio.Event().wait()  # ignores the stop event
+        except asyncio.CancelledError:
+            events.append("stubborn cancelled")
+            raise
+
+    async def cleanup() -> None:
+        events.append("cleanup")
+
+    server = asyncio.create_task(
+        run_server(
+            settings,
+            ServiceDefinition("test-background", "test.Background", _no_service, None),
+            StaticDiscovery({}),
+            ready=_always_ready,
+            cleanup=cleanup,
+            background=[relay, stubborn],
+        )
+    )
+    await asyncio.wait_for(started.wait(), 30)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(server, 30)
+    # Both ended (one returned, one was cancelled after the grace period) before cleanup.
+    assert events[0] == "relay started" and events[-1] == "cleanup"
+    assert sorted(events[1:-1]) == ["relay finished", "stubborn cancelled"]
+
+
+async def test_a_failing_background_task_shuts_the_service_down_and_is_raised():
+    settings = ServiceSettings(grpc_port=free_port(), shutdown_grace_seconds=1, drain_delay_seconds=0)
+    cleaned = asyncio.Event()
+
+    async def broken(stop: asyncio.Event) -> None:
+        raise RuntimeError("relay broken")
+
+    async def cleanup() -> None:
+        cleaned.set()
+
+    with pytest.raises(RuntimeError, match="relay broken"):
+        await asyncio.wait_for(
+            run_server(
+                settings,
+                ServiceDefinition("test-broken", "test.Broken", _no_service, None),
+                StaticDiscovery({}),
+                ready=_always_ready,
+                cleanup=cleanup,
+                background=[broken],
+            ),
+            30,
+        )
+    assert cleaned.is_set()

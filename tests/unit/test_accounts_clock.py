@@ -7,21 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from argon2 import PasswordHasher
 
-from gridam_runtime import db
-from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import FailedPrecondition, Unauthenticated
-from gridam_runtime.keys import ensure_keys, read_secret
-from gridam_runtime.kv import InProcessRateLimiter, LocalFileRevocationList
-from gridam_runtime.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier
+from tests.support.user_layer import user_dependencies
 from user_service.adapters.sms import SmsSender
-from user_service.bootstrap import MIGRATIONS_DIR
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
-from user_service.service_layer.dependencies import Dependencies
-from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 
 class RecordingSms(SmsSender):
@@ -47,28 +38,8 @@ class Clock:
 
 @pytest.fixture
 def world(tmp_path):
-    settings = UserSettings(data_dir=tmp_path)
-    ensure_keys(settings.keys_dir)
-    db.migrate(MIGRATIONS_DIR, settings.database)
-    engine = db.create_engine(settings.database)
-    sessions = db.session_factory(engine)
     clock, sms = Clock(), RecordingSms()
-    revocations = LocalFileRevocationList(tmp_path / "revoked.db")
-    deps = Dependencies(
-        settings=settings,
-        uow=lambda: UnitOfWork(sessions),
-        reads=lambda: ReadUnitOfWork(engine),
-        issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, 900),
-        authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
-        hasher=PasswordHasher(time_cost=1, memory_cost=1024),
-        limiter=InProcessRateLimiter(),
-        revocations=revocations,
-        sms=sms,
-        storage=LocalFolderStorage(tmp_path / "media"),
-        oauth_providers={},
-        oauth_state_key=read_secret(settings.oauth_state_key_path),
-        clock=clock,
-    )
+    deps, engine = user_dependencies(UserSettings(data_dir=tmp_path), sms=sms, clock=clock)
     yield Accounts(deps), clock, sms
     engine.dispose()
 

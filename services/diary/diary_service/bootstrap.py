@@ -43,14 +43,7 @@ def migrate(settings: DiarySettings) -> None:
 
 
 def _job_queue(settings: DiarySettings) -> JobQueue:
-    return JobQueue(
-        diary_jobs,
-        RetryPolicy(
-            lease_seconds=settings.job_lease_seconds,
-            max_attempts=settings.job_max_attempts,
-            base_backoff_seconds=settings.job_base_backoff_seconds,
-        ),
-    )
+    return JobQueue(diary_jobs, RetryPolicy.from_settings(settings))
 
 
 async def serve(settings: DiarySettings) -> None:

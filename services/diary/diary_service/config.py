@@ -6,10 +6,12 @@ import zoneinfo
 
 from pydantic import field_validator
 
-from gridam_runtime.settings import ServiceSettings
+from gridam_runtime.settings import JobSettings
 
 
-class DiarySettings(ServiceSettings):
+class DiarySettings(JobSettings):
+    """The job settings serve its pipeline workers (`python -m diary_service worker`)."""
+
     grpc_port: int = 50052
     # Default: SQLite under the data folder (embedded profile).
     database_url: str = ""
@@ -17,15 +19,6 @@ class DiarySettings(ServiceSettings):
     time_zone: str = "Asia/Seoul"
     title_max_chars: int = 100
     content_max_chars: int = 5000
-
-    # Pipeline workers (`python -m diary_service worker`).
-    worker_concurrency: int = 4
-    worker_poll_seconds: float = 0.5
-    job_lease_seconds: int = 60
-    job_max_attempts: int = 8
-    job_base_backoff_seconds: float = 2.0
-    # Every outgoing call of a job gets this long (the emotion analysis of a long diary).
-    job_call_timeout_seconds: float = 30.0
 
     @field_validator("time_zone")
     @classmethod

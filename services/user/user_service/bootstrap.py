@@ -6,26 +6,33 @@ import pathlib
 
 from argon2 import PasswordHasher
 
+from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
+from gridam_runtime.clients import ClientFactory
+from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.keys import read_secret
 from gridam_runtime.kv import build_state
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenIssuer
+from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
 from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
+from user_service.adapters.orm import user_jobs
 from user_service.adapters.sms import OutboxFileSmsSender
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
+from user_service.service_layer.outbox import OutboxRelay
 from user_service.service_layer.profiles import Profiles
 from user_service.servicer import UserServicer
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
+DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]
+DISCOVERY_NAME = "gridam-user"
 
 
 def _oauth_providers(settings: UserSettings) -> dict[str, OAuthProviderClient]:
@@ -56,9 +63,10 @@ async def serve(settings: UserSettings) -> None:
     limiter, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     providers = _oauth_providers(settings)
     sessions = db.session_factory(engine)
+    jobs = JobQueue(user_jobs, RetryPolicy.from_settings(settings))
     deps = Dependencies(
         settings=settings,
-        uow=lambda: UnitOfWork(sessions),
+        uow=lambda: UnitOfWork(sessions, jobs),
         reads=lambda: ReadUnitOfWork(read_engine),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
         authenticator=Authenticator.for_service(settings, revocations),
@@ -72,7 +80,24 @@ async def serve(settings: UserSettings) -> None:
     )
     servicer = UserServicer(Accounts(deps), Profiles(deps))
 
+    # The outbox relay runs in this process; its own discovery instance, closed by the factory.
+    factory = ClientFactory(build_discovery(settings), settings.job_call_timeout_seconds)
+    relay = OutboxRelay(
+        engine,
+        jobs,
+        factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
+        ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
+    )
+    relay_worker = Worker(
+        engine,
+        jobs,
+        relay.handlers,
+        concurrency=settings.worker_concurrency,
+        poll_seconds=settings.worker_poll_seconds,
+    )
+
     async def cleanup() -> None:
+        await factory.close()
         for provider in providers.values():
             provider.close()
         revocations.close()
@@ -83,8 +108,9 @@ async def serve(settings: UserSettings) -> None:
 
     await run_server(
         settings,
-        ServiceDefinition("gridam-user", SERVICE_NAME, user_service_pb2_grpc.add_UserServiceServicer_to_server, servicer),
+        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, user_service_pb2_grpc.add_UserServiceServicer_to_server, servicer),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
+        background=[relay_worker.run],
     )

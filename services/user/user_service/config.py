@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pathlib
 
-from gridam_runtime.settings import ServiceSettings
+from gridam_runtime.settings import JobSettings
 from user_service.adapters import oauth
 
 
-class UserSettings(ServiceSettings):
+class UserSettings(JobSettings):
+    """The job settings serve the outbox relay (service_layer/outbox.py); the diary service is
+    reached at GRIDAM_DIARY_SERVICE_ADDR (or through Consul)."""
+
     grpc_port: int = 50051
     # Default: SQLite under the data folder (embedded profile).
     database_url: str = ""

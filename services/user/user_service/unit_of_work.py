@@ -1,11 +1,18 @@
-"""Units of work of the user service: one transaction (writes) or one autocommit connection (reads)."""
+"""Units of work of the user service: one transaction (writes) or one autocommit connection (reads).
+
+Events owed to other services (the outbox, `user_jobs`) share the write transaction, so an
+event is recorded exactly when the change that causes it commits.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
 from gridam_runtime import db
+from gridam_runtime.jobs import JobQueue
 from user_service.adapters.repository import (
     FollowRepository,
     PhoneVerificationRepository,
@@ -16,11 +23,18 @@ from user_service.adapters.repository import (
 
 
 class UnitOfWork(db.UnitOfWork):
+    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue) -> None:
+        super().__init__(session_factory)
+        self._jobs = jobs
+
     def _attach(self, session: DbSession) -> None:
         self.users = UserRepository(session)
         self.phones = PhoneVerificationRepository(session)
         self.sessions = SessionRepository(session)
         self.follows = FollowRepository(session)
+
+    def owe(self, kind: str, subject_id: int, payload: str = "") -> None:
+        self._jobs.enqueue(self._db.connection(), kind, subject_id, payload)
 
 
 class ReadUnitOfWork:

@@ -30,13 +30,9 @@ from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_runtime import context
-from gridam_runtime.jobs import Job, JobQueue
+from gridam_runtime.jobs import Job, JobQueue, LeaseLost
 from gridam_runtime.storage import ObjectStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
-
-
-class LeaseLost(Exception):
-    """The job's lease expired and another worker owns it now: this attempt's result is dropped."""
 
 
 class DiaryPipeline:

@@ -7,6 +7,8 @@ import datetime
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gridam_runtime.jobs import job_table
+
 # SQLite only auto-increments INTEGER PRIMARY KEY columns.
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -97,3 +99,8 @@ class Follow(Base):
     follower_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     followee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
+# The user service's outbox: events owed to other services, recorded in the transaction of the
+# change that caused them and delivered by the relay (service_layer/outbox.py).
+user_jobs = job_table(Base.metadata, "user_jobs", **MYSQL_TABLE_ARGS)

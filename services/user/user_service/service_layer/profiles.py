@@ -11,6 +11,7 @@ from user_service.adapters.orm import Follow, User
 from user_service.adapters.repository import ProfileRow
 from user_service.service_layer import validation
 from user_service.service_layer.dependencies import Dependencies
+from user_service.service_layer.outbox import NOTIFY_FOLLOW, follow_event
 
 AVATAR_MAX_SIDE = 512
 MAX_PAGE_SIZE = 100
@@ -88,6 +89,8 @@ class Profiles:
         return user
 
     def follow(self, login_id: str) -> bool:
+        """Follow `login_id`; False when already following. A new follow owes the followed
+        user a FOLLOW notification, recorded in the same transaction (see outbox.py)."""
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             target = self._target(uow, login_id)
@@ -100,6 +103,7 @@ class Profiles:
             except IntegrityError:  # the same follow committed concurrently
                 return False
             uow.users.adjust_follow_counts(identity.user_id, target.id, +1)
+            uow.owe(NOTIFY_FOLLOW, target.id, follow_event(identity.user_id, identity.login_id))
             uow.commit()
             return True
 
