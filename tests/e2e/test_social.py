@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import jwt
+
 from tests.e2e.test_auth import assert_error
 from tests.e2e.test_cards import CARD_TIMEOUT_SECONDS, wait_for_card
 from tests.e2e.test_diaries import write
@@ -13,6 +15,7 @@ from tests.e2e.test_feed import share
 from tests.support.api import Api, User
 
 COMMENT = "정말 멋진 하루였네요, 응원해요!"
+NOTICE_TIMEOUT_SECONDS = 60  # generous: a shared CI machine
 
 
 def comment(api: Api, user: User, post: int, content: str = COMMENT, parent: int | None = None) -> dict:
@@ -199,3 +202,32 @@ def test_unchecked_and_recent_pages_cursors_and_marking_read(api: Api):
     for bad in ({}, {"notificationIds": []}, {"notificationIds": ["1"]}, {"notificationIds": [0]}, {"notificationIds": list(range(1, 102))}):
         assert api.patch(check, author, json=bad).status_code == 400
     assert_error(api.patch(check, author, json={}), 400, "NOTICE4001")
+
+
+def numeric_id(user: User) -> int:
+    """The numeric user id (decision 6: FOLLOW's entityId), as the access token's subject."""
+    return int(jwt.decode(user.access_token, options={"verify_signature": False})["sub"])
+
+
+def wait_for_follows(api: Api, user: User, count: int) -> list[dict]:
+    """FOLLOW notifications come from the user service's outbox relay, a moment after the follow."""
+    deadline = time.monotonic() + NOTICE_TIMEOUT_SECONDS
+    while len(follows := of_type(notices(api, user), "FOLLOW")) < count:
+        assert time.monotonic() < deadline, f"{len(follows)} of {count} FOLLOW notifications"
+        time.sleep(0.3)
+    return follows
+
+
+def test_the_followed_user_is_notified_once_per_follow(api: Api):
+    star, fan, other = api.new_user(), api.new_user(), api.new_user()
+    assert api.post(f"/api/follows/{star.login_id}", fan).json()["success"] is True
+    assert api.post(f"/api/follows/{star.login_id}", fan).status_code in (200, 409)  # again: not a new follow
+    api.post(f"/api/follows/{star.login_id}", other)
+    follows = wait_for_follows(api, star, 2)
+    assert sorted(n["entityId"] for n in follows) == sorted([numeric_id(fan), numeric_id(other)])
+    mine = next(n for n in follows if n["entityId"] == numeric_id(fan))
+    assert fan.login_id in mine["message"] and mine["checked"] is False
+    # The follower hears nothing of their own follow, and a repeated follow added nothing.
+    assert notices(api, fan) == []
+    time.sleep(2)  # a duplicate would be delivered by now (the relay polls every 0.5 s)
+    assert len(of_type(notices(api, star), "FOLLOW")) == 2
