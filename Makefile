@@ -13,8 +13,10 @@ BUF := tools/buf/node_modules/.bin/buf
 STAMP := $(VENV)/.installed
 ML_STAMP := $(VENV)/.installed-ml
 MYSQL_STAMP := $(VENV)/.installed-mysql
+KAFKA_LIBS := tools/kafka/libs/.collected
+FERRETDB := tools/ferretdb/bin/ferretdb
 
-.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps deps deps-ml deps-mysql clean
+.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps infra-tools deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -47,9 +49,9 @@ $(BUF): tools/buf/package.json
 	cd tools/buf && npm install --no-audit --no-fund --silent
 	touch $@
 
-system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, and what builds mysqlclient
+system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, Java and Maven (Kafka), and what builds mysqlclient
 	@missing=""; \
-	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config; do \
+	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config java:default-jre-headless mvn:maven; do \
 	  command -v "$${bin%%:*}" >/dev/null || test -x "/usr/sbin/$${bin%%:*}" || missing="$$missing $${bin##*:}"; \
 	done; \
 	dpkg-query -W -f='$${Status}' libmariadb-dev 2>/dev/null | grep -q "ok installed" || missing="$$missing libmariadb-dev"; \
@@ -59,6 +61,20 @@ system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, and what 
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# Kafka 4.3.1 (KRaft) from Maven Central jars: collected, nothing compiled (tools/kafka/pom.xml).
+$(KAFKA_LIBS): tools/kafka/pom.xml | system-deps
+	rm -rf tools/kafka/libs
+	cd tools/kafka && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$$PWD/libs"
+	touch $@
+
+# FerretDB v1.24.2 (MongoDB wire protocol over SQLite) from the Go module proxy, through the
+# small wrapper module in tools/ferretdb (why a wrapper: its main.go).
+$(FERRETDB): tools/ferretdb/main.go tools/ferretdb/go.mod tools/ferretdb/go.sum
+	@command -v go >/dev/null || { echo "Go >= 1.24 is needed to build FerretDB (tools/ferretdb)"; exit 1; }
+	cd tools/ferretdb && go build -trimpath -o bin/ferretdb .
+
+infra-tools: $(KAFKA_LIBS) $(FERRETDB) ## fetch Kafka (Maven Central) and build FerretDB (Go module proxy) for the CDC tests
 
 proto: $(STAMP) $(BUF) ## generate the Python code of the protos
 	$(BUF) generate
@@ -73,19 +89,19 @@ proto-check: proto-lint proto ## fail when the committed generated code is stale
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_runtime.devstack
 
-test: system-deps $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
+test: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
 test-unit: $(ML_STAMP) ## unit tests only
 	$(PY) -m pytest tests/unit
 
-test-integration: system-deps $(MYSQL_STAMP) ## integration tests (real MariaDB, Redis, gRPC)
+test-integration: system-deps infra-tools $(MYSQL_STAMP) ## integration tests (real MariaDB, Redis, gRPC)
 	$(PY) -m pytest tests/integration
 
-test-e2e: system-deps $(MYSQL_STAMP) ## end-to-end tests through the gateway
+test-e2e: system-deps infra-tools $(MYSQL_STAMP) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
-bench: system-deps $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
+bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
 	@status=0; \
 	$(PY) bench/emotion_bench.py || status=1; \
 	$(PY) bench/card_bench.py || status=1; \
@@ -93,4 +109,4 @@ bench: system-deps $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/), figures an
 	exit $$status
 
 clean: ## remove the virtualenv, buf and local data
-	rm -rf $(VENV) tools/buf/node_modules var
+	rm -rf $(VENV) tools/buf/node_modules tools/kafka/libs tools/ferretdb/bin var

@@ -1,5 +1,6 @@
-"""Test-session fixtures: real MariaDB and Redis, the OAuth provider test double, and the
-whole mesh (user service + gateway as separate processes) on both profiles."""
+"""Test-session fixtures: real MariaDB, Redis, Kafka and FerretDB (each started on first use),
+the OAuth provider test double, and the whole mesh (services + gateway as separate processes)
+on both profiles."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from gridam_runtime.devstack import DevStack
 from tests.doubles.oauth_provider import OAuthProviderDouble
-from tests.support.servers import MariaDb, Redis, stack_env
+from tests.support.servers import FerretDb, Kafka, MariaDb, Redis, stack_env
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,22 @@ def mariadb(infra_root: pathlib.Path) -> Iterator[MariaDb]:
 @pytest.fixture(scope="session")
 def redis_server(infra_root: pathlib.Path) -> Iterator[Redis]:
     server = Redis(infra_root / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka(infra_root: pathlib.Path) -> Iterator[Kafka]:
+    server = Kafka(infra_root / "kafka")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def ferretdb(infra_root: pathlib.Path) -> Iterator[FerretDb]:
+    server = FerretDb(infra_root / "ferretdb")
     server.start()
     yield server
     server.stop()

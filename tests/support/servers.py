@@ -1,8 +1,10 @@
-"""Real MariaDB and Redis for the tests, each a private throw-away instance on free ports
-under one folder, started without systemd (docs/infra.md §8) and stopped afterwards."""
+"""Real MariaDB, Redis, Kafka and a MongoDB-wire server (FerretDB) for the tests, each a
+private throw-away instance on free ports under one folder, started without systemd or Docker
+(docs/infra.md) and stopped afterwards."""
 
 from __future__ import annotations
 
+import base64
 import os
 import pathlib
 import pwd
@@ -11,10 +13,14 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from dataclasses import dataclass
 
 from gridam_runtime.devstack import METRICS_ORDER, SERVICES
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+KAFKA_LIBS = ROOT / "tools" / "kafka" / "libs"  # `make infra-tools` collects them from Maven Central
+FERRETDB = ROOT / "tools" / "ferretdb" / "bin" / "ferretdb"  # `make infra-tools` builds it
 MYSQL_USER = "gridam"
 MYSQL_PASSWORD = "gridam-test-password"
 
@@ -164,6 +170,121 @@ class Redis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+def _stop(process: subprocess.Popen | None, timeout: float = 30) -> None:
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Kafka:
+    """Apache Kafka 4.3.1 from Maven Central jars: one combined broker + controller (KRaft,
+    dynamic quorum formatted with --standalone), settings for fast single-node tests."""
+
+    root: pathlib.Path
+    port: int = 0
+    controller_port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _java(self, *args: str, heap: str = "-Xmx768m") -> list[str]:
+        if not KAFKA_LIBS.is_dir():
+            raise RuntimeError(f"{KAFKA_LIBS} missing: run `make infra-tools`")
+        return [_need("java"), "-Xms128m", heap, "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", f"{KAFKA_LIBS}/*", *args]
+
+    def start(self) -> None:
+        """Start on fresh ports (first call) or on the same ports and data again (a restart)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        config = self.root / "server.properties"
+        if not self.port:
+            self.port, self.controller_port = free_port(), free_port()
+            config.write_text(
+                "process.roles=broker,controller\nnode.id=1\n"
+                f"controller.quorum.bootstrap.servers=127.0.0.1:{self.controller_port}\n"
+                f"listeners=PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}\n"
+                f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}\n"
+                "inter.broker.listener.name=PLAINTEXT\ncontroller.listener.names=CONTROLLER\n"
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT\n"
+                f"log.dirs={self.root / 'data'}\n"
+                "num.partitions=1\noffsets.topic.replication.factor=1\noffsets.topic.num.partitions=1\n"
+                "transaction.state.log.replication.factor=1\ntransaction.state.log.min.isr=1\n"
+                "transaction.state.log.num.partitions=1\nshare.coordinator.state.topic.replication.factor=1\n"
+                "share.coordinator.state.topic.min.isr=1\ngroup.initial.rebalance.delay.ms=0\n"
+                "auto.create.topics.enable=false\n"
+            )
+            # A cluster id is 16 random bytes in URL-safe base64; Kafka's own never start with '-'.
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode().replace("-", "A", 1)
+            subprocess.run(
+                self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id, "-c", str(config), heap="-Xmx256m"),
+                check=True, capture_output=True,
+            )
+        log = self.root / "kafka.log"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(self._java("kafka.Kafka", str(config)), stdout=out, stderr=subprocess.STDOUT)
+        _wait_for(self._ready, "Kafka", self.process, log, timeout=120)
+
+    def _ready(self) -> bool:
+        from confluent_kafka.admin import AdminClient
+
+        if not _port_open(self.port):
+            return False
+        try:
+            AdminClient({"bootstrap.servers": self.bootstrap_servers}).list_topics(timeout=2)
+        except Exception:  # KafkaException while the broker is still starting
+            return False
+        return True
+
+    def stop(self) -> None:
+        _stop(self.process, timeout=60)
+
+
+@dataclass
+class FerretDb:
+    """FerretDB v1.24.2 (MongoDB wire protocol over SQLite), built from the Go module proxy
+    by `make infra-tools` (tools/ferretdb)."""
+
+    root: pathlib.Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        """Start on a fresh port (first call) or on the same port and data again (a restart)."""
+        if not FERRETDB.exists():
+            raise RuntimeError(f"{FERRETDB} missing: run `make infra-tools`")
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        log = self.root / "ferretdb.log"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [str(FERRETDB), f"--listen-addr=127.0.0.1:{self.port}", f"--sqlite-dir={self.root / 'data'}"],
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        _wait_for(lambda: _port_open(self.port), "FerretDB", self.process, log)
+
+    def stop(self) -> None:
+        _stop(self.process)
 
 
 def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Redis | None = None) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""CDC: MariaDB binlog -> Kafka (the reader) -> MongoDB read model (the projector)."""
