@@ -107,13 +107,13 @@ class MariaDb:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         log.touch()
-        _wait_for(lambda: self._sql("SELECT 1", check=False) == 0, "MariaDB", self.process, log)
-        self._sql(
+        _wait_for(lambda: self.sql("SELECT 1", check=False) == 0, "MariaDB", self.process, log)
+        self.sql(
             f"CREATE USER IF NOT EXISTS '{MYSQL_USER}'@'127.0.0.1' IDENTIFIED BY '{MYSQL_PASSWORD}';"
             f"GRANT ALL ON *.* TO '{MYSQL_USER}'@'127.0.0.1';"
         )
 
-    def _sql(self, statement: str, *, check: bool = True) -> int:
+    def sql(self, statement: str, *, check: bool = True) -> int:
         result = subprocess.run(
             ["mariadb", f"--socket={self.socket_path}", "-uroot", "-e", statement],
             capture_output=True, check=False,
@@ -123,7 +123,7 @@ class MariaDb:
         return result.returncode
 
     def create_database(self, name: str) -> str:
-        self._sql(f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` CHARACTER SET utf8mb4;")
+        self.sql(f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` CHARACTER SET utf8mb4;")
         return self.url(name)
 
     def stop(self) -> None:

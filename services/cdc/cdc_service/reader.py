@@ -1,0 +1,312 @@
+"""The CDC reader (`python -m cdc_service reader`, one replica): MariaDB binlog -> Kafka.
+
+1. Position: the last record of the compacted `<prefix>.reader-position` topic, saved only
+   after Kafka acknowledged every change before it (so a restart can repeat changes, never skip
+   one; the projector's version guard makes repeats harmless).
+2. No position, other tables than last time, or a position whose binlog was purged: a
+   consistent snapshot first. `START TRANSACTION WITH CONSISTENT SNAPSHOT` gives MariaDB's
+   binlog coordinates of exactly that snapshot (`binlog_snapshot_file/position`), turned into a
+   GTID with BINLOG_GTID_POS; every row is published as op "r", then the position is saved.
+3. Streaming (mysql-replication, MariaDB GTID mode) from that GTID: each row change is
+   published as it is read, keyed by primary key; the position is saved at a transaction
+   boundary (XID) at most every `cdc_position_interval_seconds`, and on the server's idle
+   heartbeats. With `binlog_row_metadata=FULL` each row event names its columns, so an added
+   column simply appears in the following events.
+
+Any error (MariaDB or Kafka gone for longer than the producer's retries) ends the process
+with a non-zero status: its supervisor restarts it and it resumes from the saved position.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from dataclasses import dataclass
+
+import orjson
+import pymysql
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from prometheus_client import Counter, Gauge, start_http_server
+from pymysqlreplication import BinLogStreamReader
+from pymysqlreplication.event import HeartbeatLogEvent, MariadbGtidEvent, XidEvent
+from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
+
+from cdc_service.config import CdcSettings
+from cdc_service.envelope import CREATE, DELETE, READ, UPDATE, Change, gtid_seq, json_row
+from cdc_service.topics import ensure_topics
+
+log = logging.getLogger("gridam.cdc")
+
+PUBLISHED = Counter("gridam_cdc_published_total", "Row changes published to Kafka", ["table", "op"])
+POSITION_SEQ = Gauge("gridam_cdc_reader_position_seq", "GTID sequence number of the last saved reader position")
+POSITION_SAVED_AT = Gauge("gridam_cdc_reader_position_saved_timestamp_seconds", "When the reader last saved its position")
+LAST_COMMIT = Gauge("gridam_cdc_reader_last_commit_timestamp_seconds", "MySQL commit time of the last change read")
+SNAPSHOTS = Counter("gridam_cdc_snapshots_total", "Consistent snapshots taken", ["reason"])
+
+ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236  # e.g. the requested GTID was purged
+FLUSH_TIMEOUT_SECONDS = 60
+
+
+class PositionPurged(Exception):
+    """The binlog no longer holds the saved position: only a new snapshot can continue."""
+
+
+@dataclass(frozen=True)
+class Position:
+    gtid: str
+    tables: tuple[str, ...]
+
+    def encode(self) -> bytes:
+        return orjson.dumps({"gtid": self.gtid, "tables": list(self.tables)})
+
+
+class KafkaPublisher:
+    """An idempotent producer (acks=all, in order per partition, no duplicates from its own
+    retries) and the position topic."""
+
+    def __init__(self, settings: CdcSettings) -> None:
+        self._settings = settings
+        self._producer = Producer(
+            {
+                "bootstrap.servers": settings.kafka_bootstrap_servers,
+                "enable.idempotence": True,
+                "acks": "all",
+                "linger.ms": 5,
+                "compression.type": "lz4",
+            }
+        )
+        self._error: Exception | None = None
+
+    def _delivered(self, error, _message) -> None:
+        if error is not None and self._error is None:
+            self._error = KafkaException(error)
+
+    def publish(self, change: Change) -> None:
+        key, value = change.encode()
+        topic = self._settings.topic(change.db, change.table)
+        while True:
+            try:
+                self._producer.produce(topic, value, key, on_delivery=self._delivered)
+                break
+            except BufferError:  # the local queue is full: let deliveries drain it
+                self._producer.poll(0.1)
+        self._producer.poll(0)
+        PUBLISHED.labels(f"{change.db}.{change.table}", change.op).inc()
+
+    def flush(self) -> None:
+        """Wait until Kafka acknowledged everything produced so far (or raise)."""
+        if self._producer.flush(FLUSH_TIMEOUT_SECONDS) > 0:
+            raise KafkaException(f"Kafka did not acknowledge within {FLUSH_TIMEOUT_SECONDS}s")
+        if self._error is not None:
+            raise self._error
+
+    def save_position(self, position: Position) -> None:
+        self.flush()
+        self._producer.produce(self._settings.position_topic, position.encode(), b"reader", on_delivery=self._delivered)
+        self.flush()
+        POSITION_SEQ.set(gtid_seq(position.gtid))
+        POSITION_SAVED_AT.set_to_current_time()
+
+    def load_position(self) -> Position | None:
+        """The last saved position: the last record of the one-partition position topic."""
+        consumer = Consumer(
+            {"bootstrap.servers": self._settings.kafka_bootstrap_servers, "group.id": "gridam-cdc-reader-position", "enable.auto.commit": False}
+        )
+        try:
+            partition = TopicPartition(self._settings.position_topic, 0)
+            low, high = _watermarks(consumer, partition)
+            if high <= low:
+                return None
+            partition.offset = high - 1
+            consumer.assign([partition])
+            while True:
+                message = consumer.poll(30)
+                if message is None:
+                    raise KafkaException("the reader position could not be read")
+                if message.error() is None:
+                    saved = orjson.loads(message.value())
+                    return Position(saved["gtid"], tuple(saved["tables"]))
+        finally:
+            consumer.close()
+
+
+class Reader:
+    def __init__(self, settings: CdcSettings, publisher: KafkaPublisher) -> None:
+        self._settings = settings
+        self._publisher = publisher
+        self._tables = tuple(f"{schema}.{table}" for schema, table in settings.tables)
+        self.stopping = False
+
+    def _connect(self) -> pymysql.Connection:
+        arguments = self._settings.mysql_connection()
+        arguments["password"] = arguments.pop("passwd")
+        return pymysql.connect(**arguments)
+
+    def _primary_keys(self, connection: pymysql.Connection) -> dict[str, list[str]]:
+        keys: dict[str, list[str]] = {}
+        with connection.cursor() as cursor:
+            for schema, table in self._settings.tables:
+                cursor.execute(f"SHOW KEYS FROM `{schema}`.`{table}` WHERE Key_name = 'PRIMARY'")
+                keys[f"{schema}.{table}"] = [row[4] for row in sorted(cursor.fetchall(), key=lambda row: row[3])]
+        return keys
+
+    def snapshot(self, reason: str) -> Position:
+        """Publish every row of the captured tables as of one consistent moment, and the GTID
+        that moment corresponds to."""
+        log.info("snapshot started", extra={"reason": reason, "tables": list(self._tables)})
+        SNAPSHOTS.labels(reason).inc()
+        connection = self._connect()
+        try:
+            keys = self._primary_keys(connection)
+            with connection.cursor() as cursor:
+                cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+                cursor.execute("SHOW STATUS LIKE 'binlog_snapshot_%'")
+                status = {name.lower(): value for name, value in cursor.fetchall()}
+                cursor.execute(
+                    "SELECT BINLOG_GTID_POS(%s, %s), @@server_id",
+                    (status["binlog_snapshot_file"], int(status["binlog_snapshot_position"])),
+                )
+                gtid, server_id = cursor.fetchone()
+            gtid = _last_gtid(gtid) or f"0-{server_id}-0"  # no transaction ever binlogged
+            now_ms = int(time.time() * 1000)
+            rows = 0
+            for schema, table in self._settings.tables:
+                with connection.cursor(pymysql.cursors.SSDictCursor) as cursor:
+                    cursor.execute(f"SELECT * FROM `{schema}`.`{table}`")
+                    for row in cursor:
+                        values = json_row(row)
+                        key = {column: values[column] for column in keys[f"{schema}.{table}"]}
+                        self._publisher.publish(Change(READ, schema, table, key, None, values, gtid, 0, now_ms))
+                        rows += 1
+            connection.commit()
+        finally:
+            connection.close()
+        position = Position(gtid, self._tables)
+        self._publisher.save_position(position)
+        log.info("snapshot done", extra={"rows": rows, "gtid": gtid})
+        return position
+
+    def _check_not_purged(self, position: Position) -> None:
+        """The oldest binlog's starting GTID must not be past the saved one."""
+        connection = self._connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW BINARY LOGS")
+                oldest = cursor.fetchone()[0]
+                cursor.execute("SELECT BINLOG_GTID_POS(%s, 4)", (oldest,))
+                start = _last_gtid(cursor.fetchone()[0] or "")
+        finally:
+            connection.close()
+        if start and gtid_seq(start) > gtid_seq(position.gtid):
+            raise PositionPurged(f"saved {position.gtid}, oldest binlog starts after {start}")
+
+    def stream(self, position: Position) -> None:
+        """Publish row changes from `position` on until `stopping`."""
+        tables = set(self._tables)
+        stream = BinLogStreamReader(
+            connection_settings=self._settings.mysql_connection(),
+            server_id=self._settings.cdc_server_id,
+            is_mariadb=True,
+            auto_position=position.gtid,
+            blocking=True,
+            resume_stream=True,
+            slave_heartbeat=self._settings.cdc_heartbeat_seconds,
+            only_events=[MariadbGtidEvent, XidEvent, HeartbeatLogEvent, WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent],
+            only_schemas=sorted({schema for schema, _ in self._settings.tables}),
+        )
+        saved, saved_at, gtid, index = position, time.monotonic(), position.gtid, 0
+        log.info("streaming", extra={"gtid": position.gtid})
+        try:
+            for event in stream:
+                if isinstance(event, MariadbGtidEvent):
+                    gtid, index = event.gtid, 0
+                elif isinstance(event, (WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent)):
+                    if f"{event.schema}.{event.table}" not in tables:
+                        continue
+                    commit_ms = event.timestamp * 1000
+                    LAST_COMMIT.set(event.timestamp)
+                    for row in event.rows:
+                        index += 1
+                        self._publisher.publish(_change(event, row, gtid, index, commit_ms))
+                else:  # a commit (XID) or an idle heartbeat: a transaction boundary
+                    done = Position(gtid, self._tables) if isinstance(event, XidEvent) else saved
+                    due = time.monotonic() - saved_at >= self._settings.cdc_position_interval_seconds
+                    if done != saved and (due or isinstance(event, HeartbeatLogEvent)):
+                        self._publisher.save_position(done)
+                        saved, saved_at = done, time.monotonic()
+                    if self.stopping:
+                        return
+        except pymysql.err.OperationalError as exc:
+            if exc.args and exc.args[0] == ER_MASTER_FATAL_ERROR_READING_BINLOG:
+                raise PositionPurged(str(exc)) from exc
+            raise
+        finally:
+            stream.close()
+
+    def run(self) -> None:
+        ensure_topics(self._settings)
+        position = self._publisher.load_position()
+        if position is None:
+            position = self.snapshot("initial")
+        elif position.tables != self._tables:
+            position = self.snapshot("tables changed")
+        else:
+            try:
+                self._check_not_purged(position)
+            except PositionPurged:
+                log.warning("saved position purged from the binlog", extra={"gtid": position.gtid})
+                position = self.snapshot("position purged")
+        while not self.stopping:
+            try:
+                self.stream(position)
+            except PositionPurged:
+                log.warning("position purged while streaming", exc_info=True)
+                position = self.snapshot("position purged")
+
+
+def _watermarks(consumer: Consumer, partition: TopicPartition) -> tuple[int, int]:
+    """Retried while the client's view of a newly created topic catches up (NOT_LEADER)."""
+    deadline = time.monotonic() + FLUSH_TIMEOUT_SECONDS
+    while True:
+        try:
+            return consumer.get_watermark_offsets(partition, timeout=10)
+        except KafkaException as exc:
+            if not exc.args[0].retriable() and exc.args[0].code() != KafkaError.NOT_LEADER_FOR_PARTITION:
+                raise
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+def _last_gtid(gtid_list: str) -> str:
+    """BINLOG_GTID_POS gives one GTID per domain; GriDam runs one domain (see envelope)."""
+    return gtid_list.split(",")[-1].strip()
+
+
+def _change(event, row: dict, gtid: str, index: int, commit_ms: int) -> Change:
+    if isinstance(event, WriteRowsEvent):
+        op, before, after = CREATE, None, json_row(row["values"])
+    elif isinstance(event, UpdateRowsEvent):
+        op, before, after = UPDATE, json_row(row["before_values"]), json_row(row["after_values"])
+    else:
+        op, before, after = DELETE, json_row(row["values"]), None
+    primary = event.primary_key
+    columns = primary if isinstance(primary, (tuple, list)) else (primary,)
+    values = after if after is not None else before
+    return Change(op, event.schema, event.table, {column: values[column] for column in columns}, before, after, gtid, index, commit_ms)
+
+
+def run(settings: CdcSettings) -> None:
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr="0.0.0.0")
+    reader = Reader(settings, KafkaPublisher(settings))
+
+    def stop(_signum, _frame) -> None:
+        reader.stopping = True  # seen at the next transaction boundary or heartbeat
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    reader.run()
+    log.info("reader stopped")
