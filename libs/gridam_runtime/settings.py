@@ -43,6 +43,11 @@ class BaseGridamSettings(BaseSettings):
 
     call_timeout_seconds: float = 5.0
 
+    # The MongoDB read model the CDC projector keeps (distributed profile): when set, the
+    # statistics, word clouds and diary search read it instead of the services' SQL tables.
+    analytics_mongodb_url: str = ""
+    analytics_mongodb_database: str = "gridam"
+
     @property
     def keys_dir(self) -> pathlib.Path:
         return self.data_dir / "keys"

@@ -313,3 +313,30 @@ def test_the_profile_counts_the_users_diaries(api: Api):
     eventually(2)
     assert api.delete(f"/api/diary/{first}", user).json()["success"] is True
     eventually(1)
+
+
+def test_search_finds_my_diaries_by_title_or_content_newest_first_with_cursors(api: Api):
+    me, other = api.new_user(), api.new_user()
+    first = write(api, me, title="Rainy Monday", content="비가 와서 우산을 챙겼다")
+    second = write(api, me, title="산책", content="공원에서 RAIN 소리를 들었다")
+    write(api, me, title="맑은 날", content="햇살이 좋았다")
+    write(api, other, title="rain", content="남의 일기")
+
+    def search(user: User, query: str, **params) -> dict:
+        body = api.get("/api/diary/search", user, params={"q": query, **params}).json()
+        assert body["success"] is True, body
+        return body["result"]
+
+    found = search(me, "rain")
+    assert [d["diaryId"] for d in found["diaryList"]] == [second, first]  # case-insensitive, newest first, mine only
+    assert found["hasNext"] is False and found["nextCursor"] is None
+    assert [d["diaryId"] for d in search(me, "우산")["diaryList"]] == [first]
+    page_one = search(me, "RaIn", size=1)
+    assert [d["diaryId"] for d in page_one["diaryList"]] == [second] and page_one["hasNext"] is True
+    page_two = search(me, "rain", size=1, cursor=page_one["nextCursor"])
+    assert [d["diaryId"] for d in page_two["diaryList"]] == [first] and page_two["hasNext"] is False
+    assert search(me, "100%")["diaryList"] == [] and search(me, "_")["diaryList"] == []  # wildcards are literal
+    for bad in ({"q": ""}, {"q": "   "}, {"q": "가" * 101}):
+        assert_error(api.get("/api/diary/search", me, params=bad), 400, "DIARY4007")
+    assert_error(api.get("/api/diary/search", me, params={"q": "x", "cursor": 0}), 400, "COMMON4000")
+    assert_error(api.get("/api/diary/search", me), 400, "COMMON4000")

@@ -13,6 +13,7 @@ from gridam_gateway.emotions import analysis_result
 from gridam_gateway.envelope import ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
+from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.security import SignedInRoute
 from gridam_gateway.uploads import read_file_part
 
@@ -118,6 +119,17 @@ async def regenerate_card(request: Request, diaryId: str = Query(max_length=20))
 async def list_diaries(request: Request):
     reply = await request.app.state.diaries.ListDiaries(pb.ListDiariesRequest())
     return ok([diary_item(request, d) for d in reply.diaries])
+
+
+@router.get("/search", summary="내 일기 검색 (제목·내용, 대소문자 무시, 최신순, 커서 페이지)")
+async def search_diaries(
+    request: Request,
+    q: str = Query(max_length=200, description="찾을 말 (1~100자)"),
+    size: int = page_size(20),
+    cursor: int | None = CURSOR,
+):
+    reply = await request.app.state.diaries.SearchDiaries(pb.SearchDiariesRequest(query=q, size=size, cursor=cursor or 0))
+    return ok(page("diaryList", [diary_item(request, d) for d in reply.diaries], reply.next_cursor))
 
 
 @router.get("", summary="날짜별 일기 (그날의 가장 최근 일기)")

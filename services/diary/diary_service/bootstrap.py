@@ -9,6 +9,7 @@ import signal
 from prometheus_client import start_http_server
 
 from diary_service.adapters.orm import diary_jobs
+from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
 from diary_service.config import DiarySettings
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
 from diary_service.service_layer.feed import Feed, FeedDependencies
@@ -26,6 +27,7 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
+from gridam_runtime.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -51,11 +53,14 @@ async def serve(settings: DiarySettings) -> None:
     _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     jobs = _job_queue(settings)
+    uow = lambda: UnitOfWork(sessions, jobs)  # noqa: E731
+    read_model = open_read_model(settings)
     deps = Dependencies(
         settings=settings,
-        uow=lambda: UnitOfWork(sessions, jobs),
+        uow=uow,
         authenticator=Authenticator.for_service(settings, revocations),
         storage=LocalFolderStorage(settings.media_root),
+        search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(uow),
     )
 
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
@@ -71,6 +76,8 @@ async def serve(settings: DiarySettings) -> None:
 
     async def cleanup() -> None:
         await factory.close()
+        if read_model is not None:
+            read_model[0].close()
         revocations.close()
         if redis_client is not None:
             redis_client.close()

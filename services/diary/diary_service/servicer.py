@@ -99,6 +99,10 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         diaries = await asyncio.to_thread(self._diaries.list)
         return pb.ListDiariesResponse(diaries=[_diary(d) for d in diaries])
 
+    async def SearchDiaries(self, request, context):
+        found, next_cursor = await asyncio.to_thread(self._diaries.search, request.query, request.size or 20, request.cursor)
+        return pb.SearchDiariesResponse(diaries=[_diary(d) for d in found], next_cursor=next_cursor)
+
     async def GetDiary(self, request, context):
         diary = await asyncio.to_thread(self._diaries.get, request.diary_id)
         return pb.GetDiaryResponse(diary=_diary(diary))

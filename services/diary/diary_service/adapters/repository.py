@@ -29,6 +29,16 @@ class DiaryRepository:
     def list_for_author(self, author_id: int) -> list[Diary]:
         return list(self._db.scalars(select(Diary).where(Diary.author_id == author_id).order_by(Diary.date.desc(), Diary.id.desc())))
 
+    def containing(self, author_id: int, text: str, before_id: int | None, limit: int) -> list[Diary]:
+        """The author's diaries whose title or content contains `text` (case-insensitive), newest first."""
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        matches = or_(func.lower(Diary.title).like(pattern, escape="\\"), func.lower(Diary.content).like(pattern, escape="\\"))
+        query = select(Diary).where(Diary.author_id == author_id, matches)
+        if before_id is not None:
+            query = query.where(Diary.id < before_id)
+        return list(self._db.scalars(query.order_by(Diary.id.desc()).limit(limit)))
+
     def latest_on(self, author_id: int, day: datetime.date) -> Diary | None:
         return self._db.scalar(
             select(Diary).where(Diary.author_id == author_id, Diary.date == day).order_by(Diary.id.desc()).limit(1)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
+from diary_service.adapters.search import DiarySearch
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator
@@ -20,6 +21,7 @@ from gridam_runtime.db import utcnow
 # an author (subject = author id) whose number of diaries changed.
 ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
 PHOTO_MAX_SIDE = 2048
+SEARCH_MAX_CHARS = 100
 
 
 
@@ -29,6 +31,7 @@ class Dependencies:
     uow: Callable[[], UnitOfWork]
     authenticator: Authenticator
     storage: ObjectStorage
+    search: DiarySearch
     clock: Callable[[], datetime.datetime] = utcnow
 
 
@@ -84,6 +87,17 @@ class Diaries:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             return uow.diaries.list_for_author(identity.user_id)
+
+    def search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
+        """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""
+        identity = self._d.authenticator.require()
+        text = clean_text(text, field_reason="DIARY4007", max_chars=SEARCH_MAX_CHARS)
+        if not 1 <= size <= 100 or cursor < 0:
+            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        found = self._d.search.search(identity.user_id, text, cursor or None, size + 1)
+        has_next = len(found) > size
+        found = found[:size]
+        return found, found[-1].id if has_next else 0
 
     def get(self, diary_id: int) -> Diary:
         identity = self._d.authenticator.require()

@@ -97,6 +97,24 @@ class ListDiariesResponse(_message.Message):
     diaries: _containers.RepeatedCompositeFieldContainer[Diary]
     def __init__(self, diaries: _Optional[_Iterable[_Union[Diary, _Mapping]]] = ...) -> None: ...
 
+class SearchDiariesRequest(_message.Message):
+    __slots__ = ("query", "size", "cursor")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    size: int
+    cursor: int
+    def __init__(self, query: _Optional[str] = ..., size: _Optional[int] = ..., cursor: _Optional[int] = ...) -> None: ...
+
+class SearchDiariesResponse(_message.Message):
+    __slots__ = ("diaries", "next_cursor")
+    DIARIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    diaries: _containers.RepeatedCompositeFieldContainer[Diary]
+    next_cursor: int
+    def __init__(self, diaries: _Optional[_Iterable[_Union[Diary, _Mapping]]] = ..., next_cursor: _Optional[int] = ...) -> None: ...
+
 class GetDiaryRequest(_message.Message):
     __slots__ = ("diary_id",)
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]

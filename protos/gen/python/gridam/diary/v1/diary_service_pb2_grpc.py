@@ -50,6 +50,11 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesResponse.FromString,
                 _registered_method=True)
+        self.SearchDiaries = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/SearchDiaries',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SearchDiariesRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SearchDiariesResponse.FromString,
+                _registered_method=True)
         self.GetDiary = channel.unary_unary(
                 '/gridam.diary.v1.DiaryService/GetDiary',
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetDiaryRequest.SerializeToString,
@@ -146,6 +151,14 @@ class DiaryServiceServicer:
 
     def ListDiaries(self, request, context):
         """ListDiaries returns all of the caller's diaries, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchDiaries(self, request, context):
+        """SearchDiaries finds the caller's diaries whose title or content contains a text
+        (case-insensitive), newest first, a page at a time.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -274,6 +287,11 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     servicer.ListDiaries,
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesResponse.SerializeToString,
+            ),
+            'SearchDiaries': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchDiaries,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SearchDiariesRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.SearchDiariesResponse.SerializeToString,
             ),
             'GetDiary': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDiary,
@@ -411,6 +429,33 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/ListDiaries',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ListDiariesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchDiaries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/SearchDiaries',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.SearchDiariesRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.SearchDiariesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,22 @@
+"""The MongoDB read model of diaries (written by cdc_service's projector, read by the diary and
+emotion services' analytics in the distributed profile): one document per diary in the
+`diaries` collection, `_id` = diary id, with the `diary`, `analysis` and `cards` parts (see
+cdc_service/read_model.py for the whole shape)."""
+
+from __future__ import annotations
+
+from pymongo import MongoClient
+from pymongo.collection import Collection
+
+from gridam_runtime.settings import BaseGridamSettings
+
+COLLECTION = "diaries"
+SERVER_SELECTION_TIMEOUT_MS = 5_000
+
+
+def open_read_model(settings: BaseGridamSettings) -> tuple[MongoClient, Collection] | None:
+    """The client and the collection, or None when no read model is configured (read SQL)."""
+    if not settings.analytics_mongodb_url:
+        return None
+    client: MongoClient = MongoClient(settings.analytics_mongodb_url, serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
+    return client, client[settings.analytics_mongodb_database][COLLECTION]
