@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 
+from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalysisHistory
 from emotion_service.analysis.analyser import DiaryAnalyser
 from emotion_service.analysis.factory import build_classifier
 from emotion_service.config import EmotionSettings
@@ -18,6 +19,7 @@ from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
+from gridam_runtime.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
 
@@ -51,17 +53,22 @@ async def serve(settings: EmotionSettings) -> None:
     _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     analyser = build_analyser(settings)
+    uow = lambda: UnitOfWork(sessions)  # noqa: E731
+    read_model = open_read_model(settings)
     deps = Dependencies(
         settings=settings,
-        uow=lambda: UnitOfWork(sessions),
+        uow=uow,
         authenticator=Authenticator.for_service(settings, revocations),
         analyser=analyser,
         classifier_name=settings.classifier,
+        history=ReadModelAnalysisHistory(read_model[1]) if read_model else SqlAnalysisHistory(uow),
     )
     storage = LocalFolderStorage(settings.media_root)
     servicer = EmotionServicer(Analyses(deps), StatisticsReader(deps), WordCloudMaker(deps, storage), settings.classifier)
 
     async def cleanup() -> None:
+        if read_model is not None:
+            read_model[0].close()
         revocations.close()
         if redis_client is not None:
             redis_client.close()

@@ -54,10 +54,13 @@ class AnalysisRepository:
         return list(self._db.scalars(select(DiaryAnalysis.date).where(DiaryAnalysis.author_id == author_id).distinct()))
 
     def keywords(self, author_id: int):
-        """(dominant, keywords) of every analysis of the author."""
+        """(diary_id, dominant, keywords) of every analysis of the author."""
         return self._db.execute(
-            select(DiaryAnalysis.dominant, DiaryAnalysis.keywords).where(DiaryAnalysis.author_id == author_id)
+            select(DiaryAnalysis.diary_id, DiaryAnalysis.dominant, DiaryAnalysis.keywords).where(DiaryAnalysis.author_id == author_id)
         ).all()
+
+    def deleted_ids(self, author_id: int) -> set[int]:
+        return set(self._db.scalars(select(DeletedDiary.diary_id).where(DeletedDiary.author_id == author_id)))
 
 
 class WordCloudRepository:

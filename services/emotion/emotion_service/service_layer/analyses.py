@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from emotion_service.adapters.history import AnalysisHistory
 from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.config import EmotionSettings
 from emotion_service.unit_of_work import UnitOfWork
@@ -28,6 +29,7 @@ class Dependencies:
     authenticator: Authenticator
     analyser: object  # DiaryAnalyser: analyse(texts) -> list[Analysis]
     classifier_name: str
+    history: AnalysisHistory  # what statistics and word clouds read
     clock: Callable[[], datetime.datetime] = utcnow
 
 

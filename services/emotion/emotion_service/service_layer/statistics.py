@@ -97,8 +97,7 @@ class StatisticsReader:
     def get(self, year: int, month: int) -> Statistics:
         identity = self._d.authenticator.require()
         start, end = period(year, month)
-        with self._d.uow() as uow:
-            summaries = uow.analyses.summaries(identity.user_id, start, end)
-            all_dates = uow.analyses.dates(identity.user_id)
+        summaries = self._d.history.summaries(identity.user_id, start, end)
+        all_dates = self._d.history.dates(identity.user_id)
         today = self._d.clock().replace(tzinfo=datetime.UTC).astimezone(self._zone).date()
         return compute(summaries, all_dates, start, end, today)

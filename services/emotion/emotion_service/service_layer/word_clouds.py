@@ -51,11 +51,17 @@ class WordCloudMaker:
     def regenerate(self, author_id: int) -> WordClouds:
         """Render every emotion's cloud, store the images, swap the rows in one transaction,
         then remove the images no row points at any more."""
+        rows = self._d.history.keywords(author_id)
         with self._d.uow() as uow:
-            rows = uow.analyses.keywords(author_id)
+            # The read model may still hold a diary deleted a moment ago (see adapters/history.py).
+            deleted = uow.analyses.deleted_ids(author_id)
             old_keys = {c.image_key for c in uow.word_clouds.for_author(author_id)}
         aggregated = aggregate_keywords(
-            (DiaryKeywords(Emotion[dominant], [(w, float(x)) for w, x in keywords or []]) for dominant, keywords in rows),
+            (
+                DiaryKeywords(Emotion[dominant], [(w, float(x)) for w, x in keywords or []])
+                for diary_id, dominant, keywords in rows
+                if diary_id not in deleted
+            ),
             top_n=self._d.settings.word_cloud_words,
         )
         now = self._d.clock().replace(microsecond=0)
