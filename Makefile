@@ -49,9 +49,9 @@ $(BUF): tools/buf/package.json
 	cd tools/buf && npm install --no-audit --no-fund --silent
 	touch $@
 
-system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, Java and Maven (Kafka), and what builds mysqlclient
+system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, Java and Maven (Kafka), promtool, and what builds mysqlclient
 	@missing=""; \
-	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config java:default-jre-headless mvn:maven; do \
+	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config java:default-jre-headless mvn:maven promtool:prometheus; do \
 	  command -v "$${bin%%:*}" >/dev/null || test -x "/usr/sbin/$${bin%%:*}" || missing="$$missing $${bin##*:}"; \
 	done; \
 	dpkg-query -W -f='$${Status}' libmariadb-dev 2>/dev/null | grep -q "ok installed" || missing="$$missing libmariadb-dev"; \
