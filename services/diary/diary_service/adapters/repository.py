@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import Diary, FeedPost, PostReaction
@@ -65,16 +65,33 @@ class PostRepository:
         query = select(FeedPost).where(FeedPost.author_id == author_id, FeedPost.audience.in_(audiences))
         return list(self._db.scalars(query.order_by(FeedPost.id.desc())))
 
+    # The timeline looks back through the post ids in windows: the first spans this many ids per
+    # post asked for, and each next one is TIMELINE_WIDENING times wider.
+    TIMELINE_FIRST_WINDOW = 64
+    TIMELINE_WIDENING = 8
+
     def timeline(self, me: int, followees: list[int], before_id: int | None, size: int) -> list[FeedPost]:
-        """My posts and my followees' non-private ones, newest first, ids below `before_id`."""
-        visible = or_(
-            FeedPost.author_id == me,
-            and_(FeedPost.author_id.in_(followees), FeedPost.audience.in_(("PUBLIC", "FOLLOWERS"))),
+        """My posts and my followees' non-private ones, newest first, ids below `before_id`.
+
+        Sorting all of the authors' posts to keep the newest `size` cost as much as they had
+        written. Instead each window is one range of ix_feed_posts_author_id per author (author,
+        lower ≤ id < upper) and only the posts inside it are read; the window widens until `size`
+        posts are found. So the cost follows how far back the page reaches among these authors'
+        posts, not how many posts there are.
+        """
+        upper = before_id if before_id is not None else (self._db.scalar(select(func.max(FeedPost.id))) or 0) + 1
+        visible = select(FeedPost).where(
+            FeedPost.author_id.in_({me, *followees}),
+            or_(FeedPost.author_id == me, FeedPost.audience.in_(("PUBLIC", "FOLLOWERS"))),
         )
-        query = select(FeedPost).where(visible)
-        if before_id is not None:
-            query = query.where(FeedPost.id < before_id)
-        return list(self._db.scalars(query.order_by(FeedPost.id.desc()).limit(size)))
+        found: list[FeedPost] = []
+        span = size * self.TIMELINE_FIRST_WINDOW
+        while len(found) < size and upper > 1:  # ids start at 1
+            lower = max(1, upper - span)
+            window = visible.where(FeedPost.id >= lower, FeedPost.id < upper)
+            found += self._db.scalars(window.order_by(FeedPost.id.desc()).limit(size - len(found)))
+            upper, span = lower, span * self.TIMELINE_WIDENING
+        return found
 
     def ids_of_diary(self, diary_id: int) -> list[int]:
         return list(self._db.scalars(select(FeedPost.id).where(FeedPost.diary_id == diary_id)))
