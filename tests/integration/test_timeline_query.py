@@ -76,10 +76,26 @@ def test_pages_match_the_plain_definition(engine):
 
 def test_old_posts_behind_a_long_stretch_of_others_posts_are_found(engine):
     posts = [(1, 2, "FOLLOWERS"), (2, ME, "PRIVATE"), (3, 3, "PRIVATE")]
-    posts += [(i, 4, "PUBLIC") for i in range(10, 5_000)]  # someone I do not follow
+    newest = 1_000 * 20 * PostRepository.TIMELINE_FIRST_WINDOW  # several widenings away from id 1
+    posts += [(i, 4, "PUBLIC") for i in range(10, newest + 1, newest // 5_000)]  # someone I do not follow
     store(engine, posts)
     assert timeline(engine, [2, 3], None, 20) == [2, 1]
     assert timeline(engine, [2, 3], 2, 20) == [1]
+
+
+def test_posts_on_both_sides_of_each_window_edge_are_found(engine):
+    size = 10
+    first, widening = size * PostRepository.TIMELINE_FIRST_WINDOW, PostRepository.TIMELINE_WIDENING
+    newest = 100 * first
+    # Windows from the newest post: (newest - first, newest], then [.. - first * widening, ..);
+    # from a cursor: [cursor - first, cursor), then the same widening.
+    edges = [newest + 1 - first, newest + 1 - first - first * widening]
+    cursor = 50 * first
+    edges += [cursor - first, cursor - first - first * widening]
+    mine = sorted({edge + step for edge in edges for step in (-1, 0, 1)}, reverse=True)
+    store(engine, [(newest, 4, "PUBLIC"), (cursor, 4, "PUBLIC")] + [(i, 2, "FOLLOWERS") for i in mine])
+    assert timeline(engine, [2], None, size) == mine[:size]
+    assert timeline(engine, [2], cursor, size) == [i for i in mine if i < cursor][:size]
 
 
 def test_no_posts_at_all(engine):
