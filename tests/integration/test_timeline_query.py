@@ -92,10 +92,10 @@ def test_posts_on_both_sides_of_each_window_edge_are_found(engine):
     edges = [newest + 1 - first, newest + 1 - first - first * widening]
     cursor = 50 * first
     edges += [cursor - first, cursor - first - first * widening]
-    mine = sorted({edge + step for edge in edges for step in (-1, 0, 1)}, reverse=True)
-    store(engine, [(newest, 4, "PUBLIC"), (cursor, 4, "PUBLIC")] + [(i, 2, "FOLLOWERS") for i in mine])
-    assert timeline(engine, [2], None, size) == mine[:size]
-    assert timeline(engine, [2], cursor, size) == [i for i in mine if i < cursor][:size]
+    near_edges = sorted({edge + step for edge in edges for step in (-1, 0, 1)}, reverse=True)
+    store(engine, [(newest, 4, "PUBLIC"), (cursor, 4, "PUBLIC")] + [(i, 2, "FOLLOWERS") for i in near_edges])
+    assert timeline(engine, [2], None, size) == near_edges[:size]
+    assert timeline(engine, [2], cursor, size) == [i for i in near_edges if i < cursor][:size]
 
 
 def test_no_posts_at_all(engine):

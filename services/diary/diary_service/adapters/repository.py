@@ -75,10 +75,12 @@ class PostRepository:
         """My posts and my followees' non-private ones, newest first, ids below `before_id`.
 
         Sorting all of the authors' posts to keep the newest `size` cost as much as they had
-        written. Instead each window is one range of ix_feed_posts_author_id per author (author,
-        lower ≤ id < upper) and only the posts inside it are read; the window widens until `size`
-        posts are found. So the cost follows how far back the page reaches among these authors'
-        posts, not how many posts there are.
+        written. Instead the posts are read in windows of ids, newest first, widening until `size`
+        posts are found; a window is one range of ix_feed_posts_author_id per author (author,
+        lower ≤ id < upper), so only the posts inside it are read, and the cost follows how far
+        back the page reaches, not how many posts there are. The followee ids (at most 10,000)
+        go whole into one IN list: MariaDB turns a list of 1,000 or more into a lookup table and
+        then reads the window on the primary key instead, newest first.
         """
         visible = (
             select(FeedPost)
