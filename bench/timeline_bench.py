@@ -124,6 +124,7 @@ class Population:
 
 
 def seed_users(url: str, users: int, follows: int, rng: random.Random) -> Population:
+    """`users` users sharing one password, each following `follows` others drawn at random."""
     engine = db.create_engine(url)
     password_hash = PasswordHasher().hash(PASSWORD)  # the user service's own parameters
     now = db.utcnow()
