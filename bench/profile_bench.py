@@ -420,13 +420,21 @@ def measure_http(
         warm, _, _ = run_wrk(url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
         check_clean(warm, f"GET {path} warm-up")
     print(f"gateway GET {path}: measuring {args.seconds:g}s ...", flush=True)
+    return measure_wrk(url, script, args, roots, name, label)
+
+
+def measure_wrk(
+    url: str, script: pathlib.Path, args: argparse.Namespace, roots: dict[str, int], name: str, label: str
+) -> PathResult:
+    """One measured wrk run (`args.seconds`, `args.connections`, `args.wrk_threads`) while the CPU
+    of the `roots` process trees is sampled."""
     meter = CpuMeter(roots)
     meter.start()
     figures, wrk_cpu, raw = run_wrk(
         url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.seconds
     )
     cpu = meter.stop()
-    check_clean(figures, f"GET {path}")
+    check_clean(figures, name)
     if args.verbose:
         print(raw)
     cpu["load generator (wrk)"] = wrk_cpu / figures["seconds"]
