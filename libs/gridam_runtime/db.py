@@ -125,7 +125,7 @@ class PlainRead:
     """A SELECT run straight on a DBAPI cursor of a pooled connection (`engine.raw_connection()`),
     compiled once per dialect: a row comes back as a tuple, without the per-execution work of
     SQLAlchemy's Connection and Result (~55 µs of a ~75 µs primary-key read). Only for the
-    hottest single-row reads of plain columns (no type conversion on the way out).
+    hottest reads of plain columns (no type conversion on the way out).
 
     A DBAPI error that means the connection is gone invalidates it, so the pool does not hand
     it out again (what a SQLAlchemy Connection does by itself).
@@ -133,28 +133,35 @@ class PlainRead:
 
     def __init__(self, statement: sqlalchemy.Select) -> None:
         self._statement = statement
-        self._compiled: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+        self._compiled: dict[tuple[str, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
 
-    def _sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    def _sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...], dict[str, Any]]:
         key = (dialect.name, dialect.paramstyle)
         compiled = self._compiled.get(key)
         if compiled is None:
             done = self._statement.compile(dialect=dialect)
             if not done.positional:  # MySQLdb, PyMySQL ("format") and sqlite3 ("qmark") are
                 raise ValueError(f"{dialect.name} uses named parameters ({dialect.paramstyle})")
-            compiled = self._compiled[key] = (str(done), tuple(done.positiontup))
+            # Values fixed in the statement (e.g. a LIMIT) are parameters too, with their value.
+            compiled = self._compiled[key] = (str(done), tuple(done.positiontup), dict(done.params))
         return compiled
 
-    def first(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> tuple | None:
-        sql, names = self._sql(dialect)
+    def _run(self, connection: PoolProxiedConnection, dialect: Dialect, params: dict[str, Any], fetch) -> Any:
+        sql, names, fixed = self._sql(dialect)
         cursor = connection.cursor()
         try:
-            cursor.execute(sql, tuple(params[name] for name in names))
-            return cursor.fetchone()
+            cursor.execute(sql, tuple(params[name] if name in params else fixed[name] for name in names))
+            return fetch(cursor)
         except dialect.loaded_dbapi.Error as exc:
             if dialect.is_disconnect(exc, connection.dbapi_connection, cursor):
                 connection.invalidate(exc)
             raise
         finally:
             cursor.close()
+
+    def first(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> tuple | None:
+        return self._run(connection, dialect, params, lambda cursor: cursor.fetchone())
+
+    def all(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> list[tuple]:
+        return self._run(connection, dialect, params, lambda cursor: list(cursor.fetchall()))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
@@ -140,24 +140,25 @@ class ReactionRepository:
         self._db.delete(reaction)
         self._db.flush()
 
-    def counts(self, post_ids: list[int]) -> dict[int, dict[str, int]]:
+    def summary(self, post_ids: list[int], user_id: int) -> tuple[dict[int, dict[str, int]], dict[int, str]]:
+        """Per post: the number of reactions of each type, and `user_id`'s own reaction (one query)."""
         rows = self._db.execute(
-            select(PostReaction.post_id, PostReaction.reaction_type, func.count())
+            select(
+                PostReaction.post_id,
+                PostReaction.reaction_type,
+                func.count(),
+                func.max(case((PostReaction.user_id == user_id, 1), else_=0)),
+            )
             .where(PostReaction.post_id.in_(post_ids))
             .group_by(PostReaction.post_id, PostReaction.reaction_type)
         )
         counts: dict[int, dict[str, int]] = {}
-        for post_id, reaction_type, n in rows:
+        mine: dict[int, str] = {}
+        for post_id, reaction_type, n, includes_user in rows:
             counts.setdefault(post_id, {})[reaction_type] = n
-        return counts
-
-    def mine(self, post_ids: list[int], user_id: int) -> dict[int, str]:
-        rows = self._db.execute(
-            select(PostReaction.post_id, PostReaction.reaction_type).where(
-                PostReaction.post_id.in_(post_ids), PostReaction.user_id == user_id
-            )
-        )
-        return dict(rows.tuples().all())
+            if includes_user:
+                mine[post_id] = reaction_type
+        return counts, mine
 
     def delete_of_posts(self, post_ids: list[int]) -> None:
         self._db.execute(delete(PostReaction).where(PostReaction.post_id.in_(post_ids)))

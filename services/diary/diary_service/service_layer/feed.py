@@ -104,8 +104,7 @@ class Feed:
 
     def _views(self, uow: UnitOfWork, posts: list[FeedPost], caller: Identity) -> list[PostView]:
         ids = [p.id for p in posts]
-        counts = uow.reactions.counts(ids) if ids else {}
-        mine = uow.reactions.mine(ids, caller.user_id) if ids else {}
+        counts, mine = uow.reactions.summary(ids, caller.user_id) if ids else ({}, {})
         return [PostView(p, counts.get(p.id, {}), mine.get(p.id, "")) for p in posts]
 
     async def create(self, card_id: int, content: str, audience: str) -> PostView:
@@ -198,7 +197,7 @@ class Feed:
 
         def counts() -> dict[str, int]:
             with self._d.uow() as uow:
-                return uow.reactions.counts([post_id]).get(post_id, {})
+                return uow.reactions.summary([post_id], caller.user_id)[0].get(post_id, {})
 
         mine = await asyncio.to_thread(self._write, toggle)
         return mine, await asyncio.to_thread(counts)

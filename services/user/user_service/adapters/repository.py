@@ -83,10 +83,17 @@ _users = User.__table__.c
 _PROFILE = select(*(_users[name] for name in ProfileRow._fields))
 _PROFILE_BY_ID = PlainRead(_PROFILE.where(_users.id == bindparam("user_id")))
 _PROFILE_BY_LOGIN_ID = PlainRead(_PROFILE.where(_users.login_id == bindparam("login_id")))
+_follows = Follow.__table__.c
+# Timelines in other services read at most this many followees of a user.
+MAX_FOLLOWEE_IDS = 10_000
+_FOLLOWEE_IDS = PlainRead(select(_follows.followee_id).where(_follows.follower_id == bindparam("user_id")).limit(MAX_FOLLOWEE_IDS))
+_FOLLOWS = PlainRead(
+    select(_follows.id).where(_follows.follower_id == bindparam("follower_id"), _follows.followee_id == bindparam("followee_id"))
+)
 
 
 class ProfileReads:
-    """Read-only profile queries over a pooled DBAPI connection of the autocommit read engine."""
+    """Read-only profile and follow queries over a pooled DBAPI connection of the autocommit read engine."""
 
     def __init__(self, db: PoolProxiedConnection, dialect: Dialect) -> None:
         self._db = db
@@ -99,6 +106,13 @@ class ProfileReads:
     def by_login_id(self, login_id: str) -> ProfileRow | None:
         row = _PROFILE_BY_LOGIN_ID.first(self._db, self._dialect, login_id=login_id)
         return None if row is None else ProfileRow._make(row)
+
+    # Asked on every timeline read and feed visibility check of other services.
+    def followee_ids(self, user_id: int) -> list[int]:
+        return [row[0] for row in _FOLLOWEE_IDS.all(self._db, self._dialect, user_id=user_id)]
+
+    def follows(self, follower_id: int, followee_id: int) -> bool:
+        return _FOLLOWS.first(self._db, self._dialect, follower_id=follower_id, followee_id=followee_id) is not None
 
 
 class PhoneVerificationRepository:
@@ -169,9 +183,6 @@ class FollowRepository:
             delete(Follow).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
         )
         return result.rowcount > 0
-
-    def followee_ids(self, user_id: int, limit: int) -> list[int]:
-        return list(self._db.scalars(select(Follow.followee_id).where(Follow.follower_id == user_id).limit(limit)))
 
     def page(self, *, user_id: int, followers: bool, cursor: int, size: int) -> list[tuple[int, User]]:
         """(follow id, other user) rows, newest first, strictly after `cursor` when it is set."""

@@ -18,8 +18,6 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
-# Timelines in other services read at most this many followees of a user.
-MAX_FOLLOWING_IDS = 10_000
 # Services allowed to report diary counts.
 DIARY_COUNTERS = frozenset({"gridam-diary"})
 
@@ -131,10 +129,10 @@ class Profiles:
 
     def following_ids(self) -> list[int]:
         identity = self._d.authenticator.require()
-        with self._d.uow() as uow:
-            return uow.follows.followee_ids(identity.user_id, MAX_FOLLOWING_IDS)
+        with self._d.reads() as reads:
+            return reads.profiles.followee_ids(identity.user_id)
 
     def is_following(self, follower_id: int, followee_id: int) -> bool:
         self._d.authenticator.require()
-        with self._d.uow() as uow:
-            return uow.follows.exists(follower_id, followee_id)
+        with self._d.reads() as reads:
+            return reads.profiles.follows(follower_id, followee_id)
