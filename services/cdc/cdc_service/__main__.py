@@ -1,28 +1,30 @@
-"""`python -m cdc_service [reader|projector]`: the two CDC deployables."""
+"""`python -m cdc_service [reader|projector]`: the two CDC deployables.
+
+Each command imports only what it runs (the reader needs no MongoDB driver, the projector no
+binlog client). What a command returns is run by service_main (a coroutine on the event loop).
+"""
 
 from cdc_service.config import CdcSettings
 from gridam_runtime.cli import service_main
 
 
-# Each command imports only its own side (the reader needs no MongoDB driver, the projector no
-# binlog client).
-def _reader(settings: CdcSettings) -> None:
-    from cdc_service import reader
+def reader(settings: CdcSettings):
+    from cdc_service.reader import run  # services/cdc/cdc_service/reader.py
 
-    reader.run(settings)
+    return run(settings)
 
 
-def _projector(settings: CdcSettings):
-    from cdc_service import projector
+def projector(settings: CdcSettings):
+    from cdc_service.projector import run
 
-    return projector.run(settings)
+    return run(settings)
 
 
 if __name__ == "__main__":
     service_main(
         "cdc_service",
         CdcSettings,
-        {"reader": _reader, "projector": _projector},
-        component="cdc-reader",
-        components={"projector": "cdc-projector"},
+        {"reader": reader, "projector": projector},
+        component="cdc",
+        components={"reader": "cdc-reader", "projector": "cdc-projector"},
     )

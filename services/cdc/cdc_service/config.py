@@ -11,6 +11,9 @@ from gridam_runtime.settings import BaseGridamSettings
 
 
 class CdcSettings(BaseGridamSettings):
+    # The metrics endpoint (metrics_port) listens here; 0.0.0.0 in a pod.
+    metrics_host: str = "127.0.0.1"
+
     # Reader: a MariaDB account with REPLICATION SLAVE, BINLOG MONITOR and SELECT on the
     # captured tables, as mysql://user:password@host:port
     cdc_mysql_url: str = ""
@@ -28,11 +31,14 @@ class CdcSettings(BaseGridamSettings):
     cdc_topic_prefix: str = "gridam.cdc"
     cdc_topic_partitions: int = 3
 
-    # Projector.
-    mongodb_url: str = "mongodb://127.0.0.1:27017/"
-    mongodb_database: str = "gridam"
+    # Projector: it writes the read model at analytics_mongodb_url / analytics_mongodb_database
+    # (shared settings: the services read it there). Its Kafka and MongoDB calls time out after
+    # call_timeout_seconds.
     cdc_projector_group: str = "gridam-projector"
     cdc_projector_batch: int = 500
+    # A projector that stops heartbeating (killed) keeps its partitions this long (Kafka's
+    # session timeout; the broker accepts 6 to 300 seconds by default).
+    cdc_projector_session_timeout_seconds: float = 45.0
 
     @field_validator("cdc_tables")
     @classmethod

@@ -34,7 +34,7 @@ from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, Write
 
 from cdc_service.config import CdcSettings
 from cdc_service.envelope import CREATE, DELETE, READ, UPDATE, Change, gtid_seq, json_row
-from cdc_service.topics import ensure_topics
+from cdc_service.topics import change_topics, ensure_topics, position_topic
 
 log = logging.getLogger("gridam.cdc")
 
@@ -246,7 +246,7 @@ class Reader:
             stream.close()
 
     def run(self) -> None:
-        ensure_topics(self._settings)
+        ensure_topics(self._settings, [*change_topics(self._settings), position_topic(self._settings)])
         position = self._publisher.load_position()
         if position is None:
             position = self.snapshot("initial")
@@ -300,7 +300,7 @@ def _change(event, row: dict, gtid: str, index: int, commit_ms: int) -> Change:
 
 def run(settings: CdcSettings) -> None:
     if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr="0.0.0.0")
+        start_http_server(settings.metrics_port, addr=settings.metrics_host)
     reader = Reader(settings, KafkaPublisher(settings))
 
     def stop(_signum, _frame) -> None:

@@ -1,46 +1,57 @@
-"""The CDC topics, created on first use by whichever deployable starts first."""
+"""Kafka topics of the CDC pipeline, created up front so that either deployable can start
+first (the broker does not create topics on use)."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 
 from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from cdc_service.config import CdcSettings
 
-log = logging.getLogger("gridam.cdc")
+log = logging.getLogger("gridam.cdc.topics")
 
-ADMIN_TIMEOUT_SECONDS = 30
+LEADER_TIMEOUT_SECONDS = 30
 
 
-def ensure_topics(settings: CdcSettings) -> None:
-    """The change topics (partitioned by row key) and the reader's position topic (one
-    partition, compacted: only its latest record matters)."""
-    wanted = [NewTopic(settings.topic(schema, table), settings.cdc_topic_partitions, 1) for schema, table in settings.tables]
-    wanted.append(NewTopic(settings.position_topic, 1, 1, config={"cleanup.policy": "compact"}))
+def change_topics(settings: CdcSettings) -> list[NewTopic]:
+    """One topic per captured table; the replication factor is the broker's default."""
+    return [
+        NewTopic(settings.topic(schema, table), num_partitions=settings.cdc_topic_partitions)
+        for schema, table in settings.tables
+    ]
+
+
+def position_topic(settings: CdcSettings) -> NewTopic:
+    """The reader's position: one partition, compacted (only its latest record matters)."""
+    return NewTopic(settings.position_topic, num_partitions=1, config={"cleanup.policy": "compact"})
+
+
+def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> None:
+    """Create the topics that do not exist yet (existing ones are left as they are), and wait
+    until every partition has a leader: a topic just created answers NOT_LEADER until then."""
+    topics = list(topics)
     admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
-    for topic, future in admin.create_topics(wanted, request_timeout=ADMIN_TIMEOUT_SECONDS).items():
+    futures = admin.create_topics(topics, request_timeout=settings.call_timeout_seconds)
+    for name, future in futures.items():
         try:
-            future.result(ADMIN_TIMEOUT_SECONDS)
-            log.info("topic created", extra={"topic": topic})
+            future.result()
+            log.info("topic created", extra={"topic": name})
         except KafkaException as exc:
             if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
                 raise
-    _wait_for_leaders(admin, [topic.topic for topic in wanted])
-
-
-def _wait_for_leaders(admin: AdminClient, topics: list[str]) -> None:
-    """A topic just created answers NOT_LEADER until its partitions have a leader."""
-    deadline = time.monotonic() + ADMIN_TIMEOUT_SECONDS
+    names = [topic.topic for topic in topics]
+    deadline = time.monotonic() + LEADER_TIMEOUT_SECONDS
     while True:
-        metadata = admin.list_topics(timeout=ADMIN_TIMEOUT_SECONDS).topics
+        metadata = admin.list_topics(timeout=settings.call_timeout_seconds).topics
         if all(
             name in metadata and metadata[name].error is None and all(p.leader >= 0 for p in metadata[name].partitions.values())
-            for name in topics
+            for name in names
         ):
             return
         if time.monotonic() > deadline:
-            raise KafkaException(f"no leader for some of {topics} after {ADMIN_TIMEOUT_SECONDS}s")
+            raise KafkaException(f"no leader for some of {names} after {LEADER_TIMEOUT_SECONDS}s")
         time.sleep(0.2)

@@ -58,5 +58,5 @@ def _diary(row: dict) -> Diary:
         photo_key=row["photo_key"],
         hashtags=row["hashtags"],
         analysis_state=row["analysis_state"],
-        created_at=datetime.datetime.fromisoformat(row["created_at"]),
+        created_at=row["created_at"],  # a BSON date: naive UTC, as the ORM keeps it
     )

@@ -71,4 +71,6 @@ class ReadModelAnalysisHistory:
         return list({datetime.date.fromisoformat(row["date"]) for row in self._analyses(author_id)})
 
     def keywords(self, author_id: int) -> list[Keywords]:
-        return [(row["diary_id"], row["dominant"], row["keywords"]) for row in self._analyses(author_id, fields=("dominant", "keywords"))]
+        rows = self._analyses(author_id, fields=("dominant", "keywords"))
+        # The read model keeps keywords as [{word, weight}] (no nested arrays in FerretDB).
+        return [(row["diary_id"], row["dominant"], [[k["word"], k["weight"]] for k in row["keywords"] or []]) for row in rows]

@@ -1,0 +1,228 @@
+"""The projector: change topics -> the MongoDB read model (read_model.py), at least once.
+
+Changes are consumed in batches. A batch is written to MongoDB change by change, and only then
+are its offsets committed: a projector that dies in between consumes the batch again, and the
+version guard turns what was already written into no-ops ("stale"). While MongoDB fails, the
+batch waits, retried with back-off and never committed; a stop abandons it. A write that
+MongoDB refuses is retried the same way: a change is never skipped because it could not be
+stored (the log says why). A message that is no change event is skipped, logged and counted.
+
+Writes are single guarded upserts, not bulk_write: FerretDB v1 stops an unordered bulk at the
+first stale (duplicate key) operation and reports the wrong index, and a bulk of about a hundred
+updates never returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Sequence
+
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from confluent_kafka.admin import AdminClient, OffsetSpec
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from pymongo import MongoClient
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from cdc_service.config import CdcSettings
+from cdc_service.envelope import Change
+from cdc_service.read_model import TABLES, Write, write_for
+from cdc_service.topics import change_topics, ensure_topics
+from gridam_runtime.read_model import COLLECTION as READ_MODEL_COLLECTION
+
+log = logging.getLogger("gridam.cdc.projector")
+
+PROJECTED = Counter(
+    "gridam_cdc_projected_total",
+    "Changes written to MongoDB, by table, op and outcome (applied; stale: a newer version was there)",
+    ["table", "op", "outcome"],
+)
+INVALID = Counter("gridam_cdc_invalid_messages_total", "Messages that are no change event (skipped)", ["topic"])
+END_TO_END_LAG = Histogram(
+    "gridam_cdc_end_to_end_lag_seconds",
+    "MySQL commit to MongoDB acknowledgement of an applied change (the commit time has second resolution)",
+    buckets=(0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600),
+)
+CONSUMER_LAG = Gauge(
+    "gridam_cdc_consumer_lag_messages", "Messages after the projector's committed offset", ["topic", "partition"]
+)
+
+POLL_SECONDS = 1.0  # one consume() waits at most this long: also how soon a stop is noticed
+LAG_REFRESH_SECONDS = 5.0
+FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 10.0  # between attempts of a failed write
+
+
+def run(settings: CdcSettings) -> None:
+    """`python -m cdc_service projector`: project until SIGTERM/SIGINT."""
+    unknown = {table for _, table in settings.tables} - TABLES.keys()
+    if unknown:
+        raise SystemExit(f"GRIDAM_CDC_TABLES: no projection for {', '.join(sorted(unknown))}")
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    topics = change_topics(settings)
+    ensure_topics(settings, topics)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    timeout_ms = int(settings.call_timeout_seconds * 1000)
+    mongo = MongoClient(
+        settings.analytics_mongodb_url,
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=timeout_ms,
+        appname="gridam-cdc-projector",
+    )
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": settings.cdc_projector_group,
+            "client.id": "gridam-cdc-projector",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+            "session.timeout.ms": int(settings.cdc_projector_session_timeout_seconds * 1000),
+        }
+    )
+    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers, "client.id": "gridam-cdc-projector"})
+    lag = ConsumerLag(consumer, admin, settings.call_timeout_seconds)
+    diaries = mongo[settings.analytics_mongodb_database][READ_MODEL_COLLECTION]
+    projector = Projector(consumer, diaries, lag, settings.cdc_projector_batch, stop)
+    try:
+        projector.run([topic.topic for topic in topics])
+    finally:
+        consumer.close()  # leaves the group at once; commits nothing (auto commit is off)
+        mongo.close()
+        log.info("stopped")
+
+
+class Projector:
+    def __init__(
+        self, consumer: Consumer, diaries: Collection, lag: ConsumerLag, batch_size: int, stop: threading.Event
+    ) -> None:
+        self.consumer = consumer
+        self.diaries = diaries
+        self.lag = lag
+        self.batch_size = batch_size
+        self.stop = stop
+
+    def run(self, topics: list[str]) -> None:
+        self.consumer.subscribe(topics, on_revoke=self.lag.forget, on_lost=self.lag.forget)
+        log.info("projecting", extra={"topics": topics})
+        while not self.stop.is_set():
+            messages = [m for m in self.consumer.consume(self.batch_size, POLL_SECONDS) if _usable(m)]
+            if messages:
+                if not self._write([decoded for m in messages if (decoded := _decode(m)) is not None]):
+                    log.info("stopped before MongoDB acknowledged a batch: not committed")
+                    return
+                self._commit()
+            self.lag.refresh()
+
+    def _write(self, changes: Sequence[tuple[Change, Write]]) -> bool:
+        """Write the changes in order; False when stopped first."""
+        backoff = FIRST_BACKOFF_SECONDS
+        done = 0
+        while done < len(changes):
+            try:
+                self._project(*changes[done])
+            except PyMongoError as exc:
+                log.warning(
+                    "MongoDB write failed; retrying",
+                    extra={"error": str(exc), "pending": len(changes) - done, "retry_in_seconds": backoff},
+                )
+                if self.stop.wait(backoff):
+                    return False
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                self.lag.refresh()
+                continue
+            done += 1
+            backoff = FIRST_BACKOFF_SECONDS
+        return True
+
+    def _project(self, change: Change, write: Write) -> None:
+        applied = self._upsert(write)
+        if applied:
+            END_TO_END_LAG.observe(max(0.0, time.time() - change.commit_ts_ms / 1000))
+        PROJECTED.labels(change.table, change.op, "applied" if applied else "stale").inc()
+
+    def _upsert(self, write: Write) -> bool:
+        """True when written, False when the stored version is at least as new."""
+        try:
+            self.diaries.update_one(write.filter, write.update, upsert=True)
+            return True
+        except DuplicateKeyError:
+            # The guard missed an existing document: a newer version is stored, or another
+            # projector (a diary's rows come from several partitions) created it meanwhile.
+            # Documents are never removed, so the same write without upsert tells which.
+            return self.diaries.update_one(write.filter, write.update).matched_count == 1
+
+    def _commit(self) -> None:
+        try:
+            self.consumer.commit(asynchronous=False)
+        except KafkaException as exc:
+            # E.g. the group rebalanced while MongoDB was down: whoever owns the partitions now
+            # starts from the last commit, and replaying what was written is harmless.
+            log.warning("offsets not committed", extra={"error": str(exc)})
+
+
+def _usable(message: Message) -> bool:
+    error = message.error()
+    if error is None:
+        return True
+    if error.fatal():
+        raise KafkaException(error)
+    log.warning("consumer error", extra={"error": str(error)})
+    return False
+
+
+def _decode(message: Message) -> tuple[Change, Write] | None:
+    """The change and its write, or None (logged and counted) for a message that can never be
+    applied."""
+    try:
+        change = Change.decode(message.key(), message.value())
+        write = write_for(change)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        where = {"topic": message.topic(), "partition": message.partition(), "offset": message.offset()}
+        log.error("not a change event; skipped", extra={**where, "error": repr(exc)})
+        INVALID.labels(message.topic()).inc()
+        return None
+    return change, write
+
+
+class ConsumerLag:
+    """The consumer lag gauge of the assigned partitions: latest offset - committed offset,
+    asked every LAG_REFRESH_SECONDS. The latest offsets come through an admin client: on the
+    consumer's own connection the request would wait behind its long-polling fetches."""
+
+    def __init__(self, consumer: Consumer, admin: AdminClient, timeout: float) -> None:
+        self.consumer = consumer
+        self.admin = admin
+        self.timeout = timeout
+        self.due = 0.0
+
+    def refresh(self) -> None:
+        now = time.monotonic()
+        if now < self.due:
+            return
+        self.due = now + LAG_REFRESH_SECONDS
+        partitions = [TopicPartition(p.topic, p.partition) for p in self.consumer.assignment()]
+        if not partitions:
+            return
+        try:
+            committed = self.consumer.committed(partitions, timeout=self.timeout)
+            offsets = {(p.topic, p.partition): p.offset for p in committed}
+            latest = self.admin.list_offsets({p: OffsetSpec.latest() for p in partitions}, request_timeout=self.timeout)
+            for partition, future in latest.items():
+                # Nothing committed yet (a negative offset): the group starts from the beginning.
+                done = max(offsets[(partition.topic, partition.partition)], 0)
+                CONSUMER_LAG.labels(partition.topic, str(partition.partition)).set(future.result().offset - done)
+        except KafkaException as exc:
+            log.warning("consumer lag not refreshed", extra={"error": str(exc)})
+
+    def forget(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        for partition in partitions:
+            try:
+                CONSUMER_LAG.remove(partition.topic, str(partition.partition))
+            except KeyError:  # never refreshed
+                pass

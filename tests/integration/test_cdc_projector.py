@@ -1,0 +1,362 @@
+"""The CDC projector (`python -m cdc_service projector`) on a real Kafka broker and FerretDB:
+change events published to the table topics become one MongoDB document per diary; replays,
+older versions, a kill -9 and MongoDB being away change nothing in the end state, and offsets
+are committed only after MongoDB acknowledged."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
+from pymongo import MongoClient
+
+from cdc_service.config import CdcSettings
+from cdc_service.envelope import CREATE, DELETE, UPDATE, Change
+from cdc_service.topics import change_topics, ensure_topics
+from tests.support.cdc_changes import SCHEMAS, analysis_row, card_row, change, diary_row
+from tests.support.servers import FerretDb, Kafka, free_port
+
+pytestmark = pytest.mark.integration
+
+WAIT_SECONDS = 60  # generous: the machines running the tests are shared and slow
+
+
+def wait_until(check: Callable[[], object], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not check():
+        assert time.monotonic() < deadline, f"not within {WAIT_SECONDS}s: {what}"
+        time.sleep(0.1)
+
+
+class Pipeline:
+    """Topics, a consumer group and a database of its own; projector processes on them."""
+
+    def __init__(self, kafka: Kafka, mongo: FerretDb, log_dir: pathlib.Path) -> None:
+        name = uuid.uuid4().hex[:10]
+        self.settings = CdcSettings(
+            kafka_bootstrap_servers=kafka.bootstrap_servers,
+            cdc_topic_prefix=f"test-{name}",
+            analytics_mongodb_url=mongo.url,
+            analytics_mongodb_database=f"cdc_{name}",
+            cdc_projector_group=f"projector-{name}",
+            metrics_port=free_port(),
+        )
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+        ensure_topics(self.settings, change_topics(self.settings))
+        self.producer = Producer({"bootstrap.servers": kafka.bootstrap_servers, "enable.idempotence": True})
+        # Never subscribes: only reads the group's committed offsets.
+        self.offsets = Consumer(
+            {"bootstrap.servers": kafka.bootstrap_servers, "group.id": self.settings.cdc_projector_group}
+        )
+        self.mongo = MongoClient(mongo.url, serverSelectionTimeoutMS=5000)
+
+    def close(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        self.offsets.close()
+        self.mongo.close()
+
+    # Publishing, as the reader does.
+
+    def publish(self, changes: list[Change]) -> None:
+        failures = []
+        for event in changes:
+            key, value = event.encode()
+            topic = self.settings.topic(SCHEMAS[event.table], event.table)
+            self.producer.produce(topic, key=key, value=value, on_delivery=lambda err, _: err and failures.append(err))
+            self.producer.poll(0)
+        assert self.producer.flush(WAIT_SECONDS) == 0
+        assert not failures
+
+    # The projector.
+
+    def start_projector(self, **env: str) -> subprocess.Popen:
+        settings = self.settings
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("GRIDAM_")} | {
+            "GRIDAM_KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+            "GRIDAM_CDC_TOPIC_PREFIX": settings.cdc_topic_prefix,
+            "GRIDAM_ANALYTICS_MONGODB_URL": settings.analytics_mongodb_url,
+            "GRIDAM_ANALYTICS_MONGODB_DATABASE": settings.analytics_mongodb_database,
+            "GRIDAM_CDC_PROJECTOR_GROUP": settings.cdc_projector_group,
+            "GRIDAM_METRICS_PORT": str(settings.metrics_port),
+            # A killed projector's partitions come back after this; the broker's minimum.
+            "GRIDAM_CDC_PROJECTOR_SESSION_TIMEOUT_SECONDS": "6",
+            **env,
+        }
+        log = self.log_dir / f"projector-{len(self.processes)}.log"
+        with log.open("wb") as out:
+            command = [sys.executable, "-m", "cdc_service", "projector"]
+            process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def log(self, process: subprocess.Popen) -> str:
+        return (self.log_dir / f"projector-{self.processes.index(process)}.log").read_text(errors="replace")
+
+    def stop_projector(self, process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(WAIT_SECONDS) == 0, self.log(process)
+
+    # What came out.
+
+    def documents(self) -> dict[int, dict]:
+        return {doc["_id"]: doc for doc in self.mongo[self.settings.analytics_mongodb_database]["diaries"].find()}
+
+    def partitions(self) -> list[TopicPartition]:
+        return [
+            TopicPartition(topic.topic, partition)
+            for topic in change_topics(self.settings)
+            for partition in range(topic.num_partitions)
+        ]
+
+    def committed(self) -> dict[tuple[str, int], int]:
+        """The group's committed offset per partition (negative: none)."""
+        return {(p.topic, p.partition): p.offset for p in self.offsets.committed(self.partitions(), timeout=10)}
+
+    def ends(self) -> dict[tuple[str, int], int]:
+        return {(p.topic, p.partition): self.offsets.get_watermark_offsets(p, timeout=10)[1] for p in self.partitions()}
+
+    def wait_all_committed(self) -> None:
+        ends = self.ends()
+
+        def all_committed() -> bool:  # nothing is committed for a partition without messages
+            return {partition: max(offset, 0) for partition, offset in self.committed().items()} == ends
+
+        wait_until(all_committed, f"offsets {ends} committed")
+
+    def samples(self, name: str, **labels: str) -> list[float]:
+        """The values of a metric of the projector's metrics endpoint with these labels."""
+        text = httpx.get(f"http://127.0.0.1:{self.settings.metrics_port}/metrics", timeout=5).text
+        return [
+            sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == name and labels.items() <= sample.labels.items()
+        ]
+
+    def metric(self, name: str, **labels: str) -> float:
+        return sum(self.samples(name, **labels))
+
+
+@pytest.fixture
+def pipeline(kafka: Kafka, ferretdb: FerretDb, tmp_path: pathlib.Path) -> Iterator[Pipeline]:
+    pipeline = Pipeline(kafka, ferretdb, tmp_path)
+    yield pipeline
+    pipeline.close()
+
+
+@pytest.fixture
+def isolated(kafka: Kafka, tmp_path: pathlib.Path) -> Iterator[tuple[Pipeline, FerretDb]]:
+    """A pipeline on a FerretDB of its own, for a test that stops it."""
+    mongo = FerretDb(tmp_path / "ferretdb")
+    mongo.start()
+    pipeline = Pipeline(kafka, mongo, tmp_path)
+    yield pipeline, mongo
+    pipeline.close()
+    mongo.stop()
+
+
+def test_changes_become_one_document_per_diary(pipeline: Pipeline):
+    pipeline.publish(
+        [
+            change("diaries", CREATE, diary_row(1, title="처음"), seq=10),
+            change("diary_analyses", CREATE, analysis_row(1, dominant="HAPPY"), seq=11),
+            change("cards", CREATE, card_row(100, diary_id=1, version=1), seq=12),
+            change("diaries", UPDATE, diary_row(1, title="바뀐 제목"), seq=13),
+            change("cards", CREATE, card_row(101, diary_id=1, version=2), seq=14),
+            change("cards", DELETE, card_row(100, diary_id=1, version=1), seq=15),
+            change("diaries", CREATE, diary_row(2, author_id=8), seq=16),
+            change("diary_analyses", CREATE, analysis_row(2, author_id=8, safety_flag=1), seq=17),
+            change("diaries", DELETE, diary_row(2, author_id=8), seq=18),
+        ]
+    )
+    projector = pipeline.start_projector()
+    pipeline.wait_all_committed()
+
+    first, second = pipeline.documents()[1], pipeline.documents()[2]
+    assert (first["author_id"], first["date"]) == (7, "2026-11-20")
+    assert first["diary"]["title"] == "바뀐 제목"
+    assert first["diary"]["hashtags"] == ["바다", "친구"]
+    assert first["analysis"]["dominant"] == "HAPPY"
+    assert first["analysis"]["keywords"][0] == {"word": "바다", "weight": 1.0}
+    assert first["cards"]["100"] is None
+    assert (first["cards"]["101"]["version"], first["cards"]["101"]["image_key"]) == (2, "cards/101.png")
+    assert second["diary"] is None  # deleted: a tombstone
+    assert (second["author_id"], second["analysis"]["safety_flag"]) == (8, True)
+
+    assert pipeline.metric("gridam_cdc_projected_total", table="diaries", outcome="applied") == 4
+    assert pipeline.metric("gridam_cdc_end_to_end_lag_seconds_count") == 9
+    partitions = len(pipeline.partitions())
+    wait_until(lambda: pipeline.samples("gridam_cdc_consumer_lag_messages") == [0] * partitions, "consumer lag 0")
+    pipeline.stop_projector(projector)
+
+
+def test_replays_and_older_versions_change_nothing(pipeline: Pipeline):
+    history = [
+        change("diaries", CREATE, diary_row(1, title="처음"), seq=10),
+        change("diaries", UPDATE, diary_row(1, title="마지막"), seq=20),
+        change("diary_analyses", CREATE, analysis_row(1, dominant="HAPPY"), seq=21),
+        change("cards", CREATE, card_row(100, diary_id=1), seq=22),
+    ]
+    pipeline.publish(history)
+    projector = pipeline.start_projector()
+    pipeline.wait_all_committed()
+    pipeline.stop_projector(projector)
+    projected = pipeline.documents()
+
+    # After a restart: the same changes again, and older ones than those stored.
+    older = [
+        change("diaries", UPDATE, diary_row(1, title="중간"), seq=15),
+        change("diary_analyses", UPDATE, analysis_row(1, dominant="SAD"), seq=19),
+        change("cards", DELETE, card_row(100, diary_id=1), seq=5),
+    ]
+    pipeline.publish(history + older)
+    projector = pipeline.start_projector()
+    pipeline.wait_all_committed()
+
+    assert pipeline.documents() == projected
+    assert pipeline.metric("gridam_cdc_projected_total", outcome="stale") == len(history + older)
+    pipeline.stop_projector(projector)
+
+
+def test_a_deleted_row_stays_deleted_when_its_create_is_replayed(pipeline: Pipeline):
+    diary, card = diary_row(1), card_row(100, diary_id=1)
+    created = [change("diaries", CREATE, diary, seq=10), change("cards", CREATE, card, seq=11)]
+    pipeline.publish([*created, change("diaries", DELETE, diary, seq=12), change("cards", DELETE, card, seq=13)])
+    pipeline.publish(created)
+    projector = pipeline.start_projector()
+    pipeline.wait_all_committed()
+
+    document = pipeline.documents()[1]
+    assert (document["diary"], document["cards"]) == (None, {"100": None})
+    pipeline.stop_projector(projector)
+
+
+class History:
+    """Random changes of many diaries, and the state they must leave: per diary and part,
+    the version and what identifies the last value (None once deleted)."""
+
+    def __init__(self, seed: int, diaries: int, changes: int) -> None:
+        rng = random.Random(seed)
+        self.changes: list[Change] = []
+        self.expected: dict[tuple[int, str], tuple[int, object]] = {}
+        live = list(range(1, diaries + 1))
+        cards: dict[int, list[int]] = {diary_id: [] for diary_id in live}
+        for diary_id in live:
+            self._add(diary_id, "diary", change("diaries", CREATE, diary_row(diary_id, title="0"), self._seq()), "0")
+        while len(self.changes) < changes and live:
+            diary_id = rng.choice(live)
+            action = rng.choice(["title", "title", "analysis", "card", "card", "uncard", "delete"])
+            seq = self._seq()
+            if action == "title":
+                row = diary_row(diary_id, title=str(seq))
+                self._add(diary_id, "diary", change("diaries", UPDATE, row, seq), row["title"])
+            elif action == "analysis":
+                row = analysis_row(diary_id, dominant=rng.choice(["HAPPY", "SAD", "CALM"]))
+                self._add(diary_id, "analysis", change("diary_analyses", UPDATE, row, seq), row["dominant"])
+            elif action == "card":
+                card_id = diary_id * 1000 + len(cards[diary_id])
+                cards[diary_id].append(card_id)
+                row = card_row(card_id, diary_id, version=len(cards[diary_id]))
+                self._add(diary_id, f"cards.{card_id}", change("cards", CREATE, row, seq), row["version"])
+            elif action == "uncard" and cards[diary_id]:
+                card_id = cards[diary_id][-1]
+                self._add(diary_id, f"cards.{card_id}", change("cards", DELETE, card_row(card_id, diary_id), seq), None)
+            elif action == "delete" and rng.random() < 0.2:
+                live.remove(diary_id)
+                self._add(diary_id, "diary", change("diaries", DELETE, diary_row(diary_id), seq), None)
+
+    def _seq(self) -> int:
+        return 100 + len(self.changes)
+
+    def _add(self, diary_id: int, path: str, event: Change, value: object) -> None:
+        self.changes.append(event)
+        self.expected[(diary_id, path)] = (event.version, value)
+
+    @staticmethod
+    def state(documents: dict[int, dict]) -> dict[tuple[int, str], tuple[int, object]]:
+        """The same shape, read from the documents."""
+        state = {}
+        for diary_id, doc in documents.items():
+            versions = doc["v"]
+            if "diary" in versions:
+                state[(diary_id, "diary")] = (versions["diary"], doc["diary"] and doc["diary"]["title"])
+            if "analysis" in versions:
+                state[(diary_id, "analysis")] = (versions["analysis"], doc["analysis"] and doc["analysis"]["dominant"])
+            for card_id, version in versions.get("cards", {}).items():
+                card = doc["cards"][card_id]
+                state[(diary_id, f"cards.{card_id}")] = (version, card and card["version"])
+        return state
+
+
+def test_a_projector_killed_mid_batch_converges_after_a_restart(pipeline: Pipeline):
+    history = History(seed=6, diaries=40, changes=1000)
+    pipeline.publish(history.changes)
+    projector = pipeline.start_projector(GRIDAM_CDC_PROJECTOR_BATCH="200")
+    wait_until(lambda: len(pipeline.documents()) >= 10, "some changes applied")
+    projector.kill()  # SIGKILL: nothing is finished, closed or committed
+    projector.wait()
+    assert sum(max(offset, 0) for offset in pipeline.committed().values()) < len(history.changes)
+
+    projector = pipeline.start_projector(GRIDAM_CDC_PROJECTOR_BATCH="200")
+    pipeline.wait_all_committed()
+
+    assert History.state(pipeline.documents()) == history.expected
+    assert pipeline.metric("gridam_cdc_projected_total", outcome="stale") > 0  # the replayed part of the batch
+    pipeline.stop_projector(projector)
+
+
+def failed_writes(pipeline: Pipeline, projector: subprocess.Popen) -> int:
+    return pipeline.log(projector).count("MongoDB write failed")
+
+
+def test_offsets_are_committed_only_after_mongodb_acknowledged(isolated: tuple[Pipeline, FerretDb]):
+    pipeline, mongo = isolated
+    pipeline.publish([change("diaries", CREATE, diary_row(1), seq=10)])
+    projector = pipeline.start_projector(GRIDAM_CALL_TIMEOUT_SECONDS="1")
+    pipeline.wait_all_committed()
+    before = pipeline.committed()
+
+    mongo.stop()
+    pipeline.publish([change("diaries", CREATE, diary_row(diary_id), seq=10 + diary_id) for diary_id in range(2, 22)])
+    wait_until(lambda: failed_writes(pipeline, projector) > 0, "the projector tried to write")
+    assert pipeline.committed() == before
+
+    mongo.start()  # same port and data
+    pipeline.wait_all_committed()
+    assert sorted(pipeline.documents()) == list(range(1, 22))
+    pipeline.stop_projector(projector)
+
+
+def test_a_projector_stopped_while_mongodb_is_away_commits_nothing(isolated: tuple[Pipeline, FerretDb]):
+    pipeline, mongo = isolated
+    pipeline.publish([change("diaries", CREATE, diary_row(1), seq=10)])
+    projector = pipeline.start_projector(GRIDAM_CALL_TIMEOUT_SECONDS="1")
+    pipeline.wait_all_committed()
+    before = pipeline.committed()
+
+    mongo.stop()
+    pipeline.publish([change("diaries", CREATE, diary_row(2), seq=11)])
+    wait_until(lambda: failed_writes(pipeline, projector) > 0, "the projector tried to write")
+    pipeline.stop_projector(projector)  # abandons the batch and exits cleanly
+    assert pipeline.committed() == before
+
+    mongo.start()
+    projector = pipeline.start_projector()
+    pipeline.wait_all_committed()
+    assert sorted(pipeline.documents()) == [1, 2]
+    pipeline.stop_projector(projector)
