@@ -50,17 +50,20 @@ def _job_queue(settings: DiarySettings) -> JobQueue:
 
 async def serve(settings: DiarySettings) -> None:
     engine = db.create_engine(settings.database)
+    read_engine = db.create_engine(settings.database, autocommit=True)
     _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
+    read_sessions = db.session_factory(read_engine)
     jobs = _job_queue(settings)
     uow = lambda: UnitOfWork(sessions, jobs)  # noqa: E731
+    reads = lambda: UnitOfWork(read_sessions, jobs)  # noqa: E731
     read_model = open_read_model(settings)
     deps = Dependencies(
         settings=settings,
         uow=uow,
         authenticator=Authenticator.for_service(settings, revocations),
         storage=LocalFolderStorage(settings.media_root),
-        search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(uow),
+        search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(reads),
     )
 
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
@@ -68,6 +71,7 @@ async def serve(settings: DiarySettings) -> None:
     feed = Feed(
         FeedDependencies(
             uow=deps.uow,
+            reads=reads,
             authenticator=deps.authenticator,
             users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
             cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
@@ -82,6 +86,7 @@ async def serve(settings: DiarySettings) -> None:
         if redis_client is not None:
             redis_client.close()
         engine.dispose()
+        read_engine.dispose()
 
     await run_server(
         settings,

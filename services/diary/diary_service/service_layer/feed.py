@@ -57,6 +57,8 @@ class CommentView:
 @dataclass(frozen=True)
 class FeedDependencies:
     uow: Callable[[], UnitOfWork]
+    # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
+    reads: Callable[[], UnitOfWork]
     authenticator: Authenticator
     users: object  # ServiceClient of gridam.user.v1.UserService
     cards: object  # ServiceClient of gridam.card.v1.CardService
@@ -145,14 +147,14 @@ class Feed:
             audiences = (PUBLIC,)
 
         def read() -> list[PostView]:
-            with self._d.uow() as uow:
+            with self._d.reads() as uow:
                 return self._views(uow, uow.posts.of_author(author_id, audiences), caller)
 
         return await asyncio.to_thread(read)
 
     async def _post(self, post_id: int) -> FeedPost | None:
         def read() -> FeedPost | None:
-            with self._d.uow() as uow:
+            with self._d.reads() as uow:
                 return uow.posts.get(post_id)
 
         return await asyncio.to_thread(read)
@@ -168,7 +170,7 @@ class Feed:
         post = await self._visible_post(caller, post_id)
 
         def read() -> PostView:
-            with self._d.uow() as uow:
+            with self._d.reads() as uow:
                 return self._views(uow, [post], caller)[0]
 
         return await asyncio.to_thread(read)
@@ -196,7 +198,7 @@ class Feed:
             return reaction_type
 
         def counts() -> dict[str, int]:
-            with self._d.uow() as uow:
+            with self._d.reads() as uow:
                 return uow.reactions.summary([post_id], caller.user_id)[0].get(post_id, {})
 
         mine = await asyncio.to_thread(self._write, toggle)
@@ -222,7 +224,7 @@ class Feed:
         followees = list((await self._d.users.ListFollowingIds(user_pb.ListFollowingIdsRequest())).user_ids)
 
         def read() -> tuple[list[PostView], int]:
-            with self._d.uow() as uow:
+            with self._d.reads() as uow:
                 posts = uow.posts.timeline(caller.user_id, followees, cursor or None, size + 1)
                 has_next = len(posts) > size
                 posts = posts[:size]
@@ -276,7 +278,7 @@ class Feed:
         await self._visible_post(caller, post_id)
 
         def read() -> list[CommentView]:
-            with self._d.uow() as uow:
+            with self._d.reads() as uow:
                 return self._comment_views(uow, uow.comments.of_post(post_id), caller)
 
         return await asyncio.to_thread(read)
