@@ -1,0 +1,185 @@
+"""A CDC pipeline over real servers for the tests: fresh service schemas on MariaDB (migrated as
+in production), the reader (`python -m cdc_service reader`) and the projector
+(`python -m cdc_service projector`) as real processes, topics and a read-model database of their
+own, and ways to look at what came out."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import sqlalchemy as sa
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+from pymongo import MongoClient
+
+from cdc_service.envelope import Change
+from gridam_runtime import db
+from gridam_runtime.read_model import COLLECTION
+from tests.support.servers import ROOT
+
+TIMEOUT_SECONDS = 90  # generous: a shared CI machine
+SERVICES = {"diary": "diary_service", "emotion": "emotion_service", "card": "card_service"}
+_run_ids = itertools.count(1)
+
+
+class CdcWorld:
+    """Fresh service schemas (migrated as in production) and topics of one test."""
+
+    def __init__(self, mariadb, kafka, root: pathlib.Path, ferretdb=None) -> None:
+        self.run_id = f"t{next(_run_ids)}{uuid.uuid4().hex[:6]}"
+        self.kafka = kafka
+        self.ferretdb = ferretdb
+        self.mariadb = mariadb
+        self.root = root
+        self.schemas = {}
+        for service, package in SERVICES.items():
+            schema = f"cdc_{self.run_id}_{service}"
+            url = mariadb.create_database(schema)
+            db.migrate(__import__(f"{package}.bootstrap", fromlist=["MIGRATIONS_DIR"]).MIGRATIONS_DIR, url)
+            self.schemas[service] = schema
+        self.engine = db.create_engine(mariadb.url(self.schemas["diary"]))
+        self.prefix = f"gridam.cdc.{self.run_id}"
+        self._clients: list[MongoClient] = []
+        self.reader: subprocess.Popen | None = None
+        self.projector: subprocess.Popen | None = None
+
+    @property
+    def tables(self) -> str:
+        diary, emotion, card = (self.schemas[s] for s in ("diary", "emotion", "card"))
+        return f"{diary}.diaries,{emotion}.diary_analyses,{card}.cards"
+
+    def env(self) -> dict[str, str]:
+        user_password = self.mariadb.url("x").split("//", 1)[1].split("@", 1)[0]
+        return {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GRIDAM_")},
+            "GRIDAM_CDC_MYSQL_URL": f"mysql://{user_password}@127.0.0.1:{self.mariadb.port}",
+            "GRIDAM_CDC_TABLES": self.tables,
+            "GRIDAM_CDC_SERVER_ID": str(5000 + next(_run_ids)),
+            "GRIDAM_KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
+            "GRIDAM_CDC_TOPIC_PREFIX": self.prefix,
+            "GRIDAM_CDC_POSITION_INTERVAL_SECONDS": "0.2",
+            "GRIDAM_CDC_HEARTBEAT_SECONDS": "0.5",
+            "GRIDAM_LOG_LEVEL": "INFO",
+            "GRIDAM_DATA_DIR": str(self.root),
+            **(
+                {"GRIDAM_ANALYTICS_MONGODB_URL": self.ferretdb.url, "GRIDAM_ANALYTICS_MONGODB_DATABASE": f"cdc_{self.run_id}"}
+                if self.ferretdb is not None
+                else {}
+            ),
+        }
+
+    def _start(self, command: str) -> subprocess.Popen:
+        with (self.root / f"{command}.log").open("ab") as log:
+            return subprocess.Popen([sys.executable, "-m", "cdc_service", command], env=self.env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+
+    def start_reader(self) -> None:
+        self.reader = self._start("reader")
+
+    def start_projector(self) -> None:
+        self.projector = self._start("projector")
+
+    def read_model(self):
+        """The read model's collection (needs ferretdb)."""
+        client = MongoClient(self.ferretdb.url, serverSelectionTimeoutMS=5000)
+        self._clients.append(client)
+        return client[f"cdc_{self.run_id}"][COLLECTION]
+
+    def stop_reader(self, sig: int = signal.SIGTERM) -> int:
+        assert self.reader is not None
+        self.reader.send_signal(sig)
+        return self.reader.wait(TIMEOUT_SECONDS)
+
+    def purge_binlogs(self) -> None:
+        """Remove every binlog file but a fresh one, as expiry would. MariaDB keeps a file until
+        its InnoDB checkpoint is written (about a second here), so this retries."""
+        self.mariadb.sql("FLUSH BINARY LOGS")
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        with self.engine.connect() as connection:
+            while len(files := [row[0] for row in connection.execute(sa.text("SHOW BINARY LOGS"))]) > 1:
+                assert time.monotonic() < deadline, f"binlogs not purged: {files}"
+                connection.execute(sa.text(f"PURGE BINARY LOGS TO '{files[-1]}'"))
+                time.sleep(0.2)
+
+    def log(self) -> str:
+        return (self.root / "reader.log").read_text(errors="replace")
+
+    def sql(self, statement: str, **params) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(statement), params)
+
+    def insert_diary(self, title: str, author: int = 7) -> int:
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                sa.text(
+                    "INSERT INTO diaries (author_id, title, content, date, photo_key, hashtags, analysis_state, created_at)"
+                    " VALUES (:author, :title, '내용', '2026-11-30', '', '[]', 'pending', NOW())"
+                ),
+                {"author": author, "title": title},
+            )
+            return result.lastrowid
+
+    def rows(self) -> dict[int, dict]:
+        with self.engine.connect() as connection:
+            return {row.id: dict(row._mapping) for row in connection.execute(sa.text("SELECT * FROM diaries"))}
+
+    def changes(self, table: str = "diaries", service: str = "diary") -> list[Change]:
+        """Everything published for a table so far, in partition order."""
+        topic = f"{self.prefix}.{self.schemas[service]}.{table}"
+        consumer = Consumer({"bootstrap.servers": self.kafka.bootstrap_servers, "group.id": f"check-{uuid.uuid4().hex}", "enable.auto.commit": False})
+        try:
+            metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+            if metadata.error is not None:  # not created yet: nothing published
+                return []
+            partitions = [TopicPartition(topic, p, 0) for p in metadata.partitions]
+            ends = {p.partition: consumer.get_watermark_offsets(p, timeout=10)[1] for p in partitions}
+            consumer.assign(partitions)
+            changes, remaining = [], sum(ends.values())
+            while remaining > 0:
+                message = consumer.poll(10)
+                assert message is not None, "Kafka returned fewer messages than its watermarks"
+                if message.error():
+                    continue
+                changes.append(Change.decode(message.key(), message.value()))
+                remaining -= 1
+            return changes
+        finally:
+            consumer.close()
+
+    def latest_by_key(self, table: str = "diaries", service: str = "diary") -> dict[int, Change]:
+        latest: dict[int, Change] = {}
+        for change in self.changes(table, service):
+            key = change.key["id"] if "id" in change.key else change.key["diary_id"]
+            if key not in latest or change.version >= latest[key].version:
+                latest[key] = change
+        return latest
+
+    def wait_until_caught_up(self) -> dict[int, Change]:
+        """Until Kafka's latest change of every row matches MySQL (rows deleted: a delete)."""
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            try:
+                rows, latest = self.rows(), self.latest_by_key()
+            except KafkaException:  # a topic just created, its leader not elected yet
+                time.sleep(0.3)
+                continue
+            alive = {key: change.after["title"] for key, change in latest.items() if change.op != "d"}
+            if alive == {key: row["title"] for key, row in rows.items()}:
+                return latest
+            assert self.reader is None or self.reader.poll() is None, self.log()[-3000:]
+            assert time.monotonic() < deadline, f"not caught up: {len(alive)} published vs {len(rows)} rows\n{self.log()[-3000:]}"
+            time.sleep(0.3)
+
+    def close(self) -> None:
+        for process in (self.reader, self.projector):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        for client in self._clients:
+            client.close()
+        self.engine.dispose()
