@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 from pymongo import MongoClient
 
-from cdc_service.envelope import Change
+from cdc_service.envelope import Change, json_row
+from cdc_service.read_model import TABLES
 from gridam_runtime import db
 from gridam_runtime.read_model import COLLECTION
 from tests.support.servers import ROOT
@@ -45,7 +46,8 @@ class CdcWorld:
             self.schemas[service] = schema
         self.engine = db.create_engine(mariadb.url(self.schemas["diary"]))
         self.prefix = f"gridam.cdc.{self.run_id}"
-        self._clients: list[MongoClient] = []
+        self._mongo: MongoClient | None = None
+        self._engines: dict[str, sa.Engine] = {}
         self.reader: subprocess.Popen | None = None
         self.projector: subprocess.Popen | None = None
 
@@ -65,6 +67,9 @@ class CdcWorld:
             "GRIDAM_CDC_TOPIC_PREFIX": self.prefix,
             "GRIDAM_CDC_POSITION_INTERVAL_SECONDS": "0.2",
             "GRIDAM_CDC_HEARTBEAT_SECONDS": "0.5",
+            "GRIDAM_CDC_PROJECTOR_GROUP": f"projector-{self.run_id}",
+            # A killed projector's partitions come back after this (the broker's minimum).
+            "GRIDAM_CDC_PROJECTOR_SESSION_TIMEOUT_SECONDS": "6",
             "GRIDAM_LOG_LEVEL": "INFO",
             "GRIDAM_DATA_DIR": str(self.root),
             **(
@@ -86,9 +91,9 @@ class CdcWorld:
 
     def read_model(self):
         """The read model's collection (needs ferretdb)."""
-        client = MongoClient(self.ferretdb.url, serverSelectionTimeoutMS=5000)
-        self._clients.append(client)
-        return client[f"cdc_{self.run_id}"][COLLECTION]
+        if self._mongo is None:
+            self._mongo = MongoClient(self.ferretdb.url, serverSelectionTimeoutMS=5000)
+        return self._mongo[f"cdc_{self.run_id}"][COLLECTION]
 
     def stop_reader(self, sig: int = signal.SIGTERM) -> int:
         assert self.reader is not None
@@ -106,8 +111,8 @@ class CdcWorld:
                 connection.execute(sa.text(f"PURGE BINARY LOGS TO '{files[-1]}'"))
                 time.sleep(0.2)
 
-    def log(self) -> str:
-        return (self.root / "reader.log").read_text(errors="replace")
+    def log(self, command: str = "reader") -> str:
+        return (self.root / f"{command}.log").read_text(errors="replace")
 
     def sql(self, statement: str, **params) -> None:
         with self.engine.begin() as connection:
@@ -175,11 +180,62 @@ class CdcWorld:
             assert time.monotonic() < deadline, f"not caught up: {len(alive)} published vs {len(rows)} rows\n{self.log()[-3000:]}"
             time.sleep(0.3)
 
+    def engine_of(self, service: str) -> sa.Engine:
+        if service == "diary":
+            return self.engine
+        if service not in self._engines:
+            self._engines[service] = db.create_engine(self.mariadb.url(self.schemas[service]))
+        return self._engines[service]
+
+    def sql_state(self) -> dict[int, dict]:
+        """What the read model must hold: every captured row, mapped as the projector maps it."""
+        state: dict[int, dict] = {}
+        for table, service in (("diaries", "diary"), ("diary_analyses", "emotion"), ("cards", "card")):
+            projection = TABLES[table]
+            with self.engine_of(service).connect() as connection:
+                for row in connection.execute(sa.text(f"SELECT * FROM {table}")):
+                    values = json_row(dict(row._mapping))
+                    document = state.setdefault(values[projection.diary_id_column], {"diary": None, "analysis": None, "cards": {}})
+                    if projection.entry_column is None:
+                        document[projection.part] = projection.value(values)
+                    else:
+                        document["cards"][str(values[projection.entry_column])] = projection.value(values)
+        return state
+
+    def read_model_state(self) -> dict[int, dict]:
+        """The read model's live parts (tombstones left out), shaped like sql_state."""
+        state = {}
+        for document in self.read_model().find():
+            live = {
+                "diary": document.get("diary"),
+                "analysis": document.get("analysis"),
+                "cards": {key: card for key, card in (document.get("cards") or {}).items() if card is not None},
+            }
+            if live["diary"] or live["analysis"] or live["cards"]:
+                state[document["_id"]] = live
+        return state
+
+    def wait_until_projected(self) -> None:
+        """Until MongoDB holds exactly what MySQL holds."""
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while (expected := self.sql_state()) != (actual := self.read_model_state()):
+            for process, name in ((self.reader, "reader"), (self.projector, "projector")):
+                assert process is None or process.poll() is None, f"{name} exited:\n{self.log(name)[-3000:]}"
+            if time.monotonic() > deadline:
+                differing = sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
+                first = differing[0]
+                raise AssertionError(
+                    f"read model differs for diaries {differing[:20]} after {TIMEOUT_SECONDS}s; "
+                    f"diary {first}: MySQL {expected.get(first)} MongoDB {actual.get(first)}"
+                )
+            time.sleep(0.5)
+
     def close(self) -> None:
         for process in (self.reader, self.projector):
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
-        for client in self._clients:
-            client.close()
-        self.engine.dispose()
+        if self._mongo is not None:
+            self._mongo.close()
+        for engine in (self.engine, *self._engines.values()):
+            engine.dispose()
