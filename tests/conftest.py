@@ -77,13 +77,8 @@ def _oauth_env(double: OAuthProviderDouble) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session", params=["distributed", "embedded"])
-def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble) -> Iterator[DevStack]:
-    """The mesh over HTTP. `distributed`: MariaDB + Redis; `embedded`: SQLite + in-process state."""
-    profile = request.param
-    data_dir = infra_root / f"stack-{profile}"
-    servers = (request.getfixturevalue("mariadb"), request.getfixturevalue("redis_server")) if profile == "distributed" else ()
-    env = stack_env(data_dir, *servers) | {
+def _stack_settings(oauth_provider: OAuthProviderDouble) -> dict[str, str]:
+    return {
         # The e2e tests send X-Forwarded-For to act as many clients; the limit itself is
         # tested with its own address.
         "GRIDAM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "5",
@@ -97,6 +92,9 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
         "GRIDAM_BUSY_RETRIES": "30",
         **_oauth_env(oauth_provider),
     }
+
+
+def _running(env: dict[str, str], data_dir: pathlib.Path) -> Iterator[DevStack]:
     dev = DevStack(env, log_dir=data_dir)
     try:
         dev.start()
@@ -107,3 +105,21 @@ def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble
         raise
     yield dev
     dev.stop()
+
+
+@pytest.fixture(scope="session", params=["distributed", "embedded"])
+def stack(request, infra_root: pathlib.Path, oauth_provider: OAuthProviderDouble) -> Iterator[DevStack]:
+    """The mesh over HTTP. `distributed`: MariaDB + Redis; `embedded`: SQLite + in-process state."""
+    profile = request.param
+    data_dir = infra_root / f"stack-{profile}"
+    servers = (request.getfixturevalue("mariadb"), request.getfixturevalue("redis_server")) if profile == "distributed" else ()
+    yield from _running(stack_env(data_dir, *servers) | _stack_settings(oauth_provider), data_dir)
+
+
+@pytest.fixture(scope="session")
+def read_model_stack(infra_root, mariadb, redis_server, kafka, ferretdb, oauth_provider) -> Iterator[DevStack]:
+    """The distributed mesh with the CDC reader and projector: search, statistics and word
+    clouds read the MongoDB read model. Databases of its own (gridam_rm_*)."""
+    data_dir = infra_root / "stack-read-model"
+    env = stack_env(data_dir, mariadb, redis_server, databases="gridam_rm", kafka=kafka, ferretdb=ferretdb)
+    yield from _running(env | _stack_settings(oauth_provider), data_dir)

@@ -72,8 +72,8 @@ def http_ok(url: str) -> bool:
 
 
 class DevStack:
-    """Starts migrations, the services, the pipeline workers and the gateway; stops them in
-    reverse order.
+    """Starts migrations, the services, the pipeline workers, the CDC reader and projector (when
+    GRIDAM_CDC_MYSQL_URL is set) and the gateway; stops them in reverse order.
 
     Every process gets its own GRIDAM_GRPC_PORT (from GRIDAM_<SERVICE>_SERVICE_ADDR), its own
     GRIDAM_DATABASE_URL (GRIDAM_<SERVICE>_DATABASE_URL; default SQLite under the data folder)
@@ -147,6 +147,9 @@ class DevStack:
             {**self._service_env(diary), "GRIDAM_METRICS_PORT": self._metrics_port("diary-worker")},
             args=("worker",),
         )
+        if self.env.get("GRIDAM_CDC_MYSQL_URL"):  # the distributed profile's read model
+            for command in ("reader", "projector"):
+                self._spawn(f"cdc-{command}", "cdc_service", {"GRIDAM_METRICS_PORT": "0"}, args=(command,))
         gateway = self._spawn("gateway", "gridam_gateway", {"GRIDAM_METRICS_PORT": "0"})  # serves /metrics itself
         self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
 
@@ -166,6 +169,10 @@ class DevStack:
         managed = self._spawn(spec.name, spec.module, self._service_env(spec))
         self._wait(managed, lambda: grpc_serving(self.address(spec), spec.health_service))
         return managed
+
+    def restart(self, name: str, module: str, *args: str) -> Managed:
+        """Start a process without a gRPC port again (a CDC process a test stopped)."""
+        return self._spawn(name, module, {"GRIDAM_METRICS_PORT": "0"}, args=args)
 
     def process(self, name: str) -> Managed:
         return next(m for m in reversed(self.processes) if m.name == name)

@@ -287,9 +287,19 @@ class FerretDb:
         _stop(self.process)
 
 
-def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Redis | None = None) -> dict[str, str]:
+def stack_env(
+    data_dir: pathlib.Path,
+    mariadb: MariaDb | None = None,
+    redis: Redis | None = None,
+    *,
+    databases: str = "gridam",
+    kafka: Kafka | None = None,
+    ferretdb: FerretDb | None = None,
+) -> dict[str, str]:
     """Environment of a local stack (DevStack) on free ports with its data in `data_dir`:
-    the distributed profile when MariaDB and Redis are given, the embedded one otherwise."""
+    the distributed profile when MariaDB and Redis are given (a database per service, named
+    `<databases>_<service>`), the embedded one otherwise; with Kafka and FerretDB too, the CDC
+    reader and projector run and the services read the MongoDB read model."""
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {
         "GRIDAM_DATA_DIR": str(data_dir),
@@ -303,6 +313,18 @@ def stack_env(data_dir: pathlib.Path, mariadb: MariaDb | None = None, redis: Red
         env["GRIDAM_REDIS_URL"] = redis.url
         for spec in SERVICES:  # a database (schema) per service, as in production
             if spec.migrates:
-                env[f"GRIDAM_{spec.key}_DATABASE_URL"] = mariadb.create_database(f"gridam_{spec.key.lower()}")
+                env[f"GRIDAM_{spec.key}_DATABASE_URL"] = mariadb.create_database(f"{databases}_{spec.key.lower()}")
+        if kafka is not None and ferretdb is not None:
+            env |= {
+                "GRIDAM_CDC_MYSQL_URL": f"mysql://{MYSQL_USER}:{MYSQL_PASSWORD}@127.0.0.1:{mariadb.port}",
+                "GRIDAM_CDC_TABLES": f"{databases}_diary.diaries,{databases}_emotion.diary_analyses,{databases}_card.cards",
+                "GRIDAM_CDC_SERVER_ID": str(4000 + free_port() % 1000),
+                "GRIDAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+                "GRIDAM_CDC_TOPIC_PREFIX": f"{databases}.cdc",
+                "GRIDAM_CDC_PROJECTOR_GROUP": f"{databases}-projector",
+                "GRIDAM_CDC_PROJECTOR_SESSION_TIMEOUT_SECONDS": "6",
+                "GRIDAM_ANALYTICS_MONGODB_URL": ferretdb.url,
+                "GRIDAM_ANALYTICS_MONGODB_DATABASE": databases,
+            }
     # Never inherit the developer's own configuration.
     return {key: "" for key in os.environ if key.startswith("GRIDAM_")} | env
