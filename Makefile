@@ -106,6 +106,7 @@ bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/)
 	$(PY) bench/emotion_bench.py || status=1; \
 	$(PY) bench/card_bench.py || status=1; \
 	$(PY) bench/profile_bench.py || status=1; \
+	$(PY) bench/cdc_bench.py || status=1; \
 	$(PY) bench/timeline_bench.py || status=1; \
 	exit $$status
 
