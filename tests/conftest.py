@@ -29,44 +29,36 @@ def infra_root() -> Iterator[pathlib.Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def mariadb(infra_root: pathlib.Path) -> Iterator[MariaDb]:
-    server = MariaDb(infra_root / "mariadb")
+def _started(server):
+    """A server for the whole session: started on first use, stopped at the end."""
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def mariadb(infra_root: pathlib.Path) -> Iterator[MariaDb]:
+    yield from _started(MariaDb(infra_root / "mariadb"))
 
 
 @pytest.fixture(scope="session")
 def redis_server(infra_root: pathlib.Path) -> Iterator[Redis]:
-    server = Redis(infra_root / "redis")
-    server.start()
-    yield server
-    server.stop()
+    yield from _started(Redis(infra_root / "redis"))
 
 
 @pytest.fixture(scope="session")
 def kafka(infra_root: pathlib.Path) -> Iterator[Kafka]:
-    server = Kafka(infra_root / "kafka")
-    server.start()
-    yield server
-    server.stop()
+    yield from _started(Kafka(infra_root / "kafka"))
 
 
 @pytest.fixture(scope="session")
 def ferretdb(infra_root: pathlib.Path) -> Iterator[FerretDb]:
-    server = FerretDb(infra_root / "ferretdb")
-    server.start()
-    yield server
-    server.stop()
+    yield from _started(FerretDb(infra_root / "ferretdb"))
 
 
 @pytest.fixture(scope="session")
 def oauth_provider() -> Iterator[OAuthProviderDouble]:
-    double = OAuthProviderDouble()
-    double.start()
-    yield double
-    double.stop()
+    yield from _started(OAuthProviderDouble())
 
 
 def _oauth_env(double: OAuthProviderDouble) -> dict[str, str]:
