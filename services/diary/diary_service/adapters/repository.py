@@ -182,15 +182,14 @@ class CommentRepository:
     def count_of_post(self, post_id: int) -> int:
         return self._db.scalar(select(func.count()).select_from(FeedComment).where(FeedComment.post_id == post_id))
 
-    def like_counts(self, comment_ids: list[int]) -> dict[int, int]:
+    def likes(self, comment_ids: list[int], user_id: int) -> dict[int, tuple[int, bool]]:
+        """Per comment with likes: how many, and whether `user_id` is among them (one query)."""
         rows = self._db.execute(
-            select(CommentLike.comment_id, func.count()).where(CommentLike.comment_id.in_(comment_ids)).group_by(CommentLike.comment_id)
+            select(CommentLike.comment_id, func.count(), func.max(case((CommentLike.user_id == user_id, 1), else_=0)))
+            .where(CommentLike.comment_id.in_(comment_ids))
+            .group_by(CommentLike.comment_id)
         )
-        return dict(rows.tuples().all())
-
-    def liked_by(self, comment_ids: list[int], user_id: int) -> set[int]:
-        query = select(CommentLike.comment_id).where(CommentLike.comment_id.in_(comment_ids), CommentLike.user_id == user_id)
-        return set(self._db.scalars(query))
+        return {comment_id: (n, bool(includes_user)) for comment_id, n, includes_user in rows}
 
     def like(self, comment: FeedComment, user_id: int, at: datetime.datetime) -> bool:
         """True when the like is new."""

@@ -233,10 +233,8 @@ class Feed:
         return await asyncio.to_thread(read)
 
     def _comment_views(self, uow: UnitOfWork, comments: list[FeedComment], caller: Identity) -> list[CommentView]:
-        ids = [c.id for c in comments]
-        likes = uow.comments.like_counts(ids) if ids else {}
-        liked = uow.comments.liked_by(ids, caller.user_id) if ids else set()
-        return [CommentView(c, likes.get(c.id, 0), c.id in liked) for c in comments]
+        likes = uow.comments.likes([c.id for c in comments], caller.user_id) if comments else {}
+        return [CommentView(c, *likes.get(c.id, (0, False))) for c in comments]
 
     async def comment(self, post_id: int, content: str, parent_id: int) -> CommentView:
         """Comment on a post the caller can see, or reply to one of its comments."""
