@@ -40,7 +40,10 @@ log = logging.getLogger("gridam.cdc")
 
 PUBLISHED = Counter("gridam_cdc_published_total", "Row changes published to Kafka", ["table", "op"])
 POSITION_SEQ = Gauge("gridam_cdc_reader_position_seq", "GTID sequence number of the last saved reader position")
-POSITION_SAVED_AT = Gauge("gridam_cdc_reader_position_saved_timestamp_seconds", "When the reader last saved its position")
+POSITION_SAVED_AT = Gauge(
+    "gridam_cdc_reader_position_saved_timestamp_seconds",
+    "When the reader last saved its position, or last found the saved one current while idle",
+)
 LAST_COMMIT = Gauge("gridam_cdc_reader_last_commit_timestamp_seconds", "MySQL commit time of the last change read")
 SNAPSHOTS = Counter("gridam_cdc_snapshots_total", "Consistent snapshots taken", ["reason"])
 
@@ -216,7 +219,9 @@ class Reader:
             only_events=[MariadbGtidEvent, XidEvent, HeartbeatLogEvent, WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent],
             only_schemas=sorted({schema for schema, _ in self._settings.tables}),
         )
-        saved, saved_at, gtid, index = position, time.monotonic(), position.gtid, 0
+        # `completed`: the last transaction read to its commit; `saved`: the position in Kafka.
+        saved = completed = position
+        saved_at, gtid, index = time.monotonic(), position.gtid, 0
         log.info("streaming", extra={"gtid": position.gtid})
         try:
             for event in stream:
@@ -231,11 +236,14 @@ class Reader:
                         index += 1
                         self._publisher.publish(_change(event, row, gtid, index, commit_ms))
                 else:  # a commit (XID) or an idle heartbeat: a transaction boundary
-                    done = Position(gtid, self._tables) if isinstance(event, XidEvent) else saved
-                    due = time.monotonic() - saved_at >= self._settings.cdc_position_interval_seconds
-                    if done != saved and (due or isinstance(event, HeartbeatLogEvent)):
-                        self._publisher.save_position(done)
-                        saved, saved_at = done, time.monotonic()
+                    if isinstance(event, XidEvent):
+                        completed = Position(gtid, self._tables)
+                    idle = isinstance(event, HeartbeatLogEvent)
+                    if completed != saved and (idle or time.monotonic() - saved_at >= self._settings.cdc_position_interval_seconds):
+                        self._publisher.save_position(completed)
+                        saved, saved_at = completed, time.monotonic()
+                    elif idle:  # caught up: the saved position is current (the stall alert watches this)
+                        POSITION_SAVED_AT.set_to_current_time()
                     if self.stopping:
                         return
         except pymysql.err.OperationalError as exc:
