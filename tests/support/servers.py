@@ -8,6 +8,7 @@ import base64
 import os
 import pathlib
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -25,25 +26,32 @@ MYSQL_USER = "gridam"
 MYSQL_PASSWORD = "gridam-test-password"
 
 
-def free_port() -> int:
+# Listening ports are drawn below the kernel's ephemeral range (32768-60999 by default): a port
+# handed out there can be taken, between the check and the server's bind, as the source port of
+# any outgoing connection on the machine (the CDC processes and stacks make many).
+PORTS = range(20000, 32768)
+_random = random.Random()
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    return free_port_range(1)
 
 
 def free_port_range(count: int) -> int:
     """First of `count` consecutive free ports (checked, not reserved)."""
-    for _ in range(50):
-        first = free_port()
-        if first + count > 65535:
-            continue
-        try:
-            for port in range(first, first + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
+    for _ in range(200):
+        first = _random.randrange(PORTS.start, PORTS.stop - count)
+        if all(_bindable(port) for port in range(first, first + count)):
+            return first
     raise RuntimeError(f"no {count} consecutive free ports")
 
 
