@@ -31,6 +31,7 @@ from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, Permission
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
 from gridam_runtime.db import utcnow
+from gridam_runtime.paging import check_page, split_page
 
 PIPELINE = frozenset({"gridam-diary"})
 NOT_READY = "EMOTIONCARD4001"
@@ -94,24 +95,20 @@ class Cards:
 
     async def page(self, size: int, cursor: int) -> tuple[list[Card], int]:
         identity = await asyncio.to_thread(self._d.authenticator.require)
-        if not 1 <= size <= 100 or cursor < 0:
-            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        check_page(size, cursor)
 
         def read() -> list[Card]:
             with self._d.uow() as uow:
                 return uow.cards.page(identity.user_id, size + 1, cursor or None)
 
         cards = await asyncio.to_thread(read)
-        has_next = len(cards) > size
-        cards = cards[:size]
-        return cards, cards[-1].id if has_next else 0
+        return split_page(cards, size)
 
     async def shared_page(self, author_id: int, size: int, cursor: int) -> tuple[list[Card], int]:
         """Another user's cards the caller sees through that user's posts (decision 3): the
         diary service, asked with the caller's own token, says which posts are visible."""
         identity = await asyncio.to_thread(self._d.authenticator.require)
-        if not 1 <= size <= 100 or cursor < 0:
-            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        check_page(size, cursor)
         if author_id == identity.user_id:
             return await self.page(size, cursor)
         posts = (await self._d.diaries.ListUserPosts(diary_pb.ListUserPostsRequest(author_id=author_id))).posts
@@ -124,9 +121,7 @@ class Cards:
                 return uow.cards.page(author_id, size + 1, cursor or None, diary_ids)
 
         cards = await asyncio.to_thread(read)
-        has_next = len(cards) > size
-        cards = cards[:size]
-        return cards, cards[-1].id if has_next else 0
+        return split_page(cards, size)
 
     def _latest(self, diary_id: int) -> Card | None:
         with self._d.uow() as uow:

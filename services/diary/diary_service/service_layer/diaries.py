@@ -16,6 +16,7 @@ from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.db import utcnow
+from gridam_runtime.paging import check_page, split_page
 
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
@@ -92,12 +93,9 @@ class Diaries:
         """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""
         identity = self._d.authenticator.require()
         text = clean_text(text, field_reason="DIARY4007", max_chars=SEARCH_MAX_CHARS)
-        if not 1 <= size <= 100 or cursor < 0:
-            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        check_page(size, cursor)
         found = self._d.search.search(identity.user_id, text, cursor or None, size + 1)
-        has_next = len(found) > size
-        found = found[:size]
-        return found, found[-1].id if has_next else 0
+        return split_page(found, size)
 
     def get(self, diary_id: int) -> Diary:
         identity = self._d.authenticator.require()

@@ -28,6 +28,7 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
 from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
+from gridam_runtime.paging import check_page, split_page
 
 POST_MAX_CHARS = 500
 COMMENT_MAX_CHARS = 500
@@ -219,16 +220,14 @@ class Feed:
 
     async def timeline(self, size: int, cursor: int) -> tuple[list[PostView], int]:
         caller = await self._caller()
-        if not 1 <= size <= 100 or cursor < 0:
-            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        check_page(size, cursor)
         followees = list((await self._d.users.ListFollowingIds(user_pb.ListFollowingIdsRequest())).user_ids)
 
         def read() -> tuple[list[PostView], int]:
             with self._d.reads() as uow:
                 posts = uow.posts.timeline(caller.user_id, followees, cursor or None, size + 1)
-                has_next = len(posts) > size
-                posts = posts[:size]
-                return self._views(uow, posts, caller), posts[-1].id if has_next else 0
+                posts, next_cursor = split_page(posts, size)
+                return self._views(uow, posts, caller), next_cursor
 
         return await asyncio.to_thread(read)
 

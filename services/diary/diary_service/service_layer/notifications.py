@@ -19,6 +19,7 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
 from gridam_runtime.emotions import Emotion
 from gridam_runtime.errors import InvalidArgument
+from gridam_runtime.paging import check_page, split_page
 
 EXCERPT_CHARS = 80
 MAX_CHECK_IDS = 100
@@ -117,13 +118,10 @@ class Notifications:
     def page(self, *, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
         """One page of the caller's notifications, newest first, and the next cursor (0: none)."""
         caller = self._d.authenticator.require()
-        if not 1 <= size <= 100 or cursor < 0:
-            raise InvalidArgument("COMMON4002", "size 1-100, cursor >= 0")
+        check_page(size, cursor)
         with self._d.uow() as uow:
             rows = uow.notifications.page(caller.user_id, unchecked_only=unchecked_only, before_id=cursor or None, size=size + 1)
-        has_next = len(rows) > size
-        rows = rows[:size]
-        return rows, rows[-1].id if has_next else 0
+        return split_page(rows, size)
 
     def check(self, ids: list[int], everything: bool) -> int:
         caller = self._d.authenticator.require()

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import content_addressed_key
+from gridam_runtime.paging import split_page
 from user_service.adapters.orm import Follow, User
 from user_service.adapters.repository import ProfileRow
 from user_service.service_layer import validation
@@ -123,9 +124,7 @@ class Profiles:
         size = min(max(size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
         with self._d.uow() as uow:
             rows = uow.follows.page(user_id=identity.user_id, followers=followers, cursor=cursor, size=size + 1)
-        has_next = len(rows) > size
-        rows = rows[:size]
-        return rows, (rows[-1][0] if has_next else 0)
+        return split_page(rows, size, cursor_of=lambda row: row[0])
 
     def following_ids(self) -> list[int]:
         identity = self._d.authenticator.require()
