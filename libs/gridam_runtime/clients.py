@@ -28,14 +28,19 @@ _RETRIED = {descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS, descriptor_pb2.MethodO
 def service_config(service: descriptor.ServiceDescriptor) -> str:
     """gRPC service config retrying, on UNAVAILABLE only, the methods the proto marks
     idempotent (`option idempotency_level`). Other methods are never retried, because a
-    retry after a lost answer could apply them twice."""
+    retry after a lost answer could apply them twice.
+
+    Calls are spread round robin over every address the target resolves to: with static
+    discovery pointed at a Kubernetes headless Service, that is every ready pod (gRPC's default,
+    pick_first, would send all calls over one connection to one pod)."""
+    config: dict = {"loadBalancingConfig": [{"round_robin": {}}]}
     names = [
         {"service": service.full_name, "method": m.name}
         for m in service.methods
         if m.GetOptions().idempotency_level in _RETRIED
     ]
     if not names:
-        return json.dumps({})
+        return json.dumps(config)
     policy = {
         "maxAttempts": 3,
         "initialBackoff": "0.05s",
@@ -43,7 +48,7 @@ def service_config(service: descriptor.ServiceDescriptor) -> str:
         "backoffMultiplier": 2,
         "retryableStatusCodes": ["UNAVAILABLE"],
     }
-    return json.dumps({"methodConfig": [{"name": names, "retryPolicy": policy}]})
+    return json.dumps({**config, "methodConfig": [{"name": names, "retryPolicy": policy}]})
 
 
 def outgoing_metadata() -> tuple[tuple[str, str], ...]:

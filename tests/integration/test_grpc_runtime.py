@@ -71,6 +71,35 @@ def test_retries_only_idempotent_methods():
     assert not retried & {"Login", "SignUp", "ReissueTokens", "SendPhoneCode", "ChangePassword", "Logout"}
 
 
+async def test_calls_are_spread_over_every_address_the_target_resolves_to():
+    # Two instances behind one target, as a Kubernetes headless Service resolves to every ready
+    # pod: the client's service config sends calls to both, not all over one connection.
+    served_by: list[str] = []
+    servers = []
+    for name in ("a", "b"):
+
+        async def answer(request: bytes, context, name=name) -> bytes:
+            served_by.append(name)
+            return b""
+
+        server = grpc.aio.server()
+        handler = grpc.unary_unary_rpc_method_handler(answer)
+        server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Echo", {"Call": handler})])
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        servers.append((server, port))
+    target = "ipv4:" + ",".join(f"127.0.0.1:{port}" for _, port in servers)
+    config = service_config(pb.DESCRIPTOR.services_by_name["UserService"])
+    async with grpc.aio.insecure_channel(target, options=[("grpc.service_config", config)]) as channel:
+        call = channel.unary_unary("/test.Echo/Call")
+        for _ in range(20):
+            await call(b"", timeout=5, wait_for_ready=True)
+    for server, _ in servers:
+        await server.stop(None)
+    assert sorted(set(served_by)) == ["a", "b"]
+    assert abs(served_by.count("a") - served_by.count("b")) <= 2
+
+
 def test_bad_settings_fail_fast_with_the_variable_named(tmp_path):
     env = {**os.environ, "GRIDAM_DATA_DIR": str(tmp_path), "GRIDAM_GRPC_PORT": "not-a-port"}
     result = subprocess.run([sys.executable, "-m", "user_service"], env=env, capture_output=True, text=True, timeout=60)
