@@ -15,8 +15,12 @@ ML_STAMP := $(VENV)/.installed-ml
 MYSQL_STAMP := $(VENV)/.installed-mysql
 KAFKA_LIBS := tools/kafka/libs/.collected
 FERRETDB := tools/ferretdb/bin/ferretdb
+HELM := tools/helm/bin/helm
+KUBE_MODELS := tools/kube-models/node_modules/.installed
+# The release the committed manifests in k8s/gridam are rendered as.
+K8S_RENDER := $(HELM) template gridam helm/gridam --namespace gridam --kube-version 1.31.0
 
-.PHONY: help run test test-unit test-integration test-e2e bench proto proto-check proto-lint system-deps infra-tools deps deps-ml deps-mysql clean
+.PHONY: help run test test-unit test-integration test-e2e test-k8s bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -76,6 +80,21 @@ $(FERRETDB): tools/ferretdb/main.go tools/ferretdb/go.mod tools/ferretdb/go.sum
 
 infra-tools: $(KAFKA_LIBS) $(FERRETDB) ## fetch Kafka (Maven Central) and build FerretDB (Go module proxy) for the CDC tests
 
+# helm v3 from the Go module proxy, pinned by tools/helm/go.mod and go.sum.
+$(HELM): tools/helm/go.mod tools/helm/go.sum
+	@command -v go >/dev/null || { echo "Go >= 1.26 is needed to build helm (tools/helm)"; exit 1; }
+	cd tools/helm && go build -trimpath -o bin/helm helm.sh/helm/v3/cmd/helm
+
+# Validators of the custom resources (ServiceMonitor, PrometheusRule, Argo CD Application), from npm.
+$(KUBE_MODELS): tools/kube-models/package.json tools/kube-models/package-lock.json
+	cd tools/kube-models && npm ci --no-audit --no-fund --silent
+	touch $@
+
+k8s-tools: $(HELM) $(KUBE_MODELS) ## build helm and install the custom-resource validators for the chart tests
+
+k8s: $(HELM) ## render the chart's default values into k8s/gridam (commit the result; the tests fail when it is stale)
+	$(K8S_RENDER) > k8s/gridam/manifests.yaml
+
 proto: $(STAMP) $(BUF) ## generate the Python code of the protos
 	$(BUF) generate
 
@@ -89,7 +108,7 @@ proto-check: proto-lint proto ## fail when the committed generated code is stale
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_runtime.devstack
 
-test: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
+test: system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
 test-unit: $(ML_STAMP) ## unit tests only
@@ -101,6 +120,9 @@ test-integration: system-deps infra-tools $(MYSQL_STAMP) ## integration tests (r
 test-e2e: system-deps infra-tools $(MYSQL_STAMP) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
+test-k8s: k8s-tools $(STAMP) ## the Helm chart: lint, render the scenarios, validate every manifest, schema, alerts
+	$(PY) -m pytest tests/k8s tests/unit/test_alert_rules.py
+
 bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
 	@status=0; \
 	$(PY) bench/emotion_bench.py || status=1; \
@@ -110,5 +132,5 @@ bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/)
 	$(PY) bench/timeline_bench.py || status=1; \
 	exit $$status
 
-clean: ## remove the virtualenv, buf and local data
-	rm -rf $(VENV) tools/buf/node_modules tools/kafka/libs tools/ferretdb/bin var
+clean: ## remove the virtualenv, the built tools and local data
+	rm -rf $(VENV) tools/buf/node_modules tools/kafka/libs tools/ferretdb/bin tools/helm/bin tools/kube-models/node_modules var

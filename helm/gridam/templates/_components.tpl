@@ -1,0 +1,119 @@
+{{/*
+What each GriDam process is, as the code defines it (not tunable, so not in values.yaml):
+  kind        http (the gateway), grpc (a service), worker (no inbound calls)
+  args        the command of the image's entrypoint (`python -m <module> <args>`)
+  grpcService the full name readiness checks (gRPC health) and callers use
+  addressVar  the variable other processes find it by in `kubernetes` discovery
+  migrate     runs `migrate` before installs and upgrades (a MySQL schema of its own)
+  calls       the processes it calls (NetworkPolicy edges)
+  stores      the external stores it reaches (NetworkPolicy egress)
+  secretEnv   variable -> key of the settings Secret
+  keys        the files of the keys Secret it mounts
+  media       mounts the media volume
+  slowStart   loads models at start (a startup probe)
+  singleton   exactly one replica, never two during a rollout (the CDC reader: one binlog
+              reader per server id; values.schema.json refuses more replicas)
+*/}}
+{{- define "gridam.components" -}}
+gateway:
+  kind: http
+  args: []
+  calls: [user, diary, emotion, card]
+  stores: []
+  secretEnv: {}
+  keys: [jwt-ed25519.pub.pem, media-url.key]
+  media: true
+user:
+  kind: grpc
+  args: [serve]
+  grpcService: gridam.user.v1.UserService
+  addressVar: GRIDAM_USER_SERVICE_ADDR
+  migrate: true
+  calls: [diary]
+  stores: [mysql, redis]
+  secretEnv:
+    GRIDAM_DATABASE_URL: user-database-url
+    GRIDAM_REDIS_URL: redis-url
+    GRIDAM_KAKAO_CLIENT_SECRET: kakao-client-secret
+    GRIDAM_NAVER_CLIENT_SECRET: naver-client-secret
+  keys: [jwt-ed25519.pem, jwt-ed25519.pub.pem, service-ed25519.pem, service-ed25519.pub.pem, oauth-state.key]
+  media: true
+diary:
+  kind: grpc
+  args: [serve]
+  grpcService: gridam.diary.v1.DiaryService
+  addressVar: GRIDAM_DIARY_SERVICE_ADDR
+  migrate: true
+  calls: [user, card]
+  stores: [mysql, redis, mongodb]
+  secretEnv:
+    GRIDAM_DATABASE_URL: diary-database-url
+    GRIDAM_REDIS_URL: redis-url
+    GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url
+  keys: [jwt-ed25519.pub.pem, service-ed25519.pem, service-ed25519.pub.pem]
+  media: true
+diaryWorker:
+  kind: worker
+  args: [worker]
+  calls: [user, emotion, card]
+  stores: [mysql]
+  secretEnv:
+    GRIDAM_DATABASE_URL: diary-database-url
+  keys: [service-ed25519.pem, service-ed25519.pub.pem]
+  media: true
+emotion:
+  kind: grpc
+  args: [serve]
+  grpcService: gridam.emotion.v1.EmotionService
+  addressVar: GRIDAM_EMOTION_SERVICE_ADDR
+  migrate: true
+  calls: []
+  stores: [mysql, redis, mongodb]
+  secretEnv:
+    GRIDAM_DATABASE_URL: emotion-database-url
+    GRIDAM_REDIS_URL: redis-url
+    GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url
+  keys: [jwt-ed25519.pub.pem, service-ed25519.pub.pem]
+  media: true
+card:
+  kind: grpc
+  args: [serve]
+  grpcService: gridam.card.v1.CardService
+  addressVar: GRIDAM_CARD_SERVICE_ADDR
+  migrate: true
+  calls: [diary, emotion, gpuWorker]
+  stores: [mysql, redis]
+  secretEnv:
+    GRIDAM_DATABASE_URL: card-database-url
+    GRIDAM_REDIS_URL: redis-url
+  keys: [jwt-ed25519.pub.pem, service-ed25519.pem, service-ed25519.pub.pem]
+  media: true
+gpuWorker:
+  kind: grpc
+  args: [serve]
+  grpcService: gridam.imagegen.v1.ImageGenService
+  addressVar: GRIDAM_IMAGEGEN_SERVICE_ADDR
+  calls: []
+  stores: []
+  secretEnv: {}
+  keys: [service-ed25519.pub.pem]
+  media: false
+  slowStart: true
+cdcReader:
+  kind: worker
+  args: [reader]
+  calls: []
+  stores: [mysql, kafka]
+  secretEnv: {GRIDAM_CDC_MYSQL_URL: cdc-mysql-url}
+  keys: []
+  media: false
+  singleton: true
+cdcProjector:
+  kind: worker
+  args: [projector]
+  calls: []
+  stores: [kafka, mongodb]
+  secretEnv: {GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url}
+  keys: []
+  media: false
+{{- end }}

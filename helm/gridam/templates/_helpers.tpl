@@ -1,0 +1,205 @@
+{{/* Names, labels and the pieces every workload shares. */}}
+
+{{- define "gridam.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
+{{/* A process's resource name: gridam-diary-worker for diaryWorker. dict: root, key */}}
+{{- define "gridam.componentName" -}}
+{{- printf "%s-%s" (include "gridam.fullname" .root) (kebabcase .key) -}}
+{{- end }}
+
+{{- define "gridam.metaLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+app.kubernetes.io/part-of: gridam
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Labels of the release's shared objects (ConfigMap, Secret, volume, monitoring). */}}
+{{- define "gridam.commonLabels" -}}
+{{ include "gridam.metaLabels" . }}
+app.kubernetes.io/name: gridam
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* The labels that select one process's pods. dict: root, key */}}
+{{- define "gridam.selectorLabels" -}}
+app.kubernetes.io/name: gridam
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ kebabcase .key }}
+{{- end }}
+
+{{/* A process's objects. dict: root, key */}}
+{{- define "gridam.labels" -}}
+{{ include "gridam.metaLabels" .root }}
+{{ include "gridam.selectorLabels" . }}
+{{- end }}
+
+{{- define "gridam.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.registry .service.image (default .root.Chart.AppVersion .root.Values.image.tag) -}}
+{{- end }}
+
+{{/* "true" when the CDC projector keeps the MongoDB read model: only then do the services read it
+(otherwise statistics, word clouds and search read their MySQL tables). */}}
+{{- define "gridam.readModelOn" -}}
+{{- if .Values.services.cdcProjector.enabled }}true{{ end -}}
+{{- end }}
+
+{{- define "gridam.settingsSecretName" -}}
+{{- default (printf "%s-settings" (include "gridam.fullname" .)) .Values.secrets.existingSecret -}}
+{{- end }}
+
+{{/* Ports every image listens on (their Dockerfiles' defaults). */}}
+{{- define "gridam.ports" -}}
+http: 8080
+grpc: 50051
+metrics: 9464
+{{- end }}
+
+{{/* The restricted Pod Security Standard: non-root uid 10001 (the images' user), no privilege escalation, no capabilities, read-only root. */}}
+{{- define "gridam.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "gridam.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+{{- end }}
+
+{{/*
+The environment of a process: the shared ConfigMap, where it runs (pod IP, name), its secret
+settings, its own env from values. dict: root, key, component, service
+*/}}
+{{- define "gridam.env" -}}
+{{- $optional := list "kakao-client-secret" "naver-client-secret" -}}
+- name: GRIDAM_ADVERTISE_HOST
+  valueFrom:
+    fieldRef: {fieldPath: status.podIP}
+- name: GRIDAM_INSTANCE_ID
+  valueFrom:
+    fieldRef: {fieldPath: metadata.name}
+{{- if and (eq .root.Values.discovery.mode "consul") (eq .root.Values.discovery.consul.address "hostIP") }}
+- name: GRIDAM_CONSUL_HOST
+  valueFrom:
+    fieldRef: {fieldPath: status.hostIP}
+- name: GRIDAM_CONSUL_HTTP_ADDR
+  value: {{ printf "$(GRIDAM_CONSUL_HOST):%v" .root.Values.discovery.consul.port | quote }}
+{{- end }}
+{{- range $variable, $secretKey := .component.secretEnv }}
+{{- if or (ne $secretKey "analytics-mongodb-url") (include "gridam.readModelOn" $.root) }}
+- name: {{ $variable }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "gridam.settingsSecretName" $.root }}
+      key: {{ $secretKey }}
+      {{- if has $secretKey $optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end }}
+{{- range $variable, $value := .service.env }}
+- name: {{ $variable }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes: a scratch /tmp and data dir (the root is read-only), the keys, the media volume. dict: root, component, service */}}
+{{- define "gridam.volumes" -}}
+- name: tmp
+  emptyDir: {}
+- name: data
+  emptyDir: {}
+{{- if .component.keys }}
+- name: keys
+  secret:
+    secretName: {{ .root.Values.keys.existingSecret }}
+    # Owned by root, readable through the pod's fsGroup (the images' group 10001).
+    defaultMode: 0440
+    items:
+      {{- range .component.keys }}
+      - {key: {{ . }}, path: {{ . }}}
+      {{- end }}
+{{- end }}
+{{- if .component.media }}
+- name: media
+  persistentVolumeClaim:
+    claimName: {{ default (printf "%s-media" (include "gridam.fullname" .root)) .root.Values.media.existingClaim }}
+{{- end }}
+{{- with .service.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- define "gridam.volumeMounts" -}}
+- {name: tmp, mountPath: /tmp}
+- {name: data, mountPath: /var/lib/gridam}
+{{- if .component.keys }}
+- {name: keys, mountPath: /var/lib/gridam/keys, readOnly: true}
+{{- end }}
+{{- if .component.media }}
+- {name: media, mountPath: /var/lib/gridam/media}
+{{- end }}
+{{- with .service.extraVolumeMounts }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Probes. gRPC services: readiness asks gRPC health for the service by name (NOT_SERVING while its
+database or Redis is unreachable, and while draining on shutdown); liveness asks for the server
+as a whole, so a database outage does not restart pods. The gpu-worker gets a startup probe while
+its worker processes load the model (up to 10 minutes, more than GRIDAM_WORKER_START_TIMEOUT_SECONDS).
+The gateway answers /healthz itself: it is not taken out of the balancer when one backend is down
+(each request then fails alone, with a 503 in Korean); /readyz reports the backends, for people.
+Workers have no inbound traffic: liveness is their metrics endpoint answering.
+dict: component
+*/}}
+{{- define "gridam.probes" -}}
+{{- if eq .component.kind "http" }}
+readinessProbe:
+  httpGet: {path: /healthz, port: http}
+  periodSeconds: 5
+  failureThreshold: 2
+livenessProbe:
+  httpGet: {path: /healthz, port: http}
+  periodSeconds: 10
+  failureThreshold: 3
+{{- else if eq .component.kind "grpc" }}
+{{- if .component.slowStart }}
+startupProbe:
+  grpc: {port: 50051, service: {{ .component.grpcService }}}
+  periodSeconds: 10
+  failureThreshold: 60
+{{- end }}
+readinessProbe:
+  grpc: {port: 50051, service: {{ .component.grpcService }}}
+  periodSeconds: 5
+  failureThreshold: 2
+livenessProbe:
+  grpc: {port: 50051}
+  periodSeconds: 10
+  failureThreshold: 3
+{{- else }}
+livenessProbe:
+  httpGet: {path: /metrics, port: metrics}
+  periodSeconds: 15
+  failureThreshold: 3
+{{- end }}
+{{- end }}

@@ -1,0 +1,344 @@
+"""The Helm chart (helm/gridam), checked offline the way CI can: `helm lint --strict`, `helm template`
+for each values scenario, every rendered manifest validated in strict mode against the Kubernetes
+schemas (kubernetes-validate) or, for custom resources, against models generated from their
+operators' CRDs (tools/kube-models), the values schema refusing bad values with the key named, and
+the rendered objects checked against what the code says (service names, call graph, images).
+
+helm comes from tools/helm, the validators from tools/kube-models: `make k8s-tools` builds both."""
+
+from __future__ import annotations
+
+import ast
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args
+
+SCENARIOS = ["default", "kubernetes-discovery", "minimal"]
+# The chart's minimum Kubernetes (Chart.yaml kubeVersion) and the newest schemas kubernetes-validate ships.
+KUBE_VERSIONS = ["1.27.0", kubernetes_validate.latest_version() + ".0"]
+CUSTOM_API_GROUPS = ("monitoring.coreos.com/", "argoproj.io/")
+KUBE_MODELS = REPO / "tools" / "kube-models"
+
+# gRPC service each process serves, from the generated protos (what its readiness probe must name).
+PROTO_SERVICES = {
+    "user": "gridam.user.v1.user_service_pb2",
+    "diary": "gridam.diary.v1.diary_service_pb2",
+    "emotion": "gridam.emotion.v1.emotion_service_pb2",
+    "card": "gridam.card.v1.card_service_pb2",
+    "gpu-worker": "gridam.imagegen.v1.imagegen_service_pb2",
+}
+# The code each process runs: a package, or the one function of a package that starts it
+# (the diary service and its pipeline workers share a package, not their clients).
+PROCESS_CODE = {
+    "gateway": ("gateway/gridam_gateway", None),
+    "user": ("services/user/user_service", None),
+    "diary": ("services/diary/diary_service/bootstrap.py", "serve"),
+    "diary-worker": ("services/diary/diary_service/bootstrap.py", "work"),
+    "emotion": ("services/emotion/emotion_service", None),
+    "card": ("services/card/card_service", None),
+    "gpu-worker": ("gpu-worker/gpu_worker", None),
+    "cdc-reader": ("services/cdc/cdc_service", None),
+    "cdc-projector": ("services/cdc/cdc_service", None),
+}
+DISCOVERY_NAMES = {"gridam-user": "user", "gridam-diary": "diary", "gridam-emotion": "emotion",
+                   "gridam-card": "card", "gridam-imagegen": "gpu-worker"}
+
+
+def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"].removeprefix("gridam-"): d for d in docs if d["kind"] == kind}
+
+
+def component(doc: dict) -> str:
+    return doc["metadata"]["labels"]["app.kubernetes.io/component"]
+
+
+def container(deployment: dict) -> dict:
+    [only] = deployment["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+# --- lint and schema validation ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_helm_lint_strict(scenario: str) -> None:
+    result = helm("lint", "--strict", "helm/gridam", *scenario_args(scenario))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("version", KUBE_VERSIONS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_manifest_passes_strict_kubernetes_schema_validation(scenario: str, version: str) -> None:
+    builtin = [d for d in render(scenario) if not d["apiVersion"].startswith(CUSTOM_API_GROUPS)]
+    assert len(builtin) > 20
+    failures = []
+    for doc in builtin:
+        try:
+            kubernetes_validate.validate(doc, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            failures.append(f"{doc['kind']}/{doc['metadata']['name']}: {'.'.join(map(str, error.path))}: {error.message}")
+    assert failures == []
+
+
+def validate_custom_resources(docs: list[dict]) -> list[dict]:
+    node = shutil.which("node")
+    assert node, "node is needed (tools/kube-models)"
+    assert (KUBE_MODELS / "node_modules").is_dir(), "run `make k8s-tools`"
+    result = subprocess.run([node, "validate.mjs"], cwd=KUBE_MODELS, input=json.dumps(docs),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def example_docs() -> list[dict]:
+    paths = sorted((REPO / "k8s" / "argocd").glob("*.yaml")) + sorted((REPO / "k8s" / "examples").glob("*.yaml"))
+    return [d for p in paths for d in yaml.safe_load_all(p.read_text()) if d]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_custom_resources_match_their_operators_schemas(scenario: str) -> None:
+    custom = [d for d in render(scenario) + example_docs() if d["apiVersion"].startswith(CUSTOM_API_GROUPS)]
+    kinds = {d["kind"] for d in custom}
+    assert "Application" in kinds
+    if scenario != "minimal":
+        assert {"ServiceMonitor", "PrometheusRule"} <= kinds
+    assert [r for r in validate_custom_resources(custom) if r["error"]] == []
+
+
+def test_the_custom_resource_validator_rejects_a_wrong_resource() -> None:
+    [monitor] = of_kind(render("default"), "ServiceMonitor").values()
+    monitor["spec"]["endpoints"][0]["port"] = 9464  # a port *name* is a string
+    [result] = validate_custom_resources([monitor])
+    assert "port" in result["error"]
+
+
+def test_the_rendered_alerts_are_the_rule_files_and_valid_rules(tmp_path: pathlib.Path) -> None:
+    [rule] = of_kind(render("default"), "PrometheusRule").values()
+    files = sorted((CHART / "files" / "alerts").glob("*.rules.yml"))
+    expected = [g for path in files for g in yaml.safe_load(path.read_text())["groups"]]
+    assert rule["spec"]["groups"] == expected
+    rendered = tmp_path / "rendered.rules.yml"
+    rendered.write_text(yaml.safe_dump({"groups": rule["spec"]["groups"]}))
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool missing: run `make system-deps`"
+    check = subprocess.run([promtool, "check", "rules", str(rendered)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_every_dashboard_ships_as_a_configmap_of_valid_json() -> None:
+    files = {p.name: json.loads(p.read_text()) for p in (CHART / "files" / "dashboards").glob("*.json")}
+    shipped = {}
+    for config_map in of_kind(render("default"), "ConfigMap").values():
+        if config_map["metadata"]["labels"].get("grafana_dashboard") == "1":
+            shipped |= {name: json.loads(text) for name, text in config_map["data"].items()}
+    assert files and shipped == files
+
+
+# --- the values schema ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("services.gateway.replica=3", "additional properties 'replica' not allowed"),
+        ("services.search.enabled=true", "additional properties 'search' not allowed"),
+        ("discovery.mode=etcd", "value must be one of 'consul', 'kubernetes'"),
+        ("services.cdcReader.replicas=2", "/services/cdcReader/replicas"),
+        ("services.cdcReader.autoscaling.enabled=true", "/services/cdcReader/autoscaling/enabled"),
+        ("services.diary.replicas=two", "/services/diary/replicas"),
+        ("image.pullPolicy=Sometimes", "/image/pullPolicy"),
+        ("externalStores.mysql.cidrs[0]=mysql.db", "/externalStores/mysql/cidrs/0"),
+        ("media.size=lots", "/media/size"),
+    ],
+)
+def test_invalid_values_are_refused_with_the_key_named(setting: str, message: str) -> None:
+    result = helm("template", "gridam", str(CHART), "--kube-version", "1.31.0", "--set", setting)
+    assert result.returncode != 0
+    assert "values don't meet the specifications of the schema" in result.stderr
+    assert message in result.stderr
+
+
+def test_an_invalid_values_file_is_refused(tmp_path: pathlib.Path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("services:\n  gpuWorker:\n    env:\n      GRIDAM_MAX_QUEUE: [64]\n")
+    result = helm("template", "gridam", str(CHART), "--kube-version", "1.31.0", "-f", str(values))
+    assert result.returncode != 0
+    assert "/services/gpuWorker/env/GRIDAM_MAX_QUEUE" in result.stderr
+
+
+def test_a_chart_made_secret_needs_every_connection_url() -> None:
+    result = helm("template", "gridam", str(CHART), "--kube-version", "1.31.0", "--set", "secrets.existingSecret=")
+    assert result.returncode != 0
+    assert "secrets.values." in result.stderr and "is required when secrets.existingSecret is empty" in result.stderr
+
+
+# --- what the rendered objects say ------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_pod_runs_restricted(scenario: str) -> None:
+    pods = [d["spec"]["template"]["spec"] for d in render(scenario) if d["kind"] in ("Deployment", "Job")]
+    for pod in pods:
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert pod["automountServiceAccountToken"] is False
+        for c in pod["containers"]:
+            assert c["securityContext"] == {
+                "allowPrivilegeEscalation": False,
+                "readOnlyRootFilesystem": True,
+                "capabilities": {"drop": ["ALL"]},
+            }
+            assert "memory" in c["resources"]["limits"]
+
+
+def dockerfile_targets() -> set[str]:
+    return set(re.findall(r"^FROM \S+ AS (\S+)$", (REPO / "Dockerfile").read_text(), re.MULTILINE))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_image_is_one_we_build(scenario: str) -> None:
+    built = dockerfile_targets() | {"gpu-worker"}
+    images = {c["image"] for d in render(scenario) if d["kind"] in ("Deployment", "Job")
+              for c in d["spec"]["template"]["spec"]["containers"]}
+    names = {re.fullmatch(r"ghcr\.io/gridam/([\w-]+):0\.1\.0", i).group(1) for i in images}
+    assert names <= built, f"images with no Dockerfile target: {names - built}"
+
+
+def test_grpc_processes_are_probed_on_the_service_they_serve() -> None:
+    deployments = of_kind(render("default"), "Deployment")
+    for name, module in PROTO_SERVICES.items():
+        [service] = __import__(module, fromlist=["DESCRIPTOR"]).DESCRIPTOR.services_by_name.values()
+        c = container(deployments[name])
+        assert c["readinessProbe"]["grpc"] == {"port": 50051, "service": service.full_name}, name
+        assert c["livenessProbe"]["grpc"] == {"port": 50051}, name  # the server, not its database
+    startup = container(deployments["gpu-worker"])["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] >= 300  # GRIDAM_WORKER_START_TIMEOUT_SECONDS
+    assert container(deployments["gateway"])["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    for worker in ("diary-worker", "cdc-reader", "cdc-projector"):
+        assert container(deployments[worker])["livenessProbe"]["httpGet"]["port"] == "metrics"
+
+
+def test_the_gpu_worker_runs_on_gpu_nodes() -> None:
+    gpu = of_kind(render("default"), "Deployment")["gpu-worker"]
+    pod = gpu["spec"]["template"]["spec"]
+    assert container(gpu)["resources"]["limits"]["nvidia.com/gpu"] == "1"
+    assert pod["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
+    assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
+    cpu = of_kind(render("kubernetes-discovery"), "Deployment")["gpu-worker"]
+    assert "nvidia.com/gpu" not in json.dumps(cpu)
+
+
+def test_the_cdc_reader_is_a_single_replica_never_doubled_in_a_rollout() -> None:
+    reader = of_kind(render("default"), "Deployment")["cdc-reader"]
+    assert reader["spec"]["replicas"] == 1
+    assert reader["spec"]["strategy"] == {"type": "Recreate"}
+    assert container(reader)["args"] == ["reader"]
+    assert "cdc-reader" not in of_kind(render("default"), "HorizontalPodAutoscaler")
+
+
+def test_migrations_run_as_hooks_before_install_and_upgrade() -> None:
+    jobs = of_kind(render("default"), "Job")
+    assert set(jobs) == {"user-migrate", "diary-migrate", "emotion-migrate", "card-migrate"}
+    for job in jobs.values():
+        assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+        c = container(job)
+        assert c["args"] == ["migrate"]
+        [url] = [e for e in c["env"] if e["name"] == "GRIDAM_DATABASE_URL"]
+        assert url["valueFrom"]["secretKeyRef"]["key"] == job["metadata"]["name"].removeprefix("gridam-").replace("-migrate", "-database-url")
+    assert of_kind(render("minimal"), "Job") == {}
+
+
+def test_autoscaled_deployments_leave_replicas_to_the_autoscaler() -> None:
+    docs = render("kubernetes-discovery")
+    scaled = {h["spec"]["scaleTargetRef"]["name"] for h in of_kind(docs, "HorizontalPodAutoscaler").values()}
+    assert scaled == {"gridam-gateway", "gridam-user", "gridam-diary"}
+    for name, deployment in of_kind(docs, "Deployment").items():
+        assert ("replicas" in deployment["spec"]) == (f"gridam-{name}" not in scaled)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_secret_key_a_pod_reads_is_a_documented_setting(scenario: str) -> None:
+    documented = set(yaml.safe_load((CHART / "values.yaml").read_text())["secrets"]["values"])
+    read = {e["valueFrom"]["secretKeyRef"]["key"] for d in render(scenario) if d["kind"] in ("Deployment", "Job")
+            for c in d["spec"]["template"]["spec"]["containers"] for e in c.get("env", [])
+            if "secretKeyRef" in e.get("valueFrom", {})}
+    assert read and read <= documented
+
+
+def test_without_the_cdc_pipeline_nothing_reads_the_read_model() -> None:
+    assert "ANALYTICS_MONGODB_URL" in json.dumps(of_kind(render("default"), "Deployment")["diary"])
+    minimal = render("minimal")
+    assert "cdc-projector" not in of_kind(minimal, "Deployment")
+    assert "ANALYTICS_MONGODB_URL" not in json.dumps(minimal)
+
+
+def test_kubernetes_discovery_points_callers_at_the_headless_services() -> None:
+    docs = render("kubernetes-discovery")
+    [config] = [c for c in of_kind(docs, "ConfigMap").values() if "GRIDAM_DISCOVERY" in c["data"]]
+    services = of_kind(docs, "Service")
+    assert config["data"]["GRIDAM_DISCOVERY"] == "static"
+    for variable, name in [("GRIDAM_USER_SERVICE_ADDR", "user"), ("GRIDAM_IMAGEGEN_SERVICE_ADDR", "gpu-worker")]:
+        assert config["data"][variable] == f"gridam-{name}.gridam.svc:50051"
+        assert services[name]["spec"]["clusterIP"] == "None"
+
+
+# --- the call graph ---------------------------------------------------------------------
+
+
+def code_calls(process: str) -> set[str]:
+    """The services a process's code calls (`factory.client("gridam-…", …)`)."""
+    path, function = PROCESS_CODE[process]
+    if function is None:
+        sources = [p.read_text() for p in (REPO / path).rglob("*.py")]
+    else:
+        text = (REPO / path).read_text()
+        [node] = [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function]
+        sources = [ast.get_source_segment(text, node)]
+    names = {n for source in sources for n in re.findall(r'client\(\s*"(gridam-[a-z]+)"', source)}
+    return {DISCOVERY_NAMES[n] for n in names}
+
+
+def pod_labels(doc: dict) -> list[str]:
+    return [p["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for p in doc if "podSelector" in p and "matchLabels" in p["podSelector"] and "app.kubernetes.io/component" in p["podSelector"]["matchLabels"]]
+
+
+def test_network_policies_allow_exactly_the_calls_the_code_makes() -> None:
+    policies = of_kind(render("default"), "NetworkPolicy")
+    egress = {name: {c for rule in p["spec"]["egress"] for c in pod_labels(rule.get("to", []))} for name, p in policies.items()}
+    # The chart's call graph is what each process's code calls.
+    assert set(egress) == set(PROCESS_CODE)
+    for process, callees in egress.items():
+        assert callees == code_calls(process), process
+    # Ingress mirrors egress: a process accepts gRPC only from its callers.
+    for name, policy in policies.items():
+        callers = {c for rule in policy["spec"]["ingress"] for c in pod_labels(rule.get("from", []))}
+        assert callers == {caller for caller, callees in egress.items() if name in callees}, name
+    assert set(pod_labels(policies["gateway"]["spec"]["ingress"][0]["from"])) == set()  # the ingress controller's namespace
+
+
+def test_every_service_port_and_monitor_endpoint_exists_on_the_pods() -> None:
+    docs = render("default")
+    deployments = of_kind(docs, "Deployment")
+    for name, service in of_kind(docs, "Service").items():
+        ports = {p["name"] for p in container(deployments[name])["ports"]}
+        assert {p["targetPort"] for p in service["spec"]["ports"]} <= ports, name
+    [monitor] = of_kind(docs, "ServiceMonitor").values()
+    scraped = {p["port"] for p in monitor["spec"]["endpoints"]}
+    for name, service in of_kind(docs, "Service").items():
+        assert scraped & {p["name"] for p in service["spec"]["ports"]}, f"{name} is not scraped"
+
+
+# --- k8s/ -------------------------------------------------------------------------------
+
+
+def test_the_committed_manifests_are_the_rendered_chart() -> None:
+    committed = (REPO / "k8s" / "gridam" / "manifests.yaml").read_text()
+    assert committed == render_text("default"), "k8s/gridam is stale: run `make k8s` and commit"
