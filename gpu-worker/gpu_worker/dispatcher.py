@@ -117,6 +117,8 @@ class Dispatcher:
         self._scheduler: asyncio.Task | None = None
         self._inflight: set[asyncio.Task] = set()
         self._closing = False
+        if metrics is not None:
+            metrics.queue_capacity.set(max_queue)
 
     @property
     def queue_depth(self) -> int:

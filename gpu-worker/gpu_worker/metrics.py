@@ -10,6 +10,7 @@ each start, supports gauges only in restricted modes, and would force the shared
 server process has anyway. A restarted worker loses nothing, because it never held a metric.
 
     gridam_imagegen_queue_depth                requests waiting for a batch (gauge)
+    gridam_imagegen_queue_capacity             requests the queue admits (GRIDAM_MAX_QUEUE; gauge, set once)
     gridam_imagegen_batch_size                 requests per batch sent to a worker (histogram)
     gridam_imagegen_request_seconds{outcome}   queued -> answered, per outcome (histogram)
     gridam_imagegen_images_total{engine}       images drawn; rate() = images per second
@@ -32,6 +33,12 @@ class GpuWorkerMetrics:
     def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
         self.queue_depth = Gauge(
             "gridam_imagegen_queue_depth", "Image requests waiting for a batch.", registry=registry
+        )
+        # Depth / capacity is the queue's saturation: alerts and dashboards need the bound, which
+        # is configuration (GRIDAM_MAX_QUEUE), as a series of its own.
+        self.queue_capacity = Gauge(
+            "gridam_imagegen_queue_capacity", "Requests the queue admits before refusing (max_queue).",
+            registry=registry,
         )
         self.batch_size = Histogram(
             "gridam_imagegen_batch_size", "Requests per batch sent to a worker.", buckets=BATCH_SIZE_BUCKETS,

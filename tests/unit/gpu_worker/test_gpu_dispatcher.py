@@ -89,7 +89,11 @@ async def test_max_wait_is_honoured_and_late_requests_join_the_open_batch():
 async def test_full_queue_answers_resource_exhausted_with_a_retry_hint():
     gate = asyncio.Event()
     pool = FakePool(workers=1, gate=gate)
-    dispatcher = await started(pool, max_batch_size=1, max_queue=4, retry_after_seconds=3)
+    registry = CollectorRegistry()
+    dispatcher = await started(
+        pool, max_batch_size=1, max_queue=4, retry_after_seconds=3, metrics=GpuWorkerMetrics(registry)
+    )
+    assert registry.get_sample_value("gridam_imagegen_queue_capacity") == 4
     tasks = [asyncio.create_task(dispatcher.submit(req(0)))]
     await asyncio.sleep(0.05)  # the first is with the worker, no longer queued
     tasks += [asyncio.create_task(dispatcher.submit(req(i))) for i in range(1, 5)]
@@ -105,6 +109,9 @@ async def test_full_queue_answers_resource_exhausted_with_a_retry_hint():
     info = error_details_pb2.ErrorInfo()
     assert status.details[0].Unpack(info) and info.metadata["retry_after_seconds"] == "3"
     assert status.details[1].Unpack(retry) and retry.retry_delay.seconds == 3
+    # What the saturation and rejection alerts read (helm/gridam/files/alerts/gpu-worker.rules.yml).
+    assert registry.get_sample_value("gridam_imagegen_queue_depth") == 4
+    assert registry.get_sample_value("gridam_imagegen_rejected_total", {"reason": "queue_full"}) == 1
     gate.set()
     await asyncio.gather(*tasks)
     assert 99 not in [r.seed for b in pool.batches for r in b]
