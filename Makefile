@@ -74,7 +74,7 @@ $(KAFKA_LIBS): tools/kafka/pom.xml | system-deps
 
 # FerretDB v1.24.2 (MongoDB wire protocol over SQLite) from the Go module proxy, through the
 # small wrapper module in tools/ferretdb (why a wrapper: its main.go).
-$(FERRETDB): tools/ferretdb/main.go tools/ferretdb/go.mod tools/ferretdb/go.sum
+$(FERRETDB): $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum
 	@command -v go >/dev/null || { echo "Go >= 1.24 is needed to build FerretDB (tools/ferretdb)"; exit 1; }
 	cd tools/ferretdb && go build -trimpath -o bin/ferretdb .
 

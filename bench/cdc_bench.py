@@ -44,6 +44,7 @@ for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python", ROOT / "s
 import sqlalchemy as sa  # noqa: E402
 from confluent_kafka import Consumer, TopicPartition  # noqa: E402
 
+from gridam_runtime.read_model import document_id  # noqa: E402
 from tests.support.cdc import CdcWorld  # noqa: E402
 from tests.support.servers import FerretDb, Kafka, MariaDb  # noqa: E402
 
@@ -122,8 +123,8 @@ class Load:
         """Record the lag of every pending probe whose document has appeared."""
         if not self.pending:
             return
-        for document in collection.find({"_id": {"$in": list(self.pending)}, "diary": {"$ne": None}}, {"_id": 1}):
-            committed = self.pending.pop(document["_id"])
+        for document in collection.find({"_id": {"$in": [document_id(i) for i in self.pending]}, "diary": {"$ne": None}}, {"_id": 1}):
+            committed = self.pending.pop(int(document["_id"]))
             self.lags.append((committed - start, time.monotonic() - committed))
 
     def run(self, on_tick) -> float:

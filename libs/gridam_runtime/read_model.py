@@ -1,7 +1,7 @@
 """The MongoDB read model of diaries (written by cdc_service's projector, read by the diary and
 emotion services' analytics in the distributed profile): one document per diary in the
-`diaries` collection, `_id` = diary id, with the `diary`, `analysis` and `cards` parts (see
-cdc_service/read_model.py for the whole shape)."""
+`diaries` collection, `_id` = `document_id(diary id)`, with the `diary`, `analysis` and `cards`
+parts (see cdc_service/read_model.py for the whole shape and why `_id` is text)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from gridam_runtime.settings import BaseGridamSettings
 
 COLLECTION = "diaries"
 SERVER_SELECTION_TIMEOUT_MS = 5_000
+
+
+def document_id(diary_id: int) -> str:
+    """A diary's document `_id`: its id as 20-digit text (text order = number order)."""
+    return f"{diary_id:020d}"
 
 
 def open_read_model(settings: BaseGridamSettings) -> tuple[MongoClient, Collection] | None:

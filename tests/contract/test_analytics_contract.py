@@ -104,8 +104,8 @@ def wait_for_read_model(world: CdcWorld, contract: Contract) -> None:
         with contract.emotion_engine.connect() as connection:
             analysed = set(connection.scalars(sa.text("SELECT diary_id FROM diary_analyses")))
         documents = list(collection.find({}, {"diary.title": 1, "analysis.diary_id": 1}))
-        projected = {d["_id"]: d["diary"]["title"] for d in documents if d.get("diary")}
-        projected_analyses = {d["_id"] for d in documents if d.get("analysis")}
+        projected = {int(d["_id"]): d["diary"]["title"] for d in documents if d.get("diary")}
+        projected_analyses = {int(d["_id"]) for d in documents if d.get("analysis")}
         if projected == rows and projected_analyses == analysed:
             return
         assert time.monotonic() < deadline, f"read model not converged: {projected} vs {rows}\n{world.log()[-2000:]}"

@@ -23,6 +23,7 @@ from pymongo import MongoClient
 
 from cdc_service.config import CdcSettings
 from cdc_service.envelope import CREATE, DELETE, UPDATE, Change
+from cdc_service.read_model import document_partition
 from cdc_service.topics import change_topics, ensure_topics
 from tests.support.cdc_changes import SCHEMAS, analysis_row, card_row, change, diary_row
 from tests.support.servers import FerretDb, Kafka, free_port
@@ -54,7 +55,7 @@ class Pipeline:
         )
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen] = []
-        ensure_topics(self.settings, change_topics(self.settings))
+        self.partition_counts = ensure_topics(self.settings, change_topics(self.settings))
         self.producer = Producer({"bootstrap.servers": kafka.bootstrap_servers, "enable.idempotence": True})
         # Never subscribes: only reads the group's committed offsets.
         self.offsets = Consumer(
@@ -77,7 +78,10 @@ class Pipeline:
         for event in changes:
             key, value = event.encode()
             topic = self.settings.topic(SCHEMAS[event.table], event.table)
-            self.producer.produce(topic, key=key, value=value, on_delivery=lambda err, _: err and failures.append(err))
+            partition = document_partition(event, self.partition_counts[topic])
+            self.producer.produce(
+                topic, key=key, value=value, partition=partition, on_delivery=lambda err, _: err and failures.append(err)
+            )
             self.producer.poll(0)
         assert self.producer.flush(WAIT_SECONDS) == 0
         assert not failures
@@ -114,7 +118,7 @@ class Pipeline:
     # What came out.
 
     def documents(self) -> dict[int, dict]:
-        return {doc["_id"]: doc for doc in self.mongo[self.settings.analytics_mongodb_database]["diaries"].find()}
+        return {int(doc["_id"]): doc for doc in self.mongo[self.settings.analytics_mongodb_database]["diaries"].find()}
 
     def partitions(self) -> list[TopicPartition]:
         return [

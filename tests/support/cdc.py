@@ -212,7 +212,7 @@ class CdcWorld:
                 "cards": {key: card for key, card in (document.get("cards") or {}).items() if card is not None},
             }
             if live["diary"] or live["analysis"] or live["cards"]:
-                state[document["_id"]] = live
+                state[int(document["_id"])] = live
         return state
 
     def wait_until_projected(self) -> None:

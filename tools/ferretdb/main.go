@@ -2,7 +2,8 @@
 // local distributed runs. It is a wrapper module that embeds FerretDB as a library: a binary
 // built with `go install github.com/FerretDB/FerretDB/cmd/ferretdb` refuses to start without a
 // generated version file that the published module lacks (FerretDB issue #2982), while an
-// embedding binary skips that check (and has telemetry off).
+// embedding binary skips that check (and has telemetry off). It also gives every collection the
+// _id index FerretDB's own updates can use (idindex.go).
 package main
 
 import (
@@ -33,5 +34,6 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go addIDIndexes(ctx, *dir)
 	server.Run(ctx)
 }

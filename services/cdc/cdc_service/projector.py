@@ -1,15 +1,18 @@
 """The projector: change topics -> the MongoDB read model (read_model.py), at least once.
 
-Changes are consumed in batches. A batch is written to MongoDB change by change, and only then
+Changes are consumed in batches. A batch is written to MongoDB document by document (each
+document read by `_id`, then its newer changes merged into one update by `_id`), and only then
 are its offsets committed: a projector that dies in between consumes the batch again, and the
-version guard turns what was already written into no-ops ("stale"). While MongoDB fails, the
-batch waits, retried with back-off and never committed; a stop abandons it. A write that
+version comparison turns what was already written into no-ops ("stale"). While MongoDB fails,
+the batch waits, retried with back-off and never committed; a stop abandons it. A write that
 MongoDB refuses is retried the same way: a change is never skipped because it could not be
 stored (the log says why). A message that is no change event is skipped, logged and counted.
 
-Writes are single guarded upserts, not bulk_write: FerretDB v1 stops an unordered bulk at the
-first stale (duplicate key) operation and reports the wrong index, and a bulk of about a hundred
-updates never returns.
+Partitions are assigned with the range strategy: partition N of every change topic goes to the
+same projector, so with the reader's `document_partition` one projector writes a document. (A
+projector that the group fenced out while it was writing one batch could still finish that
+batch's writes after the next owner started: the known limit of a Kafka consumer that writes to
+another store without transactions.)
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from cdc_service.config import CdcSettings
 from cdc_service.envelope import Change
-from cdc_service.read_model import TABLES, Write, write_for
+from cdc_service.read_model import PartWrite, merge, part_write, require_projections
 from cdc_service.topics import change_topics, ensure_topics
 from gridam_runtime.read_model import COLLECTION as READ_MODEL_COLLECTION
 
@@ -57,9 +60,7 @@ FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 10.0  # between attempts of a 
 
 def run(settings: CdcSettings) -> None:
     """`python -m cdc_service projector`: project until SIGTERM/SIGINT."""
-    unknown = {table for _, table in settings.tables} - TABLES.keys()
-    if unknown:
-        raise SystemExit(f"GRIDAM_CDC_TABLES: no projection for {', '.join(sorted(unknown))}")
+    require_projections(table for _, table in settings.tables)
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_host)
     topics = change_topics(settings)
@@ -83,6 +84,8 @@ def run(settings: CdcSettings) -> None:
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
             "session.timeout.ms": int(settings.cdc_projector_session_timeout_seconds * 1000),
+            # Partition N of every change topic to the same member: all of a document's changes.
+            "partition.assignment.strategy": "range",
         }
     )
     admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers, "client.id": "gridam-cdc-projector"})
@@ -119,17 +122,21 @@ class Projector:
                 self._commit()
             self.lag.refresh()
 
-    def _write(self, changes: Sequence[tuple[Change, Write]]) -> bool:
-        """Write the changes in order; False when stopped first."""
+    def _write(self, changes: Sequence[tuple[Change, PartWrite]]) -> bool:
+        """Write the changes, one update per document; False when stopped first."""
+        documents: dict[str, list[tuple[Change, PartWrite]]] = {}
+        for change, write in changes:
+            documents.setdefault(write.document_id, []).append((change, write))
+        pending = list(documents.items())
         backoff = FIRST_BACKOFF_SECONDS
         done = 0
-        while done < len(changes):
+        while done < len(pending):
             try:
-                self._project(*changes[done])
+                self._project(*pending[done])
             except PyMongoError as exc:
                 log.warning(
                     "MongoDB write failed; retrying",
-                    extra={"error": str(exc), "pending": len(changes) - done, "retry_in_seconds": backoff},
+                    extra={"error": str(exc), "pending_documents": len(pending) - done, "retry_in_seconds": backoff},
                 )
                 if self.stop.wait(backoff):
                     return False
@@ -140,22 +147,22 @@ class Projector:
             backoff = FIRST_BACKOFF_SECONDS
         return True
 
-    def _project(self, change: Change, write: Write) -> None:
-        applied = self._upsert(write)
-        if applied:
-            END_TO_END_LAG.observe(max(0.0, time.time() - change.commit_ts_ms / 1000))
-        PROJECTED.labels(change.table, change.op, "applied" if applied else "stale").inc()
-
-    def _upsert(self, write: Write) -> bool:
-        """True when written, False when the stored version is at least as new."""
-        try:
-            self.diaries.update_one(write.filter, write.update, upsert=True)
-            return True
-        except DuplicateKeyError:
-            # The guard missed an existing document: a newer version is stored, or another
-            # projector (a diary's rows come from several partitions) created it meanwhile.
-            # Documents are never removed, so the same write without upsert tells which.
-            return self.diaries.update_one(write.filter, write.update).matched_count == 1
+    def _project(self, document_id: str, changes: list[tuple[Change, PartWrite]]) -> None:
+        while True:
+            stored = self.diaries.find_one({"_id": document_id}, {"v": 1})
+            merged = merge(stored and stored.get("v"), [write for _, write in changes])
+            if merged.update is None:
+                break
+            try:
+                self.diaries.update_one({"_id": document_id}, merged.update, upsert=stored is None)
+                break
+            except DuplicateKeyError:
+                continue  # created since it was read: merge again with what is stored now
+        applied_at = time.time()
+        for (change, _), applied in zip(changes, merged.applied, strict=True):
+            if applied:
+                END_TO_END_LAG.observe(max(0.0, applied_at - change.commit_ts_ms / 1000))
+            PROJECTED.labels(change.table, change.op, "applied" if applied else "stale").inc()
 
     def _commit(self) -> None:
         try:
@@ -176,12 +183,12 @@ def _usable(message: Message) -> bool:
     return False
 
 
-def _decode(message: Message) -> tuple[Change, Write] | None:
+def _decode(message: Message) -> tuple[Change, PartWrite] | None:
     """The change and its write, or None (logged and counted) for a message that can never be
     applied."""
     try:
         change = Change.decode(message.key(), message.value())
-        write = write_for(change)
+        write = part_write(change)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         where = {"topic": message.topic(), "partition": message.partition(), "offset": message.offset()}
         log.error("not a change event; skipped", extra={**where, "error": repr(exc)})

@@ -1,7 +1,7 @@
-"""The MongoDB read model: one document per diary, and how a change becomes a write to it.
+"""The MongoDB read model: one document per diary, and how changes become writes to it.
 
-    {_id: <diary id>, author_id, date,               (from the diary row, else from the first
-                                                       part that created the document)
+    {_id: "<diary id, 20 digits>", author_id, date,  (identity: from the diary row, else from the
+                                                       first part that created the document)
      diary: {...} | null,                            (the diaries row; null once deleted)
      analysis: {...} | null,                         (the diary_analyses row)
      cards: {"<card id>": {id, version, ...} | null},   (a summary of each card row)
@@ -13,6 +13,13 @@ version (a tombstone): an older change replayed later cannot bring it back. Docu
 removed. Readers ignore documents whose `diary` is null (deleted, or not projected yet); a
 diary's card is its card with the highest `version` that is not null.
 
+The projector writes a document by its `_id` alone (`merge` below compares versions with what it
+read), because a filter on anything else makes FerretDB v1 scan the whole collection per write;
+one projector at a time writes a given document (every change of a diary is on the same
+partition number of each change topic: `document_partition`). `_id` is the diary id as
+zero-padded text: FerretDB looks up only text (or ObjectId) `_id`s by index, and the padding
+keeps text order equal to number order (newest first in search).
+
 Values are typed for queries: JSON text columns decoded, TINYINT(1) flags as booleans, DATETIME
 (naive UTC) as dates; DATE stays YYYY-MM-DD text. FerretDB stores no nested arrays, so
 `keywords` ([[word, weight], ...]) become [{word, weight}, ...].
@@ -21,13 +28,15 @@ Values are typed for queries: JSON text columns decoded, TINYINT(1) flags as boo
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from cdc_service.envelope import DELETE, Change
+from gridam_runtime.read_model import document_id
 
 
 def _json(value: Any) -> Any:
@@ -100,26 +109,90 @@ TABLES: Mapping[str, TableProjection] = {
 
 
 @dataclass(frozen=True)
-class Write:
-    """A guarded upsert: update_one(filter, update, upsert=True)."""
+class PartWrite:
+    """What one change sets in its diary's document: the part at `path`, at `version`."""
 
-    filter: dict[str, Any]
-    update: dict[str, Any]
+    document_id: str
+    path: str  # "diary", "analysis" or "cards.<card id>"
+    version: int
+    value: dict[str, Any] | None  # None: a tombstone
+    identity: dict[str, Any]  # author_id and date
+    owns_identity: bool
 
 
-def write_for(change: Change) -> Write:
-    """The write that applies `change` to its diary's document, unless a version at least as
-    large is stored for the same part."""
-    try:
-        table = TABLES[change.table]
-    except KeyError:
-        raise ValueError(f"no projection for table {change.table!r}") from None
+def part_write(change: Change) -> PartWrite:
+    table = _projection(change.table)
     row = change.row
-    diary_id = row[table.diary_id_column]
-    path = table.path(row)
-    version_path = f"v.{path}"
-    identity = {"author_id": row["author_id"], "date": row["date"]}
-    values = {path: None if change.op == DELETE else table.value(row), version_path: change.version}
-    update = {"$set": values | identity} if table.owns_identity else {"$set": values, "$setOnInsert": identity}
-    guard = {"$or": [{version_path: {"$exists": False}}, {version_path: {"$lt": change.version}}]}
-    return Write({"_id": diary_id, **guard}, update)
+    return PartWrite(
+        document_id=document_id(row[table.diary_id_column]),
+        path=table.path(row),
+        version=change.version,
+        value=None if change.op == DELETE else table.value(row),
+        identity={"author_id": row["author_id"], "date": row["date"]},
+        owns_identity=table.owns_identity,
+    )
+
+
+def document_partition(change: Change, partitions: int) -> int:
+    """The partition of `change` in its topic: the same number for every change of a diary in
+    every change topic (they have as many partitions), so the projector that owns it sees all of
+    the document's changes, in order per row."""
+    table = _projection(change.table)
+    key = document_id(change.row[table.diary_id_column]).encode()
+    return zlib.crc32(key) % partitions
+
+
+@dataclass(frozen=True)
+class Merged:
+    update: dict[str, Any] | None  # None: nothing to write
+    # Per write: applied, or stale (a version at least as new is stored or came before it).
+    applied: tuple[bool, ...]
+
+
+def merge(stored: Mapping[str, Any] | None, writes: Sequence[PartWrite]) -> Merged:
+    """One update of a document that applies, in order, each of `writes` newer than the part's
+    version in `stored` (the document's `v`, as read; None for no document)."""
+    versions = dict(_leaves(stored or {}))
+    values: dict[str, Any] = {}
+    identity: dict[str, Any] = {}
+    owned = False
+    applied = []
+    for write in writes:
+        newer = versions.get(write.path, -1) < write.version
+        applied.append(newer)
+        if not newer:
+            continue
+        versions[write.path] = write.version
+        values[write.path] = write.value
+        values[f"v.{write.path}"] = write.version
+        if write.owns_identity:
+            identity, owned = write.identity, True
+        elif not owned and not identity:
+            identity = write.identity
+    if not values:
+        return Merged(None, tuple(applied))
+    update = {"$set": values | identity} if owned else {"$set": values, "$setOnInsert": identity}
+    return Merged(update, tuple(applied))
+
+
+def _leaves(versions: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, int]]:
+    for key, value in versions.items():
+        if isinstance(value, Mapping):
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def require_projections(tables: Iterable[str]) -> None:
+    """Exit naming GRIDAM_CDC_TABLES when a captured table has no projection (both deployables
+    need one for every table: the reader to partition its changes, the projector to write them)."""
+    unknown = set(tables) - TABLES.keys()
+    if unknown:
+        raise SystemExit(f"GRIDAM_CDC_TABLES: no projection for {', '.join(sorted(unknown))}")
+
+
+def _projection(table: str) -> TableProjection:
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise ValueError(f"no projection for table {table!r}") from None

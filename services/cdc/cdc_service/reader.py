@@ -34,6 +34,7 @@ from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, Write
 
 from cdc_service.config import CdcSettings
 from cdc_service.envelope import CREATE, DELETE, READ, UPDATE, Change, gtid_seq, json_row
+from cdc_service.read_model import document_partition, require_projections
 from cdc_service.topics import change_topics, ensure_topics, position_topic
 
 log = logging.getLogger("gridam.cdc")
@@ -80,6 +81,8 @@ class KafkaPublisher:
             }
         )
         self._error: Exception | None = None
+        # Of each change topic (Reader.run checks that they have as many).
+        self.partitions = settings.cdc_topic_partitions
 
     def _delivered(self, error, _message) -> None:
         if error is not None and self._error is None:
@@ -88,9 +91,10 @@ class KafkaPublisher:
     def publish(self, change: Change) -> None:
         key, value = change.encode()
         topic = self._settings.topic(change.db, change.table)
+        partition = document_partition(change, self.partitions)
         while True:
             try:
-                self._producer.produce(topic, value, key, on_delivery=self._delivered)
+                self._producer.produce(topic, value, key, partition=partition, on_delivery=self._delivered)
                 break
             except BufferError:  # the local queue is full: let deliveries drain it
                 self._producer.poll(0.1)
@@ -254,7 +258,13 @@ class Reader:
             stream.close()
 
     def run(self) -> None:
-        ensure_topics(self._settings, [*change_topics(self._settings), position_topic(self._settings)])
+        changes = change_topics(self._settings)
+        partitions = ensure_topics(self._settings, [*changes, position_topic(self._settings)])
+        counts = {partitions[topic.topic] for topic in changes}
+        if len(counts) != 1:
+            # A diary's changes go to the same partition number of every change topic.
+            raise RuntimeError(f"the change topics have different partition counts: {partitions}")
+        self._publisher.partitions = counts.pop()
         position = self._publisher.load_position()
         if position is None:
             position = self.snapshot("initial")
@@ -307,6 +317,7 @@ def _change(event, row: dict, gtid: str, index: int, commit_ms: int) -> Change:
 
 
 def run(settings: CdcSettings) -> None:
+    require_projections(table for _, table in settings.tables)
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_host)
     reader = Reader(settings, KafkaPublisher(settings))

@@ -30,9 +30,10 @@ def position_topic(settings: CdcSettings) -> NewTopic:
     return NewTopic(settings.position_topic, num_partitions=1, config={"cleanup.policy": "compact"})
 
 
-def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> None:
-    """Create the topics that do not exist yet (existing ones are left as they are), and wait
-    until every partition has a leader: a topic just created answers NOT_LEADER until then."""
+def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> dict[str, int]:
+    """Create the topics that do not exist yet (existing ones are left as they are), wait until
+    every partition has a leader (a topic just created answers NOT_LEADER until then), and
+    return each topic's partition count."""
     topics = list(topics)
     admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
     futures = admin.create_topics(topics, request_timeout=settings.call_timeout_seconds)
@@ -51,7 +52,7 @@ def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> None:
             name in metadata and metadata[name].error is None and all(p.leader >= 0 for p in metadata[name].partitions.values())
             for name in names
         ):
-            return
+            return {name: len(metadata[name].partitions) for name in names}
         if time.monotonic() > deadline:
             raise KafkaException(f"no leader for some of {names} after {LEADER_TIMEOUT_SECONDS}s")
         time.sleep(0.2)

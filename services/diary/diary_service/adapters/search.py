@@ -18,6 +18,7 @@ from typing import Protocol
 
 from diary_service.adapters.orm import Diary
 from diary_service.unit_of_work import UnitOfWork
+from gridam_runtime.read_model import document_id
 
 
 class DiarySearch(Protocol):
@@ -43,7 +44,7 @@ class ReadModelDiarySearch:
         pattern = {"$regex": re.escape(text), "$options": "i"}
         query: dict = {"diary.author_id": author_id, "$or": [{"diary.title": pattern}, {"diary.content": pattern}]}
         if before_id is not None:
-            query["_id"] = {"$lt": before_id}
+            query["_id"] = {"$lt": document_id(before_id)}
         documents = self._collection.find(query, {"diary": 1}).sort("_id", -1).limit(limit)
         return [_diary(document["diary"]) for document in documents]
 
