@@ -1,18 +1,21 @@
 """The projector: change topics -> the MongoDB read model (read_model.py), at least once.
 
-Changes are consumed in batches. A batch is written to MongoDB document by document (each
-document read by `_id`, then its newer changes merged into one update by `_id`), and only then
-are its offsets committed: a projector that dies in between consumes the batch again, and the
-version comparison turns what was already written into no-ops ("stale"). While MongoDB fails,
-the batch waits, retried with back-off and never committed; a stop abandons it. A write that
-MongoDB refuses is retried the same way: a change is never skipped because it could not be
-stored (the log says why). A message that is no change event is skipped, logged and counted.
+Changes are consumed in batches. A batch is written to MongoDB document by document, each
+document's newer changes merged into one write by `_id`, and only then are its offsets committed:
+a projector that dies in between consumes the batch again, and the version comparison turns what
+was already written into no-ops ("stale"). While MongoDB fails, the batch waits, retried with
+back-off and never committed; a stop abandons it. A write that MongoDB refuses is retried the
+same way: a change is never skipped because it could not be stored (the log says why). A message
+that is no change event is skipped, logged and counted.
 
 Partitions are assigned with the range strategy: partition N of every change topic goes to the
-same projector, so with the reader's `document_partition` one projector writes a document. (A
-projector that the group fenced out while it was writing one batch could still finish that
-batch's writes after the next owner started: the known limit of a Kafka consumer that writes to
-another store without transactions.)
+same projector, and the reader puts all of a diary's changes on one partition number
+(`document_partition`), so one projector writes a given document. It therefore remembers the
+part versions of the documents it wrote or read (`KnownVersions`, forgotten when partitions are
+taken away) and compares changes with those: a document it does not know is inserted whole (the
+common case: a new diary) or, when it exists, read once. (A projector that the group fenced out
+while it was writing a batch could still finish that batch's writes after the next owner started:
+the known limit of a Kafka consumer that writes to another store without transactions.)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
@@ -32,7 +36,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from cdc_service.config import CdcSettings
 from cdc_service.envelope import Change
-from cdc_service.read_model import PartWrite, merge, part_write, require_projections
+from cdc_service.read_model import PartWrite, merge, part_write, require_projections, versions_of
 from cdc_service.topics import change_topics, ensure_topics
 from gridam_runtime.read_model import COLLECTION as READ_MODEL_COLLECTION
 
@@ -53,8 +57,11 @@ CONSUMER_LAG = Gauge(
     "gridam_cdc_consumer_lag_messages", "Messages after the projector's committed offset", ["topic", "partition"]
 )
 
-POLL_SECONDS = 1.0  # one consume() waits at most this long: also how soon a stop is noticed
+# One consume() waits at most this long for a full batch (it returns at once when one is there):
+# the delay a batch that is not full adds to the lag, and how soon a stop is noticed.
+BATCH_WAIT_SECONDS = 0.1
 LAG_REFRESH_SECONDS = 5.0
+KNOWN_DOCUMENTS = 100_000  # documents whose versions are remembered (a few hundred bytes each)
 FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 10.0  # between attempts of a failed write
 
 
@@ -109,18 +116,24 @@ class Projector:
         self.lag = lag
         self.batch_size = batch_size
         self.stop = stop
+        self.known = KnownVersions(KNOWN_DOCUMENTS)
 
     def run(self, topics: list[str]) -> None:
-        self.consumer.subscribe(topics, on_revoke=self.lag.forget, on_lost=self.lag.forget)
+        self.consumer.subscribe(topics, on_revoke=self._revoked, on_lost=self._revoked)
         log.info("projecting", extra={"topics": topics})
         while not self.stop.is_set():
-            messages = [m for m in self.consumer.consume(self.batch_size, POLL_SECONDS) if _usable(m)]
+            messages = [m for m in self.consumer.consume(self.batch_size, BATCH_WAIT_SECONDS) if _usable(m)]
             if messages:
                 if not self._write([decoded for m in messages if (decoded := _decode(m)) is not None]):
                     log.info("stopped before MongoDB acknowledged a batch: not committed")
                     return
                 self._commit()
             self.lag.refresh()
+
+    def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # Another projector may write these partitions' documents from now on.
+        self.known.clear()
+        self.lag.forget(consumer, partitions)
 
     def _write(self, changes: Sequence[tuple[Change, PartWrite]]) -> bool:
         """Write the changes, one update per document; False when stopped first."""
@@ -148,16 +161,23 @@ class Projector:
         return True
 
     def _project(self, document_id: str, changes: list[tuple[Change, PartWrite]]) -> None:
+        writes = [write for _, write in changes]
+        versions = self.known.get(document_id)
         while True:
-            stored = self.diaries.find_one({"_id": document_id}, {"v": 1})
-            merged = merge(stored and stored.get("v"), [write for _, write in changes])
-            if merged.update is None:
+            if versions is None:
+                merged = merge(None, writes)
+                try:
+                    self.diaries.insert_one(merged.new_document(document_id))
+                    break
+                except DuplicateKeyError:  # it exists: read its versions
+                    stored = self.diaries.find_one({"_id": document_id}, {"v": 1})
+                    versions = versions_of(stored) if stored is not None else None
+                    continue
+            merged = merge(versions, writes)
+            if merged.update is None or self.diaries.update_one({"_id": document_id}, merged.update).matched_count:
                 break
-            try:
-                self.diaries.update_one({"_id": document_id}, merged.update, upsert=stored is None)
-                break
-            except DuplicateKeyError:
-                continue  # created since it was read: merge again with what is stored now
+            versions = None  # the document went away (the collection was dropped): start over
+        self.known.put(document_id, merged.versions)
         applied_at = time.time()
         for (change, _), applied in zip(changes, merged.applied, strict=True):
             if applied:
@@ -195,6 +215,30 @@ def _decode(message: Message) -> tuple[Change, PartWrite] | None:
         INVALID.labels(message.topic()).inc()
         return None
     return change, write
+
+
+class KnownVersions:
+    """The part versions of the documents this projector wrote or read last, the most recent
+    `capacity` of them (valid while it owns their partitions: nobody else writes them)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._versions: OrderedDict[str, dict[str, int]] = OrderedDict()
+
+    def get(self, document_id: str) -> dict[str, int] | None:
+        versions = self._versions.get(document_id)
+        if versions is not None:
+            self._versions.move_to_end(document_id)
+        return versions
+
+    def put(self, document_id: str, versions: dict[str, int]) -> None:
+        self._versions[document_id] = versions
+        self._versions.move_to_end(document_id)
+        if len(self._versions) > self.capacity:
+            self._versions.popitem(last=False)
+
+    def clear(self) -> None:
+        self._versions.clear()
 
 
 class ConsumerLag:

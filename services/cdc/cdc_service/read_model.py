@@ -147,12 +147,27 @@ class Merged:
     update: dict[str, Any] | None  # None: nothing to write
     # Per write: applied, or stale (a version at least as new is stored or came before it).
     applied: tuple[bool, ...]
+    # The document's part versions once the update is written ("cards.77": ...).
+    versions: dict[str, int]
+
+    def new_document(self, document_id: str) -> dict[str, Any]:
+        """The document the update creates when there is none (an insert instead of an upsert)."""
+        document: dict[str, Any] = {"_id": document_id}
+        assert self.update is not None
+        for path, value in (self.update.get("$setOnInsert", {}) | self.update["$set"]).items():
+            *parents, leaf = path.split(".")
+            node = document
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[leaf] = value
+        return document
 
 
-def merge(stored: Mapping[str, Any] | None, writes: Sequence[PartWrite]) -> Merged:
+def merge(stored: Mapping[str, int] | None, writes: Sequence[PartWrite]) -> Merged:
     """One update of a document that applies, in order, each of `writes` newer than the part's
-    version in `stored` (the document's `v`, as read; None for no document)."""
-    versions = dict(_leaves(stored or {}))
+    version in `stored` (its part versions, flat as `versions_of` gives them; None for no
+    document)."""
+    versions = dict(stored or {})
     values: dict[str, Any] = {}
     identity: dict[str, Any] = {}
     owned = False
@@ -170,9 +185,14 @@ def merge(stored: Mapping[str, Any] | None, writes: Sequence[PartWrite]) -> Merg
         elif not owned and not identity:
             identity = write.identity
     if not values:
-        return Merged(None, tuple(applied))
+        return Merged(None, tuple(applied), versions)
     update = {"$set": values | identity} if owned else {"$set": values, "$setOnInsert": identity}
-    return Merged(update, tuple(applied))
+    return Merged(update, tuple(applied), versions)
+
+
+def versions_of(document: Mapping[str, Any]) -> dict[str, int]:
+    """A stored document's part versions (its `v`), flat: {"diary": ..., "cards.77": ...}."""
+    return dict(_leaves(document.get("v") or {}))
 
 
 def _leaves(versions: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, int]]:

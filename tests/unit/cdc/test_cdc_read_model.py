@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from cdc_service.envelope import CREATE, DELETE, READ, UPDATE
-from cdc_service.read_model import document_partition, merge, part_write
+from cdc_service.read_model import document_partition, merge, part_write, versions_of
 from tests.support.cdc_changes import analysis_row, card_row, change, diary_row
 
 DOC_5 = "00000000000000000005"
@@ -113,7 +113,8 @@ def test_a_table_without_projection_is_refused():
 
 
 def test_changes_older_than_the_stored_versions_are_stale():
-    stored = {"diary": 100_000_000, "cards": {"77": 300_000_000}}
+    stored = versions_of({"_id": DOC_5, "v": {"diary": 100_000_000, "cards": {"77": 300_000_000}}})
+    assert stored == {"diary": 100_000_000, "cards.77": 300_000_000}
     old_diary = part_write(change("diaries", UPDATE, diary_row(5, title="옛날"), seq=50))  # version 50,000,000
     new_card = part_write(change("cards", UPDATE, card_row(77, diary_id=5), seq=400))
     old_card = part_write(change("cards", UPDATE, card_row(77, diary_id=5), seq=200))
@@ -122,6 +123,7 @@ def test_changes_older_than_the_stored_versions_are_stale():
 
     assert merged.applied == (False, True, False)
     assert merged.update["$set"] == {"cards.77": new_card.value, "v.cards.77": new_card.version}
+    assert merged.versions == {"diary": 100_000_000, "cards.77": new_card.version}
 
 
 def test_a_stored_version_equal_to_the_change_is_a_replay():
@@ -154,6 +156,23 @@ def test_the_diary_row_owns_the_identity_even_when_another_part_came_first():
     assert "$setOnInsert" not in update
     assert (update["$set"]["author_id"], update["$set"]["date"]) == (7, "2026-11-22")
     assert set(update["$set"]) >= {"analysis", "v.analysis", "diary", "v.diary"}
+
+
+def test_a_new_document_is_the_update_written_out():
+    analysis = part_write(change("diary_analyses", CREATE, analysis_row(5), seq=40))
+    card = part_write(change("cards", CREATE, card_row(77, diary_id=5), seq=41))
+
+    document = merge(None, [analysis, card]).new_document(DOC_5)
+
+    assert document == {
+        "_id": DOC_5,
+        "author_id": 7,
+        "date": "2026-11-20",
+        "analysis": analysis.value,
+        "cards": {"77": card.value},
+        "v": {"analysis": analysis.version, "cards": {"77": card.version}},
+    }
+    assert versions_of(document) == merge(None, [analysis, card]).versions
 
 
 # --- partitions -----------------------------------------------------------------------------
