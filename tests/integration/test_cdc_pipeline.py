@@ -114,6 +114,15 @@ def test_kill_9_of_the_reader_and_the_projector_mid_stream_leaves_mongodb_equal_
         writer.stop()
     assert writer.operations > 50
     world.wait_until_projected()
+    # Every change of a diary went to one partition number, whatever its table: one projector
+    # owns all of a document's changes.
+    partitions_of: dict[int, set[int]] = {}
+    for table, service in (("diaries", "diary"), ("diary_analyses", "emotion"), ("cards", "card")):
+        for partition, change in world.published(table, service):
+            diary_id = change.row["id" if table == "diaries" else "diary_id"]
+            partitions_of.setdefault(diary_id, set()).add(partition)
+    assert len(partitions_of) > 5 and all(len(p) == 1 for p in partitions_of.values())
+    assert len(set().union(*partitions_of.values())) > 1  # and diaries spread over the partitions
 
 
 def test_a_kafka_restart_and_a_mongodb_outage_end_converged(world: CdcWorld, kafka, ferretdb):

@@ -8,7 +8,9 @@ import signal
 import threading
 import time
 
+import orjson
 import pytest
+from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from tests.support.cdc import TIMEOUT_SECONDS, CdcWorld
 
@@ -73,6 +75,58 @@ def test_kill_9_mid_stream_then_restart_leaves_no_gap(world: CdcWorld):
         writer.join()
     latest = world.wait_until_caught_up()
     assert len(written) > 20 and set(written) <= set(latest)
+
+
+def snapshot_markers(world: CdcWorld) -> list[dict]:
+    """The positions the reader saved so far."""
+    consumer = Consumer({"bootstrap.servers": world.kafka.bootstrap_servers, "group.id": f"check-{world.run_id}", "enable.auto.commit": False})
+    try:
+        topic = f"{world.prefix}.reader-position"
+        partition = TopicPartition(topic, 0, 0)
+        try:
+            high = consumer.get_watermark_offsets(partition, timeout=5)[1]
+        except KafkaException:  # not created yet
+            return []
+        consumer.assign([partition])
+        saved = []
+        while len(saved) < high:
+            message = consumer.poll(5)
+            assert message is not None
+            if message.error() is None:
+                saved.append(orjson.loads(message.value()))
+        return saved
+    finally:
+        consumer.close()
+
+
+def published_any(world: CdcWorld) -> bool:
+    try:
+        return bool(world.published())
+    except KafkaException:  # a topic just created, its leader not elected yet
+        return False
+
+
+def test_a_snapshot_interrupted_and_taken_again_still_publishes_the_deletes_in_between(world: CdcWorld):
+    # Enough rows that the snapshot takes a few seconds: the reader is killed in the middle.
+    world.sql(
+        "INSERT INTO diaries (author_id, title, content, date, photo_key, hashtags, analysis_state, created_at)"
+        " SELECT 7, CONCAT('스냅샷 ', seq), '내용', '2026-11-30', '', '[]', 'pending', NOW() FROM seq_1_to_60000"
+    )
+    world.start_reader()
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while not published_any(world):
+        assert time.monotonic() < deadline and world.reader.poll() is None, world.log()[-3000:]
+        time.sleep(0.05)
+    world.stop_reader(signal.SIGKILL)
+    assert not any(m["complete"] for m in snapshot_markers(world)), "the snapshot ended before the kill"
+    [(_, first)] = world.published()[:1]
+    world.sql("DELETE FROM diaries WHERE id = :id", id=first.key["id"])  # a row the first snapshot published
+
+    world.start_reader()
+    latest = world.wait_until_caught_up()  # rows deleted: their latest change is a delete
+
+    assert latest[first.key["id"]].op == "d"
+    assert snapshot_markers(world)[-1]["complete"] is True
 
 
 def test_a_purged_position_is_followed_by_a_new_snapshot(world: CdcWorld):

@@ -135,6 +135,10 @@ class CdcWorld:
 
     def changes(self, table: str = "diaries", service: str = "diary") -> list[Change]:
         """Everything published for a table so far, in partition order."""
+        return [change for _, change in self.published(table, service)]
+
+    def published(self, table: str = "diaries", service: str = "diary") -> list[tuple[int, Change]]:
+        """Everything published for a table so far with its partition, in partition order."""
         topic = f"{self.prefix}.{self.schemas[service]}.{table}"
         consumer = Consumer({"bootstrap.servers": self.kafka.bootstrap_servers, "group.id": f"check-{uuid.uuid4().hex}", "enable.auto.commit": False})
         try:
@@ -150,7 +154,7 @@ class CdcWorld:
                 assert message is not None, "Kafka returned fewer messages than its watermarks"
                 if message.error():
                     continue
-                changes.append(Change.decode(message.key(), message.value()))
+                changes.append((message.partition(), Change.decode(message.key(), message.value())))
                 remaining -= 1
             return changes
         finally:

@@ -58,11 +58,15 @@ class PositionPurged(Exception):
 
 @dataclass(frozen=True)
 class Position:
+    """Where streaming (re)starts. While a snapshot is being published, `complete` is False and
+    `gtid` is where the interrupted snapshot started (see Reader.snapshot)."""
+
     gtid: str
     tables: tuple[str, ...]
+    complete: bool = True
 
     def encode(self) -> bytes:
-        return orjson.dumps({"gtid": self.gtid, "tables": list(self.tables)})
+        return orjson.dumps({"gtid": self.gtid, "tables": list(self.tables), "complete": self.complete})
 
 
 class KafkaPublisher:
@@ -133,7 +137,7 @@ class KafkaPublisher:
                     raise KafkaException("the reader position could not be read")
                 if message.error() is None:
                     saved = orjson.loads(message.value())
-                    return Position(saved["gtid"], tuple(saved["tables"]))
+                    return Position(saved["gtid"], tuple(saved["tables"]), saved.get("complete", True))
         finally:
             consumer.close()
 
@@ -158,9 +162,15 @@ class Reader:
                 keys[f"{schema}.{table}"] = [row[4] for row in sorted(cursor.fetchall(), key=lambda row: row[3])]
         return keys
 
-    def snapshot(self, reason: str) -> Position:
-        """Publish every row of the captured tables as of one consistent moment, and the GTID
-        that moment corresponds to."""
+    def snapshot(self, reason: str, replay_from: str | None = None) -> Position:
+        """Publish every row of the captured tables as of one consistent moment, and return
+        where streaming continues: the GTID that moment corresponds to, or `replay_from`.
+
+        A snapshot says nothing of rows that no longer exist. So before publishing rows it saves
+        an incomplete position at its GTID: if it is interrupted, the next one (`replay_from` =
+        that GTID) is followed by streaming from there, which publishes the deletes of the rows
+        the interrupted snapshot published (the changes between the two snapshots have smaller
+        versions than the new snapshot's rows, so for rows that still exist they are stale)."""
         log.info("snapshot started", extra={"reason": reason, "tables": list(self._tables)})
         SNAPSHOTS.labels(reason).inc()
         connection = self._connect()
@@ -177,6 +187,8 @@ class Reader:
                 )
                 gtid, server_id = cursor.fetchone()
             gtid = _last_gtid(gtid) or f"0-{server_id}-0"  # no transaction ever binlogged
+            resume = replay_from or gtid
+            self._publisher.save_position(Position(resume, self._tables, complete=False))
             now_ms = int(time.time() * 1000)
             rows = 0
             for schema, table in self._settings.tables:
@@ -190,10 +202,21 @@ class Reader:
             connection.commit()
         finally:
             connection.close()
-        position = Position(gtid, self._tables)
+        position = Position(resume, self._tables)
         self._publisher.save_position(position)
-        log.info("snapshot done", extra={"rows": rows, "gtid": gtid})
+        log.info("snapshot done", extra={"rows": rows, "gtid": gtid, "stream_from": resume})
         return position
+
+    def _snapshot_again(self, interrupted: Position) -> Position:
+        """A snapshot was interrupted: take one again, then stream from where the interrupted one
+        started (or, when the binlog no longer holds that, from the new snapshot: documents of
+        rows deleted in between then stay in the read model)."""
+        try:
+            self._check_not_purged(interrupted)
+        except PositionPurged:
+            log.warning("interrupted snapshot's position purged: deletes since then are lost", extra={"gtid": interrupted.gtid})
+            return self.snapshot("snapshot interrupted")
+        return self.snapshot("snapshot interrupted", replay_from=interrupted.gtid)
 
     def _check_not_purged(self, position: Position) -> None:
         """The oldest binlog's starting GTID must not be past the saved one."""
@@ -270,6 +293,8 @@ class Reader:
             position = self.snapshot("initial")
         elif position.tables != self._tables:
             position = self.snapshot("tables changed")
+        elif not position.complete:
+            position = self._snapshot_again(position)
         else:
             try:
                 self._check_not_purged(position)
