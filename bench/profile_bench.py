@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -670,8 +671,13 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def main() -> int:
-    args = parse_args()
+def run_on_stack(args: argparse.Namespace, measure: Callable[[Infra, dict[str, str]], dict],
+                 extra_env: dict[str, str] | None = None, errors: tuple[type[Exception], ...] = ()) -> int:
+    """What a benchmark on a private stack does around its measurements: start MariaDB, Redis and
+    the stack (DevStack) in a temporary folder, run `measure(infra, env)`, write the summary it
+    returns to `args.output`, and stop and remove everything, also on Ctrl-C or a failure
+    (`errors`: the benchmark's own failures besides BenchError and the like). Exit status as
+    described at the top of this file."""
     if shutil.which("wrk") is None:
         print("wrk not found (Debian package wrk)", file=sys.stderr)
         return 2
@@ -686,62 +692,10 @@ def main() -> int:
         print(f"starting MariaDB, Redis and the stack under {root} ...", flush=True)
         infra.mariadb.start()
         infra.redis.start()
-        env = build_env(root, infra.mariadb, infra.redis, args)
+        env = build_env(root, infra.mariadb, infra.redis, args) | (extra_env or {})
         infra.stack = DevStack(env, log_dir=root / "stack")
         infra.stack.start()
-        token = seed_user(infra.stack)
-        processes = {m.name: m.process.pid for m in infra.stack.processes}
-        roots = {
-            "gateway": processes["gateway"],
-            "user service": processes["user-service"],
-            "mariadb": infra.mariadb.process.pid,
-            "redis": infra.redis.process.pid,
-            # Not on the measured path, but running beside it (the worker polls for jobs).
-            "diary service": processes["diary-service"],
-            "emotion service": processes["emotion-service"],
-            "diary worker": processes["diary-worker"],
-        }
-        config = {
-            "code": git_revision(),
-            "profile": "distributed (MariaDB + Redis), stack started by DevStack",
-            "gateway workers": env.get("GRIDAM_WORKERS") or "1 (default)",
-            "access logs": access_log_note(env),
-            "log level": env["GRIDAM_LOG_LEVEL"],
-            "extra settings": " ".join(args.env) or "none",
-            "gateway load generator": f"wrk, {args.wrk_threads} thread(s), {args.connections} connections, "
-            "closed loop, on the same cores",
-            "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
-            f"{args.grpc_channels} channel(s), {args.connections} in-flight calls), on the same cores",
-        }
-        speed_before = speed_check()
-        gateway_runs, direct_runs = [], []
-        for n in range(args.runs):  # interleaved, so a slow spell of the machine hits both paths alike
-            if args.runs > 1:
-                print(f"run {n + 1} of {args.runs}", flush=True)
-            gateway_runs.append(measure_http(infra, token, args, roots, PROFILE_PATH, "gateway (HTTP → gRPC → MariaDB)",
-                                             "gateway", warm_up=n == 0))
-            direct_runs.append(measure_grpc(infra, token, args, roots, "GetProfile", "direct gRPC (user service)",
-                                            "direct", warm_up=n == 0))
-        gateway, direct = PathResult.combine(gateway_runs), PathResult.combine(direct_runs)
-        floors = []
-        if args.floors:
-            floors = [
-                measure_http(infra, token, args, roots, "/healthz", "floor: gateway GET /healthz (HTTP only)",
-                             "/healthz"),
-                measure_http(infra, token, args, roots, "/readyz",
-                             "floor: gateway GET /readyz (HTTP → 3 gRPC Health/Checks)", "/readyz"),
-                measure_grpc(infra, token, args, roots, "HealthCheck", "floor: direct gRPC Health/Check",
-                             "Health/Check"),
-            ]
-        speed_after = speed_check()
-        config["CPU speed check"] = (
-            f"{speed_before:.0f} ms before, {speed_after:.0f} ms after (a fixed Python loop; lower is faster — "
-            "compare runs only at similar values)"
-        )
-        summary = report(gateway, direct, floors, config, args)
-        summary["speed_check_ms"] = {"before": round(speed_before, 1), "after": round(speed_after, 1)}
-        if max(speed_before, speed_after) > 1.25 * min(speed_before, speed_after):
-            print("WARNING: the cores' speed changed during the run (speed check above): the figures are disturbed")
+        summary = measure(infra, env)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         print(f"figures written to {args.output}")
@@ -750,7 +704,7 @@ def main() -> int:
         print("\ninterrupted; stopping everything", file=sys.stderr)
         failed = True
         return 130
-    except (BenchError, RuntimeError, subprocess.CalledProcessError) as exc:
+    except (BenchError, RuntimeError, subprocess.CalledProcessError, *errors) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         print_logs(root)
         failed = True
@@ -765,6 +719,72 @@ def main() -> int:
             print(f"kept {root}", file=sys.stderr)
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def record_speed_check(summary: dict, before: float, after: float) -> dict:
+    """The CPU speed check before and after the measurements, in the summary; a warning when it moved."""
+    summary["speed_check_ms"] = {"before": round(before, 1), "after": round(after, 1)}
+    if max(before, after) > 1.25 * min(before, after):
+        print("WARNING: the cores' speed changed during the run (speed check above): the figures are disturbed")
+    return summary
+
+
+def measure_profile(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict:
+    token = seed_user(infra.stack)
+    processes = {m.name: m.process.pid for m in infra.stack.processes}
+    roots = {
+        "gateway": processes["gateway"],
+        "user service": processes["user-service"],
+        "mariadb": infra.mariadb.process.pid,
+        "redis": infra.redis.process.pid,
+        # Not on the measured path, but running beside it (the worker polls for jobs).
+        "diary service": processes["diary-service"],
+        "emotion service": processes["emotion-service"],
+        "diary worker": processes["diary-worker"],
+    }
+    config = {
+        "code": git_revision(),
+        "profile": "distributed (MariaDB + Redis), stack started by DevStack",
+        "gateway workers": env.get("GRIDAM_WORKERS") or "1 (default)",
+        "access logs": access_log_note(env),
+        "log level": env["GRIDAM_LOG_LEVEL"],
+        "extra settings": " ".join(args.env) or "none",
+        "gateway load generator": f"wrk, {args.wrk_threads} thread(s), {args.connections} connections, "
+        "closed loop, on the same cores",
+        "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
+        f"{args.grpc_channels} channel(s), {args.connections} in-flight calls), on the same cores",
+    }
+    speed_before = speed_check()
+    gateway_runs, direct_runs = [], []
+    for n in range(args.runs):  # interleaved, so a slow spell of the machine hits both paths alike
+        if args.runs > 1:
+            print(f"run {n + 1} of {args.runs}", flush=True)
+        gateway_runs.append(measure_http(infra, token, args, roots, PROFILE_PATH, "gateway (HTTP → gRPC → MariaDB)",
+                                         "gateway", warm_up=n == 0))
+        direct_runs.append(measure_grpc(infra, token, args, roots, "GetProfile", "direct gRPC (user service)",
+                                        "direct", warm_up=n == 0))
+    gateway, direct = PathResult.combine(gateway_runs), PathResult.combine(direct_runs)
+    floors = []
+    if args.floors:
+        floors = [
+            measure_http(infra, token, args, roots, "/healthz", "floor: gateway GET /healthz (HTTP only)",
+                         "/healthz"),
+            measure_http(infra, token, args, roots, "/readyz",
+                         "floor: gateway GET /readyz (HTTP → 3 gRPC Health/Checks)", "/readyz"),
+            measure_grpc(infra, token, args, roots, "HealthCheck", "floor: direct gRPC Health/Check",
+                         "Health/Check"),
+        ]
+    speed_after = speed_check()
+    config["CPU speed check"] = (
+        f"{speed_before:.0f} ms before, {speed_after:.0f} ms after (a fixed Python loop; lower is faster — "
+        "compare runs only at similar values)"
+    )
+    return record_speed_check(report(gateway, direct, floors, config, args), speed_before, speed_after)
+
+
+def main() -> int:
+    args = parse_args()
+    return run_on_stack(args, lambda infra, env: measure_profile(infra, env, args))
 
 
 if __name__ == "__main__":

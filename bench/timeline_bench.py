@@ -38,17 +38,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
-import json
 import os
 import pathlib
 import platform
 import random
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 
@@ -64,11 +59,11 @@ from profile_bench import (  # first: it also puts the repository's folders on s
     Infra,
     PathResult,
     _proc_stat,
-    build_env,
     check_clean,
     git_revision,
     measure_wrk,
-    print_logs,
+    record_speed_check,
+    run_on_stack,
     run_wrk,
     speed_check,
     verdict,
@@ -77,8 +72,6 @@ from profile_bench import (  # first: it also puts the repository's folders on s
 from diary_service.adapters.orm import FeedPost
 from diary_service.adapters.repository import PostRepository
 from gridam_runtime import db
-from gridam_runtime.devstack import DevStack
-from tests.support.servers import MariaDb, Redis
 from user_service.adapters.orm import Follow, User
 
 RESULTS_FILE = ROOT / "bench" / "results" / "timeline_bench.json"
@@ -428,97 +421,64 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def measure_timelines(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict:
+    rng = random.Random(20_000)
+    begin = time.monotonic()
+    population = seed_users(env["GRIDAM_USER_DATABASE_URL"], args.users, args.follows, rng)
+    print(f"seeded {args.users:,} users following {args.follows} others each "
+          f"({args.users * args.follows:,} follows) in {time.monotonic() - begin:.1f}s", flush=True)
+    sample = sorted(rng.sample(population.user_ids, args.sample))
+    begin = time.monotonic()
+    tokens = log_in(infra.stack.http_url, [population.login_ids[user] for user in sample])
+    print(f"logged {len(tokens)} users in through POST /api/auth/login in {time.monotonic() - begin:.1f}s", flush=True)
+
+    processes = {m.name: m.process.pid for m in infra.stack.processes}
+    roots = {
+        "gateway": processes["gateway"],
+        "diary service": processes["diary-service"],
+        "user service": processes["user-service"],
+        "mariadb": infra.mariadb.process.pid,
+        "redis": infra.redis.process.pid,
+        # Not on the measured path, but running beside it.
+        "emotion service": processes["emotion-service"],
+        "card service": processes["card-service"],
+        "gpu-worker": processes["gpu-worker"],
+        "diary worker": processes["diary-worker"],
+    }
+    config = {
+        "code": git_revision(),
+        "profile": "distributed (MariaDB + Redis), stack started by DevStack, one gateway process",
+        "log level": env["GRIDAM_LOG_LEVEL"],
+        "extra settings": " ".join(args.env) or "none",
+        "data": f"{args.users:,} users, each following {args.follows} drawn at random; posts by authors drawn "
+                "uniformly, audiences 50/30/20 % PUBLIC/FOLLOWERS/PRIVATE; each data set adds newer posts",
+        "load": f"wrk, 1 thread, {args.connections} connections, {len(tokens)} users' first pages (3 in 4) and "
+                f"second pages, size {PAGE_SIZE}, each with the user's own token",
+    }
+    speed_before = speed_check()
+    data_sets, seeded = [], 0
+    epoch = db.utcnow() - datetime.timedelta(seconds=args.posts[-1] + 1)  # the newest post is a second old
+    for posts in args.posts:
+        begin = time.monotonic()
+        seed_posts(env["GRIDAM_DIARY_DATABASE_URL"], population, seeded + 1, posts - seeded, epoch, rng)
+        print(f"seeded posts {seeded + 1:,} to {posts:,} in {time.monotonic() - begin:.1f}s", flush=True)
+        seeded = posts
+        data_sets.append(measure_data_set(infra, args, roots, population, sample, tokens, posts, rng))
+    speed_after = speed_check()
+    config["CPU speed check"] = (f"{speed_before:.0f} ms before, {speed_after:.0f} ms after (a fixed Python loop; "
+                                 "lower is faster)")
+    return record_speed_check(report(data_sets, config, args), speed_before, speed_after)
+
+
 def main() -> int:
     args = parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk not found (Debian package wrk)", file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
-    root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-bench-"))
-    root.chmod(0o755)  # mariadbd runs as mysql
-    infra = Infra(root, MariaDb(root / "mariadb"), Redis(root / "redis"))
-    rng = random.Random(20_000)
-    failed = False
-    try:
-        print(f"starting MariaDB, Redis and the stack under {root} ...", flush=True)
-        infra.mariadb.start()
-        infra.redis.start()
+    return run_on_stack(
+        args,
+        lambda infra, env: measure_timelines(infra, env, args),
         # Every sampled user logs in from this one address.
-        env = build_env(root, infra.mariadb, infra.redis, args) | {"GRIDAM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000000"}
-        infra.stack = DevStack(env, log_dir=root / "stack")
-        infra.stack.start()
-
-        begin = time.monotonic()
-        population = seed_users(env["GRIDAM_USER_DATABASE_URL"], args.users, args.follows, rng)
-        print(f"seeded {args.users:,} users following {args.follows} others each "
-              f"({args.users * args.follows:,} follows) in {time.monotonic() - begin:.1f}s", flush=True)
-        sample = sorted(rng.sample(population.user_ids, args.sample))
-        begin = time.monotonic()
-        tokens = log_in(infra.stack.http_url, [population.login_ids[user] for user in sample])
-        print(f"logged {len(tokens)} users in through POST /api/auth/login in {time.monotonic() - begin:.1f}s", flush=True)
-
-        processes = {m.name: m.process.pid for m in infra.stack.processes}
-        roots = {
-            "gateway": processes["gateway"],
-            "diary service": processes["diary-service"],
-            "user service": processes["user-service"],
-            "mariadb": infra.mariadb.process.pid,
-            "redis": infra.redis.process.pid,
-            # Not on the measured path, but running beside it.
-            "emotion service": processes["emotion-service"],
-            "card service": processes["card-service"],
-            "gpu-worker": processes["gpu-worker"],
-            "diary worker": processes["diary-worker"],
-        }
-        config = {
-            "code": git_revision(),
-            "profile": "distributed (MariaDB + Redis), stack started by DevStack, one gateway process",
-            "log level": env["GRIDAM_LOG_LEVEL"],
-            "extra settings": " ".join(args.env) or "none",
-            "data": f"{args.users:,} users, each following {args.follows} drawn at random; posts by authors drawn "
-                    "uniformly, audiences 50/30/20 % PUBLIC/FOLLOWERS/PRIVATE; each data set adds newer posts",
-            "load": f"wrk, 1 thread, {args.connections} connections, {len(tokens)} users' first pages (3 in 4) and "
-                    f"second pages, size {PAGE_SIZE}, each with the user's own token",
-        }
-        speed_before = speed_check()
-        data_sets, seeded = [], 0
-        epoch = db.utcnow() - datetime.timedelta(seconds=args.posts[-1] + 1)  # the newest post is a second old
-        for posts in args.posts:
-            begin = time.monotonic()
-            seed_posts(env["GRIDAM_DIARY_DATABASE_URL"], population, seeded + 1, posts - seeded, epoch, rng)
-            print(f"seeded posts {seeded + 1:,} to {posts:,} in {time.monotonic() - begin:.1f}s", flush=True)
-            seeded = posts
-            data_sets.append(measure_data_set(infra, args, roots, population, sample, tokens, posts, rng))
-        speed_after = speed_check()
-        config["CPU speed check"] = (f"{speed_before:.0f} ms before, {speed_after:.0f} ms after (a fixed Python loop; "
-                                     "lower is faster)")
-        summary = report(data_sets, config, args)
-        summary["speed_check_ms"] = {"before": round(speed_before, 1), "after": round(speed_after, 1)}
-        if max(speed_before, speed_after) > 1.25 * min(speed_before, speed_after):
-            print("WARNING: the cores' speed changed during the run (speed check above): the figures are disturbed")
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-        print(f"figures written to {args.output}")
-        return 0 if summary["pass"] else 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping everything", file=sys.stderr)
-        failed = True
-        return 130
-    except (BenchError, RuntimeError, subprocess.CalledProcessError, sa.exc.SQLAlchemyError) as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        print_logs(root)
-        failed = True
-        return 2
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
-        if infra.stack is not None:
-            infra.stack.stop()
-        infra.redis.stop()
-        infra.mariadb.stop()
-        if args.keep or (failed and args.verbose):
-            print(f"kept {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        extra_env={"GRIDAM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000000"},
+        errors=(sa.exc.SQLAlchemyError,),
+    )
 
 
 if __name__ == "__main__":
