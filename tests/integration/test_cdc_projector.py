@@ -328,16 +328,23 @@ def failed_writes(pipeline: Pipeline, projector: subprocess.Popen) -> int:
     return pipeline.log(projector).count("MongoDB write failed")
 
 
-def test_offsets_are_committed_only_after_mongodb_acknowledged(isolated: tuple[Pipeline, FerretDb]):
-    pipeline, mongo = isolated
+def projector_failing_on_mongodb(pipeline: Pipeline, mongo: FerretDb, later: list) -> tuple[subprocess.Popen, dict]:
+    """A projector that committed a first change, then MongoDB stopped and `later` changes
+    published: returns it, once it has tried to write them, and the offsets committed before."""
     pipeline.publish([change("diaries", CREATE, diary_row(1), seq=10)])
     projector = pipeline.start_projector(GRIDAM_CALL_TIMEOUT_SECONDS="1")
     pipeline.wait_all_committed()
     before = pipeline.committed()
-
     mongo.stop()
-    pipeline.publish([change("diaries", CREATE, diary_row(diary_id), seq=10 + diary_id) for diary_id in range(2, 22)])
+    pipeline.publish(later)
     wait_until(lambda: failed_writes(pipeline, projector) > 0, "the projector tried to write")
+    return projector, before
+
+
+def test_offsets_are_committed_only_after_mongodb_acknowledged(isolated: tuple[Pipeline, FerretDb]):
+    pipeline, mongo = isolated
+    later = [change("diaries", CREATE, diary_row(diary_id), seq=10 + diary_id) for diary_id in range(2, 22)]
+    projector, before = projector_failing_on_mongodb(pipeline, mongo, later)
     assert pipeline.committed() == before
 
     mongo.start()  # same port and data
@@ -348,14 +355,7 @@ def test_offsets_are_committed_only_after_mongodb_acknowledged(isolated: tuple[P
 
 def test_a_projector_stopped_while_mongodb_is_away_commits_nothing(isolated: tuple[Pipeline, FerretDb]):
     pipeline, mongo = isolated
-    pipeline.publish([change("diaries", CREATE, diary_row(1), seq=10)])
-    projector = pipeline.start_projector(GRIDAM_CALL_TIMEOUT_SECONDS="1")
-    pipeline.wait_all_committed()
-    before = pipeline.committed()
-
-    mongo.stop()
-    pipeline.publish([change("diaries", CREATE, diary_row(2), seq=11)])
-    wait_until(lambda: failed_writes(pipeline, projector) > 0, "the projector tried to write")
+    projector, before = projector_failing_on_mongodb(pipeline, mongo, [change("diaries", CREATE, diary_row(2), seq=11)])
     pipeline.stop_projector(projector)  # abandons the batch and exits cleanly
     assert pipeline.committed() == before
 

@@ -321,7 +321,12 @@ def test_network_policies_allow_exactly_the_calls_the_code_makes() -> None:
     for name, policy in policies.items():
         callers = {c for rule in policy["spec"]["ingress"] for c in pod_labels(rule.get("from", []))}
         assert callers == {caller for caller, callees in egress.items() if name in callees}, name
-    assert set(pod_labels(policies["gateway"]["spec"]["ingress"][0]["from"])) == set()  # the ingress controller's namespace
+    # The gateway takes HTTP only from the ingress controller's namespace.
+    controller = yaml.safe_load((CHART / "values.yaml").read_text())["networkPolicy"]["ingressControllerNamespaceSelector"]
+    assert policies["gateway"]["spec"]["ingress"][0] == {
+        "from": [{"namespaceSelector": controller}],
+        "ports": [{"port": "http", "protocol": "TCP"}],
+    }
 
 
 def test_every_service_port_and_monitor_endpoint_exists_on_the_pods() -> None:

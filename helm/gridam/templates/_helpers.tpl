@@ -182,18 +182,20 @@ livenessProbe:
   periodSeconds: 10
   failureThreshold: 3
 {{- else if eq .component.kind "grpc" }}
+{{- /* A gRPC probe takes a port number, not a port name. */ -}}
+{{- $grpcPort := (include "gridam.ports" . | fromYaml).grpc }}
 {{- if .component.slowStart }}
 startupProbe:
-  grpc: {port: 50051, service: {{ .component.grpcService }}}
+  grpc: {port: {{ $grpcPort }}, service: {{ .component.grpcService }}}
   periodSeconds: 10
   failureThreshold: 60
 {{- end }}
 readinessProbe:
-  grpc: {port: 50051, service: {{ .component.grpcService }}}
+  grpc: {port: {{ $grpcPort }}, service: {{ .component.grpcService }}}
   periodSeconds: 5
   failureThreshold: 2
 livenessProbe:
-  grpc: {port: 50051}
+  grpc: {port: {{ $grpcPort }}}
   periodSeconds: 10
   failureThreshold: 3
 {{- else }}
