@@ -33,12 +33,14 @@ RUN apt-get update \
  && groupadd --system --gid 10001 gridam \
  && useradd --system --uid 10001 --gid gridam --no-create-home --home-dir /nonexistent gridam \
  && install -d -o 10001 -g 10001 /var/lib/gridam
-# Each target appends its folder to PYTHONPATH.
+# Each target appends its folder to PYTHONPATH. GRPC_EXPERIMENTS: gRPC's EventEngine off for
+# connections, as gridam_runtime.server.GRPC_EXPERIMENTS explains (read when a process starts).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app/libs:/app/protos/gen/python \
-    GRIDAM_DATA_DIR=/var/lib/gridam
+    GRIDAM_DATA_DIR=/var/lib/gridam \
+    GRPC_EXPERIMENTS=-event_engine_client,-event_engine_listener
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY libs/gridam_runtime libs/gridam_runtime

@@ -472,7 +472,8 @@ def measure_grpc(
     if args.grpc_uvloop:
         command.append("--uvloop")
     print(f"direct gRPC {method}: warm-up {warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
-    loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    # The stack's environment: its gRPC runs as the services' does (GRPC_EXPERIMENTS).
+    loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=infra.stack.env)
     try:
         meter = CpuMeter({**roots, "load generator (grpc_load.py)": loader.pid})
         if loader.stdout.readline().strip() != "measuring":  # printed when its warm-up ends
@@ -749,6 +750,7 @@ def measure_profile(infra: Infra, env: dict[str, str], args: argparse.Namespace)
         "access logs": access_log_note(env),
         "log level": env["GRIDAM_LOG_LEVEL"],
         "extra settings": " ".join(args.env) or "none",
+        "GRPC_EXPERIMENTS": infra.stack.env.get("GRPC_EXPERIMENTS") or "none (gRPC's defaults)",
         "gateway load generator": f"wrk, {args.wrk_threads} thread(s), {args.connections} connections, "
         "closed loop, on the same cores",
         "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "

@@ -38,6 +38,15 @@ log = logging.getLogger("gridam.server")
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024  # uploads are at most 10 MB
 READINESS_INTERVAL_SECONDS = 5.0
 
+# gRPC's EventEngine, on by default for Python since grpcio 1.80, reads and writes connections on
+# threads of its own, so each completion hops event_engine thread → grpc.aio's poller thread →
+# event loop: ~7 context switches per call more, and 3-6 % more CPU per call in the gateway and
+# the user service (README, profile benchmark). These two experiments turn it off for
+# connections (gRPC's iomgr path, its default until 1.79) while the pinned grpcio still has them.
+# gRPC reads the variable once, when it starts, so it is set in the environment a process starts
+# with (DevStack, the Dockerfiles), never from Python after `import grpc`.
+GRPC_EXPERIMENTS = "-event_engine_client,-event_engine_listener"
+
 
 @dataclass(frozen=True)
 class ServiceDefinition:

@@ -20,6 +20,8 @@ import pytest
 from dockerfile_parse import DockerfileParser
 from dockerfile_parse.util import extract_key_values
 
+from gridam_runtime.server import GRPC_EXPERIMENTS
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 # image → (its Dockerfile, its build target (None: the file's last stage), the module its ENTRYPOINT
@@ -160,6 +162,7 @@ def test_environment_and_ports(path: str, target: str | None, module: str, cmd: 
     envs = environment(path, target)
     assert envs["PYTHONDONTWRITEBYTECODE"] == "1" and envs["PYTHONUNBUFFERED"] == "1"
     assert envs["GRIDAM_DATA_DIR"] == "/var/lib/gridam"
+    assert envs["GRPC_EXPERIMENTS"] == GRPC_EXPERIMENTS  # gRPC reads it when the process starts
     assert envs["PATH"].startswith("/opt/venv/bin:")
     exposed = " ".join(s["value"] for s in steps(path, target, "EXPOSE")).split()
     ports = {envs.get(name) for name in ("GRIDAM_GRPC_PORT", "GRIDAM_HTTP_PORT", "GRIDAM_METRICS_PORT")}
