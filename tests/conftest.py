@@ -79,8 +79,11 @@ def _stack_settings(oauth_provider: OAuthProviderDouble) -> dict[str, str]:
         "GRIDAM_JOB_LEASE_SECONDS": "5",
         "GRIDAM_JOB_BASE_BACKOFF_SECONDS": "0.5",
         # A tiny gpu-worker queue, so bursts of cards overflow it and the card service's
-        # retries on RESOURCE_EXHAUSTED are exercised.
+        # retries on RESOURCE_EXHAUSTED are exercised. Requests wait in it for a batch to fill
+        # for up to the batch wait: 250 ms (not 20) so that a burst overflows it even when a slow
+        # machine spreads the burst's requests out.
         "GRIDAM_MAX_QUEUE": "2",
+        "GRIDAM_MAX_BATCH_WAIT_MS": "250",
         "GRIDAM_BUSY_RETRIES": "30",
         **_oauth_env(oauth_provider),
     }

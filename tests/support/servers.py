@@ -46,11 +46,19 @@ def free_port() -> int:
     return free_port_range(1)
 
 
+# Ports handed out in this process: a stack's ports are drawn together and bound only when it
+# starts, so a port still free when drawn must not be drawn again.
+_handed_out: set[int] = set()
+
+
 def free_port_range(count: int) -> int:
-    """First of `count` consecutive free ports (checked, not reserved)."""
+    """First of `count` consecutive free ports (checked, not reserved; never the same port twice
+    in one process)."""
     for _ in range(200):
         first = _random.randrange(PORTS.start, PORTS.stop - count)
-        if all(_bindable(port) for port in range(first, first + count)):
+        ports = range(first, first + count)
+        if _handed_out.isdisjoint(ports) and all(_bindable(port) for port in ports):
+            _handed_out.update(ports)
             return first
     raise RuntimeError(f"no {count} consecutive free ports")
 

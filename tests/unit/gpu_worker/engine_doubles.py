@@ -25,15 +25,20 @@ def echo_png(request: ImageRequest) -> bytes:
 class EchoEngine:
     """TEST DOUBLE engine: answers each request with `echo_png(request)` after `delay` seconds
     per batch. `fail_prompt`: a batch holding that prompt raises. `fail_load`: load() raises.
-    `die_prompt`: a batch holding that prompt kills the worker process (os._exit)."""
+    `die_prompt`: a batch holding that prompt kills the worker process (os._exit). `hang_prompt`:
+    a batch holding that prompt never finishes (for killing a worker surely mid-batch)."""
 
     name = "test-echo"
 
-    def __init__(self, delay: float = 0.0, fail_prompt: str = "", fail_load: bool = False, die_prompt: str = ""):
+    def __init__(
+        self, delay: float = 0.0, fail_prompt: str = "", fail_load: bool = False, die_prompt: str = "",
+        hang_prompt: str = "",
+    ):
         self.delay = delay
         self.fail_prompt = fail_prompt
         self.fail_load = fail_load
         self.die_prompt = die_prompt
+        self.hang_prompt = hang_prompt
 
     def load(self) -> None:
         if self.fail_load:
@@ -44,6 +49,8 @@ class EchoEngine:
             os._exit(3)
         if self.fail_prompt and any(r.prompt == self.fail_prompt for r in batch):
             raise ValueError("engine failure (test double)")
+        if self.hang_prompt and any(r.prompt == self.hang_prompt for r in batch):
+            time.sleep(3600)
         if self.delay:
             time.sleep(self.delay)
         return [echo_png(r) for r in batch]
@@ -57,9 +64,10 @@ class EchoFactory:
     fail_prompt: str = ""
     fail_load: bool = False
     die_prompt: str = ""
+    hang_prompt: str = ""
 
     def __call__(self, slot: int) -> EchoEngine:
-        return EchoEngine(self.delay, self.fail_prompt, self.fail_load, self.die_prompt)
+        return EchoEngine(self.delay, self.fail_prompt, self.fail_load, self.die_prompt, self.hang_prompt)
 
 
 @dataclass(eq=False)

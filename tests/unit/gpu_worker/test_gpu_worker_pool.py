@@ -21,7 +21,7 @@ def req(seed: int, prompt: str = "") -> ImageRequest:
 
 async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_killed():
     registry = CollectorRegistry()
-    pool = ProcessPool(EchoFactory(delay=0.5, fail_prompt="boom"), 2, metrics=GpuWorkerMetrics(registry))
+    pool = ProcessPool(EchoFactory(delay=0.5, fail_prompt="boom", hang_prompt="hang"), 2, metrics=GpuWorkerMetrics(registry))
     await pool.start()
     try:
         await pool.wait_ready(60)
@@ -41,8 +41,8 @@ async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_
 
         worker = await pool.acquire()
         victim = worker.pid
-        drawing = asyncio.create_task(pool.run(worker, [req(5)]))
-        await asyncio.sleep(0.2)  # mid-batch
+        drawing = asyncio.create_task(pool.run(worker, [req(5, "hang")]))
+        await asyncio.sleep(0.2)  # the batch is sent; it never finishes
         os.kill(victim, signal.SIGKILL)
         with pytest.raises(WorkerLost):
             await drawing
