@@ -96,8 +96,12 @@ def gpu_worker(tmp_path_factory) -> GpuWorker:
         process = subprocess.Popen([sys.executable, "-m", "gpu_worker"], env=env, stdout=out, stderr=subprocess.STDOUT)
     address = f"127.0.0.1:{port}"
 
+    # Reconnect at once: with gRPC's growing back-off the first answer could come after the
+    # worker's 5 s readiness tick and read SERVING.
+    quick_reconnect = [(f"grpc.{name}_reconnect_backoff_ms", 50) for name in ("initial", "min", "max")]
+
     async def first_answer() -> int:
-        async with grpc.aio.insecure_channel(address) as channel:
+        async with grpc.aio.insecure_channel(address, options=quick_reconnect) as channel:
             end = time.monotonic() + 30
             while time.monotonic() < end:
                 if process.poll() is not None:
@@ -175,12 +179,22 @@ async def test_concurrent_callers_get_their_own_images_in_shared_batches(gpu_wor
     assert gpu_worker.metric("gridam_imagegen_images_total") >= 49
 
 
+async def wait_all_workers_live(gpu_worker) -> None:
+    """Until WORKERS worker processes run and all have loaded their engine."""
+    end = time.monotonic() + 30
+    while len(gpu_worker.workers()) != WORKERS or gpu_worker.metric("gridam_imagegen_workers_live") != WORKERS:
+        assert time.monotonic() < end, gpu_worker.workers()
+        await asyncio.sleep(0.1)
+
+
 async def test_a_worker_killed_mid_batch_costs_no_caller_its_image(gpu_worker, stub):
     metadata = (("authorization", f"Bearer {gpu_worker.token()}"),)
     retries_before = gpu_worker.metric("gridam_imagegen_batch_retries_total")
     restarts_before = gpu_worker.metric("gridam_imagegen_worker_restarts_total")
     killed: list[int] = []
     for round_ in range(3):  # until the kill lands on a worker that is drawing
+        # A replacement still loading could be taken for a drawing worker; its loss is no restart.
+        await wait_all_workers_live(gpu_worker)
         calls = [asyncio.ensure_future(stub.GenerateImage(request(1000 * round_ + s, 256), metadata=metadata, timeout=60))
                  for s in range(64)]
         victim = None
@@ -199,10 +213,7 @@ async def test_a_worker_killed_mid_batch_costs_no_caller_its_image(gpu_worker, s
         if gpu_worker.metric("gridam_imagegen_batch_retries_total") > retries_before:
             break
     assert gpu_worker.metric("gridam_imagegen_batch_retries_total") > retries_before
-    end = time.monotonic() + 30
-    while len(gpu_worker.workers()) != WORKERS or gpu_worker.metric("gridam_imagegen_workers_live") != WORKERS:
-        assert time.monotonic() < end, gpu_worker.workers()
-        await asyncio.sleep(0.1)
+    await wait_all_workers_live(gpu_worker)
     assert not set(killed) & set(gpu_worker.workers())
     assert gpu_worker.metric("gridam_imagegen_worker_restarts_total") == restarts_before + len(killed)
     reply = await stub.GenerateImage(request(5), metadata=metadata, timeout=30)
