@@ -11,7 +11,7 @@ import redis
 from gridam_runtime.kv import RedisRevocationList
 
 
-def _wait(condition, timeout: float = 5.0) -> bool:
+def _wait(condition, timeout: float = 30.0) -> bool:  # generous: shared, slow CI machines
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
