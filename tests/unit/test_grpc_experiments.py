@@ -16,7 +16,7 @@ from gridam_runtime.devstack import DevStack
 from gridam_runtime.server import GRPC_EXPERIMENTS
 
 # A grpc.aio server and a client in one process; prints the context switches of gRPC's
-# event_engine threads per call and whether a thread of that name exists.
+# event_engine threads per call (those threads exist either way: timers run on them).
 PROBE = r"""
 import asyncio, json, os
 import grpc
