@@ -6,11 +6,15 @@ import io
 import signal
 import time
 
+import pytest
 from PIL import Image, ImageStat
 
 from tests.e2e.test_auth import assert_error
-from tests.e2e.test_diaries import KOREAN_LABELS, NINE, diary_form, today, write
+from tests.e2e.test_diaries import KOREAN_LABELS, NINE, diary_form, write
 from tests.support.api import Api, User
+from tests.support.days import today
+
+pytestmark = pytest.mark.usefixtures("one_korean_day")
 
 CARD_TIMEOUT_SECONDS = 120  # generous: a shared CI machine, and a 2-place gpu-worker queue (conftest)
 

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import json
 import random
 import signal
 import time
 
+import pytest
 from PIL import Image
 
 from tests.e2e.test_auth import assert_error
 from tests.e2e.test_users import jpeg_with_gps, stored_files
 from tests.support.api import Api, User
+from tests.support.days import today
 
-KST = datetime.timezone(datetime.timedelta(hours=9))
+pytestmark = pytest.mark.usefixtures("one_korean_day")
 ANALYSIS_TIMEOUT_SECONDS = 40
 NINE = {"HAPPY", "JOY", "SAD", "ANXIOUS", "ANGRY", "SURPRISE", "DISGUST", "FEAR", "NONE"}
 KOREAN_LABELS = {"행복", "기쁨", "슬픔", "불안", "화남", "놀람", "역겨움", "두려움", "없음"}
-
-
-def today() -> str:
-    return datetime.datetime.now(KST).date().isoformat()
 
 
 def diary_form(title: str, content: str, image: bytes | None = None) -> dict:

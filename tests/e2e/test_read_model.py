@@ -11,6 +11,9 @@ import pytest
 
 from tests.e2e.test_diaries import wait_for_analysis, write
 from tests.support.api import Api, User
+from tests.support.days import today
+
+pytestmark = pytest.mark.usefixtures("one_korean_day")
 
 LAG_TIMEOUT_SECONDS = 60  # generous: a shared CI machine
 
@@ -44,8 +47,8 @@ def test_search_and_statistics_follow_writes_and_deletions_through_the_read_mode
     eventually(lambda: found(api, me, "WHALE") == [second, first], "both diaries searchable")
 
     def month_total() -> int:
-        today = time.gmtime(time.time() + 9 * 3600)  # the diaries' day is Korean time
-        body = api.get("/api/v1/statistics/emotions", me, params={"year": today.tm_year, "month": today.tm_mon}).json()
+        year, month = today()[:4], int(today()[5:7])  # the diaries' day is Korean time
+        body = api.get("/api/v1/statistics/emotions", me, params={"year": year, "month": month}).json()
         assert body["success"] is True, body
         return sum(month["total"] for month in body["result"]["months"])
 
