@@ -88,8 +88,7 @@ def fail(*args, **kwargs) -> None:
 
 @pytest.mark.parametrize("failing_step", ["enqueue", "commit"])
 def test_a_follow_records_exactly_one_job_and_a_failed_one_none(database_url, tmp_path, monkeypatch, failing_step):
-    deps, engine = user_dependencies(UserSettings(data_dir=tmp_path, database_url=database_url))
-    try:
+    with user_dependencies(UserSettings(data_dir=tmp_path, database_url=database_url)) as (deps, engine):
         profiles = Profiles(deps)
         alice_id, bob_id = add_users(engine, "alice", "bob")
         with calling_as(deps.issuer, bob_id, "bob"):
@@ -107,8 +106,6 @@ def test_a_follow_records_exactly_one_job_and_a_failed_one_none(database_url, tm
         assert (job.kind, job.subject_id, job.state, job.attempts) == (NOTIFY_FOLLOW, alice_id, PENDING, 0)
         assert json.loads(job.payload) == {"follower_id": bob_id, "follower_login_id": "bob"}
         assert follow_count(engine) == 1
-    finally:
-        engine.dispose()
 
 
 # --- the relay in the user service process delivers it -------------------------------------
@@ -171,45 +168,44 @@ async def test_the_relay_retries_until_the_diary_records_the_follow_then_complet
     settings = UserSettings(
         data_dir=tmp_path, database_url=database_url, grpc_port=user_port, diary_service_addr=f"127.0.0.1:{diary_port}"
     )
-    deps, engine = user_dependencies(settings)  # keys and schema, as `make run` prepares them
-    double = DiaryRecordFollowDouble(ServiceTokenVerifier.from_file(settings.service_public_key_path))
-    diary = grpc.aio.server()
-    diary_service_pb2_grpc.add_DiaryServiceServicer_to_server(double, diary)
-    diary.add_insecure_port(settings.diary_service_addr)
-    await diary.start()
-    log_path = tmp_path / "user-service.log"
-    process = start_user_service(settings, log_path)
-    try:
-        address = f"127.0.0.1:{user_port}"
-        await wait_until(lambda: process.poll() is not None or serving(address), "the user service serves")
-        assert process.poll() is None, log_path.read_text()
-        alice_id, bob_id = add_users(engine, "alice", "bob")
-        token, _ = deps.issuer.issue(bob_id, "bob", "session-bob")
-        async with grpc.aio.insecure_channel(address) as channel:
-            users = user_service_pb2_grpc.UserServiceStub(channel)
-            follow = user_pb.FollowRequest(user_id="alice")
-            metadata = (("authorization", f"Bearer {token}"),)
-            assert (await users.Follow(follow, metadata=metadata, timeout=10)).created is True
-            assert (await users.Follow(follow, metadata=metadata, timeout=10)).created is False
+    with user_dependencies(settings) as (deps, engine):  # keys and schema, as `make run` prepares them
+        double = DiaryRecordFollowDouble(ServiceTokenVerifier.from_file(settings.service_public_key_path))
+        diary = grpc.aio.server()
+        diary_service_pb2_grpc.add_DiaryServiceServicer_to_server(double, diary)
+        diary.add_insecure_port(settings.diary_service_addr)
+        await diary.start()
+        log_path = tmp_path / "user-service.log"
+        process = start_user_service(settings, log_path)
+        try:
+            address = f"127.0.0.1:{user_port}"
+            await wait_until(lambda: process.poll() is not None or serving(address), "the user service serves")
+            assert process.poll() is None, log_path.read_text()
+            alice_id, bob_id = add_users(engine, "alice", "bob")
+            token, _ = deps.issuer.issue(bob_id, "bob", "session-bob")
+            async with grpc.aio.insecure_channel(address) as channel:
+                users = user_service_pb2_grpc.UserServiceStub(channel)
+                follow = user_pb.FollowRequest(user_id="alice")
+                metadata = (("authorization", f"Bearer {token}"),)
+                assert (await users.Follow(follow, metadata=metadata, timeout=10)).created is True
+                assert (await users.Follow(follow, metadata=metadata, timeout=10)).created is False
 
-        # The diary is down: the attempt fails and the job comes back for another.
-        await wait_until(lambda: outbox(engine)[0].last_error is not None, "a failed delivery is recorded")
-        [job] = outbox(engine)
-        assert job.state == PENDING and double.recorded == [] and double.refused
-        double.failing = False
-        await wait_until(lambda: outbox(engine)[0].state == DONE, "the job is completed")
+            # The diary is down: the attempt fails and the job comes back for another.
+            await wait_until(lambda: outbox(engine)[0].last_error is not None, "a failed delivery is recorded")
+            [job] = outbox(engine)
+            assert job.state == PENDING and double.recorded == [] and double.refused
+            double.failing = False
+            await wait_until(lambda: outbox(engine)[0].state == DONE, "the job is completed")
 
-        [job] = outbox(engine)
-        assert job.attempts >= 2 and job.last_error is None
-        expected = diary_pb.RecordFollowRequest(event_id=job.id, follower_id=bob_id, follower_login_id="bob", followee_id=alice_id)
-        assert double.recorded == [(expected, "gridam-user")]
-        assert all(request == expected for request in double.refused)  # every attempt: the same event
+            [job] = outbox(engine)
+            assert job.attempts >= 2 and job.last_error is None
+            expected = diary_pb.RecordFollowRequest(event_id=job.id, follower_id=bob_id, follower_login_id="bob", followee_id=alice_id)
+            assert double.recorded == [(expected, "gridam-user")]
+            assert all(request == expected for request in double.refused)  # every attempt: the same event
 
-        process.send_signal(signal.SIGTERM)
-        assert await asyncio.to_thread(process.wait, WAIT_SECONDS) == 0, log_path.read_text()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        await diary.stop(None)
-        engine.dispose()
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.to_thread(process.wait, WAIT_SECONDS) == 0, log_path.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            await diary.stop(None)

@@ -3,7 +3,9 @@ but with in-process state, cheap password hashing and no OAuth providers."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -23,19 +25,22 @@ from user_service.service_layer.dependencies import Dependencies
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 
-def user_dependencies(settings: UserSettings, **overrides: Any) -> tuple[Dependencies, Any]:
-    """Keys created and the database migrated where missing; returns the dependencies and
-    their engine (the caller disposes of it)."""
+@contextlib.contextmanager
+def user_dependencies(settings: UserSettings, **overrides: Any) -> Iterator[tuple[Dependencies, Any]]:
+    """Keys created and the database migrated where missing; yields the dependencies and
+    their (write) engine, and disposes of the engines afterwards."""
     ensure_keys(settings.keys_dir)
     db.migrate(MIGRATIONS_DIR, settings.database)
     engine = db.create_engine(settings.database)
+    read_engine = db.create_engine(settings.database, autocommit=True)
+    read_connections = db.HeldReadConnections(read_engine)
     sessions = db.session_factory(engine)
     jobs = JobQueue(user_jobs)
     revocations = LocalFileRevocationList(settings.data_dir / "revoked.db")
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions, jobs),
-        reads=lambda: ReadUnitOfWork(engine),
+        reads=lambda: ReadUnitOfWork(read_connections),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, 900),
         authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
         hasher=PasswordHasher(time_cost=1, memory_cost=1024),
@@ -46,4 +51,9 @@ def user_dependencies(settings: UserSettings, **overrides: Any) -> tuple[Depende
         oauth_providers={},
         oauth_state_key=read_secret(settings.oauth_state_key_path),
     )
-    return dataclasses.replace(deps, **overrides), engine
+    try:
+        yield dataclasses.replace(deps, **overrides), engine
+    finally:
+        read_connections.close()
+        read_engine.dispose()
+        engine.dispose()

@@ -39,9 +39,8 @@ class Clock:
 @pytest.fixture
 def world(tmp_path):
     clock, sms = Clock(), RecordingSms()
-    deps, engine = user_dependencies(UserSettings(data_dir=tmp_path), sms=sms, clock=clock)
-    yield Accounts(deps), clock, sms
-    engine.dispose()
+    with user_dependencies(UserSettings(data_dir=tmp_path), sms=sms, clock=clock) as (deps, _engine):
+        yield Accounts(deps), clock, sms
 
 
 def test_a_code_expires_after_three_minutes(world):

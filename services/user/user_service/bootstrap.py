@@ -60,6 +60,7 @@ def migrate(settings: UserSettings) -> None:
 async def serve(settings: UserSettings) -> None:
     engine = db.create_engine(settings.database)
     read_engine = db.create_engine(settings.database, autocommit=True)
+    read_connections = db.HeldReadConnections(read_engine)
     limiter, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     providers = _oauth_providers(settings)
     sessions = db.session_factory(engine)
@@ -67,7 +68,7 @@ async def serve(settings: UserSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions, jobs),
-        reads=lambda: ReadUnitOfWork(read_engine),
+        reads=lambda: ReadUnitOfWork(read_connections),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
         authenticator=Authenticator.for_service(settings, revocations),
         hasher=PasswordHasher(),
@@ -104,6 +105,7 @@ async def serve(settings: UserSettings) -> None:
         if redis_client is not None:
             redis_client.close()
         engine.dispose()
+        read_connections.close()
         read_engine.dispose()
 
     await run_server(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlalchemy
 from sqlalchemy.orm import Session as DbSession
 
 from gridam_runtime import db
@@ -38,16 +37,17 @@ class UnitOfWork(db.UnitOfWork):
 
 
 class ReadUnitOfWork:
-    """A pooled DBAPI connection of the autocommit read engine (db.create_engine(autocommit=True))
-    for use cases that only read: each statement sees what is committed, nothing to roll back."""
+    """A DBAPI connection of the autocommit read engine (db.create_engine(autocommit=True)),
+    usually the one the calling thread keeps (db.HeldReadConnections), for use cases that only
+    read: each statement sees what is committed, nothing to roll back."""
 
-    def __init__(self, engine: sqlalchemy.Engine) -> None:
-        self._engine = engine
+    def __init__(self, connections: db.HeldReadConnections) -> None:
+        self._connections = connections
 
     def __enter__(self) -> ReadUnitOfWork:
-        self._db = self._engine.raw_connection()
-        self.profiles = ProfileReads(self._db, self._engine.dialect)
+        self._db = self._connections.connection()
+        self.profiles = ProfileReads(self._db, self._connections.dialect)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._db.close()
+        self._connections.give_back(self._db)
