@@ -129,7 +129,7 @@ class HeldReadConnections:
     """Threads that read keep one connection of an autocommit read engine between their reads,
     instead of checking one out of the pool and back in for every read.
 
-    SQLAlchemy's checkout and check-in cost the user service ~40 µs of its ~520 µs per profile
+    SQLAlchemy's checkout and check-in cost the user service ~35 µs of its ~520 µs per profile
     read (three A/B pairs of the profile benchmark). The first `max_held` threads that read
     keep theirs (the event loop's, where profile reads run, and a few of the default
     executor's); any other thread takes one from the pool per read, as before, so the pool
