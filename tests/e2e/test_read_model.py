@@ -47,7 +47,8 @@ def test_search_and_statistics_follow_writes_and_deletions_through_the_read_mode
     eventually(lambda: found(api, me, "WHALE") == [second, first], "both diaries searchable")
 
     def month_total() -> int:
-        year, month = today()[:4], int(today()[5:7])  # the diaries' day is Korean time
+        day = today()  # the diaries' day, in the diary service's time zone
+        year, month = day[:4], int(day[5:7])
         body = api.get("/api/v1/statistics/emotions", me, params={"year": year, "month": month}).json()
         assert body["success"] is True, body
         return sum(month["total"] for month in body["result"]["months"])

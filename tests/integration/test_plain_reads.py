@@ -68,21 +68,16 @@ def test_a_dropped_connection_fails_one_read_and_is_not_handed_out_again(engines
 CONNECTION_ID = db.PlainRead(sqlalchemy.select(sqlalchemy.func.connection_id()))
 
 
+def read_held(connections: db.HeldReadConnections, statement: db.PlainRead = BY_ID, **params):
+    connection = connections.connection()
+    try:
+        return statement.first(connection, connections.dialect, **params)
+    finally:
+        connections.give_back(connection)
+
+
 def connection_id(connections: db.HeldReadConnections) -> int:
-    connection = connections.connection()
-    try:
-        (value,) = CONNECTION_ID.first(connection, connections.dialect)
-    finally:
-        connections.give_back(connection)
-    return value
-
-
-def read_held(connections: db.HeldReadConnections, thing_id: int):
-    connection = connections.connection()
-    try:
-        return BY_ID.first(connection, connections.dialect, id=thing_id)
-    finally:
-        connections.give_back(connection)
+    return read_held(connections, CONNECTION_ID)[0]
 
 
 class Clock:
@@ -105,7 +100,7 @@ def held(engines):
 def test_a_thread_keeps_its_connection_between_reads_and_another_thread_has_its_own(held):
     connections, reader, _clock = held
     mine = connection_id(connections)
-    assert read_held(connections, 1) == (1, "하나")
+    assert read_held(connections, id=1) == (1, "하나")
     assert connection_id(connections) == mine
     theirs = []
     thread = threading.Thread(target=lambda: theirs.append(connection_id(connections)))
@@ -120,10 +115,10 @@ def test_a_thread_keeps_its_connection_between_reads_and_another_thread_has_its_
 def test_a_held_connection_sees_what_is_committed_after_it_was_taken(held, engines):
     writer, _reader = engines
     connections, _reader, _clock = held
-    assert read_held(connections, 2) is None
+    assert read_held(connections, id=2) is None
     with writer.begin() as connection:
         connection.execute(things.insert(), [{"id": 2, "name": "둘"}])
-    assert read_held(connections, 2) == (2, "둘")
+    assert read_held(connections, id=2) == (2, "둘")
 
 
 def test_threads_past_the_limit_take_a_connection_from_the_pool_per_read(engines):
@@ -133,7 +128,7 @@ def test_threads_past_the_limit_take_a_connection_from_the_pool_per_read(engines
         mine = connection_id(connections)
         others = []
         for _ in range(2):
-            thread = threading.Thread(target=lambda: others.append(read_held(connections, 1)))
+            thread = threading.Thread(target=lambda: others.append(read_held(connections, id=1)))
             thread.start()
             thread.join()
         assert others == [(1, "하나"), (1, "하나")]
@@ -150,8 +145,8 @@ def test_a_dropped_held_connection_fails_one_read_then_the_thread_gets_a_new_one
     with writer.connect() as other:
         other.execute(sqlalchemy.text(f"KILL {int(dropped)}"))
     with pytest.raises(reader.dialect.loaded_dbapi.OperationalError):
-        read_held(connections, 1)
-    assert read_held(connections, 1) == (1, "하나")
+        read_held(connections, id=1)
+    assert read_held(connections, id=1) == (1, "하나")
     assert connection_id(connections) != dropped
     assert reader.pool.checkedout() == 1
 
