@@ -35,7 +35,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from gridam.user.v1 import user_service_pb2 as pb  # noqa: E402
 from gridam.user.v1 import user_service_pb2_grpc  # noqa: E402
 from gridam_runtime.clients import service_config  # noqa: E402
+from gridam_runtime.grpc_poller import lower_poller_priority  # noqa: E402
 from gridam_runtime.server import grpc_server_options  # noqa: E402
+from gridam_runtime.settings import BaseGridamSettings, load_settings  # noqa: E402
 
 CALL_TIMEOUT_SECONDS = 5.0  # what the gateway's ServiceClient passes (call_timeout_seconds)
 
@@ -62,6 +64,8 @@ async def run(args: argparse.Namespace) -> dict:
         channels.append(grpc.aio.insecure_channel(args.target, options=[*options, ("grpc.bench_channel_id", i)]))
     for channel in channels:
         await asyncio.wait_for(channel.channel_ready(), 10)
+    # As the gateway's client does (GRIDAM_GRPC_POLLER_NICENESS from the stack's environment).
+    lower_poller_priority(load_settings(BaseGridamSettings).grpc_poller_niceness)
     if args.method == "GetProfile":
         calls = [user_service_pb2_grpc.UserServiceStub(c).GetProfile for c in channels]
         request = pb.GetProfileRequest()

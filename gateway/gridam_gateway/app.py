@@ -44,7 +44,9 @@ Protected endpoints need `Authorization: Bearer <accessToken>`; an invalid or ex
 def create_app(settings: GatewaySettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        factory = ClientFactory(build_discovery(settings), settings.call_timeout_seconds)
+        factory = ClientFactory(
+            build_discovery(settings), settings.call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
+        )
         app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
         app.state.diaries = factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE)
         app.state.emotions = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)

@@ -20,6 +20,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gridam_runtime import context
 from gridam_runtime.discovery import Discovery, Endpoint
+from gridam_runtime.grpc_poller import lower_poller_priority
 from gridam_runtime.server import grpc_server_options
 
 _RETRIED = {descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS, descriptor_pb2.MethodOptions.IDEMPOTENT}
@@ -69,6 +70,7 @@ class ServiceClient:
         service: descriptor.ServiceDescriptor,
         discovery: Discovery,
         default_timeout: float,
+        poller_niceness: int = 0,
     ) -> None:
         self._name = service_name
         self._stub_factory = stub_factory
@@ -83,6 +85,7 @@ class ServiceClient:
         ]
         self._discovery = discovery
         self._default_timeout = default_timeout
+        self._poller_niceness = poller_niceness
         self._stubs: dict[Endpoint, tuple[grpc.aio.Channel, Any]] = {}
         self._turn = itertools.count()
         self._methods: dict[str, Callable[..., Awaitable[Any]]] = {}
@@ -102,6 +105,7 @@ class ServiceClient:
         if entry is None:
             channel = grpc.aio.insecure_channel(endpoint.target, options=self._options)
             entry = self._stubs[endpoint] = (channel, self._stub_factory(channel))
+            lower_poller_priority(self._poller_niceness)  # the first channel may have started it
             await self._close_gone(set(endpoints))
         return entry
 
@@ -146,9 +150,10 @@ class ServiceClient:
 
 
 class ClientFactory:
-    def __init__(self, discovery: Discovery, default_timeout: float) -> None:
+    def __init__(self, discovery: Discovery, default_timeout: float, *, poller_niceness: int = 0) -> None:
         self._discovery = discovery
         self._default_timeout = default_timeout
+        self._poller_niceness = poller_niceness
         self._clients: list[ServiceClient] = []
 
     def client(
@@ -157,7 +162,9 @@ class ClientFactory:
         stub_factory: Callable[[grpc.aio.Channel], Any],
         service: descriptor.ServiceDescriptor,
     ) -> ServiceClient:
-        client = ServiceClient(service_name, stub_factory, service, self._discovery, self._default_timeout)
+        client = ServiceClient(
+            service_name, stub_factory, service, self._discovery, self._default_timeout, self._poller_niceness
+        )
         self._clients.append(client)
         return client
 

@@ -30,6 +30,7 @@ from prometheus_client import start_http_server
 
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.discovery import Discovery, Registration
+from gridam_runtime.grpc_poller import lower_poller_priority
 from gridam_runtime.interceptors import HandlerChain
 from gridam_runtime.settings import ServiceSettings
 
@@ -120,6 +121,7 @@ async def run_server(
     background: Sequence[Background] = (),
 ) -> None:
     server = grpc.aio.server(options=grpc_server_options())
+    lower_poller_priority(settings.grpc_poller_niceness)
     registrar = HandlerChain(access_log=settings.access_log).registrar(server)
     service.add_to_server(service.servicer, registrar)
     health_servicer = health.aio.HealthServicer()

@@ -11,7 +11,7 @@ import pathlib
 import sys
 from typing import Literal, TypeVar
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -42,6 +42,8 @@ class BaseGridamSettings(BaseSettings):
     media_dir: pathlib.Path | None = None
 
     call_timeout_seconds: float = 5.0
+    # Steps of niceness grpc.aio's poller thread runs below the event loop (grpc_poller.py); 0 = same.
+    grpc_poller_niceness: int = Field(5, ge=0, le=19)
 
     # The MongoDB read model the CDC projector keeps (distributed profile): when set, the
     # statistics, word clouds and diary search read it instead of the services' SQL tables.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pathlib
 import time
 
 import httpx
@@ -210,3 +211,21 @@ def test_prometheus_metrics_of_gateway_and_user_service(api: Api, stack):
     service = httpx.get(f"http://127.0.0.1:{stack.env['GRIDAM_METRICS_PORT']}/metrics").text
     assert 'grpc_server_handled_total{grpc_code="OK",grpc_method="GetProfile",grpc_service="gridam.user.v1.UserService"}' in service
     assert "grpc_server_handling_seconds_bucket" in service
+
+
+def niceness(stat: pathlib.Path) -> int:
+    """The nice value in a /proc stat file."""
+    text = stat.read_text()
+    return int(text[text.rindex(")") + 2 :].split()[16])
+
+
+def test_gateway_and_user_service_run_grpc_aio_poller_five_steps_nicer(api: Api, stack):
+    """gridam_runtime.grpc_poller: in each process exactly one thread, grpc.aio's poller, runs
+    below the others (the gateway starts gRPC with its first call, made here)."""
+    api.get("/api/users/profile", api.new_user())
+    for name in ("gateway", "user-service"):
+        proc = pathlib.Path(f"/proc/{stack.process(name).process.pid}")
+        main = niceness(proc / "stat")
+        threads = [niceness(stat) for stat in proc.glob("task/*/stat")]
+        assert threads.count(min(19, main + 5)) == 1, (name, threads)
+        assert threads.count(main) == len(threads) - 1, (name, threads)

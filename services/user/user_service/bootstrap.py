@@ -82,7 +82,9 @@ async def serve(settings: UserSettings) -> None:
     servicer = UserServicer(Accounts(deps), Profiles(deps))
 
     # The outbox relay runs in this process; its own discovery instance, closed by the factory.
-    factory = ClientFactory(build_discovery(settings), settings.job_call_timeout_seconds)
+    factory = ClientFactory(
+        build_discovery(settings), settings.job_call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
+    )
     relay = OutboxRelay(
         engine,
         jobs,
