@@ -6,7 +6,7 @@ the event loop on the same core, several times per call (a server call completes
 batches), and the loop's work is cut into pieces that each pay a context switch. A few steps
 nicer, the poller runs when the loop waits (for the network, for the database) and hands over
 what has completed by then in one go. On the profile benchmark's two cores (README): +8 %
-requests/s and −30 to −50 µs of CPU per request in both the gateway and the user service.
+requests/s and −20 to −50 µs of CPU per request in both the gateway and the user service.
 
 Linux applies `setpriority(PRIO_PROCESS, tid)` to one thread; elsewhere this does nothing.
 Raising a thread's niceness needs no privilege, so it also works in an unprivileged container.
