@@ -19,7 +19,7 @@ from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
 from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, notifications, users
-from gridam_runtime.bootstrap import build_discovery, freeze_startup_objects
+from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.keys import read_secret
 from gridam_runtime.settings import load_settings
@@ -44,9 +44,7 @@ Protected endpoints need `Authorization: Bearer <accessToken>`; an invalid or ex
 def create_app(settings: GatewaySettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        factory = ClientFactory(
-            build_discovery(settings), settings.call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
-        )
+        factory = ClientFactory.from_settings(settings)
         app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
         app.state.diaries = factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE)
         app.state.emotions = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)

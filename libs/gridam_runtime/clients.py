@@ -19,9 +19,11 @@ from google.protobuf import descriptor, descriptor_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gridam_runtime import context
+from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.discovery import Discovery, Endpoint
 from gridam_runtime.grpc_poller import lower_poller_priority
 from gridam_runtime.server import grpc_server_options
+from gridam_runtime.settings import BaseGridamSettings
 
 _RETRIED = {descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS, descriptor_pb2.MethodOptions.IDEMPOTENT}
 
@@ -155,6 +157,16 @@ class ClientFactory:
         self._default_timeout = default_timeout
         self._poller_niceness = poller_niceness
         self._clients: list[ServiceClient] = []
+
+    @classmethod
+    def from_settings(cls, settings: BaseGridamSettings, default_timeout: float | None = None) -> ClientFactory:
+        """A process's clients, on a discovery instance of their own (closed by `close`); the
+        timeout defaults to GRIDAM_CALL_TIMEOUT_SECONDS."""
+        return cls(
+            build_discovery(settings),
+            settings.call_timeout_seconds if default_timeout is None else default_timeout,
+            poller_niceness=settings.grpc_poller_niceness,
+        )
 
     def client(
         self,

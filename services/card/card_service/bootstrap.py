@@ -38,9 +38,7 @@ async def serve(settings: CardSettings) -> None:
     _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
-    factory = ClientFactory(
-        build_discovery(settings), settings.call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
-    )
+    factory = ClientFactory.from_settings(settings)
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),

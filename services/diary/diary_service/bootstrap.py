@@ -67,9 +67,7 @@ async def serve(settings: DiarySettings) -> None:
     )
 
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
-    factory = ClientFactory(
-        build_discovery(settings), settings.call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
-    )
+    factory = ClientFactory.from_settings(settings)
     feed = Feed(
         FeedDependencies(
             uow=deps.uow,
@@ -111,9 +109,7 @@ async def work(settings: DiarySettings) -> None:
     engine = db.create_engine(settings.database)
     sessions = db.session_factory(engine)
     jobs = _job_queue(settings)
-    factory = ClientFactory(
-        build_discovery(settings), settings.job_call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
-    )
+    factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
     emotion = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
     pipeline = DiaryPipeline(
         uow=lambda: UnitOfWork(sessions, jobs),

@@ -82,9 +82,7 @@ async def serve(settings: UserSettings) -> None:
     servicer = UserServicer(Accounts(deps), Profiles(deps))
 
     # The outbox relay runs in this process; its own discovery instance, closed by the factory.
-    factory = ClientFactory(
-        build_discovery(settings), settings.job_call_timeout_seconds, poller_niceness=settings.grpc_poller_niceness
-    )
+    factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
     relay = OutboxRelay(
         engine,
         jobs,
