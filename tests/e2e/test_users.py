@@ -13,6 +13,7 @@ from gridam_runtime.keys import read_secret
 from gridam_runtime.signed_urls import UrlSigner
 from tests.e2e.test_auth import assert_error
 from tests.support.api import Api
+from tests.support.procfs import niceness
 
 
 def jpeg_with_gps() -> bytes:
@@ -211,12 +212,6 @@ def test_prometheus_metrics_of_gateway_and_user_service(api: Api, stack):
     service = httpx.get(f"http://127.0.0.1:{stack.env['GRIDAM_METRICS_PORT']}/metrics").text
     assert 'grpc_server_handled_total{grpc_code="OK",grpc_method="GetProfile",grpc_service="gridam.user.v1.UserService"}' in service
     assert "grpc_server_handling_seconds_bucket" in service
-
-
-def niceness(stat: pathlib.Path) -> int:
-    """The nice value in a /proc stat file."""
-    text = stat.read_text()
-    return int(text[text.rindex(")") + 2 :].split()[16])
 
 
 def test_gateway_and_user_service_run_grpc_aio_poller_five_steps_nicer(api: Api, stack):

@@ -12,23 +12,21 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from gridam_runtime.settings import BaseGridamSettings
+from gridam_runtime.settings import REPO_ROOT, BaseGridamSettings
 
 # Starts grpc.aio the way the services do (a server, or only a ServiceClient's channel), lowers
-# the poller's priority and prints every thread's niceness as /proc reports it.
+# the poller's priority and prints every thread's niceness as /proc reports it. Run from the
+# repository root, so that `tests.support` imports.
 PROBE = r"""
-import asyncio, json, os, sys, threading
+import asyncio, json, os, pathlib, sys, threading
 import grpc
 from grpc_health.v1 import health_pb2
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.discovery import StaticDiscovery
 from gridam_runtime.grpc_poller import lower_poller_priority, poller_threads
+from tests.support.procfs import niceness
 
 how, steps = sys.argv[1], int(sys.argv[2])
-
-def niceness(tid):
-    stat = open(f"/proc/self/task/{tid}/stat").read()
-    return int(stat[stat.rindex(")") + 2:].split()[16])
 
 async def main():
     result = {"before": [t.native_id for t in poller_threads()]}
@@ -41,7 +39,7 @@ async def main():
         client = factory.client("svc", lambda channel: None, health_pb2.DESCRIPTOR.services_by_name["Health"])
         await client.check_health("")
     result["pollers"] = [t.native_id for t in poller_threads()]
-    result["niceness"] = {tid: niceness(tid) for tid in os.listdir("/proc/self/task")}
+    result["niceness"] = {tid: niceness(pathlib.Path(f"/proc/self/task/{tid}/stat")) for tid in os.listdir("/proc/self/task")}
     result["main"] = threading.main_thread().native_id
     if how != "server":
         await factory.close()  # grpc.aio stops its poller once no channel is left
@@ -52,7 +50,9 @@ asyncio.run(main())
 
 
 def probe(how: str, steps: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, how, str(steps)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, how, str(steps)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     result["niceness"] = {int(tid): value for tid, value in result["niceness"].items()}
