@@ -21,8 +21,8 @@ second round leaves two workers idle and batching looks 25 % worse than it is.
 The worker processes get OMP_NUM_THREADS=1 (4 workers on this 2-core machine).
 
     .venv/bin/python bench/card_bench.py --gpu [--batch-sizes 1,2,4,8,16,32] [--size 512]
-        [--dtype bf16] [--device cuda] [--seconds 10] [--compile MODE] [--channels-last]
-        [--peak-tflops 989]
+        [--dtype bf16] [--device cuda] [--seconds 10] [--compile MODE] [--compile-vae]
+        [--channels-last] [--peak-tflops 989]
 
 GPU mode (a GPU box; not run here): the diffusers engine on an SD-Turbo-sized pipeline with
 random weights (docs/ml.md §4.3: SD-2.1 UNet, SD VAE, OpenCLIP-H-sized text encoder; weight
@@ -343,7 +343,8 @@ def gpu_bench(args: argparse.Namespace) -> int:
         print("writing an SD-Turbo-sized random pipeline ...", file=sys.stderr, flush=True)
         model = write_random_sd_turbo(pathlib.Path(tmp), args.device, dtype)
         engine = build_engine("diffusers", model=str(model), device=args.device, dtype=args.dtype,
-                              torch_compile=args.compile or False, channels_last=args.channels_last)
+                              torch_compile=args.compile or False, compile_vae=args.compile_vae,
+                              channels_last=args.channels_last)
         engine.load()
         if args.device.startswith("cuda"):
             name = torch.cuda.get_device_name()
@@ -378,7 +379,8 @@ def gpu_bench(args: argparse.Namespace) -> int:
 
     base = next((r[1] for r in rows if r[0] == 1 and not r[3]), math.nan)
     print(f"\ndiffusers engine, SD-Turbo-sized random weights, {args.size}x{args.size}, {args.steps} step(s), "
-          f"no CFG, {args.dtype}, {name}, compile={args.compile or 'off'}, channels_last={args.channels_last}")
+          f"no CFG, {args.dtype}, {name}, compile={args.compile or 'off'}, compile_vae={args.compile_vae}, "
+          f"channels_last={args.channels_last}")
     print(f"FLOPs per image (ml.md §5.3): {tflop_per_image:.2f} TFLOP; peak {args.peak_tflops:g} TFLOP/s")
     header = f"{'batch':>5} {'GPU img/s':>10} {'x batch 1':>9} {'% of peak':>9} {'serving img/s':>13}  note"
     print(header)
@@ -407,6 +409,8 @@ def main() -> None:
     parser.add_argument("--dtype", choices=["bf16", "fp16", "fp32"], default="bf16")
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--compile", default="", help="torch.compile mode for the UNet (default: off)")
+    parser.add_argument("--compile-vae", action="store_true",
+                        help="with --compile, also compile the VAE decoder (most of the FLOPs at 1 step)")
     parser.add_argument("--channels-last", action="store_true")
     parser.add_argument("--peak-tflops", type=float, default=989.0, help="dense bf16 peak (H100/H200 SXM: ~989)")
     args = parser.parse_args()
