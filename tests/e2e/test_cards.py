@@ -112,6 +112,8 @@ def test_a_safety_flagged_diary_gets_a_calm_card_with_crisis_resources(api: Api)
     ordinary = wait_for_card(api, user, write(api, user, title="힘든 밤", content="시험 때문에 밤새 불안하고 슬펐다. 내일은 나아지겠지."))
     assert "109" in flagged["feedback"] and "1577-0199" in flagged["feedback"]
     assert "109" not in ordinary["feedback"]
+    # Nothing of the flagged diary is shown on its card (feed items show these tags to others).
+    assert flagged["hashtags"] == [] and ordinary["hashtags"] != []
     # The calm, content-free art is a quiet gradient; an ordinary card's art has structure.
     calm, drawn = art_contrast(fetch_image(api, flagged["cardImageUrl"])), art_contrast(fetch_image(api, ordinary["cardImageUrl"]))
     assert calm < drawn / 2, (calm, drawn)

@@ -15,6 +15,8 @@ reads at most 77 CLIP tokens and takes no negative prompt):
   analysis carries `safety_flag`, the diary's content is ignored entirely: a fixed calm
   landscape prompt, no motifs, a soft neutral palette, `calm=True` (the worker then draws a
   content-free calm picture).
+* **Nothing harmful is printed either.** `card_hashtags` gives the hashtags a card shows:
+  none for a flagged diary, the diary's own less any deny-listed ones otherwise.
 * `palette` is the distribution's top shares (at most 3, shares under 5% dropped),
   renormalised to sum to 1, as (emotion key, share) pairs — `ImageRequest.palette` of the
   gpu-worker.
@@ -47,6 +49,7 @@ __all__ = [
     "MAX_MOTIFS",
     "ImagePrompt",
     "build_prompt",
+    "card_hashtags",
     "is_denied",
     "seed_for",
 ]
@@ -124,7 +127,11 @@ _KO_DENY_SUBSTRINGS = (
     "수면제", "과다복용", "음독", "교수형", "사형", "전쟁", "폭탄", "테러", "납치", "강간",
     "성폭행", "성폭력", "면도날", "칼날",
 )
-_KO_DENY_EXACT = frozenset({"칼", "피", "총", "독", "죽", "약", "목", "흉터", "상처", "싸움"})
+_KO_DENY_EXACT = frozenset({
+    "칼", "피", "총", "독", "죽", "약", "목", "흉터", "상처", "싸움",
+    # Hashtags can keep a particle ("칼로"); only forms that are no other word (피로, 독도 are).
+    "칼로", "칼을", "칼이", "칼에", "피를", "피가", "피에", "총을", "총이", "총으로", "총에", "독을", "독이",
+})
 _EN_DENY_WORDS = frozenset({
     "suicide", "suicidal", "selfharm", "self-harm", "kill", "kills", "killed", "killing", "killer",
     "murder", "murdered", "murderer", "die", "dies", "died", "dying", "dead", "death", "deaths",
@@ -272,6 +279,15 @@ def _motifs(keywords: Any, hashtags: Any) -> tuple[str, ...]:
         if len(motifs) == MAX_MOTIFS:
             break
     return tuple(motifs)
+
+
+def card_hashtags(hashtags: Iterable[str], *, safety_flag: bool) -> list[str]:
+    """The hashtags a card prints and shows (in a shared feed too): none for a safety-flagged
+    diary, whose card must not show its content; otherwise the diary's own, less any on the
+    deny-list."""
+    if safety_flag:
+        return []
+    return [tag for tag in hashtags if isinstance(tag, str) and not is_denied(tag)]
 
 
 def seed_for(diary_id: int, version: int) -> int:

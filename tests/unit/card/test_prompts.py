@@ -12,6 +12,7 @@ from card_service.prompts import (
     MAX_MOTIFS,
     ImagePrompt,
     build_prompt,
+    card_hashtags,
     is_denied,
     seed_for,
 )
@@ -161,3 +162,11 @@ def test_dominant_falls_back_to_the_largest_share():
     result = build_prompt(analysis(dominant=None, distribution={"FEAR": 0.8, "SAD": 0.2}), diary_id=1, version=1)
     assert result.palette[0][0] == "FEAR"
     assert "misty" in result.prompt
+
+
+def test_a_card_shows_no_hashtags_of_a_flagged_diary_and_never_a_deny_listed_one():
+    tags = ["산책", "자해", "손목", "칼로", "카페", "suicide", "razor"]
+    assert card_hashtags(tags, safety_flag=True) == []
+    assert card_hashtags(tags, safety_flag=False) == ["산책", "손목", "카페"]
+    # Ordinary words that merely contain a one-syllable deny-listed word stay.
+    assert card_hashtags(["칼국수", "칼로리", "커피", "피로", "독도"], safety_flag=False) == ["칼국수", "칼로리", "커피", "피로", "독도"]

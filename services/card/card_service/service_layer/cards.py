@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from card_service.adapters.orm import Card
 from card_service.composition import compose_card
 from card_service.config import CardSettings
-from card_service.prompts import build_prompt
+from card_service.prompts import build_prompt, card_hashtags
 from card_service.unit_of_work import UnitOfWork
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
@@ -152,7 +152,7 @@ class Cards:
             date=datetime.date.fromisoformat(reply.date),
             dominant=_emotion_key(analysis.dominant),
             distribution={_emotion_key(s.emotion): s.fraction for s in analysis.distribution},
-            hashtags=list(analysis.hashtags),
+            hashtags=card_hashtags(analysis.hashtags, safety_flag=analysis.safety_flag),
             keywords=[[k.word, k.weight] for k in analysis.keywords],
             feedback=analysis.feedback,
             safety_flag=analysis.safety_flag,
@@ -174,7 +174,7 @@ class Cards:
             date=current.date,
             dominant=current.dominant,
             distribution=current.distribution,
-            hashtags=current.hashtags,
+            hashtags=card_hashtags(current.hashtags, safety_flag=current.safety_flag),
             keywords=current.keywords,
             feedback=current.feedback,
             safety_flag=current.safety_flag,
