@@ -16,7 +16,7 @@
   is filtered again right before it is sent.
 * **Failures.** If the worker dies (or hangs) mid-batch, or its engine raises, the batch is
   retried once, ahead of new work, on the next free worker (the pool has already started a
-  replacement for a dead one). A batch that fails twice answers its callers UNAVAILABLE
+  replacement for that worker, which takes no more batches). A batch that fails twice answers its callers UNAVAILABLE
   (worker lost) or INTERNAL (engine error).
 
 Reason codes (google.rpc.ErrorInfo.reason): IMAGEGEN4001-4006 invalid requests (servicer),
@@ -272,8 +272,7 @@ class Dispatcher:
         except WorkerLost as exc:  # the pool is already replacing that worker
             self._failed(batch, exc, self._unavailable("the image worker failed twice on this batch"))
             return
-        except EngineFailed as exc:
-            self._pool.release(worker)
+        except EngineFailed as exc:  # likewise
             self._failed(batch, exc, Internal("IMAGEGEN5001", "the image engine failed twice on this batch"))
             return
         except asyncio.CancelledError:

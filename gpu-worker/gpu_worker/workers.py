@@ -151,6 +151,7 @@ class WorkerHandle:
         self.engine = ""
         self.loaded: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.dead = False
+        self.retired = False  # being replaced after an engine error; takes no more batches
         self._waiter: tuple[int, asyncio.Future[BatchOutput]] | None = None
 
     @property
@@ -159,7 +160,7 @@ class WorkerHandle:
 
     @property
     def alive(self) -> bool:
-        return not self.dead and self.loaded.done() and not self.loaded.exception()
+        return not (self.dead or self.retired) and self.loaded.done() and not self.loaded.exception()
 
     def __repr__(self) -> str:
         return f"<worker slot={self.slot} gen={self.generation} pid={self.pid}>"
@@ -169,8 +170,11 @@ class ProcessPool:
     """N worker processes, each with its own engine; idle workers wait in a queue.
 
     `acquire()` gives a free, loaded worker; `run()` draws one batch on it and raises
-    WorkerLost or EngineFailed; `release()` gives it back (not after WorkerLost: the pool
-    has already started its replacement).
+    WorkerLost or EngineFailed; `release()` gives it back. After either error the worker is
+    not given back: the pool has already started its replacement. An engine that raised is
+    replaced too, because a CUDA error (illegal address, device-side assert) can leave its
+    process unable to draw anything again, and such a worker would fail fastest and so take
+    most of the batches.
     """
 
     def __init__(
@@ -285,6 +289,11 @@ class ProcessPool:
             log.error("worker hung; killing it", extra={"slot": handle.slot, "pid": handle.pid})
             self._kill(handle)
             raise WorkerLost(f"{handle!r} did not answer within {self._batch_timeout}s") from None
+        except EngineFailed:
+            log.warning("replacing a worker whose engine failed", extra={"slot": handle.slot, "pid": handle.pid})
+            handle.retired = True
+            self._kill(handle)
+            raise
         finally:
             if handle._waiter is not None and handle._waiter[0] == batch_id:
                 handle._waiter = None
@@ -367,7 +376,7 @@ class ProcessPool:
             future.set_exception(EngineFailed(message[2]))
 
     def _on_exit(self, handle: WorkerHandle) -> None:
-        was_alive = handle.alive
+        was_serving = handle.alive or handle.retired
         handle.dead = True
         with contextlib.suppress(OSError):
             handle.conn.close()
@@ -381,7 +390,7 @@ class ProcessPool:
             return
         if handle.process.is_alive():  # broken pipe or garbage from a live process: end it
             self._kill(handle)
-        if was_alive:
+        if was_serving:
             self.restarts += 1
             if self._metrics is not None:
                 self._metrics.worker_restarts.inc()

@@ -80,7 +80,8 @@ class FakeWorker:
 class FakePool:
     """TEST DOUBLE of ProcessPool, in process: `workers` fake workers, each batch takes `delay`
     seconds (or waits for `gate` when set). `lose` / `break_engine`: how many upcoming runs end
-    with WorkerLost / EngineFailed. Every batch sent is recorded in `batches`."""
+    with WorkerLost / EngineFailed (after either, the worker is replaced, as ProcessPool does).
+    Every batch sent is recorded in `batches`."""
 
     workers: int = 1
     delay: float = 0.0
@@ -114,5 +115,7 @@ class FakePool:
             raise WorkerLost("worker killed (test double)")
         if self.break_engine:
             self.break_engine -= 1
+            self.restarts += 1
+            self._idle.put_nowait(FakeWorker(worker.index))  # replaced, like a lost one
             raise EngineFailed("ValueError: engine failure (test double)")
         return BatchOutput([echo_png(r) for r in requests], "test-echo", self.delay)

@@ -19,7 +19,15 @@ def req(seed: int, prompt: str = "") -> ImageRequest:
     return ImageRequest(prompt=prompt, seed=seed, width=64, height=64)
 
 
-async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_killed():
+async def wait_until_both_live(pool: ProcessPool, registry: CollectorRegistry) -> None:
+    for _ in range(600):  # the replacement starts, then loads its engine (the gauge counts loaded ones)
+        if pool.live == 2 and registry.get_sample_value("gridam_imagegen_workers_live") == 2:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{pool.live} of 2 workers live after 30 s")
+
+
+async def test_workers_draw_batches_and_are_replaced_after_an_engine_error_or_when_killed():
     registry = CollectorRegistry()
     pool = ProcessPool(EchoFactory(delay=0.5, fail_prompt="boom", hang_prompt="hang"), 2, metrics=GpuWorkerMetrics(registry))
     await pool.start()
@@ -34,10 +42,12 @@ async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_
         assert output.pngs == [echo_png(r) for r in batch] and output.engine == "test-echo"
         assert output.seconds >= 0.5
 
-        with pytest.raises(EngineFailed):  # the engine raised; the worker lives on
+        with pytest.raises(EngineFailed):  # the engine raised: its process may be unusable (CUDA)
             await pool.run(worker, [req(4, "boom")])
-        assert worker.alive
-        pool.release(worker)
+        assert not worker.alive
+        broken = worker.pid
+        await wait_until_both_live(pool, registry)
+        assert broken not in pool.pids() and pool.restarts == 1
 
         worker = await pool.acquire()
         victim = worker.pid
@@ -46,13 +56,10 @@ async def test_workers_draw_batches_survive_engine_errors_and_are_replaced_when_
         os.kill(victim, signal.SIGKILL)
         with pytest.raises(WorkerLost):
             await drawing
-        for _ in range(600):  # the replacement starts, then loads its engine (the gauge counts loaded ones)
-            if pool.live == 2 and registry.get_sample_value("gridam_imagegen_workers_live") == 2:
-                break
-            await asyncio.sleep(0.05)
-        assert pool.live == 2 and victim not in pool.pids()
-        assert pool.restarts == 1
-        assert registry.get_sample_value("gridam_imagegen_worker_restarts_total") == 1
+        await wait_until_both_live(pool, registry)
+        assert victim not in pool.pids()
+        assert pool.restarts == 2
+        assert registry.get_sample_value("gridam_imagegen_worker_restarts_total") == 2
         assert registry.get_sample_value("gridam_imagegen_workers_live") == 2
         # Both workers, the replacement included, take batches.
         a, b = await pool.acquire(), await pool.acquire()
