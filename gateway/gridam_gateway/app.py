@@ -15,7 +15,7 @@ from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_gateway import errors
 from gridam_gateway.config import GatewaySettings
-from gridam_gateway.edge import BodyTooLarge, EdgeMiddleware
+from gridam_gateway.edge import EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
 from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, notifications, users
@@ -72,7 +72,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     errors.install(app)
-    app.add_exception_handler(BodyTooLarge, lambda _request, _exc: errors.api_error_response("COMMON4131"))
     # FastAPI tries the routes in order, twice per request (~1.2 µs each time): the busy routers
     # first, auth's eight (sign-up, login, reissue: a few times a session) last. No two routers
     # share a prefix, so the order changes no answer.

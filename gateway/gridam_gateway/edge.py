@@ -8,7 +8,7 @@ import time
 
 from prometheus_client import Counter, Histogram
 
-from gridam_gateway.errors import api_error_response
+from gridam_gateway.errors import BodyTooLarge, api_error_response
 from gridam_runtime import context
 
 log = logging.getLogger("gridam.http")
@@ -20,10 +20,6 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class EdgeMiddleware:

@@ -100,6 +100,7 @@ REASONS: dict[str, tuple[int, str]] = {
     "COMMON4000": (400, "요청 값이 올바르지 않습니다."),
     "COMMON4001": (400, "요청 본문이 올바른 JSON이 아닙니다."),
     "COMMON4002": (400, "페이지 커서가 올바르지 않습니다."),
+    "COMMON4005": (400, "파일 업로드 요청(multipart/form-data)의 형식이 올바르지 않습니다."),
     "COMMON4041": (404, "요청한 주소를 찾을 수 없습니다."),
     "COMMON4051": (405, "허용되지 않는 요청 방식입니다."),
     "COMMON4131": (413, "요청 본문이 너무 큽니다."),
@@ -119,6 +120,10 @@ STATUS_FALLBACK: dict[grpc.StatusCode, tuple[int, str, str]] = {
     grpc.StatusCode.UNAVAILABLE: (503, "COMMON5030", "서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도해주세요."),
     grpc.StatusCode.DEADLINE_EXCEEDED: (504, "COMMON5040", "응답 시간이 초과되었습니다. 잠시 후 다시 시도해주세요."),
 }
+
+
+class BodyTooLarge(Exception):
+    """Raised by EdgeMiddleware's receive() once a body passes its limit (413 COMMON4131)."""
 
 
 class ApiError(Exception):
@@ -188,9 +193,19 @@ def install(app: FastAPI) -> None:
         code, fields = _validation_result(exc)
         return api_error_response(code, fields or None)
 
+    @app.exception_handler(BodyTooLarge)
+    async def _body_too_large(_: Request, exc: BodyTooLarge):
+        return api_error_response("COMMON4131")
+
     @app.exception_handler(HTTPException)
-    async def _http_error(_: Request, exc: HTTPException):
-        # FastAPI raises a bare 400 when a body cannot be decoded at all (e.g. invalid UTF-8).
+    async def _http_error(request: Request, exc: HTTPException):
+        # FastAPI raises a bare 400 when a body cannot be read or decoded at all: a chunked body
+        # past the limit (EdgeMiddleware raised inside FastAPI's read), invalid UTF-8, a broken
+        # multipart body.
+        if isinstance(exc.__cause__, BodyTooLarge):
+            return api_error_response("COMMON4131")
+        if exc.status_code == 400 and request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return api_error_response("COMMON4005")
         code = {400: "COMMON4001", 404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
         if code is None:
             return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.", headers=exc.headers)

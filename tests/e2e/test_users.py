@@ -180,6 +180,35 @@ def test_malformed_json_wrong_types_invalid_utf8_and_oversized_bodies(api: Api):
     assert_error(api.post("/api/auth/login", content=b"x" * (65 * 1024), headers=headers), 413, "COMMON4131")
 
 
+def chunks(total: int, size: int = 16 * 1024):
+    """A body sent chunked (Transfer-Encoding: chunked): no Content-Length to check up front."""
+    for start in range(0, total, size):
+        yield b"x" * min(size, total - start)
+
+
+def chunked_upload(field: str, total: int, boundary: str = "gridam"):
+    """A well-formed multipart body with one `total`-byte JPEG-looking file, sent chunked."""
+    yield (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="big.jpg"\r\n'
+           "Content-Type: image/jpeg\r\n\r\n").encode()
+    yield b"\xff\xd8\xff"
+    yield from chunks(total)
+    yield f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_oversized_chunked_bodies_and_broken_uploads_get_their_own_errors(api: Api, stack):
+    user = api.new_user()
+    before = stored_files(stack)
+    json_headers = {"Content-Type": "application/json"}
+    assert_error(api.post("/api/auth/login", content=chunks(65 * 1024), headers=json_headers), 413, "COMMON4131")
+    upload_headers = {"Content-Type": "multipart/form-data; boundary=gridam"}
+    assert_error(api.patch("/api/users/profile-image", user, content=chunked_upload("image", 11 * 1024 * 1024),
+                           headers=upload_headers), 413, "COMMON4131")
+    # A multipart body that is not one (no boundary) is not called "bad JSON".
+    broken = {"Content-Type": "multipart/form-data"}
+    assert_error(api.patch("/api/users/profile-image", user, content=b"--x\r\n", headers=broken), 400, "COMMON4005")
+    assert stored_files(stack) == before
+
+
 def test_unknown_routes_and_methods_use_the_envelope(api: Api):
     assert_error(api.get("/api/nothing-here"), 404, "COMMON4041")
     assert_error(api.http.put("/api/auth/login", json={}), 405, "COMMON4051")
