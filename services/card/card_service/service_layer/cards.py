@@ -4,13 +4,15 @@ Drawing a card: the diary's analysis (from the emotion service) → a prompt tha
 depicts self-harm (prompts.py) → the gpu-worker draws the art within a deadline → the art
 is composed with the date, emotion, hashtags and feedback (composition.py) → the PNG is
 stored content-addressed → a card row records it. The row is written last, so a failure
-anywhere leaves no half-made card; an orphaned image object is harmless.
+anywhere leaves no half-made card, and an image whose row is not recorded (the diary was
+deleted meanwhile, or the write failed) is removed again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +34,8 @@ from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
 from gridam_runtime.db import utcnow
 from gridam_runtime.paging import check_page, split_page
+
+log = logging.getLogger("gridam.card.cards")
 
 PIPELINE = frozenset({"gridam-diary"})
 NOT_READY = "EMOTIONCARD4001"
@@ -260,7 +264,29 @@ class Cards:
                     return None
             return card
 
-        return await asyncio.to_thread(record)
+        def forget_image() -> None:
+            # A card not recorded leaves no image behind: it holds the diary's words, and the
+            # diary may be gone. The same bytes may back a recorded card (a version-1 race).
+            with self._d.uow() as uow:
+                in_use = uow.cards.image_in_use(card.image_key)
+            if not in_use:
+                self._d.storage.delete(card.image_key)
+
+        def record_or_forget() -> Card | None:
+            try:
+                result = record()
+            except BaseException:
+                try:
+                    forget_image()
+                except Exception:
+                    log.warning("could not remove the image of an unrecorded card", exc_info=True,
+                                extra={"diary_id": card.diary_id, "image_key": card.image_key})
+                raise
+            if result is None or result.image_key != card.image_key:
+                forget_image()
+            return result
+
+        return await asyncio.to_thread(record_or_forget)
 
     # -- deleting -------------------------------------------------------------------------
 
