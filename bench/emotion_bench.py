@@ -1,6 +1,6 @@
 """Emotion analysis bench: KOTE quality and DiaryAnalyser throughput, side by side.
 
-    .venv/bin/python bench/emotion_bench.py [--kote /work/shared/data/kote/val.tsv] [--folds 5]
+    .venv/bin/python bench/emotion_bench.py [--kote data/kote/val.tsv] [--folds 5]
         [--texts 2000] [--batch-size 256] [--runs 3] [--no-kote]
 
 1. KOTE: strict top-1, strict macro-F1, lenient top-1 and the majority baseline of the
@@ -32,7 +32,7 @@ from emotion_service.analysis.analyser import DiaryAnalyser  # noqa: E402
 from emotion_service.analysis.factory import build_classifier  # noqa: E402
 
 TARGET_BATCHED_PER_S = 500.0
-DEFAULT_KOTE = pathlib.Path("/work/shared/data/kote/val.tsv")
+DEFAULT_KOTE = ROOT / "data" / "kote" / "val.tsv"
 
 _KO_OPEN = ["오늘은 아침부터 비가 왔다.", "퇴근하고 집에 오는 길에 편의점에 들렀다.", "주말이라 늦잠을 잤다.",
             "오랜만에 대학 동기들을 만났다.", "아침에 일어나자마자 강아지 산책을 시켰다.",
@@ -101,8 +101,7 @@ def rate_batched(analyser: DiaryAnalyser, texts: list[str], batch_size: int) -> 
 def kote_section(path: pathlib.Path, folds: int) -> None:
     print("== KOTE (offline classifier) ==")
     if not path.is_file():
-        print(f"  skipped: {path} not found (KOTE val.tsv lives in shared/data/kote/; pass --kote)")
-        return
+        raise SystemExit(f"{path}: no such file (KOTE's val.tsv is data/kote/val.tsv)")
     from emotion_service.analysis.evaluate import evaluate
 
     start = time.perf_counter()

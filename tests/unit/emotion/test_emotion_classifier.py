@@ -15,7 +15,7 @@ from emotion_service.analysis.ngram_model import NgramModel, fit_ridge
 from emotion_service.analysis.offline import DEFAULT_MODEL_PATH, OfflineClassifier
 from emotion_service.analysis.text import detect_language, josa
 
-KOTE_VAL = pathlib.Path("/work/shared/data/kote/val.tsv")
+KOTE_VAL = pathlib.Path(__file__).resolve().parents[3] / "data" / "kote" / "val.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,6 @@ def test_kote_scoring_recipe_by_hand():
     assert s.strict_macro_f1 == pytest.approx(2 / 7)
 
 
-@pytest.mark.skipif(not KOTE_VAL.is_file(), reason="KOTE val.tsv not available (shared/ absent)")
 def test_kote_cross_validated_beats_the_majority_baseline_clearly():
     from emotion_service.analysis.evaluate import evaluate
 

@@ -1,6 +1,6 @@
-"""Score the offline classifier on KOTE (recipe: shared/data/kote/README.md).
+"""Score the offline classifier on KOTE (recipe: data/kote/README.md).
 
-    python -m emotion_service.analysis.evaluate --kote /work/shared/data/kote/val.tsv --folds 5
+    python -m emotion_service.analysis.evaluate --kote data/kote/val.tsv --folds 5
 
 --folds K (K >= 2): K-fold cross-validation, each row scored by a model fitted on the other
 folds only (the honest figure, since the shipped model is fitted on this very file).

@@ -1,5 +1,5 @@
 """KOTE (Korean Online That-gul Emotions) labels, their mapping onto the nine emotions, and
-the scoring recipe of shared/data/kote/README.md.
+the scoring recipe of data/kote/README.md.
 
 Only the label list and the mapping live here; the data file itself is never part of the
 package (pass its path to `load_kote`).

@@ -1,6 +1,6 @@
 """Rebuild the offline classifier's Korean model from KOTE.
 
-    python -m emotion_service.analysis.train --kote /work/shared/data/kote/val.tsv \
+    python -m emotion_service.analysis.train --kote data/kote/val.tsv \
         [--out services/emotion/emotion_service/analysis/models/offline-ko.npz]
 
 Fits `ngram_model.fit_ridge` on every row: targets are the number of the row's KOTE labels
