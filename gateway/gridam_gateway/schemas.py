@@ -4,7 +4,7 @@ wrong types are a 400 with the field named."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,7 +60,8 @@ class FeedUploadBody(Body):
     content: str = Field(default="", max_length=_TEXT)
     public: bool = True
     # Wins over `public` when present (decision 3).
-    audience: Literal["PUBLIC", "FOLLOWERS", "PRIVATE"] | None = None
+    # PUBLIC, FOLLOWERS or PRIVATE; checked in the route, so that another value gets FEED4002.
+    audience: str | None = Field(default=None, max_length=20)
 
 
 class ReactionBody(Body):

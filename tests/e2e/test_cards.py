@@ -92,6 +92,7 @@ def test_card_by_date_and_gallery_pages(api: Api):
     by_date = api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"]
     assert by_date["diaryId"] == ids[-1]  # the latest diary of the day (decision 9)
     assert api.get("/api/emotion-cards/date?date=2001-01-01", user).json()["result"] is None
+    assert api.get("/api/emotion-cards/date?date=2001-W01-1", user).status_code == 400
     first = api.get("/api/emotion-cards?size=2", user).json()["result"]
     assert first["hasNext"] is True and isinstance(first["nextCursor"], int)
     second = api.get(f"/api/emotion-cards?size=2&cursor={first['nextCursor']}", user).json()["result"]

@@ -106,7 +106,8 @@ def test_by_date_returns_the_latest_diary_of_the_day_and_404_for_an_empty_day(ap
     write(api, user, title="저녁", content="저녁 일기")
     assert api.get(f"/api/diary?date={today()}", user).json()["result"]["title"] == "저녁"
     assert_error(api.get("/api/diary?date=2001-01-01", user), 404, "DIARY4042")
-    assert_error(api.get("/api/diary?date=2001-13-01", user), 400, "DIARY4003")
+    for not_a_day in ("2001-13-01", "20010101", "2001-W01-1", "２００１-01-01"):  # YYYY-MM-DD only
+        assert_error(api.get(f"/api/diary?date={not_a_day}", user), 400, "DIARY4003")
     assert [d["title"] for d in my_diaries(api, user)] == ["저녁", "아침"]
 
 
@@ -144,6 +145,23 @@ def test_invalid_requests_get_an_envelope_and_store_nothing(api: Api):
     assert_error(api.delete("/api/diary/abc", user), 400, "DIARY4006")
     assert my_diaries(api, user) == []
     assert stored_files(api.stack) == files_before
+
+
+def test_a_file_input_left_empty_is_a_diary_without_a_photo(api: Api):
+    user = api.new_user()
+    request = json.dumps({"title": "사진 없는 날", "content": "사진 칸을 비워 두고 썼다."}).encode()
+    # What a browser sends for a form whose file input was left empty (httpx cannot write filename="").
+    body = (b'--b\r\nContent-Disposition: form-data; name="request"; filename="blob"\r\n'
+            b"Content-Type: application/json\r\n\r\n" + request + b"\r\n"
+            b'--b\r\nContent-Disposition: form-data; name="image"; filename=""\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n\r\n--b--\r\n")
+    reply = api.post("/api/diary", user, content=body, headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert reply.status_code == 200, reply.text
+    [item] = my_diaries(api, user)
+    assert (item["diaryId"], item["imageUrl"]) == (reply.json()["result"]["diaryId"], None)
+    # A named file with no bytes is still a broken image.
+    files = diary_form("사진 없는 날", "내용", image=b"")
+    assert_error(api.post("/api/diary", user, files=files), 400, "IMAGE4001")
 
 
 def analysed_total(api: Api, user: User) -> int:

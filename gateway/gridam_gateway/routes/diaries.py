@@ -83,7 +83,10 @@ async def _read_diary_form(request: Request) -> tuple[str, str, bytes]:
         if not isinstance(body, dict) or not isinstance(body.get("title"), str) or not isinstance(body.get("content"), str):
             raise ApiError("DIARY4005")
         photo = b""
-        if "image" in form:
+        image = form.get("image")
+        # A form's file input left empty still sends its part, with no file name and no bytes.
+        left_empty = isinstance(image, UploadFile) and not image.filename and not image.size
+        if image is not None and not left_empty:
             photo = await read_file_part(form, "image")
         return body["title"], body["content"], photo
     finally:

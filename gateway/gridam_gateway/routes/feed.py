@@ -39,6 +39,8 @@ def _id(value: str, code: str) -> int:
 @router.post("/upload/{emotion_card_id}", summary="감정 카드를 피드에 공유 (audience가 public보다 우선)")
 async def upload(emotion_card_id: str, body: FeedUploadBody, request: Request):
     audience = body.audience or ("PUBLIC" if body.public else "PRIVATE")
+    if audience not in AUDIENCES:
+        raise ApiError("FEED4002")
     reply = await request.app.state.diaries.CreatePost(
         pb.CreatePostRequest(
             card_id=_id(emotion_card_id, "EMOTIONCARD4002"), content=body.content, audience=AUDIENCES[audience]

@@ -34,6 +34,7 @@ from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
 from gridam_runtime.db import utcnow
 from gridam_runtime.paging import check_page, split_page
+from gridam_runtime.dates import parse_day
 
 log = logging.getLogger("gridam.card.cards")
 
@@ -87,7 +88,7 @@ class Cards:
     async def by_date(self, day: str) -> Card | None:
         identity = await asyncio.to_thread(self._d.authenticator.require)
         try:
-            parsed = datetime.date.fromisoformat(day)
+            parsed = parse_day(day)
         except ValueError:
             raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
 

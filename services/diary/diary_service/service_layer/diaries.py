@@ -17,6 +17,7 @@ from gridam_runtime.images import sanitize_image
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.db import utcnow
 from gridam_runtime.paging import check_page, split_page
+from gridam_runtime.dates import parse_day
 
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
@@ -108,7 +109,7 @@ class Diaries:
     def by_date(self, day: str) -> Diary:
         identity = self._d.authenticator.require()
         try:
-            parsed = datetime.date.fromisoformat(day)
+            parsed = parse_day(day)
         except ValueError:
             raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
         with self._d.uow() as uow:

@@ -15,6 +15,7 @@ from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator, ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.db import utcnow
+from gridam_runtime.dates import parse_day
 
 # Internal callers of each method (service names as in their service tokens).
 WRITERS = frozenset({"gridam-diary"})
@@ -68,7 +69,7 @@ class Analyses:
         """Store the diary's analysis once; None when the diary was deleted (nothing stored)."""
         self._d.authenticator.require_service(WRITERS)
         try:
-            parsed_day = datetime.date.fromisoformat(day)
+            parsed_day = parse_day(day)
         except ValueError:
             raise InvalidArgument("EMOTION4002", "date must be YYYY-MM-DD") from None
         with self._d.uow() as uow:
