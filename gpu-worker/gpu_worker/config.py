@@ -5,6 +5,9 @@
     GRIDAM_ENGINE_DTYPE=fp16|bf16            diffusers: weights/activations dtype
     GRIDAM_ENGINE_DEVICES=cuda:0,cuda:1      device per worker, round-robin ("cuda" = all share one GPU)
     GRIDAM_ENGINE_TORCH_COMPILE / GRIDAM_ENGINE_CHANNELS_LAST   diffusers speed-ups
+    GRIDAM_ENGINE_WARMUP_BATCH_SIZES=1,8 / GRIDAM_ENGINE_WARMUP_SIZE=512
+                                             diffusers: batches drawn before a worker is ready
+                                             (default with torch.compile: 1 and the max batch size)
     GRIDAM_WORKER_PROCESSES=4                worker processes, each with its own engine
     GRIDAM_MAX_BATCH_SIZE=8 / GRIDAM_MAX_BATCH_WAIT_MS=20
     GRIDAM_MAX_QUEUE=64                      queued requests before RESOURCE_EXHAUSTED
@@ -41,6 +44,8 @@ class GpuWorkerSettings(ServiceSettings):
     engine_devices: Annotated[tuple[str, ...], NoDecode] = ("cuda",)
     engine_torch_compile: bool = False
     engine_channels_last: bool = False
+    engine_warmup_batch_sizes: Annotated[tuple[int, ...], NoDecode] = ()
+    engine_warmup_size: int = Field(512, ge=8, le=2048)
 
     worker_processes: int = Field(4, ge=1, le=64)
     max_batch_size: int = Field(8, ge=1, le=256)
@@ -66,6 +71,15 @@ class GpuWorkerSettings(ServiceSettings):
     def _callers(cls, value: Any) -> Any:
         return _split_names(value)
 
+    @field_validator("engine_warmup_batch_sizes", mode="before")
+    @classmethod
+    def _batch_sizes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = tuple(int(part) for part in value.split(",") if part.strip())
+        if any(n < 1 for n in value):
+            raise ValueError("warm-up batch sizes must be >= 1")
+        return value
+
     @field_validator("engine_devices", mode="before")
     @classmethod
     def _devices(cls, value: Any) -> Any:
@@ -88,4 +102,8 @@ class GpuWorkerSettings(ServiceSettings):
             "dtype": self.engine_dtype,
             "torch_compile": self.engine_torch_compile,
             "channels_last": self.engine_channels_last,
+            # Compiling happens on a shape's first batch: do it before the worker is ready.
+            "warmup_batch_sizes": self.engine_warmup_batch_sizes
+            or ((1, self.max_batch_size) if self.engine_torch_compile else ()),
+            "warmup_size": self.engine_warmup_size,
         }

@@ -27,7 +27,10 @@ Options (all keyword arguments of `DiffusersEngine`, also accepted by `registry.
       compile per shape, no per-shape graph memory, tolerant of varying batch sizes.
     - "default" / "max-autotune" are passed through as well.
   ``compile_vae`` (False) also compiles the VAE decoder the same way (at 1 step the VAE decode is
-  most of the FLOPs; see ml.md §5.3). Compilation happens lazily on the first batch of each shape.
+  most of the FLOPs; see ml.md §5.3). Compilation happens on the first batch of each shape:
+  ``warmup_batch_sizes`` (e.g. (1, 8)) and ``warmup_size`` (512) make `load()` draw throwaway
+  batches of those sizes, so compiling is done before the worker reports ready rather than on
+  callers' first batches (whose deadlines it would outlast).
 * ``channels_last`` (False): UNet and VAE in channels-last memory format (faster convolutions on
   tensor cores; usually combined with torch_compile).
 * ``calm_prompt``: the fixed prompt used for ``calm`` requests (their own prompt is ignored).
@@ -44,6 +47,7 @@ import importlib.util
 import io
 import logging
 import os
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,6 +84,8 @@ class DiffusersEngine:
         calm_prompt: str = CALM_PROMPT,
         negative_prompt: str | None = None,
         png_compress_level: int = PNG_COMPRESS_LEVEL,
+        warmup_batch_sizes: Sequence[int] = (),
+        warmup_size: int = 512,
     ):
         if not model:
             raise ValueError("the diffusers engine needs model=<local pipeline folder>")
@@ -105,6 +111,8 @@ class DiffusersEngine:
             raise ValueError("default_steps must be >= 1")
         if not 0 <= int(png_compress_level) <= 9:
             raise ValueError("png_compress_level must be 0..9")
+        if any(int(n) < 1 for n in warmup_batch_sizes) or int(warmup_size) < 1:
+            raise ValueError("warm-up batch sizes and size must be >= 1")
         self.model = str(model)
         self.device = device
         self.dtype = dtype
@@ -118,6 +126,8 @@ class DiffusersEngine:
         self.calm_prompt = calm_prompt
         self.negative_prompt = negative_prompt
         self.png_compress_level = int(png_compress_level)
+        self.warmup_batch_sizes = tuple(int(n) for n in warmup_batch_sizes)
+        self.warmup_size = int(warmup_size)
         self.pipe: Any = None
 
     # -- loading --------------------------------------------------------------------------------
@@ -153,11 +163,16 @@ class DiffusersEngine:
             if self.compile_vae:
                 pipe.vae.decode = torch.compile(pipe.vae.decode, mode=self.torch_compile, fullgraph=True)
         self.pipe = pipe
+        if self.warmup_batch_sizes:
+            self.warmup(self.warmup_batch_sizes, self.warmup_size, self.warmup_size)
 
     def warmup(self, batch_sizes: Sequence[int] = (1,), width: int = 512, height: int = 512, steps: int = 0) -> None:
         """Run throwaway batches so compilation / CUDA-graph capture happens before serving."""
         for n in batch_sizes:
+            begin = time.perf_counter()
             self.generate([ImageRequest(prompt="warm-up", seed=i, width=width, height=height, steps=steps) for i in range(n)])
+            log.info("warmed up", extra={"batch_size": n, "width": width, "height": height,
+                                         "seconds": round(time.perf_counter() - begin, 2)})
 
     # -- generation -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ step cannot pass silently.
 from __future__ import annotations
 
 import io
+import logging
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -143,3 +144,13 @@ def test_options_rejected(model_dir, tmp_path):
         build_engine("diffusers", model=model_dir, device="tpu")
     e = build_engine("diffusers", model=model_dir, device="cpu", torch_compile=True, channels_last=True)
     assert e.torch_compile == "max-autotune-no-cudagraphs" and e.dtype == "fp32"
+
+
+def test_load_draws_the_warm_up_batches_before_returning(model_dir, caplog):
+    e = build_engine("diffusers", model=model_dir, device="cpu", dtype="fp32", warmup_batch_sizes=(1, 2), warmup_size=W)
+    with caplog.at_level(logging.INFO, logger="gpu_worker.engines.diffusers_engine"):
+        e.load()
+    warmed = [(r.batch_size, r.width, r.height) for r in caplog.records if r.getMessage() == "warmed up"]
+    assert warmed == [(1, W, H), (2, W, H)]
+    with pytest.raises(ValueError, match="warm-up"):
+        build_engine("diffusers", model=model_dir, device="cpu", warmup_batch_sizes=(0,))

@@ -75,7 +75,17 @@ def test_settings_defaults_and_environment(monkeypatch):
     assert settings.engine_devices == ("cuda:0", "cuda:1")
     assert settings.max_batch_wait_seconds == 0.005
     assert settings.engine_options() == {"model": "/models/sd-turbo", "dtype": "bf16", "torch_compile": False,
-                                         "channels_last": False}
+                                         "channels_last": False, "warmup_batch_sizes": (), "warmup_size": 512}
+    # With torch.compile the workers compile before they are ready: batches of 1 and of the max.
+    monkeypatch.setenv("GRIDAM_ENGINE_TORCH_COMPILE", "true")
+    assert GpuWorkerSettings().engine_options()["warmup_batch_sizes"] == (1, 8)
+    monkeypatch.setenv("GRIDAM_ENGINE_WARMUP_BATCH_SIZES", "1,2,4")
+    assert GpuWorkerSettings().engine_options()["warmup_batch_sizes"] == (1, 2, 4)
+    monkeypatch.setenv("GRIDAM_ENGINE_WARMUP_BATCH_SIZES", "0")
+    with pytest.raises(ValueError):
+        GpuWorkerSettings()
+    monkeypatch.delenv("GRIDAM_ENGINE_WARMUP_BATCH_SIZES")
+    monkeypatch.delenv("GRIDAM_ENGINE_TORCH_COMPILE")
     spec = EngineSpec(settings.engine, settings.engine_options(), settings.engine_devices)
     assert spec.devices[3 % len(spec.devices)] == "cuda:1"
 
