@@ -53,9 +53,11 @@ class GpuWorkerSettings(ServiceSettings):
     max_queue: int = Field(64, ge=1)
     retry_after_seconds: int = Field(1, ge=0)
     # How long a worker may take to start and load its engine, and to draw one batch, before
-    # it is killed and replaced (a hung CUDA call looks like this).
+    # it is killed and replaced (a hung CUDA call looks like this). A batch's limit stays under
+    # its callers' deadlines (the card service's pipeline call: 30 s), so that the batch is
+    # retried on another worker while they still wait.
     worker_start_timeout_seconds: float = Field(300.0, gt=0)
-    worker_batch_timeout_seconds: float = Field(120.0, gt=0)
+    worker_batch_timeout_seconds: float = Field(20.0, gt=0)
 
     allowed_callers: Annotated[frozenset[str], NoDecode] = frozenset({"gridam-card"})
 

@@ -184,7 +184,7 @@ class ProcessPool:
         *,
         metrics: GpuWorkerMetrics | None = None,
         start_timeout: float = 300.0,
-        batch_timeout: float = 120.0,
+        batch_timeout: float = 20.0,
         log_level: str = "INFO",
         mp_context: str = "spawn",
     ) -> None:
