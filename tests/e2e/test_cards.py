@@ -39,10 +39,8 @@ def fetch_image(api: Api, url: str) -> Image.Image:
 
 def test_a_written_diary_gets_a_real_card_within_seconds(api: Api):
     user = api.new_user()
-    started = time.monotonic()
     diary_id = write(api, user, content="오랜만에 친구들과 바다에 가서 정말 행복했다. 노을이 예뻤다.")
-    card = wait_for_card(api, user, diary_id, timeout=30)
-    assert time.monotonic() - started < 30
+    card = wait_for_card(api, user, diary_id, timeout=30)  # fails past 30 s
     assert card["diaryId"] == diary_id and card["version"] == 1
     assert isinstance(card["emotionCardId"], int) and card["emotion"] in KOREAN_LABELS
     [fractions] = card["emotions"]

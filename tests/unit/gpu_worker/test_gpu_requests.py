@@ -54,7 +54,9 @@ def test_out_of_bounds_requests_are_invalid_arguments(fields, reason):
 
 
 def test_limits_are_inclusive():
-    to_image_request(message(prompt="x" * 1000, motifs=[f"m{i}" for i in range(10)], steps=50, width=1024, height=64))
+    motifs = [f"m{i}" for i in range(10)]
+    request = to_image_request(message(prompt="x" * 1000, motifs=motifs, steps=50, width=1024, height=64))
+    assert (len(request.prompt), request.motifs, request.steps, request.width, request.height) == (1000, tuple(motifs), 50, 1024, 64)
 
 
 def test_settings_defaults_and_environment(monkeypatch):
