@@ -15,6 +15,7 @@ from tests.e2e.test_auth import assert_error
 from tests.e2e.test_users import jpeg_with_gps, stored_files
 from tests.support.api import Api, User
 from tests.support.days import today
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
 ANALYSIS_TIMEOUT_SECONDS = 40
@@ -317,17 +318,11 @@ def test_the_profile_counts_the_users_diaries(api: Api):
     def diary_count() -> int:
         return api.get("/api/users/profile", user).json()["result"]["diaryCount"]
 
-    def eventually(expected: int) -> None:
-        deadline = time.monotonic() + ANALYSIS_TIMEOUT_SECONDS
-        while diary_count() != expected:
-            assert time.monotonic() < deadline, f"diaryCount never became {expected}"
-            time.sleep(0.3)
-
     first = write(api, user)
     write(api, user)
-    eventually(2)
+    wait_until(lambda: diary_count() == 2, "diaryCount 2", timeout=ANALYSIS_TIMEOUT_SECONDS, interval=0.3)
     assert api.delete(f"/api/diary/{first}", user).json()["success"] is True
-    eventually(1)
+    wait_until(lambda: diary_count() == 1, "diaryCount 1", timeout=ANALYSIS_TIMEOUT_SECONDS, interval=0.3)
 
 
 def test_search_finds_my_diaries_by_title_or_content_newest_first_with_cursors(api: Api):

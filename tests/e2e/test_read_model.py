@@ -12,10 +12,9 @@ import pytest
 from tests.e2e.test_diaries import wait_for_analysis, write
 from tests.support.api import Api, User
 from tests.support.days import today
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
-
-LAG_TIMEOUT_SECONDS = 60  # generous: a shared CI machine
 
 
 @pytest.fixture
@@ -31,20 +30,13 @@ def found(api: Api, user: User, query: str) -> list[str]:
     return [d["diaryId"] for d in body["result"]["diaryList"]]
 
 
-def eventually(check, what: str) -> None:
-    deadline = time.monotonic() + LAG_TIMEOUT_SECONDS
-    while not check():
-        assert time.monotonic() < deadline, f"not within {LAG_TIMEOUT_SECONDS}s: {what}"
-        time.sleep(0.3)
-
-
 def test_search_and_statistics_follow_writes_and_deletions_through_the_read_model(api: Api):
     me = api.new_user()
     first = write(api, me, title="Blue whale", content="바다에서 고래를 봤다")
     second = write(api, me, title="산책", content="whale 인형을 샀다")
     for diary_id in (first, second):
         wait_for_analysis(api, me, diary_id)
-    eventually(lambda: found(api, me, "WHALE") == [second, first], "both diaries searchable")
+    wait_until(lambda: found(api, me, "WHALE") == [second, first], "both diaries searchable")
 
     def month_total() -> int:
         day = today()  # the diaries' day, in the diary service's time zone
@@ -53,10 +45,10 @@ def test_search_and_statistics_follow_writes_and_deletions_through_the_read_mode
         assert body["success"] is True, body
         return sum(month["total"] for month in body["result"]["months"])
 
-    eventually(lambda: month_total() == 2, "both analyses counted")
+    wait_until(lambda: month_total() == 2, "both analyses counted")
     assert api.delete(f"/api/diary/{first}", me).json()["success"] is True
-    eventually(lambda: found(api, me, "whale") == [second], "the deleted diary gone from search")
-    eventually(lambda: month_total() == 1, "the deleted diary's analysis no longer counted")
+    wait_until(lambda: found(api, me, "whale") == [second], "the deleted diary gone from search")
+    wait_until(lambda: month_total() == 1, "the deleted diary's analysis no longer counted")
 
 
 def test_search_reads_the_read_model_not_the_diary_table(api: Api, read_model_stack):
@@ -70,4 +62,4 @@ def test_search_reads_the_read_model_not_the_diary_table(api: Api, read_model_st
         assert found(api, me, "narwhal") == []  # in MySQL, not yet in the read model
     finally:
         read_model_stack.restart("cdc-projector", "cdc_service", "projector")
-    eventually(lambda: found(api, me, "narwhal") == [diary_id], "the diary searchable once the projector runs again")
+    wait_until(lambda: found(api, me, "narwhal") == [diary_id], "the diary searchable once the projector runs again")

@@ -27,17 +27,11 @@ from cdc_service.read_model import document_partition, part_write
 from cdc_service.topics import change_topics, ensure_topics
 from tests.support.cdc_changes import SCHEMAS, analysis_row, card_row, change, diary_row
 from tests.support.servers import FerretDb, Kafka, free_port
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
 WAIT_SECONDS = 60  # generous: the machines running the tests are shared and slow
-
-
-def wait_until(check: Callable[[], object], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not check():
-        assert time.monotonic() < deadline, f"not within {WAIT_SECONDS}s: {what}"
-        time.sleep(0.1)
 
 
 class Pipeline:

@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,6 +28,7 @@ from gridam_runtime.jobs import DONE, PENDING, JobQueue
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenVerifier
 from tests.support.servers import free_port
 from tests.support.user_layer import user_dependencies
+from tests.support.waiting import wait_until_async
 from user_service.adapters.orm import Follow, User, user_jobs
 from user_service.config import UserSettings
 from user_service.service_layer.outbox import NOTIFY_FOLLOW
@@ -130,13 +130,6 @@ class DiaryRecordFollowDouble(diary_service_pb2_grpc.DiaryServiceServicer):
         return diary_pb.RecordFollowResponse()
 
 
-async def wait_until(check, what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not await asyncio.to_thread(check):
-        assert time.monotonic() < deadline, f"not within {WAIT_SECONDS}s: {what}"
-        await asyncio.sleep(0.1)
-
-
 def start_user_service(settings: UserSettings, log_path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GRIDAM_")} | {
         "GRIDAM_DATA_DIR": str(settings.data_dir),
@@ -178,7 +171,7 @@ async def test_the_relay_retries_until_the_diary_records_the_follow_then_complet
         process = start_user_service(settings, log_path)
         try:
             address = f"127.0.0.1:{user_port}"
-            await wait_until(lambda: process.poll() is not None or serving(address), "the user service serves")
+            await wait_until_async(lambda: process.poll() is not None or serving(address), "the user service serves")
             assert process.poll() is None, log_path.read_text()
             alice_id, bob_id = add_users(engine, "alice", "bob")
             token, _ = deps.issuer.issue(bob_id, "bob", "session-bob")
@@ -190,11 +183,11 @@ async def test_the_relay_retries_until_the_diary_records_the_follow_then_complet
                 assert (await users.Follow(follow, metadata=metadata, timeout=10)).created is False
 
             # The diary is down: the attempt fails and the job comes back for another.
-            await wait_until(lambda: outbox(engine)[0].last_error is not None, "a failed delivery is recorded")
+            await wait_until_async(lambda: outbox(engine)[0].last_error is not None, "a failed delivery is recorded")
             [job] = outbox(engine)
             assert job.state == PENDING and double.recorded == [] and double.refused
             double.failing = False
-            await wait_until(lambda: outbox(engine)[0].state == DONE, "the job is completed")
+            await wait_until_async(lambda: outbox(engine)[0].state == DONE, "the job is completed")
 
             [job] = outbox(engine)
             assert job.attempts >= 2 and job.last_error is None

@@ -26,6 +26,7 @@ from gridam_runtime.errors import error_info
 from gridam_runtime.keys import ensure_keys
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
 from tests.support.servers import free_port
+from tests.support.waiting import wait_until_async
 
 SERVICE = "gridam.imagegen.v1.ImageGenService"
 WORKERS = 4
@@ -181,10 +182,10 @@ async def test_concurrent_callers_get_their_own_images_in_shared_batches(gpu_wor
 
 async def wait_all_workers_live(gpu_worker) -> None:
     """Until WORKERS worker processes run and all have loaded their engine."""
-    end = time.monotonic() + 30
-    while len(gpu_worker.workers()) != WORKERS or gpu_worker.metric("gridam_imagegen_workers_live") != WORKERS:
-        assert time.monotonic() < end, gpu_worker.workers()
-        await asyncio.sleep(0.1)
+    await wait_until_async(
+        lambda: len(gpu_worker.workers()) == WORKERS and gpu_worker.metric("gridam_imagegen_workers_live") == WORKERS,
+        f"{WORKERS} workers live", timeout=30,
+    )
 
 
 async def test_a_worker_killed_mid_batch_costs_no_caller_its_image(gpu_worker, stub):

@@ -3,21 +3,12 @@ at once from its in-memory copy, and a copy started later loads what is already 
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import redis
 
 from gridam_runtime.kv import RedisRevocationList
-
-
-def _wait(condition, timeout: float = 30.0) -> bool:  # generous: shared, slow CI machines
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
+from tests.support.waiting import wait_until
 
 
 def test_a_revocation_reaches_other_processes_and_later_ones(redis_server):
@@ -26,14 +17,14 @@ def test_a_revocation_reaches_other_processes_and_later_ones(redis_server):
     revoker = RedisRevocationList(clients[0], prefix=prefix).start()
     watcher = RedisRevocationList(clients[1], prefix=prefix).start()
     try:
-        assert _wait(lambda: watcher._loaded), "subscription not ready"
+        wait_until(lambda: watcher._loaded, "subscription ready", interval=0.01)
         revoker.revoke("s1", 60)
         assert revoker.is_revoked("s1")  # the revoking process knows without a round trip
-        assert _wait(lambda: watcher._until.get("s1") is not None), "published revocation not received"
+        wait_until(lambda: watcher._until.get("s1") is not None, "published revocation received", interval=0.01)
         assert watcher.is_revoked("s1") and not watcher.is_revoked("s2")
         late = RedisRevocationList(clients[2], prefix=prefix).start()
         try:
-            assert _wait(lambda: late._loaded)
+            wait_until(lambda: late._loaded, "a later process loads the revocations", interval=0.01)
             assert late.is_revoked("s1") and not late.is_revoked("s2")
         finally:
             late.close()

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry
 from gpu_worker.engines.base import ImageRequest
 from gpu_worker.metrics import GpuWorkerMetrics
 from gpu_worker.workers import EngineFailed, ProcessPool, WorkerLost
+from tests.support.waiting import wait_until_async
 from tests.unit.gpu_worker.engine_doubles import EchoFactory, echo_png
 
 
@@ -20,11 +21,9 @@ def req(seed: int, prompt: str = "") -> ImageRequest:
 
 
 async def wait_until_both_live(pool: ProcessPool, registry: CollectorRegistry) -> None:
-    for _ in range(600):  # the replacement starts, then loads its engine (the gauge counts loaded ones)
-        if pool.live == 2 and registry.get_sample_value("gridam_imagegen_workers_live") == 2:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{pool.live} of 2 workers live after 30 s")
+    # A replacement starts, then loads its engine (the gauge counts loaded ones).
+    await wait_until_async(lambda: pool.live == 2 and registry.get_sample_value("gridam_imagegen_workers_live") == 2,
+                           "both workers live", timeout=30, interval=0.05)
 
 
 async def test_workers_draw_batches_and_are_replaced_after_an_engine_error_or_when_killed():
