@@ -18,6 +18,7 @@ from card_service.composition import (
     wrap_text,
 )
 from gridam_runtime.fonts import korean_font_path
+from tests.support.pngs import opened_png
 
 W, H = DEFAULT_SIZE
 FEEDBACK_A = "오늘 하루도 정말 수고 많았어요. 친구와 함께한 산책이 마음을 따뜻하게 해 주었네요."
@@ -48,13 +49,6 @@ def card(**overrides) -> bytes:
     return compose_card(art, **args)
 
 
-def opened(png: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG"
-    image.load()
-    return image
-
-
 def panel_top(height: int = H, width: int = W) -> int:
     layout = composition._layout(width, height)
     return layout.art_height + layout.stripe
@@ -66,38 +60,38 @@ def rgb(colour: str) -> tuple[int, int, int]:
 
 @pytest.fixture(scope="module")
 def happy() -> Image.Image:
-    return opened(card())
+    return opened_png(card())
 
 
 # -- size and format -----------------------------------------------------------------------------
 def test_card_is_a_png_of_the_requested_size(happy):
     assert happy.size == (W, H)
     assert happy.mode == "RGB"
-    other = opened(card(size=(600, 900)))
+    other = opened_png(card(size=(600, 900)))
     assert other.size == (600, 900)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (3, 700), (1600, 200), (512, 512), (2000, 1500)])
 def test_art_of_any_size_and_aspect_is_cover_cropped(size):
-    image = opened(card(art=art_png(*size)))
+    image = opened_png(card(art=art_png(*size)))
     assert image.size == (W, H)
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "LA", "L", "P", "I;16"])
 def test_art_in_other_modes_is_accepted(mode):
-    assert opened(card(art=art_png(64, 48, mode=mode))).size == (W, H)
+    assert opened_png(card(art=art_png(64, 48, mode=mode))).size == (W, H)
 
 
 def test_jpeg_art_is_accepted():
     out = io.BytesIO()
     Image.open(io.BytesIO(ART)).save(out, format="JPEG")
-    assert opened(card(art=out.getvalue())).size == (W, H)
+    assert opened_png(card(art=out.getvalue())).size == (W, H)
 
 
 def test_stripe_and_panel_use_the_emotion_colours_of_web_api_section_10():
     layout = composition._layout(W, H)
     for key in ("HAPPY", "SAD", "FEAR"):
-        image = opened(card(emotion=key))
+        image = opened_png(card(emotion=key))
         assert image.getpixel((W // 2, layout.art_height + layout.stripe // 2)) == rgb(EMOTION_STYLES[key].colour)
         assert image.getpixel((W // 2, H - 2)) == rgb(EMOTION_STYLES[key].panel)
 
@@ -113,7 +107,7 @@ def test_the_panel_carries_text(happy):
 
 
 def test_different_feedback_changes_only_the_feedback_area(happy):
-    other = opened(card(feedback=FEEDBACK_B))
+    other = opened_png(card(feedback=FEEDBACK_B))
     box = ImageChops.difference(happy, other).getbbox()
     assert box is not None, "the feedback was not drawn"
     left, top, right, bottom = box
@@ -122,13 +116,13 @@ def test_different_feedback_changes_only_the_feedback_area(happy):
 
 
 def test_label_date_and_hashtags_are_drawn():
-    base = opened(card(feedback=""))
+    base = opened_png(card(feedback=""))
     for changed in (dict(emotion="SAD"), dict(date="2027-01-02"), dict(hashtags=["바다"])):
-        assert ImageChops.difference(base, opened(card(feedback="", **changed))).getbbox() is not None
+        assert ImageChops.difference(base, opened_png(card(feedback="", **changed))).getbbox() is not None
 
 
 def test_label_is_drawn_in_the_emotion_colour_family():
-    image = opened(card(emotion="SAD", feedback="", hashtags=[]))
+    image = opened_png(card(emotion="SAD", feedback="", hashtags=[]))
     panel = np.asarray(image.crop((0, panel_top(), W, H))).astype(int)
     r, g, b = panel[..., 0], panel[..., 1], panel[..., 2]
     blue_ink = (b - r > 80) & (b - g > 40)
@@ -137,7 +131,7 @@ def test_label_is_drawn_in_the_emotion_colour_family():
 
 def test_long_feedback_stays_inside_the_margins():
     long_text = " ".join([CRISIS] * 6) + " " + "끝없이이어지는띄어쓰기없는한국어문장" * 10
-    image = opened(card(feedback=long_text))
+    image = opened_png(card(feedback=long_text))
     layout = composition._layout(W, H)
     background = rgb(EMOTION_STYLES["HAPPY"].panel)
     bottom = image.crop((0, H - layout.bottom_margin + 2, W, H))

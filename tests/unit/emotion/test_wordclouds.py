@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 import random
 
@@ -20,6 +19,7 @@ from emotion_service.wordclouds import (
 )
 from gridam_runtime import fonts
 from gridam_runtime.fonts import FontMissingError, korean_font_path
+from tests.support.pngs import opened_png
 
 WIDTH, HEIGHT = 800, 600
 KOREAN = "산책 친구 커피 바다 햇살 가족 음악 영화 여행 고양이 강아지 점심 운동 공원 하늘 노래 선물 사진 주말 휴식".split()
@@ -27,13 +27,6 @@ KOREAN = "산책 친구 커피 바다 햇살 가족 음악 영화 여행 고양�
 
 def diary(emotion: Emotion, *keywords: tuple[str, float]) -> DiaryKeywords:
     return DiaryKeywords(emotion, list(keywords))
-
-
-def opened(png: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG"
-    image.load()
-    return image.convert("RGB")
 
 
 def ink_share(image: Image.Image, background: str) -> float:
@@ -172,7 +165,7 @@ def test_a_missing_font_package_is_a_clear_error(monkeypatch):
 
 # -- rendering -----------------------------------------------------------------------------------
 def test_png_has_the_size_and_is_not_blank(happy_png):
-    image = opened(happy_png)
+    image = opened_png(happy_png).convert("RGB")
     assert image.size == (WIDTH, HEIGHT)
     share = ink_share(image, PALETTES[Emotion.HAPPY].background)
     assert 0.03 < share < 0.9
@@ -186,8 +179,8 @@ def test_rendering_is_deterministic(happy_words, happy_png):
 
 def test_each_emotion_has_its_own_colours():
     words = [("하늘", 1.0), ("바다", 0.6)]
-    happy = opened(render_word_cloud(Emotion.HAPPY, words, size=(200, 150)))
-    sad = opened(render_word_cloud(Emotion.SAD, words, size=(200, 150)))
+    happy = opened_png(render_word_cloud(Emotion.HAPPY, words, size=(200, 150))).convert("RGB")
+    sad = opened_png(render_word_cloud(Emotion.SAD, words, size=(200, 150))).convert("RGB")
     assert happy.getpixel((0, 0)) == Image.new("RGB", (1, 1), PALETTES[Emotion.HAPPY].background).getpixel((0, 0))
     assert sad.getpixel((0, 0)) == Image.new("RGB", (1, 1), PALETTES[Emotion.SAD].background).getpixel((0, 0))
     data = sad.tobytes()
@@ -203,7 +196,7 @@ def test_nothing_to_draw_returns_none():
 
 def test_emoji_and_very_long_words_do_not_break_rendering():
     words = [("😀행복😀", 1.0), ("👨\u200d👩\u200d👧", 0.9), ("아" * 300, 0.8), ("x" * 500, 0.7), ("a\nb\tc", 0.5)]
-    image = opened(render_word_cloud(Emotion.JOY, words, size=(400, 300)))
+    image = opened_png(render_word_cloud(Emotion.JOY, words, size=(400, 300))).convert("RGB")
     assert image.size == (400, 300)
     assert ink_share(image, PALETTES[Emotion.JOY].background) > 0.01
 
@@ -212,7 +205,7 @@ def test_render_all_skips_emotions_with_nothing_to_draw():
     aggregated = aggregate_keywords([diary(Emotion.ANXIOUS, ("시험", 1.0)), diary(Emotion.DISGUST)])
     images = render_word_clouds(aggregated, size=(200, 150))
     assert list(images) == [Emotion.ANXIOUS]
-    assert opened(images[Emotion.ANXIOUS]).size == (200, 150)
+    assert opened_png(images[Emotion.ANXIOUS]).size == (200, 150)
 
 
 def test_bad_render_arguments_are_rejected():

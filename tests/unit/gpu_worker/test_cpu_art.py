@@ -13,6 +13,7 @@ from PIL import Image
 from gpu_worker.engines.base import ImageRequest
 from gpu_worker.engines.cpu_art import CpuArtEngine, draw_art, layer_plan, normalise_motifs, normalise_palette
 from gpu_worker.engines.registry import build_engine
+from tests.support.pngs import png_pixels
 
 SIZE = 192  # small enough to keep the suite fast; structure is resolution independent
 
@@ -30,18 +31,12 @@ def engine() -> CpuArtEngine:
     return e
 
 
-def pixels(png: bytes) -> np.ndarray:
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    with Image.open(io.BytesIO(png)) as im:
-        return np.asarray(im.convert("RGB"), dtype=np.float32)
-
-
 def mean_abs_diff(a: bytes, b: bytes) -> float:
-    return float(np.abs(pixels(a) - pixels(b)).mean())
+    return float(np.abs(png_pixels(a) - png_pixels(b)).mean())
 
 
 def channel_std(png: bytes) -> np.ndarray:
-    return pixels(png).reshape(-1, 3).std(axis=0)
+    return png_pixels(png).reshape(-1, 3).std(axis=0)
 
 
 def test_name_and_registry(engine):
@@ -59,7 +54,7 @@ def test_not_flat_and_has_structure(engine):
     png = engine.generate([req()])[0]
     assert (channel_std(png) > 15).all(), channel_std(png)
     # Structure, not just a gradient: plenty of local edges.
-    px = pixels(png).mean(axis=2)
+    px = png_pixels(png).mean(axis=2)
     edges = np.abs(np.diff(px, axis=1)) > 4
     assert edges.mean() > 0.01
 
@@ -76,7 +71,7 @@ def test_palette_changes_colours(engine):
         req(palette=(("SAD", 0.8), ("ANXIOUS", 0.2))),
     ])
     assert mean_abs_diff(warm, cold) > 25
-    w, c = pixels(warm).reshape(-1, 3).mean(0), pixels(cold).reshape(-1, 3).mean(0)
+    w, c = png_pixels(warm).reshape(-1, 3).mean(0), png_pixels(cold).reshape(-1, 3).mean(0)
     assert w[0] - w[2] > c[0] - c[2] + 30  # warm is redder, cold is bluer
 
 
@@ -98,7 +93,7 @@ def test_motifs_change_structure(engine):
             assert mean_abs_diff(pngs[i], pngs[j]) > 8, (i, j)
     # Structure, not only colour: compare edge maps of the grey images.
     def edge_map(png: bytes) -> np.ndarray:
-        g = pixels(png).mean(axis=2)
+        g = png_pixels(png).mean(axis=2)
         return np.abs(np.diff(g, axis=0))[:, :-1] + np.abs(np.diff(g, axis=1))[:-1, :] > 6
     e = [edge_map(p) for p in pngs]
     assert (e[0] != e[1]).mean() > 0.05
@@ -123,7 +118,7 @@ def test_calm_is_quiet_and_ignores_content(engine):
     assert (channel_std(calm_a) < 14).all(), channel_std(calm_a)
     assert (channel_std(calm_a) < channel_std(busy)).all()
     assert mean_abs_diff(calm_a, busy) > 15
-    px = pixels(calm_a)
+    px = png_pixels(calm_a)
     assert px.mean() > 170  # light and soft
     assert np.abs(np.diff(px, axis=1)).max() < 20  # no hard edges
     assert calm_a != calm_c  # still seeded

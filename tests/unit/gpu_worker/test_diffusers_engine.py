@@ -22,6 +22,7 @@ from PIL import Image  # noqa: E402
 from gpu_worker.engines.base import ImageRequest  # noqa: E402
 from gpu_worker.engines.diffusers_engine import CALM_PROMPT, DiffusersEngine  # noqa: E402
 from gpu_worker.engines.registry import build_engine  # noqa: E402
+from tests.support.pngs import png_pixels
 from tests.support.tiny_diffusion import write_tiny_pipeline  # noqa: E402
 
 # diffusers' Euler scheduler builds a numpy array from a torch tensor the numpy-2 way it warns about.
@@ -33,12 +34,6 @@ W = H = 64  # tiny pipeline: VAE scale factor 2, so a 32x32 latent
 def req(seed: int, prompt: str = "행복한 하루, 바다", *, calm: bool = False, width: int = W, height: int = H,
         steps: int = 0) -> ImageRequest:
     return ImageRequest(prompt=prompt, seed=seed, width=width, height=height, steps=steps, calm=calm)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    with Image.open(io.BytesIO(png)) as im:
-        return np.asarray(im.convert("RGB"), dtype=np.float32)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +76,7 @@ def test_pngs_of_requested_size(engine):
     for png in out:
         with Image.open(io.BytesIO(png)) as im:
             assert im.format == "PNG" and im.size == (W, H)
-    assert pixels(out[0]).std() > 1  # an actual picture, not a constant
+    assert png_pixels(out[0]).std() > 1  # an actual picture, not a constant
     # Sizes that are not multiples of 8 are generated larger and centre-cropped.
     odd = engine.generate([req(3, width=60, height=44, steps=2)])[0]
     with Image.open(io.BytesIO(odd)) as im:
@@ -93,8 +88,8 @@ def test_pngs_of_requested_size(engine):
 
 def test_deterministic_and_seeded(engine):
     a, b, c = engine.generate([req(5), req(5), req(6)])
-    assert np.abs(pixels(a) - pixels(b)).max() <= 1
-    assert np.abs(pixels(a) - pixels(c)).mean() > 1
+    assert np.abs(png_pixels(a) - png_pixels(b)).max() <= 1
+    assert np.abs(png_pixels(a) - png_pixels(c)).mean() > 1
 
 
 def test_batched_equals_unbatched(engine):
@@ -102,7 +97,7 @@ def test_batched_equals_unbatched(engine):
     together = engine.generate(batch)
     for r, png in zip(batch, together, strict=True):
         alone = engine.generate([r])[0]
-        diff = np.abs(pixels(png) - pixels(alone))
+        diff = np.abs(png_pixels(png) - png_pixels(alone))
         assert diff.max() <= 2 and diff.mean() < 0.5, (r.seed, diff.max(), diff.mean())
 
 
@@ -114,9 +109,9 @@ def test_calm_ignores_prompt(engine):
         req(21, "죽고 싶다"),
         req(21, "completely different words"),
     ])
-    assert np.abs(pixels(calm_a) - pixels(calm_b)).max() <= 1
+    assert np.abs(png_pixels(calm_a) - png_pixels(calm_b)).max() <= 1
     # The prompt does reach the model when not calm, so the check above is meaningful.
-    assert not np.array_equal(pixels(plain_a), pixels(plain_b))
+    assert not np.array_equal(png_pixels(plain_a), png_pixels(plain_b))
 
 
 def test_generate_before_load_and_empty(model_dir, engine):
