@@ -11,14 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gridam_runtime.tokens import AUDIENCE, ISSUER
 from tests.support.api import Api, client_address, new_login_id, new_phone
-
-
-def assert_error(reply, status: int, code: str) -> dict:
-    body = reply.json()
-    assert reply.status_code == status, reply.text
-    assert body["success"] is False and body["code"] == code, body
-    assert body["message"] and all(word not in body["message"] for word in ("Traceback", "Error", "SELECT"))
-    return body
+from tests.support.web import assert_error
 
 
 # --- phone verification and sign-up ------------------------------------------------------

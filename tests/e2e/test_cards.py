@@ -9,25 +9,11 @@ import time
 import pytest
 from PIL import Image, ImageStat
 
-from tests.e2e.test_auth import assert_error
-from tests.e2e.test_diaries import KOREAN_LABELS, NINE, diary_form, write
-from tests.support.api import Api, User
+from tests.support.api import Api
 from tests.support.days import today
+from tests.support.web import CARD_TIMEOUT_SECONDS, KOREAN_LABELS, NINE, assert_error, diary_form, wait_for_card, write
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
-
-CARD_TIMEOUT_SECONDS = 120  # generous: a shared CI machine, and a 2-place gpu-worker queue (conftest)
-
-
-def wait_for_card(api: Api, user: User, diary_id: str, timeout: float = CARD_TIMEOUT_SECONDS) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        reply = api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", user)
-        if reply.status_code == 200:
-            return reply.json()["result"]
-        assert_error(reply, 404, "EMOTIONCARD4001")  # not made yet
-        assert time.monotonic() < deadline, f"no card for diary {diary_id} after {timeout}s"
-        time.sleep(0.3)
 
 
 def fetch_image(api: Api, url: str) -> Image.Image:

@@ -11,43 +11,22 @@ import time
 import pytest
 from PIL import Image
 
-from tests.e2e.test_auth import assert_error
-from tests.e2e.test_users import jpeg_with_gps, stored_files
 from tests.support.api import Api, User
 from tests.support.days import today
 from tests.support.waiting import wait_until
+from tests.support.web import (
+    ANALYSIS_TIMEOUT_SECONDS,
+    KOREAN_LABELS,
+    NINE,
+    assert_error,
+    diary_form,
+    jpeg_with_gps,
+    stored_files,
+    wait_for_analysis,
+    write,
+)
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
-ANALYSIS_TIMEOUT_SECONDS = 40
-NINE = {"HAPPY", "JOY", "SAD", "ANXIOUS", "ANGRY", "SURPRISE", "DISGUST", "FEAR", "NONE"}
-KOREAN_LABELS = {"행복", "기쁨", "슬픔", "불안", "화남", "놀람", "역겨움", "두려움", "없음"}
-
-
-def diary_form(title: str, content: str, image: bytes | None = None) -> dict:
-    files = {"request": ("blob", json.dumps({"title": title, "content": content}).encode(), "application/json")}
-    if image is not None:
-        files["image"] = ("photo.jpg", image, "image/jpeg")
-    return files
-
-
-def write(api: Api, user: User, title: str = "산책한 날", content: str = "공원에서 친구와 산책하며 커피를 마셔서 정말 행복했다.", image=None) -> str:
-    reply = api.post("/api/diary", user, files=diary_form(title, content, image))
-    body = reply.json()
-    assert reply.status_code == 200 and body["success"] is True, reply.text
-    diary_id = body["result"]["diaryId"]
-    assert isinstance(diary_id, str) and diary_id.isdigit()
-    return diary_id
-
-
-def wait_for_analysis(api: Api, user: User, diary_id: str, timeout: float = ANALYSIS_TIMEOUT_SECONDS) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        reply = api.get(f"/api/diary/{diary_id}/analysis", user)
-        if reply.status_code == 200:
-            return reply.json()["result"]
-        assert_error(reply, 404, "EMOTION4041")  # not analysed yet
-        assert time.monotonic() < deadline, f"diary {diary_id} not analysed after {timeout}s"
-        time.sleep(0.3)
 
 
 def unique_photo() -> bytes:

@@ -3,20 +3,8 @@ stranger, the timeline and its cursors, deleting (decision 3 of the web API)."""
 
 from __future__ import annotations
 
-from tests.e2e.test_auth import assert_error
-from tests.e2e.test_cards import wait_for_card
-from tests.e2e.test_diaries import write
 from tests.support.api import Api, User
-
-
-def share(api: Api, user: User, audience: str | None = None, public: bool = True, content: str = "오늘의 카드") -> int:
-    card = wait_for_card(api, user, write(api, user))
-    body = {"content": content, "public": public} | ({"audience": audience} if audience else {})
-    reply = api.post(f"/api/feed/upload/{card['emotionCardId']}", user, json=body)
-    assert reply.status_code == 200 and reply.json()["success"] is True, reply.text
-    feed_id = reply.json()["result"]["feedId"]
-    assert isinstance(feed_id, int)
-    return feed_id
+from tests.support.web import assert_error, share, wait_for_card, write
 
 
 def feed_ids(api: Api, viewer: User, author: User) -> set[int]:

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from tests.e2e.test_diaries import wait_for_analysis, write
 from tests.support.api import Api, User
 from tests.support.days import today
 from tests.support.waiting import wait_until
+from tests.support.web import wait_for_analysis, write
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
 

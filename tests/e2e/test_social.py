@@ -8,11 +8,8 @@ import time
 
 import jwt
 
-from tests.e2e.test_auth import assert_error
-from tests.e2e.test_cards import CARD_TIMEOUT_SECONDS, wait_for_card
-from tests.e2e.test_diaries import write
-from tests.e2e.test_feed import share
 from tests.support.api import Api, User
+from tests.support.web import CARD_TIMEOUT_SECONDS, assert_error, share, wait_for_card, write
 
 COMMENT = "정말 멋진 하루였네요, 응원해요!"
 NOTICE_TIMEOUT_SECONDS = 60  # generous: a shared CI machine

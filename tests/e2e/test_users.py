@@ -11,26 +11,9 @@ from PIL import Image
 
 from gridam_runtime.keys import read_secret
 from gridam_runtime.signed_urls import UrlSigner
-from tests.e2e.test_auth import assert_error
 from tests.support.api import Api
 from tests.support.procfs import niceness
-
-
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (1200, 800), (200, 120, 40))
-    exif = Image.Exif()
-    exif[0x8825] = {1: "N", 2: (37.0, 33.0, 59.0), 3: "E", 4: (126.0, 58.0, 40.0)}  # GPS IFD
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def stored_files(stack) -> set[str]:
-    """The uploaded files in the stack's media store. Cards are left out: the card worker writes them
-    in the background for diaries of earlier tests, at any moment, not because of a request under test."""
-    media = stack.data_dir / "media"
-    cards = media / "cards"
-    return {str(p) for p in media.rglob("*") if p != cards and cards not in p.parents} if media.exists() else set()
+from tests.support.web import assert_error, jpeg_with_gps, stored_files
 
 
 # --- profile ---------------------------------------------------------------------------
