@@ -97,8 +97,10 @@ class RetryPolicy:
         )
 
     def backoff(self, attempts: int) -> float:
-        """Exponential with full jitter, so failing jobs do not retry in lockstep."""
-        ceiling = min(self.max_backoff_seconds, self.base_backoff_seconds * 2 ** max(0, attempts - 1))
+        """Doubling per attempt up to the cap, drawn between half that and all of it ("equal
+        jitter"), so failing jobs do not retry in lockstep."""
+        doublings = min(max(0, attempts - 1), 64)  # past the cap long before; no float overflow
+        ceiling = min(self.max_backoff_seconds, self.base_backoff_seconds * 2**doublings)
         return random.uniform(ceiling / 2, ceiling)
 
 

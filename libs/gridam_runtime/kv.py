@@ -14,6 +14,7 @@ import pathlib
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 
 import redis
 
@@ -47,11 +48,13 @@ class RevocationList(abc.ABC):
 
 
 class InProcessRateLimiter(RateLimiter):
-    """Fixed windows in a dict; expired windows are dropped as they are met."""
+    """Fixed windows in a dict; expired windows are dropped as they are met. `clock`: seconds on
+    a clock that never goes back (time.monotonic; tests pass their own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._windows: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
+        self._clock = clock
 
     def _current(self, key: str, now: float) -> tuple[int, float] | None:
         window = self._windows.get(key)
@@ -61,7 +64,7 @@ class InProcessRateLimiter(RateLimiter):
         return window
 
     def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             window = self._current(key, now)
             count, ends = (window[0] + 1, window[1]) if window else (1, now + window_seconds)
@@ -69,7 +72,7 @@ class InProcessRateLimiter(RateLimiter):
         return count, max(1, int(ends - now + 0.999))
 
     def count(self, key: str) -> tuple[int, int]:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             window = self._current(key, now)
         return (window[0], max(1, int(window[1] - now + 0.999))) if window else (0, 0)

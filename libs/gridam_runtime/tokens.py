@@ -133,7 +133,8 @@ SERVICE_TOKEN_TTL_SECONDS = 300
 
 
 class ServiceTokenIssuer:
-    """Mints the calling service's token, reusing it until shortly before it expires."""
+    """Mints the calling service's token, reusing it for half its lifetime (a call never
+    carries a token about to expire)."""
 
     def __init__(self, private_key: Ed25519PrivateKey, service_name: str) -> None:
         self._key = private_key

@@ -1,6 +1,6 @@
 """Time rules of the account service layer, on a SQLite database and a controllable clock:
-phone codes expire, a verification is good for sign-up for 10 minutes only, refresh tokens
-expire."""
+phone codes expire, a phone gets 10 codes a day, a verification is good for sign-up for
+10 minutes only, refresh tokens expire."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 
-from gridam_runtime.errors import FailedPrecondition, Unauthenticated
+from gridam_runtime.errors import FailedPrecondition, ResourceExhausted, Unauthenticated
+from gridam_runtime.kv import InProcessRateLimiter
 from tests.support.user_layer import user_dependencies
 from user_service.adapters.sms import SmsSender
 from user_service.config import UserSettings
@@ -16,13 +17,15 @@ from user_service.service_layer.accounts import Accounts
 
 
 class RecordingSms(SmsSender):
-    """Test double of an SMS provider: keeps the last code per phone."""
+    """Test double of an SMS provider: keeps the last code per phone and the phones sent to."""
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
+        self.sent: list[str] = []
 
     def send(self, phone: str, code: str, text: str) -> None:
         self.codes[phone] = code
+        self.sent.append(phone)
 
 
 class Clock:
@@ -39,7 +42,8 @@ class Clock:
 @pytest.fixture
 def world(tmp_path):
     clock, sms = Clock(), RecordingSms()
-    with user_dependencies(UserSettings(data_dir=tmp_path), sms=sms, clock=clock) as (deps, _engine):
+    limiter = InProcessRateLimiter(clock=lambda: clock.now.timestamp())  # the send limits follow the clock too
+    with user_dependencies(UserSettings(data_dir=tmp_path), sms=sms, clock=clock, limiter=limiter) as (deps, _engine):
         yield Accounts(deps), clock, sms
 
 
@@ -50,6 +54,27 @@ def test_a_code_expires_after_three_minutes(world):
     with pytest.raises(FailedPrecondition) as failure:
         accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
     assert failure.value.reason == "SMS4003"
+
+
+def test_a_phone_gets_ten_codes_a_day(world):
+    accounts, clock, sms = world
+    first_sent = clock.now
+    for _ in range(10):
+        accounts.send_phone_code("01012345678")
+        clock.advance(31)  # past the 30-second resend interval
+    assert sms.sent == ["01012345678"] * 10
+    with pytest.raises(ResourceExhausted) as failure:
+        accounts.send_phone_code("01012345678")
+    assert (failure.value.reason, failure.value.retry_after_seconds) == ("SMS4293", 24 * 3600 - 10 * 31)
+    # The day is the 24 hours from the first code, not the calendar day: past midnight it still holds.
+    clock.now = first_sent + datetime.timedelta(days=1, seconds=-31)
+    with pytest.raises(ResourceExhausted) as failure:
+        accounts.send_phone_code("01012345678")
+    assert (failure.value.reason, failure.value.retry_after_seconds) == ("SMS4293", 31)
+    assert len(sms.sent) == 10
+    clock.advance(31)
+    accounts.send_phone_code("01012345678")
+    assert len(sms.sent) == 11
 
 
 def test_a_verification_older_than_ten_minutes_cannot_sign_up(world):

@@ -3,13 +3,24 @@ service tokens never pass for each other."""
 
 from __future__ import annotations
 
+import time
+
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gridam_runtime import context
+from gridam_runtime import context, tokens
 from gridam_runtime.auth import Authenticator, ServiceCaller
 from gridam_runtime.errors import PermissionDenied, Unauthenticated
-from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier, ServiceTokenIssuer, ServiceTokenVerifier
+from gridam_runtime.tokens import (
+    LEEWAY_SECONDS,
+    SERVICE_AUDIENCE,
+    SERVICE_TOKEN_TTL_SECONDS,
+    AccessTokenIssuer,
+    AccessTokenVerifier,
+    ServiceTokenIssuer,
+    ServiceTokenVerifier,
+)
 
 USER_KEY, SERVICE_KEY, ROGUE_KEY = (Ed25519PrivateKey.generate() for _ in range(3))
 
@@ -27,6 +38,38 @@ def calling_with(token: str) -> None:
 
 def user_token() -> str:
     return AccessTokenIssuer(USER_KEY, 900).issue(7, "alice", "s1")[0]
+
+
+class IssuerClock:
+    """Stands in for the `time` module in gridam_runtime.tokens; starts at the real time,
+    which the verifier (PyJWT) keeps reading."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def issuer_clock(monkeypatch) -> IssuerClock:
+    clock = IssuerClock()
+    monkeypatch.setattr(tokens, "time", clock)  # the issuer takes no clock of its own
+    return clock
+
+
+def expiry(token: str) -> int:
+    return jwt.decode(token, options={"verify_signature": False})["exp"]
+
+
+def signed_service_claims(**changes: object) -> str:
+    """A gridam-diary service token built by hand and signed with the service key."""
+    now = int(time.time())
+    claims = {"iss": "gridam-diary", "aud": SERVICE_AUDIENCE, "sub": "service:gridam-diary", "iat": now, "exp": now + 300}
+    return jwt.encode(claims | changes, SERVICE_KEY, algorithm="EdDSA")
 
 
 def test_a_service_token_identifies_an_allowed_service(authenticator):
@@ -57,6 +100,44 @@ def test_a_service_token_signed_with_another_key_is_refused(authenticator):
         authenticator.require_service({"gridam-diary"})
     with pytest.raises(Unauthenticated):
         authenticator.require_user_or_service({"gridam-diary"})
+
+
+def test_an_expired_service_token_is_refused(authenticator, issuer_clock):
+    issuer_clock.advance(-(SERVICE_TOKEN_TTL_SECONDS - 10))
+    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary").token())
+    assert authenticator.require_service({"gridam-diary"}) == ServiceCaller("gridam-diary")
+    issuer_clock.advance(-(LEEWAY_SECONDS + 11))
+    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary").token())
+    with pytest.raises(Unauthenticated) as failure:
+        authenticator.require_service({"gridam-diary"})
+    assert failure.value.reason == "AUTH4011"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "subject"),
+    [("gridam-diary", "service:gridam-card"), ("gridam-card", "service:gridam-diary"), ("gridam-diary", "gridam-diary")],
+)
+def test_a_service_token_whose_subject_and_issuer_disagree_is_refused(authenticator, issuer, subject):
+    both = {"gridam-diary", "gridam-card"}  # so that only the token itself can be refused
+    calling_with(signed_service_claims())
+    assert authenticator.require_service(both) == ServiceCaller("gridam-diary")
+    calling_with(signed_service_claims(iss=issuer, sub=subject))
+    with pytest.raises(Unauthenticated) as failure:
+        authenticator.require_service(both)
+    assert failure.value.reason == "AUTH4011"
+
+
+def test_the_issuer_reuses_its_token_and_renews_it_well_before_it_expires(issuer_clock):
+    issuer = ServiceTokenIssuer(SERVICE_KEY, "gridam-diary")
+    handed_out = []
+    issuer_clock.advance(-2 * SERVICE_TOKEN_TTL_SECONDS)
+    for _ in range(2 * SERVICE_TOKEN_TTL_SECONDS):  # a call a second for the last two token lifetimes
+        token = issuer.token()
+        assert expiry(token) - issuer_clock.now > 30  # outlives a call's 30-second deadline
+        handed_out.append(token)
+        issuer_clock.advance(1)
+    assert 2 <= len(set(handed_out)) <= 5
+    assert ServiceTokenVerifier(SERVICE_KEY.public_key()).verify(handed_out[-1]) == "gridam-diary"
 
 
 def test_no_token_is_unauthenticated(authenticator):
