@@ -4,6 +4,7 @@ on both profiles."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import shutil
@@ -39,6 +40,16 @@ def _started(server):
 @pytest.fixture(scope="session")
 def mariadb(infra_root: pathlib.Path) -> Iterator[MariaDb]:
     yield from _started(MariaDb(infra_root / "mariadb"))
+
+
+@pytest.fixture(params=["mariadb", "sqlite"])
+def database_url(request, tmp_path: pathlib.Path) -> str:
+    """A new, empty database for one test, on real MariaDB (the distributed profile) and on
+    SQLite (the embedded one)."""
+    if request.param == "mariadb":
+        name = "gridam_test_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+        return request.getfixturevalue("mariadb").create_database(name)
+    return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 @pytest.fixture(scope="session")

@@ -40,13 +40,6 @@ pytestmark = pytest.mark.integration
 WAIT_SECONDS = 60  # generous: the machines running the tests are shared and slow
 
 
-@pytest.fixture(params=["mariadb", "sqlite"])
-def database_url(request, tmp_path) -> str:
-    if request.param == "mariadb":
-        return request.getfixturevalue("mariadb").create_database("gridam_user_outbox_test")
-    return f"sqlite:///{tmp_path / 'user.db'}"
-
-
 def add_users(engine: sa.Engine, *login_ids: str) -> list[int]:
     now = db.utcnow()
     with db.session_factory(engine)() as session:

@@ -15,13 +15,9 @@ from gridam_runtime.jobs import DONE, FAILED, PENDING, Job, JobQueue, RetryPolic
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(params=["mariadb", "sqlite"])
-def engine(request, tmp_path):
-    if request.param == "mariadb":
-        url = request.getfixturevalue("mariadb").create_database("gridam_jobs_test")
-    else:
-        url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    engine = db.create_engine(url)
+@pytest.fixture
+def engine(database_url):
+    engine = db.create_engine(database_url)
     yield engine
     engine.dispose()
 

@@ -22,13 +22,9 @@ ME = 1
 WHEN = datetime.datetime(2024, 1, 1)
 
 
-@pytest.fixture(params=["mariadb", "sqlite"])
-def engine(request, tmp_path):
-    if request.param == "mariadb":
-        url = request.getfixturevalue("mariadb").create_database("gridam_timeline_test")
-    else:
-        url = f"sqlite:///{tmp_path / 'timeline.db'}"
-    engine = db.create_engine(url)
+@pytest.fixture
+def engine(database_url):
+    engine = db.create_engine(database_url)
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
