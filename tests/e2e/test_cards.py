@@ -11,6 +11,7 @@ from PIL import Image, ImageStat
 
 from tests.support.api import Api
 from tests.support.days import today
+from tests.support.waiting import wait_until
 from tests.support.web import CARD_TIMEOUT_SECONDS, KOREAN_LABELS, NINE, assert_error, diary_form, wait_for_card, write
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
@@ -107,7 +108,11 @@ def test_a_safety_flagged_diary_gets_a_calm_card_with_crisis_resources(api: Api)
 def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
     user = api.new_user()
     ids = [write(api, user, content=f"카드가 그려지는 중에 서버가 멈춘 날 {i}") for i in range(6)]
-    time.sleep(0.5)  # let some card jobs reach the gpu-worker
+
+    def a_batch_is_being_drawn() -> bool:  # requests sent to worker processes outnumber images back
+        return gpu_worker_metric(api, "gridam_imagegen_batch_size_sum") > gpu_worker_metric(api, "gridam_imagegen_images_total")
+
+    wait_until(a_batch_is_being_drawn, "a batch in a worker process", interval=0.01)
     worker = api.stack.process("gpu-worker")
     worker.process.send_signal(signal.SIGKILL)
     worker.process.wait()
