@@ -143,13 +143,7 @@ class DevStack:
         for spec in SERVICES:
             managed = self._spawn(spec.name, spec.module, self._service_env(spec))
             self._wait(managed, lambda spec=spec: grpc_serving(self.address(spec), spec.health_service))
-        diary = next(s for s in SERVICES if s.key == "DIARY")
-        self._spawn(
-            "diary-worker",
-            "diary_service",
-            {**self._service_env(diary), "GRIDAM_METRICS_PORT": self._metrics_port("diary-worker")},
-            args=("worker",),
-        )
+        self._spawn_worker()
         if self.env.get("GRIDAM_CDC_MYSQL_URL"):  # the distributed profile's read model
             for command in ("reader", "projector"):
                 self._spawn(f"cdc-{command}", "cdc_service", {"GRIDAM_METRICS_PORT": "0"}, args=(command,))
@@ -157,12 +151,15 @@ class DevStack:
         self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
 
     def restart_worker(self) -> Managed:
-        """Start another pipeline worker (tests kill one mid-job)."""
+        """Start the pipeline worker again after a test killed it (on its metrics port, now free)."""
+        return self._spawn_worker()
+
+    def _spawn_worker(self) -> Managed:
         diary = next(s for s in SERVICES if s.key == "DIARY")
         return self._spawn(
             "diary-worker",
             "diary_service",
-            {**self._service_env(diary), "GRIDAM_METRICS_PORT": "0"},
+            {**self._service_env(diary), "GRIDAM_METRICS_PORT": self._metrics_port("diary-worker")},
             args=("worker",),
         )
 

@@ -12,7 +12,16 @@ from PIL import Image, ImageStat
 from tests.support.api import Api
 from tests.support.days import today
 from tests.support.waiting import wait_until
-from tests.support.web import CARD_TIMEOUT_SECONDS, KOREAN_LABELS, NINE, assert_error, diary_form, wait_for_card, write
+from tests.support.web import (
+    CARD_TIMEOUT_SECONDS,
+    KOREAN_LABELS,
+    NINE,
+    assert_error,
+    diary_form,
+    metric,
+    wait_for_card,
+    write,
+)
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
 
@@ -110,7 +119,7 @@ def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
     ids = [write(api, user, content=f"카드가 그려지는 중에 서버가 멈춘 날 {i}") for i in range(6)]
 
     def a_batch_is_being_drawn() -> bool:  # requests sent to worker processes outnumber images back
-        return gpu_worker_metric(api, "gridam_imagegen_batch_size_sum") > gpu_worker_metric(api, "gridam_imagegen_images_total")
+        return metric(api, "gpu-worker", "gridam_imagegen_batch_size_sum") > metric(api, "gpu-worker", "gridam_imagegen_images_total")
 
     wait_until(a_batch_is_being_drawn, "a batch in a worker process", interval=0.01)
     worker = api.stack.process("gpu-worker")
@@ -123,20 +132,14 @@ def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
     assert sorted(c["diaryId"] for c in gallery) == sorted(ids)  # one card per diary, none twice
 
 
-def gpu_worker_metric(api: Api, name: str) -> float:
-    port = api.stack.metrics_port("gpu-worker")
-    text = api.http.get(f"http://127.0.0.1:{port}/metrics").text
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
-
-
 def test_a_full_gpu_worker_queue_is_retried_until_every_card_is_made(api: Api):
     user = api.new_user()
-    rejected_before = gpu_worker_metric(api, 'gridam_imagegen_rejected_total{reason="queue_full"}')
+    rejected_before = metric(api, "gpu-worker", 'gridam_imagegen_rejected_total{reason="queue_full"}')
     ids = [write(api, user, content=f"카드가 한꺼번에 몰린 날 {i}. 친구와 산책했다.") for i in range(10)]
     for diary_id in ids:
         wait_for_card(api, user, diary_id, timeout=120)
     # The queue (2 places, see conftest) did overflow, and every card was still made once.
-    assert gpu_worker_metric(api, 'gridam_imagegen_rejected_total{reason="queue_full"}') > rejected_before
+    assert metric(api, "gpu-worker", 'gridam_imagegen_rejected_total{reason="queue_full"}') > rejected_before
     gallery = api.get("/api/emotion-cards?size=50", user).json()["result"]["cardInfoList"]
     assert sorted(c["diaryId"] for c in gallery) == sorted(ids)
 

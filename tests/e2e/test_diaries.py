@@ -21,6 +21,7 @@ from tests.support.web import (
     assert_error,
     diary_form,
     jpeg_with_gps,
+    metric,
     stored_files,
     wait_for_analysis,
     write,
@@ -205,14 +206,18 @@ def test_every_diary_is_analysed_exactly_once_while_workers_are_killed(api: Api)
         time.sleep(0.3)
 
 
+RETRIED_ANALYSES = 'gridam_jobs_finished_total{kind="analyse",outcome="retry"}'
+
+
 def test_analysis_is_retried_until_the_emotion_service_is_back(api: Api):
     user = api.new_user()
     emotion = api.stack.process("emotion-service")
     emotion.process.send_signal(signal.SIGKILL)
     emotion.process.wait()
     try:
+        retries_before = metric(api, "diary-worker", RETRIED_ANALYSES)
         diary_id = write(api, user, content="서비스가 멈춘 사이에 쓴 일기. 그래도 분석은 된다.")
-        time.sleep(1.5)  # the worker fails at least once and backs off
+        wait_until(lambda: metric(api, "diary-worker", RETRIED_ANALYSES) > retries_before, "the analysis failed and was put back")
         assert_error(api.get(f"/api/diary/{diary_id}/analysis", user), 503, "COMMON5030")
     finally:
         api.stack.restart_service("emotion-service")

@@ -25,6 +25,13 @@ def assert_error(reply, status: int, code: str) -> dict:
     return body
 
 
+def metric(api: Api, process: str, name: str) -> float:
+    """The sum of the samples whose line starts with `name` on one stack process's /metrics."""
+    port = api.stack.metrics_port(process)
+    text = api.http.get(f"http://127.0.0.1:{port}/metrics").text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
 def jpeg_with_gps() -> bytes:
     image = Image.new("RGB", (1200, 800), (200, 120, 40))
     exif = Image.Exif()
