@@ -66,24 +66,23 @@ def write(api: Api, user: User, title: str = "산책한 날", content: str = "�
 
 
 def wait_for_analysis(api: Api, user: User, diary_id: str, timeout: float = ANALYSIS_TIMEOUT_SECONDS) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        reply = api.get(f"/api/diary/{diary_id}/analysis", user)
-        if reply.status_code == 200:
-            return reply.json()["result"]
-        assert_error(reply, 404, "EMOTION4041")  # not analysed yet
-        assert time.monotonic() < deadline, f"diary {diary_id} not analysed after {timeout}s"
-        time.sleep(0.3)
+    return _wait_until_ready(api, user, f"/api/diary/{diary_id}/analysis", "EMOTION4041", timeout)
 
 
 def wait_for_card(api: Api, user: User, diary_id: str, timeout: float = CARD_TIMEOUT_SECONDS) -> dict:
+    return _wait_until_ready(api, user, f"/api/emotion-cards/card-image?diaryId={diary_id}", "EMOTIONCARD4001", timeout)
+
+
+def _wait_until_ready(api: Api, user: User, path: str, not_ready_code: str, timeout: float) -> dict:
+    """The result of `path` once the pipeline has made it; meanwhile every answer must be the
+    documented 404 "not ready yet" with `not_ready_code`."""
     deadline = time.monotonic() + timeout
     while True:
-        reply = api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", user)
+        reply = api.get(path, user)
         if reply.status_code == 200:
             return reply.json()["result"]
-        assert_error(reply, 404, "EMOTIONCARD4001")  # not made yet
-        assert time.monotonic() < deadline, f"no card for diary {diary_id} after {timeout}s"
+        assert_error(reply, 404, not_ready_code)
+        assert time.monotonic() < deadline, f"{path} not ready after {timeout}s"
         time.sleep(0.3)
 
 
