@@ -39,6 +39,7 @@ def build_dispatcher(settings: GpuWorkerSettings, pool: ProcessPool, metrics: Gp
         max_batch_wait=settings.max_batch_wait_seconds,
         max_queue=settings.max_queue,
         retry_after_seconds=settings.retry_after_seconds,
+        max_request_seconds=settings.max_request_seconds,
         metrics=metrics,
     )
 

@@ -12,6 +12,7 @@
     GRIDAM_MAX_BATCH_SIZE=8 / GRIDAM_MAX_BATCH_WAIT_MS=20
     GRIDAM_MAX_QUEUE=64                      queued requests before RESOURCE_EXHAUSTED
     GRIDAM_RETRY_AFTER_SECONDS=1             the retry hint sent with RESOURCE_EXHAUSTED
+    GRIDAM_MAX_REQUEST_SECONDS=120           the deadline of a request whose caller set none
     GRIDAM_ALLOWED_CALLERS=gridam-card       services whose tokens may call GenerateImage (comma-separated)
 """
 
@@ -52,6 +53,8 @@ class GpuWorkerSettings(ServiceSettings):
     max_batch_wait_ms: float = Field(20.0, ge=0, le=10_000)
     max_queue: int = Field(64, ge=1)
     retry_after_seconds: int = Field(1, ge=0)
+    # The deadline of a request whose caller set none.
+    max_request_seconds: float = Field(120.0, gt=0)
     # How long a worker may take to start and load its engine, and to draw one batch, before
     # it is killed and replaced (a hung CUDA call looks like this). A batch's limit stays under
     # its callers' deadlines (the card service's pipeline call: 30 s), so that the batch is

@@ -13,7 +13,8 @@
   and each caller gets the image at its own position.
 * **Deadlines and cancellation.** A request whose deadline passes while queued (or whose
   caller cancels) leaves the queue at once and is never drawn: DEADLINE_EXCEEDED. A batch
-  is filtered again right before it is sent.
+  is filtered again right before it is sent. A caller that sets no deadline gets
+  `max_request_seconds`, so no request waits forever (say, while no worker can load).
 * **Failures.** If the worker dies (or hangs) mid-batch, or its engine raises, the batch is
   retried once, ahead of new work, on the next free worker (the pool has already started a
   replacement for that worker, which takes no more batches). A batch that fails twice answers its callers UNAVAILABLE
@@ -100,6 +101,7 @@ class Dispatcher:
         max_batch_wait: float = 0.020,
         max_queue: int = 64,
         retry_after_seconds: int = 1,
+        max_request_seconds: float = 120.0,
         metrics: GpuWorkerMetrics | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -108,6 +110,7 @@ class Dispatcher:
         self.max_batch_wait = max_batch_wait
         self.max_queue = max_queue
         self.retry_after_seconds = retry_after_seconds
+        self.max_request_seconds = max_request_seconds
         self._metrics = metrics
         self._clock = clock
         self._queues: dict[Hashable, deque[_Pending]] = {}
@@ -154,7 +157,9 @@ class Dispatcher:
             self._reject("closing")
             raise self._unavailable("the image worker is shutting down")
         now = self._clock()
-        if deadline is not None and deadline <= now:
+        if deadline is None:
+            deadline = now + self.max_request_seconds
+        if deadline <= now:
             raise DeadlineExceeded("IMAGEGEN5041", "deadline passed before queueing")
         if self._depth >= self.max_queue:
             self._reject("queue_full")
@@ -169,8 +174,7 @@ class Dispatcher:
         self._wake.set()
         outcome = "ok"
         try:
-            timeout = None if deadline is None else deadline - now
-            return await asyncio.wait_for(pending.future, timeout)
+            return await asyncio.wait_for(pending.future, deadline - now)
         except TimeoutError:
             outcome = "deadline_exceeded"
             raise DeadlineExceeded("IMAGEGEN5041", "deadline passed while queued or drawing") from None

@@ -148,6 +148,19 @@ async def test_expired_and_cancelled_requests_are_dropped_before_drawing():
     await dispatcher.close()
 
 
+async def test_a_request_without_a_deadline_gets_the_default_one():
+    gate = asyncio.Event()  # never opened: no worker ever frees up
+    pool = FakePool(workers=1, gate=gate)
+    dispatcher = await started(pool, max_batch_size=1, max_request_seconds=0.2)
+    busy = asyncio.create_task(dispatcher.submit(req(0)))
+    with pytest.raises(DeadlineExceeded):
+        await asyncio.wait_for(dispatcher.submit(req(1)), 30)  # the caller set none
+    with pytest.raises(DeadlineExceeded):
+        await busy  # the request with the worker gets no more time either
+    assert dispatcher.queue_depth == 0
+    await dispatcher.close()
+
+
 async def test_a_batch_whose_worker_dies_is_retried_once():
     pool = FakePool(workers=2, delay=0.01, lose=1)
     registry = CollectorRegistry()
