@@ -256,20 +256,36 @@ class Worker:
             JOBS_FINISHED.labels(job.kind, "done").inc()
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Keep up to `concurrency` jobs running, claiming more as soon as one ends, until `stop`;
+        then let the running ones finish. A slow job (a card waiting on the gpu-worker) so takes
+        one slot, not the whole worker."""
         log.info("worker started", extra={"owner": self.owner, "kinds": sorted(self._handlers)})
-        while not stop.is_set():
-            try:
-                jobs = await asyncio.to_thread(
-                    self._queue.claim, self._engine, self.owner, list(self._handlers), self._concurrency
-                )
-            except Exception:  # database unreachable: keep polling, it may come back
-                log.warning("claiming jobs failed", exc_info=True)
-                jobs = []
-            if jobs:
-                await asyncio.gather(*(self._run_one(job) for job in jobs))
-                continue
-            try:
-                await asyncio.wait_for(stop.wait(), self._poll_seconds)
-            except TimeoutError:
-                pass
+        running: set[asyncio.Task] = set()
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                claimed = await self._claim(self._concurrency - len(running)) if len(running) < self._concurrency else []
+                for job in claimed:
+                    task = asyncio.create_task(self._run_one(job), name=f"job-{job.id}")
+                    running.add(task)
+                    task.add_done_callback(self._ended)
+                    task.add_done_callback(running.discard)
+                # Until a slot frees, the next poll, or stop.
+                await asyncio.wait({stopping, *running}, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
         log.info("worker stopped", extra={"owner": self.owner})
+
+    async def _claim(self, count: int) -> list[Job]:
+        try:
+            return await asyncio.to_thread(self._queue.claim, self._engine, self.owner, list(self._handlers), count)
+        except Exception:  # database unreachable: keep polling, it may come back
+            log.warning("claiming jobs failed", exc_info=True)
+            return []
+
+    @staticmethod
+    def _ended(task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None:  # e.g. the database went away mid-job
+            log.error("job runner failed; its lease will expire and the job run again", exc_info=task.exception())

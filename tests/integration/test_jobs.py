@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from gridam_runtime import db
 from gridam_runtime.jobs import DONE, FAILED, PENDING, Job, JobQueue, RetryPolicy, Worker, job_table
+from tests.support.waiting import wait_until_async
 
 pytestmark = pytest.mark.integration
 
@@ -142,6 +143,35 @@ async def test_worker_runs_handlers_retries_failures_and_parks(engine, queue):
     await task
     assert parked == [2] and seen.count(2) == 3 and seen.count(1) == seen.count(3) == 1
     assert [s for s, state, _ in state_of(engine, queue) if state == DONE] == [1, 3]
+
+
+async def test_a_slow_job_holds_one_slot_while_the_others_keep_running(engine, queue):
+    enqueue(engine, queue, 1, kind="card")  # waits on the gpu-worker, say
+    enqueue(engine, queue, 6, kind="analyse")
+    card_may_end = asyncio.Event()
+
+    async def card(job: Job) -> None:
+        await card_may_end.wait()
+        with engine.begin() as connection:
+            assert queue.complete(connection, job)
+
+    async def analyse(job: Job) -> None:
+        with engine.begin() as connection:
+            assert queue.complete(connection, job)
+
+    worker = Worker(engine, queue, {"card": card, "analyse": analyse}, concurrency=2, poll_seconds=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    try:
+        await wait_until_async(
+            lambda: sum(state == DONE for _, state, _ in state_of(engine, queue)) == 6, "the six analyses done"
+        )
+        assert not task.done() and not card_may_end.is_set()  # ... while the card still runs
+    finally:
+        card_may_end.set()
+        stop.set()
+        await task
+    assert [state for _, state, _ in state_of(engine, queue)] == [DONE] * 7
 
 
 def test_a_failure_reported_after_the_lease_was_lost_changes_nothing(engine, queue):
