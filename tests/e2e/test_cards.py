@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import pathlib
 import signal
 import time
 
 import pytest
 from PIL import Image, ImageStat
 
-from tests.support.api import Api
+from tests.support.api import Api, User
 from tests.support.days import today
 from tests.support.waiting import wait_until
 from tests.support.web import (
@@ -19,6 +20,7 @@ from tests.support.web import (
     assert_error,
     diary_form,
     metric,
+    numeric_id,
     wait_for_card,
     write,
 )
@@ -114,14 +116,17 @@ def test_a_safety_flagged_diary_gets_a_calm_card_with_crisis_resources(api: Api)
     assert calm < drawn / 2, (calm, drawn)
 
 
+def a_batch_is_being_drawn(api: Api) -> bool:
+    """Requests sent to the gpu-worker's processes outnumber the images that came back."""
+    sent = metric(api, "gpu-worker", "gridam_imagegen_batch_size_sum")
+    return sent > metric(api, "gpu-worker", "gridam_imagegen_images_total")
+
+
 def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
     user = api.new_user()
     ids = [write(api, user, content=f"카드가 그려지는 중에 서버가 멈춘 날 {i}") for i in range(6)]
 
-    def a_batch_is_being_drawn() -> bool:  # requests sent to worker processes outnumber images back
-        return metric(api, "gpu-worker", "gridam_imagegen_batch_size_sum") > metric(api, "gpu-worker", "gridam_imagegen_images_total")
-
-    wait_until(a_batch_is_being_drawn, "a batch in a worker process", interval=0.01)
+    wait_until(lambda: a_batch_is_being_drawn(api), "a batch in a worker process", interval=0.01)
     worker = api.stack.process("gpu-worker")
     worker.process.send_signal(signal.SIGKILL)
     worker.process.wait()
@@ -130,6 +135,30 @@ def test_every_card_is_made_once_when_the_gpu_worker_is_killed(api: Api):
         assert wait_for_card(api, user, diary_id, timeout=90)["version"] == 1
     gallery = api.get("/api/emotion-cards?size=50", user).json()["result"]["cardInfoList"]
     assert sorted(c["diaryId"] for c in gallery) == sorted(ids)  # one card per diary, none twice
+
+
+def card_images_of(api: Api, user: User) -> list[pathlib.Path]:
+    return list((api.stack.data_dir / "media" / "cards" / str(numeric_id(user))).rglob("*.png"))
+
+
+def test_a_diary_deleted_while_its_card_is_drawn_leaves_no_card_image(api: Api):
+    user = api.new_user()
+    ended = 'gridam_jobs_finished_total{kind="card",'  # any outcome: deleting cancels the job
+    purged = 'gridam_jobs_finished_total{kind="purge",outcome="done"}'
+    cards_before, purges_before = metric(api, "diary-worker", ended), metric(api, "diary-worker", purged)
+    diary_id = write(api, user, content="지워질 일기. 카드가 그려지는 사이에 지웠다.")
+    gpu_worker = api.stack.process("gpu-worker").process
+    wait_until(lambda: a_batch_is_being_drawn(api), "its card in a worker process", interval=0.01)
+    gpu_worker.send_signal(signal.SIGSTOP)  # the art comes back only after the diary is gone
+    try:
+        assert api.delete(f"/api/diary/{diary_id}", user).json()["success"] is True
+        wait_until(lambda: metric(api, "diary-worker", purged) > purges_before, "the deleted diary purged")
+    finally:
+        gpu_worker.send_signal(signal.SIGCONT)
+    wait_until(lambda: metric(api, "diary-worker", ended) > cards_before, "the card job ended")
+    # The card drawn for the deleted diary was not recorded, and its image is not kept either.
+    assert card_images_of(api, user) == []
+    assert api.get("/api/emotion-cards?size=9", user).json()["result"]["cardInfoList"] == []
 
 
 def test_a_full_gpu_worker_queue_is_retried_until_every_card_is_made(api: Api):

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import time
 
-import jwt
-
 from tests.support.api import Api, User
-from tests.support.web import CARD_TIMEOUT_SECONDS, assert_error, share, wait_for_card, write
+from tests.support.web import CARD_TIMEOUT_SECONDS, assert_error, numeric_id, share, wait_for_card, write
 
 COMMENT = "정말 멋진 하루였네요, 응원해요!"
 NOTICE_TIMEOUT_SECONDS = 60  # generous: a shared CI machine
@@ -199,11 +197,6 @@ def test_unchecked_and_recent_pages_cursors_and_marking_read(api: Api):
     for bad in ({}, {"notificationIds": []}, {"notificationIds": ["1"]}, {"notificationIds": [0]}, {"notificationIds": list(range(1, 102))}):
         assert api.patch(check, author, json=bad).status_code == 400
     assert_error(api.patch(check, author, json={}), 400, "NOTICE4001")
-
-
-def numeric_id(user: User) -> int:
-    """The numeric user id (decision 6: FOLLOW's entityId), as the access token's subject."""
-    return int(jwt.decode(user.access_token, options={"verify_signature": False})["sub"])
 
 
 def wait_for_follows(api: Api, user: User, count: int) -> list[dict]:

@@ -7,6 +7,7 @@ import io
 import json
 import time
 
+import jwt
 from PIL import Image
 
 from tests.support.api import Api, User
@@ -23,6 +24,11 @@ def assert_error(reply, status: int, code: str) -> dict:
     assert body["success"] is False and body["code"] == code, body
     assert body["message"] and all(word not in body["message"] for word in ("Traceback", "Error", "SELECT"))
     return body
+
+
+def numeric_id(user: User) -> int:
+    """The numeric user id (decision 6: FOLLOW's entityId), as the access token's subject."""
+    return int(jwt.decode(user.access_token, options={"verify_signature": False})["sub"])
 
 
 def metric(api: Api, process: str, name: str) -> float:
