@@ -23,8 +23,10 @@ class DiaryRepository:
     def get(self, diary_id: int) -> Diary | None:
         return self._db.get(Diary, diary_id)
 
-    def get_for_author(self, diary_id: int, author_id: int) -> Diary | None:
-        return self._db.scalar(select(Diary).where(Diary.id == diary_id, Diary.author_id == author_id))
+    def get_for_author(self, diary_id: int, author_id: int, *, lock: bool = False) -> Diary | None:
+        """`lock`: hold the row until the transaction ends, so that it cannot be deleted meanwhile."""
+        query = select(Diary).where(Diary.id == diary_id, Diary.author_id == author_id)
+        return self._db.scalar(query.with_for_update() if lock else query)
 
     def list_for_author(self, author_id: int) -> list[Diary]:
         return list(self._db.scalars(select(Diary).where(Diary.author_id == author_id).order_by(Diary.date.desc(), Diary.id.desc())))

@@ -122,6 +122,9 @@ class Feed:
 
         def store() -> FeedPost:
             with self._d.uow() as uow:
+                # The card outlives its diary until the purge job runs: no post of a deleted diary.
+                if uow.diaries.get_for_author(card.diary_id, caller.user_id, lock=True) is None:
+                    raise NotFound("DIARY4041", "the card's diary was deleted")
                 post = uow.posts.add(
                     FeedPost(
                         author_id=caller.user_id,

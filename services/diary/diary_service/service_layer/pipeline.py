@@ -124,7 +124,13 @@ class DiaryPipeline:
         with self._uow() as uow:
             return not uow.diaries.photo_in_use(key)
 
+    def _forget_posts(self, diary_id: int) -> None:
+        with self._uow() as uow:  # one shared in the moment the diary was deleted
+            uow.delete_posts(uow.posts.ids_of_diary(diary_id))
+            uow.commit()
+
     async def purge(self, job: Job) -> None:
+        await asyncio.to_thread(self._forget_posts, job.subject_id)
         context.bearer_token.set(self._service_tokens.token())
         await self._emotion.DeleteAnalysis(emotion_pb.DeleteAnalysisRequest(diary_id=job.subject_id))
         await self._cards.DeleteCards(card_pb.DeleteCardsRequest(diary_id=job.subject_id))
