@@ -87,6 +87,9 @@ class RetryPolicy:
     max_attempts: int = 8
     base_backoff_seconds: float = 2.0
     max_backoff_seconds: float = 600.0
+    # Kinds retried until they succeed, never parked (forgetting a deleted diary must not give
+    # up because a service was away for a deploy); their waits stay capped.
+    never_parked: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: JobSettings) -> RetryPolicy:
@@ -187,7 +190,7 @@ class JobQueue:
         when the lease was lost (another worker owns the job now)."""
         t = self.table
         now = _now()
-        parked = job.attempts >= self.policy.max_attempts
+        parked = job.attempts >= self.policy.max_attempts and job.kind not in self.policy.never_parked
         with engine.begin() as connection:
             updated = connection.execute(
                 t.update()

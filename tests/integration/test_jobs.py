@@ -101,6 +101,22 @@ def test_failures_back_off_then_park_after_max_attempts(engine, queue):
     assert tuple(row) == (FAILED, 3, "still failing")
 
 
+def test_a_never_parked_kind_is_retried_past_max_attempts(engine):
+    metadata = sa.MetaData()
+    table = job_table(metadata, "test_unparked_jobs")
+    metadata.create_all(engine)
+    queue = JobQueue(table, RetryPolicy(max_attempts=1, base_backoff_seconds=0.01, max_backoff_seconds=0.01,
+                                        never_parked=frozenset({"purge"})))
+    enqueue(engine, queue, 1, kind="purge")
+    enqueue(engine, queue, 1, kind="analyse")
+    for _ in range(3):
+        [job] = queue.claim(engine, "w", ["purge"], 1)
+        assert queue.fail(engine, job, "card service away") == PENDING
+        _wait_due(engine, queue)
+    [job] = queue.claim(engine, "w", ["analyse"], 1)
+    assert queue.fail(engine, job, "emotion service away") == FAILED  # other kinds still park
+
+
 def _wait_due(engine, queue) -> None:
     # available_at has one-second resolution: make the retried job due now.
     t = queue.table

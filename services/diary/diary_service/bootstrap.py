@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import pathlib
 import signal
 
@@ -45,7 +46,8 @@ def migrate(settings: DiarySettings) -> None:
 
 
 def _job_queue(settings: DiarySettings) -> JobQueue:
-    return JobQueue(diary_jobs, RetryPolicy.from_settings(settings))
+    policy = dataclasses.replace(RetryPolicy.from_settings(settings), never_parked=frozenset({PURGE}))
+    return JobQueue(diary_jobs, policy)
 
 
 async def serve(settings: DiarySettings) -> None:
