@@ -100,10 +100,10 @@ class Feed:
         )
         return reply.following
 
-    async def _visible(self, caller: Identity, post: FeedPost) -> bool:
-        if post.author_id == caller.user_id or post.audience == PUBLIC:
+    async def _visible(self, user_id: int, post: FeedPost) -> bool:
+        if post.author_id == user_id or post.audience == PUBLIC:
             return True
-        return post.audience == FOLLOWERS and await self._follows(caller.user_id, post.author_id)
+        return post.audience == FOLLOWERS and await self._follows(user_id, post.author_id)
 
     def _views(self, uow: UnitOfWork, posts: list[FeedPost], caller: Identity) -> list[PostView]:
         ids = [p.id for p in posts]
@@ -163,9 +163,13 @@ class Feed:
 
         return await asyncio.to_thread(read)
 
+    def _comment(self, comment_id: int) -> FeedComment | None:
+        with self._d.reads() as uow:
+            return uow.comments.get(comment_id)
+
     async def _visible_post(self, caller: Identity, post_id: int) -> FeedPost:
         post = await self._post(post_id)
-        if post is None or not await self._visible(caller, post):
+        if post is None or not await self._visible(caller.user_id, post):
             raise NotFound("FEED4041", "no such post visible to the caller")
         return post
 
@@ -245,12 +249,16 @@ class Feed:
         if parent_id < 0:
             raise InvalidArgument("FEED4005", "parentCommentId must be a comment of this post")
         post = await self._visible_post(caller, post_id)
+        parent = await asyncio.to_thread(self._comment, parent_id) if parent_id else None
+        if parent_id and (parent is None or parent.post_id != post_id):
+            raise InvalidArgument("FEED4005", "parentCommentId must be a comment of this post")
+        # A reply's notice quotes it: only to a parent author who can still see the post.
+        tell_parent = (
+            parent is not None and parent.author_id != caller.user_id and await self._visible(parent.author_id, post)
+        )
 
         def store(uow: UnitOfWork) -> CommentView:
             self._still_there(uow, post_id)
-            parent = uow.comments.get(parent_id) if parent_id else None
-            if parent_id and (parent is None or parent.post_id != post_id):
-                raise InvalidArgument("FEED4005", "parentCommentId must be a comment of this post")
             if uow.comments.count_of_post(post_id) >= MAX_COMMENTS_PER_POST:
                 raise InvalidArgument("FEED4006", f"a post has at most {MAX_COMMENTS_PER_POST} comments")
             comment = uow.comments.add(
@@ -263,7 +271,7 @@ class Feed:
                     created_at=utcnow(),
                 )
             )
-            if parent is not None and parent.author_id != caller.user_id:
+            if tell_parent:
                 uow.notifications.upsert(notices.reply_notice(post, parent, comment))
             # The post's author hears of every comment, unless it is theirs or they were
             # just told of it as a reply to their own comment.
