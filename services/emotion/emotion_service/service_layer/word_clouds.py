@@ -18,6 +18,10 @@ class WordClouds:
     next_generation: datetime.datetime | None
 
 
+# Drawings in a row while deletions keep arriving; each later deletion redraws on its own.
+MAX_DRAWINGS = 3
+
+
 class WordCloudMaker:
     def __init__(self, deps, storage: ObjectStorage) -> None:
         self._d = deps
@@ -49,8 +53,21 @@ class WordCloudMaker:
             self.regenerate(author_id)
 
     def regenerate(self, author_id: int) -> WordClouds:
+        """Draw the author's clouds; again while diaries were deleted during the drawing.
+
+        A deletion's own redraw (refresh_after_deletion) only runs once its analysis is gone,
+        and skips an author without clouds: a drawing that began before the deletion and is
+        stored after it would keep the deleted diary's words for good."""
+        for _ in range(MAX_DRAWINGS):
+            clouds, drawn_without = self._draw(author_id)
+            with self._d.uow() as uow:
+                if uow.analyses.deleted_ids(author_id) <= drawn_without:
+                    break
+        return self._result(clouds)
+
+    def _draw(self, author_id: int) -> tuple[list[WordCloud], set[int]]:
         """Render every emotion's cloud, store the images, swap the rows in one transaction,
-        then remove the images no row points at any more."""
+        then remove the images no row points at any more; also the deleted diaries left out."""
         rows = self._d.history.keywords(author_id)
         with self._d.uow() as uow:
             # The read model may still hold a diary deleted a moment ago (see adapters/history.py).
@@ -87,4 +104,4 @@ class WordCloudMaker:
             uow.commit()
         for key in old_keys - {c.image_key for c in clouds} - {""}:
             self._storage.delete(key)
-        return self._result(clouds)
+        return clouds, deleted
