@@ -152,6 +152,21 @@ def test_a_purged_position_is_followed_by_a_new_snapshot(world: CdcWorld):
     assert "position purged" in world.log()
 
 
+def test_capturing_another_table_still_publishes_the_deletes_made_while_stopped(world: CdcWorld):
+    all_tables = world.tables
+    world.tables = all_tables.split(",")[0]  # the diaries only
+    kept, gone = world.insert_diary("남는 일기"), world.insert_diary("멈춘 사이 지워진 일기")
+    world.start_reader()
+    world.wait_until_caught_up()
+    assert world.stop_reader() == 0
+    world.sql("DELETE FROM diaries WHERE id = :id", id=gone)
+    world.tables = all_tables  # restarted with one more table: a new snapshot
+    world.start_reader()
+    latest = world.wait_until_caught_up()
+    assert latest[gone].op == "d" and latest[kept].op == "r"
+    assert "tables changed" in world.log()
+
+
 def test_an_added_column_flows_through(world: CdcWorld):
     world.insert_diary("열을 더하기 전")  # caught up only once the snapshot is published
     world.start_reader()

@@ -50,11 +50,9 @@ class CdcWorld:
         self._engines: dict[str, sa.Engine] = {}
         self.reader: subprocess.Popen | None = None
         self.projector: subprocess.Popen | None = None
-
-    @property
-    def tables(self) -> str:
         diary, emotion, card = (self.schemas[s] for s in ("diary", "emotion", "card"))
-        return f"{diary}.diaries,{emotion}.diary_analyses,{card}.cards"
+        # GRIDAM_CDC_TABLES of the processes started next (a test may capture fewer).
+        self.tables = f"{diary}.diaries,{emotion}.diary_analyses,{card}.cards"
 
     def env(self) -> dict[str, str]:
         user_password = self.mariadb.url("x").split("//", 1)[1].split("@", 1)[0]

@@ -207,16 +207,17 @@ class Reader:
         log.info("snapshot done", extra={"rows": rows, "gtid": gtid, "stream_from": resume})
         return position
 
-    def _snapshot_again(self, interrupted: Position) -> Position:
-        """A snapshot was interrupted: take one again, then stream from where the interrupted one
-        started (or, when the binlog no longer holds that, from the new snapshot: documents of
-        rows deleted in between then stay in the read model)."""
+    def _snapshot_again(self, previous: Position, reason: str) -> Position:
+        """A snapshot was interrupted, or the captured tables changed: take one, then stream from
+        the previous position, so that the rows deleted since then are published as deleted (or,
+        when the binlog no longer holds that position, from the new snapshot: documents of rows
+        deleted in between then stay in the read model)."""
         try:
-            self._check_not_purged(interrupted)
+            self._check_not_purged(previous)
         except PositionPurged:
-            log.warning("interrupted snapshot's position purged: deletes since then are lost", extra={"gtid": interrupted.gtid})
-            return self.snapshot("snapshot interrupted")
-        return self.snapshot("snapshot interrupted", replay_from=interrupted.gtid)
+            log.warning("previous position purged: deletes since then are lost", extra={"gtid": previous.gtid, "reason": reason})
+            return self.snapshot(reason)
+        return self.snapshot(reason, replay_from=previous.gtid)
 
     def _check_not_purged(self, position: Position) -> None:
         """The oldest binlog's starting GTID must not be past the saved one."""
@@ -292,9 +293,9 @@ class Reader:
         if position is None:
             position = self.snapshot("initial")
         elif position.tables != self._tables:
-            position = self.snapshot("tables changed")
+            position = self._snapshot_again(position, "tables changed")
         elif not position.complete:
-            position = self._snapshot_again(position)
+            position = self._snapshot_again(position, "snapshot interrupted")
         else:
             try:
                 self._check_not_purged(position)
