@@ -27,10 +27,6 @@ class RateLimiter(abc.ABC):
         """Count one event for `key`; return (events in the current window, seconds until it resets)."""
 
     @abc.abstractmethod
-    def count(self, key: str) -> tuple[int, int]:
-        """Events in the current window and seconds until it resets, without counting one."""
-
-    @abc.abstractmethod
     def reset(self, key: str) -> None: ...
 
 
@@ -70,12 +66,6 @@ class InProcessRateLimiter(RateLimiter):
             count, ends = (window[0] + 1, window[1]) if window else (1, now + window_seconds)
             self._windows[key] = (count, ends)
         return count, max(1, int(ends - now + 0.999))
-
-    def count(self, key: str) -> tuple[int, int]:
-        now = self._clock()
-        with self._lock:
-            window = self._current(key, now)
-        return (window[0], max(1, int(window[1] - now + 0.999))) if window else (0, 0)
 
     def reset(self, key: str) -> None:
         with self._lock:
@@ -131,14 +121,6 @@ class RedisRateLimiter(RateLimiter):
         pipe.ttl(name)
         count, _, ttl = pipe.execute()
         return int(count), max(1, int(ttl))
-
-    def count(self, key: str) -> tuple[int, int]:
-        name = self._prefix + key
-        pipe = self._redis.pipeline()
-        pipe.get(name)
-        pipe.ttl(name)
-        value, ttl = pipe.execute()
-        return (int(value), max(1, int(ttl))) if value is not None else (0, 0)
 
     def reset(self, key: str) -> None:
         self._redis.delete(self._prefix + key)

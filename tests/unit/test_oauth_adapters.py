@@ -15,6 +15,7 @@ import pytest
 
 from gridam_runtime.errors import DomainError, InvalidArgument, Unavailable
 from user_service.config import UserSettings
+from user_service.service_layer.accounts import Accounts
 from user_service.adapters.oauth import (
     KAKAO_AUTHORIZE_URL,
     KAKAO_TOKEN_URL,
@@ -30,6 +31,7 @@ from user_service.adapters.oauth import (
 )
 
 from tests.doubles.oauth_provider import OAuthProviderDouble
+from tests.support.user_layer import user_dependencies
 
 CLIENTS: dict[str, type[OAuthProviderClient]] = {"kakao": KakaoClient, "naver": NaverClient}
 SUBJECTS = {"kakao": "3141592653", "naver": "32742776-AbCdEf_naver-id"}
@@ -474,6 +476,28 @@ def test_access_token_echoed_by_user_info_is_redacted() -> None:
         client = KakaoClient(endpoints, http=http)
         err = _raises(InvalidArgument, "OAUTH4003", lambda: client.fetch_identity("c0de", "st"))
     assert access_token not in err.detail and "[redacted]" in err.detail
+
+
+# --- the signed state of a social login --------------------------------------------------
+
+
+def _non_ascii_signature(state: str) -> str:
+    return state[:-1] + "é"
+
+
+def _superscript_expiry(state: str) -> str:  # '²'.isdigit() holds, int('²') fails
+    provider, nonce, _expiry, signature = state.split(".")
+    return f"{provider}.{nonce}.².{signature}"
+
+
+@pytest.mark.parametrize("spoil", [_non_ascii_signature, _superscript_expiry])
+def test_a_malformed_state_is_an_invalid_state(
+    spoil: Callable[[str], str], tmp_path, make_client: Callable[..., OAuthProviderClient]
+) -> None:
+    with user_dependencies(UserSettings(data_dir=tmp_path), oauth_providers={"kakao": make_client("kakao")}) as (deps, _):
+        accounts = Accounts(deps)
+        state = parse_qs(urlsplit(accounts.oauth_authorization_url("kakao")).query)["state"][0]
+        _raises(InvalidArgument, "OAUTH4002", lambda: accounts.oauth_login("kakao", "c0de", spoil(state), ""))
 
 
 # --- lifecycle --------------------------------------------------------------------------

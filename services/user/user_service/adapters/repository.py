@@ -119,8 +119,22 @@ class PhoneVerificationRepository:
     def __init__(self, db: DbSession) -> None:
         self._db = db
 
+    def get(self, phone: str) -> PhoneVerification | None:
+        return self._db.get(PhoneVerification, phone)
+
     def get_for_update(self, phone: str) -> PhoneVerification | None:
         return self._db.scalar(select(PhoneVerification).where(PhoneVerification.phone == phone).with_for_update())
+
+    def count_attempt(self, phone: str, max_attempts: int) -> bool:
+        """Count one attempt at the code unless `max_attempts` were made; False if they were.
+        One conditional UPDATE, so parallel attempts all count on SQLite too, where FOR UPDATE
+        locks nothing."""
+        result = self._db.execute(
+            update(PhoneVerification)
+            .where(PhoneVerification.phone == phone, PhoneVerification.attempts < max_attempts)
+            .values(attempts=PhoneVerification.attempts + 1)
+        )
+        return result.rowcount == 1
 
     def add(self, row: PhoneVerification) -> None:
         self._db.add(row)
@@ -141,10 +155,18 @@ class SessionRepository:
     def add_token(self, token: RefreshToken) -> None:
         self._db.add(token)
 
-    def token_for_update(self, token_hash: str) -> RefreshToken | None:
-        return self._db.scalar(
-            select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
+    def token(self, token_hash: str) -> RefreshToken | None:
+        return self._db.get(RefreshToken, token_hash)
+
+    def mark_used(self, token_hash: str, now: datetime.datetime) -> bool:
+        """Mark a token used; False if it already was. One conditional UPDATE, so of parallel
+        callers exactly one wins, on SQLite too, where FOR UPDATE locks nothing."""
+        result = self._db.execute(
+            update(RefreshToken)
+            .where(RefreshToken.token_hash == token_hash, RefreshToken.used_at.is_(None))
+            .values(used_at=now)
         )
+        return result.rowcount == 1
 
     def get(self, session_id: str) -> Session | None:
         return self._db.get(Session, session_id)

@@ -22,6 +22,7 @@ from gridam_runtime.errors import (
     ResourceExhausted,
     Unauthenticated,
 )
+from user_service.adapters.oauth import OAuthIdentity
 from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
 from user_service.service_layer import validation
 from user_service.service_layer.dependencies import Dependencies
@@ -75,13 +76,13 @@ class Accounts:
         phone = validation.phone(raw_phone)
         now = self._d.clock()
         with self._d.uow() as uow:
-            row = uow.phones.get_for_update(phone)
+            row = uow.phones.get(phone)
             if row is None or row.code_hash is None or row.expires_at <= now:
                 raise FailedPrecondition("SMS4003", "no live code for this number")
-            if row.attempts >= self._s.phone_code_max_attempts:
+            # Counted before the code is compared, so parallel guesses get no more tries than the limit.
+            if not uow.phones.count_attempt(phone, self._s.phone_code_max_attempts):
                 raise ResourceExhausted("SMS4291", "too many wrong codes")
             if not hmac.compare_digest(row.code_hash, _sha256(phone + code.strip())):
-                row.attempts += 1
                 uow.commit()
                 raise InvalidArgument("SMS4002", "wrong code")
             row.code_hash, row.verified_at = None, now
@@ -122,13 +123,14 @@ class Accounts:
         login_id = raw_login_id.strip().lower()
         self._limit_address(client_address)
         account_key = f"login-fail:{login_id}"
-        failures, retry = self._d.limiter.count(account_key)
-        if failures >= self._s.login_max_failures_per_account:
+        # Counted before the password is checked (a success resets it), so parallel guesses get
+        # no more checks than the limit.
+        attempts, retry = self._d.limiter.hit(account_key, self._s.login_account_window_seconds)
+        if attempts > self._s.login_max_failures_per_account:
             raise ResourceExhausted("AUTH4291", "account temporarily locked", retry_after_seconds=retry)
         with self._d.uow() as uow:
             user = uow.users.by_login_id(login_id)
             if not self._password_matches(user.password_hash if user else None, password):
-                self._d.limiter.hit(account_key, self._s.login_account_window_seconds)
                 raise InvalidArgument("AUTH4001", "wrong login id or password")
             self._d.limiter.reset(account_key)
             tokens = self._start_session(uow, user)
@@ -172,22 +174,23 @@ class Accounts:
 
     def reissue(self, refresh_token: str) -> Tokens:
         now = self._d.clock()
+        token_hash = _sha256(refresh_token)
         with self._d.uow() as uow:
-            row = uow.sessions.token_for_update(_sha256(refresh_token)) if refresh_token else None
+            row = uow.sessions.token(token_hash) if refresh_token else None
             if row is None:
                 raise Unauthenticated("AUTH4012", "unknown refresh token")
             session = uow.sessions.get(row.session_id)
             if session is None or session.revoked_at is not None:
                 raise Unauthenticated("AUTH4012", "session revoked")
-            if row.used_at is not None:
-                # A rotated token came back: someone holds a copy. End the whole family.
+            if not uow.sessions.mark_used(token_hash, now):
+                # A rotated token came back, or a parallel refresh with it won: someone holds a
+                # copy. End the whole family.
                 self._revoke(uow, session, "reuse")
                 uow.commit()
                 raise Unauthenticated("AUTH4013", "refresh token reuse; session revoked")
-            if row.expires_at <= now:
+            if row.expires_at <= now:  # raised before the commit: the token stays unused
                 raise Unauthenticated("AUTH4012", "refresh token expired")
             user = uow.users.get(session.user_id)
-            row.used_at = now
             token, new_row = self._new_refresh_token(session.id)
             uow.sessions.add_token(new_row)
             tokens = self._tokens(user, session.id, token)
@@ -233,8 +236,11 @@ class Accounts:
     def _check_state(self, provider: str, state: str) -> None:
         payload, _, signature = state.rpartition(".")
         parts = payload.split(".")
+        # ASCII first: isdigit() accepts digits such as '²' that int() refuses, and compare_digest
+        # raises on non-ASCII strings.
         valid = (
-            len(parts) == 3
+            state.isascii()
+            and len(parts) == 3
             and parts[0] == provider
             and parts[2].isdigit()
             and int(parts[2]) >= time.time()
@@ -254,6 +260,15 @@ class Accounts:
         self._check_state(provider, state)
         self._limit_address(client_address)
         identity = client.fetch_identity(code, state)
+        try:
+            return self._social_login(provider, identity)
+        except IntegrityError:
+            # A parallel first login of the same account created its user first. Its
+            # transaction has committed (the conflicting insert waited for it), so this new
+            # one finds the link and logs that user in.
+            return self._social_login(provider, identity)
+
+    def _social_login(self, provider: str, identity: OAuthIdentity) -> tuple[Tokens, bool]:
         now = self._d.clock()
         with self._d.uow() as uow:
             user = uow.users.by_oauth(provider, identity.subject)
