@@ -17,6 +17,15 @@ from tests.support.web import assert_error
 # --- phone verification and sign-up ------------------------------------------------------
 
 
+def test_one_client_address_gets_a_limited_number_of_codes(api: Api):
+    headers = {"X-Forwarded-For": client_address()}
+    for _ in range(20):  # GRIDAM_PHONE_MAX_SENDS_PER_ADDRESS, to twenty different numbers
+        assert api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=headers).json()["success"] is True
+    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=headers), 429, "SMS4294")
+    other = {"X-Forwarded-For": client_address()}
+    assert api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=other).json()["success"] is True
+
+
 def test_signup_needs_server_side_phone_verification(api: Api):
     phone = new_phone()
     body = {"loginId": new_login_id(), "password": "secret123", "checkPassword": "secret123", "nickname": "하루",

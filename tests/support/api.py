@@ -57,7 +57,8 @@ class Api:
         return [m for m in lines if m["phone"] == phone][-1]["code"]
 
     def verify_phone(self, phone: str) -> None:
-        assert self.http.post("/api/auth/sms/send", json={"phoneNum": phone}).json()["success"]
+        sent = self.http.post("/api/auth/sms/send", json={"phoneNum": phone}, headers={"X-Forwarded-For": client_address()})
+        assert sent.json()["success"], sent.text
         reply = self.http.post("/api/auth/sms/verify", json={"phoneNum": phone, "certificationCode": self.last_code(phone)})
         assert reply.json()["success"], reply.text
 

@@ -96,6 +96,29 @@ def test_a_verification_within_ten_minutes_signs_up(world):
     assert user.login_id == "on_time" and user.phone == "01012345678"
 
 
+def test_one_address_gets_twenty_codes_an_hour_whatever_the_numbers(world):
+    accounts, clock, sms = world
+    for n in range(20):
+        accounts.send_phone_code(f"0101234{n:04d}", "203.0.113.9")
+    with pytest.raises(ResourceExhausted) as failure:
+        accounts.send_phone_code("01099998888", "203.0.113.9")
+    assert (failure.value.reason, failure.value.retry_after_seconds) == ("SMS4294", 3600)
+    accounts.send_phone_code("01099998888", "198.51.100.7")  # another address is not held up
+    clock.advance(3600)
+    accounts.send_phone_code("01077776666", "203.0.113.9")  # nor this one, an hour later
+    assert len(sms.sent) == 22
+
+
+def test_asking_for_a_new_code_does_not_cancel_a_verification(world):
+    accounts, clock, sms = world
+    accounts.send_phone_code("01012345678")
+    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    clock.advance(31)
+    accounts.send_phone_code("01012345678", "203.0.113.9")  # someone else asks for the number
+    user = accounts.sign_up("still_me", "secret123", "나", "01012345678")
+    assert user.phone == "01012345678"
+
+
 def test_a_refresh_token_expires(world):
     accounts, clock, sms = world
     accounts.send_phone_code("01012345678")

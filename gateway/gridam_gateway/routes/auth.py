@@ -78,7 +78,9 @@ async def oauth_login(
 
 @router.post("/sms/send", summary="휴대폰 인증번호 발송")
 async def sms_send(body: SmsSendBody, request: Request):
-    await request.app.state.users.SendPhoneCode(pb.SendPhoneCodeRequest(phone_number=body.phoneNum))
+    await request.app.state.users.SendPhoneCode(
+        pb.SendPhoneCodeRequest(phone_number=body.phoneNum, client_address=_client_address(request))
+    )
     return ok(None, "인증번호가 전송되었습니다.")
 
 

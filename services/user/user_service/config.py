@@ -24,6 +24,9 @@ class UserSettings(JobSettings):
     phone_code_max_attempts: int = 5
     phone_resend_interval_seconds: int = 30
     phone_daily_limit: int = 10
+    # Codes one network address may ask for (to any numbers) per window: SMS cost, harassment.
+    phone_max_sends_per_address: int = 20
+    phone_address_window_seconds: int = 3600
     # Decision 8: a verified number may be used for sign-up for 10 minutes.
     phone_verified_window_seconds: int = 600
 

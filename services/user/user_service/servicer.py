@@ -60,7 +60,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         self._profiles = profiles
 
     async def SendPhoneCode(self, request, context):
-        expires = await asyncio.to_thread(self._accounts.send_phone_code, request.phone_number)
+        expires = await asyncio.to_thread(self._accounts.send_phone_code, request.phone_number, request.client_address)
         return pb.SendPhoneCodeResponse(expires_at=_timestamp(expires))
 
     async def VerifyPhoneCode(self, request, context):

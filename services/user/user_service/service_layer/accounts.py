@@ -51,8 +51,12 @@ class Accounts:
 
     # --- phone verification -------------------------------------------------------------
 
-    def send_phone_code(self, raw_phone: str) -> datetime.datetime:
+    def send_phone_code(self, raw_phone: str, client_address: str = "") -> datetime.datetime:
         phone = validation.phone(raw_phone)
+        if client_address:
+            count, retry = self._d.limiter.hit(f"sms-addr:{client_address}", self._s.phone_address_window_seconds)
+            if count > self._s.phone_max_sends_per_address:
+                raise ResourceExhausted("SMS4294", "too many codes asked from this address", retry_after_seconds=retry)
         count, retry = self._d.limiter.hit(f"sms-resend:{phone}", self._s.phone_resend_interval_seconds)
         if count > 1:
             raise ResourceExhausted("SMS4292", "resend too soon", retry_after_seconds=retry)
@@ -66,7 +70,8 @@ class Accounts:
             if row is None:
                 row = PhoneVerification(phone=phone, attempts=0)
                 uow.phones.add(row)
-            row.code_hash, row.expires_at, row.attempts, row.verified_at = _sha256(phone + code), expires, 0, None
+            # A verification already made stays: asking for a new code must not cancel someone's sign-up.
+            row.code_hash, row.expires_at, row.attempts = _sha256(phone + code), expires, 0
             uow.commit()
         # Sent after the commit: a code the database does not know is never delivered.
         self._d.sms.send(phone, code, f"[그리담] 인증번호 [{code}]를 입력해 주세요. ({self._s.phone_code_ttl_seconds // 60}분 이내)")

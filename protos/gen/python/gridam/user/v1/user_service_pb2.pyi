@@ -58,10 +58,12 @@ class FollowEntry(_message.Message):
     def __init__(self, cursor: _Optional[int] = ..., profile: _Optional[_Union[Profile, _Mapping]] = ...) -> None: ...
 
 class SendPhoneCodeRequest(_message.Message):
-    __slots__ = ("phone_number",)
+    __slots__ = ("phone_number", "client_address")
     PHONE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     phone_number: str
-    def __init__(self, phone_number: _Optional[str] = ...) -> None: ...
+    client_address: str
+    def __init__(self, phone_number: _Optional[str] = ..., client_address: _Optional[str] = ...) -> None: ...
 
 class SendPhoneCodeResponse(_message.Message):
     __slots__ = ("expires_at",)
