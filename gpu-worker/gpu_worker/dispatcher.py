@@ -9,7 +9,7 @@
   worker is free, the scheduler takes the key whose oldest request has waited longest and
   sends up to `max_batch_size` of its requests, as soon as the batch is full or
   `max_batch_wait` has passed since that oldest request was queued, whichever comes first
-  (a key with a full batch goes first). Within a batch, requests keep their arrival order,
+  (a key with a full batch goes first, unless the oldest request of all is past its wait). Within a batch, requests keep their arrival order,
   and each caller gets the image at its own position.
 * **Deadlines and cancellation.** A request whose deadline passes while queued (or whose
   caller cancels) leaves the queue at once and is never drawn: DEADLINE_EXCEEDED. A batch
@@ -220,19 +220,15 @@ class Dispatcher:
                     best = head
                 if len(queue) >= self.max_batch_size and (full is None or head[0] < full[0]):
                     full = head
-            timeout = None
-            if full is not None:
-                batch = self._take(full[1], now)
+            timeout = None if best is None else best[0] + self.max_batch_wait - now
+            # The oldest request of all goes first once it has waited its max wait, else a full
+            # batch: full batches of one size must not hold another size back until its deadline.
+            chosen = best if timeout is not None and timeout <= 0 else full
+            if chosen is not None:
+                batch = self._take(chosen[1], now)
                 if batch.items:
                     return batch
                 continue
-            if best is not None:
-                timeout = best[0] + self.max_batch_wait - now
-                if timeout <= 0:
-                    batch = self._take(best[1], now)
-                    if batch.items:
-                        return batch
-                    continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)

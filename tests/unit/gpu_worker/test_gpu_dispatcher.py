@@ -82,6 +82,24 @@ async def test_max_wait_is_honoured_and_late_requests_join_the_open_batch():
     await dispatcher.close()
 
 
+async def test_a_request_past_its_max_wait_goes_before_full_batches_of_another_size():
+    now = [1000.0]  # the dispatcher's clock
+    gate = asyncio.Event()
+    pool = FakePool(workers=1, gate=gate)
+    dispatcher = await started(pool, max_batch_size=2, max_batch_wait=0.02, clock=lambda: now[0])
+    tasks = [asyncio.create_task(dispatcher.submit(req(0, 512)))]  # occupies the only worker
+    await asyncio.sleep(0.05)
+    tasks.append(asyncio.create_task(dispatcher.submit(req(1, 128))))
+    await asyncio.sleep(0.01)
+    now[0] += 1.0  # the 128 request has waited past its max wait
+    tasks += [asyncio.create_task(dispatcher.submit(req(i, 64))) for i in range(2, 6)]  # two full batches
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
+    assert [[r.seed for r in b] for b in pool.batches] == [[0], [1], [2, 3], [4, 5]]
+    await dispatcher.close()
+
+
 async def test_a_full_batch_goes_without_waiting_for_the_max_wait():
     pool = FakePool(workers=1)
     dispatcher = await started(pool, max_batch_size=8, max_batch_wait=3600)
