@@ -97,6 +97,19 @@ def test_card_by_date_and_gallery_pages(api: Api):
     assert listed == sorted((c["emotionCardId"] for c in cards), reverse=True)
 
 
+def test_card_by_date_is_the_latest_diarys_and_none_until_that_one_has_its_card(api: Api):
+    user = api.new_user()
+    earlier = wait_for_card(api, user, write(api, user, title="아침"))
+    assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"]["diaryId"] == earlier["diaryId"]
+    pipeline = api.stack.process("diary-worker").process
+    pipeline.send_signal(signal.SIGSTOP)  # the evening diary gets no card meanwhile
+    try:
+        write(api, user, title="저녁")
+        assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"] is None
+    finally:
+        pipeline.send_signal(signal.SIGCONT)
+
+
 def art_contrast(image: Image.Image) -> float:
     """Grey-level spread of the card's art (its top half, above the text panel)."""
     art = image.convert("L").crop((0, 0, image.width, image.height // 2))

@@ -28,15 +28,6 @@ class CardRepository:
     def all_of(self, diary_id: int) -> list[Card]:
         return list(self._db.scalars(select(Card).where(Card.diary_id == diary_id)))
 
-    def latest_on(self, author_id: int, day: datetime.date) -> Card | None:
-        """The newest version of the card of the author's latest diary of that day that has one."""
-        return self._db.scalar(
-            select(Card)
-            .where(Card.author_id == author_id, Card.date == day)
-            .order_by(Card.diary_id.desc(), Card.version.desc())
-            .limit(1)
-        )
-
     def page(
         self, author_id: int, size: int, before_id: int | None, diary_ids: list[int] | None = None
     ) -> list[Card]:

@@ -50,7 +50,7 @@ class Dependencies:
     authenticator: Authenticator
     storage: ObjectStorage
     emotion: object  # ServiceClient of gridam.emotion.v1.EmotionService
-    diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (who may see which posts)
+    diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (a day's latest diary; who may see which posts)
     imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
     service_tokens: ServiceTokenIssuer
     clock: Callable[[], datetime.datetime] = utcnow
@@ -86,17 +86,21 @@ class Cards:
         return card
 
     async def by_date(self, day: str) -> Card | None:
+        """The card of the caller's latest diary of that day (decision 9), asked of the diary
+        service with the caller's token; None while that diary has no card yet."""
         identity = await asyncio.to_thread(self._d.authenticator.require)
         try:
-            parsed = parse_day(day)
+            parse_day(day)
         except ValueError:
             raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
-
-        def read() -> Card | None:
-            with self._d.uow() as uow:
-                return uow.cards.latest_on(identity.user_id, parsed)
-
-        return await asyncio.to_thread(read)
+        try:
+            reply = await self._d.diaries.GetDiaryByDate(diary_pb.GetDiaryByDateRequest(date=day))
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:  # no diary that day
+                return None
+            raise
+        card = await asyncio.to_thread(self._latest, reply.diary.id)
+        return card if card is not None and card.author_id == identity.user_id else None
 
     async def page(self, size: int, cursor: int) -> tuple[list[Card], int]:
         identity = await asyncio.to_thread(self._d.authenticator.require)
