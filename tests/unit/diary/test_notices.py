@@ -23,7 +23,7 @@ def test_card_ready_names_the_day_the_emotion_in_korean_and_hashtags():
     assert unknown.content == ""
 
 
-def test_a_follow_is_keyed_by_its_event_and_points_at_the_follower():
-    notice = follow_notice(event_id=5, follower_id=11, follower_login_id="haru", followee_id=12)
-    assert (notice.recipient_id, notice.entity_id, notice.dedupe_key) == (12, 11, "FOLLOW:5")
+def test_a_follow_is_keyed_by_the_pair_and_points_at_the_follower():
+    notice = follow_notice(follower_id=11, follower_login_id="haru", followee_id=12)
+    assert (notice.recipient_id, notice.entity_id, notice.dedupe_key) == (12, 11, "FOLLOW:11:12")
     assert "haru" in notice.message and notice.checked is False

@@ -85,9 +85,10 @@ def reaction_notice(post: FeedPost, reactor_id: int, reactor_login_id: str, reac
     )
 
 
-def follow_notice(event_id: int, follower_id: int, follower_login_id: str, followee_id: int) -> Notification:
+def follow_notice(follower_id: int, follower_login_id: str, followee_id: int) -> Notification:
+    # Keyed by the pair: a redelivered event, or following again after unfollowing, adds nothing.
     return _notice(
-        followee_id, "FOLLOW", follower_id, f"FOLLOW:{event_id}",
+        followee_id, "FOLLOW", follower_id, f"FOLLOW:{follower_id}:{followee_id}",
         actor_login_id=follower_login_id,
         message=f"{follower_login_id}님이 회원님을 팔로우하기 시작했어요",
         content=f"{follower_login_id}님의 프로필에서 감정 카드를 둘러보세요.",
@@ -139,7 +140,7 @@ class Notifications:
 
         def store() -> None:
             with self._d.uow() as uow:
-                uow.notifications.upsert(follow_notice(event_id, follower_id, follower_login_id[:40], followee_id))
+                uow.notifications.upsert(follow_notice(follower_id, follower_login_id[:40], followee_id))
                 uow.commit()
 
         await asyncio.to_thread(store)
