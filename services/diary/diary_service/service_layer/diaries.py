@@ -83,7 +83,11 @@ class Diaries:
             uow.owe(ANALYSE, diary.id)
             uow.owe(COUNT, identity.user_id)
             uow.commit()
-            return diary
+        if photo_key and not self._d.storage.exists(photo_key):
+            # The purge of a deleted diary with the same photo removed the object between the
+            # put and the commit (it saw no diary using it): put it back.
+            self._d.storage.put(photo_key, image.data, image.content_type)
+        return diary
 
     def list(self) -> list[Diary]:
         identity = self._d.authenticator.require()

@@ -134,7 +134,18 @@ class DiaryPipeline:
         context.bearer_token.set(self._service_tokens.token())
         await self._emotion.DeleteAnalysis(emotion_pb.DeleteAnalysisRequest(diary_id=job.subject_id))
         await self._cards.DeleteCards(card_pb.DeleteCardsRequest(diary_id=job.subject_id))
-        photo_key = job.payload
-        if photo_key and await asyncio.to_thread(self._photo_orphaned, photo_key):
-            await asyncio.to_thread(self._storage.delete, photo_key)
+        if job.payload:
+            await asyncio.to_thread(self._forget_photo, job.payload)
         await asyncio.to_thread(self._finish, job)
+
+    def _forget_photo(self, key: str) -> None:
+        """Remove a deleted diary's photo unless another diary uses the same (content-addressed)
+        object. A diary written meanwhile with the same photo may commit after the check: so
+        the check is made again after the removal, and the object put back if it is in use now
+        (the diary's own create puts it back if it commits later still)."""
+        if not self._photo_orphaned(key):
+            return
+        kept = self._storage.get(key)
+        self._storage.delete(key)
+        if kept is not None and not self._photo_orphaned(key):
+            self._storage.put(key, kept.data, kept.content_type)
