@@ -77,10 +77,14 @@ def test_a_phone_gets_ten_codes_a_day(world):
     assert len(sms.sent) == 11
 
 
+def verify(accounts: Accounts, sms: RecordingSms, phone: str) -> None:
+    accounts.send_phone_code(phone)
+    accounts.verify_phone_code(phone, sms.codes[phone])
+
+
 def test_a_verification_older_than_ten_minutes_cannot_sign_up(world):
     accounts, clock, sms = world
-    accounts.send_phone_code("01012345678")
-    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    verify(accounts, sms, "01012345678")
     clock.advance(601)
     with pytest.raises(FailedPrecondition) as failure:
         accounts.sign_up("late_user", "secret123", "늦은", "01012345678")
@@ -89,8 +93,7 @@ def test_a_verification_older_than_ten_minutes_cannot_sign_up(world):
 
 def test_a_verification_within_ten_minutes_signs_up(world):
     accounts, clock, sms = world
-    accounts.send_phone_code("01012345678")
-    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    verify(accounts, sms, "01012345678")
     clock.advance(599)
     user = accounts.sign_up("on_time", "secret123", "제때", "01012345678")
     assert user.login_id == "on_time" and user.phone == "01012345678"
@@ -111,8 +114,7 @@ def test_one_address_gets_twenty_codes_an_hour_whatever_the_numbers(world):
 
 def test_asking_for_a_new_code_does_not_cancel_a_verification(world):
     accounts, clock, sms = world
-    accounts.send_phone_code("01012345678")
-    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    verify(accounts, sms, "01012345678")
     clock.advance(31)
     accounts.send_phone_code("01012345678", "203.0.113.9")  # someone else asks for the number
     user = accounts.sign_up("still_me", "secret123", "나", "01012345678")
@@ -121,8 +123,7 @@ def test_asking_for_a_new_code_does_not_cancel_a_verification(world):
 
 def test_a_refresh_token_expires(world):
     accounts, clock, sms = world
-    accounts.send_phone_code("01012345678")
-    accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+    verify(accounts, sms, "01012345678")
     accounts.sign_up("sleeper", "secret123", "잠꾸러기", "01012345678")
     tokens = accounts.login("sleeper", "secret123", "10.0.0.1")
     clock.advance(14 * 24 * 3600 + 1)
