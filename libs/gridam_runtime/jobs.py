@@ -26,7 +26,7 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -142,7 +142,11 @@ class JobQueue:
         t = self.table
         connection.execute(t.delete().where(t.c.kind == kind, t.c.subject_id == subject_id, t.c.state == PENDING))
 
-    def claim(self, engine: sa.Engine, owner: str, kinds: Sequence[str], limit: int) -> list[Job]:
+    def claim(
+        self, engine: sa.Engine, owner: str, kinds: Sequence[str], limit: int, running: Collection[int] = ()
+    ) -> list[Job]:
+        """Lease up to `limit` due jobs; never one of `running` (the caller's own jobs still in
+        progress, whose leases may have run out: a worker does not race itself)."""
         t = self.table
         now = _now()
         due = sa.and_(
@@ -150,6 +154,7 @@ class JobQueue:
             t.c.kind.in_(kinds),
             t.c.available_at <= now,
             sa.or_(t.c.lease_expires_at.is_(None), t.c.lease_expires_at < now),
+            *([t.c.id.notin_(running)] if running else []),
         )
         claimed: list[Job] = []
         with engine.begin() as connection:
@@ -263,16 +268,17 @@ class Worker:
         then let the running ones finish. A slow job (a card waiting on the gpu-worker) so takes
         one slot, not the whole worker."""
         log.info("worker started", extra={"owner": self.owner, "kinds": sorted(self._handlers)})
-        running: set[asyncio.Task] = set()
+        running: dict[asyncio.Task, int] = {}  # -> job id
         stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
-                claimed = await self._claim(self._concurrency - len(running)) if len(running) < self._concurrency else []
+                free = self._concurrency - len(running)
+                claimed = await self._claim(free, list(running.values())) if free > 0 else []
                 for job in claimed:
                     task = asyncio.create_task(self._run_one(job), name=f"job-{job.id}")
-                    running.add(task)
+                    running[task] = job.id
                     task.add_done_callback(self._ended)
-                    task.add_done_callback(running.discard)
+                    task.add_done_callback(running.pop)
                 # Until a slot frees, the next poll, or stop.
                 await asyncio.wait({stopping, *running}, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -281,9 +287,9 @@ class Worker:
                 await asyncio.gather(*running, return_exceptions=True)
         log.info("worker stopped", extra={"owner": self.owner})
 
-    async def _claim(self, count: int) -> list[Job]:
+    async def _claim(self, count: int, running: list[int]) -> list[Job]:
         try:
-            return await asyncio.to_thread(self._queue.claim, self._engine, self.owner, list(self._handlers), count)
+            return await asyncio.to_thread(self._queue.claim, self._engine, self.owner, list(self._handlers), count, running)
         except Exception:  # database unreachable: keep polling, it may come back
             log.warning("claiming jobs failed", exc_info=True)
             return []

@@ -190,6 +190,48 @@ async def test_a_slow_job_holds_one_slot_while_the_others_keep_running(engine, q
     assert [state for _, state, _ in state_of(engine, queue)] == [DONE] * 7
 
 
+async def test_a_worker_never_claims_again_a_job_it_is_still_running(engine):
+    metadata = sa.MetaData()
+    table = job_table(metadata, "test_short_lease_jobs")
+    metadata.create_all(engine)
+    claims = []
+
+    class CountingQueue(JobQueue):
+        def claim(self, *args, **kwargs):
+            claims.append(1)
+            return super().claim(*args, **kwargs)
+
+    queue = CountingQueue(table, RetryPolicy(lease_seconds=1))
+    enqueue(engine, queue, 1)
+    may_end = asyncio.Event()
+    runs: list[int] = []
+
+    async def handler(job: Job) -> None:
+        runs.append(job.attempts)
+        await may_end.wait()  # outlives its one-second lease
+        with engine.begin() as connection:
+            assert queue.complete(connection, job)
+
+    def lease_ran_out() -> bool:
+        with engine.connect() as connection:
+            expires = connection.execute(sa.select(table.c.lease_expires_at)).scalar_one()
+        return expires is not None and expires < db.utcnow().replace(microsecond=0)
+
+    worker = Worker(engine, queue, {"analyse": handler}, concurrency=2, poll_seconds=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    try:
+        await wait_until_async(lease_ran_out, "the running job's lease ran out")
+        polls = len(claims)
+        await wait_until_async(lambda: len(claims) >= polls + 3, "three more polls")
+        assert runs == [1]  # a free slot, a due job, and still not taken twice
+    finally:
+        may_end.set()
+        stop.set()
+        await task
+    assert state_of(engine, queue) == [(1, DONE, 1)]
+
+
 def test_a_failure_reported_after_the_lease_was_lost_changes_nothing(engine, queue):
     enqueue(engine, queue, 1)
     [stale] = queue.claim(engine, "slow-worker", ["analyse"], 1)

@@ -105,7 +105,8 @@ async def serve(settings: DiarySettings) -> None:
 
 
 async def work(settings: DiarySettings) -> None:
-    """Run pipeline workers until SIGTERM/SIGINT; a job in flight is left to its lease."""
+    """Run pipeline workers until SIGTERM/SIGINT, letting the jobs in flight finish (a killed
+    worker's jobs are taken again when their leases run out)."""
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
     engine = db.create_engine(settings.database)
