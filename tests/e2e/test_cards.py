@@ -21,6 +21,7 @@ from tests.support.web import (
     diary_form,
     metric,
     numeric_id,
+    stop_pipeline,
     wait_for_card,
     write,
 )
@@ -101,13 +102,12 @@ def test_card_by_date_is_the_latest_diarys_and_none_until_that_one_has_its_card(
     user = api.new_user()
     earlier = wait_for_card(api, user, write(api, user, title="아침"))
     assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"]["diaryId"] == earlier["diaryId"]
-    pipeline = api.stack.process("diary-worker").process
-    pipeline.send_signal(signal.SIGSTOP)  # the evening diary gets no card meanwhile
+    stop_pipeline(api)  # the evening diary gets no card meanwhile
     try:
         write(api, user, title="저녁")
         assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"] is None
     finally:
-        pipeline.send_signal(signal.SIGCONT)
+        api.stack.restart_worker()
 
 
 def art_contrast(image: Image.Image) -> float:

@@ -3,10 +3,8 @@ stranger, the timeline and its cursors, deleting (decision 3 of the web API)."""
 
 from __future__ import annotations
 
-import signal
-
 from tests.support.api import Api, User
-from tests.support.web import assert_error, share, wait_for_card, write
+from tests.support.web import assert_error, share, stop_pipeline, wait_for_card, write
 
 
 def feed_ids(api: Api, viewer: User, author: User) -> set[int]:
@@ -51,13 +49,12 @@ def test_a_card_of_a_deleted_diary_cannot_be_shared(api: Api):
     owner = api.new_user()
     diary_id = write(api, owner)
     card = wait_for_card(api, owner, diary_id)
-    pipeline = api.stack.process("diary-worker").process
-    pipeline.send_signal(signal.SIGSTOP)  # the purge job, which forgets the card, has not run yet
+    stop_pipeline(api)  # the purge job, which forgets the card, does not run yet
     try:
         assert api.delete(f"/api/diary/{diary_id}", owner).json()["success"] is True
         assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", owner, json={"content": "x"}), 404, "DIARY4041")
     finally:
-        pipeline.send_signal(signal.SIGCONT)
+        api.stack.restart_worker()
     assert feed_ids(api, owner, owner) == set()
 
 

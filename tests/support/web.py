@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import time
 
 import jwt
@@ -29,6 +30,14 @@ def assert_error(reply, status: int, code: str) -> dict:
 def numeric_id(user: User) -> int:
     """The numeric user id (decision 6: FOLLOW's entityId), as the access token's subject."""
     return int(jwt.decode(user.access_token, options={"verify_signature": False})["sub"])
+
+
+def stop_pipeline(api: Api) -> None:
+    """Kill the pipeline worker (restart it with `api.stack.restart_worker()`). Killed, not
+    stopped with SIGSTOP: a stopped process would keep SQLite's write lock if it held it."""
+    worker = api.stack.process("diary-worker").process
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
 
 
 def metric(api: Api, process: str, name: str) -> float:
