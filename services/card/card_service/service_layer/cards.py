@@ -246,7 +246,6 @@ class Cards:
         )
         card.image_key = content_addressed_key(f"cards/{card.author_id}", png, "png")
         card.created_at = self._d.clock()
-        await asyncio.to_thread(self._d.storage.put, card.image_key, png, "image/png")
 
         def record() -> Card | None:
             try:
@@ -277,7 +276,10 @@ class Cards:
             if not in_use:
                 self._d.storage.delete(card.image_key)
 
-        def record_or_forget() -> Card | None:
+        def store_and_record() -> Card | None:
+            # One thread for both: a caller giving up (cancelling us) cannot come between the
+            # stored image and its row, or its removal.
+            self._d.storage.put(card.image_key, png, "image/png")
             try:
                 result = record()
             except BaseException:
@@ -291,7 +293,7 @@ class Cards:
                 forget_image()
             return result
 
-        return await asyncio.to_thread(record_or_forget)
+        return await asyncio.to_thread(store_and_record)
 
     # -- deleting -------------------------------------------------------------------------
 
