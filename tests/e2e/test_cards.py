@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import pathlib
 import signal
 import time
@@ -12,6 +14,7 @@ from PIL import Image, ImageStat
 
 from tests.support.api import Api, User
 from tests.support.days import today
+from tests.support.procfs import children
 from tests.support.waiting import wait_until
 from tests.support.web import (
     CARD_TIMEOUT_SECONDS,
@@ -159,16 +162,21 @@ def test_a_diary_deleted_while_its_card_is_drawn_leaves_no_card_image(api: Api):
     ended = 'gridam_jobs_finished_total{kind="card",'  # any outcome: deleting cancels the job
     purged = 'gridam_jobs_finished_total{kind="purge",outcome="done"}'
     cards_before, purges_before = metric(api, "diary-worker", ended), metric(api, "diary-worker", purged)
-    diary_id = write(api, user, content="지워질 일기. 카드가 그려지는 사이에 지웠다.")
-    gpu_worker = api.stack.process("gpu-worker").process
-    wait_until(lambda: a_batch_is_being_drawn(api), "its card in a worker process", interval=0.01)
-    gpu_worker.send_signal(signal.SIGSTOP)  # the art comes back only after the diary is gone
+    # The gpu-worker's drawing processes are stopped: its server takes the card and hands it to
+    # one of them, and the art comes back only after the diary is gone.
+    drawers = children(api.stack.process("gpu-worker").process.pid)
+    for pid in drawers:
+        os.kill(pid, signal.SIGSTOP)
     try:
+        diary_id = write(api, user, content="지워질 일기. 카드가 그려지는 사이에 지웠다.")
+        wait_until(lambda: a_batch_is_being_drawn(api), "its card in a worker process", timeout=CARD_TIMEOUT_SECONDS)
         assert api.delete(f"/api/diary/{diary_id}", user).json()["success"] is True
         wait_until(lambda: metric(api, "diary-worker", purged) > purges_before, "the deleted diary purged")
     finally:
-        gpu_worker.send_signal(signal.SIGCONT)
-    wait_until(lambda: metric(api, "diary-worker", ended) > cards_before, "the card job ended")
+        for pid in drawers:
+            with contextlib.suppress(ProcessLookupError):  # replaced meanwhile as hung
+                os.kill(pid, signal.SIGCONT)
+    wait_until(lambda: metric(api, "diary-worker", ended) > cards_before, "the card job ended", timeout=CARD_TIMEOUT_SECONDS)
     # The card drawn for the deleted diary was not recorded, and its image is not kept either.
     assert card_images_of(api, user) == []
     assert api.get("/api/emotion-cards?size=9", user).json()["result"]["cardInfoList"] == []
