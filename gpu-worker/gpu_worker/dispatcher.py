@@ -9,16 +9,17 @@
   worker is free, the scheduler takes the key whose oldest request has waited longest and
   sends up to `max_batch_size` of its requests, as soon as the batch is full or
   `max_batch_wait` has passed since that oldest request was queued, whichever comes first
-  (a key with a full batch goes first, unless the oldest request of all is past its wait). Within a batch, requests keep their arrival order,
-  and each caller gets the image at its own position.
+  (a key with a full batch goes first, unless the oldest request of all is past its wait).
+  Within a batch, requests keep their arrival order, and each caller gets the image at its
+  own position.
 * **Deadlines and cancellation.** A request whose deadline passes while queued (or whose
   caller cancels) leaves the queue at once and is never drawn: DEADLINE_EXCEEDED. A batch
   is filtered again right before it is sent. A caller that sets no deadline gets
   `max_request_seconds`, so no request waits forever (say, while no worker can load).
 * **Failures.** If the worker dies (or hangs) mid-batch, or its engine raises, the batch is
   retried once, ahead of new work, on the next free worker (the pool has already started a
-  replacement for that worker, which takes no more batches). A batch that fails twice answers its callers UNAVAILABLE
-  (worker lost) or INTERNAL (engine error).
+  replacement for that worker, which takes no more batches). A batch that fails twice
+  answers its callers UNAVAILABLE (worker lost) or INTERNAL (engine error).
 
 Reason codes (google.rpc.ErrorInfo.reason): IMAGEGEN4001-4006 invalid requests (servicer),
 IMAGEGEN4291 queue full, IMAGEGEN5041 deadline passed in the queue, IMAGEGEN5031 worker lost
