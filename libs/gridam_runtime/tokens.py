@@ -11,6 +11,7 @@ import pathlib
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -134,11 +135,12 @@ SERVICE_TOKEN_TTL_SECONDS = 300
 
 class ServiceTokenIssuer:
     """Mints the calling service's token, reusing it for half its lifetime (a call never
-    carries a token about to expire)."""
+    carries a token about to expire). `clock`: Unix seconds (time.time; tests pass their own)."""
 
-    def __init__(self, private_key: Ed25519PrivateKey, service_name: str) -> None:
+    def __init__(self, private_key: Ed25519PrivateKey, service_name: str, clock: Callable[[], float] = time.time) -> None:
         self._key = private_key
         self._service_name = service_name
+        self._clock = clock
         self._token = ""
         self._renew_at = 0.0
         self._lock = threading.Lock()
@@ -148,7 +150,7 @@ class ServiceTokenIssuer:
         return cls(load_private_key(path), service_name)
 
     def token(self) -> str:
-        now = time.time()
+        now = self._clock()
         with self._lock:
             if now >= self._renew_at:
                 claims = {
