@@ -143,18 +143,15 @@ class DevStack:
         for spec in SERVICES:
             managed = self._spawn(spec.name, spec.module, self._service_env(spec))
             self._wait(managed, lambda spec=spec: grpc_serving(self.address(spec), spec.health_service))
-        self._spawn_worker()
+        self.start_worker()
         if self.env.get("GRIDAM_CDC_MYSQL_URL"):  # the distributed profile's read model
             for command in ("reader", "projector"):
                 self._spawn(f"cdc-{command}", "cdc_service", {"GRIDAM_METRICS_PORT": "0"}, args=(command,))
         gateway = self._spawn("gateway", "gridam_gateway", {"GRIDAM_METRICS_PORT": "0"})  # serves /metrics itself
         self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
 
-    def restart_worker(self) -> Managed:
-        """Start the pipeline worker again after a test killed it (on its metrics port, now free)."""
-        return self._spawn_worker()
-
-    def _spawn_worker(self) -> Managed:
+    def start_worker(self) -> Managed:
+        """Start the pipeline worker (again, after a test killed it: its metrics port is free)."""
         diary = next(s for s in SERVICES if s.key == "DIARY")
         return self._spawn(
             "diary-worker",

@@ -24,7 +24,7 @@ from tests.support.web import (
     diary_form,
     metric,
     numeric_id,
-    stop_pipeline,
+    pipeline_stopped,
     wait_for_card,
     write,
 )
@@ -105,12 +105,9 @@ def test_card_by_date_is_the_latest_diarys_and_none_until_that_one_has_its_card(
     user = api.new_user()
     earlier = wait_for_card(api, user, write(api, user, title="아침"))
     assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"]["diaryId"] == earlier["diaryId"]
-    stop_pipeline(api)  # the evening diary gets no card meanwhile
-    try:
+    with pipeline_stopped(api):  # the evening diary gets no card meanwhile
         write(api, user, title="저녁")
         assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"] is None
-    finally:
-        api.stack.restart_worker()
 
 
 def art_contrast(image: Image.Image) -> float:

@@ -193,7 +193,7 @@ def test_every_diary_is_analysed_exactly_once_while_workers_are_killed(api: Api)
         worker = api.stack.process("diary-worker")
         worker.process.send_signal(signal.SIGKILL)
         worker.process.wait()
-        api.stack.restart_worker()
+        api.stack.start_worker()
     for diary_id in written:
         wait_for_analysis(api, user, diary_id, timeout=90)  # a killed worker's lease must expire first
     stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}&month={int(today()[5:7])}", user).json()["result"]

@@ -4,7 +4,7 @@ stranger, the timeline and its cursors, deleting (decision 3 of the web API)."""
 from __future__ import annotations
 
 from tests.support.api import Api, User
-from tests.support.web import assert_error, share, stop_pipeline, wait_for_card, write
+from tests.support.web import assert_error, pipeline_stopped, share, wait_for_card, write
 
 
 def feed_ids(api: Api, viewer: User, author: User) -> set[int]:
@@ -49,12 +49,9 @@ def test_a_card_of_a_deleted_diary_cannot_be_shared(api: Api):
     owner = api.new_user()
     diary_id = write(api, owner)
     card = wait_for_card(api, owner, diary_id)
-    stop_pipeline(api)  # the purge job, which forgets the card, does not run yet
-    try:
+    with pipeline_stopped(api):  # the purge job, which forgets the card, does not run yet
         assert api.delete(f"/api/diary/{diary_id}", owner).json()["success"] is True
         assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", owner, json={"content": "x"}), 404, "DIARY4041")
-    finally:
-        api.stack.restart_worker()
     assert feed_ids(api, owner, owner) == set()
 
 

@@ -3,10 +3,12 @@ write a diary, wait for its analysis or card, share a card, look at the stored u
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import signal
 import time
+from collections.abc import Iterator
 
 import jwt
 from PIL import Image
@@ -32,12 +34,18 @@ def numeric_id(user: User) -> int:
     return int(jwt.decode(user.access_token, options={"verify_signature": False})["sub"])
 
 
-def stop_pipeline(api: Api) -> None:
-    """Kill the pipeline worker (restart it with `api.stack.restart_worker()`). Killed, not
-    stopped with SIGSTOP: a stopped process would keep SQLite's write lock if it held it."""
+@contextlib.contextmanager
+def pipeline_stopped(api: Api) -> Iterator[None]:
+    """No pipeline job runs inside: the worker is killed, and started again on the way out.
+    Killed, not stopped with SIGSTOP: a stopped process would keep SQLite's write lock if it
+    held it."""
     worker = api.stack.process("diary-worker").process
     worker.send_signal(signal.SIGKILL)
     worker.wait()
+    try:
+        yield
+    finally:
+        api.stack.start_worker()
 
 
 def metric(api: Api, process: str, name: str) -> float:
