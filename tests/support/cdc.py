@@ -146,14 +146,17 @@ class CdcWorld:
             partitions = [TopicPartition(topic, p, 0) for p in metadata.partitions]
             ends = {p.partition: consumer.get_watermark_offsets(p, timeout=10)[1] for p in partitions}
             consumer.assign(partitions)
-            changes, remaining = [], sum(ends.values())
-            while remaining > 0:
+            # Each partition up to its own end: messages produced after the watermarks were
+            # read (the reader is running) must not stand in for unread ones of another partition.
+            changes, unread = [], {partition: end for partition, end in ends.items() if end > 0}
+            while unread:
                 message = consumer.poll(10)
-                assert message is not None, "Kafka returned fewer messages than its watermarks"
-                if message.error():
+                assert message is not None, f"Kafka returned fewer messages than its watermarks: {unread} left"
+                if message.error() or message.offset() >= ends[message.partition()]:
                     continue
                 changes.append((message.partition(), Change.decode(message.key(), message.value())))
-                remaining -= 1
+                if message.offset() == ends[message.partition()] - 1:
+                    del unread[message.partition()]
             return changes
         finally:
             consumer.close()
