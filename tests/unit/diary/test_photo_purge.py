@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-
-from diary_service.adapters.orm import Base, Diary, diary_jobs
+from diary_service.adapters.orm import Diary
 from diary_service.service_layer.pipeline import DiaryPipeline
-from diary_service.unit_of_work import UnitOfWork
-from gridam_runtime import db
-from gridam_runtime.jobs import JobQueue
 from gridam_runtime.storage import LocalFolderStorage
 
 KEY = "diary-photos/ab/photo.jpg"
@@ -28,15 +23,6 @@ class StorageWithAWriterInBetween(LocalFolderStorage):
     def delete(self, key: str) -> None:
         self._write_diary()
         super().delete(key)
-
-
-@pytest.fixture
-def uow(tmp_path):
-    engine = db.create_engine(f"sqlite:///{tmp_path / 'diary.db'}")
-    Base.metadata.create_all(engine)
-    sessions, jobs = db.session_factory(engine), JobQueue(diary_jobs)
-    yield lambda: UnitOfWork(sessions, jobs)
-    engine.dispose()
 
 
 def write_diary(uow) -> None:
