@@ -22,3 +22,15 @@ def opened_png(data: bytes) -> Image.Image:
 def png_pixels(data: bytes) -> np.ndarray:
     """RGB pixels as float32, height x width x 3."""
     return np.asarray(opened_png(data).convert("RGB"), dtype=np.float32)
+
+
+def art_png(width: int = 512, height: int = 512, mode: str = "RGB", seed: int = 3) -> bytes:
+    """Noise standing in for generated card art, as a PNG of that size and mode."""
+    rng = np.random.default_rng(seed)
+    pixels = (rng.random((height, width, 3)) * 255).astype("uint8")
+    image = Image.fromarray(pixels, "RGB")
+    if mode != "RGB":
+        image = image.convert(mode)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

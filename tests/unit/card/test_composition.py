@@ -18,7 +18,7 @@ from card_service.composition import (
     wrap_text,
 )
 from gridam_runtime.fonts import korean_font_path
-from tests.support.pngs import opened_png
+from tests.support.pngs import art_png, opened_png
 
 W, H = DEFAULT_SIZE
 FEEDBACK_A = "오늘 하루도 정말 수고 많았어요. 친구와 함께한 산책이 마음을 따뜻하게 해 주었네요."
@@ -26,19 +26,6 @@ FEEDBACK_B = "It sounds like a heavy day. Take a slow breath and be gentle with 
 CRISIS = ("지금 많이 힘드시군요. 혼자 견디지 않으셔도 괜찮아요. 자살예방상담전화 109 또는 "
           "정신건강위기상담전화 1577-0199로 언제든 연락해 주세요.")
 TAGS = ["산책", "#친구", "커피", "가을하늘"]
-
-
-def art_png(width: int = 512, height: int = 512, mode: str = "RGB", seed: int = 3) -> bytes:
-    rng = np.random.default_rng(seed)
-    pixels = (rng.random((height, width, 3)) * 255).astype("uint8")
-    image = Image.fromarray(pixels, "RGB")
-    if mode != "RGB":
-        image = image.convert(mode)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
 ART = art_png()
 
 
