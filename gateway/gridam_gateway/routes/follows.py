@@ -12,6 +12,7 @@ from gridam_gateway.security import SignedInRoute
 
 router = APIRouter(prefix="/api/follows", tags=["follows"], route_class=SignedInRoute)
 
+
 def _page(request: Request, reply) -> dict:
     users = [
         {

@@ -16,6 +16,7 @@ from gridam_runtime.context import Identity
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=SignedInRoute)
 
+
 def _iso(ts) -> str | None:
     if not ts.seconds and not ts.nanos:
         return None

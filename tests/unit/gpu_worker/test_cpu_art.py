@@ -92,6 +92,7 @@ def test_motifs_change_structure(engine):
         for j in range(i + 1, len(pngs)):
             assert mean_abs_diff(pngs[i], pngs[j]) > 8, (i, j)
     # Structure, not only colour: compare edge maps of the grey images.
+
     def edge_map(png: bytes) -> np.ndarray:
         g = png_pixels(png).mean(axis=2)
         return np.abs(np.diff(g, axis=0))[:, :-1] + np.abs(np.diff(g, axis=1))[:-1, :] > 6

@@ -42,7 +42,6 @@ PIPELINE = frozenset({"gridam-diary"})
 NOT_READY = "EMOTIONCARD4001"
 
 
-
 @dataclass(frozen=True)
 class Dependencies:
     settings: CardSettings

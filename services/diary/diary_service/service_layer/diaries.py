@@ -26,7 +26,6 @@ PHOTO_MAX_SIDE = 2048
 SEARCH_MAX_CHARS = 100
 
 
-
 @dataclass(frozen=True)
 class Dependencies:
     settings: DiarySettings

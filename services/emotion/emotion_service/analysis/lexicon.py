@@ -153,6 +153,8 @@ def _ko_hit(token: str) -> tuple[Emotion, float] | None:
             if hit is not None and token[i:i + size] in _KO_SINGLE:
                 return hit
     return None
+
+
 _KO_PHRASES = tuple(w for w in KO_LEXICON if " " in w)
 _KO_INTENSIFIERS = frozenset({"너무", "정말", "진짜", "엄청", "완전", "매우", "아주", "몹시",
                               "되게", "참", "무척", "굉장히", "많이"})

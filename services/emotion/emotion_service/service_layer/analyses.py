@@ -22,7 +22,6 @@ WRITERS = frozenset({"gridam-diary"})
 READERS = frozenset({"gridam-diary", "gridam-card"})
 
 
-
 @dataclass(frozen=True)
 class Dependencies:
     settings: EmotionSettings

@@ -19,7 +19,6 @@ from user_service.config import UserSettings
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
 
-
 @dataclass(frozen=True)
 class Dependencies:
     settings: UserSettings
