@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from diary_service.config import DiarySettings
 from gpu_worker.config import GpuWorkerSettings
 from gpu_worker.servicer import to_image_request
 from gpu_worker.workers import EngineSpec
@@ -100,3 +101,12 @@ def test_bad_settings_fail(monkeypatch):
     monkeypatch.setenv("GRIDAM_WORKER_PROCESSES", "0")
     with pytest.raises(ValueError):
         GpuWorkerSettings()
+
+
+def test_a_hung_batch_is_given_up_while_its_callers_still_wait():
+    """The default batch limit stays under the deadline of the pipeline's card call, so a batch
+    stuck in a worker (a hung CUDA call) is retried on another one before the caller gives up."""
+    batch_limit = GpuWorkerSettings().worker_batch_timeout_seconds
+    card_call_deadline = DiarySettings().job_call_timeout_seconds
+    assert batch_limit < card_call_deadline
+    assert card_call_deadline - batch_limit >= 5  # room left to draw the retried batch
