@@ -45,6 +45,15 @@ def my_diaries(api: Api, user: User) -> list[dict]:
     return body["result"]
 
 
+def analysed_diaries(api: Api, user: User, timeout: float = ANALYSIS_TIMEOUT_SECONDS) -> list[dict]:
+    """The list once every diary in it shows its analysis: the diary records it in the analysis
+    job's last step, after the emotion service stored it (and a killed worker leaves that step
+    to the next one, after the lease expires)."""
+    wait_until(lambda: all(d["analysisState"] == "DONE" for d in my_diaries(api, user)),
+               "diaries marked analysed", timeout=timeout, interval=0.3)
+    return my_diaries(api, user)
+
+
 # --- writing and reading ----------------------------------------------------------------
 
 
@@ -63,10 +72,9 @@ def test_written_diary_is_listed_found_by_date_and_analysed(api: Api):
     assert set(fractions) == NINE and abs(sum(fractions.values()) - 1) <= 0.001
     assert 3 <= len(analysis["hashtags"]) <= 5
     assert analysis["feedback"] and analysis["safetyFlag"] is False
-    # The list shows the analysis' hashtags once it is stored.
-    [item] = my_diaries(api, user)
+    # The list shows the analysis' hashtags once the diary recorded it.
+    [item] = analysed_diaries(api, user)
     assert item["hashtags"] == [t["tagName"] for t in analysis["hashtags"]]
-    assert item["analysisState"] == "DONE"
 
 
 def test_photo_is_stored_without_exif_and_served_by_signed_url(api: Api):
@@ -198,12 +206,7 @@ def test_every_diary_is_analysed_exactly_once_while_workers_are_killed(api: Api)
         wait_for_analysis(api, user, diary_id, timeout=90)  # a killed worker's lease must expire first
     stats = api.get(f"/api/v1/statistics/emotions?year={today()[:4]}&month={int(today()[5:7])}", user).json()["result"]
     assert stats["months"][0]["total"] == len(written)  # one analysis per diary, no duplicates
-    # The diary records the analysis in the job's last step: a worker killed just before it
-    # leaves that step to the next worker, after the lease expires.
-    deadline = time.monotonic() + 90
-    while not all(d["analysisState"] == "DONE" for d in my_diaries(api, user)):
-        assert time.monotonic() < deadline, "diaries still not marked analysed"
-        time.sleep(0.3)
+    analysed_diaries(api, user, timeout=90)
 
 
 RETRIED_ANALYSES = 'gridam_jobs_finished_total{kind="analyse",outcome="retry"}'
@@ -284,7 +287,8 @@ def test_word_clouds_are_generated_only_for_oneself_and_served_signed(api: Api):
 
 
 def test_a_logged_out_session_cannot_reach_diaries_statistics_or_word_clouds(api: Api):
-    """Revocation reaches every service, not only the user service (both profiles)."""
+    """Revocation reaches every service, not only the user service (both profiles; with Redis
+    the other services learn of it from its pub/sub message, within moments)."""
     user = api.new_user()
     write(api, user)
     assert api.post("/api/auth/logout", user, json={"accessToken": user.access_token}).json()["success"] is True
@@ -293,6 +297,7 @@ def test_a_logged_out_session_cannot_reach_diaries_statistics_or_word_clouds(api
         ("GET", f"/api/v1/statistics/emotions?year={today()[:4]}"),
         ("GET", "/api/v1/word-cloud"),
     ):
+        wait_until(lambda: api.request(method, path, user).status_code == 401, f"{path} refused", timeout=10, interval=0.05)
         assert_error(api.request(method, path, user), 401, "AUTH4011")
 
 

@@ -334,7 +334,9 @@ class History:
 def test_a_projector_killed_mid_batch_converges_after_a_restart(pipeline: Pipeline):
     history = History(seed=6, diaries=40, changes=1000)
     positions = pipeline.publish(history.changes)
-    projector = pipeline.start_projector(GRIDAM_CDC_PROJECTOR_BATCH="200")
+    # Small batches: twenty commits to get through, so the kill lands before the last one even
+    # when this test process is slow to notice the first documents.
+    projector = pipeline.start_projector(GRIDAM_CDC_PROJECTOR_BATCH="50")
     wait_until(lambda: len(pipeline.documents()) >= 10, "some changes applied")
     projector.kill()  # SIGKILL: nothing is finished, closed or committed
     projector.wait()
