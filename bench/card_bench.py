@@ -193,7 +193,7 @@ def _cpu_run(engine: str, max_batch: int, engine_env: dict[str, str], size: int,
     address = f"127.0.0.1:{port}"
     try:
         asyncio.run(_wait_serving(address, process, log, args.start_timeout))
-        token = ServiceTokenIssuer.from_file(root / "keys" / "service-ed25519.pem", "gridam-card").token()
+        token = ServiceTokenIssuer.from_keys_dir(root / "keys", "gridam-card").token()
         asyncio.run(_drive(address, token, run, size, args))
     except Exception as exc:  # reported in the table; the exit status says it failed
         run.failure = f"{type(exc).__name__}: {exc}"[:300]

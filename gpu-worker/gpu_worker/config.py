@@ -13,7 +13,8 @@
     GRIDAM_MAX_QUEUE=64                      queued requests before RESOURCE_EXHAUSTED
     GRIDAM_RETRY_AFTER_SECONDS=1             the retry hint sent with RESOURCE_EXHAUSTED
     GRIDAM_MAX_REQUEST_SECONDS=120           the deadline of a request whose caller set none
-    GRIDAM_ALLOWED_CALLERS=gridam-card       services whose tokens may call GenerateImage (comma-separated)
+    GRIDAM_ALLOWED_CALLERS=gridam-card       services whose tokens may call GenerateImage (comma-separated;
+                                             each one's public key in the keys folder)
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ class Authenticator:
         return cls(
             AccessTokenVerifier.from_file(settings.jwt_public_key_path) if user_tokens else None,
             revocations,
-            ServiceTokenVerifier.from_file(settings.service_public_key_path),
+            ServiceTokenVerifier.from_keys_dir(settings.keys_dir),
         )
 
     def require(self) -> Identity:

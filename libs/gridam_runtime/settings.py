@@ -59,14 +59,6 @@ class BaseGridamSettings(BaseSettings):
         return self.jwt_public_key_file or self.keys_dir / "jwt-ed25519.pub.pem"
 
     @property
-    def service_public_key_path(self) -> pathlib.Path:
-        return self.keys_dir / "service-ed25519.pub.pem"
-
-    @property
-    def service_private_key_path(self) -> pathlib.Path:
-        return self.keys_dir / "service-ed25519.pem"
-
-    @property
     def media_signing_key_path(self) -> pathlib.Path:
         return self.media_signing_key_file or self.keys_dir / "media-url.key"
 

@@ -11,7 +11,7 @@ import pathlib
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -125,12 +125,20 @@ class AccessTokenIssuer:
 
 
 # Service tokens: how one service calls another's internal methods when no user is behind
-# the call (a pipeline worker storing an analysis). Signed with a key pair of their own,
-# whose private half only the services allowed to make such calls hold; a user token can
-# never pass as a service token (different key, audience and subject form).
+# the call (a pipeline worker storing an analysis). Each calling service signs with a key pair
+# of its own, whose private half only it holds, and its callees verify with its public half:
+# a service can never pass for another one, and a user token never passes as a service token
+# (different keys, audience and subject form).
 SERVICE_AUDIENCE = "gridam-internal"
 SERVICE_SUBJECT_PREFIX = "service:"
 SERVICE_TOKEN_TTL_SECONDS = 300
+_SERVICE_KEY_PREFIX, _PRIVATE_SUFFIX, _PUBLIC_SUFFIX = "service-", "-ed25519.pem", "-ed25519.pub.pem"
+
+
+def service_key_file(service_name: str, *, public: bool) -> str:
+    """The file name of a calling service's key in the keys folder (or Secret), e.g.
+    service-gridam-diary-ed25519.pem and service-gridam-diary-ed25519.pub.pem."""
+    return _SERVICE_KEY_PREFIX + service_name + (_PUBLIC_SUFFIX if public else _PRIVATE_SUFFIX)
 
 
 class ServiceTokenIssuer:
@@ -146,8 +154,9 @@ class ServiceTokenIssuer:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_file(cls, path: pathlib.Path, service_name: str) -> ServiceTokenIssuer:
-        return cls(load_private_key(path), service_name)
+    def from_keys_dir(cls, directory: pathlib.Path, service_name: str) -> ServiceTokenIssuer:
+        """The issuer of `service_name`, with its private key from the keys folder."""
+        return cls(load_private_key(directory / service_key_file(service_name, public=False)), service_name)
 
     def token(self) -> str:
         now = self._clock()
@@ -166,20 +175,30 @@ class ServiceTokenIssuer:
 
 
 class ServiceTokenVerifier:
-    """Checks a service token and returns the calling service's name."""
+    """Checks a service token against the public key of the service it names (`iss`) and
+    returns that service's name; a token of a service whose key it does not hold is refused."""
 
-    def __init__(self, public_key: Ed25519PublicKey) -> None:
-        self._key = public_key
+    def __init__(self, public_keys: Mapping[str, Ed25519PublicKey]) -> None:
+        self._keys = dict(public_keys)
 
     @classmethod
-    def from_file(cls, path: pathlib.Path) -> ServiceTokenVerifier:
-        return cls(load_public_key(path))
+    def from_keys_dir(cls, directory: pathlib.Path) -> ServiceTokenVerifier:
+        """Every calling service's public key found in the keys folder (none: every service
+        token is refused)."""
+        return cls({
+            path.name.removeprefix(_SERVICE_KEY_PREFIX).removesuffix(_PUBLIC_SUFFIX): load_public_key(path)
+            for path in sorted(directory.glob(service_key_file("*", public=True)))
+        })
 
     def verify(self, token: str) -> str:
         try:
+            claimed = jwt.decode(token, options={"verify_signature": False}).get("iss")
+            key = self._keys.get(claimed) if isinstance(claimed, str) else None
+            if key is None:
+                raise Unauthenticated("AUTH4011", "service token of an unknown service")
             claims = jwt.decode(
                 token,
-                self._key,
+                key,
                 algorithms=[ALGORITHM],
                 audience=SERVICE_AUDIENCE,
                 leeway=LEEWAY_SECONDS,

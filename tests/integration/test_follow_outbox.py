@@ -155,7 +155,7 @@ async def test_the_relay_retries_until_the_diary_records_the_follow_then_complet
         data_dir=tmp_path, database_url=database_url, grpc_port=user_port, diary_service_addr=f"127.0.0.1:{diary_port}"
     )
     with user_dependencies(settings) as (deps, engine):  # keys and schema, as `make run` prepares them
-        double = DiaryRecordFollowDouble(ServiceTokenVerifier.from_file(settings.service_public_key_path))
+        double = DiaryRecordFollowDouble(ServiceTokenVerifier.from_keys_dir(settings.keys_dir))
         diary = grpc.aio.server()
         diary_service_pb2_grpc.add_DiaryServiceServicer_to_server(double, diary)
         diary.add_insecure_port(settings.diary_service_addr)

@@ -42,7 +42,7 @@ class GpuWorker:
     first_health: int
 
     def token(self, service: str = "gridam-card") -> str:
-        return ServiceTokenIssuer.from_file(self.keys / "service-ed25519.pem", service).token()
+        return ServiceTokenIssuer.from_keys_dir(self.keys, service).token()
 
     def metric(self, name: str) -> float:
         body = urllib.request.urlopen(self.metrics_url, timeout=5).read().decode()

@@ -19,7 +19,13 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from card_service.service_layer.cards import PIPELINE as CARD_PIPELINE
+from diary_service.service_layer.notifications import FOLLOW_REPORTERS
+from emotion_service.service_layer.analyses import READERS, WRITERS
+from gpu_worker.config import GpuWorkerSettings
+from gridam_runtime.tokens import service_key_file
 from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args
+from user_service.service_layer.profiles import DIARY_COUNTERS
 
 SCENARIOS = ["default", "kubernetes-discovery", "minimal"]
 # The chart's minimum Kubernetes (Chart.yaml kubeVersion) and the newest schemas kubernetes-validate ships.
@@ -293,16 +299,19 @@ def test_kubernetes_discovery_points_callers_at_the_headless_services() -> None:
 # --- the call graph ---------------------------------------------------------------------
 
 
-def code_calls(process: str) -> set[str]:
-    """The services a process's code calls (`factory.client("gridam-…", …)`)."""
+def process_sources(process: str) -> list[str]:
+    """The source code a process runs (PROCESS_CODE)."""
     path, function = PROCESS_CODE[process]
     if function is None:
-        sources = [p.read_text() for p in (REPO / path).rglob("*.py")]
-    else:
-        text = (REPO / path).read_text()
-        [node] = [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function]
-        sources = [ast.get_source_segment(text, node)]
-    names = {n for source in sources for n in re.findall(r'client\(\s*"(gridam-[a-z]+)"', source)}
+        return [p.read_text() for p in (REPO / path).rglob("*.py")]
+    text = (REPO / path).read_text()
+    [node] = [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function]
+    return [ast.get_source_segment(text, node)]
+
+
+def code_calls(process: str) -> set[str]:
+    """The services a process's code calls (`factory.client("gridam-…", …)`)."""
+    names = {n for source in process_sources(process) for n in re.findall(r'client\(\s*"(gridam-[a-z]+)"', source)}
     return {DISCOVERY_NAMES[n] for n in names}
 
 
@@ -327,6 +336,38 @@ def test_network_policies_allow_exactly_the_calls_the_code_makes() -> None:
         "from": [{"namespaceSelector": controller}],
         "ports": [{"port": "http", "protocol": "TCP"}],
     }
+
+
+# --- service-token keys -----------------------------------------------------------------
+
+
+# The services whose tokens each process's internal methods accept, as its code lists them.
+ACCEPTED_SERVICE_CALLERS = {
+    "user": DIARY_COUNTERS,
+    "diary": frozenset(FOLLOW_REPORTERS),
+    "emotion": READERS | WRITERS,
+    "card": CARD_PIPELINE,
+    "gpu-worker": GpuWorkerSettings().allowed_callers,
+}
+
+
+def code_signs_service_tokens(process: str) -> bool:
+    return any("ServiceTokenIssuer.from_keys_dir(" in source for source in process_sources(process))
+
+
+def test_each_process_mounts_only_its_own_service_token_key_and_its_callers_public_keys() -> None:
+    """A private service-token key is mounted only where the code signs with it, under that
+    process's own name; public keys exactly where the code accepts those services' calls."""
+    name_of = {process: name for name, process in DISCOVERY_NAMES.items()} | {"diary-worker": "gridam-diary"}
+    for process, deployment in of_kind(render("default"), "Deployment").items():
+        volumes = deployment["spec"]["template"]["spec"]["volumes"]
+        mounted = {item["path"] for v in volumes if v["name"] == "keys" for item in v["secret"]["items"]}
+        service_keys = {f for f in mounted if f.startswith("service-")}
+        signs = code_signs_service_tokens(process)
+        expected = {service_key_file(name_of[process], public=False)} if signs else set()
+        expected |= {service_key_file(caller, public=True) for caller in ACCEPTED_SERVICE_CALLERS.get(process, ())}
+        assert service_keys == expected, process
+    assert {p for p in PROCESS_CODE if code_signs_service_tokens(p)} == {"user", "diary-worker", "card"}
 
 
 def test_every_service_port_and_monitor_endpoint_exists_on_the_pods() -> None:

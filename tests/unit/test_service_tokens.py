@@ -1,5 +1,5 @@
-"""Service tokens: only a holder of the service key can call internal methods, and user and
-service tokens never pass for each other."""
+"""Service tokens: only a holder of a calling service's own key can call internal methods as that
+service, no service passes for another, and user and service tokens never pass for each other."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator, ServiceCaller
 from gridam_runtime.errors import PermissionDenied, Unauthenticated
+from gridam_runtime.keys import SERVICE_CALLERS, ensure_keys
 from gridam_runtime.tokens import (
     LEEWAY_SECONDS,
     SERVICE_AUDIENCE,
@@ -20,16 +21,21 @@ from gridam_runtime.tokens import (
     AccessTokenVerifier,
     ServiceTokenIssuer,
     ServiceTokenVerifier,
+    service_key_file,
 )
 
-USER_KEY, SERVICE_KEY, ROGUE_KEY = (Ed25519PrivateKey.generate() for _ in range(3))
+USER_KEY, DIARY_KEY, CARD_KEY, ROGUE_KEY = (Ed25519PrivateKey.generate() for _ in range(4))
+SERVICE_KEYS = {"gridam-diary": DIARY_KEY, "gridam-card": CARD_KEY}
+
+
+def service_verifier() -> ServiceTokenVerifier:
+    """A callee holding the public keys of gridam-diary and gridam-card."""
+    return ServiceTokenVerifier({name: key.public_key() for name, key in SERVICE_KEYS.items()})
 
 
 @pytest.fixture
 def authenticator() -> Authenticator:
-    return Authenticator(
-        AccessTokenVerifier(USER_KEY.public_key()), service_verifier=ServiceTokenVerifier(SERVICE_KEY.public_key())
-    )
+    return Authenticator(AccessTokenVerifier(USER_KEY.public_key()), service_verifier=service_verifier())
 
 
 def calling_with(token: str) -> None:
@@ -63,20 +69,22 @@ def expiry(token: str) -> int:
 
 
 def signed_service_claims(**changes: object) -> str:
-    """A gridam-diary service token built by hand and signed with the service key."""
+    """A service token built by hand (gridam-diary's unless changed), signed with the key of the
+    service its `iss` names."""
     now = int(time.time())
     claims = {"iss": "gridam-diary", "aud": SERVICE_AUDIENCE, "sub": "service:gridam-diary", "iat": now, "exp": now + 300}
-    return jwt.encode(claims | changes, SERVICE_KEY, algorithm="EdDSA")
+    claims |= changes
+    return jwt.encode(claims, SERVICE_KEYS[claims["iss"]], algorithm="EdDSA")
 
 
 def test_a_service_token_identifies_an_allowed_service(authenticator):
-    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary").token())
+    calling_with(ServiceTokenIssuer(DIARY_KEY, "gridam-diary").token())
     assert authenticator.require_service({"gridam-diary"}) == ServiceCaller("gridam-diary")
     assert authenticator.require_user_or_service({"gridam-diary"}) == ServiceCaller("gridam-diary")
 
 
 def test_a_service_not_allowed_for_the_method_is_refused(authenticator):
-    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-card").token())
+    calling_with(ServiceTokenIssuer(CARD_KEY, "gridam-card").token())
     with pytest.raises(PermissionDenied):
         authenticator.require_service({"gridam-diary"})
 
@@ -86,7 +94,7 @@ def test_a_user_token_is_not_a_service_token_nor_the_reverse(authenticator):
     with pytest.raises(Unauthenticated):
         authenticator.require_service({"gridam-diary"})
     assert authenticator.require_user_or_service({"gridam-diary"}).user_id == 7
-    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary").token())
+    calling_with(ServiceTokenIssuer(DIARY_KEY, "gridam-diary").token())
     with pytest.raises(Unauthenticated):
         authenticator.require()
 
@@ -99,12 +107,49 @@ def test_a_service_token_signed_with_another_key_is_refused(authenticator):
         authenticator.require_user_or_service({"gridam-diary"})
 
 
+def test_a_service_cannot_pass_for_another_one(authenticator):
+    """gridam-card signing with its own key a token that names gridam-diary."""
+    calling_with(ServiceTokenIssuer(CARD_KEY, "gridam-diary").token())
+    with pytest.raises(Unauthenticated) as failure:
+        authenticator.require_service({"gridam-diary", "gridam-card"})
+    assert failure.value.reason == "AUTH4011"
+
+
+def test_a_token_of_a_service_whose_key_the_callee_lacks_or_a_malformed_one_is_refused():
+    verifier = service_verifier()
+    for refused in (
+        ServiceTokenIssuer(ROGUE_KEY, "gridam-bench").token(),  # a service the callee holds no key of
+        jwt.encode({"aud": SERVICE_AUDIENCE, "sub": "service:gridam-diary"}, DIARY_KEY, algorithm="EdDSA"),  # no issuer
+        "not.a.token",
+        "",
+    ):
+        with pytest.raises(Unauthenticated) as failure:
+            verifier.verify(refused)
+        assert failure.value.reason == "AUTH4011"
+
+
+def test_keys_made_for_a_local_installation_sign_and_verify_each_calling_service(tmp_path):
+    ensure_keys(tmp_path)
+    verifier = ServiceTokenVerifier.from_keys_dir(tmp_path)
+    for service in SERVICE_CALLERS:
+        assert verifier.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, service).token()) == service
+    # A callee given one caller's public key only (as the Helm chart mounts them) accepts that one.
+    mounted = tmp_path / "mounted"
+    mounted.mkdir()
+    public = service_key_file("gridam-card", public=True)
+    (mounted / public).write_bytes((tmp_path / public).read_bytes())
+    verifier = ServiceTokenVerifier.from_keys_dir(mounted)
+    assert verifier.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, "gridam-card").token()) == "gridam-card"
+    with pytest.raises(Unauthenticated):
+        verifier.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, "gridam-diary").token())
+
+
 def test_an_expired_service_token_is_refused(authenticator, issuer_clock):
     issuer_clock.advance(-(SERVICE_TOKEN_TTL_SECONDS - 10))
-    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary", clock=issuer_clock).token())
+    calling_with(ServiceTokenIssuer(DIARY_KEY, "gridam-diary", clock=issuer_clock).token())
     assert authenticator.require_service({"gridam-diary"}) == ServiceCaller("gridam-diary")
     issuer_clock.advance(-(LEEWAY_SECONDS + 11))
-    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary", clock=issuer_clock).token())
+    calling_with(ServiceTokenIssuer(DIARY_KEY, "gridam-diary", clock=issuer_clock).token())
     with pytest.raises(Unauthenticated) as failure:
         authenticator.require_service({"gridam-diary"})
     assert failure.value.reason == "AUTH4011"
@@ -125,7 +170,7 @@ def test_a_service_token_whose_subject_and_issuer_disagree_is_refused(authentica
 
 
 def test_the_issuer_reuses_its_token_and_renews_it_well_before_it_expires(issuer_clock):
-    issuer = ServiceTokenIssuer(SERVICE_KEY, "gridam-diary", clock=issuer_clock)
+    issuer = ServiceTokenIssuer(DIARY_KEY, "gridam-diary", clock=issuer_clock)
     handed_out = []
     issuer_clock.advance(-2 * SERVICE_TOKEN_TTL_SECONDS)
     for _ in range(2 * SERVICE_TOKEN_TTL_SECONDS):  # a call a second for the last two token lifetimes
@@ -134,7 +179,7 @@ def test_the_issuer_reuses_its_token_and_renews_it_well_before_it_expires(issuer
         handed_out.append(token)
         issuer_clock.advance(1)
     assert len(set(handed_out)) == 4  # a new one every half lifetime (150 s) of the 600 s
-    assert ServiceTokenVerifier(SERVICE_KEY.public_key()).verify(handed_out[-1]) == "gridam-diary"
+    assert service_verifier().verify(handed_out[-1]) == "gridam-diary"
 
 
 def test_no_token_is_unauthenticated(authenticator):
@@ -144,11 +189,11 @@ def test_no_token_is_unauthenticated(authenticator):
 
 
 def test_a_service_taking_service_tokens_only_refuses_every_user_token():
-    service_only = Authenticator(None, service_verifier=ServiceTokenVerifier(SERVICE_KEY.public_key()))
+    service_only = Authenticator(None, service_verifier=service_verifier())
     calling_with(user_token())
     with pytest.raises(Unauthenticated):
         service_only.require()
     with pytest.raises(Unauthenticated):
         service_only.require_user_or_service({"gridam-diary"})
-    calling_with(ServiceTokenIssuer(SERVICE_KEY, "gridam-diary").token())
+    calling_with(ServiceTokenIssuer(DIARY_KEY, "gridam-diary").token())
     assert service_only.require_user_or_service({"gridam-diary"}) == ServiceCaller("gridam-diary")

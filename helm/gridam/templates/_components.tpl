@@ -8,7 +8,8 @@ What each GriDam process is, as the code defines it (not tunable, so not in valu
   calls       the processes it calls (NetworkPolicy edges)
   stores      the external stores it reaches (NetworkPolicy egress)
   secretEnv   variable -> key of the settings Secret
-  keys        the files of the keys Secret it mounts
+  keys        the files of the keys Secret it mounts (a service-token private key only for the
+              service that signs with it; public keys of the services whose calls it accepts)
   media       mounts the media volume
   slowStart   loads models at start (a startup probe)
   singleton   exactly one replica, never two during a rollout (the CDC reader: one binlog
@@ -36,7 +37,7 @@ user:
     GRIDAM_REDIS_URL: redis-url
     GRIDAM_KAKAO_CLIENT_SECRET: kakao-client-secret
     GRIDAM_NAVER_CLIENT_SECRET: naver-client-secret
-  keys: [jwt-ed25519.pem, jwt-ed25519.pub.pem, service-ed25519.pem, service-ed25519.pub.pem, oauth-state.key]
+  keys: [jwt-ed25519.pem, jwt-ed25519.pub.pem, service-gridam-user-ed25519.pem, service-gridam-diary-ed25519.pub.pem, oauth-state.key]
   media: true
 diary:
   kind: grpc
@@ -50,7 +51,7 @@ diary:
     GRIDAM_DATABASE_URL: diary-database-url
     GRIDAM_REDIS_URL: redis-url
     GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url
-  keys: [jwt-ed25519.pub.pem, service-ed25519.pem, service-ed25519.pub.pem]
+  keys: [jwt-ed25519.pub.pem, service-gridam-user-ed25519.pub.pem]
   media: true
 diaryWorker:
   kind: worker
@@ -59,7 +60,7 @@ diaryWorker:
   stores: [mysql]
   secretEnv:
     GRIDAM_DATABASE_URL: diary-database-url
-  keys: [service-ed25519.pem, service-ed25519.pub.pem]
+  keys: [service-gridam-diary-ed25519.pem]
   media: true
 emotion:
   kind: grpc
@@ -73,7 +74,7 @@ emotion:
     GRIDAM_DATABASE_URL: emotion-database-url
     GRIDAM_REDIS_URL: redis-url
     GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url
-  keys: [jwt-ed25519.pub.pem, service-ed25519.pub.pem]
+  keys: [jwt-ed25519.pub.pem, service-gridam-diary-ed25519.pub.pem, service-gridam-card-ed25519.pub.pem]
   media: true
 card:
   kind: grpc
@@ -86,7 +87,7 @@ card:
   secretEnv:
     GRIDAM_DATABASE_URL: card-database-url
     GRIDAM_REDIS_URL: redis-url
-  keys: [jwt-ed25519.pub.pem, service-ed25519.pem, service-ed25519.pub.pem]
+  keys: [jwt-ed25519.pub.pem, service-gridam-card-ed25519.pem, service-gridam-diary-ed25519.pub.pem]
   media: true
 gpuWorker:
   kind: grpc
@@ -96,7 +97,7 @@ gpuWorker:
   calls: []
   stores: []
   secretEnv: {}
-  keys: [service-ed25519.pub.pem]
+  keys: [service-gridam-card-ed25519.pub.pem]
   media: false
   slowStart: true
 cdcReader:

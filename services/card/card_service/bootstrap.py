@@ -47,7 +47,7 @@ async def serve(settings: CardSettings) -> None:
         emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
         diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
         imagegen=factory.client("gridam-imagegen", imagegen_service_pb2_grpc.ImageGenServiceStub, IMAGEGEN_SERVICE),
-        service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
+        service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
     )
 
     async def cleanup() -> None:

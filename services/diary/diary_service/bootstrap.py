@@ -121,7 +121,7 @@ async def work(settings: DiarySettings) -> None:
         cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
         users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
         storage=LocalFolderStorage(settings.media_root),
-        service_tokens=ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
+        service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
     )
     worker = Worker(
         engine,

@@ -87,7 +87,7 @@ async def serve(settings: UserSettings) -> None:
         engine,
         jobs,
         factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
-        ServiceTokenIssuer.from_file(settings.service_private_key_path, DISCOVERY_NAME),
+        ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
     )
     relay_worker = Worker(
         engine,
