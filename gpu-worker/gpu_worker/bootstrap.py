@@ -45,7 +45,8 @@ def build_dispatcher(settings: GpuWorkerSettings, pool: ProcessPool, metrics: Gp
 
 
 async def serve(settings: GpuWorkerSettings) -> None:
-    authenticator = Authenticator.for_service(settings, None, user_tokens=False)  # GenerateImage: service tokens only
+    # GenerateImage: service tokens only
+    authenticator = Authenticator.for_service(settings, None, service_callers=settings.allowed_callers, user_tokens=False)
     metrics = GpuWorkerMetrics()
     pool = build_pool(settings, metrics)
     dispatcher = build_dispatcher(settings, pool, metrics)

@@ -50,14 +50,20 @@ class Authenticator:
 
     @classmethod
     def for_service(
-        cls, settings: BaseGridamSettings, revocations: RevocationList | None, *, user_tokens: bool = True
+        cls,
+        settings: BaseGridamSettings,
+        revocations: RevocationList | None,
+        *,
+        service_callers: Collection[str],
+        user_tokens: bool = True,
     ) -> Authenticator:
         """What a service checks callers with: users' access tokens (unless `user_tokens` is
-        False) against the revocation list, and other services' tokens."""
+        False) against the revocation list, and the tokens of `service_callers` (every service
+        any of its internal methods accepts), with their public keys from the keys folder."""
         return cls(
             AccessTokenVerifier.from_file(settings.jwt_public_key_path) if user_tokens else None,
             revocations,
-            ServiceTokenVerifier.from_keys_dir(settings.keys_dir),
+            ServiceTokenVerifier.from_keys_dir(settings.keys_dir, service_callers),
         )
 
     def require(self) -> Identity:

@@ -1,9 +1,10 @@
 """Create the keys and secrets of a local installation (embedded profile, tests).
 
-`python -m gridam_runtime.keys <dir>` writes, only where missing:
+`python -m gridam_runtime.keys <dir> [service ...]` writes, only where missing:
   jwt-ed25519.pem / jwt-ed25519.pub.pem  access-token signing key pair (user service / everyone)
   service-<name>-ed25519.pem / .pub.pem  service-token key pair of each service making internal calls
                                          (that service / its callees), for the names in SERVICE_CALLERS
+                                         and any other service named (e.g. a benchmark calling the gpu-worker)
   media-url.key                          HMAC secret of signed image URLs (gateway)
   oauth-state.key                        HMAC secret of OAuth `state` values (user service)
 In Kubernetes these come from Secrets instead.
@@ -15,6 +16,7 @@ import os
 import pathlib
 import secrets
 import sys
+from collections.abc import Iterable
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -44,10 +46,10 @@ def _ensure_key_pair(private_path: pathlib.Path, public_path: pathlib.Path) -> N
         )
 
 
-def ensure_keys(directory: pathlib.Path) -> None:
+def ensure_keys(directory: pathlib.Path, extra_services: Iterable[str] = ()) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     _ensure_key_pair(directory / "jwt-ed25519.pem", directory / "jwt-ed25519.pub.pem")
-    for service in SERVICE_CALLERS:
+    for service in (*SERVICE_CALLERS, *extra_services):
         _ensure_key_pair(directory / service_key_file(service, public=False), directory / service_key_file(service, public=True))
     for name in ("media-url.key", "oauth-state.key"):
         if not (directory / name).exists():
@@ -62,6 +64,6 @@ def read_secret(path: pathlib.Path) -> bytes:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m gridam_runtime.keys <directory>")
-    ensure_keys(pathlib.Path(sys.argv[1]))
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m gridam_runtime.keys <directory> [service name ...]")
+    ensure_keys(pathlib.Path(sys.argv[1]), sys.argv[2:])

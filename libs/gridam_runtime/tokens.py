@@ -11,7 +11,7 @@ import pathlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -132,13 +132,12 @@ class AccessTokenIssuer:
 SERVICE_AUDIENCE = "gridam-internal"
 SERVICE_SUBJECT_PREFIX = "service:"
 SERVICE_TOKEN_TTL_SECONDS = 300
-_SERVICE_KEY_PREFIX, _PRIVATE_SUFFIX, _PUBLIC_SUFFIX = "service-", "-ed25519.pem", "-ed25519.pub.pem"
 
 
 def service_key_file(service_name: str, *, public: bool) -> str:
     """The file name of a calling service's key in the keys folder (or Secret), e.g.
     service-gridam-diary-ed25519.pem and service-gridam-diary-ed25519.pub.pem."""
-    return _SERVICE_KEY_PREFIX + service_name + (_PUBLIC_SUFFIX if public else _PRIVATE_SUFFIX)
+    return f"service-{service_name}-ed25519.{'pub.pem' if public else 'pem'}"
 
 
 class ServiceTokenIssuer:
@@ -182,13 +181,17 @@ class ServiceTokenVerifier:
         self._keys = dict(public_keys)
 
     @classmethod
-    def from_keys_dir(cls, directory: pathlib.Path) -> ServiceTokenVerifier:
-        """Every calling service's public key found in the keys folder (none: every service
-        token is refused)."""
-        return cls({
-            path.name.removeprefix(_SERVICE_KEY_PREFIX).removesuffix(_PUBLIC_SUFFIX): load_public_key(path)
-            for path in sorted(directory.glob(service_key_file("*", public=True)))
-        })
+    def from_keys_dir(cls, directory: pathlib.Path, services: Iterable[str]) -> ServiceTokenVerifier:
+        """The public keys of `services` (the callers this process accepts) from the keys folder.
+        A missing one stops the process at start (FileNotFoundError naming the file) rather than
+        leaving it to refuse every call of that service."""
+        keys = {}
+        for service in sorted(set(services)):
+            path = directory / service_key_file(service, public=True)
+            if not path.is_file():
+                raise FileNotFoundError(f"{path}: public key of {service}, whose service tokens this process accepts")
+            keys[service] = load_public_key(path)
+        return cls(keys)
 
     def verify(self, token: str) -> str:
         try:

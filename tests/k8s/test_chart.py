@@ -347,7 +347,7 @@ ACCEPTED_SERVICE_CALLERS = {
     "diary": frozenset(FOLLOW_REPORTERS),
     "emotion": READERS | WRITERS,
     "card": CARD_PIPELINE,
-    "gpu-worker": GpuWorkerSettings().allowed_callers,
+    "gpu-worker": GpuWorkerSettings.model_fields["allowed_callers"].default,
 }
 
 

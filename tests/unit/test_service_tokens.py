@@ -119,7 +119,6 @@ def test_a_token_of_a_service_whose_key_the_callee_lacks_or_a_malformed_one_is_r
     verifier = service_verifier()
     for refused in (
         ServiceTokenIssuer(ROGUE_KEY, "gridam-bench").token(),  # a service the callee holds no key of
-        jwt.encode({"aud": SERVICE_AUDIENCE, "sub": "service:gridam-diary"}, DIARY_KEY, algorithm="EdDSA"),  # no issuer
         "not.a.token",
         "",
     ):
@@ -129,19 +128,23 @@ def test_a_token_of_a_service_whose_key_the_callee_lacks_or_a_malformed_one_is_r
 
 
 def test_keys_made_for_a_local_installation_sign_and_verify_each_calling_service(tmp_path):
-    ensure_keys(tmp_path)
-    verifier = ServiceTokenVerifier.from_keys_dir(tmp_path)
-    for service in SERVICE_CALLERS:
+    ensure_keys(tmp_path, extra_services=["gridam-bench"])
+    callers = [*SERVICE_CALLERS, "gridam-bench"]
+    verifier = ServiceTokenVerifier.from_keys_dir(tmp_path, callers)
+    for service in callers:
         assert verifier.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, service).token()) == service
-    # A callee given one caller's public key only (as the Helm chart mounts them) accepts that one.
-    mounted = tmp_path / "mounted"
-    mounted.mkdir()
-    public = service_key_file("gridam-card", public=True)
-    (mounted / public).write_bytes((tmp_path / public).read_bytes())
-    verifier = ServiceTokenVerifier.from_keys_dir(mounted)
-    assert verifier.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, "gridam-card").token()) == "gridam-card"
+    # A callee accepting one caller holds that one's key only: another service's token is refused.
+    card_only = ServiceTokenVerifier.from_keys_dir(tmp_path, {"gridam-card"})
+    assert card_only.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, "gridam-card").token()) == "gridam-card"
     with pytest.raises(Unauthenticated):
-        verifier.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, "gridam-diary").token())
+        card_only.verify(ServiceTokenIssuer.from_keys_dir(tmp_path, "gridam-diary").token())
+
+
+def test_a_process_without_the_public_key_of_a_service_it_accepts_does_not_start(tmp_path):
+    ensure_keys(tmp_path)
+    (tmp_path / service_key_file("gridam-card", public=True)).unlink()
+    with pytest.raises(FileNotFoundError, match="service-gridam-card-ed25519.pub.pem"):
+        ServiceTokenVerifier.from_keys_dir(tmp_path, {"gridam-diary", "gridam-card"})
 
 
 def test_an_expired_service_token_is_refused(authenticator, issuer_clock):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pathlib
 
 from card_service.config import CardSettings
-from card_service.service_layer.cards import Cards, Dependencies
+from card_service.service_layer.cards import PIPELINE, Cards, Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
@@ -42,7 +42,7 @@ async def serve(settings: CardSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
-        authenticator=Authenticator.for_service(settings, revocations),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=PIPELINE),
         storage=LocalFolderStorage(settings.media_root),
         emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
         diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),

@@ -14,7 +14,7 @@ from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
 from diary_service.config import DiarySettings
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
 from diary_service.service_layer.feed import Feed, FeedDependencies
-from diary_service.service_layer.notifications import NotificationDependencies, Notifications
+from diary_service.service_layer.notifications import FOLLOW_REPORTERS, NotificationDependencies, Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
@@ -63,7 +63,7 @@ async def serve(settings: DiarySettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=uow,
-        authenticator=Authenticator.for_service(settings, revocations),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=FOLLOW_REPORTERS),
         storage=LocalFolderStorage(settings.media_root),
         search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(reads),
     )

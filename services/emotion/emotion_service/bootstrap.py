@@ -9,7 +9,7 @@ from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalys
 from emotion_service.analysis.analyser import DiaryAnalyser
 from emotion_service.analysis.factory import build_classifier
 from emotion_service.config import EmotionSettings
-from emotion_service.service_layer.analyses import Analyses, Dependencies
+from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses, Dependencies
 from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import WordCloudMaker
 from emotion_service.servicer import EmotionServicer
@@ -58,7 +58,7 @@ async def serve(settings: EmotionSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=uow,
-        authenticator=Authenticator.for_service(settings, revocations),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=READERS | WRITERS),
         analyser=analyser,
         classifier_name=settings.classifier,
         history=ReadModelAnalysisHistory(read_model[1]) if read_model else SqlAnalysisHistory(uow),

@@ -25,7 +25,7 @@ from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.outbox import OutboxRelay
-from user_service.service_layer.profiles import Profiles
+from user_service.service_layer.profiles import DIARY_COUNTERS, Profiles
 from user_service.servicer import UserServicer
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
@@ -70,7 +70,7 @@ async def serve(settings: UserSettings) -> None:
         uow=lambda: UnitOfWork(sessions, jobs),
         reads=lambda: ReadUnitOfWork(read_connections),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
-        authenticator=Authenticator.for_service(settings, revocations),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=DIARY_COUNTERS),
         hasher=PasswordHasher(),
         limiter=limiter,
         revocations=revocations,
