@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -224,6 +225,22 @@ def test_kakao_login_creates_an_account_once_and_logs_in_again(api: Api, oauth_p
     again = api.get("/api/auth/login/kakao", params={"code": oauth_provider.issue_code("kakao", subject, "x"), "state": state})
     token = again.json()["result"]["accessToken"]
     assert api.get("/api/users/profile", headers={"Authorization": f"Bearer {token}"}).json()["result"]["userId"] == profile["userId"]
+
+
+def test_a_social_login_completes_only_in_the_browser_that_started_it(api: Api, oauth_provider):
+    """Login CSRF: a callback link carrying someone else's code and state logs no one in."""
+    attacker, victim = (httpx.Client(base_url=api.stack.http_url, timeout=30) for _ in range(2))
+    with attacker, victim:
+        started = attacker.get("/api/auth/login/uri/kakao")
+        cookie = started.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "path=/api/auth/login" in cookie
+        state = parse_qs(urlsplit(started.text).query)["state"][0]
+        code = oauth_provider.issue_code("kakao", str(time.time_ns()), "공격자")
+        link = {"code": code, "state": state}
+        assert_error(victim.get("/api/auth/login/kakao", params=link), 400, "OAUTH4004")
+        victim.get("/api/auth/login/uri/kakao")  # a login of the victim's own, started meanwhile
+        assert_error(victim.get("/api/auth/login/kakao", params=link), 400, "OAUTH4004")
+        assert attacker.get("/api/auth/login/kakao", params=link).json()["success"] is True
 
 
 def test_naver_login_and_oauth_failures(api: Api, oauth_provider):

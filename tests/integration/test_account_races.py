@@ -26,6 +26,7 @@ from user_service.service_layer.dependencies import Dependencies
 pytestmark = pytest.mark.integration
 
 WAIT_SECONDS = 30  # how long a held request waits for the others; only a broken fix takes it
+BROWSER = "the-browser-binding-of-the-one-browser"  # what the gateway keeps in the browser's cookie
 
 
 class Gate:
@@ -179,10 +180,10 @@ def test_parallel_wrong_codes_get_no_more_tries_than_the_limit(settings):
 def test_parallel_first_social_logins_of_one_account_make_one_user(settings):
     with user_dependencies(settings, oauth_providers={"kakao": OneAccountProvider()}) as (deps, engine):
         accounts = Accounts(deps)
-        states = [accounts.oauth_authorization_url("kakao") for _ in range(2)]
+        states = [accounts.oauth_authorization_url("kakao", BROWSER) for _ in range(2)]
         gate = Gate(2)
         with held_after_first_read(engine, "oauth_links", gate):
-            outcomes = in_parallel(gate, [lambda state=state: accounts.oauth_login("kakao", "code", state, "") for state in states])
+            outcomes = in_parallel(gate, [lambda state=state: accounts.oauth_login("kakao", "code", state, "", BROWSER) for state in states])
         assert all(isinstance(outcome, tuple) for outcome in outcomes), outcomes
         assert sorted(created for _tokens, created in outcomes) == [False, True]
         with engine.connect() as connection:

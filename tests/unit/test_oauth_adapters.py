@@ -486,8 +486,11 @@ def _non_ascii_signature(state: str) -> str:
 
 
 def _superscript_expiry(state: str) -> str:  # '²'.isdigit() holds, int('²') fails
-    provider, nonce, _expiry, signature = state.split(".")
-    return f"{provider}.{nonce}.².{signature}"
+    provider, nonce, _expiry, binding, signature = state.split(".")
+    return f"{provider}.{nonce}.².{binding}.{signature}"
+
+
+BROWSER = "a-browser-binding-of-enough-characters"
 
 
 @pytest.mark.parametrize("spoil", [_non_ascii_signature, _superscript_expiry])
@@ -496,8 +499,23 @@ def test_a_malformed_state_is_an_invalid_state(
 ) -> None:
     with user_dependencies(UserSettings(data_dir=tmp_path), oauth_providers={"kakao": make_client("kakao")}) as (deps, _):
         accounts = Accounts(deps)
-        state = parse_qs(urlsplit(accounts.oauth_authorization_url("kakao")).query)["state"][0]
-        _raises(InvalidArgument, "OAUTH4002", lambda: accounts.oauth_login("kakao", "c0de", spoil(state), ""))
+        state = parse_qs(urlsplit(accounts.oauth_authorization_url("kakao", BROWSER)).query)["state"][0]
+        _raises(InvalidArgument, "OAUTH4002", lambda: accounts.oauth_login("kakao", "c0de", spoil(state), "", BROWSER))
+
+
+def test_a_state_completes_a_login_only_in_the_browser_it_was_issued_to(
+    tmp_path, double: OAuthProviderDouble, make_client: Callable[..., OAuthProviderClient]
+) -> None:
+    with user_dependencies(UserSettings(data_dir=tmp_path), oauth_providers={"kakao": make_client("kakao")}) as (deps, _):
+        accounts = Accounts(deps)
+        _raises(InvalidArgument, "OAUTH4004", lambda: accounts.oauth_authorization_url("kakao", "short"))
+        state = parse_qs(urlsplit(accounts.oauth_authorization_url("kakao", BROWSER)).query)["state"][0]
+        assert BROWSER not in state  # the state, seen by the provider, carries a digest only
+        code = double.issue_code("kakao", "424242", "닉네임")
+        for other_browser in ("", "another-browser-binding-of-enough-characters", BROWSER[:-1]):
+            _raises(InvalidArgument, "OAUTH4004", lambda: accounts.oauth_login("kakao", code, state, "", other_browser))
+        tokens, created = accounts.oauth_login("kakao", code, state, "", BROWSER)
+        assert created and tokens.access_token
 
 
 # --- lifecycle --------------------------------------------------------------------------

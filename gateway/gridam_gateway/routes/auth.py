@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import PlainTextResponse
 
@@ -16,6 +18,9 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 PROVIDERS = {"kakao": pb.O_AUTH_PROVIDER_KAKAO, "naver": pb.O_AUTH_PROVIDER_NAVER}
 # Password hashing makes these slower than other calls.
 LOGIN_TIMEOUT = 10.0
+# The cookie holding the secret a social login's state is bound to; sent only to the login paths.
+OAUTH_BINDING_COOKIE = "gridam_oauth_binding"
+OAUTH_COOKIE_PATH = "/api/auth/login"
 
 
 def _tokens(pair: pb.TokenPair) -> dict[str, str]:
@@ -57,10 +62,19 @@ async def reissue(body: ReissueBody, request: Request):
 
 @router.get("/login/uri/{provider}", summary="소셜 로그인 주소 (text/plain)", response_class=PlainTextResponse)
 async def oauth_uri(provider: str, request: Request):
+    # The browser starting the login keeps a secret (an HttpOnly cookie) its state is bound to:
+    # only that browser can complete the login (a callback link carrying someone else's code and
+    # state logs no one in). The web client calls the API on its own site, so the cookie is sent.
+    binding = secrets.token_urlsafe(32)
     reply = await request.app.state.users.GetOAuthAuthorizationUrl(
-        pb.GetOAuthAuthorizationUrlRequest(provider=_provider(provider))
+        pb.GetOAuthAuthorizationUrlRequest(provider=_provider(provider), browser_binding=binding)
     )
-    return PlainTextResponse(reply.url)
+    response = PlainTextResponse(reply.url)
+    response.set_cookie(
+        OAUTH_BINDING_COOKIE, binding, path=OAUTH_COOKIE_PATH, httponly=True, samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.get("/login/{provider}", summary="소셜 로그인 콜백 처리")
@@ -69,7 +83,11 @@ async def oauth_login(
 ):
     reply = await request.app.state.users.OAuthLogin(
         pb.OAuthLoginRequest(
-            provider=_provider(provider), code=code, state=state, client_address=_client_address(request)
+            provider=_provider(provider),
+            code=code,
+            state=state,
+            client_address=_client_address(request),
+            browser_binding=request.cookies.get(OAUTH_BINDING_COOKIE, ""),
         ),
         timeout=LOGIN_TIMEOUT,
     )

@@ -88,12 +88,19 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         return pb.LogoutResponse()
 
     async def GetOAuthAuthorizationUrl(self, request, context):
-        url = await asyncio.to_thread(self._accounts.oauth_authorization_url, _provider(request.provider))
+        url = await asyncio.to_thread(
+            self._accounts.oauth_authorization_url, _provider(request.provider), request.browser_binding
+        )
         return pb.GetOAuthAuthorizationUrlResponse(url=url)
 
     async def OAuthLogin(self, request, context):
         tokens, created = await asyncio.to_thread(
-            self._accounts.oauth_login, _provider(request.provider), request.code, request.state, request.client_address
+            self._accounts.oauth_login,
+            _provider(request.provider),
+            request.code,
+            request.state,
+            request.client_address,
+            request.browser_binding,
         )
         return pb.OAuthLoginResponse(tokens=_tokens(tokens), created=created)
 

@@ -28,6 +28,8 @@ from user_service.service_layer import validation
 from user_service.service_layer.dependencies import Dependencies
 
 OAUTH_STATE_TTL_SECONDS = 600
+# A browser binding carries at least 128 random bits (the gateway sends 256).
+MIN_BROWSER_BINDING_CHARS = 22
 DEFAULT_SOCIAL_NICKNAME = "그리담 친구"
 
 
@@ -233,19 +235,31 @@ class Accounts:
         digest = hmac.new(self._d.oauth_state_key, payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    def oauth_authorization_url(self, provider: str) -> str:
+    @staticmethod
+    def _binding_digest(browser_binding: str) -> str:
+        # The state (seen by the provider, kept in browser history) carries a digest only.
+        digest = hashlib.sha256(browser_binding.encode()).digest()[:16]
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def oauth_authorization_url(self, provider: str, browser_binding: str) -> str:
+        """The provider's authorization URL with a signed, expiring state bound to the browser
+        that holds `browser_binding` (a secret the gateway keeps in that browser's cookie): a
+        callback link with someone else's code and state logs no one in (login CSRF)."""
         client = self._provider(provider)
-        payload = f"{provider}.{secrets.token_urlsafe(12)}.{int(time.time()) + OAUTH_STATE_TTL_SECONDS}"
+        if len(browser_binding) < MIN_BROWSER_BINDING_CHARS:
+            raise InvalidArgument("OAUTH4004", "a browser binding is required")
+        expires = int(time.time()) + OAUTH_STATE_TTL_SECONDS
+        payload = f"{provider}.{secrets.token_urlsafe(12)}.{expires}.{self._binding_digest(browser_binding)}"
         return client.authorization_url(f"{payload}.{self._state_signature(payload)}")
 
-    def _check_state(self, provider: str, state: str) -> None:
+    def _check_state(self, provider: str, state: str, browser_binding: str) -> None:
         payload, _, signature = state.rpartition(".")
         parts = payload.split(".")
         # ASCII first: isdigit() accepts digits such as '²' that int() refuses, and compare_digest
         # raises on non-ASCII strings.
         valid = (
             state.isascii()
-            and len(parts) == 3
+            and len(parts) == 4
             and parts[0] == provider
             and parts[2].isdigit()
             and int(parts[2]) >= time.time()
@@ -253,6 +267,8 @@ class Accounts:
         )
         if not valid:
             raise InvalidArgument("OAUTH4002", "invalid or expired state")
+        if not hmac.compare_digest(parts[3], self._binding_digest(browser_binding)):
+            raise InvalidArgument("OAUTH4004", "the login was started in another browser")
 
     def _provider(self, provider: str):
         client = self._d.oauth_providers.get(provider)
@@ -260,9 +276,11 @@ class Accounts:
             raise InvalidArgument("OAUTH4001", f"provider {provider!r} not configured")
         return client
 
-    def oauth_login(self, provider: str, code: str, state: str, client_address: str) -> tuple[Tokens, bool]:
+    def oauth_login(
+        self, provider: str, code: str, state: str, client_address: str, browser_binding: str
+    ) -> tuple[Tokens, bool]:
         client = self._provider(provider)
-        self._check_state(provider, state)
+        self._check_state(provider, state, browser_binding)
         self._limit_address(client_address)
         identity = client.fetch_identity(code, state)
         try:

@@ -140,10 +140,12 @@ class LogoutResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class GetOAuthAuthorizationUrlRequest(_message.Message):
-    __slots__ = ("provider",)
+    __slots__ = ("provider", "browser_binding")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    BROWSER_BINDING_FIELD_NUMBER: _ClassVar[int]
     provider: OAuthProvider
-    def __init__(self, provider: _Optional[_Union[OAuthProvider, str]] = ...) -> None: ...
+    browser_binding: str
+    def __init__(self, provider: _Optional[_Union[OAuthProvider, str]] = ..., browser_binding: _Optional[str] = ...) -> None: ...
 
 class GetOAuthAuthorizationUrlResponse(_message.Message):
     __slots__ = ("url",)
@@ -152,16 +154,18 @@ class GetOAuthAuthorizationUrlResponse(_message.Message):
     def __init__(self, url: _Optional[str] = ...) -> None: ...
 
 class OAuthLoginRequest(_message.Message):
-    __slots__ = ("provider", "code", "state", "client_address")
+    __slots__ = ("provider", "code", "state", "client_address", "browser_binding")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    BROWSER_BINDING_FIELD_NUMBER: _ClassVar[int]
     provider: OAuthProvider
     code: str
     state: str
     client_address: str
-    def __init__(self, provider: _Optional[_Union[OAuthProvider, str]] = ..., code: _Optional[str] = ..., state: _Optional[str] = ..., client_address: _Optional[str] = ...) -> None: ...
+    browser_binding: str
+    def __init__(self, provider: _Optional[_Union[OAuthProvider, str]] = ..., code: _Optional[str] = ..., state: _Optional[str] = ..., client_address: _Optional[str] = ..., browser_binding: _Optional[str] = ...) -> None: ...
 
 class OAuthLoginResponse(_message.Message):
     __slots__ = ("tokens", "created")
