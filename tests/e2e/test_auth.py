@@ -4,6 +4,7 @@ with the real user service behind it, on both profiles."""
 from __future__ import annotations
 
 import time
+from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -229,7 +230,9 @@ def test_kakao_login_creates_an_account_once_and_logs_in_again(api: Api, oauth_p
 
 def test_a_social_login_completes_only_in_the_browser_that_started_it(api: Api, oauth_provider):
     """Login CSRF: a callback link carrying someone else's code and state logs no one in."""
-    attacker, victim = (httpx.Client(base_url=api.stack.http_url, timeout=30) for _ in range(2))
+    attacker, victim = (
+        httpx.Client(base_url=api.stack.http_url, timeout=30, headers={"X-Forwarded-For": client_address()}) for _ in range(2)
+    )
     with attacker, victim:
         started = attacker.get("/api/auth/login/uri/kakao")
         cookie = started.headers["set-cookie"].lower()
@@ -241,6 +244,23 @@ def test_a_social_login_completes_only_in_the_browser_that_started_it(api: Api, 
         victim.get("/api/auth/login/uri/kakao")  # a login of the victim's own, started meanwhile
         assert_error(victim.get("/api/auth/login/kakao", params=link), 400, "OAUTH4004")
         assert attacker.get("/api/auth/login/kakao", params=link).json()["success"] is True
+
+
+def test_over_https_the_binding_is_a_host_cookie_a_subdomain_cannot_plant(api: Api, oauth_provider):
+    # HTTPS as a TLS-terminating proxy reports it (the test stack trusts 127.0.0.1's forwarded headers).
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": client_address()}
+    with httpx.Client(base_url=api.stack.http_url, timeout=30, headers=https) as browser:
+        started = browser.get("/api/auth/login/uri/kakao")
+        [cookie] = SimpleCookie(started.headers["set-cookie"]).values()
+        assert cookie.key == "__Host-gridam_oauth_binding"
+        assert cookie["secure"] and cookie["httponly"] and cookie["path"] == "/" and not cookie["domain"]
+        link = {"code": oauth_provider.issue_code("kakao", str(time.time_ns()), "보안"),
+                "state": parse_qs(urlsplit(started.text).query)["state"][0]}
+        # The same secret under the plain name (as a sibling subdomain could set it) is not read.
+        planted = {"Cookie": f"gridam_oauth_binding={cookie.value}"}
+        assert_error(browser.get("/api/auth/login/kakao", params=link, headers=planted), 400, "OAUTH4004")
+        own = {"Cookie": f"{cookie.key}={cookie.value}"}  # a Secure cookie: sent by hand over the test's plain HTTP
+        assert browser.get("/api/auth/login/kakao", params=link, headers=own).json()["success"] is True
 
 
 def test_naver_login_and_oauth_failures(api: Api, oauth_provider):

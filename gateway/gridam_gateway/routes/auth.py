@@ -18,9 +18,8 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 PROVIDERS = {"kakao": pb.O_AUTH_PROVIDER_KAKAO, "naver": pb.O_AUTH_PROVIDER_NAVER}
 # Password hashing makes these slower than other calls.
 LOGIN_TIMEOUT = 10.0
-# The cookie holding the secret a social login's state is bound to; sent only to the login paths.
+# The cookie holding the secret a social login's state is bound to.
 OAUTH_BINDING_COOKIE = "gridam_oauth_binding"
-OAUTH_COOKIE_PATH = "/api/auth/login"
 
 
 def _tokens(pair: pb.TokenPair) -> dict[str, str]:
@@ -31,6 +30,15 @@ def _provider(name: str) -> int:
     if name not in PROVIDERS:
         raise ApiError("OAUTH4001")
     return PROVIDERS[name]
+
+
+def _binding_cookie(request: Request) -> tuple[str, str, bool]:
+    """Name, path and Secure flag of the browser-binding cookie. Over HTTPS a `__Host-` cookie
+    (Secure, path /, no domain): no sibling subdomain or plain-HTTP response can plant one, so no
+    one can put a binding of their own into a victim's browser."""
+    if request.url.scheme == "https":
+        return f"__Host-{OAUTH_BINDING_COOKIE}", "/", True
+    return OAUTH_BINDING_COOKIE, "/api/auth/login", False
 
 
 def _client_address(request: Request) -> str:
@@ -70,10 +78,8 @@ async def oauth_uri(provider: str, request: Request):
         pb.GetOAuthAuthorizationUrlRequest(provider=_provider(provider), browser_binding=binding)
     )
     response = PlainTextResponse(reply.url)
-    response.set_cookie(
-        OAUTH_BINDING_COOKIE, binding, path=OAUTH_COOKIE_PATH, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    name, path, secure = _binding_cookie(request)
+    response.set_cookie(name, binding, path=path, secure=secure, httponly=True, samesite="lax")
     return response
 
 
@@ -87,7 +93,7 @@ async def oauth_login(
             code=code,
             state=state,
             client_address=_client_address(request),
-            browser_binding=request.cookies.get(OAUTH_BINDING_COOKIE, ""),
+            browser_binding=request.cookies.get(_binding_cookie(request)[0], ""),
         ),
         timeout=LOGIN_TIMEOUT,
     )
