@@ -56,15 +56,10 @@ class Accounts:
     def send_phone_code(self, raw_phone: str, client_address: str = "") -> datetime.datetime:
         phone = validation.phone(raw_phone)
         if client_address:
-            count, retry = self._d.limiter.hit(f"sms-addr:{client_address}", self._s.phone_address_window_seconds)
-            if count > self._s.phone_max_sends_per_address:
-                raise ResourceExhausted("SMS4294", "too many codes asked from this address", retry_after_seconds=retry)
-        count, retry = self._d.limiter.hit(f"sms-resend:{phone}", self._s.phone_resend_interval_seconds)
-        if count > 1:
-            raise ResourceExhausted("SMS4292", "resend too soon", retry_after_seconds=retry)
-        count, retry = self._d.limiter.hit(f"sms-daily:{phone}", 24 * 3600)
-        if count > self._s.phone_daily_limit:
-            raise ResourceExhausted("SMS4293", "daily SMS limit", retry_after_seconds=retry)
+            self._limit(f"sms-addr:{client_address}", self._s.phone_address_window_seconds,
+                        self._s.phone_max_sends_per_address, "SMS4294", "too many codes asked from this address")
+        self._limit(f"sms-resend:{phone}", self._s.phone_resend_interval_seconds, 1, "SMS4292", "resend too soon")
+        self._limit(f"sms-daily:{phone}", 24 * 3600, self._s.phone_daily_limit, "SMS4293", "daily SMS limit")
         code = f"{secrets.randbelow(10**6):06d}"
         expires = self._d.clock() + datetime.timedelta(seconds=self._s.phone_code_ttl_seconds)
         with self._d.uow() as uow:
@@ -132,9 +127,8 @@ class Accounts:
         account_key = f"login-fail:{login_id}"
         # Counted before the password is checked (a success resets it), so parallel guesses get
         # no more checks than the limit.
-        attempts, retry = self._d.limiter.hit(account_key, self._s.login_account_window_seconds)
-        if attempts > self._s.login_max_failures_per_account:
-            raise ResourceExhausted("AUTH4291", "account temporarily locked", retry_after_seconds=retry)
+        self._limit(account_key, self._s.login_account_window_seconds, self._s.login_max_failures_per_account,
+                    "AUTH4291", "account temporarily locked")
         with self._d.uow() as uow:
             user = uow.users.by_login_id(login_id)
             if not self._password_matches(user.password_hash if user else None, password):
@@ -145,11 +139,15 @@ class Accounts:
             return tokens
 
     def _limit_address(self, client_address: str) -> None:
-        if not client_address:
-            return
-        count, retry = self._d.limiter.hit(f"login-addr:{client_address}", self._s.login_address_window_seconds)
-        if count > self._s.login_max_attempts_per_address:
-            raise ResourceExhausted("AUTH4291", "too many attempts from this address", retry_after_seconds=retry)
+        if client_address:
+            self._limit(f"login-addr:{client_address}", self._s.login_address_window_seconds,
+                        self._s.login_max_attempts_per_address, "AUTH4291", "too many attempts from this address")
+
+    def _limit(self, key: str, window_seconds: int, limit: int, reason: str, message: str) -> None:
+        """Count one event for `key`; ResourceExhausted(reason) with a retry hint past `limit`."""
+        count, retry = self._d.limiter.hit(key, window_seconds)
+        if count > limit:
+            raise ResourceExhausted(reason, message, retry_after_seconds=retry)
 
     def _password_matches(self, password_hash: str | None, password: str) -> bool:
         try:
