@@ -106,7 +106,7 @@ def test_bad_settings_fail(monkeypatch):
 def test_a_hung_batch_is_given_up_while_its_callers_still_wait():
     """The default batch limit stays under the deadline of the pipeline's card call, so a batch
     stuck in a worker (a hung CUDA call) is retried on another one before the caller gives up."""
-    batch_limit = GpuWorkerSettings().worker_batch_timeout_seconds
-    card_call_deadline = DiarySettings().job_call_timeout_seconds
+    batch_limit = GpuWorkerSettings.model_fields["worker_batch_timeout_seconds"].default
+    card_call_deadline = DiarySettings.model_fields["job_call_timeout_seconds"].default
     assert batch_limit < card_call_deadline
     assert card_call_deadline - batch_limit >= 5  # room left to draw the retried batch
