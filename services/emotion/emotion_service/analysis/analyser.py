@@ -8,7 +8,7 @@ from emotion_service.analysis.classifier import EmotionClassifier
 from emotion_service.analysis.emotions import Distribution, Emotion
 from emotion_service.analysis.feedback import FeedbackWriter
 from emotion_service.analysis.keywords import KeywordExtractor
-from emotion_service.analysis.safety import SafetyCheck
+from emotion_service.analysis.safety import RiskLevel, SafetyCheck
 from emotion_service.analysis.text import detect_language
 
 __all__ = ["Analysis", "DiaryAnalyser"]
@@ -25,6 +25,8 @@ class Analysis:
     #: A clear self-harm/suicide statement: emotions are still reported honestly, but
     #: downstream must not draw the content (the card service checks this).
     safety_flag: bool
+    #: none / concern / urgent; safety_flag is `risk is RiskLevel.URGENT`.
+    risk: RiskLevel
 
 
 class DiaryAnalyser:
@@ -52,8 +54,8 @@ class DiaryAnalyser:
             language = detect_language(text)
             dominant = distribution.dominant
             found = self.keywords.extract(text, language, dominant)
-            flagged = self.safety.check(text).flagged
-            line = self.feedback.write(text, language, dominant, found.hashtags, flagged)
+            safety = self.safety.check(text)
+            line = self.feedback.write(text, language, dominant, found.hashtags, safety.flagged)
             out.append(Analysis(distribution, dominant, found.hashtags, found.keywords, line,
-                                language, flagged))
+                                language, safety.flagged, safety.risk))
         return out

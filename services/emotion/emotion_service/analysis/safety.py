@@ -13,16 +13,32 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from emotion_service.analysis.text import normalise
 
-__all__ = ["REASONS", "SafetyCheck", "SafetyResult"]
+__all__ = ["REASONS", "RiskLevel", "SafetyCheck", "SafetyResult"]
+
+
+class RiskLevel(str, Enum):
+    """How worried a careful reader would be about the writer."""
+
+    NONE = "none"
+    #: Distress worth a gentle check-in (hopelessness, feeling a burden) without death content.
+    CONCERN = "concern"
+    #: A wish to be dead, suicidal thoughts, self-harm, a plan or a farewell.
+    URGENT = "urgent"
 
 
 @dataclass(frozen=True)
 class SafetyResult:
-    flagged: bool
+    risk: RiskLevel
     reasons: tuple[str, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        """Urgent: the card must be calm and the feedback must lead with crisis resources."""
+        return self.risk is RiskLevel.URGENT
 
 
 # Korean: matched on the normalised text with spaces removed, so "죽고 싶다", "죽고싶다" and
@@ -99,7 +115,7 @@ class SafetyCheck:
             for code, pattern in self._en:
                 if code not in reasons and pattern.search(cleaned):
                     reasons.append(code)
-        return SafetyResult(bool(reasons), tuple(reasons))
+        return SafetyResult(RiskLevel.URGENT if reasons else RiskLevel.NONE, tuple(reasons))
 
     def flags(self, texts: Sequence[str]) -> list[bool]:
         return [self.check(t).flagged for t in texts]
