@@ -8,7 +8,9 @@ import importlib
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 
 from gridam_runtime import db
@@ -31,3 +33,30 @@ def test_migrations_match_the_models(service: str, database_url: str):
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_existing_analyses_get_their_risk_level_from_the_safety_flag(database_url: str):
+    """Emotion service 0002: an analysis stored before risk levels is urgent when it was
+    safety-flagged, none otherwise."""
+    config = Config()
+    config.set_main_option("script_location", str(importlib.import_module("emotion_service.bootstrap").MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    command.upgrade(config, "0001")
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for diary_id, flagged in ((1, True), (2, False)):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO diary_analyses (diary_id, author_id, date, dominant, distribution, hashtags, keywords,"
+                        " feedback, safety_flag, language, classifier, created_at) VALUES (:id, 7, '2026-12-01', 'SAD',"
+                        " '{}', '[]', '[]', '', :flagged, 'ko', 'offline', '2026-12-01 09:00:00')"
+                    ),
+                    {"id": diary_id, "flagged": flagged},
+                )
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            levels = dict(connection.execute(sa.text("SELECT diary_id, risk_level FROM diary_analyses")).all())
+    finally:
+        engine.dispose()
+    assert levels == {1: "urgent", 2: "none"}

@@ -8,6 +8,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.analysis.safety import RiskLevel
 from emotion_service.service_layer.analyses import Analyses
 from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import WordCloudMaker, WordClouds
@@ -15,6 +16,7 @@ from gridam.emotion.v1 import emotion_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2_grpc
 
 EMOTION_PB = {e: pb.Emotion.Value(f"EMOTION_{e.name}") for e in EMOTIONS}
+RISK_PB = {r: pb.RiskLevel.Value(f"RISK_LEVEL_{r.name}") for r in RiskLevel}
 
 
 def _timestamp(value) -> Timestamp:
@@ -31,6 +33,7 @@ def _analysis(analysis, classifier: str) -> pb.Analysis:
         hashtags=list(analysis.hashtags),
         feedback=analysis.feedback,
         safety_flag=analysis.safety_flag,
+        risk_level=RISK_PB[analysis.risk],
         keywords=[pb.Keyword(word=w, weight=x) for w, x in analysis.keywords],
         language=analysis.language,
         classifier=classifier,
@@ -46,6 +49,7 @@ def _stored(record: DiaryAnalysis) -> pb.Analysis:
         hashtags=record.hashtags,
         feedback=record.feedback,
         safety_flag=record.safety_flag,
+        risk_level=RISK_PB[record.risk],
         keywords=[pb.Keyword(word=w, weight=x) for w, x in record.keywords],
         language=record.language,
         classifier=record.classifier,

@@ -7,6 +7,8 @@ import datetime
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from emotion_service.analysis.safety import RiskLevel
+
 BigId = BigInteger().with_variant(Integer, "sqlite")
 MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 
@@ -33,6 +35,13 @@ class DiaryAnalysis(Base):
     language: Mapped[str] = mapped_column(String(8))
     classifier: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+    risk_level: Mapped[str] = mapped_column(String(16), server_default=RiskLevel.NONE.value)  # a RiskLevel value
+
+    @property
+    def risk(self) -> RiskLevel:
+        """The stored level. A flagged row is urgent even when a pod of the version before risk
+        levels stored it during the upgrade (it left the column at its default, "none")."""
+        return RiskLevel.URGENT if self.safety_flag else RiskLevel(self.risk_level)
 
 
 class DeletedDiary(Base):

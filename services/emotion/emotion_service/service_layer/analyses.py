@@ -44,6 +44,7 @@ def _stored(diary_id: int, author_id: int, day: datetime.date, analysis, classif
         keywords=[[word, float(weight)] for word, weight in analysis.keywords],
         feedback=analysis.feedback,
         safety_flag=bool(analysis.safety_flag),
+        risk_level=analysis.risk.value,
         language=analysis.language,
         classifier=classifier,
         created_at=now,

@@ -22,6 +22,13 @@ class Emotion(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EMOTION_DISGUST: _ClassVar[Emotion]
     EMOTION_FEAR: _ClassVar[Emotion]
     EMOTION_NONE: _ClassVar[Emotion]
+
+class RiskLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RISK_LEVEL_UNSPECIFIED: _ClassVar[RiskLevel]
+    RISK_LEVEL_NONE: _ClassVar[RiskLevel]
+    RISK_LEVEL_CONCERN: _ClassVar[RiskLevel]
+    RISK_LEVEL_URGENT: _ClassVar[RiskLevel]
 EMOTION_UNSPECIFIED: Emotion
 EMOTION_HAPPY: Emotion
 EMOTION_JOY: Emotion
@@ -32,6 +39,10 @@ EMOTION_SURPRISE: Emotion
 EMOTION_DISGUST: Emotion
 EMOTION_FEAR: Emotion
 EMOTION_NONE: Emotion
+RISK_LEVEL_UNSPECIFIED: RiskLevel
+RISK_LEVEL_NONE: RiskLevel
+RISK_LEVEL_CONCERN: RiskLevel
+RISK_LEVEL_URGENT: RiskLevel
 
 class EmotionScore(_message.Message):
     __slots__ = ("emotion", "fraction")
@@ -50,7 +61,7 @@ class Keyword(_message.Message):
     def __init__(self, word: _Optional[str] = ..., weight: _Optional[float] = ...) -> None: ...
 
 class Analysis(_message.Message):
-    __slots__ = ("distribution", "dominant", "hashtags", "feedback", "safety_flag", "keywords", "language", "classifier")
+    __slots__ = ("distribution", "dominant", "hashtags", "feedback", "safety_flag", "keywords", "language", "classifier", "risk_level")
     DISTRIBUTION_FIELD_NUMBER: _ClassVar[int]
     DOMINANT_FIELD_NUMBER: _ClassVar[int]
     HASHTAGS_FIELD_NUMBER: _ClassVar[int]
@@ -59,6 +70,7 @@ class Analysis(_message.Message):
     KEYWORDS_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     CLASSIFIER_FIELD_NUMBER: _ClassVar[int]
+    RISK_LEVEL_FIELD_NUMBER: _ClassVar[int]
     distribution: _containers.RepeatedCompositeFieldContainer[EmotionScore]
     dominant: Emotion
     hashtags: _containers.RepeatedScalarFieldContainer[str]
@@ -67,7 +79,8 @@ class Analysis(_message.Message):
     keywords: _containers.RepeatedCompositeFieldContainer[Keyword]
     language: str
     classifier: str
-    def __init__(self, distribution: _Optional[_Iterable[_Union[EmotionScore, _Mapping]]] = ..., dominant: _Optional[_Union[Emotion, str]] = ..., hashtags: _Optional[_Iterable[str]] = ..., feedback: _Optional[str] = ..., safety_flag: _Optional[bool] = ..., keywords: _Optional[_Iterable[_Union[Keyword, _Mapping]]] = ..., language: _Optional[str] = ..., classifier: _Optional[str] = ...) -> None: ...
+    risk_level: RiskLevel
+    def __init__(self, distribution: _Optional[_Iterable[_Union[EmotionScore, _Mapping]]] = ..., dominant: _Optional[_Union[Emotion, str]] = ..., hashtags: _Optional[_Iterable[str]] = ..., feedback: _Optional[str] = ..., safety_flag: _Optional[bool] = ..., keywords: _Optional[_Iterable[_Union[Keyword, _Mapping]]] = ..., language: _Optional[str] = ..., classifier: _Optional[str] = ..., risk_level: _Optional[_Union[RiskLevel, str]] = ...) -> None: ...
 
 class AnalyzeTextRequest(_message.Message):
     __slots__ = ("text",)
