@@ -68,8 +68,8 @@ def write_diary(world: CdcWorld, title: str) -> int:
         connection.execute(
             sa.text(
                 "INSERT INTO diary_analyses (diary_id, author_id, date, dominant, distribution, hashtags, keywords, feedback,"
-                " safety_flag, language, classifier, created_at) VALUES (:id, 1, CURDATE(), 'HAPPY', '{\"HAPPY\": 1.0}',"
-                " '[\"바다\"]', '[[\"바다\", 1.0]]', '좋은 하루였네요.', 0, 'ko', 'offline', NOW())"
+                " safety_flag, risk_level, language, classifier, created_at) VALUES (:id, 1, CURDATE(), 'HAPPY',"
+                " '{\"HAPPY\": 1.0}', '[\"바다\"]', '[[\"바다\", 1.0]]', '좋은 하루였네요.', 0, 'none', 'ko', 'offline', NOW())"
             ),
             {"id": diary_id},
         )

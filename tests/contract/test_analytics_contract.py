@@ -81,8 +81,9 @@ def seed(world: CdcWorld, emotion_engine: sa.Engine) -> dict[str, int]:
             connection.execute(
                 sa.text(
                     "INSERT INTO diary_analyses (diary_id, author_id, date, dominant, distribution, hashtags, keywords, feedback,"
-                    " safety_flag, language, classifier, created_at)"
-                    " VALUES (:id, :author, :day, :dominant, :distribution, '[]', :keywords, '좋아요', 0, 'ko', 'offline', :created)"
+                    " safety_flag, risk_level, language, classifier, created_at)"
+                    " VALUES (:id, :author, :day, :dominant, :distribution, '[]', :keywords, '좋아요', 0, 'none', 'ko', 'offline',"
+                    " :created)"
                 ),
                 {"id": ids[title], "author": author, "day": day, "dominant": dominant, "distribution": json.dumps({dominant: 1.0}),
                  "keywords": json.dumps(keywords), "created": f"{day} 12:00:01"},

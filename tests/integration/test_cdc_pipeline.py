@@ -49,8 +49,8 @@ class Writer(threading.Thread):
             self._sql(
                 "emotion",
                 "INSERT INTO diary_analyses (diary_id, author_id, date, dominant, distribution, hashtags, keywords, feedback,"
-                " safety_flag, language, classifier, created_at) VALUES (:id, 1, '2026-11-30', 'HAPPY', '{\"HAPPY\": 1.0}',"
-                " '[]', :keywords, '좋아요', 0, 'ko', 'offline', NOW())",
+                " safety_flag, risk_level, language, classifier, created_at) VALUES (:id, 1, '2026-11-30', 'HAPPY',"
+                " '{\"HAPPY\": 1.0}', '[]', :keywords, '좋아요', 0, 'none', 'ko', 'offline', NOW())",
                 id=diary_id, keywords=json.dumps([["바다", 1.0]]),
             )
             return

@@ -28,7 +28,9 @@ def diary_row(diary_id: int, *, author_id: int = 7, title: str = "산책", date:
     }
 
 
-def analysis_row(diary_id: int, *, author_id: int = 7, dominant: str = "HAPPY", safety_flag: int = 0) -> dict[str, Any]:
+def analysis_row(
+    diary_id: int, *, author_id: int = 7, dominant: str = "HAPPY", safety_flag: int = 0, risk_level: str = "none"
+) -> dict[str, Any]:
     return {
         "diary_id": diary_id,
         "author_id": author_id,
@@ -42,6 +44,7 @@ def analysis_row(diary_id: int, *, author_id: int = 7, dominant: str = "HAPPY", 
         "language": "ko",
         "classifier": "offline",
         "created_at": "2026-11-20T09:31:00",
+        "risk_level": risk_level,
     }
 
 

@@ -38,7 +38,7 @@ def test_a_diary_row_sets_the_diary_part_typed_and_the_documents_identity():
 
 
 def test_an_analysis_row_is_typed_and_only_fills_the_identity_of_a_new_document():
-    updated = change("diary_analyses", UPDATE, analysis_row(5, dominant="SAD", safety_flag=1), seq=41)
+    updated = change("diary_analyses", UPDATE, analysis_row(5, dominant="SAD", safety_flag=1, risk_level="urgent"), seq=41)
 
     write = part_write(updated)
 
@@ -46,7 +46,7 @@ def test_an_analysis_row_is_typed_and_only_fills_the_identity_of_a_new_document(
     assert write.value["distribution"] == {"SAD": 0.75, "CALM": 0.25}
     # FerretDB stores no nested arrays.
     assert write.value["keywords"] == [{"word": "바다", "weight": 1.0}, {"word": "친구", "weight": 0.5}]
-    assert write.value["safety_flag"] is True
+    assert (write.value["safety_flag"], write.value["risk_level"]) == (True, "urgent")
     assert write.value["created_at"] == datetime.datetime(2026, 11, 20, 9, 31)
     update = merge(None, [write]).update
     assert update["$set"] == {"analysis": write.value, "v.analysis": updated.version}
