@@ -1,0 +1,292 @@
+"""First-person statements of the screened constructs, as grammar rather than stock phrases.
+
+Each construct is a small grammar: a subject (dropped in Korean diaries), a predicate of death,
+harm or absence, and what makes it a wish, a thought, an act or a plan (a modal such as 고싶다 /
+었으면 좋겠다 / want to / wish, a tense, an object such as myself). Korean is matched on the
+sentence with its spaces removed, so "죽고 싶다", "죽고싶다" and "죽 고 싶 다" read alike;
+English on the sentence as written, after `disguise.reveal`.
+
+Context (idioms, negation, other people, the past, games, jokes) is not handled here but in
+`context`, which decides whether a hit in a sentence counts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from emotion_service.analysis.safety.result import CATEGORIES, RiskLevel
+
+__all__ = ["Construct", "EN_CONSTRUCTS", "KO_CONSTRUCTS", "find_constructs"]
+
+
+@dataclass(frozen=True)
+class Construct:
+    language: str
+    category: str
+    pattern: re.Pattern[str]
+
+    @property
+    def risk(self) -> RiskLevel:
+        return CATEGORIES[self.category]
+
+    @property
+    def code(self) -> str:
+        return f"{self.language}.{self.category}"
+
+
+# --- Korean building blocks (no spaces) -------------------------------------------------------
+_DIE = r"(?:죽|뒤지|뒤져|뒈지|뒈져|디지|디져)"
+_WANT = r"(?:싶|십|시프|파(?![티일]))"                    # 죽고싶다, 죽고십다, 죽고파
+_WISH = r"(?:으면좋겠|으면좋을|으면해|으면싶|음좋겠|으면|기를바|길바)"  # ...었으면 좋겠다
+_SELF = r"(?:나|내|난|내가|저|제가|나는|저는|나도|나같은\S{0,4})"
+
+_KO: dict[str, list[str]] = {
+    "active_wish": [
+        rf"{_DIE}(?:고|구)(?:만|도|싶|정말|진짜|너무|그냥)?{_WANT}",
+        rf"{_DIE}어?(?:버리고|버릴까|버릴래|버려야)",
+        r"(?:죽|뒤져|뒈져|디져)(?:어|여)?(?:버렸|버리|졌)?(?:었)?" + _WISH,
+        r"죽었(?:으면|음)",
+        rf"{_DIE}(?:어야겠|어야하나|어야할까|기로했|기로마음|으려고|을래요?$|을까(?!봐|바|\S?싶어서|\S?두려|\S?무서|말까하는걱정))",
+        r"(?:자살|ㅈㅅ)(?:하고|할까|하려|할거|할래|해야|하고말|해버리|하기로|하면|하는게나|각|마렵|하러|할생각|하고도)",
+        r"(?:살기|사는거|사는게|살아가는게|살아있는게)(?:가|도|조차|너무)?(?:싫|힘들어서못|지긋지긋|지겹)",
+        r"살고싶(?:지가?|은생각이|은마음이|은맘이)(?:않|없)|살고싶지않|살고싶은생각이없",
+        r"(?:더는|더이상|이제)?(?:못살겠|살기싫|살이유)|그만살(?:고싶|래|까|자|아야|고파)",
+        r"살아(?:갈|야할|있을|야하는|있어야할|있는)?이유(?:가|를|도)?(?:없|모르|못찾|하나도)",
+        r"살(?:아야할|이유|아서뭐|아서무엇|아봤자)(?:가없|를모르|해|하|할|뭐)|왜살아(?:야|있)|살아서뭐",
+        r"(?:목숨|삶|생|인생|숨)(?:을|를)?(?:스스로)?(?:끊|끝내고|끝낼|끝내버|마감하|놓고싶|놓아버리고)",
+        r"(?:삶|인생|내인생|나|모든걸|모든것|모든게|이모든걸|다|그냥다)(?:을|를|도|이|가)?(?:그만)?(?:끝내고싶|끝내버리고싶|끝내야겠|끝낼까|끝났으면좋겠|끝나버렸으면|끝냈으면)",
+        r"세상(?:을|에서)?(?:떠나고싶|떠날까|하직)|이세상에(?:서)?(?:없고싶|있고싶지않)",
+        r"극단적(?:인)?선택(?:을)?(?:하고|할까|하려|할래|하게될|할것같|해버)",
+    ],
+    "passive_wish": [
+        r"눈(?:을|이)?(?:안|못)?(?:뜨|떠)(?:지)?(?:않|말|안|못)?(?:았으면|았음|기를|길|지않았으면|지말았으면|고싶지않)",
+        r"(?:다시는|영영|영원히)?(?:안|못)(?:떴|깨|깼|깨어났|일어나|일어났|깨어나)(?:으면|음|면좋|면좋겠)|(?:깨어?나|깨)(?:지)?(?:않|말|못)(?:았으면|았음|기를|길|으면)",
+        r"(?:영원히|계속|그대로)(?:잠들|자고싶|잤으면|눈감|잠들었으면|잠만자고싶)",
+        r"(?:자다가|잠든채로|자는동안)(?:그냥|조용히)?(?:죽|숨이멎|안깨|떠나|가고싶|갔으면)",
+        r"(?:아침|내일|다음날)(?:이|은|도)?(?:안|오지않|안오|오지말|영영안)(?:았으면|왔으면|으면|면좋겠|기를|길|았음|았으)",
+        r"(?:사고|교통사고|사고라도)(?:라도|나|가)?(?:나서|났으면|당했으면|나버렸으면|났음|나면좋)",
+        r"(?:차|트럭|버스|지하철)(?:에|에라도)?(?:치여|치이|받혀)(?:서|면|었으면|였으면|버렸으면|고싶)",
+        r"(?:차|트럭|버스|지하철)(?:가|이)?(?:그냥|확)?(?:나를|날)?(?:치고|쳐|덮쳐|박아|받아)\S{0,6}?(?:으면|면좋|줬으면|버렸으면|갔으면)",
+        r"(?:병|암|큰병)(?:에|이라도|에라도)?걸려서?(?:죽|빨리|그냥)|(?:하늘|신)(?:이|님이)?(?:데려가|거둬)",
+        r"태어나지(?:말았어야|말았으면|않았으면|않았더라면|말걸|말았더라면)|안태어났(?:으면|더라면|어야)|태어난게(?:죄|후회|잘못|실수)",
+        r"(?:사라지|없어지|소멸하|증발하|사라져버리)(?:고|구)(?:만|정말|진짜|그냥)?" + _WANT,
+        r"(?:사라져|없어져|소멸해)(?:버리|버렸|버렸으면|서)?(?:었)?" + _WISH,
+        r"(?:나|내|내가|나는)(?:그냥|차라리)?(?:사라|없어|소멸|증발)(?:졌|지)(?:으면|면|음)",
+        r"존재(?:하지)?(?:않았으면|하고싶지않|하지않고싶|자체를지우고|를지우고싶)|(?:없던|없었던)사람이(?:되고|었으면)",
+        r"(?:다음|이번)생(?:은|에는)?없|그만존재",
+    ],
+    "suicidal_thoughts": [
+        r"(?:자살|ㅈㅅ)(?:생각|충동|사고|시도|을생각|에대해|이라는|방법|계획|을떠올|을검색|하는상상)",
+        r"극단적(?:인)?(?:선택|생각)",
+        r"죽는(?:상상|생각|방법|꿈을자꾸|게나을|게낫|편이나|것도나쁘지)",
+        r"(?:죽을|죽어버릴|사라질)(?:생각|궁리|방법|용기)",
+        r"죽음(?:을|에대해|에대한|이|만)?(?:생각|상상|떠올|유혹|끌리|가까이|그리)",
+        r"(?:내가|나|제가)(?:죽으면|사라지면|없어지면)(?:어떨|누가|다들|슬퍼|장례|울어|편할|몇명)",
+        r"(?:내|나의|제)장례식",
+        r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|했|하게|떠오|머리)",
+        r"(?:그|이상한|어두운)생각(?:이|들이)(?:또|다시|자꾸)(?:들|찾아|올라|떠오|시작)",
+        r"(?:죽음|자살)(?:충동|생각)|충동(?:이|을)(?:또|다시|자꾸)(?:들|올라|참|느껴)",
+        r"(?:이렇게|이대로)(?:죽어도|끝나도)(?:괜찮|좋|상관없|아무렇지)",
+    ],
+    "self_harm": [
+        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국)|긋고싶|그었다|그어버렸",
+        r"(?:손목|팔|허벅지|다리|팔뚝|몸)(?:을|를|에|에다|안쪽)?(?:또|다시|몰래|살짝)?(?:긋|그었|그어|그을|칼|커터|면도칼|상처를|피가)",
+        r"(?:커터칼|커터|면도칼|칼날|컴퍼스)(?:로|을|를)?\S{0,8}(?:그|긋|팔|손목|허벅지|상처)",
+        r"피(?:가|가날|날|가나)?(?:때까지|도록)(?:긁|뜯|때리|때렸|물|깨물|쥐어뜯|후벼)",
+        r"(?:벽|책상|문|바닥)에?(?:다|다가)?(?:머리|이마|주먹)를?\S{0,6}?(?:박|찧|부딪|때렸|쳤)",
+        r"(?:내|제|나의)?(?:머리|얼굴|뺨|몸|허벅지)를?(?:주먹으로|막|세게|계속)?(?:때렸|때리고싶|쳤|후려)",
+        r"(?:나를|나자신을|스스로를?|내몸을|제몸을)(?:막|또|계속)?(?:때리|때렸|해치|해쳤|다치게|벌주|상처)",
+        r"(?:내|제)?몸에?(?:상처|흉|멍)(?:를|을)?(?:냈|내고싶|내|만들)",
+        r"(?:담뱃불|라이터|불)(?:로|을)?(?:팔|손등|손|살)(?:을|에)?(?:지지|지졌|데)",
+        r"흉터(?:를|가|들을)?(?:가리|숨기|늘어|또생|감추)|긴팔(?:로|만)?(?:가리|숨기)",
+    ],
+    "plan": [
+        r"(?:수면제|약|진통제|타이레놀|신경안정제|항우울제|알약)(?:을|를|도)?\S{0,6}(?:모으|모아|모았|사모|쌓아|한번에|한꺼번에|왕창|다털어|몇통|통째|털어넣|삼키|다먹)",
+        r"번개탄|연탄(?:을|를)?(?:사|피우|피울|샀)|(?:목을?|목)(?:매|맬|매달|매고싶|조르)|밧줄|올가미",
+        r"(?:한강|마포대교|대교|다리|강물|바다)(?:에|에서|위|위에서|난간|물|수온|물온도|에뛰어|에빠|에들어가|로가)?(?:뛰어|빠지|들어가|내려다|수온|물온도|투신|몸을던|가고싶|갈까|가야겠)",
+        r"(?:옥상|난간|창문|베란다|아파트|건물)(?:에서|에|밖으로|위|위에서|끝)?(?:뛰어|떨어지|떨어질|내려다보|올라가서|몸을던|발을)",
+        r"뛰어내리(?:고|면|려|기|자|릴|는상상|고싶)|뛰어내릴|투신",
+        r"유서(?:를|도|같은|까지)?(?:써|썼|쓰|쓸|작성|남|준비)",
+        r"(?:죽는|자살|고통없이죽는|편하게죽는|안아프게죽는)방법",
+        r"(?:고통없이|안아프게|편하게|조용히)(?:죽|가는|갈수|떠나|끝내)",
+        r"(?:높은곳|뛰어내릴곳|죽을곳|죽는법|건물높이|아파트높이)\S{0,12}?(?:검색|찾아보|찾아봤|알아보|알아봤|봐뒀)",
+        r"(?:날|날짜|디데이|그날)(?:을|를|도)?(?:정했|잡았|정해두|정해놨)(?:.{0,4})(?:마지막|떠날|끝낼|죽)",
+        r"(?:그날|디데이)(?:까지|이오면|이되면)(?:며칠|버티|참)",
+    ],
+    "farewell": [
+        r"(?<!올해)(?<!이번)(?<!오늘의)(?<!방학)(?<!학기)(?<!연말)(?<!여행)(?<!이번달)(?<!이달의)마지막(?:일기|글|편지|인사|기록|페이지|기록이)(?:가|이|일|를|로|로남|가될|이될|다|야|입니다|예요|를쓴|를남)",
+        r"(?:이게|이것이|이글이|이일기가|오늘이)(?:마지막|마지막일|마지막이|마지막일지)",
+        r"(?:다들|모두|여러분|엄마|아빠|가족|친구들|누나|언니|형|오빠)(?:에게|한테|들)?(?:그동안|정말|너무|진짜)?(?:고마웠|미안했|사랑했)",
+        r"그동안(?:정말|너무|진짜)?(?:고마웠|미안했|사랑했|감사했)",
+        r"먼저(?:갈게|가서미안|떠나서미안|떠날게|가있을게)|안녕히계세요|(?:잘|부디)(?:있어|지내)(?:요)?(?:다들|모두|엄마|아빠)?(?:안녕|마지막|이제)",
+        r"(?:나|내가)(?:없이도|없어도|없더라도)(?:잘|행복|웃으며|괜찮)",
+        r"(?:아끼던|소중한|내|제|모든)?(?:물건|옷|책|게임기|물건들|짐|기타|카메라|노트북|컬렉션)\S{0,12}?(?:나눠줬|나눠주|나눠줄|나눠주고|줘버렸|주고있|넘겨줬|정리해뒀)",
+        r"(?:나한테|나한텐|내겐|나에겐|나는)?(?:이제|더는|더이상|앞으로)(?:나한테|나한텐|내겐)?(?:필요(?:가)?없을|쓸일이없을|쓸일도없을)",
+        r"마지막으로(?:제대로|한번|꼭)?(?:인사|고맙다|사랑한다|얼굴|목소리)",
+        r"(?:이제|진짜로?|정말)(?:진짜|정말)?(?:안녕|굿바이|바이바이|ㅂㅂ)(?![하히])",
+        r"신변정리|(?:주변|내)정리를?(?:하고있|다했|시작|마쳤|끝냈)(?:다|어)?(?:.{0,6})(?:마지막|떠나|미련)",
+        r"(?:고양이|강아지|반려견|반려묘|화분|아이들|애들)(?:을|를|좀)?(?:잘)?부탁(?:해|할게|합니다|한다)(?:.{0,6})(?:마지막|내가없|떠나|먼저)?",
+    ],
+    "burden": [
+        r"(?:나|내가|난|저|제가)(?:만|하나|하나만|같은게|같은거|같은건)?\S{0,4}?(?:없으면|없어지면|사라지면|죽으면|뒤지면|없는편이|없어야|없어져야|사라져야|죽어야)\S{0,10}?(?:편|행복|나을|낫|좋아|잘살|홀가분|웃|덜힘|잘굴러|해결)",
+        r"(?:내가|나는|제가)?(?:없는게|사라지는게|죽는게|죽어주는게|없어지는게|먼저가는게|떠나는게)\S{0,10}?(?:도움|낫|나을|편|효도|좋|위하는|놓아주|덜어주|풀어주)",
+    ],
+    "worthless_death": [
+        r"(?:내가|나|제가|나하나)?(?:죽어도|없어져도|사라져도)(?:아무도|누구도|아무|세상은|다들)(?:모를|모르|슬퍼|신경|상관|안슬|안울|눈치|그대로|관심|기억)",
+        r"(?:죽어도|없어져도|사라져도)(?:세상(?:은|엔|에는)?)?(?:상관없|괜찮을|아무렇지|아무일도|티도|티가|아무손해|손해|달라질게|변하는게|모를)",
+        r"(?:공기|산소|밥|자원|세금)(?:만|도)?(?:낭비|축내|아깝)",
+        r"(?:살|살아갈|살아있을|숨쉴|살아있|존재할|태어날)(?:만한)?(?:가치|자격|이유)(?:가|도|조차)?(?:없|안)",
+        r"존재(?:할|의)?(?:가치|이유)(?:가|도)?없|산소(?:가|도)?아깝|숨쉬는(?:것|게)?(?:도|조차)?(?:죄|아깝)",
+    ],
+    "hopeless": [
+        r"희망(?:이|도|따위)?(?:없|안보|보이지않|하나도없|이라곤없|을잃|이사라)|절망(?:적|뿐|밖에)",
+        r"(?:절대|평생|영영|영원히|죽어도)(?:못|안)(?:빠져나|벗어나|나아지|바뀌|갚)|갇혀(?:사는|살|있는|지내)|노답인생|(?:탈출구|출구|빠져나갈구멍)(?:가|도|는)?(?:1도|하나도|전혀)?(?:없|안보)",
+        r"출구(?:가|도)?(?:없|안보)|벗어날(?:수|방법|길|구멍)(?:이|가|도)?(?:없|안보)|빠져나갈(?:수|길|구멍)(?:이|가)?없",
+        r"(?:아무것도|하나도|절대)(?:나아지|바뀌|달라지|좋아지)(?:지않|지않을|지않는|지도않|지않겠|질것같지|지않아)",
+        r"(?:나아질|좋아질|바뀔|달라질)(?:것같지|거같지|리가|기미가|거라는생각이|수가)(?:않|없|안)",
+        r"(?:더는|더이상|도저히|이제는)(?:못버티|못견디|버틸수없|견딜수없|버틸자신이없|버틸힘이없)",
+        r"버틸(?:힘|자신|이유|기운)(?:이|도|조차)?(?:없|안남)",
+        r"(?:인생|삶|모든걸|모든것을|전부|나자신을|나를|살기를)(?:다|그냥)?포기(?:하고싶|했|할래|하고파)",
+        r"사는(?:게|것이|거)(?:지옥|의미없|무의미|고통|벌)|(?:살아갈|사는|살아야할)(?:의미|힘|기운)(?:가|이|를)?(?:없|모르|잃)",
+        r"(?:이렇게|이대로)(?:사는|살아가는|계속사는)(?:건|게|것)?(?:더는|이제)?(?:못|싫|의미없|지옥|무슨의미)",
+        r"(?:갇힌|갇혀있는|끝없는터널|늪에빠진)(?:느낌|기분|것같)|(?:내일|미래)(?:가|도|라는게)?(?:안보|없|두렵기만|무의미)",
+        r"아무(?:의미|희망|기대)(?:가|도)?(?:없|안보|보이지않)|다(?:무의미|의미없)|나아질(?:것도|게|것이|일도)(?:없|안)",
+    ],
+    "burden_only": [
+        r"(?:짐|짐짝|짐덩어리|민폐|걸림돌|혹|폐)(?:만|이|밖에|덩어리|같은존재|가)?(?:되|돼|된|끼치|안되|인것|이다|야|같|처럼|다|임|덩어리)",
+        r"나때문에(?:다들|모두|가족|엄마|아빠|부모님|다)(?:이|가)?(?:힘들|고생|불행|괴로|망가)",
+    ],
+    "worthless_only": [
+        r"(?:나는|난|내가|나같은게|저는)(?:존재(?:자체)?가)?(?:진짜|정말|그냥|아무|너무)?(?:쓸모없|쓰레기|실패작|아무것도아닌|필요없는|쓸데없는존재|가치없|무가치|벌레|인간쓰레기)",
+        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)",
+    ],
+}
+
+# --- English -----------------------------------------------------------------------------------
+# A first-person subject or none at all (diaries drop it: "Want to die.").
+_I = r"(?:^|\bi\b|\bi'?m\b|\bim\b|\bi've\b|\bive\b|\bi'?d\b|\bme\b|\bjust\b|\breally\b|\bhonestly\b|\bstill\b|\bsometimes\b|\bpart of me\b|\bkinda\b|\bkind of\b)"
+_DEATH_GOAL = (r"(?:die|be dead|kill myself|end (?:it|it all|my life|things|everything|this)|commit suicide|"
+               r"not exist|stop existing|stop living|not be alive|not be here|disappear|go to sleep forever|"
+               r"sleep forever|be gone|hurt myself|not wake up)")
+
+_EN: dict[str, list[str]] = {
+    "active_wish": [
+        _I + r"[^.!?\n]{0,30}?\b(?:want|wanted|wanna|wish|ready|need|plan|planning|decided|tempted|tried|urge)\b(?:\s+to)?\s+(?:just\s+|really\s+)?" + _DEATH_GOAL + r"\b",
+        r"\b(?:going|gonna|about)\s+to\s+(?:kill myself|end it|end my life|end things)\b|\bkill(?:ing|ed)?\s+myself\b|\btake\s+my\s+(?:own\s+)?life\b|\bend(?:ing)?\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+existence)\b",
+        r"\b(?:don'?t|do not|dont|no longer|never)\s+(?:really\s+)?want\s+to\s+(?:live|be alive|exist|be here|wake up|go on|keep going|be around|keep living|do this anymore)\b",
+        r"\b(?:no|any|what'?s the)\s+(?:reason|point)\s+(?:to|in|of)\s+(?:live|living|going on|being alive|existing|staying alive|staying|waking up)\b",
+        r"\b(?:i'?m|i am|im)\s+(?:so\s+)?done\s+(?:with\s+)?(?:living|life|existing|being alive)\b|\b(?:tired|sick)\s+of\s+(?:living|existing|being alive|life itself|waking up)\b",
+        r"\bcheck(?:ing)?\s+out\s+(?:for good|early|of life|permanently)\b|\bwon'?t\s+be\s+(?:around|here|alive)\s+(?:much longer|for long|anymore|by|next)\b",
+        r"\bcommit(?:ting)?\s+suicide\b|\bsuicide\s+(?:is|seems|feels)\s+(?:the|like|my)\b",
+        r"\bi\s+(?:could|should|might)\s+just\s+(?:die|end it|disappear)\b",
+    ],
+    "passive_wish": [
+        r"\b(?:not|never|don'?t)\s+(?:to\s+)?wake\s+up\b|\bwouldn'?t\s+wake\s+up\b|\bdidn'?t\s+have\s+to\s+wake\s+up\b",
+        r"\bwish(?:ed)?\s+(?:i|i'd)\s+(?:was|were|could be|would|could|had)?\s*(?:just\s+)?(?:dead|gone|never born|not here|not alive|disappear|stop existing|fall asleep and|die|vanish|not exist|never been born|never existed|cease)",
+        r"\bwish\s+i\s+(?:had\s+)?never\s+(?:been\s+)?(?:born|existed)|\bshould\s+never\s+have\s+been\s+born\b",
+        r"\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
+        r"\b(?:hit|run over|killed)\s+by\s+(?:a|the)\s+(?:car|bus|truck|train)\b|\bcrash(?:es|ed)?\b[^.!?\n]{0,30}\b(?:wouldn'?t|hope|mind|fine)\b",
+        r"\bwouldn'?t\s+(?:mind|care)\s+(?:if\s+i\s+)?(?:dying|died|not waking|if\s+(?:it|the plane|the car|something)\b[^.!?\n]{0,25}\b(?:crash|killed|took me))",
+        r"\b(?:hope|hoping|pray|praying)\s+(?:that\s+)?(?:i|it|the plane|something)\s+(?:don'?t\s+wake|doesn'?t\s+wake|die|just\s+(?:die|end)|crash|take\s+me|kills?\s+me)",
+        r"\b(?:disappear|vanish)\s+(?:forever|for good|completely|off the face)\b|\bstop\s+existing\b|\bcease\s+to\s+exist\b|\bnot\s+exist(?:ing)?\s+anymore\b",
+        r"\bjust\s+(?:want\s+to\s+)?(?:stop|not be)\b[^.!?\n]{0,10}\b(?:existing|being)\b|\bwant\s+it\s+(?:all\s+)?to\s+(?:stop|end)\b(?:\s+(?:forever|for good|permanently))?",
+        r"\bdeath\s+(?:sounds|seems|feels)\s+(?:like\s+)?(?:peaceful|nice|easier|better|like a relief|like rest)",
+    ],
+    "suicidal_thoughts": [
+        r"\bsuicid(?:e|al)\b",
+        r"\b(?:thoughts?|thinking|think|thought|fantasi[sz](?:e|ing)|imagin(?:e|ing|ed)|dream(?:ing)?)\s+(?:about|of)\s+(?:dying|death|my death|not being (?:here|around|alive)|being dead|being gone|ending it|ending things|my (?:own\s+)?funeral|killing myself|what (?:it'?d|it would) be like if i (?:was|were|died)|how i would die)",
+        r"\bmy\s+(?:own\s+)?funeral\b|\bwho\s+would\s+(?:come|show up|cry)\b[^.!?\n]{0,20}\b(?:funeral|if i died)",
+        r"\b(?:dark|bad|intrusive|those|the)\s+thoughts\s+(?:are|were|came|come|keep|kept|have been)\s+(?:back|coming|louder|again|creeping)",
+        r"\b(?:the\s+)?(?:thoughts|urges?|voice)\s+(?:are|is|came|come)\s+back\b|\bpassive\s+ideation\b|\bideation\b",
+        r"\bhow\s+easy\s+it\s+(?:would|could|'?d)\s+be\s+to\b|\bwhat\s+if\s+i\s+just\s+(?:didn'?t|stepped|drove|let go|jumped|swerved)\b",
+        r"\b(?:swerve|step)\s+(?:into|in front of)\s+(?:traffic|the train|the bus|a truck|oncoming)",
+    ],
+    "self_harm": [
+        r"\bself[- ]?(?:harm|injur|mutilat)",
+        r"^cut\s+(?:again|tonight)\b|^cut\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|slack|in|out)\b)|\bi\s+cut\s+(?:again|tonight|last night)\b|\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hit|hitting|punch(?:ed|ing)?|scratch(?:ed|ing)?|hurt|hurting|harm(?:ed|ing)?|bruis(?:e|ed|ing)|carv(?:e|ed|ing)|starv(?:e|ed|ing)|pinch(?:ed|ing)?|bit(?:e|ing)?)\s+(?:myself|my\s+(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|hands?|face|head))\b(?!\s+(?:a|an|some|off|short|free|loose|slack)\b)",
+        r"\b(?:blade|razor|sharpener|box cutter|scissors)s?\b[^.!?\n]{0,40}\b(?:arm|wrist|thigh|skin|again|sleeves?|myself|hips?)\b",
+        r"\b(?:hide|hiding|hid|cover(?:ing|ed)?)\s+(?:up\s+)?(?:the\s+|my\s+|new\s+|fresh\s+)?(?:scars|cuts|marks|wounds|bruises)\b|\bfresh\s+(?:cuts|scars|marks)\b",
+        r"\buntil\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang|banging|banged|hit|hitting)\s+my\s+head\s+(?:against|on|into)\b",
+        r"\brelapsed\b|\b(?:days?|weeks?|months?)\s+clean\b[^.!?\n]{0,30}\b(?:broke|ruined|gone|over|reset|again)\b|\bbroke\s+my\s+(?:streak|clean)\b",
+        r"\b(?:urge|urges|itch)\s+to\s+(?:cut|hurt|harm|burn)\b",
+    ],
+    "plan": [
+        r"\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|collect(?:ed|ing)?|count(?:ed|ing)|stash(?:ed|ing)?)\s+(?:up\s+)?(?:my\s+|all\s+my\s+|the\s+)?(?:pills|meds|medication|tablets|sleeping pills|painkillers)\b",
+        r"\b(?:pills|meds|tablets|painkillers)\b[^.!?\n]{0,30}\b(?:all at once|at once|enough|the whole|whole bottle|stockpile|saved|hidden|stash)\b",
+        r"\b(?:overdos(?:e|ing)|od'?ing)\b|\blethal\s+dose\b|\bhow\s+many\s+(?:pills|tablets)\b",
+        r"\bsuicide\s+note\b|\b(?:wrote|writing|write|drafted|left)\s+(?:a|my|the)\s+(?:goodbye|final|last)?\s*(?:note|letter|letters)\b[^.!?\n]{0,30}\b(?:goodbye|final|when|after|find|for my|for them|to my)",
+        r"\b(?:reading|read|researching|looking|looked)\s+(?:up\s+)?(?:about\s+)?(?:ways|methods|places|how)\s+to\s+(?:do it|die|end it|jump|kill)\b|\b(?:wrote|writing|finished|rewrote|rewriting|drafted)\s+(?:the|my)\s+note\b|\b(?:looked|looking|look)\s+up\s+(?:how|ways|methods|the height|painless)|\b(?:googled|searched|researched|researching|looked into)\b[^.!?\n]{0,30}\b(?:painless|die|dying|bridge|overdose|lethal|how long it takes|methods?)\b",
+        r"\bpainless(?:ly)?\s+(?:way|ways|death|to die|method)",
+        r"\b(?:the|a|that)\s+(?:bridge|roof|rooftop|ledge|tracks|cliff|balcony|overpass)\b[^.!?\n]{0,40}\b(?:jump|stood|standing|looked down|looking down|edge|how high|how far|the drop|over the rail)",
+        r"\bjump(?:ing|ed)?\s+(?:off|from|in front of)\b|\bhang(?:ing)?\s+myself\b|\bnoose\b|\brope\b[^.!?\n]{0,30}\b(?:closet|ceiling|strong enough|bought|beam)",
+        r"\b(?:picked|chose|set|have)\s+(?:a|the)\s+date\b|\bi\s+(?:have|'ve got|ve got)\s+a\s+plan\b|\bmy\s+plan\s+is\b|\bmade\s+(?:a|my)\s+plan\b",
+    ],
+    "farewell": [
+        r"\b(?:this|it|today)\s+(?:may|might|will|could|is going to)\s+be\s+(?:my\s+|the\s+)?last\s+(?:entry|post|time|page|thing|day|note|words)\b",
+        r"(?<!year's )(?<!years )(?<!week's )(?<!month's )\b(?:my|the)\s+(?:very\s+)?last\s+(?:diary\s+)?(?:entry|page|post)\b(?!\s+(?:of|for|before|this|in)\b)",
+        r"\b(?:giv(?:e|ing|en)|gave)\s+(?:away|out)\s+(?:my|all\s+my|most\s+of\s+my|some\s+of\s+my)\b|\b(?:giv(?:e|ing|en)|gave)\s+(?:my|all my)\b[^.!?\n]{0,30}\baway\b",
+        r"\bgoodbye\s+for\s+(?:real|good|ever)\b|\bwhile\s+i\s+still\s+(?:could|can)\b|\bdelet(?:e|ing|ed)\s+(?:all\s+)?(?:of\s+)?my\s+accounts\b|\b(?:goodbye|farewell|bye)\s+(?:everyone|world|all|to everyone|to all)\b|\bsay(?:ing)?\s+(?:my\s+)?goodbyes?\b|\bsaid\s+(?:all\s+)?(?:my\s+)?goodbyes?\b",
+        r"\bthank(?:s| you)\s+(?:everyone\s+|all\s+|all of you\s+)?for\s+everything\b|\bsorry\s+for\s+everything\b|\bforgive\s+me\b",
+        r"\b(?:when|after|once)\s+i'?m\s+(?:gone|not here|not around|dead)\b|\bwhen\s+i'?m\s+no\s+longer\s+(?:here|around)\b",
+        r"\btake\s+care\s+of\s+(?:my|the)\s+(?:cat|dog|kids?|plants?|sister|brother|mom|dad)\s+(?:for me|when|after)\b",
+        r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
+        r"\bwon'?t\s+be\s+needing\s+(?:it|them|these|those|my|any)\b|\b(?:won'?t|will not)\s+(?:need|be needing)\s+(?:it|them|these|my)\b[^.!?\n]{0,20}\b(?:anymore|much longer|where i'?m going)\b",
+    ],
+    "burden": [
+        r"\bbetter\s+off\s+(?:dead|gone|without\s+me|if\s+i\s+(?:was|were|wasn'?t|weren'?t|died|disappeared|left)|with\s+me\s+gone|when\s+i'?m\s+gone)\b",
+        r"\b(?:everyone|everybody|they|my family|my (?:mom|dad|parents|kids|wife|husband|partner|friends)|people|the world)\s+(?:would|will|'d)\s+be\s+(?:so\s+much\s+|much\s+)?(?:better|happier|fine|relieved|okay|free)\b[^.!?\n]{0,20}\b(?:without\s+me|if\s+i\s+(?:was|were)n'?t|if\s+i\s+(?:was|were|am)\s+gone|when\s+i'?m\s+gone|if\s+i\s+(?:died|disappeared|didn'?t exist))",
+        r"\bdo\s+(?:them|everyone|everybody|the world|my family)\s+a\s+favou?r\s+(?:and|by)\s+(?:disappear|leav|dy|kill|not|just)",
+        r"\b(?:one\s+less|less\s+of\s+a)\s+(?:burden|problem|mouth|thing)\b[^.!?\n]{0,30}\b(?:if|when|gone|without)\b",
+        r"\bbetter\s+off\b[^.!?\n]{0,40}\bthan\s+with\s+me\b|\bworth\s+more\s+dead\b|\b(?:mercy|relief|kindness|favou?r|blessing)\b[^.!?\n]{0,25}\bif\s+i\s+(?:died|was gone|were gone|disappeared|passed)\b",
+        r"\b(?:easier|lighter|simpler)\s+for\s+(?:everyone|them|my family|everybody)\s+if\s+i\s+(?:wasn'?t|weren'?t|was gone|were gone|disappeared|died)\b",
+    ],
+    "worthless_death": [
+        r"\b(?:nobody|no\s*one|no one)\b[^.!?\n]{0,20}?\bwould\s+(?:even\s+)?(?:notice|care|miss\s+me|cry|come)\b",
+        r"\b(?:wouldn'?t|won'?t|didn'?t|would not)\s+(?:even\s+)?(?:notice|care|miss\s+me|matter)\s+if\s+i\s+(?:died|was gone|disappeared|were gone|vanished)\b",
+        r"\bwaste\s+of\s+(?:air|oxygen|space|life|a life|skin)\b",
+        r"\b(?:don'?t|do not|dont)\s+deserve\s+to\s+(?:live|be alive|exist|be here|breathe)\b|\bshouldn'?t\s+(?:be alive|exist|be here)\b",
+        r"\bworld\s+(?:wouldn'?t|won'?t)\s+(?:even\s+)?(?:notice|miss|care)\b",
+    ],
+    "hopeless": [
+        r"\bno\s+way\s+out\b|\bno\s+(?:hope|future|exit|escape)\b|\b(?:hopeless|hopelessness)\b|\blost\s+all\s+hope\b|\bnothing\s+to\s+look\s+forward\s+to\b",
+        r"\bnothing\s+(?:is\s+|will\s+)?(?:ever\s+)?(?:going\s+to\s+)?(?:change|changes|get\s+better|gets\s+better|improve|improves)\b|\b(?:never|won'?t\s+ever)\s+(?:get|gets)\s+better\b|\bit\s+(?:won'?t|will never)\s+get\s+better\b",
+        r"\bcan'?t\s+(?:do\s+this|go\s+on|keep\s+going|take\s+(?:it|this|much more)|keep\s+doing\s+this|hold\s+on)\s*(?:any\s*more|much\s+longer|for\s+much\s+longer|like\s+this)\b(?!\s+(?:with|at|in|on|for)\b)",
+        r"\bwhat'?s\s+the\s+point\s+(?:of|in)\s+(?:anything|any of (?:this|it)|trying|going on|life|me)\b|\bwhat'?s\s+the\s+point\s+anymore\b",
+        r"\b(?:so\s+)?tired\s+of\s+(?:everything|fighting|trying|being me)\b|\bdon'?t\s+see\s+(?:a|any)\s+(?:way\s+(?:out|forward)|future|point|light)\b",
+        r"\bgiv(?:e|ing)\s+up\s+on\s+(?:everything|life|myself|living)\b|\b(?:stuck|trapped)\s+(?:forever|for good|in (?:this|my) (?:life|head|body))\b|\b(?:feel(?:s|ing)?|i'?m|i\s+am)\s+(?:so\s+)?trapped\b",
+        r"\b(?:nothing|no one)\s+(?:can|could)\s+(?:help|fix)\s+me\b|\bbeyond\s+(?:help|saving|repair)\b|\b(?:everything|it all)\s+(?:feels|is)\s+(?:pointless|meaningless)\b",
+    ],
+    "burden_only": [
+        r"\b(?:i'?m|i am|im|feel like|being|i feel like)\s+(?:such\s+|just\s+|only\s+|nothing\s+but\s+|always\s+)?(?:a|an)\s+(?:burden|drain|inconvenience|weight)\b",
+        r"\bdead\s+weight\b|\bi'?m\s+(?:just\s+)?(?:one\s+more|another|the)\s+(?:problem|thing|burden|weight)\b|\bmaking\s+(?:\w+\s+){0,2}(?:life|lives|things|everything)\s+harder\b|\bburden\s+(?:to|on|for)\s+(?:everyone|everybody|my|them|you|the people)\b|\bruin(?:ing)?\s+everyone'?s\s+li(?:fe|ves)\b",
+    ],
+    "worthless_only": [
+        r"\b(?:i'?m|i am|im|i feel|feel)\s+(?:so\s+|completely\s+|totally\s+|just\s+|utterly\s+|such\s+)?(?:a\s+)?(?:complete\s+|total\s+|huge\s+)?(?:worthless|useless|a failure|failure|nothing|a waste|pathetic|a disappointment|unlovable|trash|garbage)\b(?!\s+(?:at|with)\b)",
+        r"\bi\s+(?:hate|despise|loathe)\s+myself\b|\beveryone\s+hates\s+me\b",
+    ],
+}
+
+KO_CONSTRUCTS: tuple[Construct, ...] = tuple(
+    Construct("ko", category, re.compile(p)) for category, ps in _KO.items() for p in ps)
+EN_CONSTRUCTS: tuple[Construct, ...] = tuple(
+    Construct("en", category, re.compile(p)) for category, ps in _EN.items() for p in ps)
+
+
+def find_constructs(sentence: str) -> list[tuple[Construct, int]]:
+    """Every construct in one revealed sentence, with the offset of its hit.
+
+    Korean constructs see the sentence without spaces; the offset is then into that form.
+    """
+    hits: list[tuple[Construct, int]] = []
+    compact = re.sub(r"\s+", "", sentence)
+    if re.search(r"[\uac00-\ud7a3ㄱ-ㅎ]", compact):
+        for construct in KO_CONSTRUCTS:
+            m = construct.pattern.search(compact)
+            if m:
+                hits.append((construct, m.start()))
+    if re.search(r"[a-z]", sentence):
+        for construct in EN_CONSTRUCTS:
+            m = construct.pattern.search(sentence)
+            if m:
+                hits.append((construct, m.start()))
+    return hits

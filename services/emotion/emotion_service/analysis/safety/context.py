@@ -1,0 +1,120 @@
+"""When a construct in a sentence does not speak for the writer, now.
+
+Each rule names one reading a careful reader would give and that the constructs alone cannot:
+- idioms and hyperbole ("배고파 죽겠다", "dying to see it"): removed before matching;
+- negation of the statement itself ("죽고 싶지는 않다", "I'm not suicidal");
+- other people, media and games ("드라마 주인공이…", "the character wanted to die", "게임에서 죽었다");
+- a past that is over ("2년 전에는 죽고 싶었다. 지금은 괜찮다"), unless the sentence also says it
+  is back ("또", "again", "lately");
+- jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke").
+
+When unsure, a rule keeps the hit: a missed crisis costs far more than a gentle extra message.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
+
+_KO_IDIOMS = re.compile(
+    # "죽겠다/죽겠어/죽을 것 같다" after a state: hunger, sleepiness, laughter, boredom...
+    r"(?:배고파|배불러|졸려|피곤해|심심해|웃겨|웃기|더워|추워|귀여워|보고싶어|궁금해|답답해|힘들어|바빠|아파|짜증나|미치|좋아|설레|부러워|귀찮아|떨려|긴장돼)(?:서)?(?:진짜|정말|너무|완전)?(?:죽겠|죽을것같|죽을거같|죽는줄|죽을뻔|뒤지겠|디지겠|죽어|죽음|죽을지경)|"
+    r"죽(?:을|을만큼|도록|기살기로|자살자)(?:만큼|정도로|힘을다해)?(?:웃|뛰|달|공부|일|노력|열심|먹|좋|행복|맛있|사랑)|"
+    r"죽도록|죽기살기|죽을맛|죽을똥살똥|죽여준다|죽여주는|죽인다(?:진짜)?(?:맛|분위기|노래|경치)|죽이는(?:맛|노래|경치|날씨)|"
+    r"(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
+    r"죽고싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
+    r"(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
+    r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
+    r"(?:열심히|잘|행복하게|재밌게|즐겁게|건강하게)살자|목숨(?:걸고|을걸고)|죽었다깨어나도|죽을죄"
+)
+_EN_IDIOMS = re.compile(
+    r"\bdying\s+(?:to|for|of)\b|\b(?:laugh|laughed|laughing|lmao|crying)\b[^.!?\n]{0,30}\b(?:die|died|dying|dead)\b|"
+    r"\b(?:die|died|dying|dead)\b[^.!?\n]{0,15}\blaugh|\bkilling\s+(?:it|me)\b(?![^.!?\n]{0,20}\b(?:for real|literally inside)\b)|"
+    r"\bto\s+die\s+for\b|\b(?:die|died)\s+(?:of|from)\s+(?:embarrassment|shame|boredom|laughter|cuteness|happiness)\b|"
+    r"\bi'?m\s+dead\b(?=[^.!?\n]{0,10}(?:😂|🤣|lol|$))|\bdead\s+(?:tired|serious|last|end|line|battery|phone)\b|"
+    r"\bdrop[- ]dead\b|\bkill\s+(?:time|the (?:mood|vibe|lights|engine|process))\b|\b(?:my|the)\s+(?:phone|battery|laptop|car|plant)s?\s+(?:died|is dead|was dead)\b|"
+    r"\bmurder(?:ed)?\s+(?:that|the|this)\b|\bwould\s+kill\s+for\b|\bover\s+my\s+dead\s+body\b|\bkill\s+me\s+now\b(?=[^.!?\n]{0,40}\b(?:lol|meeting|class|lecture|boring|haha)\b)"
+)
+
+# Negation of the statement itself (not "I don't want to live", which is a construct).
+_KO_NEGATED = re.compile(
+    r"(?:죽고싶|자살하고싶|죽을생각|자살할생각|자해할생각|사라지고싶)(?:지는|진|지|은건|은게|은거는|은건절대|은생각은|은마음은|까지는|은|다는뜻은|다는말은|다는건|단건|단말은)?(?:절대|전혀)?(?:않|아니|아닌|없|안)|"
+    r"(?:자살|자해|죽고싶|죽을)\S{0,8}?(?:생각|마음|충동)(?:은|는|도|까지는)?(?:전혀|절대|하나도)?(?:없|안들|안든|들지않|안해|아니|아닌)|"
+    r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
+    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)")
+_EN_NEGATED = re.compile(
+    r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
+    r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
+    r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
+    r"(?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself|want(?:ing)? to die|thinking (?:about|of) (?:suicide|killing|ending)|plan(?:ning)? (?:to|on)|in danger|a danger to myself|self[- ]harm(?:ing)?)")
+# "...but" or "though" after the negation turns it back ("I'm not suicidal, but I wish I could disappear").
+_TURN = re.compile(r"\b(?:but|though|except|yet)\b|(?:지만|는데|은데|긴한데|지만요|그런데|근데|그래도)")
+
+# Someone else is the subject, or the sentence is about media, news or a game.
+_KO_OTHERS = re.compile(
+    r"(?:드라마|영화|소설|웹툰|만화|책에서|책속|노래|가사|기사|뉴스|주인공|캐릭터|등장인물|유튜브|다큐|연예인|배우|작가|"
+    r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
+    r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
+    r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
+    r"(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|들었)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스))")
+_EN_OTHERS = re.compile(
+    r"\b(?:he|she|they|his|her|their|him|them|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
+    r"the novel|the drama|the series|the episode|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
+    r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
+_EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|myself)\b")
+_KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|저|저는|제가|저도)(?:[^가-힣]|$)|나도|저도|내가|나는")
+
+# A past that is over, and what says it is not over.
+_KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
+                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때)")
+_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아)|"
+                          r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
+                          r"살아남|살길잘|버텨서다행|포기하지않길잘")
+_KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
+_EN_PAST = re.compile(r"\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
+                      r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
+                      r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
+_EN_RESOLVED = re.compile(r"\b(?:one|two|three|\d+)\s+(?:years?|months?)\s+(?:without|clean|free|since)\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
+                          r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
+                          r"\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
+_EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
+
+# Laughter marks are not joke markers (reveal() drops them: people laugh off real distress).
+_JOKE = re.compile(r"농담|장난|드립|개그|밈|(?<![a-z])(?:jk|j/k|just\s+kidding|joking|kidding|as\s+a\s+joke|meme)(?![a-z])")
+_MEANT = re.compile(r"진심|사실은|사실|농담아니|장난아니|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
+
+
+def drop_idioms(sentence: str) -> str:
+    """The sentence with idiomatic death words blanked (Korean is matched without spaces)."""
+    compact_free = _EN_IDIOMS.sub(" ", sentence)
+    # Korean idioms are found on the spaceless form; blank them word by word on the spaced one.
+    compact = re.sub(r"\s+", "", compact_free)
+    if not _KO_IDIOMS.search(compact):
+        return compact_free
+    return _KO_IDIOMS.sub(" ", compact)
+
+
+def resolved_elsewhere(text: str) -> bool:
+    """The entry says the writer is past it now (checked on the whole entry)."""
+    compact = re.sub(r"\s+", "", text)
+    return bool(_KO_RESOLVED.search(compact) or _EN_RESOLVED.search(text))
+
+
+def hit_is_discounted(sentence: str, *, resolved: bool) -> str | None:
+    """Why a construct in this (revealed, idiom-free) sentence does not speak for the writer now,
+    or None when it does."""
+    compact = re.sub(r"\s+", "", sentence)
+    if _KO_NEGATED.search(compact) or _EN_NEGATED.search(sentence):
+        if not _TURN.search(sentence):
+            return "negated"
+    others_ko = _KO_OTHERS.search(compact) and not _KO_FIRST_PERSON.search(sentence)
+    others_en = _EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence)
+    if others_ko or others_en:
+        return "others"
+    past = _KO_PAST.search(compact) or _EN_PAST.search(sentence)
+    back = _KO_BACK.search(compact) or _EN_BACK.search(sentence)
+    if resolved and past and not back:
+        return "past"
+    if _JOKE.search(sentence) and not _MEANT.search(sentence):
+        return "joke"
+    return None

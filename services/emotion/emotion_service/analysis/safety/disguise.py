@@ -1,0 +1,126 @@
+"""Undo the usual disguises of crisis writing before any rule or model looks at the text.
+
+People who write about wanting to die often blur the words, on purpose or by habit: jamo typed
+one by one ("죽고싶ㄷㅏ"), initial-consonant shorthand ("ㅈㄱㅅㄷ"), symbols or digits inside a
+word ("자.살", "su1c1de", "k!ll"), stretched letters ("dieeee"), laughter marks around the
+sentence ("ㅋㅋ 죽고싶다ㅋㅋ"), romanised Korean ("jukgo sipda") and online slang ("unalive",
+"kms", "sewerslide"). `reveal(text)` returns the text with these undone, lower-cased, with its
+sentence breaks kept, so the constructs and the semantic layer see plain words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["compose_jamo", "reveal"]
+
+# Compatibility jamo (what keyboards type alone) -> indices of the composed syllable.
+_CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JUNGSEONG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_JONGSEONG = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+# A consonant + vowel (+ a final consonant that does not start the next syllable).
+_JAMO_SYLLABLE = re.compile(f"([{_CHOSEONG}])([{_JUNGSEONG}])(?:([{_JONGSEONG[1:]}])(?![{_JUNGSEONG}]))?")
+# A syllable typed whole except its final consonant ("죽고싶ㄷ" is not this; "주ㄱ고" is).
+_OPEN_SYLLABLE_THEN_FINAL = re.compile(f"([\uac00-\ud7a3])([{_JONGSEONG[1:]}])(?=[\uac00-\ud7a3])")
+
+
+def compose_jamo(text: str) -> str:
+    """"ㅈㅜㄱㄱㅗ 싶ㄷㅏ" -> "죽고 싶다": jamo typed one by one become syllables.
+
+    Lone consonants or vowels ("ㅋㅋ", "ㅠㅠ") stay as they are.
+    """
+    def syllable(m: re.Match) -> str:
+        lead, vowel, tail = m.group(1), m.group(2), m.group(3) or " "
+        return chr(0xAC00 + (_CHOSEONG.index(lead) * 21 + _JUNGSEONG.index(vowel)) * 28
+                   + _JONGSEONG.index(tail))
+
+    def add_final(m: re.Match) -> str:
+        base = ord(m.group(1)) - 0xAC00
+        if base % 28:  # already has a final consonant: leave it
+            return m.group(0)
+        return chr(0xAC00 + base + _JONGSEONG.index(m.group(2)))
+
+    text = _JAMO_SYLLABLE.sub(syllable, text)
+    return _OPEN_SYLLABLE_THEN_FINAL.sub(add_final, text)
+
+
+# Initial-consonant shorthand that only ever means one thing. Ambiguous ones ("ㅈㅅ" is also
+# "죄송", sorry) are left to the constructs, which accept them only before a verb of intent.
+_CHOSEONG_SHORTHAND = {
+    "ㅈㄱㅅㄷ": "죽고싶다", "ㅈㄱㅅㅇ": "죽고싶어", "ㅈㄱㅅㄴ": "죽고싶네", "ㅈㄱㅅㄱ": "죽고싶게",
+    "ㅅㄱㅅㄷ": "살기싫다", "ㅅㄱㅅㅇ": "살기싫어", "ㅈㅅㅊㄷ": "자살충동", "ㅈㅅㅅㄱ": "자살생각",
+}
+_SHORTHAND = re.compile("|".join(sorted(_CHOSEONG_SHORTHAND, key=len, reverse=True)))
+
+# Laughter and crying marks carry no words; they are dropped so they cannot split or hide one.
+_MARKS = re.compile(r"[ㅋㅎㅠㅜ]{2,}|[ㅋㅎ](?=\s|$)|(?<![a-z])(?:lol+|lmf?ao+|ha(?:ha)+h?|he(?:he)+|xd+)(?![a-z])")
+
+# Between two Hangul syllables, anything but a space or a line break is a disguise ("자.살",
+# "죽_고_싶_다", "죽1고2싶다"): it is removed. Spaces are kept (the constructs ignore them).
+# A dot only between single syllables ("자.살"), so "했다.그리고" keeps its sentence break.
+_INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?]{1,3}(?=[\uac00-\ud7a3])|"
+                            r"(?<=(?<![\uac00-\ud7a3])[\uac00-\ud7a3])[.](?=[\uac00-\ud7a3])|"
+                            r"(?<=[\uac00-\ud7a3])[.](?=[\uac00-\ud7a3](?:[.\s]|$))")
+
+# Leetspeak: inside a word that also has letters, these stand for letters.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s", "!": "i", "*": "i", "|": "l", "€": "e"})
+_LEET_WORD = re.compile(r"\b(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€][a-z0-9@$!*|€]*[a-z])"
+                        r"[a-z0-9@$!*|€]{3,}")
+# Letters broken up by dots, dashes, underscores or spaces: "s.u.i.c.i.d.e", "k-i-l-l".
+_SPELLED_OUT = re.compile(r"\b(?:[a-z][._\-/ ]){3,}[a-z]\b")
+# Stretched letters: a vowel run becomes one ("diiieeee" -> "die"), a consonant run two.
+_STRETCHED_VOWEL = re.compile(r"([aeiouy])\1{2,}")
+_STRETCHED_CONSONANT = re.compile(r"([b-df-hj-np-tv-xz])\1{2,}")
+
+# Romanised Korean crisis phrases (the usual spellings), back to Hangul.
+_ROMANISED = [
+    (re.compile(r"\bju[kg]+o?\s?(?:sip|shi?p)(?:da|eo|eoyo|ne|a)?\b"), "죽고싶다"),
+    (re.compile(r"\bja\s?sal\b"), "자살"),
+    (re.compile(r"\bsal\s?gi\s?sil(?:eo|ta|da)\b"), "살기싫다"),
+    (re.compile(r"\bja\s?hae\b"), "자해"),
+]
+
+# English slang and euphemisms, said plainly.
+_SLANG = [
+    (re.compile(r"\bun[- ]?alive(?:d|ing)?\s+(myself|me)\b"), r"kill \1"),
+    (re.compile(r"\bun[- ]?aliv(?:e|ing)\b"), "kill"),
+    (re.compile(r"\bself[- ]?delet(?:e|ing|ed)\b"), "kill myself"),
+    (re.compile(r"\bsewer\s?slide|\bsui(?:c|s)ide|\bsu+icide|\bsooicide|\bsuey?cide\b|\bsudoku\b(?=[^.!?]{0,20}\b(?:myself|commit|thoughts?|plan))"), "suicide"),
+    (re.compile(r"\bcommit\s+(?:toaster\s+bath|die)\b"), "commit suicide"),
+    (re.compile(r"\bsui\b(?=\s+(?:thoughts?|ideation|attempt|plan|urges?))"), "suicide"),
+    (re.compile(r"\bkms+\b"), "kill myself"),
+    (re.compile(r"\bk\s?m\s?s\b"), "kill myself"),
+    (re.compile(r"\b(?:off|neck|rope|yeet)\s+myself\b"), "kill myself"),
+    (re.compile(r"\bkill\s+myslef\b|\bkil+\s+my\s?self\b"), "kill myself"),
+    (re.compile(r"\bs\s?/\s?h\b|\bsh'?(?:ed|'d)\b"), "self-harm"),
+    (re.compile(r"\bctb\b|\bcatch(?:ing)?\s+the\s+bus\b(?=[^.!?]{0,30}\b(?:for good|forever|tonight|soon|ready|plan))"), "kill myself"),
+    (re.compile(r"\bsh\b(?=\s+(?:again|relapse|urges?|scars?|marks?))"), "self-harm"),
+]
+
+
+def _hangul_text(text: str) -> str:
+    text = compose_jamo(text)
+    text = _SHORTHAND.sub(lambda m: _CHOSEONG_SHORTHAND[m.group(0)], text)
+    text = _MARKS.sub(" ", text)
+    # Twice: "죽_고_싶" has overlapping windows.
+    return _INSIDE_HANGUL.sub("", _INSIDE_HANGUL.sub("", text))
+
+
+def _latin_text(text: str) -> str:
+    text = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+    text = _SPELLED_OUT.sub(lambda m: re.sub(r"[._\-/ ]", "", m.group(0)), text)
+    text = _STRETCHED_CONSONANT.sub(r"\1\1", _STRETCHED_VOWEL.sub(r"\1", text))
+    for pattern, plain in _ROMANISED:
+        text = pattern.sub(plain, text)
+    for pattern, plain in _SLANG:
+        text = pattern.sub(plain, text)
+    return text
+
+
+def reveal(text: str) -> str:
+    """NFC, lower case, typographic quotes plain, disguises undone; line breaks kept."""
+    text = unicodedata.normalize("NFC", text).lower()
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = _hangul_text(text)
+    return _latin_text(text)
