@@ -20,6 +20,13 @@ def label(emotion: int) -> str:
     return KOREAN[key(emotion)]
 
 
+def risk_level(analysis: pb.Analysis) -> str:
+    """The analysis' risk level in the web API: "none", "concern" or "urgent"."""
+    if analysis.risk_level == pb.RISK_LEVEL_UNSPECIFIED:  # an emotion service from before risk levels, mid-upgrade
+        return "urgent" if analysis.safety_flag else "none"
+    return pb.RiskLevel.Name(analysis.risk_level).removeprefix("RISK_LEVEL_").lower()
+
+
 def analysis_result(analysis: pb.Analysis) -> dict:
     return {
         "emotion": label(analysis.dominant),
@@ -28,5 +35,7 @@ def analysis_result(analysis: pb.Analysis) -> dict:
         "feedback": analysis.feedback,
         # When set, the feedback carries crisis resources and no card image is drawn from the text.
         "safetyFlag": analysis.safety_flag,
+        # "none", "concern" (distress worth a gentle check-in) or "urgent" (= safetyFlag).
+        "riskLevel": risk_level(analysis),
         "language": analysis.language,
     }

@@ -71,7 +71,7 @@ def test_written_diary_is_listed_found_by_date_and_analysed(api: Api):
     [fractions] = analysis["emotions"]
     assert set(fractions) == NINE and abs(sum(fractions.values()) - 1) <= 0.001
     assert 3 <= len(analysis["hashtags"]) <= 5
-    assert analysis["feedback"] and analysis["safetyFlag"] is False
+    assert analysis["feedback"] and analysis["safetyFlag"] is False and analysis["riskLevel"] == "none"
     # The list shows the analysis' hashtags once the diary recorded it.
     [item] = analysed_diaries(api, user)
     assert item["hashtags"] == [t["tagName"] for t in analysis["hashtags"]]
@@ -235,12 +235,16 @@ def test_analysis_is_retried_until_the_emotion_service_is_back(api: Api):
 # --- safety --------------------------------------------------------------------------------
 
 
-def test_self_harm_statement_is_flagged_with_crisis_resources(api: Api):
+def test_self_harm_is_urgent_with_crisis_resources_and_hopelessness_a_concern(api: Api):
     user = api.new_user()
     flagged = wait_for_analysis(api, user, write(api, user, title="힘든 밤", content="요즘 너무 힘들다. 그냥 죽고 싶다는 생각만 든다."))
     assert flagged["safetyFlag"] is True and "109" in flagged["feedback"] and "1577-0199" in flagged["feedback"]
+    assert flagged["riskLevel"] == "urgent"
     sad_day = wait_for_analysis(api, user, write(api, user, title="슬픈 날", content="시험을 망쳐서 하루 종일 슬펐다. 내일은 나아지겠지."))
-    assert sad_day["safetyFlag"] is False
+    assert sad_day["safetyFlag"] is False and sad_day["riskLevel"] == "none"
+    # Hopelessness without death content: worth a gentle check-in, not a crisis.
+    hopeless = wait_for_analysis(api, user, write(api, user, title="무기력", content="요즘은 모든 게 다 의미 없게 느껴진다. 아무것도 나아지지 않을 것 같다."))
+    assert hopeless["safetyFlag"] is False and hopeless["riskLevel"] == "concern"
 
 
 # --- statistics and word clouds --------------------------------------------------------------
