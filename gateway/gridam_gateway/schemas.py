@@ -62,6 +62,10 @@ class FeedUploadBody(Body):
     # Wins over `public` when present (decision 3).
     # PUBLIC, FOLLOWERS or PRIVATE; checked in the route, so that another value gets FEED4002.
     audience: str | None = Field(default=None, max_length=20)
+    # Must be true to share a card of a safety-flagged diary (else 400 FEED4007); other cards ignore it.
+    confirmSensitive: bool = Field(
+        default=False, description="마음이 힘든 날(safetyFlag)의 카드를 공유한다는 확인. 그런 카드는 true여야 공유됩니다."
+    )
 
 
 class ReactionBody(Body):

@@ -4,7 +4,7 @@ stranger, the timeline and its cursors, deleting (decision 3 of the web API)."""
 from __future__ import annotations
 
 from tests.support.api import Api, User
-from tests.support.web import assert_error, pipeline_stopped, share, wait_for_card, write
+from tests.support.web import assert_error, pipeline_stopped, share, wait_for_analysis, wait_for_card, write
 
 
 def feed_ids(api: Api, viewer: User, author: User) -> set[int]:
@@ -43,6 +43,26 @@ def test_only_the_cards_owner_can_post_it_and_bad_input_is_refused(api: Api):
     assert_error(api.post(f"/api/feed/upload/{card['emotionCardId']}", owner, json={"content": 3, "public": True}), 400, "COMMON4000")
     assert_error(api.post("/api/feed/upload/abc", owner, json={"content": "x"}), 404, "EMOTIONCARD4002")
     assert feed_ids(api, owner, owner) == set()
+
+
+def test_a_hard_days_card_is_shared_only_with_an_explicit_confirmation(api: Api):
+    user = api.new_user()
+    diary_id = write(api, user, title="힘든 날", content="요즘 계속 죽고 싶다는 생각만 든다. 오늘도 아무것도 못 했다.")
+    analysis = wait_for_analysis(api, user, diary_id)
+    assert analysis["riskLevel"] == "urgent" and analysis["safetyFlag"] is True and "109" in analysis["feedback"]
+    card = wait_for_card(api, user, diary_id)
+    assert card["hashtags"] == [] and "109" in card["feedback"]  # the calm card: nothing of the diary on it
+
+    upload = f"/api/feed/upload/{card['emotionCardId']}"
+    for body in ({"content": "오늘", "public": True}, {"content": "오늘", "public": False, "confirmSensitive": False}):
+        refused = assert_error(api.post(upload, user, json=body), 400, "FEED4007")
+        assert refused["message"] == "마음이 힘든 날의 카드예요. 정말 공유하려면 한 번 더 확인해 주세요."
+    assert feed_ids(api, user, user) == set()
+    confirmed = api.post(upload, user, json={"content": "오늘", "public": True, "confirmSensitive": True})
+    assert confirmed.status_code == 200 and confirmed.json()["success"] is True, confirmed.text
+    # An ordinary card still shares as the web client sends it, without the field.
+    ordinary = share(api, user)
+    assert feed_ids(api, user, user) == {confirmed.json()["result"]["feedId"], ordinary}
 
 
 def test_a_card_of_a_deleted_diary_cannot_be_shared(api: Api):

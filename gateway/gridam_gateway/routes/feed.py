@@ -36,14 +36,20 @@ def _id(value: str, code: str) -> int:
     return int(value)
 
 
-@router.post("/upload/{emotion_card_id}", summary="감정 카드를 피드에 공유 (audience가 public보다 우선)")
+@router.post(
+    "/upload/{emotion_card_id}",
+    summary="감정 카드를 피드에 공유 (audience가 public보다 우선; 마음이 힘든 날의 카드는 confirmSensitive: true 필요)",
+)
 async def upload(emotion_card_id: str, body: FeedUploadBody, request: Request):
     audience = body.audience or ("PUBLIC" if body.public else "PRIVATE")
     if audience not in AUDIENCES:
         raise ApiError("FEED4002")
     reply = await request.app.state.diaries.CreatePost(
         pb.CreatePostRequest(
-            card_id=_id(emotion_card_id, "EMOTIONCARD4002"), content=body.content, audience=AUDIENCES[audience]
+            card_id=_id(emotion_card_id, "EMOTIONCARD4002"),
+            content=body.content,
+            audience=AUDIENCES[audience],
+            confirm_sensitive=body.confirmSensitive,
         )
     )
     return ok({"feedId": reply.post.id, "message": "감정카드가 게시되었습니다."}, "감정카드가 게시되었습니다.")

@@ -117,7 +117,9 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
 
     async def CreatePost(self, request, context):
         audience = AUDIENCE_NAMES.get(request.audience, "")
-        post = await self._feed.create(request.card_id, request.content, audience)
+        post = await self._feed.create(
+            request.card_id, request.content, audience, confirm_sensitive=request.confirm_sensitive
+        )
         return pb.CreatePostResponse(post=_post(post))
 
     async def ListUserPosts(self, request, context):

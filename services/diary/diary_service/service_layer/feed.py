@@ -27,7 +27,7 @@ from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
-from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
+from gridam_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from gridam_runtime.paging import check_page, split_page
 
 POST_MAX_CHARS = 500
@@ -110,7 +110,7 @@ class Feed:
         counts, mine = uow.reactions.summary(ids, caller.user_id) if ids else ({}, {})
         return [PostView(p, counts.get(p.id, {}), mine.get(p.id, "")) for p in posts]
 
-    async def create(self, card_id: int, content: str, audience: str) -> PostView:
+    async def create(self, card_id: int, content: str, audience: str, *, confirm_sensitive: bool) -> PostView:
         caller = await self._caller()
         content = content.strip()
         if len(content) > POST_MAX_CHARS:
@@ -119,6 +119,11 @@ class Feed:
             raise InvalidArgument("FEED4002", "audience must be PUBLIC, FOLLOWERS or PRIVATE")
         # Only the card's owner can post it: the card service answers NOT_FOUND otherwise.
         card = (await self._d.cards.GetCard(card_pb.GetCardRequest(card_id=card_id))).card
+        # A card of a safety-flagged diary (urgent risk: a hard day) is shared only when the
+        # request says so explicitly, never by one click. The rule lives here, with the feed
+        # it guards, so that every client of CreatePost gets it, not only the web gateway.
+        if card.safety_flag and not confirm_sensitive:
+            raise FailedPrecondition("FEED4007", "sharing a safety-flagged card needs confirm_sensitive")
 
         def store() -> FeedPost:
             with self._d.uow() as uow:

@@ -181,14 +181,16 @@ class Post(_message.Message):
     def __init__(self, id: _Optional[int] = ..., author_id: _Optional[int] = ..., author_login_id: _Optional[str] = ..., card_id: _Optional[int] = ..., diary_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reaction_counts: _Optional[_Mapping[str, int]] = ..., my_reaction: _Optional[str] = ...) -> None: ...
 
 class CreatePostRequest(_message.Message):
-    __slots__ = ("card_id", "content", "audience")
+    __slots__ = ("card_id", "content", "audience", "confirm_sensitive")
     CARD_ID_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     AUDIENCE_FIELD_NUMBER: _ClassVar[int]
+    CONFIRM_SENSITIVE_FIELD_NUMBER: _ClassVar[int]
     card_id: int
     content: str
     audience: Audience
-    def __init__(self, card_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ...) -> None: ...
+    confirm_sensitive: bool
+    def __init__(self, card_id: _Optional[int] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., confirm_sensitive: _Optional[bool] = ...) -> None: ...
 
 class CreatePostResponse(_message.Message):
     __slots__ = ("post",)
