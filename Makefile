@@ -15,6 +15,7 @@ ML_STAMP := $(VENV)/.installed-ml
 MYSQL_STAMP := $(VENV)/.installed-mysql
 KAFKA_LIBS := tools/kafka/libs/.collected
 FERRETDB := tools/ferretdb/bin/ferretdb
+CONSUL := tools/consul/bin/consul
 HELM := tools/helm/bin/helm
 KUBE_MODELS := tools/kube-models/node_modules/.installed
 # The release the committed manifests in k8s/gridam are rendered as.
@@ -78,7 +79,14 @@ $(FERRETDB): $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretd
 	@command -v go >/dev/null || { echo "Go >= 1.24 is needed to build FerretDB (tools/ferretdb)"; exit 1; }
 	cd tools/ferretdb && go build -trimpath -o bin/ferretdb .
 
-infra-tools: $(KAFKA_LIBS) $(FERRETDB) ## fetch Kafka (Maven Central) and build FerretDB (Go module proxy) for the CDC tests
+# Consul v1.22.7 from the Go module proxy, pinned by tools/consul/go.mod and go.sum (why api
+# v1.34.1: go.mod), for the discovery tests only (BUSL-1.1, never in an image). On 2 cores: ~7 min
+# and ~3 GB the first time; -p 2 keeps it to two compilers at once.
+$(CONSUL): tools/consul/go.mod tools/consul/go.sum
+	@command -v go >/dev/null || { echo "Go >= 1.26 is needed to build Consul (tools/consul)"; exit 1; }
+	cd tools/consul && go build -p 2 -trimpath -o bin/consul github.com/hashicorp/consul
+
+infra-tools: $(KAFKA_LIBS) $(FERRETDB) $(CONSUL) ## fetch Kafka (Maven Central), build FerretDB and Consul (Go module proxy) for the CDC and discovery tests
 
 # helm v3 from the Go module proxy, pinned by tools/helm/go.mod and go.sum.
 $(HELM): tools/helm/go.mod tools/helm/go.sum
@@ -133,4 +141,4 @@ bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/)
 	exit $$status
 
 clean: ## remove the virtualenv, the built tools and local data
-	rm -rf $(VENV) tools/buf/node_modules tools/kafka/libs tools/ferretdb/bin tools/helm/bin tools/kube-models/node_modules var
+	rm -rf $(VENV) tools/buf/node_modules tools/kafka/libs tools/ferretdb/bin tools/consul/bin tools/helm/bin tools/kube-models/node_modules var
