@@ -2,8 +2,9 @@
 
     printf '오늘 친구랑 한강에서 치킨을 먹었다. 행복했다.\n' | python -m emotion_service.analysis
 
-Keys: dominant ("HAPPY"), emotion (Korean label), distribution (all nine), hashtags, safety,
-feedback. Empty lines are skipped. Input is read as UTF-8; invalid bytes are replaced.
+Keys: dominant ("HAPPY"), emotion (Korean label), distribution (all nine), hashtags, safety
+(true when urgent), risk ("none" | "concern" | "urgent"), risk_reasons (category codes, never
+words of the text), feedback. Empty lines are skipped. Input is read as UTF-8; invalid bytes are replaced.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def to_json(analysis: Analysis) -> dict:
         "distribution": analysis.distribution.by_name(),
         "hashtags": list(analysis.hashtags),
         "safety": analysis.safety_flag,
+        "risk": analysis.risk.value,
+        "risk_reasons": list(analysis.risk_reasons),
         "feedback": analysis.feedback,
     }
 

@@ -27,6 +27,8 @@ class Analysis:
     safety_flag: bool
     #: none / concern / urgent; safety_flag is `risk is RiskLevel.URGENT`.
     risk: RiskLevel
+    #: The safety check's reason codes ("ko.passive_wish"): categories, never words of the text.
+    risk_reasons: tuple[str, ...] = ()
 
 
 class DiaryAnalyser:
@@ -49,13 +51,14 @@ class DiaryAnalyser:
         if len(distributions) != len(texts):
             raise RuntimeError(f"classifier {self.classifier.name!r} returned {len(distributions)} "
                                f"distributions for {len(texts)} texts")
+        # One call for the batch: the semantic layer embeds all the batch's cue sentences at once.
+        safety_results = self.safety.check_many(texts)
         out: list[Analysis] = []
-        for text, distribution in zip(texts, distributions, strict=True):
+        for text, distribution, safety in zip(texts, distributions, safety_results, strict=True):
             language = detect_language(text)
             dominant = distribution.dominant
             found = self.keywords.extract(text, language, dominant)
-            safety = self.safety.check(text)
-            line = self.feedback.write(text, language, dominant, found.hashtags, safety.flagged)
+            line = self.feedback.write(text, language, dominant, found.hashtags, safety.risk)
             out.append(Analysis(distribution, dominant, found.hashtags, found.keywords, line,
-                                language, safety.flagged, safety.risk))
+                                language, safety.flagged, safety.risk, safety.reasons))
         return out

@@ -1,14 +1,19 @@
-"""Score the offline classifier on KOTE (recipe: data/kote/README.md).
+"""Score the offline classifier on KOTE, or the safety check on the crisis evaluation set.
 
     python -m emotion_service.analysis.evaluate --kote data/kote/val.tsv --folds 5
+    python -m emotion_service.analysis.evaluate --safety [--safety-data data/safety]
 
 --folds K (K >= 2): K-fold cross-validation, each row scored by a model fitted on the other
 folds only (the honest figure, since the shipped model is fitted on this very file).
 --folds 0: score the shipped model as is (in-sample for val.tsv: optimistic).
+--safety: recall and false alarms per language and per category on the development part
+(dev.jsonl, which the rules and the semantic margin were tuned on) and the test part
+(test.jsonl, looked at only to report), and every entry scored wrong, by id.
 """
 from __future__ import annotations
 
 import argparse
+import pathlib
 import sys
 import time
 from collections.abc import Sequence
@@ -19,9 +24,14 @@ from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.analysis.kote import KoteRow, Scores, emotion_counts, load_kote, score
 from emotion_service.analysis.ngram_model import fit_ridge
 from emotion_service.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier
+from emotion_service.analysis.safety import SafetyCheck
+from emotion_service.analysis.safety.evaluation import SafetyScores, load_entries, score_safety
 from emotion_service.analysis.train import ALPHA, MIN_DF
 
-__all__ = ["cross_validated_predictions", "evaluate", "main"]
+__all__ = ["cross_validated_predictions", "evaluate", "evaluate_safety", "main"]
+
+#: The parts of the crisis evaluation set: what the check was tuned on, and the held-out part.
+SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl"}
 
 
 def _dominants(classifier: OfflineClassifier, texts: Sequence[str]) -> list[Emotion]:
@@ -61,10 +71,26 @@ def evaluate(path: str, folds: int = 5, *, seed: int = 0, progress=None, **optio
     return score(emotion_counts(rows), predicted)
 
 
+def evaluate_safety(folder: str, check: SafetyCheck | None = None) -> list[SafetyScores]:
+    """The development and test parts of the crisis evaluation set in `folder`, scored."""
+    check = check or SafetyCheck()
+    scores = []
+    for part, pattern in SAFETY_PARTS.items():
+        files = sorted(pathlib.Path(folder).glob(pattern))
+        if not files:
+            raise FileNotFoundError(f"{folder}/{pattern}: no such file (the crisis evaluation set is data/safety/)")
+        entries = [entry for path in files for entry in load_entries(path)]
+        scores.append(score_safety(entries, check, f"{part} part ({', '.join(str(f) for f in files)})"))
+    return scores
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emotion_service.analysis.evaluate",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kote", required=True, help="path to a KOTE split (val.tsv)")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--kote", help="path to a KOTE split (val.tsv)")
+    what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
+    parser.add_argument("--safety-data", default="data/safety", help="folder of dev.jsonl and test.jsonl")
     parser.add_argument("--folds", type=int, default=5,
                         help="K-fold cross-validation (default 5); 0 scores the shipped model in-sample")
     parser.add_argument("--seed", type=int, default=0)
@@ -72,6 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lexicon-weight", type=float, default=KO_LEXICON_WEIGHT)
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    if args.safety:
+        for part in evaluate_safety(args.safety_data):
+            print("\n".join(part.lines()))
+        print(f"  ({time.perf_counter() - start:.1f} s)")
+        return 0
     scores = evaluate(args.kote, args.folds, seed=args.seed, alpha=args.alpha,
                       ko_lexicon_weight=args.lexicon_weight,
                       progress=lambda m: print(m, file=sys.stderr, flush=True))

@@ -4,9 +4,13 @@ Grounded in what the person wrote (one of their own keywords) and the dominant e
 validating, never diagnosing (docs/ml.md §6). Deterministic: the template is picked by a
 hash of the text, so the same diary always gets the same line and different diaries vary.
 
-When the safety check fires, the line is a calm crisis message with Korean help numbers
-(자살예방상담전화 109, 정신건강위기상담 1577-0199; English adds the US 988) and nothing from
-the diary itself (it might name a method).
+By the safety check's risk level:
+- urgent: the line leads with crisis resources (자살예방상담전화 109, 정신건강위기상담
+  1577-0199; English adds the US 988), calm and without praise or jokes, and takes nothing
+  from the diary itself (it might name a method);
+- concern: a softer line that acknowledges the weight and invites reaching out, with the
+  24-hour line for when it is needed, again without quoting the diary;
+- none: the emotion's templates below.
 """
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ import hashlib
 from collections.abc import Sequence
 
 from emotion_service.analysis.emotions import Emotion
+from emotion_service.analysis.safety import RiskLevel
 from emotion_service.analysis.text import josa
 
-__all__ = ["CRISIS_EN", "CRISIS_KO", "FeedbackWriter"]
+__all__ = ["CONCERN_EN", "CONCERN_KO", "CRISIS_EN", "CRISIS_KO", "FeedbackWriter"]
 
 CRISIS_KO = (
     "마음이 많이 힘든 시간을 솔직하게 적어 주셔서 고마워요. 혼자 견디지 않아도 괜찮아요. "
@@ -26,6 +31,16 @@ CRISIS_EN = (
     "Thank you for writing down how heavy things feel right now; you don't have to carry this alone. "
     "You can talk to someone any time, day or night: in Korea call 109 (suicide prevention) or "
     "1577-0199 (mental health crisis line), and in the US call or text 988."
+)
+CONCERN_KO = (
+    "요즘 마음이 많이 무거우신 것 같아요. 그 무게를 글로 꺼내 놓은 것만으로도 큰일을 하셨어요. "
+    "믿을 수 있는 사람에게 지금 마음을 조금 나눠 보면 어떨까요? 이야기할 곳이 필요할 때는 "
+    "정신건강위기상담 1577-0199가 24시간 열려 있어요."
+)
+CONCERN_EN = (
+    "It sounds like things have been feeling very heavy lately, and writing it down took real effort. "
+    "Could you share a little of this with someone you trust? If you ever need to talk to someone right away, "
+    "you can call or text 988 in the US, or 1577-0199 in Korea, any time."
 )
 
 # {k}: the person's keyword; {k_i}: the keyword quoted, with 이/가 chosen by josa().
@@ -135,12 +150,14 @@ def _pick(options: Sequence[str], text: str, salt: str) -> str:
 
 
 class FeedbackWriter:
-    """`write(text, language, dominant, keywords, safety_flag)` -> 1-3 sentences."""
+    """`write(text, language, dominant, keywords, risk)` -> 1-3 sentences."""
 
     def write(self, text: str, language: str, dominant: Emotion, keywords: Sequence[str],
-              safety_flag: bool = False) -> str:
-        if safety_flag:
+              risk: RiskLevel = RiskLevel.NONE) -> str:
+        if risk is RiskLevel.URGENT:
             return CRISIS_KO if language == "ko" else CRISIS_EN
+        if risk is RiskLevel.CONCERN:
+            return CONCERN_KO if language == "ko" else CONCERN_EN
         keyword = keywords[0] if keywords else ("오늘" if language == "ko" else "today")
         if language == "ko":
             template = _pick(_KO[dominant], text, "ko")

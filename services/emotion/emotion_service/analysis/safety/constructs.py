@@ -54,7 +54,7 @@ _KO: dict[str, list[str]] = {
         r"살아(?:갈|야할|있을|야하는|있어야할|있는)?이유(?:가|를|도)?(?:없|모르|못찾|하나도)",
         r"살(?:아야할|이유|아서뭐|아서무엇|아봤자)(?:가없|를모르|해|하|할|뭐)|왜살아(?:야|있)|살아서뭐",
         r"(?:목숨|삶|생|인생|숨)(?:을|를)?(?:스스로)?(?:끊|끝내고|끝낼|끝내버|마감하|놓고싶|놓아버리고)",
-        r"(?:삶|인생|내인생|나|모든걸|모든것|모든게|이모든걸|다|그냥다)(?:을|를|도|이|가)?(?:그만)?(?:끝내고싶|끝내버리고싶|끝내야겠|끝낼까|끝났으면좋겠|끝나버렸으면|끝냈으면)",
+        r"(?:삶|인생|내인생|나|모든걸|모든것|모든게|이모든걸|(?<![을를이가])다)(?:을|를|도|이|가)?(?:그만)?(?:끝내고싶|끝내버리고싶|끝내야겠|끝낼까|끝났으면좋겠|끝나버렸으면|끝냈으면)",
         r"세상(?:을|에서)?(?:떠나고싶|떠날까|하직)|이세상에(?:서)?(?:없고싶|있고싶지않)",
         r"극단적(?:인)?선택(?:을)?(?:하고|할까|하려|할래|하게될|할것같|해버)",
     ],
@@ -203,7 +203,7 @@ _EN: dict[str, list[str]] = {
     ],
     "self_harm": [
         r"\bself[- ]?(?:harm|injur|mutilat)",
-        r"^cut\s+(?:again|tonight)\b|^cut\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|slack|in|out)\b)|\bi\s+cut\s+(?:again|tonight|last night)\b|\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hit|hitting|punch(?:ed|ing)?|scratch(?:ed|ing)?|hurt|hurting|harm(?:ed|ing)?|bruis(?:e|ed|ing)|carv(?:e|ed|ing)|starv(?:e|ed|ing)|pinch(?:ed|ing)?|bit(?:e|ing)?)\s+(?:myself|my\s+(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|hands?|face|head))\b(?!\s+(?:a|an|some|off|short|free|loose|slack)\b)",
+        r"^cut\s+(?:again|tonight)\b|^cut\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|slack|in|out)\b)|\bi\s+cut\s+(?:again|tonight|last night)\b|\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hit|hitting|punch(?:ed|ing)?|scratch(?:ed|ing)?|hurt|hurting|harm(?:ed|ing)?|bruis(?:e|ed|ing)|carv(?:e|ed|ing)|starv(?:e|ed|ing)|pinch(?:ed|ing)?|bit(?:e|ing)?)\s+(?:myself|my\s+(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|hands?|face|head))\b(?!\s+(?:a|an|some|off|short|free|loose|slack|playing|at\s+(?:the\s+)?(?:gym|work|practice)|during|while|when|lifting|running|skiing|falling|on\s+the)\b)",
         r"\b(?:blade|razor|sharpener|box cutter|scissors)s?\b[^.!?\n]{0,40}\b(?:arm|wrist|thigh|skin|again|sleeves?|myself|hips?)\b",
         r"\b(?:hide|hiding|hid|cover(?:ing|ed)?)\s+(?:up\s+)?(?:the\s+|my\s+|new\s+|fresh\s+)?(?:scars|cuts|marks|wounds|bruises)\b|\bfresh\s+(?:cuts|scars|marks)\b",
         r"\buntil\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang|banging|banged|hit|hitting)\s+my\s+head\s+(?:against|on|into)\b",
