@@ -50,7 +50,8 @@ _KO: dict[str, list[str]] = {
         r"(?:자살|ㅈㅅ)(?:하고|할까|하려|할거|할래|해야|하고말|해버리|하기로|하면|하는게나|각|마렵|하러|할생각|하고도)",
         r"(?:살기|사는거|사는게|살아가는게|살아있는게)(?:가|도|조차|너무)?(?:싫|힘들어서못|지긋지긋|지겹)",
         r"살고싶(?:지가?|은생각이|은마음이|은맘이)(?:않|없)|살고싶지않|살고싶은생각이없",
-        r"(?:더는|더이상|이제)?(?:못살겠|살기싫|살이유)|그만살(?:고싶|래|까|자|아야|고파)",
+        r"(?:더는|더이상|이제)?(?:못살겠|살기싫|살이유)|그만살(?:고싶|래|까|자|아야|고파|아도)",
+        r"(?:여기서|이쯤에서|이제|오늘로)(?:그만)?끝내는(?:게|것이|거)(?:맞|낫|나을)|여기까지인것같",
         r"살아(?:갈|야할|있을|야하는|있어야할|있는)?이유(?:가|를|도)?(?:없|모르|못찾|하나도)",
         r"살(?:아야할|이유|아서뭐|아서무엇|아봤자)(?:가없|를모르|해|하|할|뭐)|왜살아(?:야|있)|살아서뭐",
         r"(?:목숨|삶|생|인생|숨)(?:을|를)?(?:스스로)?(?:끊|끝내고|끝낼|끝내버|마감하|놓고싶|놓아버리고)",
@@ -66,9 +67,11 @@ _KO: dict[str, list[str]] = {
         r"(?:아침|내일|다음날)(?:이|은|도)?(?:안|오지않|안오|오지말|영영안)(?:았으면|왔으면|으면|면좋겠|기를|길|았음|았으)",
         r"(?:사고|교통사고|사고라도)(?:라도|나|가)?(?:나서|났으면|당했으면|나버렸으면|났음|나면좋)",
         r"(?:차|트럭|버스|지하철)(?:에|에라도)?(?:치여|치이|받혀)(?:서|면|었으면|였으면|버렸으면|고싶)",
-        r"(?:차|트럭|버스|지하철)(?:가|이)?(?:그냥|확)?(?:나를|날)?(?:치고|쳐|덮쳐|박아|받아)\S{0,6}?(?:으면|면좋|줬으면|버렸으면|갔으면)",
+        r"(?:차|트럭|버스|지하철)(?:가|이)?(?:그냥|확)?(?:나를|날)?(?:치고|쳐|덮쳐|박아|받아)\S{0,6}?(?:으면|면좋|줬으면|버렸으면|갔으면|가도괜찮|가도좋|가도상관)",
         r"(?:병|암|큰병)(?:에|이라도|에라도)?걸려서?(?:죽|빨리|그냥)|(?:하늘|신)(?:이|님이)?(?:데려가|거둬)",
         r"태어나지(?:말았어야|말았으면|않았으면|않았더라면|말걸|말았더라면)|안태어났(?:으면|더라면|어야)|태어난게(?:죄|후회|잘못|실수)",
+        r"눈(?:을)?뜬(?:게|것이|것도|게너무)(?:싫|원망|괴로|지옥)|(?:그냥|영원히|이제그만)편해지고싶|몸에서빠져나가고싶|"
+        r"며칠말고영원히|영원히(?:쉬|잠들|자고|눈감)|(?:내가|나는|나)?(?:애초에|처음부터)?(?:이세상에|세상에)?(?:없었으면|없었더라면)(?:좋았|좋겠|나았|했)",
         r"(?:사라지|없어지|소멸하|증발하|사라져버리)(?:고|구)(?:만|정말|진짜|그냥)?" + _WANT,
         r"(?:사라져|없어져|소멸해)(?:버리|버렸|버렸으면|서)?(?:었)?" + _WISH,
         r"(?:나|내|내가|나는)(?:그냥|차라리)?(?:사라|없어|소멸|증발)(?:졌|지)(?:으면|면|음)",
@@ -83,13 +86,14 @@ _KO: dict[str, list[str]] = {
         r"죽음(?:을|에대해|에대한|이|만)?(?:생각|상상|떠올|유혹|끌리|가까이|그리)",
         r"(?:내가|나|제가)(?:죽으면|사라지면|없어지면)(?:어떨|누가|다들|슬퍼|장례|울어|편할|몇명)",
         r"(?:내|나의|제)장례식",
-        r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|했|하게|떠오|머리)",
+        r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|든|했|하게|떠오|머리)",
+        r"내손으로(?:끝|마무리|목숨)",
         r"(?:그|이상한|어두운)생각(?:이|들이)(?:또|다시|자꾸)(?:들|찾아|올라|떠오|시작)",
         r"(?:죽음|자살)(?:충동|생각)|충동(?:이|을)(?:또|다시|자꾸)(?:들|올라|참|느껴)",
         r"(?:이렇게|이대로)(?:죽어도|끝나도)(?:괜찮|좋|상관없|아무렇지)",
     ],
     "self_harm": [
-        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국)|긋고싶|그었다|그어버렸",
+        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함)|긋고싶|그었다|그어버렸",
         r"(?:손목|팔|허벅지|다리|팔뚝|몸)(?:을|를|에|에다|안쪽)?(?:또|다시|몰래|살짝)?(?:긋|그었|그어|그을|칼|커터|면도칼|상처를|피가)",
         r"(?:커터칼|커터|면도칼|칼날|컴퍼스)(?:로|을|를)?\S{0,8}(?:그|긋|팔|손목|허벅지|상처)",
         r"피(?:가|가날|날|가나)?(?:때까지|도록)(?:긁|뜯|때리|때렸|물|깨물|쥐어뜯|후벼)",
@@ -101,7 +105,7 @@ _KO: dict[str, list[str]] = {
         r"흉터(?:를|가|들을)?(?:가리|숨기|늘어|또생|감추)|긴팔(?:로|만)?(?:가리|숨기)",
     ],
     "plan": [
-        r"(?:수면제|약|진통제|타이레놀|신경안정제|항우울제|알약)(?:을|를|도)?\S{0,6}(?:모으|모아|모았|사모|쌓아|한번에|한꺼번에|왕창|다털어|몇통|통째|털어넣|삼키|다먹)",
+        r"(?:수면제|약|진통제|타이레놀|신경안정제|항우울제|알약)(?:을|를|도|는)?\S{0,16}(?:모으|모아|모았|사모|쌓아|한번에|한꺼번에|왕창|다털어|몇통|통째|털어넣|삼키|다먹)",
         r"번개탄|연탄(?:을|를)?(?:사|피우|피울|샀)|(?:목을?|목)(?:매|맬|매달|매고싶|조르)|밧줄|올가미",
         r"(?:한강|마포대교|대교|다리|강물|바다)(?:에|에서|위|위에서|난간|물|수온|물온도|에뛰어|에빠|에들어가|로가)?(?:뛰어|빠지|들어가|내려다|수온|물온도|투신|몸을던|가고싶|갈까|가야겠)",
         r"(?:옥상|난간|창문|베란다|아파트|건물)(?:에서|에|밖으로|위|위에서|끝)?(?:뛰어|떨어지|떨어질|내려다보|올라가서|몸을던|발을)",
@@ -111,28 +115,31 @@ _KO: dict[str, list[str]] = {
         r"(?:고통없이|안아프게|편하게|조용히)(?:죽|가는|갈수|떠나|끝내)",
         r"(?:높은곳|뛰어내릴곳|죽을곳|죽는법|건물높이|아파트높이)\S{0,12}?(?:검색|찾아보|찾아봤|알아보|알아봤|봐뒀)",
         r"(?:날|날짜|디데이|그날)(?:을|를|도)?(?:정했|잡았|정해두|정해놨)(?:.{0,4})(?:마지막|떠날|끝낼|죽)",
-        r"(?:그날|디데이)(?:까지|이오면|이되면)(?:며칠|버티|참)",
+        r"(?:그날|디데이)(?:까지|이오면|이되면)(?:는)?(?:며칠|버티|참|티안|평소처럼)",
+        r"(?:옥상|난간)\S{0,12}(?:확인|열려있|낮더|높이를)|(?:다리|대교)에가봤\S{0,20}(?:다시가|또가)",
     ],
     "farewell": [
         r"(?<!올해)(?<!이번)(?<!오늘의)(?<!방학)(?<!학기)(?<!연말)(?<!여행)(?<!이번달)(?<!이달의)마지막(?:일기|글|편지|인사|기록|페이지|기록이)(?:가|이|일|를|로|로남|가될|이될|다|야|입니다|예요|를쓴|를남)",
         r"(?:이게|이것이|이글이|이일기가|오늘이)(?:마지막|마지막일|마지막이|마지막일지)",
         r"(?:다들|모두|여러분|엄마|아빠|가족|친구들|누나|언니|형|오빠)(?:에게|한테|들)?(?:그동안|정말|너무|진짜)?(?:고마웠|미안했|사랑했)",
-        r"그동안(?:정말|너무|진짜)?(?:고마웠|미안했|사랑했|감사했)",
-        r"먼저(?:갈게|가서미안|떠나서미안|떠날게|가있을게)|안녕히계세요|(?:잘|부디)(?:있어|지내)(?:요)?(?:다들|모두|엄마|아빠)?(?:안녕|마지막|이제)",
+        r"그동안\S{0,8}?(?:고마웠|미안했|사랑했|감사했)|(?:다|전부)\S{0,3}(?:너|니|네가)가져",
+        r"마지막으로\S{0,12}(?:기억|추억|인사|효도)|이제(?:아쉬운|미련|여한)(?:건|게|은|도)?없|(?:비밀번호|통장|계좌)\S{0,12}(?:정리|적어|메모해|알려)",
+        r"먼저(?:갈게|가서미안|떠나서미안|떠날게|가있을게|가야겠|가요|감니다|갑니다)|안녕히계세요|(?:잘|부디)(?:있어|지내)(?:요)?(?:다들|모두|엄마|아빠)?(?:안녕|마지막|이제)",
         r"(?:나|내가)(?:없이도|없어도|없더라도)(?:잘|행복|웃으며|괜찮)",
         r"(?:아끼던|소중한|내|제|모든)?(?:물건|옷|책|게임기|물건들|짐|기타|카메라|노트북|컬렉션)\S{0,12}?(?:나눠줬|나눠주|나눠줄|나눠주고|줘버렸|주고있|넘겨줬|정리해뒀)",
         r"(?:나한테|나한텐|내겐|나에겐|나는)?(?:이제|더는|더이상|앞으로)(?:나한테|나한텐|내겐)?(?:필요(?:가)?없을|쓸일이없을|쓸일도없을)",
         r"마지막으로(?:제대로|한번|꼭)?(?:인사|고맙다|사랑한다|얼굴|목소리)",
-        r"(?:이제|진짜로?|정말)(?:진짜|정말)?(?:안녕|굿바이|바이바이|ㅂㅂ)(?![하히])",
+        r"(?:이제|진짜로?|진짜루|정말)(?:진짜|정말)?(?:안녕|굿바이|바이바이|ㅂㅂ)(?![하히])",
         r"신변정리|(?:주변|내)정리를?(?:하고있|다했|시작|마쳤|끝냈)(?:다|어)?(?:.{0,6})(?:마지막|떠나|미련)",
         r"(?:고양이|강아지|반려견|반려묘|화분|아이들|애들)(?:을|를|좀)?(?:잘)?부탁(?:해|할게|합니다|한다)(?:.{0,6})(?:마지막|내가없|떠나|먼저)?",
     ],
     "burden": [
-        r"(?:나|내가|난|저|제가)(?:만|하나|하나만|같은게|같은거|같은건)?\S{0,4}?(?:없으면|없어지면|사라지면|죽으면|뒤지면|없는편이|없어야|없어져야|사라져야|죽어야)\S{0,10}?(?:편|행복|나을|낫|좋아|잘살|홀가분|웃|덜힘|잘굴러|해결)",
+        r"(?:나|내가|난|저|제가)(?:만|하나|하나만|같은게|같은거|같은건)?\S{0,4}?(?:없으면|없어지면|사라지면|죽으면|뒤지면|없는편이|없어야|없어져야|사라져야|죽어야)\S{0,10}?(?:편|행복|나을|낫|좋아|잘살|홀가분|웃|덜힘|잘굴러|해결|살수있|산다|살아나)",
+        r"(?:내가|나|늙은이가)(?:얼른|빨리|먼저|어서)?가야\S{0,8}(?:산다|살|편|행복|낫)",
         r"(?:내가|나는|제가)?(?:없는게|사라지는게|죽는게|죽어주는게|없어지는게|먼저가는게|떠나는게)\S{0,10}?(?:도움|낫|나을|편|효도|좋|위하는|놓아주|덜어주|풀어주)",
     ],
     "worthless_death": [
-        r"(?:내가|나|제가|나하나)?(?:죽어도|없어져도|사라져도)(?:아무도|누구도|아무|세상은|다들)(?:모를|모르|슬퍼|신경|상관|안슬|안울|눈치|그대로|관심|기억)",
+        r"(?:뒤져도|뒈져도|죽어도)(?:싸|마땅)|(?:내가|나|제가|나하나|나같은거|나같은건)?(?:죽어도|뒤져도|뒈져도|없어져도|사라져도)(?:아무도|누구도|아무|세상은|다들)(?:모를|모르|슬퍼|신경|상관|안슬|안울|눈치|그대로|관심|기억)",
         r"(?:죽어도|없어져도|사라져도)(?:세상(?:은|엔|에는)?)?(?:상관없|괜찮을|아무렇지|아무일도|티도|티가|아무손해|손해|달라질게|변하는게|모를)",
         r"(?:공기|산소|밥|자원|세금)(?:만|도)?(?:낭비|축내|아깝)",
         r"(?:살|살아갈|살아있을|숨쉴|살아있|존재할|태어날)(?:만한)?(?:가치|자격|이유)(?:가|도|조차)?(?:없|안)",
@@ -140,7 +147,7 @@ _KO: dict[str, list[str]] = {
     ],
     "hopeless": [
         r"희망(?:이|도|따위)?(?:없|안보|보이지않|하나도없|이라곤없|을잃|이사라)|절망(?:적|뿐|밖에)",
-        r"(?:절대|평생|영영|영원히|죽어도)(?:못|안)(?:빠져나|벗어나|나아지|바뀌|갚)|갇혀(?:사는|살|있는|지내)|노답인생|(?:탈출구|출구|빠져나갈구멍)(?:가|도|는)?(?:1도|하나도|전혀)?(?:없|안보)",
+        r"(?:절대|평생|영영|영원히|죽어도)(?:못|안)(?:빠져나|벗어나|나아지|바뀌|갚)|갇혀(?:사는|살|있는|지내)|노답인생|인생노답|(?:뭘|무엇을|어떻게|아무리)해도(?:달라질|바뀔|나아질)(?:게|것이|건)?없|(?:나아질|좋아질)(?:거라는|것이라는)?(?:믿음|희망|기대)(?:이|도)?(?:하나도)?(?:안남|없|사라)|좋은날(?:이)?(?:올|오리라|올거라|올끼라)\S{0,8}(?:안든|없|안들)|(?:탈출구|출구|빠져나갈구멍)(?:가|도|는)?(?:1도|하나도|전혀)?(?:없|안보)",
         r"출구(?:가|도)?(?:없|안보)|벗어날(?:수|방법|길|구멍)(?:이|가|도)?(?:없|안보)|빠져나갈(?:수|길|구멍)(?:이|가)?없",
         r"(?:아무것도|하나도|절대)(?:나아지|바뀌|달라지|좋아지)(?:지않|지않을|지않는|지도않|지않겠|질것같지|지않아)",
         r"(?:나아질|좋아질|바뀔|달라질)(?:것같지|거같지|리가|기미가|거라는생각이|수가)(?:않|없|안)",
@@ -158,7 +165,8 @@ _KO: dict[str, list[str]] = {
     ],
     "worthless_only": [
         r"(?:나는|난|내가|나같은게|저는)(?:존재(?:자체)?가)?(?:진짜|정말|그냥|아무|너무)?(?:쓸모없|쓰레기|실패작|아무것도아닌|필요없는|쓸데없는존재|가치없|무가치|벌레|인간쓰레기)",
-        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)",
+        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)|불량품|있으나마나|아무것도아니(?:다|야|에요)|나를필요로하는사람(?:도|이)?없",
+        r"(?:나는|난|나같은\S{0,3})\S{0,8}쓸모(?:가|도)?없",
     ],
 }
 
@@ -166,7 +174,8 @@ _KO: dict[str, list[str]] = {
 # A first-person subject or none at all (diaries drop it: "Want to die.").
 _I = r"(?:^|\bi\b|\bi'?m\b|\bim\b|\bi've\b|\bive\b|\bi'?d\b|\bme\b|\bjust\b|\breally\b|\bhonestly\b|\bstill\b|\bsometimes\b|\bpart of me\b|\bkinda\b|\bkind of\b)"
 _DEATH_GOAL = (r"(?:die|be dead|kill myself|end (?:it|it all|my life|things|everything|this)|commit suicide|"
-               r"not exist|stop existing|stop living|not be alive|not be here|disappear|go to sleep forever|"
+               r"not exist|stop existing|stop living|not be alive|not be here|"
+               r"disappear(?!\s+(?:to|into|for\s+a|on|off\s+to|somewhere|from\s+social|from\s+the\s+group))|go to sleep forever|"
                r"sleep forever|be gone|hurt myself|not wake up)")
 
 _EN: dict[str, list[str]] = {
@@ -179,12 +188,14 @@ _EN: dict[str, list[str]] = {
         r"\bcheck(?:ing)?\s+out\s+(?:for good|early|of life|permanently)\b|\bwon'?t\s+be\s+(?:around|here|alive)\s+(?:much longer|for long|anymore|by|next)\b",
         r"\bcommit(?:ting)?\s+suicide\b|\bsuicide\s+(?:is|seems|feels)\s+(?:the|like|my)\b",
         r"\bi\s+(?:could|should|might)\s+just\s+(?:die|end it|disappear)\b",
+        r"\bwant\s+(?:my\s+life|it\s+all|everything|my\s+existence)\s+to\s+(?:end|stop|be over)\b|\bbetter\s+to\s+be\s+(?:finished|dead|gone|over\s+with)\b",
+        r"\bwhat\s+is\s+the\s+point\s+of\s+(?:me|him|her|my|someone like me)\s+(?:living|being alive|existing)\b|\baway\s+for\s+good\b|\bi'?m\s+ready\s+to\s+go\b(?=\W*$)",
     ],
     "passive_wish": [
         r"\b(?:not|never|don'?t)\s+(?:to\s+)?wake\s+up\b|\bwouldn'?t\s+wake\s+up\b|\bdidn'?t\s+have\s+to\s+wake\s+up\b",
         r"\bwish(?:ed)?\s+(?:i|i'd)\s+(?:was|were|could be|would|could|had)?\s*(?:just\s+)?(?:dead|gone|never born|not here|not alive|disappear|stop existing|fall asleep and|die|vanish|not exist|never been born|never existed|cease)",
         r"\bwish\s+i\s+(?:had\s+)?never\s+(?:been\s+)?(?:born|existed)|\bshould\s+never\s+have\s+been\s+born\b",
-        r"\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
+        r"\b(?:easier|better)\s+if\s+i\s+(?:just\s+)?(?:wasn'?t|weren'?t)\s+(?:around|here|alive)\b|\bwasn'?t\s+around\s+any\s*more\b|\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|took|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
         r"\b(?:hit|run over|killed)\s+by\s+(?:a|the)\s+(?:car|bus|truck|train)\b|\bcrash(?:es|ed)?\b[^.!?\n]{0,30}\b(?:wouldn'?t|hope|mind|fine)\b",
         r"\bwouldn'?t\s+(?:mind|care)\s+(?:if\s+i\s+)?(?:dying|died|not waking|if\s+(?:it|the plane|the car|something)\b[^.!?\n]{0,25}\b(?:crash|killed|took me))",
         r"\b(?:hope|hoping|pray|praying)\s+(?:that\s+)?(?:i|it|the plane|something)\s+(?:don'?t\s+wake|doesn'?t\s+wake|die|just\s+(?:die|end)|crash|take\s+me|kills?\s+me)",
@@ -198,7 +209,7 @@ _EN: dict[str, list[str]] = {
         r"\bmy\s+(?:own\s+)?funeral\b|\bwho\s+would\s+(?:come|show up|cry)\b[^.!?\n]{0,20}\b(?:funeral|if i died)",
         r"\b(?:dark|bad|intrusive|those|the)\s+thoughts\s+(?:are|were|came|come|keep|kept|have been)\s+(?:back|coming|louder|again|creeping)",
         r"\b(?:the\s+)?(?:thoughts|urges?|voice)\s+(?:are|is|came|come)\s+back\b|\bpassive\s+ideation\b|\bideation\b",
-        r"\bhow\s+easy\s+it\s+(?:would|could|'?d)\s+be\s+to\b|\bwhat\s+if\s+i\s+just\s+(?:didn'?t|stepped|drove|let go|jumped|swerved)\b",
+        r"\bhow\s+easy\s+it\s+(?:would|could|'?d)\s+be\s+to\b|\bwhether\s+it\s+would\s+(?:be\s+)?(?:quick|hurt|painless)\b|\b(?:thinking|thought)\s+about\s+(?:going\s+in|jumping|driving\s+off|walking\s+into|stepping\s+off)\b|\bwhat\s+if\s+i\s+just\s+(?:didn'?t|stepped|drove|let go|jumped|swerved)\b",
         r"\b(?:swerve|step)\s+(?:into|in front of)\s+(?:traffic|the train|the bus|a truck|oncoming)",
     ],
     "self_harm": [
@@ -209,6 +220,7 @@ _EN: dict[str, list[str]] = {
         r"\buntil\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang|banging|banged|hit|hitting)\s+my\s+head\s+(?:against|on|into)\b",
         r"\brelapsed\b|\b(?:days?|weeks?|months?)\s+clean\b[^.!?\n]{0,30}\b(?:broke|ruined|gone|over|reset|again)\b|\bbroke\s+my\s+(?:streak|clean)\b",
         r"\b(?:urge|urges|itch)\s+to\s+(?:cut|hurt|harm|burn)\b",
+        r"\bmarks\s+on\s+my\s+(?:wrists?|arms?|thighs?)\b|\bneed\s+the\s+(?:sting|pain|blood)\b|\bon\s+my\s+own\s+(?:head|face|arms?|body)\b|\b(?:till|until)\s+my\s+(?:knuckles|skin|hands?)\s+(?:split|bled|bleed|cracked)\b",
     ],
     "plan": [
         r"\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|collect(?:ed|ing)?|count(?:ed|ing)|stash(?:ed|ing)?)\s+(?:up\s+)?(?:my\s+|all\s+my\s+|the\s+)?(?:pills|meds|medication|tablets|sleeping pills|painkillers)\b",
@@ -218,15 +230,18 @@ _EN: dict[str, list[str]] = {
         r"\b(?:reading|read|researching|looking|looked)\s+(?:up\s+)?(?:about\s+)?(?:ways|methods|places|how)\s+to\s+(?:do it|die|end it|jump|kill)\b|\b(?:wrote|writing|finished|rewrote|rewriting|drafted)\s+(?:the|my)\s+note\b|\b(?:looked|looking|look)\s+up\s+(?:how|ways|methods|the height|painless)|\b(?:googled|searched|researched|researching|looked into)\b[^.!?\n]{0,30}\b(?:painless|die|dying|bridge|overdose|lethal|how long it takes|methods?)\b",
         r"\bpainless(?:ly)?\s+(?:way|ways|death|to die|method)",
         r"\b(?:the|a|that)\s+(?:bridge|roof|rooftop|ledge|tracks|cliff|balcony|overpass)\b[^.!?\n]{0,40}\b(?:jump|stood|standing|looked down|looking down|edge|how high|how far|the drop|over the rail)",
-        r"\bjump(?:ing|ed)?\s+(?:off|from|in front of)\b|\bhang(?:ing)?\s+myself\b|\bnoose\b|\brope\b[^.!?\n]{0,30}\b(?:closet|ceiling|strong enough|bought|beam)",
+        r"\bjump(?:ing|ed)?\s+(?:off|from|in front of)\b|\bhang(?:ing)?\s+myself\b|\bnoose\b|\brope\b[^.!?\n]{0,30}\b(?:closet|ceiling|strong enough|bought|beam|garage|barn|ready|tied|hidden|where i put)|\b(?:the|my)\s+rope(?:'s|\s+is)\b",
+        r"\b(?:tallest|highest|top)\s+(?:car\s*park|parking\s+(?:garage|structure|lot)|building|bridge|level)\b[^.!?\n]{0,50}\b(?:open|access|checked|found|looked|scouted)\b|\b(?:picked|chosen|chose)\s+(?:the\s+)?(?:day|night|date|weekend)\b",
         r"\b(?:picked|chose|set|have)\s+(?:a|the)\s+date\b|\bi\s+(?:have|'ve got|ve got)\s+a\s+plan\b|\bmy\s+plan\s+is\b|\bmade\s+(?:a|my)\s+plan\b",
     ],
     "farewell": [
         r"\b(?:this|it|today)\s+(?:may|might|will|could|is going to)\s+be\s+(?:my\s+|the\s+)?last\s+(?:entry|post|time|page|thing|day|note|words)\b",
-        r"(?<!year's )(?<!years )(?<!week's )(?<!month's )\b(?:my|the)\s+(?:very\s+)?last\s+(?:diary\s+)?(?:entry|page|post)\b(?!\s+(?:of|for|before|this|in)\b)",
+        r"\blast\s+post\b(?=\W*$)|(?<!year's )(?<!years )(?<!week's )(?<!month's )\bmy\s+(?:very\s+)?last\s+(?:diary\s+)?(?:entry|page|post)\b(?!\s+(?:of|for|before|this|in)\b)",
         r"\b(?:giv(?:e|ing|en)|gave)\s+(?:away|out)\s+(?:my|all\s+my|most\s+of\s+my|some\s+of\s+my)\b|\b(?:giv(?:e|ing|en)|gave)\s+(?:my|all my)\b[^.!?\n]{0,30}\baway\b",
         r"\bgoodbye\s+for\s+(?:real|good|ever)\b|\bwhile\s+i\s+still\s+(?:could|can)\b|\bdelet(?:e|ing|ed)\s+(?:all\s+)?(?:of\s+)?my\s+accounts\b|\b(?:goodbye|farewell|bye)\s+(?:everyone|world|all|to everyone|to all)\b|\bsay(?:ing)?\s+(?:my\s+)?goodbyes?\b|\bsaid\s+(?:all\s+)?(?:my\s+)?goodbyes?\b",
         r"\bthank(?:s| you)\s+(?:everyone\s+|all\s+|all of you\s+)?for\s+everything\b|\bsorry\s+for\s+everything\b|\bforgive\s+me\b",
+        r"\bsaid\s+everything\s+i\s+(?:need|needed|wanted)\s+to\s+say\b|\bi\s+want\s+(?:him|her|them|you)\s+to\s+have\s+(?:it|them|my)\b|\bi'?m\s+checking\s+out\b(?!\s+(?:of\s+the|the|a|at|this|that|some|new|those|these)\b)",
+        r"\b(?:won'?t|not|don'?t\s+think\s+i'?ll)\s+be\s+(?:around|here)\s+(?:for|by|at|next|much|to\s+see)\b",
         r"\b(?:when|after|once)\s+i'?m\s+(?:gone|not here|not around|dead)\b|\bwhen\s+i'?m\s+no\s+longer\s+(?:here|around)\b",
         r"\btake\s+care\s+of\s+(?:my|the)\s+(?:cat|dog|kids?|plants?|sister|brother|mom|dad)\s+(?:for me|when|after)\b",
         r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
@@ -237,7 +252,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:everyone|everybody|they|my family|my (?:mom|dad|parents|kids|wife|husband|partner|friends)|people|the world)\s+(?:would|will|'d)\s+be\s+(?:so\s+much\s+|much\s+)?(?:better|happier|fine|relieved|okay|free)\b[^.!?\n]{0,20}\b(?:without\s+me|if\s+i\s+(?:was|were)n'?t|if\s+i\s+(?:was|were|am)\s+gone|when\s+i'?m\s+gone|if\s+i\s+(?:died|disappeared|didn'?t exist))",
         r"\bdo\s+(?:them|everyone|everybody|the world|my family)\s+a\s+favou?r\s+(?:and|by)\s+(?:disappear|leav|dy|kill|not|just)",
         r"\b(?:one\s+less|less\s+of\s+a)\s+(?:burden|problem|mouth|thing)\b[^.!?\n]{0,30}\b(?:if|when|gone|without)\b",
-        r"\bbetter\s+off\b[^.!?\n]{0,40}\bthan\s+with\s+me\b|\bworth\s+more\s+dead\b|\b(?:mercy|relief|kindness|favou?r|blessing)\b[^.!?\n]{0,25}\bif\s+i\s+(?:died|was gone|were gone|disappeared|passed)\b",
+        r"\bbetter\s+off\b[^.!?\n]{0,40}\bthan\s+with\s+me\b|\bworth\s+more\s+dead\b|\b(?:mercy|relief|kindness|kinder|favou?r|blessing|better|easier)\b[^.!?\n]{0,25}\bif\s+(?:i\s+(?:died|was gone|were gone|disappeared|passed)|(?:the\s+lord|god|death)\s+took\s+me)\b",
         r"\b(?:easier|lighter|simpler)\s+for\s+(?:everyone|them|my family|everybody)\s+if\s+i\s+(?:wasn'?t|weren'?t|was gone|were gone|disappeared|died)\b",
     ],
     "worthless_death": [
@@ -246,6 +261,8 @@ _EN: dict[str, list[str]] = {
         r"\bwaste\s+of\s+(?:air|oxygen|space|life|a life|skin)\b",
         r"\b(?:don'?t|do not|dont)\s+deserve\s+to\s+(?:live|be alive|exist|be here|breathe)\b|\bshouldn'?t\s+(?:be alive|exist|be here)\b",
         r"\bworld\s+(?:wouldn'?t|won'?t)\s+(?:even\s+)?(?:notice|miss|care)\b",
+        r"\bif\s+i\s+(?:didn'?t|don'?t|never)\s+(?:come|make\s+it)\s+(?:back|home)\b[^.!?\n]{0,40}\b(?:difference|matter|notice|care)\b|\bwouldn'?t\s+make\s+(?:much\s+|any\s+)?difference\s+if\s+i\b",
+        r"\btaking\s+up\s+space\s+on\s+(?:this|the)\s+(?:earth|planet|world)\b|\bshouldn'?t\s+(?:get\s+to\s+)?(?:keep\s+)?(?:live|living|breathe|breathing|taking\s+up\s+space)\b",
     ],
     "hopeless": [
         r"\bno\s+way\s+out\b|\bno\s+(?:hope|future|exit|escape)\b|\b(?:hopeless|hopelessness)\b|\blost\s+all\s+hope\b|\bnothing\s+to\s+look\s+forward\s+to\b",
@@ -254,15 +271,17 @@ _EN: dict[str, list[str]] = {
         r"\bwhat'?s\s+the\s+point\s+(?:of|in)\s+(?:anything|any of (?:this|it)|trying|going on|life|me)\b|\bwhat'?s\s+the\s+point\s+anymore\b",
         r"\b(?:so\s+)?tired\s+of\s+(?:everything|fighting|trying|being me)\b|\bdon'?t\s+see\s+(?:a|any)\s+(?:way\s+(?:out|forward)|future|point|light)\b",
         r"\bgiv(?:e|ing)\s+up\s+on\s+(?:everything|life|myself|living)\b|\b(?:stuck|trapped)\s+(?:forever|for good|in (?:this|my) (?:life|head|body))\b|\b(?:feel(?:s|ing)?|i'?m|i\s+am)\s+(?:so\s+)?trapped\b",
+        r"\bfuture\s+(?:just\s+)?(?:went|is|looks|feels)\s+(?:so\s+)?(?:dark|black|empty|bleak|pointless)\b|\bcan'?t\s+(?:picture|imagine|see)\s+(?:a\s+single\s+|any\s+)?(?:good\s+thing|future|anything\s+good)\b",
+        r"\bnothing\s+to\s+(?:get\s+up|live|wake\s+up)\s+for\b|\bcan'?t\s+see\s+(?:that|it|this|things)\s+ever\s+(?:changing|getting\s+better)\b|^what'?s\s+(?:even\s+)?the\s+point\W*$|\bnothing\s+ever\s+works\s+out\b",
         r"\b(?:nothing|no one)\s+(?:can|could)\s+(?:help|fix)\s+me\b|\bbeyond\s+(?:help|saving|repair)\b|\b(?:everything|it all)\s+(?:feels|is)\s+(?:pointless|meaningless)\b",
     ],
     "burden_only": [
         r"\b(?:i'?m|i am|im|feel like|being|i feel like)\s+(?:such\s+|just\s+|only\s+|nothing\s+but\s+|always\s+)?(?:a|an)\s+(?:burden|drain|inconvenience|weight)\b",
-        r"\bdead\s+weight\b|\bi'?m\s+(?:just\s+)?(?:one\s+more|another|the)\s+(?:problem|thing|burden|weight)\b|\bmaking\s+(?:\w+\s+){0,2}(?:life|lives|things|everything)\s+harder\b|\bburden\s+(?:to|on|for)\s+(?:everyone|everybody|my|them|you|the people)\b|\bruin(?:ing)?\s+everyone'?s\s+li(?:fe|ves)\b",
+        r"\b(?:heavy\s+)?(?:stone|weight|anchor|load)\s+(?:on|around|round)\s+(?:his|her|their|my\s+\w+'?s|everyone'?s)\s+(?:back|neck|shoulders)\b|\bdead\s+weight\b|\bi'?m\s+(?:just\s+)?(?:one\s+more|another|the)\s+(?:problem|thing|burden|weight)\b|\bmaking\s+(?:\w+\s+){0,2}(?:life|lives|things|everything)\s+harder\b|\bburden\s+(?:to|on|for)\s+(?:everyone|everybody|my|them|you|the people)\b|\bruin(?:ing)?\s+everyone'?s\s+li(?:fe|ves)\b",
     ],
     "worthless_only": [
         r"\b(?:i'?m|i am|im|i feel|feel)\s+(?:so\s+|completely\s+|totally\s+|just\s+|utterly\s+|such\s+)?(?:a\s+)?(?:complete\s+|total\s+|huge\s+)?(?:worthless|useless|a failure|failure|nothing|a waste|pathetic|a disappointment|unlovable|trash|garbage)\b(?!\s+(?:at|with)\b)",
-        r"\bi\s+(?:hate|despise|loathe)\s+myself\b|\beveryone\s+hates\s+me\b",
+        r"\bi\s+(?:hate|despise|loathe)\s+myself\b|\beveryone\s+hates\s+me\b|\bsick\s+of\s+being\s+nothing\b|\bjust\s+a\s+nobody\b",
     ],
 }
 

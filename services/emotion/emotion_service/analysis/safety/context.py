@@ -43,6 +43,7 @@ _KO_NEGATED = re.compile(
     r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)")
 _EN_NEGATED = re.compile(
+    r"\b(?:say|said|answer(?:ed)?)\s+no\b|\bnot\s+(?:hopeless|suicidal)\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
@@ -56,9 +57,10 @@ _KO_OTHERS = re.compile(
     r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
     r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
-    r"(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|들었)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스))")
+    r"(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
 _EN_OTHERS = re.compile(
-    r"\b(?:he|she|they|his|her|their|him|them|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
+    r"\b(?:died|dies)\s+by\s+suicide\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
+    r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
 _EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|myself)\b")
@@ -66,8 +68,8 @@ _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
-                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때)")
-_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아)|"
+                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때)")
+_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안든|안들)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"살아남|살길잘|버텨서다행|포기하지않길잘")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
@@ -76,7 +78,7 @@ _EN_PAST = re.compile(r"\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
 _EN_RESOLVED = re.compile(r"\b(?:one|two|three|\d+)\s+(?:years?|months?)\s+(?:without|clean|free|since)\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
                           r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
-                          r"\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
+                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
 
 # Laughter marks are not joke markers (reveal() drops them: people laugh off real distress).
@@ -104,9 +106,13 @@ def hit_is_discounted(sentence: str, *, resolved: bool) -> str | None:
     """Why a construct in this (revealed, idiom-free) sentence does not speak for the writer now,
     or None when it does."""
     compact = re.sub(r"\s+", "", sentence)
-    if _KO_NEGATED.search(compact) or _EN_NEGATED.search(sentence):
-        if not _TURN.search(sentence):
-            return "negated"
+    # A negation counts unless a "but" after it turns the sentence back.
+    negated = _KO_NEGATED.search(compact)
+    if negated and not _TURN.search(compact, negated.end()):
+        return "negated"
+    negated = _EN_NEGATED.search(sentence)
+    if negated and not _TURN.search(sentence, negated.end()):
+        return "negated"
     others_ko = _KO_OTHERS.search(compact) and not _KO_FIRST_PERSON.search(sentence)
     others_en = _EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence)
     if others_ko or others_en:

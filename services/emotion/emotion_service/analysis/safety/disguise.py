@@ -65,7 +65,7 @@ _INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?]{1,3}(?=[
 # Leetspeak: inside a word that also has letters, these stand for letters.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "*": "i", "|": "l", "€": "e"})
-_LEET_WORD = re.compile(r"\b(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€][a-z0-9@$!*|€]*[a-z])"
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
                         r"[a-z0-9@$!*|€]{3,}")
 # Letters broken up by dots, dashes, underscores or spaces: "s.u.i.c.i.d.e", "k-i-l-l".
 _SPELLED_OUT = re.compile(r"\b(?:[a-z][._\-/ ]){3,}[a-z]\b")
@@ -89,17 +89,24 @@ _SLANG = [
     (re.compile(r"\bsewer\s?slide|\bsui(?:c|s)ide|\bsu+icide|\bsooicide|\bsuey?cide\b|\bsudoku\b(?=[^.!?]{0,20}\b(?:myself|commit|thoughts?|plan))"), "suicide"),
     (re.compile(r"\bcommit\s+(?:toaster\s+bath|die)\b"), "commit suicide"),
     (re.compile(r"\bsui\b(?=\s+(?:thoughts?|ideation|attempt|plan|urges?))"), "suicide"),
+    (re.compile(r"\b(want|wanna|need|going|ready|have|gonna|wish)\s+(?:2|tae|ta)\b"), r"\1 to"),
+    (re.compile(r"\btae\b"), "to"),
     (re.compile(r"\bkms+\b"), "kill myself"),
     (re.compile(r"\bk\s?m\s?s\b"), "kill myself"),
     (re.compile(r"\b(?:off|neck|rope|yeet)\s+myself\b"), "kill myself"),
     (re.compile(r"\bkill\s+myslef\b|\bkil+\s+my\s?self\b"), "kill myself"),
     (re.compile(r"\bs\s?/\s?h\b|\bsh'?(?:ed|'d)\b"), "self-harm"),
-    (re.compile(r"\bctb\b|\bcatch(?:ing)?\s+the\s+bus\b(?=[^.!?]{0,30}\b(?:for good|forever|tonight|soon|ready|plan))"), "kill myself"),
+    (re.compile(r"\bctb\b|\bcatch(?:ing)?\s+the\s+bus\b(?=[^.!?]{0,30}\b(?:for good|forever|tonight|soon|ready|plan|for real|this time|sorted))"), "kill myself"),
     (re.compile(r"\bsh\b(?=\s+(?:again|relapse|urges?|scars?|marks?))"), "self-harm"),
 ]
 
 
+# Jamo typed with spaces between them ("ㅈ ㅜ ㄱ ㄱ ㅗ"): the spaces go before composing.
+_SPACED_JAMO = re.compile(r"[ㄱ-ㅣ](?: [ㄱ-ㅣ]){3,}")
+
+
 def _hangul_text(text: str) -> str:
+    text = _SPACED_JAMO.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = compose_jamo(text)
     text = _SHORTHAND.sub(lambda m: _CHOSEONG_SHORTHAND[m.group(0)], text)
     text = _MARKS.sub(" ", text)
