@@ -44,7 +44,7 @@ Protected endpoints need `Authorization: Bearer <accessToken>`; an invalid or ex
 def create_app(settings: GatewaySettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        factory = ClientFactory.from_settings(settings)
+        factory = app.state.clients = ClientFactory.from_settings(settings)
         app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
         app.state.diaries = factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE)
         app.state.emotions = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
@@ -95,8 +95,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             "emotion": await state.emotions.check_health(EMOTION_SERVICE.full_name),
             "card": await state.cards.check_health(CARD_SERVICE.full_name),
         }
-        ready = all(checks.values())
-        return JsonResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)
+        # A Consul authorisation error is named: callers would only see "no healthy instance".
+        problem = state.clients.discovery_problem()
+        ready = all(checks.values()) and problem is None
+        body = {"status": "ready" if ready else "not ready", **checks, **({"discovery": problem} if problem else {})}
+        return JsonResponse(body, status_code=200 if ready else 503)
 
     if settings.cors_origin_list:
         app.add_middleware(

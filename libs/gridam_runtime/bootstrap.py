@@ -18,7 +18,9 @@ from gridam_runtime.settings import BaseGridamSettings
 def build_discovery(settings: BaseGridamSettings) -> Discovery:
     if settings.discovery == "consul":
         host, port = settings.consul_host_port
-        return ConsulDiscovery(host, port)
+        return ConsulDiscovery(
+            host, port, token=settings.consul_acl_token, last_known_grace_s=settings.consul_last_known_grace_seconds
+        )
     return StaticDiscovery(settings.static_addresses())
 
 

@@ -2,6 +2,12 @@
 idempotent methods, forwards the request id and the caller's token, and spreads calls
 across the instances discovery reports.
 
+All the instances of a service are the addresses of one channel (`ipv4:a:p,b:p`), rebuilt when
+discovery's set changes, so gRPC itself balances and fails over per call: round robin sends each
+call to the next instance it holds a connection to, an instance that refuses connections is left
+out until it accepts one again, and a retry (idempotent methods, on UNAVAILABLE) is picked anew,
+so it goes to another instance.
+
     users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub,
                            user_service_pb2.DESCRIPTOR.services_by_name["UserService"])
     reply = await users.GetProfile(request)
@@ -9,7 +15,8 @@ across the instances discovery reports.
 
 from __future__ import annotations
 
-import itertools
+import asyncio
+import ipaddress
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,9 +40,12 @@ def service_config(service: descriptor.ServiceDescriptor) -> str:
     idempotent (`option idempotency_level`). Other methods are never retried, because a
     retry after a lost answer could apply them twice.
 
-    Calls are spread round robin over every address the target resolves to: with static
-    discovery pointed at a Kubernetes headless Service, that is every ready pod (gRPC's default,
-    pick_first, would send all calls over one connection to one pod)."""
+    Calls are spread round robin over every address the target resolves to: every instance
+    Consul reports, or, with static discovery pointed at a Kubernetes headless Service, every
+    ready pod (gRPC's default, pick_first, would send all calls over one connection to one pod).
+    Round robin picks only connected instances, so one that refuses connections gets no calls.
+    gRPC's outlier_detection policy is not used: it counts every non-OK status, NOT_FOUND
+    included, as the instance's failure."""
     config: dict = {"loadBalancingConfig": [{"round_robin": {}}]}
     names = [
         {"service": service.full_name, "method": m.name}
@@ -60,6 +70,22 @@ def outgoing_metadata() -> tuple[tuple[str, str], ...]:
     if token:
         metadata.append((context.AUTHORIZATION_HEADER, f"Bearer {token}"))
     return tuple(metadata)
+
+
+def channel_target(endpoints: tuple[Endpoint, ...]) -> str:
+    """The gRPC target of a channel to every instance: one address as it is (a DNS name is
+    resolved by gRPC), several as a list of IP addresses of one family."""
+    if len(endpoints) == 1:
+        return endpoints[0].target
+    try:
+        families = {ipaddress.ip_address(e.host).version for e in endpoints}
+    except ValueError:
+        raise ValueError(f"several instances must be IP addresses: {[e.target for e in endpoints]}") from None
+    if families == {4}:
+        return "ipv4:" + ",".join(e.target for e in endpoints)
+    if families == {6}:
+        return "ipv6:" + ",".join(f"[{e.host}]:{e.port}" for e in endpoints)
+    raise ValueError(f"instances mix IPv4 and IPv6 addresses: {[e.target for e in endpoints]}")
 
 
 class ServiceClient:
@@ -88,33 +114,34 @@ class ServiceClient:
         self._discovery = discovery
         self._default_timeout = default_timeout
         self._poller_niceness = poller_niceness
-        self._stubs: dict[Endpoint, tuple[grpc.aio.Channel, Any]] = {}
-        self._turn = itertools.count()
+        self._endpoints: tuple[Endpoint, ...] = ()
+        self._channel: grpc.aio.Channel | None = None
+        self._stub: Any = None
+        self._closing: set[asyncio.Task[None]] = set()
         self._methods: dict[str, Callable[..., Awaitable[Any]]] = {}
 
-    async def _pick(self) -> tuple[grpc.aio.Channel, Any]:
-        """The (channel, stub) of the next instance, round robin."""
+    async def _current(self) -> tuple[grpc.aio.Channel, Any]:
+        """The (channel, stub) to every instance discovery reports now."""
         endpoints = await self._discovery.resolve(self._name)
         if not endpoints:
+            problem = self._discovery.problem()
             raise grpc.aio.AioRpcError(
                 grpc.StatusCode.UNAVAILABLE,
                 grpc.aio.Metadata(),
                 grpc.aio.Metadata(),
-                details=f"no healthy instance of {self._name}",
+                details=f"no healthy instance of {self._name}" + (f" ({problem})" if problem else ""),
             )
-        endpoint = endpoints[next(self._turn) % len(endpoints)]
-        entry = self._stubs.get(endpoint)
-        if entry is None:
-            channel = grpc.aio.insecure_channel(endpoint.target, options=self._options)
-            entry = self._stubs[endpoint] = (channel, self._stub_factory(channel))
+        if endpoints != self._endpoints or self._channel is None:
+            old = self._channel
+            self._channel = grpc.aio.insecure_channel(channel_target(endpoints), options=self._options)
+            self._stub = self._stub_factory(self._channel)
+            self._endpoints = endpoints
             lower_poller_priority(self._poller_niceness)  # the first channel may have started it
-            await self._close_gone(set(endpoints))
-        return entry
-
-    async def _close_gone(self, live: set[Endpoint]) -> None:
-        for endpoint in [e for e in self._stubs if e not in live]:
-            channel, _ = self._stubs.pop(endpoint)
-            await channel.close(grace=None)
+            if old is not None:  # calls in flight on it finish (within their deadline)
+                task = asyncio.create_task(old.close(grace=self._default_timeout))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+        return self._channel, self._stub
 
     def _timeout(self, timeout: float | None) -> float:
         budget = timeout if timeout is not None else self._default_timeout
@@ -128,7 +155,7 @@ class ServiceClient:
         if call is None:
 
             async def call(request: Any, *, timeout: float | None = None) -> Any:
-                _, stub = await self._pick()
+                _, stub = await self._current()
                 return await getattr(stub, method)(
                     request, timeout=self._timeout(timeout), metadata=outgoing_metadata()
                 )
@@ -139,7 +166,7 @@ class ServiceClient:
     async def check_health(self, service_full_name: str, timeout: float = 1.0) -> bool:
         """True when some instance reports SERVING for the service."""
         try:
-            channel, _ = await self._pick()
+            channel, _ = await self._current()
             reply = await health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service=service_full_name), timeout=timeout
             )
@@ -148,7 +175,10 @@ class ServiceClient:
             return False
 
     async def close(self) -> None:
-        await self._close_gone(set())
+        if self._channel is not None:
+            await self._channel.close(grace=None)
+            self._channel = None
+        await asyncio.gather(*self._closing)
 
 
 class ClientFactory:
@@ -179,6 +209,10 @@ class ClientFactory:
         )
         self._clients.append(client)
         return client
+
+    def discovery_problem(self) -> str | None:
+        """Why discovery cannot be used as configured (a Consul authorisation error), or None."""
+        return self._discovery.problem()
 
     async def close(self) -> None:
         for client in self._clients:

@@ -2,7 +2,7 @@
 
 `run_server` starts the server with the call chain (interceptors.py), the library health service
 (NOT_SERVING until the readiness check passes, and again while draining), reflection,
-the metrics endpoint and discovery registration, then waits for SIGTERM/SIGINT and
+the metrics endpoint and discovery registration (kept up by discovery, see discovery.py), then waits for SIGTERM/SIGINT and
 shuts down gracefully: health -> NOT_SERVING, deregister, drain delay, stop(grace), cleanup.
 
 Work a service does in its own process beside serving calls (the user service's outbox
@@ -29,6 +29,7 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
 from gridam_runtime.bootstrap import freeze_startup_objects
+from gridam_runtime.consul_agent import go_duration
 from gridam_runtime.discovery import Discovery, Registration
 from gridam_runtime.grpc_poller import lower_poller_priority
 from gridam_runtime.interceptors import HandlerChain
@@ -70,24 +71,36 @@ def grpc_server_options() -> list[tuple[str, int]]:
     ]
 
 
-async def _follow_readiness(
-    servicer: health.aio.HealthServicer, names: list[str], ready: Callable[[], Awaitable[bool]]
-) -> None:
-    """Report SERVING only while the service's hard dependencies answer."""
-    serving: bool | None = None
-    while True:
-        try:
-            ok = await ready()
-        except Exception:  # a failing probe means "not ready", never a crash
-            log.warning("readiness check failed", exc_info=True)
-            ok = False
-        if ok != serving:
-            status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
-            for name in names:
-                await servicer.set(name, status)
-            log.info("health", extra={"serving": ok})
-            serving = ok
-        await asyncio.sleep(READINESS_INTERVAL_SECONDS)
+class _Readiness:
+    """Reports SERVING only while the service's hard dependencies answer and discovery has no
+    authorisation problem (a Consul that refuses its registration would leave it unreachable)."""
+
+    def __init__(
+        self, servicer: health.aio.HealthServicer, names: list[str], ready: Callable[[], Awaitable[bool]], discovery: Discovery
+    ) -> None:
+        self._servicer = servicer
+        self._names = names
+        self._ready = ready
+        self._discovery = discovery
+        self.serving = False
+
+    async def follow(self) -> None:
+        reported: bool | None = None
+        while True:
+            problem = self._discovery.problem()  # discovery logs it, once, as it happens
+            try:
+                ok = problem is None and await self._ready()
+            except Exception:  # a failing probe means "not ready", never a crash
+                log.warning("readiness check failed", exc_info=True)
+                ok = False
+            self.serving = ok
+            if ok != reported:
+                status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+                for name in self._names:
+                    await self._servicer.set(name, status)
+                log.info("health", extra={"serving": ok, **({"discovery_problem": problem} if problem else {})})
+                reported = ok
+            await asyncio.sleep(READINESS_INTERVAL_SECONDS)
 
 
 # A coroutine run beside the server until the stop event it is given is set.
@@ -143,15 +156,19 @@ async def run_server(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    readiness = asyncio.create_task(_follow_readiness(health_servicer, names, ready))
+    readiness = _Readiness(health_servicer, names, ready, discovery)
     registration = Registration(
         service_name=service.discovery_name,
         instance_id=settings.instance_id or f"{service.discovery_name}-{settings.advertise_host}-{settings.grpc_port}",
         host=settings.advertise_host,
         port=settings.grpc_port,
         health_service=service.full_name,
+        deregister_critical_after=go_duration(settings.consul_deregister_critical_after_seconds),
     )
-    await discovery.register(registration)
+    # Returns after the first attempt: discovery keeps the instance registered from then on, also
+    # while Consul is unreachable, and reports an authorisation error before readiness is first set.
+    await discovery.register(registration, serving=lambda: readiness.serving)
+    readiness_task = asyncio.create_task(readiness.follow())
     log.info("listening", extra={"address": address, "service": service.full_name})
     tasks = [asyncio.create_task(work(stop), name=getattr(work, "__qualname__", repr(work))) for work in background]
     for task in tasks:
@@ -161,7 +178,7 @@ async def run_server(
     finally:
         stop.set()  # also when left by an exception: background work must see it
         log.info("draining", extra={"grace_seconds": settings.shutdown_grace_seconds})
-        readiness.cancel()
+        readiness_task.cancel()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         await health_servicer.enter_graceful_shutdown()

@@ -7,11 +7,12 @@ Every service subclasses `ServiceSettings`; all variables carry the `GRIDAM_` pr
 
 from __future__ import annotations
 
+import ipaddress
 import pathlib
 import sys
 from typing import Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -28,6 +29,11 @@ class BaseGridamSettings(BaseSettings):
 
     discovery: Literal["static", "consul"] = "static"
     consul_http_addr: str = "127.0.0.1:8500"
+    # Consul ACL token, or a file holding it (one of the two): every call to Consul carries it.
+    consul_token: str = Field("", repr=False)
+    consul_token_file: pathlib.Path | None = None
+    # How long an instance Consul stopped listing stays in use (discovery.py: last known instances).
+    consul_last_known_grace_seconds: float = Field(30.0, gt=0)
     # Static addresses of the services (embedded profile, or Kubernetes DNS names).
     user_service_addr: str = "127.0.0.1:50051"
     diary_service_addr: str = "127.0.0.1:50052"
@@ -66,6 +72,18 @@ class BaseGridamSettings(BaseSettings):
     def media_root(self) -> pathlib.Path:
         return self.media_dir or self.data_dir / "media"
 
+    @model_validator(mode="after")
+    def _one_consul_token(self) -> BaseGridamSettings:
+        if self.consul_token and self.consul_token_file is not None:
+            raise ValueError("set GRIDAM_CONSUL_TOKEN or GRIDAM_CONSUL_TOKEN_FILE, not both")
+        return self
+
+    @property
+    def consul_acl_token(self) -> str:
+        if self.consul_token_file is not None:
+            return self.consul_token_file.read_text().strip()
+        return self.consul_token
+
     @property
     def consul_host_port(self) -> tuple[str, int]:
         host, _, port = self.consul_http_addr.rpartition(":")
@@ -86,7 +104,8 @@ class ServiceSettings(BaseGridamSettings):
 
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 50051
-    # Address other processes reach this instance at (registered in Consul).
+    # Address other processes reach this instance at (registered in Consul): an IP address,
+    # because callers put every instance of a service in one channel (clients.py).
     advertise_host: str = "127.0.0.1"
     instance_id: str = ""
     reflection: bool = True
@@ -95,6 +114,8 @@ class ServiceSettings(BaseGridamSettings):
     drain_delay_seconds: float = 1.0
     database_url: str = ""
     redis_url: str = ""  # empty = in-process caches and limits (embedded profile)
+    # Consul reaps an instance whose check stayed critical this long; it refuses less than a minute.
+    consul_deregister_critical_after_seconds: int = Field(60, ge=60)
 
     @field_validator("grpc_port")
     @classmethod
@@ -102,6 +123,15 @@ class ServiceSettings(BaseGridamSettings):
         if not 0 < value < 65536:
             raise ValueError("must be a TCP port (1-65535)")
         return value
+
+    @model_validator(mode="after")
+    def _advertise_an_ip(self) -> ServiceSettings:
+        if self.discovery == "consul":
+            try:
+                ipaddress.ip_address(self.advertise_host)
+            except ValueError:
+                raise ValueError(f"GRIDAM_ADVERTISE_HOST must be an IP address with Consul discovery, got {self.advertise_host!r}") from None
+        return self
 
 
 class JobSettings(ServiceSettings):
@@ -127,7 +157,8 @@ def load_settings(cls: type[S]) -> S:
     except ValidationError as exc:
         lines = [f"invalid configuration for {cls.__name__}:"]
         for err in exc.errors():
-            name = "GRIDAM_" + "_".join(str(p) for p in err["loc"]).upper()
+            # A check across variables (a model validator) has no location; its message names them.
+            name = "GRIDAM_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
             lines.append(f"  {name}: {err['msg']}")
         print("\n".join(lines), file=sys.stderr)
         raise SystemExit(2) from None
