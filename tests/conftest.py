@@ -1,4 +1,4 @@
-"""Test-session fixtures: real MariaDB, Redis, Kafka and FerretDB (each started on first use),
+"""Test-session fixtures: real MariaDB, Redis, Kafka, FerretDB and Consul (each started on first use),
 the OAuth provider test double, and the whole mesh (services + gateway as separate processes)
 on both profiles."""
 
@@ -15,7 +15,22 @@ import pytest
 
 from gridam_runtime.devstack import DevStack
 from tests.doubles.oauth_provider import OAuthProviderDouble
-from tests.support.servers import FerretDb, Kafka, MariaDb, Redis, stack_env
+from tests.support.servers import Consul, FerretDb, Kafka, MariaDb, Redis, stack_env
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def figures() -> list[str]:
+    """Lines a test measured (failure counts, recovery times), printed at the end of the run."""
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures measured by the tests")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +80,12 @@ def kafka(infra_root: pathlib.Path) -> Iterator[Kafka]:
 @pytest.fixture(scope="session")
 def ferretdb(infra_root: pathlib.Path) -> Iterator[FerretDb]:
     yield from _started(FerretDb(infra_root / "ferretdb"))
+
+
+@pytest.fixture(scope="session")
+def consul(infra_root: pathlib.Path) -> Iterator[Consul]:
+    """One Consul agent for the tests that neither stop it nor need ACLs (those start their own)."""
+    yield from _started(Consul(infra_root / "consul"))
 
 
 @pytest.fixture(scope="session")

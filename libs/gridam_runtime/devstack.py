@@ -52,6 +52,12 @@ SERVICES = (
     ServiceSpec("card-service", "card_service", "CARD", 50054, "gridam.card.v1.CardService"),
     ServiceSpec("diary-service", "diary_service", "DIARY", 50052, "gridam.diary.v1.DiaryService"),
 )
+
+
+def _spec(name: str) -> ServiceSpec:
+    return next(s for s in SERVICES if s.name == name)
+
+
 # Metrics ports of the processes, from GRIDAM_METRICS_PORT upwards in this order.
 METRICS_ORDER = ("user-service", "emotion-service", "gpu-worker", "card-service", "diary-service", "diary-worker")
 
@@ -134,15 +140,21 @@ class DevStack:
             "GRIDAM_METRICS_PORT": self._metrics_port(spec.name),
         }
 
+    def migrate(self, name: str) -> None:
+        """Bring a service's database to the newest schema (creating the keys if missing)."""
+        ensure_keys(self.data_dir / "keys")
+        spec = _spec(name)
+        env = {**self.env, **self._service_env(spec)}
+        subprocess.run([sys.executable, "-m", spec.module, "migrate"], env=env, check=True)
+
     def start(self) -> None:
         ensure_keys(self.data_dir / "keys")
         for spec in SERVICES:
             if spec.migrates:
-                env = {**self.env, **self._service_env(spec)}
-                subprocess.run([sys.executable, "-m", spec.module, "migrate"], env=env, check=True)
+                self.migrate(spec.name)
         for spec in SERVICES:
             managed = self._spawn(spec.name, spec.module, self._service_env(spec))
-            self._wait(managed, lambda spec=spec: grpc_serving(self.address(spec), spec.health_service))
+            self._wait_serving(managed, spec, self.address(spec))
         self.start_worker()
         if self.env.get("GRIDAM_CDC_MYSQL_URL"):  # the distributed profile's read model
             for command in ("reader", "projector"):
@@ -162,10 +174,28 @@ class DevStack:
 
     def restart_service(self, name: str) -> Managed:
         """Start a service again after a test killed it, and wait until it serves."""
-        spec = next(s for s in SERVICES if s.name == name)
+        spec = _spec(name)
         managed = self._spawn(spec.name, spec.module, self._service_env(spec))
-        self._wait(managed, lambda: grpc_serving(self.address(spec), spec.health_service))
+        self._wait_serving(managed, spec, self.address(spec))
         return managed
+
+    def start_instance(
+        self, name: str, port: int, *, metrics_port: int = 0, env: Mapping[str, str] | None = None, wait: bool = True
+    ) -> Managed:
+        """Another instance of a service, on `port` (callers find it through Consul discovery),
+        with a metrics port of its own or none; waits until it serves unless `wait` is false."""
+        spec = _spec(name)
+        managed = self._spawn(
+            f"{spec.name}-{port}",
+            spec.module,
+            {**self._service_env(spec), "GRIDAM_GRPC_PORT": str(port), "GRIDAM_METRICS_PORT": str(metrics_port), **(env or {})},
+        )
+        if wait:
+            self._wait_serving(managed, spec, f"{self.address(spec).rpartition(':')[0]}:{port}")
+        return managed
+
+    def _wait_serving(self, managed: Managed, spec: ServiceSpec, address: str) -> None:
+        self._wait(managed, lambda: grpc_serving(address, spec.health_service))
 
     def restart(self, name: str, module: str, *args: str) -> Managed:
         """Start a process without a gRPC port again (a CDC process a test stopped)."""

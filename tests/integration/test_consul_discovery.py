@@ -1,36 +1,43 @@
-"""Discovery against real gRPC health servers and a TEST DOUBLE of Consul's HTTP API (not Consul).
-
-`ConsulHttpApiDouble` runs real `grpc.health.v1.Health/Check` calls against the registered
-instances; passing here means ConsulDiscovery works against that double's model of Consul's
-API, not that it was tested against a real Consul agent.
-"""
+"""Discovery (discovery.py) against a real Consul agent (v1.22.7 `consul agent -dev`, built by
+`make infra-tools`) and real gRPC health servers: registration, its anti-entropy after the agent
+lost its state or while it is down, the last known instances, a Consul index that went backwards.
+No test double: the agent does all of it.
+The ACL tests are in test_consul_acl.py, the whole mesh under load in tests/e2e/test_consul_mesh.py."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import pathlib
+import tempfile
+import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
+from prometheus_client import REGISTRY
 
 from gridam_runtime.discovery import ConsulDiscovery, Endpoint, Registration, StaticDiscovery
-from tests.doubles.consul_api import ConsulHttpApiDouble
+from tests.support.servers import Consul
+from tests.support.waiting import wait_until_async
 
-SERVICE = "gridam-user"
 HEALTH_SERVICE = "gridam.user.v1.UserService"
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 TIMEOUT_S = 30.0  # generous: CI machines are shared and slow
+GRACE_S = 10.0  # how long the callers here keep an instance Consul stopped listing
 
 
 class HealthServer:
     """A real grpc.aio server that only serves the standard health service."""
 
-    def __init__(self, server: grpc.aio.Server, health: health_aio.HealthServicer, port: int) -> None:
+    def __init__(self, server: grpc.aio.Server, health: health_aio.HealthServicer, port: int, status: int) -> None:
         self._server = server
         self._health = health
+        self._status = status
         self.endpoint = Endpoint("127.0.0.1", port)
 
     @classmethod
@@ -41,39 +48,61 @@ class HealthServer:
         port = server.add_insecure_port("127.0.0.1:0")
         await server.start()
         await health.set(HEALTH_SERVICE, status)
-        return cls(server, health, port)
+        return cls(server, health, port, status)
 
     async def set_status(self, status: int, service: str = HEALTH_SERVICE) -> None:
         await self._health.set(service, status)
+        if service == HEALTH_SERVICE:
+            self._status = status
+
+    def serving(self) -> bool:
+        return self._status == SERVING
 
     async def stop(self) -> None:
         await self._server.stop(grace=None)
 
-    def registration(self, service_name: str = SERVICE) -> Registration:
+    def registration(self, service_name: str) -> Registration:
         return Registration(
             service_name=service_name,
             instance_id=f"{service_name}-{self.endpoint.port}",
             host=self.endpoint.host,
             port=self.endpoint.port,
             health_service=HEALTH_SERVICE,
-            check_interval="0.2s",
+            check_interval="1s",  # Consul's minimum
             check_timeout="2s",  # a stalled machine must not flip a healthy instance
         )
 
 
 @pytest.fixture
-def consul_api() -> Iterator[tuple[ConsulHttpApiDouble, int]]:
-    double = ConsulHttpApiDouble()
-    port = double.start()
-    yield double, port
-    double.stop()
+def service() -> str:
+    """A service name of the test's own: the session's agent is shared."""
+    return f"gridam-test-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
-async def discovery(consul_api: tuple[ConsulHttpApiDouble, int]) -> AsyncIterator[ConsulDiscovery]:
-    discovery = ConsulDiscovery("127.0.0.1", consul_api[1], wait="5s")
-    yield discovery
-    await discovery.close()
+def own_consul(infra_root: pathlib.Path) -> Iterator[Consul]:
+    """An agent of the test's own, which it stops and restarts (each start wipes its state)."""
+    agent = Consul(pathlib.Path(tempfile.mkdtemp(prefix="consul-", dir=infra_root)))
+    agent.start()
+    yield agent
+    agent.stop()
+
+
+@pytest.fixture
+async def discoveries() -> AsyncIterator[Callable[..., ConsulDiscovery]]:
+    """ConsulDiscovery instances (a registering process, a calling one), closed afterwards."""
+    made: list[ConsulDiscovery] = []
+
+    def make(agent: Consul, **kwargs) -> ConsulDiscovery:
+        discovery = ConsulDiscovery(
+            "127.0.0.1", agent.port, **({"wait_s": 5.0, "last_known_grace_s": GRACE_S} | kwargs)
+        )
+        made.append(discovery)
+        return discovery
+
+    yield make
+    for discovery in made:
+        await discovery.close()
 
 
 @pytest.fixture
@@ -95,125 +124,195 @@ def exactly(*servers: HealthServer) -> Callable[[tuple[Endpoint, ...]], bool]:
     return lambda endpoints: set(endpoints) == expected and len(endpoints) == len(expected)
 
 
-async def test_registered_instance_is_resolved_once_its_grpc_health_check_passes(discovery, start_server):
-    server = await start_server(NOT_SERVING)
-    await discovery.register(server.registration())
+def unconfirmed(service: str) -> float | None:
+    """What the process exports as gridam_discovery_unconfirmed_instances{service}."""
+    return REGISTRY.get_sample_value("gridam_discovery_unconfirmed_instances", {"service": service})
 
-    assert await discovery.resolve(SERVICE) == ()
+
+async def register(discovery: ConsulDiscovery, server: HealthServer, service: str) -> None:
+    await discovery.register(server.registration(service), server.serving)
+
+
+async def test_registered_instance_is_resolved_once_its_grpc_health_check_passes(consul, discoveries, start_server, service):
+    discovery = discoveries(consul)
+    server = await start_server(NOT_SERVING)
+    await register(discovery, server, service)
+
+    assert await discovery.resolve(service) == ()
 
     await server.set_status(SERVING)
-    await discovery.wait_for(SERVICE, exactly(server), TIMEOUT_S)
-    assert await discovery.resolve(SERVICE) == (server.endpoint,)
-    assert (await discovery.resolve(SERVICE))[0].target == f"127.0.0.1:{server.endpoint.port}"
+    await discovery.wait_for(service, exactly(server), TIMEOUT_S)
+    assert (await discovery.resolve(service))[0].target == f"127.0.0.1:{server.endpoint.port}"
 
 
-async def test_two_instances_are_both_resolved(discovery, start_server):
+async def test_two_instances_are_both_resolved(consul, discoveries, start_server, service):
+    discovery = discoveries(consul)
     a, b = await start_server(), await start_server()
-    await discovery.register(a.registration())
-    await discovery.register(b.registration())
+    await register(discovery, a, service)
+    await register(discovery, b, service)
 
-    await discovery.wait_for(SERVICE, exactly(a, b), TIMEOUT_S)
-    assert set(await discovery.resolve(SERVICE)) == {a.endpoint, b.endpoint}
+    await discovery.wait_for(service, exactly(a, b), TIMEOUT_S)
 
 
-async def test_health_check_asks_about_the_registered_grpc_service(discovery, start_server):
+async def test_health_check_asks_about_the_registered_grpc_service(consul, discoveries, start_server, service):
+    discovery = discoveries(consul)
     server = await start_server(SERVING)
     await server.set_status(NOT_SERVING, service="")  # the server as a whole says no
-    await discovery.register(server.registration())
+    await register(discovery, server, service)
 
-    await discovery.wait_for(SERVICE, exactly(server), TIMEOUT_S)
+    await discovery.wait_for(service, exactly(server), TIMEOUT_S)
 
 
-async def test_instance_that_turns_not_serving_drops_out_and_comes_back(discovery, start_server):
+async def test_instance_reported_critical_drops_out_at_once_and_comes_back(consul, discoveries, start_server, service):
+    discovery = discoveries(consul)
     a, b = await start_server(), await start_server()
-    await discovery.register(a.registration())
-    await discovery.register(b.registration())
-    await discovery.wait_for(SERVICE, exactly(a, b), TIMEOUT_S)
+    await register(discovery, a, service)
+    await register(discovery, b, service)
+    await discovery.wait_for(service, exactly(a, b), TIMEOUT_S)
 
     await a.set_status(NOT_SERVING)
-    await discovery.wait_for(SERVICE, exactly(b), TIMEOUT_S)
-    assert await discovery.resolve(SERVICE) == (b.endpoint,)
+    await discovery.wait_for(service, exactly(b), TIMEOUT_S)
+    assert unconfirmed(service) == 0  # Consul reported it critical: nothing kept
 
     await a.set_status(SERVING)
-    await discovery.wait_for(SERVICE, exactly(a, b), TIMEOUT_S)
+    await discovery.wait_for(service, exactly(a, b), TIMEOUT_S)
 
 
-async def test_instance_whose_server_stops_drops_out(discovery, start_server):
+async def test_instance_whose_server_stops_drops_out(consul, discoveries, start_server, service):
+    discovery = discoveries(consul)
     a, b = await start_server(), await start_server()
-    await discovery.register(a.registration())
-    await discovery.register(b.registration())
-    await discovery.wait_for(SERVICE, exactly(a, b), TIMEOUT_S)
+    await register(discovery, a, service)
+    await register(discovery, b, service)
+    await discovery.wait_for(service, exactly(a, b), TIMEOUT_S)
 
     await a.stop()
 
-    await discovery.wait_for(SERVICE, exactly(b), TIMEOUT_S)
-    assert await discovery.resolve(SERVICE) == (b.endpoint,)
+    await discovery.wait_for(service, exactly(b), TIMEOUT_S)
 
 
-async def test_deregistered_instance_is_no_longer_resolved(discovery, start_server):
+async def test_deregistered_instance_stays_in_use_for_the_grace_period_then_drops_out(
+    consul, discoveries, start_server, service
+):
+    registrant, caller = discoveries(consul), discoveries(consul)
     a, b = await start_server(), await start_server()
-    await discovery.register(a.registration())
-    await discovery.register(b.registration())
-    await discovery.wait_for(SERVICE, exactly(a, b), TIMEOUT_S)
+    await register(registrant, a, service)
+    await register(registrant, b, service)
+    await caller.wait_for(service, exactly(a, b), TIMEOUT_S)
 
-    await discovery.deregister(a.registration())
+    await registrant.deregister(a.registration(service))
+    await wait_until_async(lambda: unconfirmed(service) == 1, "the caller sees that Consul no longer lists a")
+    unlisted_at = time.monotonic()
 
-    await discovery.wait_for(SERVICE, exactly(b), TIMEOUT_S)
-    assert await discovery.resolve(SERVICE) == (b.endpoint,)
+    assert set(await caller.resolve(service)) == {a.endpoint, b.endpoint}  # kept: unlisted, not critical
+    await caller.wait_for(service, exactly(b), TIMEOUT_S + GRACE_S)
+    assert time.monotonic() - unlisted_at >= GRACE_S - 1  # Consul's wait has a 1 s grain
+    assert unconfirmed(service) == 0
 
 
-async def test_services_are_resolved_independently(discovery, start_server):
+async def test_services_are_resolved_independently(consul, discoveries, start_server, service):
+    discovery = discoveries(consul)
     user, diary = await start_server(), await start_server()
-    await discovery.register(user.registration("gridam-user"))
-    await discovery.register(diary.registration("gridam-diary"))
+    await register(discovery, user, f"{service}-user")
+    await register(discovery, diary, f"{service}-diary")
 
-    await discovery.wait_for("gridam-user", exactly(user), TIMEOUT_S)
-    await discovery.wait_for("gridam-diary", exactly(diary), TIMEOUT_S)
-    assert await discovery.resolve("gridam-unknown") == ()
+    await discovery.wait_for(f"{service}-user", exactly(user), TIMEOUT_S)
+    await discovery.wait_for(f"{service}-diary", exactly(diary), TIMEOUT_S)
+    assert await discovery.resolve(f"{service}-unknown") == ()
 
 
-async def test_follows_changes_after_the_consul_index_went_backwards(consul_api, start_server):
-    # A watch that kept the old, higher index would block for the whole 30s wait.
-    double, port = consul_api
-    discovery = ConsulDiscovery("127.0.0.1", port, wait="30s")
+async def test_registration_asks_consul_to_reap_after_at_least_its_minimum(consul, discoveries, start_server, service):
+    # Consul raises a DeregisterCriticalServiceAfter below one minute to one minute, with a warning
+    # in its log at every registration.
+    discovery = discoveries(consul)
+    server = await start_server()
+    await register(discovery, server, service)
+    await discovery.wait_for(service, exactly(server), TIMEOUT_S)
+
+    check = f"service:{server.registration(service).instance_id}"
+    warnings = [
+        line for line in (consul.root / "consul.log").read_text().splitlines()
+        if "deregister interval below minimum" in line and check in line
+    ]
+    assert warnings == []
+
+
+async def test_agent_restarted_without_its_state_gets_the_instance_again_and_callers_never_lose_it(
+    own_consul, discoveries, start_server, service, figures
+):
+    registrant, caller = discoveries(own_consul), discoveries(own_consul, wait_s=60.0)
+    server = await start_server()
+    registration = server.registration(service)
+    await register(registrant, server, service)
+    await caller.wait_for(service, exactly(server), TIMEOUT_S)
+    # The service's index on this agent, well above where the restarted one will start: a watch
+    # that kept it would block on the new agent for its whole wait (60 s) and miss every change.
+    for _ in range(30):
+        dummy = {"ID": f"{service}-dummy", "Name": service, "Port": 1, "Check": {"TTL": "1h", "Status": "critical"}}
+        await asyncio.to_thread(own_consul.api, "PUT", "/v1/agent/service/register", json=dummy)
+        await asyncio.to_thread(own_consul.api, "PUT", f"/v1/agent/service/deregister/{service}-dummy")
+    seen: list[tuple[Endpoint, ...]] = []
+
+    async def sample() -> None:
+        while True:
+            seen.append(await caller.resolve(service))
+            await asyncio.sleep(0.05)
+
+    sampling = asyncio.create_task(sample())
     try:
-        a, b = await start_server(), await start_server()
-        await discovery.register(a.registration())
-        await discovery.register(b.registration())
-        await discovery.wait_for(SERVICE, exactly(a, b), TIMEOUT_S)
-
-        await asyncio.to_thread(double.wait_for_blocked_queries, 1, TIMEOUT_S)
-        double.restore_index(1)
-        await a.set_status(NOT_SERVING)
-
-        await discovery.wait_for(SERVICE, exactly(b), TIMEOUT_S)
+        await asyncio.to_thread(own_consul.stop)
+        await asyncio.sleep(2)
+        await asyncio.to_thread(own_consul.start)  # answers again, knowing nothing
+        answering_at = time.monotonic()
+        await wait_until_async(
+            lambda: own_consul.passing_instances(service) == [registration.instance_id],
+            "the instance registered again, its check passing",
+            timeout=TIMEOUT_S,
+        )
+        registered_after = time.monotonic() - answering_at
+        late = await start_server()
+        await register(registrant, late, service)
+        await caller.wait_for(service, exactly(server, late), TIMEOUT_S)
     finally:
-        await discovery.close()
+        sampling.cancel()
+    assert seen and all(endpoints == (server.endpoint,) for endpoints in seen)
+    assert unconfirmed(service) == 0
+    figures.append(f"discovery: agent restarted without its state: instance registered again {registered_after:.1f}s "
+                   f"after it answered; the caller used it in all {len(seen)} lookups meanwhile")
 
 
-async def test_keeps_last_instances_while_consul_is_down_and_follows_a_restarted_agent(start_server):
-    # The restarted agent's index (from 1) is far below the old one (from 1000): a watch that
-    # did not reset its index would block on the new agent for the whole 30s wait.
-    old_agent = ConsulHttpApiDouble(first_index=1000)
-    port = old_agent.start()
-    new_agent = ConsulHttpApiDouble()
-    discovery = ConsulDiscovery("127.0.0.1", port, wait="30s")
-    try:
-        a, b = await start_server(), await start_server()
-        await discovery.register(a.registration())
-        await discovery.wait_for(SERVICE, exactly(a), TIMEOUT_S)
+async def test_keeps_the_last_known_instances_while_consul_is_down(own_consul, discoveries, start_server, service, caplog):
+    caller = discoveries(own_consul)
+    a = await start_server()
+    await register(discoveries(own_consul), a, service)
+    await caller.wait_for(service, exactly(a), TIMEOUT_S)
 
-        old_agent.stop()
-        for _ in range(10):
-            assert await discovery.resolve(SERVICE) == (a.endpoint,)
+    with caplog.at_level(logging.WARNING, logger="gridam_runtime.discovery"):
+        await asyncio.to_thread(own_consul.stop)
+        await wait_until_async(lambda: unconfirmed(service) == 1, "the last known instance exported as unconfirmed")
+        for _ in range(30):
+            assert await caller.resolve(service) == (a.endpoint,)
             await asyncio.sleep(0.1)
+    notices = [r.getMessage() for r in caplog.records if "last known instances" in r.getMessage()]
+    assert notices == [
+        f"consul unreachable: calls to {service} go to the last known instances ({a.endpoint.target}) until it answers"
+    ]
 
-        new_agent.start(port)
-        await discovery.register(b.registration())
-        await discovery.wait_for(SERVICE, exactly(b), TIMEOUT_S)
-    finally:
-        await discovery.close()
-        new_agent.stop()
+
+async def test_a_service_registered_while_consul_is_down_is_registered_once_it_answers(
+    own_consul, discoveries, start_server, service
+):
+    await asyncio.to_thread(own_consul.stop)
+    registrant = discoveries(own_consul)
+    server = await start_server()
+
+    await register(registrant, server, service)  # returns although nobody answers
+
+    await asyncio.to_thread(own_consul.start)
+    await wait_until_async(
+        lambda: own_consul.passing_instances(service) == [server.registration(service).instance_id],
+        "registered once the agent answers",
+        timeout=TIMEOUT_S,
+    )
 
 
 async def test_static_discovery_resolves_its_fixed_addresses():

@@ -1,4 +1,4 @@
-"""Real MariaDB, Redis, Kafka and a MongoDB-wire server (FerretDB) for the tests, each a
+"""Real MariaDB, Redis, Kafka, a MongoDB-wire server (FerretDB) and Consul for the tests, each a
 private throw-away instance on free ports under one folder, started without systemd or Docker
 (docs/infra.md) and stopped afterwards."""
 
@@ -17,11 +17,14 @@ import time
 import uuid
 from dataclasses import dataclass
 
+import httpx
+
 from gridam_runtime.devstack import METRICS_ORDER, SERVICES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KAFKA_LIBS = ROOT / "tools" / "kafka" / "libs"  # `make infra-tools` collects them from Maven Central
 FERRETDB = ROOT / "tools" / "ferretdb" / "bin" / "ferretdb"  # `make infra-tools` builds it
+CONSUL = ROOT / "tools" / "consul" / "bin" / "consul"  # `make infra-tools` builds it
 MYSQL_USER = "gridam"
 MYSQL_PASSWORD = "gridam-test-password"
 
@@ -298,6 +301,84 @@ class FerretDb:
                 stdout=out, stderr=subprocess.STDOUT,
             )
         _wait_for(lambda: _port_open(self.port), "FerretDB", self.process, log)
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+@dataclass
+class Consul:
+    """Consul v1.22.7 (built by `make infra-tools`, tools/consul) as `consul agent -dev`: one
+    server node on 127.0.0.1 that keeps its state in memory, so every restart wipes it, as an
+    agent recreated without its data dir. With `acl_management_token`, ACLs are on with
+    `default_policy = "deny"` and that token may do anything."""
+
+    root: pathlib.Path
+    acl_management_token: str = ""
+    port: int = 0  # HTTP API
+    process: subprocess.Popen | None = None
+
+    @property
+    def http_addr(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Start on fresh ports (first call) or, empty again, on the same ports (a restart)."""
+        if not CONSUL.exists():
+            raise RuntimeError(f"{CONSUL} missing: run `make infra-tools`")
+        self.root.mkdir(parents=True, exist_ok=True)
+        config = self.root / "agent.hcl"
+        if not self.port:
+            self.port = free_port_range(6)
+            http, dns, grpc, serf_lan, serf_wan, server = range(self.port, self.port + 6)
+            acl = (
+                f'acl {{\n  enabled = true\n  default_policy = "deny"\n'
+                f'  tokens {{\n    initial_management = "{self.acl_management_token}"\n'
+                f'    agent = "{self.acl_management_token}"\n  }}\n}}\n'
+                if self.acl_management_token else ""
+            )
+            config.write_text(
+                f"ports {{\n  http = {http}\n  dns = {dns}\n  grpc = {grpc}\n  grpc_tls = -1\n"
+                f"  serf_lan = {serf_lan}\n  serf_wan = {serf_wan}\n  server = {server}\n}}\n{acl}"
+            )
+        log = self.root / "consul.log"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [str(CONSUL), "agent", "-dev", "-bind", "127.0.0.1", "-client", "127.0.0.1", "-node", "gridam-test",
+                 "-log-level", "warn", "-config-file", str(config)],
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        _wait_for(self._ready, "Consul", self.process, log)
+
+    def _ready(self) -> bool:
+        try:
+            if self.api("GET", "/v1/status/leader").json() in ("", None):
+                return False
+            # With ACLs, the management token works only once the leader has set ACLs up.
+            return not self.acl_management_token or self.api("GET", "/v1/acl/token/self").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def api(self, method: str, path: str, *, token: str | None = None, **kwargs) -> httpx.Response:
+        """A call to the agent's HTTP API, with the management token unless `token` is given."""
+        token = self.acl_management_token if token is None else token
+        headers = {"X-Consul-Token": token} if token else {}
+        return httpx.request(method, f"http://{self.http_addr}{path}", headers=headers, timeout=10, **kwargs)
+
+    def create_token(self, rules: str) -> str:
+        """A new ACL token with a policy of `rules` (HCL); returns its secret."""
+        name = f"policy-{uuid.uuid4().hex[:8]}"
+        policy = self.api("PUT", "/v1/acl/policy", json={"Name": name, "Rules": rules})
+        policy.raise_for_status()
+        token = self.api("PUT", "/v1/acl/token", json={"Policies": [{"ID": policy.json()["ID"]}]})
+        token.raise_for_status()
+        return token.json()["SecretID"]
+
+    def passing_instances(self, service: str) -> list[str]:
+        """IDs of the instances of `service` whose checks all pass."""
+        reply = self.api("GET", f"/v1/health/service/{service}", params={"passing": "1"})
+        reply.raise_for_status()
+        return sorted(entry["Service"]["ID"] for entry in reply.json())
 
     def stop(self) -> None:
         _stop(self.process)
