@@ -90,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--kote", help="path to a KOTE split (val.tsv)")
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
-    parser.add_argument("--safety-data", default="data/safety", help="folder of dev.jsonl and test.jsonl")
+    parser.add_argument("--safety-data", default="data/safety", help="folder of dev*.jsonl and test.jsonl")
+    parser.add_argument("--no-semantic", action="store_true",
+                        help="with --safety: leave the semantic layer out, to see what it adds")
     parser.add_argument("--folds", type=int, default=5,
                         help="K-fold cross-validation (default 5); 0 scores the shipped model in-sample")
     parser.add_argument("--seed", type=int, default=0)
@@ -99,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     if args.safety:
-        for part in evaluate_safety(args.safety_data):
+        for part in evaluate_safety(args.safety_data, SafetyCheck(use_semantic=not args.no_semantic)):
             print("\n".join(part.lines()))
         print(f"  ({time.perf_counter() - start:.1f} s)")
         return 0

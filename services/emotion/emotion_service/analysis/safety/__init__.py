@@ -48,7 +48,10 @@ def split_sentences(text: str) -> list[str]:
 
 
 class SafetyCheck:
-    """`check(text)` -> SafetyResult; `check_many(texts)` batches the semantic layer."""
+    """`check(text)` -> SafetyResult; `check_many(texts)` batches the semantic layer.
+
+    `use_semantic=False` leaves the semantic layer out (the evaluation compares both).
+    """
 
     def __init__(self, semantic: SemanticLayer | None = None, *, use_semantic: bool = True) -> None:
         self.semantic = semantic if semantic is not None else (SemanticLayer() if use_semantic else None)
@@ -79,9 +82,6 @@ class SafetyCheck:
                 if category is not None:
                     found[i].setdefault(f"semantic.{category}", CATEGORIES[category])
         return [_result(reasons) for reasons in found]
-
-    def flags(self, texts: Sequence[str]) -> list[bool]:
-        return [r.flagged for r in self.check_many(texts)]
 
 
 def _result(reasons: dict[str, RiskLevel]) -> SafetyResult:

@@ -87,12 +87,15 @@ _MEANT = re.compile(r"진심|사실은|사실|농담아니|장난아니|\bnot\s+
 
 
 def drop_idioms(sentence: str) -> str:
-    """The sentence with idiomatic death words blanked (Korean is matched without spaces)."""
-    compact_free = _EN_IDIOMS.sub(" ", sentence)
-    # Korean idioms are found on the spaceless form; blank them word by word on the spaced one.
-    compact = re.sub(r"\s+", "", compact_free)
+    """The sentence with idiomatic death words blanked.
+
+    Korean idioms are found on the sentence without spaces (as the constructs read it), so a
+    sentence that had one comes back in that spaceless form, with the idiom replaced by a space.
+    """
+    without_english = _EN_IDIOMS.sub(" ", sentence)
+    compact = re.sub(r"\s+", "", without_english)
     if not _KO_IDIOMS.search(compact):
-        return compact_free
+        return without_english
     return _KO_IDIOMS.sub(" ", compact)
 
 
