@@ -44,7 +44,7 @@ from typing import Any
 import httpx
 from prometheus_client import Gauge
 
-from gridam_runtime.consul_agent import ConsulAgent, ConsulDenied, ConsulError, go_duration
+from gridam_runtime.consul_agent import ConsulAgent, ConsulDenied, ConsulError
 
 log = logging.getLogger(__name__)
 
