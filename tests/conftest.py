@@ -150,3 +150,21 @@ def read_model_stack(infra_root, mariadb, redis_server, kafka, ferretdb, oauth_p
     data_dir = infra_root / "stack-read-model"
     env = stack_env(data_dir, mariadb, redis_server, databases="gridam_rm", kafka=kafka, ferretdb=ferretdb)
     yield from _running(env | _stack_settings(oauth_provider), data_dir)
+
+
+@pytest.fixture(scope="session")
+def consul_stack_agent(infra_root: pathlib.Path) -> Iterator[Consul]:
+    """The Consul agent of `consul_stack` alone: its tests stop and restart it."""
+    yield from _started(Consul(infra_root / "consul-stack"))
+
+
+@pytest.fixture(scope="session")
+def consul_stack(infra_root, mariadb, redis_server, consul_stack_agent, oauth_provider) -> Iterator[DevStack]:
+    """The distributed mesh finding its services through Consul (databases gridam_consul_*)."""
+    data_dir = infra_root / "stack-consul"
+    env = stack_env(data_dir, mariadb, redis_server, databases="gridam_consul") | {
+        "GRIDAM_DISCOVERY": "consul",
+        "GRIDAM_CONSUL_HTTP_ADDR": consul_stack_agent.http_addr,
+        "GRIDAM_WORKER_PROCESSES": "1",  # the gpu-worker's: no card is drawn here
+    }
+    yield from _running(env | _stack_settings(oauth_provider), data_dir)
