@@ -18,6 +18,7 @@ from card_service.prompts import (
 )
 from emotion_service.analysis.analyser import Analysis
 from emotion_service.analysis.emotions import Distribution, Emotion
+from emotion_service.analysis.safety import RiskLevel
 
 
 def analysis(**overrides) -> dict:
@@ -144,6 +145,7 @@ def test_the_emotion_service_analysis_dataclass_is_accepted():
         feedback="…",
         language="ko",
         safety_flag=False,
+        risk=RiskLevel.NONE,
     )
     result = build_prompt(record, diary_id=9, version=1)
     assert [key for key, _ in result.palette] == ["SAD", "FEAR", "NONE"]
