@@ -296,6 +296,19 @@ def test_kubernetes_discovery_points_callers_at_the_headless_services() -> None:
         assert services[name]["spec"]["clusterIP"] == "None"
 
 
+def test_processes_that_register_or_resolve_get_the_consul_token_from_the_settings_secret() -> None:
+    def token_sources(docs: list[dict]) -> dict[str, list[dict]]:
+        return {name: [e["valueFrom"] for e in container(d).get("env", []) if e["name"] == "GRIDAM_CONSUL_TOKEN"]
+                for name, d in of_kind(docs, "Deployment").items()}
+
+    with_consul = token_sources(render("default"))
+    expected = {"secretKeyRef": {"name": "gridam-settings", "key": "consul-token", "optional": True}}
+    users = {"gateway", "user", "diary", "diary-worker", "emotion", "card", "gpu-worker"}
+    assert {name for name, sources in with_consul.items() if sources == [expected]} == users
+    assert all(not sources for name, sources in with_consul.items() if name not in users)  # the CDC processes
+    assert not any(token_sources(render("kubernetes-discovery")).values())
+
+
 # --- the call graph ---------------------------------------------------------------------
 
 

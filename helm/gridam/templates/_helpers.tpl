@@ -102,6 +102,15 @@ settings, its own env from values. dict: root, key, component, service
 - name: GRIDAM_CONSUL_HTTP_ADDR
   value: {{ printf "$(GRIDAM_CONSUL_HOST):%v" .root.Values.discovery.consul.port | quote }}
 {{- end }}
+{{- if and (eq .root.Values.discovery.mode "consul") (or (ne .component.kind "worker") .component.calls) }}
+{{- /* Consul's ACL token, for the processes that register or resolve: key consul-token of the settings Secret, if there. */}}
+- name: GRIDAM_CONSUL_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "gridam.settingsSecretName" .root }}
+      key: consul-token
+      optional: true
+{{- end }}
 {{- range $variable, $secretKey := .component.secretEnv }}
 {{- if or (ne $secretKey "analytics-mongodb-url") (include "gridam.readModelOn" $.root) }}
 - name: {{ $variable }}
