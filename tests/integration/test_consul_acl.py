@@ -7,12 +7,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import pathlib
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
 
 import grpc
+import httpx
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -20,6 +24,7 @@ from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.devstack import DevStack
 from gridam_runtime.discovery import ConsulDiscovery
+from gridam_runtime.keys import ensure_keys
 from tests.support.health_servers import TIMEOUT_S, HealthServer, exactly
 from tests.support.servers import Consul, free_port, stack_env
 from tests.support.waiting import wait_until, wait_until_async
@@ -183,3 +188,36 @@ async def test_user_service_with_the_token_file_registers_and_without_a_token_sa
         assert acl_consul.passing_instances("gridam-user") == [f"gridam-user-127.0.0.1-{with_token}"]
     finally:
         stack.stop()
+
+
+def test_a_gateway_without_a_token_answers_not_ready_and_says_why(acl_consul, infra_root):
+    data_dir = infra_root / "gateway-acl"
+    env = stack_env(data_dir) | {"GRIDAM_DISCOVERY": "consul", "GRIDAM_CONSUL_HTTP_ADDR": acl_consul.http_addr}
+    ensure_keys(data_dir / "keys")
+    url = f"http://127.0.0.1:{env['GRIDAM_HTTP_PORT']}"
+    log = data_dir / "gateway.log"
+    with log.open("wb") as out:
+        gateway = subprocess.Popen([sys.executable, "-m", "gridam_gateway"], env={**os.environ, **env}, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: _answers(url + "/healthz"), "the gateway answers")
+        ready = httpx.get(url + "/readyz", timeout=10)
+        ready_again = httpx.get(url + "/readyz", timeout=10)
+    finally:
+        gateway.terminate()
+        gateway.wait(30)
+
+    assert ready.status_code == ready_again.status_code == 503
+    reason = ready.json()["discovery"]
+    assert "no ACL token while Consul's ACLs deny by default" in reason and "GRIDAM_CONSUL_TOKEN" in reason
+    errors = [e["message"] for e in _log_lines(log) if e["severity"] == "ERROR"]
+    # One line per service it calls (each lookup is refused on its own), none repeated.
+    assert len(errors) == len(set(errors)) == 4, errors
+    assert all(e.startswith("consul authorisation error: looking up 'gridam-") for e in errors)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
