@@ -12,7 +12,7 @@ from emotion_service.analysis.emotions import Emotion
 from emotion_service.analysis.evaluate import evaluate_safety
 from emotion_service.analysis.feedback import CONCERN_KO, CRISIS_EN, CRISIS_KO, FeedbackWriter
 from emotion_service.analysis.safety import RiskLevel, SafetyCheck
-from emotion_service.analysis.safety.disguise import reveal
+from emotion_service.analysis.safety.disguise import LAUGH, reveal
 from emotion_service.analysis.safety.semantic import BANK, BANK_EMBEDDINGS, SemanticLayer, _digest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -37,12 +37,12 @@ def check() -> SafetyCheck:
     ("jukgo sipda", "죽고싶다"),
 ])
 def test_disguises_are_undone(disguised, plain):
-    assert reveal(disguised).strip() == plain
+    assert reveal(disguised).replace(LAUGH, "").strip() == plain
 
 
 def test_revealing_keeps_sentence_breaks_and_ordinary_text():
     assert reveal("했다.그리고 잤다") == "했다.그리고 잤다"
-    assert reveal("ㅋㅋ 웃겨").strip() == "웃겨"
+    assert reveal("ㅋㅋ 웃겨").replace(LAUGH, "").strip() == "웃겨"
 
 
 @pytest.mark.parametrize("text", [
@@ -100,11 +100,12 @@ def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")
     assert SemanticLayer.has_cue("everyone could finally breathe if i were gone")
+    assert SemanticLayer.has_cue("i have been thinking that the world has no place for me")
 
 
 def test_the_semantic_layer_finds_a_paraphrase_no_construct_lists():
     layer = SemanticLayer()
-    categories = layer.categorise(["everyone could finally breathe if i were gone",
+    categories = layer.categorise(["i have been thinking that the world has no place for me",
                                    "we had pizza and watched the game"])
     assert categories[0] is not None
     assert categories[1] is None
@@ -113,7 +114,7 @@ def test_the_semantic_layer_finds_a_paraphrase_no_construct_lists():
 def test_the_shipped_prototype_embeddings_match_the_bank():
     shipped = np.load(BANK_EMBEDDINGS)
     assert str(shipped["digest"]) == _digest(BANK), (
-        "prototypes.tsv changed: run `python -m emotion_service.analysis.safety.semantic`")
+        "the prototype bank changed: run `python -m emotion_service.analysis.safety.semantic`")
 
 
 def test_feedback_follows_the_risk_level():

@@ -6,13 +6,17 @@ Each rule names one reading a careful reader would give and that the constructs 
 - other people, media and games ("드라마 주인공이…", "the character wanted to die", "게임에서 죽었다");
 - a past that is over ("2년 전에는 죽고 싶었다. 지금은 괜찮다"), unless the sentence also says it
   is back ("또", "again", "lately");
-- jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke").
+- jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke");
+- a death wish told in the past tense and laughed off ("창피해서 죽고 싶었다ㅋㅋ", "I wanted to die lol"):
+  an embarrassing moment, not a wish (a present-tense one with a laugh still counts).
 
 When unsure, a rule keeps the hit: a missed crisis costs far more than a gentle extra message.
 """
 from __future__ import annotations
 
 import re
+
+from emotion_service.analysis.safety.disguise import LAUGH
 
 __all__ = ["drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
 
@@ -22,7 +26,7 @@ _KO_IDIOMS = re.compile(
     r"죽(?:을|을만큼|도록|기살기로|자살자)(?:만큼|정도로|힘을다해)?(?:웃|뛰|달|공부|일|노력|열심|먹|좋|행복|맛있|사랑)|"
     r"죽도록|죽기살기|죽을맛|죽을똥살똥|죽여준다|죽여주는|죽인다(?:진짜)?(?:맛|분위기|노래|경치)|죽이는(?:맛|노래|경치|날씨)|"
     r"(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
-    r"죽고싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
+    r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
     r"(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
     r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
     r"(?:열심히|잘|행복하게|재밌게|즐겁게|건강하게)살자|목숨(?:걸고|을걸고)|죽었다깨어나도|죽을죄"
@@ -43,7 +47,8 @@ _KO_NEGATED = re.compile(
     r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)")
 _EN_NEGATED = re.compile(
-    r"\b(?:say|said|answer(?:ed)?)\s+no\b|\bnot\s+(?:hopeless|suicidal)\b|"
+    r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
+    r"\bnever\s+(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
@@ -59,30 +64,32 @@ _KO_OTHERS = re.compile(
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
     r"(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
 _EN_OTHERS = re.compile(
-    r"\b(?:died|dies)\s+by\s+suicide\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
+    r"\basked\s+(?:me\s+)?(?:if|whether)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
-_EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|myself)\b")
+# The writer as the subject ("my friend said she wants to die" is about the friend).
+_EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|myself)\b")
 _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|저|저는|제가|저도)(?:[^가-힣]|$)|나도|저도|내가|나는")
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
                       r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때)")
-_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안든|안들)|"
+_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안든|안들|됐|되었)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
-                          r"살아남|살길잘|버텨서다행|포기하지않길잘")
+                          r"살아남|살길잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
-_EN_PAST = re.compile(r"\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
+_EN_PAST = re.compile(r"\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
-_EN_RESOLVED = re.compile(r"\b(?:one|two|three|\d+)\s+(?:years?|months?)\s+(?:without|clean|free|since)\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
+_EN_RESOLVED = re.compile(r"\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
                           r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
                           r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
 
 # Laughter marks are not joke markers (reveal() drops them: people laugh off real distress).
 _JOKE = re.compile(r"농담|장난|드립|개그|밈|(?<![a-z])(?:jk|j/k|just\s+kidding|joking|kidding|as\s+a\s+joke|meme)(?![a-z])")
+_LAUGHED_OFF_PAST = re.compile(r"죽고싶었|죽는줄|죽을뻔|사라지고싶었|\bwanted\s+to\s+die\b|\b(?:almost|nearly)\s+died\b|\bi\s+died\b")
 _MEANT = re.compile(r"진심|사실은|사실|농담아니|장난아니|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
 
 
@@ -125,5 +132,7 @@ def hit_is_discounted(sentence: str, *, resolved: bool) -> str | None:
     if resolved and past and not back:
         return "past"
     if _JOKE.search(sentence) and not _MEANT.search(sentence):
+        return "joke"
+    if LAUGH in sentence and (_LAUGHED_OFF_PAST.search(compact) or _LAUGHED_OFF_PAST.search(sentence)):
         return "joke"
     return None

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["compose_jamo", "reveal"]
+__all__ = ["LAUGH", "compose_jamo", "reveal"]
+
+#: What laughter marks ("ㅋㅋ", "lol") become: a private-use character that no rule reads as a
+#: word, so `context` can still tell a sentence was laughed off.
+LAUGH = "\ue000"
 
 # Compatibility jamo (what keyboards type alone) -> indices of the composed syllable.
 _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -66,7 +70,9 @@ _INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?]{1,3}(?=[
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "*": "i", "|": "l", "€": "e"})
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
-                        r"[a-z0-9@$!*|€]{3,}")
+                        r"[a-z0-9@$!*|€]{2,}")
+# "1" for "i" before a verb ("1 want t0 d13").
+_LEET_I = re.compile(r"(?<![\w.])1(?=\s+(?:want|wanna|am|m|need|can'?t|just|will|don'?t|hate|feel|really|mean|wish)\b)")
 # Letters broken up by dots, dashes, underscores or spaces: "s.u.i.c.i.d.e", "k-i-l-l".
 _SPELLED_OUT = re.compile(r"\b(?:[a-z][._\-/ ]){3,}[a-z]\b")
 # Stretched letters: a vowel run becomes one ("diiieeee" -> "die"), a consonant run two.
@@ -84,7 +90,7 @@ _ROMANISED = [
 # English slang and euphemisms, said plainly.
 _SLANG = [
     (re.compile(r"\bun[- ]?alive(?:d|ing)?\s+(myself|me)\b"), r"kill \1"),
-    (re.compile(r"\bun[- ]?aliv(?:e|ing)\b"), "kill"),
+    (re.compile(r"\bun[- ]?aliv(?:e|ed|ing)\b"), "kill myself"),
     (re.compile(r"\bself[- ]?delet(?:e|ing|ed)\b"), "kill myself"),
     (re.compile(r"\bsewer\s?slide|\bsui(?:c|s)ide|\bsu+icide|\bsooicide|\bsuey?cide\b|\bsudoku\b(?=[^.!?]{0,20}\b(?:myself|commit|thoughts?|plan))"), "suicide"),
     (re.compile(r"\bcommit\s+(?:toaster\s+bath|die)\b"), "commit suicide"),
@@ -109,13 +115,13 @@ def _hangul_text(text: str) -> str:
     text = _SPACED_JAMO.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = compose_jamo(text)
     text = _SHORTHAND.sub(lambda m: _CHOSEONG_SHORTHAND[m.group(0)], text)
-    text = _MARKS.sub(" ", text)
+    text = _MARKS.sub(f" {LAUGH} ", text)
     # Twice: "죽_고_싶" has overlapping windows.
     return _INSIDE_HANGUL.sub("", _INSIDE_HANGUL.sub("", text))
 
 
 def _latin_text(text: str) -> str:
-    text = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+    text = _LEET_I.sub("i", _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text))
     text = _SPELLED_OUT.sub(lambda m: re.sub(r"[._\-/ ]", "", m.group(0)), text)
     text = _STRETCHED_CONSONANT.sub(r"\1\1", _STRETCHED_VOWEL.sub(r"\1", text))
     for pattern, plain in _ROMANISED:

