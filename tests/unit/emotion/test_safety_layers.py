@@ -127,9 +127,9 @@ def test_feedback_follows_the_risk_level():
 
 
 # The target is recall >= 98 % (a test at 95 %) on the held-out part. Measured now:
-# 75-80 % in each language (README, "Crisis detection"), so this guards the level reached,
+# 82-84 % in each language (README, "Crisis detection"), so this guards the level reached,
 # not the target: raise these floors as recall improves.
-RECALL_FLOOR = 0.72
+RECALL_FLOOR = 0.78
 FALSE_ALARM_CEILING = 0.05
 
 
