@@ -43,16 +43,18 @@ _EN_IDIOMS = re.compile(
 # Negation of the statement itself (not "I don't want to live", which is a construct).
 _KO_NEGATED = re.compile(
     r"(?:죽고싶|자살하고싶|죽을생각|자살할생각|자해할생각|사라지고싶)(?:지는|진|지|은건|은게|은거는|은건절대|은생각은|은마음은|까지는|은|다는뜻은|다는말은|다는건|단건|단말은)?(?:절대|전혀)?(?:않|아니|아닌|없|안)|"
-    r"(?:자살|자해|죽고싶|죽을)\S{0,8}?(?:생각|마음|충동)(?:은|는|도|까지는)?(?:전혀|절대|하나도)?(?:없|안들|안든|들지않|안해|아니|아닌)|"
+    r"(?:자살|자해|죽고싶|죽을|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌)|"
+    r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|"
     r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)")
 _EN_NEGATED = re.compile(
+    r"\b(?:thoughts?|urges?)\b[^.!?\n]{0,20}\b(?:haven'?t|have\s+not|hasn'?t)\s+(?:come\s+back|returned)\b|"
     r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
     r"\bnever\s+(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
-    r"(?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself|want(?:ing)? to die|thinking (?:about|of) (?:suicide|killing|ending)|plan(?:ning)? (?:to|on)|in danger|a danger to myself|self[- ]harm(?:ing)?)")
+    r"(?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself|want(?:ing)? to die|thinking (?:about|of) (?:suicide|killing|ending)|plans? (?:to|on)|planning (?:to|on)|in danger|a danger to myself|self[- ]harm(?:ing)?)")
 # "...but" or "though" after the negation turns it back ("I'm not suicidal, but I wish I could disappear").
 _TURN = re.compile(r"\b(?:but|though|except|yet)\b|(?:지만|는데|은데|긴한데|지만요|그런데|근데|그래도)")
 
@@ -62,12 +64,16 @@ _KO_OTHERS = re.compile(
     r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
     r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
-    r"(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
+    r"투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|물었|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
 _EN_OTHERS = re.compile(
-    r"\basked\s+(?:me\s+)?(?:if|whether)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
+    r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
+    r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
+# A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
+_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about)\b|"
+                       r"(?:냐고|는지|있는지|있냐고)(?:물었|물어|묻|질문)|문항|설문")
 # The writer as the subject ("my friend said she wants to die" is about the friend).
 _EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|myself)\b")
 _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|저|저는|제가|저도)(?:[^가-힣]|$)|나도|저도|내가|나는")
@@ -77,12 +83,12 @@ _KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그시절|예전|옛�
                       r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때)")
 _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안든|안들|됐|되었)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
-                          r"살아남|살길잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
+                          r"살아남|살길잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
-_EN_PAST = re.compile(r"\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
+_EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
-_EN_RESOLVED = re.compile(r"\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
+_EN_RESOLVED = re.compile(r"\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
                           r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
                           r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
@@ -123,6 +129,8 @@ def hit_is_discounted(sentence: str, *, resolved: bool) -> str | None:
     negated = _EN_NEGATED.search(sentence)
     if negated and not _TURN.search(sentence, negated.end()):
         return "negated"
+    if _QUESTION.search(sentence) or _QUESTION.search(compact):
+        return "question"
     others_ko = _KO_OTHERS.search(compact) and not _KO_FIRST_PERSON.search(sentence)
     others_en = _EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence)
     if others_ko or others_en:

@@ -57,7 +57,7 @@ _CHOSEONG_SHORTHAND = {
 _SHORTHAND = re.compile("|".join(sorted(_CHOSEONG_SHORTHAND, key=len, reverse=True)))
 
 # Laughter and crying marks carry no words; they are dropped so they cannot split or hide one.
-_MARKS = re.compile(r"[ㅋㅎㅠㅜ]{2,}|[ㅋㅎ](?=\s|$)|(?<![a-z])(?:lol+|lmf?ao+|ha(?:ha)+h?|he(?:he)+|xd+)(?![a-z])")
+_MARKS = re.compile(r"[ㅋㅎㅠㅜ]{2,}|(?<![ㄱ-ㅎ])[ㅋㅎ](?=\s|$)|(?<![a-z])(?:lol+|lmf?ao+|ha(?:ha)+h?|he(?:he)+|xd+)(?![a-z])")
 
 # Between two Hangul syllables, anything but a space or a line break is a disguise ("자.살",
 # "죽_고_싶_다", "죽1고2싶다"): it is removed. Spaces are kept (the constructs ignore them).
@@ -120,7 +120,14 @@ def _hangul_text(text: str) -> str:
     return _INSIDE_HANGUL.sub("", _INSIDE_HANGUL.sub("", text))
 
 
+# Words with digits that leetspeak would misread.
+_DIGIT_WORDS = [(re.compile(r"\bevery1\b"), "everyone"), (re.compile(r"\bsome1\b"), "someone"),
+                (re.compile(r"\bno1\b"), "no one"), (re.compile(r"\b4ever\b"), "forever")]
+
+
 def _latin_text(text: str) -> str:
+    for pattern, plain in _DIGIT_WORDS:
+        text = pattern.sub(plain, text)
     text = _LEET_I.sub("i", _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text))
     text = _SPELLED_OUT.sub(lambda m: re.sub(r"[._\-/ ]", "", m.group(0)), text)
     text = _STRETCHED_CONSONANT.sub(r"\1\1", _STRETCHED_VOWEL.sub(r"\1", text))
