@@ -80,8 +80,9 @@ $(FERRETDB): $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretd
 	cd tools/ferretdb && go build -trimpath -o bin/ferretdb .
 
 # Consul v1.22.7 from the Go module proxy, pinned by tools/consul/go.mod and go.sum (why api
-# v1.34.1: go.mod), for the discovery tests only (BUSL-1.1, never in an image). On 2 cores: ~7 min
-# and ~3 GB the first time; -p 2 keeps it to two compilers at once.
+# v1.34.1: go.mod), for the discovery tests only (BUSL-1.1, never in an image). On 2 cores: ~8 min
+# (downloads included), ~3 GB of memory and ~4 GB of disk (modules, build cache) the first time;
+# -p 2 keeps it to two compilers at once.
 $(CONSUL): tools/consul/go.mod tools/consul/go.sum
 	@command -v go >/dev/null || { echo "Go >= 1.26 is needed to build Consul (tools/consul)"; exit 1; }
 	cd tools/consul && go build -p 2 -trimpath -o bin/consul github.com/hashicorp/consul
