@@ -99,12 +99,18 @@ def test_factory_builds_offline_and_rejects_unknown_names():
         build_classifier("nope")
 
 
-def test_shipped_artifact_is_small_and_licensed():
-    assert DEFAULT_MODEL_PATH.stat().st_size < 5_000_000
+def test_shipped_artifacts_are_small_licensed_and_say_their_source():
     folder = DEFAULT_MODEL_PATH.parent
+    sources = {"offline-ko.npz": "KOTE", "offline-en.npz": "GoEmotions", "offline-ko-diary.npz": "diary set",
+               "offline-en-diary.npz": "diary set", "offline-ko-gate.npz": "diary entries vs",
+               "offline-en-gate.npz": "diary entries vs"}
+    for name, source in sources.items():
+        assert (folder / name).stat().st_size < 5_000_000
+        assert source in NgramModel.load(folder / name).meta["source"]
     assert "MIT License" in (folder / "LICENSE-KOTE").read_text(encoding="utf-8")
-    assert "KOTE" in (folder / "README.md").read_text(encoding="utf-8")
-    assert "KOTE" in NgramModel.load(DEFAULT_MODEL_PATH).meta["source"]
+    assert "Apache License" in (folder / "LICENSE-GoEmotions").read_text(encoding="utf-8")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "KOTE" in readme and "GoEmotions" in readme
 
 
 def test_fit_ridge_learns_a_toy_problem_and_survives_save_load(tmp_path):

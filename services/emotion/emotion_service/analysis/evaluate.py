@@ -1,11 +1,15 @@
-"""Score the offline classifier on KOTE, or the safety check on the crisis evaluation set.
+"""Score the offline classifier on KOTE, GoEmotions or the diary set, or the safety check.
 
     python -m emotion_service.analysis.evaluate --kote data/kote/val.tsv --folds 5
+    python -m emotion_service.analysis.evaluate --goemotions data/goemotions/dev.tsv
+    python -m emotion_service.analysis.evaluate --diaries data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
     python -m emotion_service.analysis.evaluate --safety [--safety-data data/safety]
 
 --folds K (K >= 2): K-fold cross-validation, each row scored by a model fitted on the other
 folds only (the honest figure, since the shipped model is fitted on this very file).
 --folds 0: score the shipped model as is (in-sample for val.tsv: optimistic).
+--goemotions: the shipped classifier on a GoEmotions split, at the Ekman level (goemotions.py).
+--diaries: the shipped classifier on diary set files: top-1, recall by emotion, top-1 by kind.
 --safety: recall and false alarms per language and per category on the development part
 (dev.jsonl, which the rules and the semantic margin were tuned on) and the test part
 (test.jsonl, looked at only to report), and every entry scored wrong, by id.
@@ -20,15 +24,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from emotion_service.analysis.diaries import DiaryScores, load_diaries, score_diaries
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.analysis.goemotions import EkmanScores, load_goemotions, score_ekman
 from emotion_service.analysis.kote import KoteRow, Scores, emotion_counts, load_kote, score
 from emotion_service.analysis.ngram_model import fit_ridge
-from emotion_service.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier
+from emotion_service.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier, load_blend
 from emotion_service.analysis.safety import SafetyCheck
 from emotion_service.analysis.safety.evaluation import SafetyScores, load_entries, score_safety
 from emotion_service.analysis.train import ALPHA, MIN_DF
 
-__all__ = ["cross_validated_predictions", "evaluate", "evaluate_safety", "main"]
+__all__ = ["cross_validated_predictions", "evaluate", "evaluate_diaries", "evaluate_goemotions",
+           "evaluate_safety", "main"]
 
 #: The parts of the crisis evaluation set: what the check was tuned on, and the held-out part.
 SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl"}
@@ -53,7 +60,7 @@ def cross_validated_predictions(rows: Sequence[KoteRow], folds: int = 5, *, seed
     for k, held_out in enumerate(np.array_split(order, folds), 1):
         train = np.setdiff1d(order, held_out)
         model = fit_ridge([texts[i] for i in train], counts[train], alpha=alpha, min_df=min_df)
-        clf = OfflineClassifier(model, ko_lexicon_weight=ko_lexicon_weight)
+        clf = OfflineClassifier({"ko": load_blend("ko", comments=model, ko_lexicon_weight=ko_lexicon_weight)})
         for i, emotion in zip(held_out, _dominants(clf, [texts[i] for i in held_out]), strict=True):
             predicted[int(i)] = emotion
         if progress:
@@ -66,9 +73,27 @@ def evaluate(path: str, folds: int = 5, *, seed: int = 0, progress=None, **optio
     if folds >= 2:
         predicted = cross_validated_predictions(rows, folds, seed=seed, progress=progress, **options)
     else:
-        clf = OfflineClassifier(ko_lexicon_weight=options.get("ko_lexicon_weight", KO_LEXICON_WEIGHT))
+        clf = OfflineClassifier({"ko": load_blend("ko", ko_lexicon_weight=options.get("ko_lexicon_weight",
+                                                                                    KO_LEXICON_WEIGHT))})
         predicted = _dominants(clf, [r.text for r in rows])
     return score(emotion_counts(rows), predicted)
+
+
+def evaluate_goemotions(path: str, classifier: OfflineClassifier | None = None) -> EkmanScores:
+    rows = load_goemotions(path)
+    scores = (classifier or OfflineClassifier()).scores([r.text for r in rows], ["en"] * len(rows))
+    return score_ekman(rows, [EMOTIONS[int(i)] for i in scores.argmax(axis=1)])
+
+
+def evaluate_diaries(paths: Sequence[str], classifier: OfflineClassifier | None = None) -> list[DiaryScores]:
+    """One score per file; each entry is scored in its labelled language."""
+    classifier = classifier or OfflineClassifier()
+    out = []
+    for path in paths:
+        entries = load_diaries([path])
+        scores = classifier.scores([e.text for e in entries], [e.lang for e in entries])
+        out.append(score_diaries(entries, [EMOTIONS[int(i)] for i in scores.argmax(axis=1)], str(path)))
+    return out
 
 
 def evaluate_safety(folder: str, check: SafetyCheck | None = None) -> list[SafetyScores]:
@@ -89,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--kote", help="path to a KOTE split (val.tsv)")
+    what.add_argument("--goemotions", help="path to a GoEmotions split (dev.tsv)")
+    what.add_argument("--diaries", nargs="+", help="diary set files (data/diaries/test-*.jsonl)")
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
     parser.add_argument("--safety-data", default="data/safety", help="folder of dev*.jsonl and test.jsonl")
     parser.add_argument("--no-semantic", action="store_true",
@@ -100,6 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lexicon-weight", type=float, default=KO_LEXICON_WEIGHT)
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    if args.goemotions:
+        print(f"GoEmotions {args.goemotions}: shipped classifier, Ekman level")
+        for line in evaluate_goemotions(args.goemotions).lines():
+            print("  " + line)
+        print(f"  ({time.perf_counter() - start:.1f} s)")
+        return 0
+    if args.diaries:
+        for part in evaluate_diaries(args.diaries):
+            print("\n".join(part.lines()))
+        print(f"  ({time.perf_counter() - start:.1f} s)")
+        return 0
     if args.safety:
         for part in evaluate_safety(args.safety_data, SafetyCheck(use_semantic=not args.no_semantic)):
             print("\n".join(part.lines()))

@@ -3,10 +3,10 @@
 Hand-written for diary language by the GriDam team (not derived from NRC or any other
 research-only lexicon). Each entry maps a stem to one of the nine emotions and a weight.
 
-* English is scored with this lexicon alone (no English training data is available offline).
-* Korean diaries are scored by the KOTE-trained n-gram model plus this lexicon (the model
-  was fitted on online comments; the lexicon anchors plain diary statements such as
-  "무서웠다" or "설렜다").
+* Korean: on the comment path of the offline classifier (offline.py), the KOTE-trained n-gram
+  model plus this lexicon, as before the diary models came.
+* Both: keyword extraction (keywords.py) ranks feeling words lower and keeps them out of
+  hashtags.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import numpy as np
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.analysis.text import normalise
 
-__all__ = ["EN_LEXICON", "KO_LEXICON", "english_scores", "korean_scores", "emotion_words"]
+__all__ = ["EN_LEXICON", "KO_LEXICON", "korean_scores"]
 
 H, J, S, AX, AN, SU, D, F = (Emotion.HAPPY, Emotion.JOY, Emotion.SAD, Emotion.ANXIOUS,
                              Emotion.ANGRY, Emotion.SURPRISE, Emotion.DISGUST, Emotion.FEAR)
@@ -73,51 +73,6 @@ _EN_WEAK = frozenset({"good", "nice", "great", "kind", "sweet", "beautiful", "wa
 EN_LEXICON: dict[str, tuple[Emotion, float]] = {
     w: (e, 0.5 if w in _EN_WEAK else 1.0) for e, words in _EN.items() for w in words
 }
-_EN_PHRASES = {w: v for w, v in EN_LEXICON.items() if " " in w}
-_EN_NEGATORS = frozenset({"not", "no", "never", "don't", "dont", "didn't", "didnt", "isn't",
-                          "wasn't", "wasnt", "aren't", "weren't", "can't", "couldn't", "won't",
-                          "hardly", "barely", "without", "nothing", "nobody", "neither", "nor",
-                          "doesn't", "doesnt"})
-_EN_INTENSIFIERS = frozenset({"so", "very", "really", "extremely", "super", "incredibly",
-                              "totally", "truly", "deeply", "absolutely", "too", "terribly"})
-_EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
-def _en_lookup(word: str) -> tuple[Emotion, float] | None:
-    hit = EN_LEXICON.get(word)
-    if hit is None:
-        for suffix in ("s", "es", "ed", "d", "ing", "ly"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                hit = EN_LEXICON.get(word[: -len(suffix)])
-                if hit is not None:
-                    break
-    return hit
-
-
-def english_scores(text: str) -> np.ndarray:
-    """Lexicon hits per emotion (EMOTIONS order); a negated cue flips its polarity weakly."""
-    out = np.zeros(len(EMOTIONS))
-    for sentence in re.split(r"[.!?;\n]+|,\s*(?:but|though)\b", normalise(text)):
-        words = _EN_WORD.findall(sentence.replace("’", "'"))
-        joined = " ".join(words)
-        spans: list[tuple[int, tuple[Emotion, float]]] = []
-        for phrase, hit in _EN_PHRASES.items():
-            if phrase in joined:
-                spans.append((len(joined[: joined.index(phrase)].split()), hit))
-        spans.extend((i, hit) for i, w in enumerate(words) if (hit := _en_lookup(w)) is not None)
-        for i, (emotion, weight) in spans:
-            before = words[max(0, i - 3):i]
-            if any(w in _EN_INTENSIFIERS for w in before[-2:]):
-                weight *= 1.5
-            if any(w in _EN_NEGATORS or w.endswith("n't") for w in before):
-                if emotion in _POSITIVE:  # "not happy": rather sad
-                    out[_INDEX[S]] += 0.8 * weight
-                else:  # "not angry", "wasn't scared": no evidence of it
-                    out[_INDEX[Emotion.NONE]] += 0.2 * weight
-                continue
-            out[_INDEX[emotion]] += weight
-    return out
-
 
 # ---------------------------------------------------------------- Korean
 # Stems matched inside each eojeol (space-separated word) of the normalised text.
@@ -192,8 +147,3 @@ def korean_scores(text: str) -> np.ndarray:
                 emotion, weight = KO_LEXICON[phrase]
                 out[_INDEX[emotion]] += weight
     return out
-
-
-def emotion_words(language: str) -> frozenset[str]:
-    """The lexicon's cue words/stems (for keyword extraction to leave feelings out of tags)."""
-    return frozenset(EN_LEXICON) if language == "en" else frozenset(KO_LEXICON)

@@ -1,9 +1,13 @@
-"""A linear model over character n-grams: TF-IDF features, ridge regression, numpy only.
+"""A linear model over n-grams: TF-IDF features, ridge regression, numpy only.
 
-Features are the character 1- to 3-grams of each whitespace token padded with a space on
-both sides (" 행복했다 " -> " ", "행", ..., " 행", "행복", ..., " 행복", ...), weighted by
-sublinear TF times smoothed IDF and L2-normalised per text. Character n-grams need no
-morphological analyser yet catch Korean stems across their endings (행복, 행복했, 행복한).
+Two feature sets, named in the model's meta (`feature_set`):
+- "char" (the default): the character 1- to 3-grams of each whitespace token padded with a
+  space on both sides (" 행복했다 " -> " ", "행", ..., " 행", "행복", ..., " 행복", ...).
+  Character n-grams need no morphological analyser yet catch Korean stems across their endings
+  (행복, 행복했, 행복한).
+- "char+word": those plus word unigrams and bigrams, which carry English ("not happy",
+  "passed away") better than characters do.
+Features are weighted by sublinear TF times smoothed IDF and L2-normalised per text.
 
 The outputs are whatever the model was fitted to; the offline classifier fits the number of
 KOTE labels per emotion (9 columns), so a prediction reads as "expected label count".
@@ -16,14 +20,15 @@ from __future__ import annotations
 import io
 import math
 import pathlib
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from emotion_service.analysis.text import normalise
 
-__all__ = ["NgramModel", "char_ngrams", "fit_ridge"]
+__all__ = ["FEATURE_SETS", "NgramModel", "char_ngrams", "fit_ridge", "word_ngrams"]
 
 #: Longer texts are cut before featurising: a diary is at most 5,000 characters and the
 #: first 2,000 carry its tone well enough; it bounds the cost per text.
@@ -42,7 +47,38 @@ def char_ngrams(text: str) -> list[str]:
     return grams
 
 
-def _rows(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray):
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[.!?,;:]")
+_NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "hardly", "barely", "without", "neither", "nor"})
+#: How many words after a negator carry its mark.
+_NEGATION_REACH = 3
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Word unigrams ("w:happy") and bigrams ("b:so happy") of the normalised text.
+
+    A word within three words after a negator ("not", "never", "...n't"), in the same clause, is
+    marked ("w:~happy"), so "not happy" does not read as "happy" to a linear model.
+    """
+    words: list[str] = []
+    reach = 0
+    for token in _WORD.findall(normalise(text[:MAX_CHARS]).replace("’", "'")):
+        if token in ".!?,;:":
+            reach = 0
+            continue
+        words.append(f"~{token}" if reach else token)
+        reach = _NEGATION_REACH if token in _NEGATORS or token.endswith("n't") else max(reach - 1, 0)
+    return [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def _char_and_word_ngrams(text: str) -> list[str]:
+    return char_ngrams(text) + word_ngrams(text)
+
+
+#: Feature set name (stored in a model's meta) -> the function that lists a text's features.
+FEATURE_SETS: dict[str, Callable[[str], list[str]]] = {"char": char_ngrams, "char+word": _char_and_word_ngrams}
+
+
+def _rows(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray, features: Callable[[str], list[str]]):
     """CSR parts (indptr, indices, data) of the TF-IDF matrix of `texts` over `vocab`."""
     indptr = [0]
     indices: list[int] = []
@@ -50,7 +86,7 @@ def _rows(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray):
     get = vocab.get
     for text in texts:
         found: dict[int, int] = {}
-        for gram in char_ngrams(text):
+        for gram in features(text):
             j = get(gram)
             if j is not None:
                 found[j] = found.get(j, 0) + 1
@@ -78,6 +114,7 @@ class NgramModel:
         self.weights = np.asarray(weights, dtype=np.float32)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.meta = dict(meta or {})
+        self._features = FEATURE_SETS[self.meta.get("feature_set", "char")]
 
     @property
     def outputs(self) -> int:
@@ -88,7 +125,7 @@ class NgramModel:
         out = np.tile(self.bias, (len(texts), 1))
         if not texts:
             return out
-        indptr, indices, data = _rows(texts, self.vocab, self.idf)
+        indptr, indices, data = _rows(texts, self.vocab, self.idf, self._features)
         if indices.size:
             contrib = self.weights[indices] * data[:, None].astype(np.float32)
             lengths = np.diff(indptr)
@@ -123,7 +160,7 @@ class NgramModel:
 
 
 def fit_ridge(texts: Sequence[str], targets: np.ndarray, *, alpha: float = 1.0, min_df: int = 2,
-              max_iter: int = 300, tol: float = 1e-6) -> NgramModel:
+              max_iter: int = 300, tol: float = 1e-6, feature_set: str = "char") -> NgramModel:
     """Ridge regression of `targets` (n, k) on the TF-IDF n-grams of `texts`.
 
     The vocabulary is every n-gram found in at least `min_df` texts. Solves
@@ -134,16 +171,17 @@ def fit_ridge(texts: Sequence[str], targets: np.ndarray, *, alpha: float = 1.0, 
     n = len(texts)
     if targets.ndim != 2 or targets.shape[0] != n or n == 0:
         raise ValueError("targets must be (len(texts), k) with at least one text")
+    features = FEATURE_SETS[feature_set]
     df: Counter[str] = Counter()
     for text in texts:
-        df.update(set(char_ngrams(text)))
+        df.update(set(features(text)))
     grams = sorted(g for g, c in df.items() if c >= min_df)
     vocab = {g: i for i, g in enumerate(grams)}
     dfs = np.array([df[g] for g in grams], dtype=np.float64)
     idf = np.log((1.0 + n) / (1.0 + dfs)) + 1.0
     # Features are stored as float16 in the artifact: fit on the same rounded idf.
     idf = idf.astype(np.float16).astype(np.float64)
-    indptr, indices, data = _rows(texts, vocab, idf)
+    indptr, indices, data = _rows(texts, vocab, idf, features)
     v = len(grams)
     row_ids = np.repeat(np.arange(n), np.diff(indptr))
     x_mean = np.bincount(indices, weights=data, minlength=v) / n
@@ -183,4 +221,4 @@ def fit_ridge(texts: Sequence[str], targets: np.ndarray, *, alpha: float = 1.0, 
         p = r + p * (rs_new / np.maximum(rs, 1e-30))
         rs = rs_new
     bias = y_mean - x_mean @ w
-    return NgramModel(grams, idf, w, bias)
+    return NgramModel(grams, idf, w, bias, {"feature_set": feature_set})
