@@ -1,9 +1,19 @@
 """Server bootstrap shared by every gRPC service.
 
-`run_server` starts the server with the call chain (interceptors.py), the library health service
-(NOT_SERVING until the readiness check passes, and again while draining), reflection,
-the metrics endpoint and discovery registration (kept up by discovery, see discovery.py), then waits for SIGTERM/SIGINT and
-shuts down gracefully: health -> NOT_SERVING, deregister, drain delay, stop(grace), cleanup.
+`run_server` starts the server with the call chain (interceptors.py), the library health service,
+reflection, the metrics endpoint and discovery registration (kept up by discovery, see discovery.py),
+then waits for SIGTERM/SIGINT and shuts down gracefully: readiness -> NOT_SERVING, deregister, drain
+delay, stop(grace), cleanup.
+
+Health answers two questions under different names (Kubernetes probes ask for them by name,
+helm/gridam/templates/_helpers.tpl):
+- readiness, the service's full name (and "", the whole server, as gRPC health defines it):
+  SERVING only while the readiness check passes (database, Redis, discovery), NOT_SERVING before
+  it first does and while draining. Consul's check and callers follow it.
+- liveness, LIVENESS_SERVICE: SERVING from the moment the server listens until it stops. It never
+  follows a dependency: a database outage must take pods out of the balancer, not restart them
+  (restarts of every pod at once, then CrashLoopBackOff, would slow the recovery). It still fails
+  when the process cannot answer at all (a blocked event loop, a server that stopped).
 
 Work a service does in its own process beside serving calls (the user service's outbox
 relay) runs as `background` coroutines: each is started once the server listens, gets the
@@ -39,6 +49,8 @@ log = logging.getLogger("gridam.server")
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024  # uploads are at most 10 MB
 READINESS_INTERVAL_SECONDS = 5.0
+# The health name of liveness (see the module's docstring); Kubernetes' gRPC liveness and startup probes name it.
+LIVENESS_SERVICE = "liveness"
 
 # gRPC's EventEngine, on by default for Python since grpcio 1.80, reads and writes connections on
 # threads of its own, so each completion hops event_engine thread → grpc.aio's poller thread →
@@ -139,9 +151,10 @@ async def run_server(
     service.add_to_server(service.servicer, registrar)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
-    names = ["", service.full_name]
+    names = ["", service.full_name]  # readiness
     for name in names:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    await health_servicer.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
     if settings.reflection:
         reflection.enable_server_reflection([service.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     address = f"{settings.grpc_host}:{settings.grpc_port}"
@@ -179,9 +192,13 @@ async def run_server(
         stop.set()  # also when left by an exception: background work must see it
         log.info("draining", extra={"grace_seconds": settings.shutdown_grace_seconds})
         readiness_task.cancel()
+        await asyncio.gather(readiness_task, return_exceptions=True)  # it sets no status after this
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        await health_servicer.enter_graceful_shutdown()
+        # Readiness only: a draining process is still alive, and liveness stays SERVING until the
+        # server stops (no probe failure while the kubelet is already stopping the container).
+        for name in names:
+            await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         try:
             await discovery.deregister(registration)
         except Exception:

@@ -20,7 +20,7 @@ from gridam.user.v1 import user_service_pb2_grpc
 from gridam_runtime.clients import service_config
 from gridam_runtime.discovery import StaticDiscovery
 from gridam_runtime.errors import error_info
-from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.server import LIVENESS_SERVICE, ServiceDefinition, run_server
 from gridam_runtime.settings import ServiceSettings
 from tests.support.servers import free_port
 
@@ -51,7 +51,7 @@ async def test_domain_errors_carry_their_reason_code(user_stub):
 async def test_health_and_reflection(stack):
     async with grpc.aio.insecure_channel(stack.env["GRIDAM_USER_SERVICE_ADDR"]) as channel:
         health = health_pb2_grpc.HealthStub(channel)
-        for name in ("", "gridam.user.v1.UserService"):
+        for name in ("", "gridam.user.v1.UserService", LIVENESS_SERVICE):
             reply = await health.Check(health_pb2.HealthCheckRequest(service=name), timeout=2)
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
         with pytest.raises(grpc.aio.AioRpcError) as unknown:
@@ -151,12 +151,58 @@ async def test_sigterm_drains_reports_not_serving_and_finishes_calls_in_flight()
         await asyncio.sleep(0.2)
         draining = await health.Check(health_pb2.HealthCheckRequest(service="test.Slow"), timeout=5)
         assert draining.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        # Out of the balancer, but alive: no liveness failure while the kubelet stops the pod.
+        alive = await health.Check(health_pb2.HealthCheckRequest(service=LIVENESS_SERVICE), timeout=5)
+        assert alive.status == health_pb2.HealthCheckResponse.SERVING
         assert await call == b"done"  # the call in flight completes during the grace period
     await asyncio.wait_for(server, 10)
 
 
 def _no_service(servicer, server) -> None:
     pass
+
+
+async def _status(health, name: str) -> int:
+    return (await health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)).status
+
+
+async def test_liveness_follows_the_process_and_readiness_its_dependencies():
+    """What the Kubernetes probes see when a dependency fails and comes back: readiness (the
+    service's name, and "") goes NOT_SERVING and back; liveness stays SERVING throughout."""
+    port = free_port()
+    settings = ServiceSettings(grpc_port=port, shutdown_grace_seconds=1, drain_delay_seconds=0)
+    database_up = True
+    checked = asyncio.Event()
+
+    async def ready() -> bool:
+        checked.set()
+        if not database_up:
+            raise ConnectionRefusedError("database down")  # what a failing ping raises
+        return True
+
+    async def next_check() -> None:
+        checked.clear()
+        await checked.wait()
+        await asyncio.sleep(0.1)  # its status is set right after the check returns
+
+    server = asyncio.create_task(
+        run_server(settings, ServiceDefinition("test-deps", "test.Deps", _no_service, None), StaticDiscovery({}), ready=ready)
+    )
+    serving, not_serving = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        await asyncio.wait_for(checked.wait(), 30)
+        await asyncio.sleep(0.1)
+        assert [await _status(health, n) for n in ("test.Deps", "", LIVENESS_SERVICE)] == [serving] * 3
+        database_up = False
+        await asyncio.wait_for(next_check(), 60)  # a hang guard: checks come every READINESS_INTERVAL_SECONDS
+        assert [await _status(health, n) for n in ("test.Deps", "")] == [not_serving] * 2
+        assert await _status(health, LIVENESS_SERVICE) == serving
+        database_up = True
+        await asyncio.wait_for(next_check(), 60)  # a hang guard: checks come every READINESS_INTERVAL_SECONDS
+        assert [await _status(health, n) for n in ("test.Deps", "", LIVENESS_SERVICE)] == [serving] * 3
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(server, 30)
 
 
 async def _always_ready() -> bool:

@@ -110,8 +110,7 @@ class MariaDb:
              "--skip-test-db"],
             check=True, capture_output=True,
         )
-        config = self.root / "my.cnf"
-        config.write_text(
+        self.config.write_text(
             "[mysqld]\n"
             f"datadir={data}\nsocket={self.socket_path}\nport={self.port}\nbind-address=127.0.0.1\n"
             f"pid-file={self.root / 'mysqld.pid'}\n"
@@ -120,17 +119,26 @@ class MariaDb:
             # Binlog as CDC will need it (docs/infra.md §4).
             f"server_id=1\nlog_bin={data / 'binlog'}\nbinlog_format=ROW\nbinlog_row_image=FULL\nbinlog_row_metadata=FULL\n"
         )
-        log = self.root / "mariadb.log"
-        self.process = subprocess.Popen(
-            [_need("mariadbd"), f"--defaults-file={config}", *user_args, f"--log-error={log}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        log.touch()
-        _wait_for(lambda: self.sql("SELECT 1", check=False) == 0, "MariaDB", self.process, log)
+        self.launch()
         self.sql(
             f"CREATE USER IF NOT EXISTS '{MYSQL_USER}'@'127.0.0.1' IDENTIFIED BY '{MYSQL_PASSWORD}';"
             f"GRANT ALL ON *.* TO '{MYSQL_USER}'@'127.0.0.1';"
         )
+
+    @property
+    def config(self) -> pathlib.Path:
+        return self.root / "my.cnf"
+
+    def launch(self) -> None:
+        """Run mariadbd on the data, port and settings `start` made; again after `stop` (an outage)."""
+        log = self.root / "mariadb.log"
+        user_args = ["--user=mysql"] if os.geteuid() == 0 else []
+        self.process = subprocess.Popen(
+            [_need("mariadbd"), f"--defaults-file={self.config}", *user_args, f"--log-error={log}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        log.touch()
+        _wait_for(lambda: self.sql("SELECT 1", check=False) == 0, "MariaDB", self.process, log)
 
     def sql(self, statement: str, *, check: bool = True) -> int:
         result = subprocess.run(
