@@ -23,6 +23,7 @@ from card_service.service_layer.cards import PIPELINE as CARD_PIPELINE
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS
 from emotion_service.service_layer.analyses import READERS, WRITERS
 from gpu_worker.config import GpuWorkerSettings
+from gridam_runtime.server import LIVENESS_SERVICE
 from gridam_runtime.tokens import service_key_file
 from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args
 from user_service.service_layer.profiles import DIARY_COUNTERS
@@ -218,18 +219,34 @@ def test_every_image_is_one_we_build(scenario: str) -> None:
     assert names <= built, f"images with no Dockerfile target: {names - built}"
 
 
-def test_grpc_processes_are_probed_on_the_service_they_serve() -> None:
+def probe_target(probe: dict) -> dict:
+    """What a probe asks (grpc/httpGet), without its timing."""
+    return {k: v for k, v in probe.items() if k in ("grpc", "httpGet", "tcpSocket", "exec")}
+
+
+def test_liveness_follows_the_process_and_readiness_the_dependencies() -> None:
+    """gRPC services: readiness names the service of the generated protos (it follows the database,
+    Redis and Consul); liveness and the startup probe name the health that follows only the process
+    (server.LIVENESS_SERVICE), so a database outage restarts no pod (tests/integration/test_probes.py)."""
     deployments = of_kind(render("default"), "Deployment")
     for name, module in PROTO_SERVICES.items():
         [service] = __import__(module, fromlist=["DESCRIPTOR"]).DESCRIPTOR.services_by_name.values()
         c = container(deployments[name])
         assert c["readinessProbe"]["grpc"] == {"port": 50051, "service": service.full_name}, name
-        assert c["livenessProbe"]["grpc"] == {"port": 50051}, name  # the server, not its database
-    startup = container(deployments["gpu-worker"])["startupProbe"]
-    assert startup["periodSeconds"] * startup["failureThreshold"] >= 300  # GRIDAM_WORKER_START_TIMEOUT_SECONDS
-    assert container(deployments["gateway"])["readinessProbe"]["httpGet"]["path"] == "/healthz"
+        assert c["livenessProbe"]["grpc"] == {"port": 50051, "service": LIVENESS_SERVICE}, name
+    assert probe_target(container(deployments["gateway"])["readinessProbe"]) == {"httpGet": {"path": "/healthz", "port": "http"}}
     for worker in ("diary-worker", "cdc-reader", "cdc-projector"):
         assert container(deployments[worker])["livenessProbe"]["httpGet"]["port"] == "metrics"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_process_has_a_startup_probe_on_its_liveness(scenario: str) -> None:
+    for name, deployment in of_kind(render(scenario), "Deployment").items():
+        c = container(deployment)
+        startup = c["startupProbe"]
+        assert probe_target(startup) == probe_target(c["livenessProbe"]), name
+        # Five minutes to start listening (a cold node, model imports) before liveness counts.
+        assert startup["periodSeconds"] * startup["failureThreshold"] >= 300, name
 
 
 def test_the_gpu_worker_runs_on_gpu_nodes() -> None:

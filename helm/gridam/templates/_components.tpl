@@ -11,7 +11,6 @@ What each GriDam process is, as the code defines it (not tunable, so not in valu
   keys        the files of the keys Secret it mounts (a service-token private key only for the
               service that signs with it; public keys of the services whose calls it accepts)
   media       mounts the media volume
-  slowStart   loads models at start (a startup probe)
   singleton   exactly one replica, never two during a rollout (the CDC reader: one binlog
               reader per server id; values.schema.json refuses more replicas)
 */}}
@@ -99,7 +98,6 @@ gpuWorker:
   secretEnv: {}
   keys: [service-gridam-card-ed25519.pub.pem]
   media: false
-  slowStart: true
 cdcReader:
   kind: worker
   args: [reader]

@@ -171,17 +171,27 @@ settings, its own env from values. dict: root, key, component, service
 {{- end }}
 
 {{/*
-Probes. gRPC services: readiness asks gRPC health for the service by name (NOT_SERVING while its
-database or Redis is unreachable, and while draining on shutdown); liveness asks for the server
-as a whole, so a database outage does not restart pods. The gpu-worker gets a startup probe while
-its worker processes load the model (up to 10 minutes, more than GRIDAM_WORKER_START_TIMEOUT_SECONDS).
+Probes (libs/gridam_runtime/server.py says what each health name reports).
+gRPC services: liveness and the startup probe ask gRPC health for "liveness", which is SERVING
+while the process serves and follows no dependency: a database or Redis outage takes pods out of
+the balancer (readiness) and restarts none. Readiness asks for the service by name: NOT_SERVING
+while its database or Redis is unreachable, while Consul refuses its token, before the
+gpu-worker's engines have loaded, and while draining on shutdown.
+The startup probe gives every process 5 minutes to start listening before liveness takes over (a
+cold node, the emotion models); a process listens before it is ready, so slow loading behind it
+(the gpu-worker's model, GRIDAM_WORKER_START_TIMEOUT_SECONDS) is readiness's concern, not liveness's.
 The gateway answers /healthz itself: it is not taken out of the balancer when one backend is down
 (each request then fails alone, with a 503 in Korean); /readyz reports the backends, for people.
 Workers have no inbound traffic: liveness is their metrics endpoint answering.
 dict: component
 */}}
 {{- define "gridam.probes" -}}
-{{- if eq .component.kind "http" }}
+{{- $ports := include "gridam.ports" . | fromYaml }}
+{{- $startup := dict "periodSeconds" 2 "failureThreshold" 150 }}
+{{- if eq .component.kind "http" -}}
+startupProbe:
+  httpGet: {path: /healthz, port: http}
+  {{- toYaml $startup | nindent 2 }}
 readinessProbe:
   httpGet: {path: /healthz, port: http}
   periodSeconds: 5
@@ -191,26 +201,31 @@ livenessProbe:
   periodSeconds: 10
   failureThreshold: 3
 {{- else if eq .component.kind "grpc" }}
-{{- /* A gRPC probe takes a port number, not a port name. */ -}}
-{{- $grpcPort := (include "gridam.ports" . | fromYaml).grpc }}
-{{- if .component.slowStart }}
+{{- /* A gRPC probe takes a port number, not a port name. */}}
+{{- $liveness := dict "port" $ports.grpc "service" (include "gridam.livenessService" .) -}}
 startupProbe:
-  grpc: {port: {{ $grpcPort }}, service: {{ .component.grpcService }}}
-  periodSeconds: 10
-  failureThreshold: 60
-{{- end }}
+  grpc: {{ toJson $liveness }}
+  {{- toYaml $startup | nindent 2 }}
 readinessProbe:
-  grpc: {port: {{ $grpcPort }}, service: {{ .component.grpcService }}}
+  grpc: {port: {{ $ports.grpc }}, service: {{ .component.grpcService }}}
   periodSeconds: 5
   failureThreshold: 2
 livenessProbe:
-  grpc: {port: {{ $grpcPort }}}
+  grpc: {{ toJson $liveness }}
   periodSeconds: 10
   failureThreshold: 3
-{{- else }}
+{{- else -}}
+startupProbe:
+  httpGet: {path: /metrics, port: metrics}
+  {{- toYaml $startup | nindent 2 }}
 livenessProbe:
   httpGet: {path: /metrics, port: metrics}
   periodSeconds: 15
   failureThreshold: 3
 {{- end }}
+{{- end }}
+
+{{/* The gRPC health name of liveness: server.LIVENESS_SERVICE (the chart tests check they agree). */}}
+{{- define "gridam.livenessService" -}}
+liveness
 {{- end }}
