@@ -139,3 +139,14 @@ def test_scores_on_the_held_out_test_part(check):
         assert test.recall(language) >= RECALL_FLOOR, "\n".join(test.lines())
         assert test.false_alarms(language) <= FALSE_ALARM_CEILING, "\n".join(test.lines())
         assert test.rate(language, "idiom") == 0, "\n".join(test.lines())
+
+
+def test_ordinary_diaries_rarely_raise_an_alarm(check):
+    """The diary emotion set (3,600 everyday entries, no crisis content) as false-alarm material:
+    0.4 % (ko) and 0.6 % (en) now; the ceiling leaves room, not slack for a broken rule."""
+    from emotion_service.analysis.evaluate import ordinary_diaries
+    from emotion_service.analysis.safety.evaluation import score_safety
+
+    scores = score_safety(ordinary_diaries(str(ROOT / "data" / "diaries")), check)
+    for language in ("ko", "en"):
+        assert scores.false_alarms(language) <= 0.02, "\n".join(scores.lines())

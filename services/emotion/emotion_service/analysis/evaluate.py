@@ -31,11 +31,12 @@ from emotion_service.analysis.kote import KoteRow, Scores, emotion_counts, load_
 from emotion_service.analysis.ngram_model import fit_ridge
 from emotion_service.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier, load_blend
 from emotion_service.analysis.safety import SafetyCheck
-from emotion_service.analysis.safety.evaluation import SafetyScores, load_entries, score_safety
+from emotion_service.analysis.safety import RiskLevel
+from emotion_service.analysis.safety.evaluation import Entry, SafetyScores, load_entries, score_safety
 from emotion_service.analysis.train import ALPHA, MIN_DF
 
 __all__ = ["cross_validated_predictions", "evaluate", "evaluate_diaries", "evaluate_goemotions",
-           "evaluate_safety", "main"]
+           "evaluate_safety", "main", "ordinary_diaries"]
 
 #: The parts of the crisis evaluation set: what the check was tuned on, and the held-out part.
 SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl"}
@@ -96,6 +97,13 @@ def evaluate_diaries(paths: Sequence[str], classifier: OfflineClassifier | None 
     return out
 
 
+def ordinary_diaries(folder: str) -> list[Entry]:
+    """Every entry of the diary emotion set (no crisis content) as a `none` entry: false alarms on
+    what people write every day."""
+    return [Entry(e.id, e.lang, RiskLevel.NONE, "ordinary_diary", "plain", e.text)
+            for e in load_diaries(sorted(pathlib.Path(folder).glob("*.jsonl")))]
+
+
 def evaluate_safety(folder: str, check: SafetyCheck | None = None) -> list[SafetyScores]:
     """The development and test parts of the crisis evaluation set in `folder`, scored."""
     check = check or SafetyCheck()
@@ -118,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--diaries", nargs="+", help="diary set files (data/diaries/test-*.jsonl)")
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
     parser.add_argument("--safety-data", default="data/safety", help="folder of dev*.jsonl and test.jsonl")
+    parser.add_argument("--ordinary-diaries", default="data/diaries",
+                        help="with --safety: also count false alarms on the diary emotion set")
     parser.add_argument("--no-semantic", action="store_true",
                         help="with --safety: leave the semantic layer out, to see what it adds")
     parser.add_argument("--folds", type=int, default=5,
@@ -139,8 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ({time.perf_counter() - start:.1f} s)")
         return 0
     if args.safety:
-        for part in evaluate_safety(args.safety_data, SafetyCheck(use_semantic=not args.no_semantic)):
+        check = SafetyCheck(use_semantic=not args.no_semantic)
+        for part in evaluate_safety(args.safety_data, check):
             print("\n".join(part.lines()))
+        ordinary = score_safety(ordinary_diaries(args.ordinary_diaries), check,
+                                f"ordinary diaries ({args.ordinary_diaries}, no crisis content)")
+        print("\n".join(ordinary.lines()))
         print(f"  ({time.perf_counter() - start:.1f} s)")
         return 0
     scores = evaluate(args.kote, args.folds, seed=args.seed, alpha=args.alpha,

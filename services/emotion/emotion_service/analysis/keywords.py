@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from emotion_service.analysis.emotions import Emotion
 from emotion_service.analysis.lexicon import EN_LEXICON, KO_LEXICON
-from emotion_service.analysis.text import detect_language, normalise
+from emotion_service.analysis.text import detect_language, josa, normalise
 
-__all__ = ["KeywordExtractor", "Keywords", "korean_noun"]
+__all__ = ["KeywordExtractor", "Keywords", "is_korean_noun", "korean_noun"]
 
 MAX_KEYWORDS = 15
 MIN_HASHTAGS = 3
@@ -163,6 +163,13 @@ def korean_noun(token: str) -> str | None:
         return None
     token = _depluralise(token)
     return token if len(token) >= 2 else None
+
+
+def is_korean_noun(word: str) -> bool:
+    """Whether `word` reads as a bare noun: it comes back whole from "<word>을/를", and does not
+    end in a particle that attaches to any noun (1년만, 친구도)."""
+    return (korean_noun(josa(word, "을/를")) == word
+            and not any(word.endswith(j) and len(word) > len(j) for j in _JOSA_ANY))
 
 
 # ------------------------------------------------------------------ English rules

@@ -64,7 +64,7 @@ _KO: dict[str, list[str]] = {
     "passive_wish": [
         r"눈(?:을|이)?(?:안|못)?(?:뜨|떠)(?:지)?(?:않|말|안|못)?(?:았으면|았음|기를|길|지않았으면|지말았으면|고싶지않)",
         r"(?:다시는|영영|영원히)?(?:안|못)(?:떴|떠졌|떠지|깨|깼|깨어났|일어나|일어났|깨어나)(?:으면|음|면좋|면좋겠)|(?:깨어?나|깨)(?:지)?(?:않|말|못)(?:았으면|았음|기를|길|으면)",
-        r"(?:영원히|계속|그대로)(?:잠들|자고싶|잤으면|눈감|잠들었으면|잠만자고싶)",
+        r"(?:영원히|계속)(?:잠들고|자고싶|잤으면|눈감|잠들었으면|잠만자고싶)",
         r"(?:자다가|잠든채로|자는동안)(?:그냥|조용히)?(?:죽|숨이멎|안깨|떠나|가고싶|갔으면)",
         r"(?:엄마|아빠|할머니|할아버지|영감|남편|아내|그사람)(?:곁|옆)(?:으로|에)?(?:가고싶|가고파|가야겠|가있고싶|갔으면)|(?:나도|날|나를)(?:고마|그만|얼른|빨리)?(?:데려가|데리가|델꼬가|데리고가)",
         r"꺼져(?:버렸으면|버리고싶|버렸음)|(?:스르르|조용히)(?:꺼지|사라지)|(?:떠내려갔으면|떠내려가버리고싶|떠내려가고싶|떠내려가버렸으면)|(?:내가|나)?먼저눈(?:을)?감|증발해(?:서|버리)\S{0,10}(?:안돌아|영영)|영영안돌아(?:왔으면|오고싶)",
@@ -134,7 +134,7 @@ _KO: dict[str, list[str]] = {
         r"(?:이게|이것이|이글이|이일기가|오늘이)(?:마지막|마지막일|마지막이|마지막일지)",
         r"(?:다들|모두|여러분|엄마|아빠|가족|친구들|누나|언니|형|오빠)(?:에게|한테|들)?(?:그동안|정말|너무|진짜)?(?:고마웠|미안했|사랑했)",
         r"그동안\S{0,8}?(?:고마웠|미안했|사랑했|감사했)|(?:다|전부)\S{0,3}(?:너|니|네가)가져",
-        r"마지막으로\S{0,12}(?:기억|추억|인사|효도)|이제(?:아쉬운|미련|여한)(?:건|게|은|도)?없|(?:비밀번호|통장|계좌)\S{0,12}(?:정리|적어|메모해|알려)",
+        r"마지막으로\S{0,12}(?:기억|추억|인사|효도)|이제(?:아쉬운|미련|여한)(?:건|게|은|도)?없|비밀번호\S{0,12}(?:정리|적어|메모해|알려)",
         r"먼저(?:갈게|가서미안|떠나서미안|떠날게|가있을게|가야겠|가요|감니다|갑니다)|안녕히계세요|(?:잘|부디)(?:있어|지내)(?:요)?(?:다들|모두|엄마|아빠)?(?:안녕|마지막|이제)",
         r"(?:나|내가)(?:없이도|없어도|없더라도)(?:잘|행복|웃으며|괜찮)",
         r"(?:아끼던|소중한|내|제|모든)?(?:물건|옷|책|게임기|물건들|짐|기타|카메라|노트북|컬렉션)\S{0,12}?(?:나눠줬|나눠주|나눠줄|나눠주고|줘버렸|주고있|넘겨줬|정리해뒀)",
@@ -178,7 +178,7 @@ _KO: dict[str, list[str]] = {
         r"아무(?:의미|희망|기대)(?:가|도)?(?:없|안보|보이지않)|다(?:무의미|의미없)|나아질(?:것도|게|것이|일도)(?:없|안)",
     ],
     "burden_only": [
-        r"(?:짐|짐짝|짐덩어리|민폐|걸림돌|혹|폐)(?:만|이|밖에|덩어리|같은존재|가)?(?:되|돼|된|끼치|안되|인것|이다|야|같|처럼|다|임|덩어리)",
+        r"(?:짐|짐짝|짐덩어리|민폐|걸림돌|혹|폐)(?:만|이|밖에|덩어리|같은존재|가)?(?:되|돼|된|끼치|안되|인것|이다|야|같|처럼|임|덩어리)",
         r"나때문에\S{0,6}(?:좁|힘들|고생|불행|괴로|망가)|내뒷수습|뒷치다꺼리만",
     ],
     "worthless_only": [
@@ -219,7 +219,7 @@ _EN: dict[str, list[str]] = {
         r"\bif\s+(?:a|the)\s+(?:bus|car|truck|train)\s+(?:took|takes|hit|hits)\s+me\b|\b(?:lord|god)\s+would\s+(?:just\s+)?take\b|\bjust\s+not\s+come\s+back\b|\bif\s+the\s+(?:sea|river|water|fire)\s+(?:kept|took|had\s+taken)\s+me\b|\bgo\s+to\s+sleep\s+and\s+stay\s+there\b|\bhope\s+it'?s\s+quicker\b|"
         r"\bwhy\s+couldn'?t\s+i\s+have\s+gone\s+with\b|\bcall\s+me\s+home\b|\bsorry\s+to\s+(?:open\s+my\s+eyes|wake\s+up)\b|\bwon'?t\s+have\s+to\s+wake\s+up\b|\bif\s+i\s+disappeared\s+for\s+good\b|"
         r"\bwouldn'?t\s+mind\s+if\b[^.!?\n]{0,40}\b(?:on\s+me|killed\s+me|took\s+me|hit\s+me|rolled|crashed|didn'?t\s+wake)|\b(?:easier|better)\s+if\s+i\s+(?:just\s+)?(?:wasn'?t|weren'?t)\s+(?:around|here|alive)\b|\bwasn'?t\s+around\s+any\s*more\b|\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|took|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
-        r"\b(?:hit|run over|killed)\s+by\s+(?:a|the)\s+(?:car|bus|truck|train)\b|\bcrash(?:es|ed)?\b[^.!?\n]{0,30}\b(?:wouldn'?t|hope|mind|fine)\b",
+        r"\b(?:wish|hope|hoping|wouldn'?t\s+mind|want)\b[^.!?\n]{0,30}\b(?:hit|run over|killed)\s+by\s+(?:a|the)\s+(?:car|bus|truck|train)\b|\bcrash(?:es|ed)?\b[^.!?\n]{0,30}\b(?:wouldn'?t|hope|mind|fine)\b",
         r"\bwouldn'?t\s+(?:mind|care)\s+(?:if\s+i\s+)?(?:dying|died|not waking|if\s+(?:it|the plane|the car|something)\b[^.!?\n]{0,25}\b(?:crash|killed|took me))",
         r"\b(?:hope|hoping|pray|praying)\s+(?:that\s+)?(?:i|it|the plane|something)\s+(?:don'?t\s+wake|doesn'?t\s+wake|die|just\s+(?:die|end)|crash|take\s+me|kills?\s+me)",
         r"\b(?:disappear|vanish)\s+(?:forever|for good|completely|off the face)\b|\bstop\s+existing\b|\bcease\s+to\s+exist\b|\bnot\s+exist(?:ing)?\s+anymore\b",
@@ -256,7 +256,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:reading|read|researching|looking|looked)\s+(?:up\s+)?(?:about\s+)?(?:ways|methods|places|how)\s+to\s+(?:do it|die|end it|jump|kill)\b|\b(?:wrote|writing|finished|rewrote|rewriting|drafted)\s+(?:the|my)\s+note\b|\b(?:looked|looking|look)\s+up\s+(?:how|ways|methods|the height|painless)|\b(?:googled|searched|researched|researching|looked into)\b[^.!?\n]{0,30}\b(?:painless|die|dying|bridge|overdose|lethal|how long it takes|methods?)\b",
         r"\bpainless(?:ly)?\s+(?:way|ways|death|to die|method)",
         r"\b(?:the|a|that)\s+(?:bridge|roof|rooftop|ledge|tracks|cliff|balcony|overpass)\b[^.!?\n]{0,40}\b(?:jump|stood|standing|looked down|looking down|edge|how high|how far|the drop|over the rail)",
-        r"\bjump(?:ing|ed)?\s+(?:off|from|in front of)\b|\bhang(?:ing)?\s+myself\b|\bnoose\b|\brope\b[^.!?\n]{0,30}\b(?:closet|ceiling|strong enough|bought|beam|garage|barn|ready|tied|hidden|where i put)|\b(?:the|my)\s+rope(?:'s|\s+is)\b",
+        r"\bjump(?:ing|ed)?\s+(?:off|from)\s+(?:a|the|that)\s+(?:bridge|roof|rooftop|building|cliff|balcony|ledge|overpass|tower|parking)|\bjump(?:ing|ed)?\s+in\s+front\s+of\b|\bhang(?:ing)?\s+myself\b|\bnoose\b|\brope\b[^.!?\n]{0,30}\b(?:closet|ceiling|strong enough|bought|beam|garage|barn|ready|tied|hidden|where i put)|\b(?:the|my)\s+rope(?:'s|\s+is)\b",
         r"\b(?:insurance|policy)\b[^.!?\n]{0,40}\bpays?\s+out\b|\bwrote\s+down\s+where\b[^.!?\n]{0,40}\b(?:deed|title|will|passwords?|papers|documents)\b",
         r"\b(?:tallest|highest|top)\s+(?:car\s*park|parking\s+(?:garage|structure|lot)|building|bridge|level)\b[^.!?\n]{0,50}\b(?:open|access|checked|found|looked|scouted)\b|\b(?:picked|chosen|chose)\s+(?:the\s+)?(?:day|night|date|weekend)\b",
         r"\b(?:picked|chose|set|have)\s+(?:a|the)\s+date\b|\bi\s+(?:have|'ve got|ve got)\s+a\s+plan\b|\bmy\s+plan\s+is\b|\bmade\s+(?:a|my)\s+plan\b",
@@ -265,7 +265,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:this|it|today)\s+(?:may|might|will|could|is going to)\s+be\s+(?:my\s+|the\s+)?last\s+(?:entry|post|time|page|thing|day|note|words)\b",
         r"\blast\s+post\b(?=\W*$)|(?<!year's )(?<!years )(?<!week's )(?<!month's )\bmy\s+(?:very\s+)?last\s+(?:diary\s+)?(?:entry|page|post)\b(?!\s+(?:of|for|before|this|in)\b)",
         r"\b(?:giv(?:e|ing|en)|gave)\s+(?:away|out)\s+(?:my|all\s+my|most\s+of\s+my|some\s+of\s+my)\b|\b(?:giv(?:e|ing|en)|gave)\s+(?:my|all my)\b[^.!?\n]{0,30}\baway\b",
-        r"\bgoodbye\s+for\s+(?:real|good|ever)\b|\bwhile\s+i\s+still\s+(?:could|can)\b|\bdelet(?:e|ing|ed)\s+(?:all\s+)?(?:of\s+)?my\s+accounts\b|\b(?:goodbye|farewell|bye)\s+(?:everyone|world|all|to everyone|to all)\b|\bsay(?:ing)?\s+(?:my\s+)?goodbyes?\b|\bsaid\s+(?:all\s+)?(?:my\s+)?goodbyes?\b",
+        r"\bgoodbye\s+for\s+(?:real|good|ever)\b|\bwhile\s+i\s+still\s+(?:could|can)\b|\bdelet(?:e|ing|ed)\s+(?:all\s+)?(?:of\s+)?my\s+accounts\b|\b(?:goodbye|farewell|bye)\s+(?:everyone|world|all|to everyone|to all)\b|\bsay(?:ing)?\s+my\s+goodbyes?\b|\b(?:i|i'?ve|ive)\s+(?:already\s+)?said\s+(?:all\s+)?(?:my\s+)?goodbyes?\b",
         r"\bthank(?:s| you)\s+(?:everyone\s+|all\s+|all of you\s+)?for\s+everything\b|\bsorry\s+for\s+everything\b|\bforgive\s+me\b",
         r"\bnone\s+of\s+(?:it|this)\s+(?:was|is)\s+(?:on\s+you|your\s+fault)\b|\bif\s+you\s+find\s+this\b|\bmy\s+last\s+(?:log|login|message|stream|upload)\b|\b(?:gn|goodnight|good\s+night|bye)\s+forever\b|\bsorry\s+i\s+(?:couldn'?t|can'?t)\s+stay\b|\b(?:don'?t|never)\s+(?:you\s+)?(?:ever\s+)?(?:ever\s+)?think\s+this\s+was\s+(?:because\s+of|your\s+fault)\b",
         r"\bwon'?t\s+need\b[^.!?\n]{0,30}\bwhere\s+i'?m\s+going\b|\bi'?ve\s+made\s+my\s+peace\b(?!\s+with\s+(?:not|the|losing|that))|\bwhere\s+they'?ll\s+find\s+(?:them|it)\b",
@@ -323,8 +323,19 @@ _EN: dict[str, list[str]] = {
     ],
 }
 
+# 자살, 자해 and 약 are also the tails of everyday compounds that the spaceless form joins up
+# (혼자 살 생각, 혼자 해외여행, 계약금): not after the first syllable of one.
+_COMPOUND_GUARDS = {"자살": "(?<![혼남여과의모사감피왕박액부타상환관학기저독판제])자살",
+                    "자해": "(?<![혼남여과의모사감피왕박액부타상환관학기저독판제])자해",
+                    "약": "(?<![계예절공규조협언요비치구])약"}
+
+
+def _guarded(pattern: str) -> str:
+    return re.sub("|".join(_COMPOUND_GUARDS), lambda m: _COMPOUND_GUARDS[m.group(0)], pattern)
+
+
 KO_CONSTRUCTS: tuple[Construct, ...] = tuple(
-    Construct("ko", category, re.compile(p)) for category, ps in _KO.items() for p in ps)
+    Construct("ko", category, re.compile(_guarded(p))) for category, ps in _KO.items() for p in ps)
 EN_CONSTRUCTS: tuple[Construct, ...] = tuple(
     Construct("en", category, re.compile(p)) for category, ps in _EN.items() for p in ps)
 

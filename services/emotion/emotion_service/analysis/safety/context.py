@@ -64,7 +64,7 @@ _KO_OTHERS = re.compile(
     r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
     r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
-    r"투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|말|해서|하는|물어|물었|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
+    r"투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|하셨|하시|하심|말|해서|하는|물어|물었|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
     r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
@@ -99,13 +99,18 @@ _LAUGHED_OFF_PAST = re.compile(r"죽고싶었|죽는줄|죽을뻔|사라지고�
 _MEANT = re.compile(r"진심|사실은|사실|농담아니|장난아니|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
 
 
+# Quoted words are someone else's ('그동안 감사했습니다' on a shop's shutter), not the writer's.
+# A single quote counts only when it is not an apostrophe (i'm, don't): no letter outside it.
+_QUOTED = re.compile(r"(?<![a-z])'(?=\S)[^'\n]{1,40}(?<=\S)'(?![a-z])|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”")
+
+
 def drop_idioms(sentence: str) -> str:
-    """The sentence with idiomatic death words blanked.
+    """The sentence with idiomatic death words and short quotations blanked.
 
     Korean idioms are found on the sentence without spaces (as the constructs read it), so a
     sentence that had one comes back in that spaceless form, with the idiom replaced by a space.
     """
-    without_english = _EN_IDIOMS.sub(" ", sentence)
+    without_english = _EN_IDIOMS.sub(" ", _QUOTED.sub(" ", sentence))
     compact = re.sub(r"\s+", "", without_english)
     if not _KO_IDIOMS.search(compact):
         return without_english

@@ -101,7 +101,7 @@ _SLANG = [
     (re.compile(r"\bk\s?m\s?s\b"), "kill myself"),
     (re.compile(r"\b(?:off|neck|rope|yeet)\s+myself\b"), "kill myself"),
     (re.compile(r"\bkill\s+myslef\b|\bkil+\s+my\s?self\b"), "kill myself"),
-    (re.compile(r"\bs\s?/\s?h\b|\bsh'?(?:ed|'d)\b"), "self-harm"),
+    (re.compile(r"\bs\s?/\s?h\b|\bsh'(?:ed|d)\b"), "self-harm"),
     (re.compile(r"\bctb\b|\bcatch(?:ing)?\s+the\s+bus\b(?=[^.!?]{0,30}\b(?:for good|forever|tonight|soon|ready|plan|for real|this time|sorted))"), "kill myself"),
     (re.compile(r"\bsh\b(?=\s+(?:again|relapse|urges?|scars?|marks?))"), "self-harm"),
 ]

@@ -73,6 +73,9 @@ class SafetyScores:
         for lang in self.languages():
             pos, neg = self.counts.get((lang, "positive"), [0, 0]), self.counts.get((lang, "negative"), [0, 0])
             idiom, urgent = self.counts.get((lang, "idiom"), [0, 0]), self.counts.get((lang, "urgent"), [0, 0])
+            if not pos[0]:
+                out.append(f"  {lang}: false alarms {neg[1]}/{neg[0]} ({self.false_alarms(lang):.1%})")
+                continue
             out.append(f"  {lang}: recall {pos[1]}/{pos[0]} ({self.recall(lang):.1%}), false alarms "
                        f"{neg[1]}/{neg[0]} ({self.false_alarms(lang):.1%}), idioms flagged {idiom[1]}/{idiom[0]}, "
                        f"urgent entries found urgent {urgent[1]}/{urgent[0]}")
