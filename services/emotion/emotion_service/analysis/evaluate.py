@@ -98,10 +98,10 @@ def evaluate_diaries(paths: Sequence[str], classifier: OfflineClassifier | None 
 
 
 def ordinary_diaries(folder: str) -> list[Entry]:
-    """Every entry of the diary emotion set (no crisis content) as a `none` entry: false alarms on
-    what people write every day."""
+    """The diary emotion set's test files (no crisis content; the learned safety layer trains on
+    its training files) as `none` entries: false alarms on what people write every day."""
     return [Entry(e.id, e.lang, RiskLevel.NONE, "ordinary_diary", "plain", e.text)
-            for e in load_diaries(sorted(pathlib.Path(folder).glob("*.jsonl")))]
+            for e in load_diaries(sorted(pathlib.Path(folder).glob("test-*.jsonl")))]
 
 
 def evaluate_safety(folder: str, check: SafetyCheck | None = None) -> list[SafetyScores]:
@@ -127,7 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
     parser.add_argument("--safety-data", default="data/safety", help="folder of dev*.jsonl and test.jsonl")
     parser.add_argument("--ordinary-diaries", default="data/diaries",
-                        help="with --safety: also count false alarms on the diary emotion set")
+                        help="with --safety: also count false alarms on the diary emotion set's test files")
+    parser.add_argument("--no-learned", action="store_true",
+                        help="with --safety: leave the learned layer out, to see what it adds")
     parser.add_argument("--no-semantic", action="store_true",
                         help="with --safety: leave the semantic layer out, to see what it adds")
     parser.add_argument("--folds", type=int, default=5,
@@ -149,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ({time.perf_counter() - start:.1f} s)")
         return 0
     if args.safety:
-        check = SafetyCheck(use_semantic=not args.no_semantic)
+        check = SafetyCheck(use_semantic=not args.no_semantic, use_learned=not args.no_learned)
         for part in evaluate_safety(args.safety_data, check):
             print("\n".join(part.lines()))
         ordinary = score_safety(ordinary_diaries(args.ordinary_diaries), check,

