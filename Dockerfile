@@ -100,12 +100,13 @@ EXPOSE 9464
 ENTRYPOINT ["python", "-m", "cdc_service"]
 CMD ["reader"]
 
-# The REST gateway: the web API, /metrics, /healthz, /readyz. No command: it only serves.
+# The REST gateway: the web API, /healthz, /readyz; /metrics on a port of its own. No command: it only serves.
 FROM runtime AS gateway
 ENV PYTHONPATH=$PYTHONPATH:/app/gateway \
     GRIDAM_HTTP_HOST=0.0.0.0 \
-    GRIDAM_HTTP_PORT=8080
+    GRIDAM_HTTP_PORT=8080 \
+    GRIDAM_METRICS_PORT=9464
 COPY gateway/gridam_gateway gateway/gridam_gateway
-# HTTP: the API and /metrics
-EXPOSE 8080
+# HTTP: the API; metrics
+EXPOSE 8080 9464
 ENTRYPOINT ["python", "-m", "gridam_gateway"]

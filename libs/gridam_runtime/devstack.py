@@ -59,7 +59,7 @@ def _spec(name: str) -> ServiceSpec:
 
 
 # Metrics ports of the processes, from GRIDAM_METRICS_PORT upwards in this order.
-METRICS_ORDER = ("user-service", "emotion-service", "gpu-worker", "card-service", "diary-service", "diary-worker")
+METRICS_ORDER = ("user-service", "emotion-service", "gpu-worker", "card-service", "diary-service", "diary-worker", "gateway")
 
 
 def grpc_serving(address: str, service: str = "") -> bool:
@@ -159,7 +159,10 @@ class DevStack:
         if self.env.get("GRIDAM_CDC_MYSQL_URL"):  # the distributed profile's read model
             for command in ("reader", "projector"):
                 self._spawn(f"cdc-{command}", "cdc_service", {"GRIDAM_METRICS_PORT": "0"}, args=(command,))
-        gateway = self._spawn("gateway", "gridam_gateway", {"GRIDAM_METRICS_PORT": "0"})  # serves /metrics itself
+        # Several gateway workers (the profile benchmark's --workers) would each count their own
+        # requests, and the gateway refuses a metrics port then.
+        single = int(self.env.get("GRIDAM_WORKERS") or 1) == 1
+        gateway = self._spawn("gateway", "gridam_gateway", {"GRIDAM_METRICS_PORT": self._metrics_port("gateway") if single else "0"})
         self._wait(gateway, lambda: http_ok(self.http_url + "/readyz"))
 
     def start_worker(self) -> Managed:

@@ -52,7 +52,7 @@ def all_registered(consul: Consul) -> bool:
 
 
 def test_agent_down_20s_then_back_without_its_state(consul_stack, consul_stack_agent, user, figures):
-    gateway_metrics = consul_stack.http_url + "/metrics"
+    gateway_metrics = f"http://127.0.0.1:{consul_stack.metrics_port('gateway')}/metrics"
     wait_until(lambda: all_registered(consul_stack_agent), "every service registered")
     with SteadyLoad(consul_stack.http_url, reads(), user.headers) as load:
         load.wait_for_successes(20)

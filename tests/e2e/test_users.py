@@ -219,8 +219,10 @@ def test_health_readiness_openapi_and_cors_preflight(api: Api):
 def test_prometheus_metrics_of_gateway_and_user_service(api: Api, stack):
     user = api.new_user()
     api.get("/api/users/profile", user)
-    gateway = api.get("/metrics").text
+    gateway = httpx.get(f"http://127.0.0.1:{stack.metrics_port('gateway')}/metrics").text
     assert 'http_server_requests_total{method="GET",route="/api/users/profile",status="200"}' in gateway
+    # The API's port, the one the Ingress reaches, serves no metrics.
+    assert api.get("/metrics").status_code == 404
     service = httpx.get(f"http://127.0.0.1:{stack.env['GRIDAM_METRICS_PORT']}/metrics").text
     assert 'grpc_server_handled_total{grpc_code="OK",grpc_method="GetProfile",grpc_service="gridam.user.v1.UserService"}' in service
     assert "grpc_server_handling_seconds_bucket" in service

@@ -18,11 +18,14 @@ import subprocess
 import kubernetes_validate
 import pytest
 import yaml
+from starlette.testclient import TestClient
 
 from card_service.service_layer.cards import PIPELINE as CARD_PIPELINE
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS
 from emotion_service.service_layer.analyses import READERS, WRITERS
 from gpu_worker.config import GpuWorkerSettings
+from gridam_gateway.app import create_app
+from gridam_gateway.config import GatewaySettings
 from gridam_runtime.server import LIVENESS_SERVICE
 from gridam_runtime.tokens import service_key_file
 from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args
@@ -164,6 +167,9 @@ def test_every_dashboard_ships_as_a_configmap_of_valid_json() -> None:
         ("image.pullPolicy=Sometimes", "/image/pullPolicy"),
         ("externalStores.mysql.cidrs[0]=mysql.db", "/externalStores/mysql/cidrs/0"),
         ("media.size=lots", "/media/size"),
+        ("externalStores.consul.cidrs[0]=10.0.0.0/8", "additional properties 'consul' not allowed"),
+        ("networkPolicy.consul.peers[0].ipBlock.cidr=everything", "/networkPolicy/consul/peers/0/ipBlock/cidr"),
+        ("networkPolicy.dns.ports[0]=dns", "/networkPolicy/dns/ports/0"),
     ],
 )
 def test_invalid_values_are_refused_with_the_key_named(setting: str, message: str) -> None:
@@ -326,6 +332,53 @@ def test_processes_that_register_or_resolve_get_the_consul_token_from_the_settin
     assert not any(token_sources(render("kubernetes-discovery")).values())
 
 
+# --- what reaches the internet ---------------------------------------------------------
+
+
+def gateway_env(docs: list[dict]) -> dict[str, str]:
+    return {e["name"]: e["value"] for e in container(of_kind(docs, "Deployment")["gateway"])["env"] if "value" in e}
+
+
+def routed(path: str, prefixes: list[str]) -> bool:
+    """Whether an Ingress path of type Prefix sends `path` on (matched element by element)."""
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def test_the_ingress_routes_the_web_api_and_nothing_private() -> None:
+    [ingress] = of_kind(render("default"), "Ingress").values()
+    paths = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+    assert {p["pathType"] for p in paths} == {"Prefix"}
+    prefixes = [p["path"] for p in paths]
+    # The gateway's documented paths, from the app itself: the web API (the images it links to
+    # included) and its ops endpoints; the others are private too.
+    documented = set(create_app(GatewaySettings()).openapi()["paths"])
+    api = {p for p in documented if p.startswith("/api/")}
+    assert {"/api/auth/login", "/api/media/{key}"} <= api
+    assert all(routed(p, prefixes) for p in api)
+    private = (documented - api) | {"/docs", "/openapi.json", "/metrics"}
+    assert {"/healthz", "/readyz"} <= private
+    assert not any(routed(p, prefixes) for p in private)
+
+
+def test_the_production_values_turn_the_api_docs_off() -> None:
+    env = gateway_env(render("default"))
+    client = TestClient(create_app(GatewaySettings(api_docs=env["GRIDAM_API_DOCS"])))
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").status_code == 404
+    assert TestClient(create_app(GatewaySettings())).get("/docs").status_code == 200  # the setting is what turns them off
+
+
+def test_every_process_serves_metrics_on_its_metrics_port_only() -> None:
+    """The gateway too: /metrics is not on the port the Ingress reaches."""
+    docs = render("default")
+    for name, deployment in of_kind(docs, "Deployment").items():
+        assert {"name": "metrics", "containerPort": 9464, "protocol": "TCP"} in container(deployment)["ports"], name
+    [monitor] = of_kind(docs, "ServiceMonitor").values()
+    assert [e["port"] for e in monitor["spec"]["endpoints"]] == ["metrics"]
+    # The image's default (Dockerfile) is the port the chart names.
+    assert 'GRIDAM_METRICS_PORT=9464' in (REPO / "Dockerfile").read_text().split("FROM runtime AS gateway")[1]
+
+
 # --- the call graph ---------------------------------------------------------------------
 
 
@@ -349,8 +402,13 @@ def pod_labels(doc: dict) -> list[str]:
     return [p["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for p in doc if "podSelector" in p and "matchLabels" in p["podSelector"] and "app.kubernetes.io/component" in p["podSelector"]["matchLabels"]]
 
 
+def process_policies(docs: list[dict]) -> dict[str, dict]:
+    """The NetworkPolicy of each process (the migrations' and the default deny apart)."""
+    return {name: p for name, p in of_kind(docs, "NetworkPolicy").items() if "app.kubernetes.io/component" in p["metadata"]["labels"]}
+
+
 def test_network_policies_allow_exactly_the_calls_the_code_makes() -> None:
-    policies = of_kind(render("default"), "NetworkPolicy")
+    policies = process_policies(render("default"))
     egress = {name: {c for rule in p["spec"]["egress"] for c in pod_labels(rule.get("to", []))} for name, p in policies.items()}
     # The chart's call graph is what each process's code calls.
     assert set(egress) == set(PROCESS_CODE)
@@ -366,6 +424,112 @@ def test_network_policies_allow_exactly_the_calls_the_code_makes() -> None:
         "from": [{"namespaceSelector": controller}],
         "ports": [{"port": "http", "protocol": "TCP"}],
     }
+
+
+def render_values(tmp_path: pathlib.Path, values: dict) -> list[dict]:
+    """The default scenario with these values on top."""
+    path = tmp_path / "values.yaml"
+    path.write_text(yaml.safe_dump(values))
+    result = helm("template", "gridam", "helm/gridam", *scenario_args("default"), "-f", str(path))
+    assert result.returncode == 0, result.stderr
+    return [d for d in yaml.safe_load_all(result.stdout) if d]
+
+
+def peers(rules: list[dict], direction: str) -> list[dict]:
+    return [peer for rule in rules for peer in rule.get(direction, [])]
+
+
+def test_consul_is_admitted_by_its_agents_selector_never_by_a_range() -> None:
+    values = yaml.safe_load((CHART / "values.yaml").read_text())["networkPolicy"]
+    policies = process_policies(render("default"))
+    for name in PROTO_SERVICES:
+        consul_rules = [r for r in policies[name]["spec"]["ingress"] if r["from"] == values["consul"]["peers"]]
+        assert consul_rules == [{"from": values["consul"]["peers"], "ports": [{"port": "grpc", "protocol": "TCP"}]}], name
+    # By default no policy admits anything by address.
+    for name, policy in policies.items():
+        assert not [p for p in peers(policy["spec"]["ingress"], "from") if "ipBlock" in p], name
+    # Without Consul, nothing is admitted for it.
+    for policy in process_policies(render("kubernetes-discovery")).values():
+        assert values["consul"]["peers"][0] not in peers(policy["spec"]["ingress"], "from")
+
+
+def test_no_policy_admits_or_reaches_a_cidr_wider_than_configured(tmp_path: pathlib.Path) -> None:
+    """Agents on the host network: Consul given by the nodes' CIDR; narrow stores; an egress proxy."""
+    stores = {"mysql": "10.1.0.5/32", "redis": "10.1.0.6/32", "kafka": "10.1.0.7/32", "mongodb": "10.1.0.8/32"}
+    values = {
+        "externalStores": {store: {"cidrs": [cidr]} for store, cidr in stores.items()},
+        "networkPolicy": {
+            "consul": {"peers": [{"ipBlock": {"cidr": "10.240.0.0/24"}}], "ports": [8500]},
+            "externalApis": {"peers": [{"ipBlock": {"cidr": "10.1.0.9/32"}}], "ports": [3128]},
+        },
+    }
+    docs = render_values(tmp_path, values)
+    blocks = {json.dumps(p["ipBlock"], sort_keys=True)
+              for policy in of_kind(docs, "NetworkPolicy").values()
+              for p in peers(policy["spec"].get("ingress", []), "from") + peers(policy["spec"].get("egress", []), "to")
+              if "ipBlock" in p}
+    configured = {json.dumps({"cidr": c}) for c in [*stores.values(), "10.240.0.0/24", "10.1.0.9/32"]}
+    assert blocks == configured
+    grpc_ingress = [p for name, policy in process_policies(docs).items() if name in PROTO_SERVICES
+                    for rule in policy["spec"]["ingress"] if {"port": "grpc", "protocol": "TCP"} in rule["ports"]
+                    for p in rule["from"] if "ipBlock" in p]
+    assert grpc_ingress and {p["ipBlock"]["cidr"] for p in grpc_ingress} == {"10.240.0.0/24"}
+
+
+def code_calls_external_apis(process: str) -> bool:
+    """Whether a process's code calls HTTP APIs outside the cluster (an httpx client of its own)."""
+    return any(re.search(r"httpx\.(Async)?Client\(", source) for source in process_sources(process))
+
+
+def test_only_the_processes_whose_code_calls_external_apis_reach_them() -> None:
+    """Social login (Kakao, Naver) and the SMS provider: HTTPS from the user service only."""
+    values = yaml.safe_load((CHART / "values.yaml").read_text())["networkPolicy"]["externalApis"]
+    expected = {"to": values["peers"], "ports": [{"port": port, "protocol": "TCP"} for port in values["ports"]]}
+    reaching = {name for name, policy in process_policies(render("default")).items() if expected in policy["spec"]["egress"]}
+    assert reaching == {p for p in PROCESS_CODE if code_calls_external_apis(p)} == {"user"}
+    assert values["ports"] == [443]  # the providers' documented endpoints are https:// URLs
+    # (the local redirect URI, a default of the embedded profile, is the browser's, not a call)
+    user_urls = {u for source in process_sources("user") for u in re.findall(r'"(https?://[^"/]+)', source)} - {"http://127.0.0.1:8080"}
+    assert user_urls and all(u.startswith("https://") for u in user_urls), user_urls
+
+
+def test_dns_peer_and_extra_egress_come_from_values(tmp_path: pathlib.Path) -> None:
+    node_local = {"peers": [{"ipBlock": {"cidr": "169.254.20.10/32"}}], "ports": [53]}
+    proxy = {"to": [{"podSelector": {"matchLabels": {"app": "otel-collector"}}}], "ports": [{"port": 4317, "protocol": "TCP"}]}
+    docs = render_values(tmp_path, {"networkPolicy": {"dns": node_local, "extraEgress": [proxy]}})
+    dns = {"to": node_local["peers"], "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}
+    for name, policy in of_kind(docs, "NetworkPolicy").items():
+        egress = policy["spec"].get("egress")
+        if name == "default-deny":
+            assert egress is None
+            continue
+        assert dns in egress, name
+        assert (proxy in egress) == (name != "migrations"), name
+    assert "k8s-app" not in json.dumps(of_kind(docs, "NetworkPolicy"))
+
+
+def test_a_default_deny_covers_the_namespace_and_the_migration_jobs_reach_only_dns_and_mysql() -> None:
+    docs = render("default")
+    policies = of_kind(docs, "NetworkPolicy")
+    deny = policies["default-deny"]
+    assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    migrations = policies["migrations"]
+    selector = migrations["spec"]["podSelector"]["matchLabels"]
+    jobs = of_kind(docs, "Job")
+    assert jobs and all(selector.items() <= j["spec"]["template"]["metadata"]["labels"].items() for j in jobs.values())
+    # Only the Jobs: no process's pod carries the migrations' labels.
+    for deployment in of_kind(docs, "Deployment").values():
+        assert not selector.items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+    assert migrations["spec"]["ingress"] == []
+    egress_ports = [p["port"] for rule in migrations["spec"]["egress"] for p in rule["ports"]]
+    assert egress_ports == [53, 53, 3306]
+    # Hooks created before the Jobs (a lower weight), at install as at every upgrade.
+    job_weight = min(int(j["metadata"]["annotations"]["helm.sh/hook-weight"]) for j in jobs.values())
+    for policy in (deny, migrations):
+        annotations = policy["metadata"]["annotations"]
+        assert annotations["helm.sh/hook"] == "pre-install,pre-upgrade"
+        assert int(annotations["helm.sh/hook-weight"]) < job_weight
+    assert "NetworkPolicy" not in {d["kind"] for d in render("minimal")}
 
 
 # --- service-token keys -----------------------------------------------------------------

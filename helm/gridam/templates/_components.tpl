@@ -7,6 +7,8 @@ What each GriDam process is, as the code defines it (not tunable, so not in valu
   migrate     runs `migrate` before installs and upgrades (a MySQL schema of its own)
   calls       the processes it calls (NetworkPolicy edges)
   stores      the external stores it reaches (NetworkPolicy egress)
+  externalApis the HTTPS APIs outside the cluster it calls (NetworkPolicy egress to
+              networkPolicy.externalApis)
   secretEnv   variable -> key of the settings Secret
   keys        the files of the keys Secret it mounts (a service-token private key only for the
               service that signs with it; public keys of the services whose calls it accepts)
@@ -31,6 +33,7 @@ user:
   migrate: true
   calls: [diary]
   stores: [mysql, redis]
+  externalApis: [kakao-login, naver-login, sms]
   secretEnv:
     GRIDAM_DATABASE_URL: user-database-url
     GRIDAM_REDIS_URL: redis-url

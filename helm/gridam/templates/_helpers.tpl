@@ -229,3 +229,36 @@ livenessProbe:
 {{- define "gridam.livenessService" -}}
 liveness
 {{- end }}
+
+{{/* Egress to DNS: networkPolicy.dns's peers, on each of its ports over UDP and TCP. */}}
+{{- define "gridam.dnsEgress" -}}
+# dns
+- to:
+    {{- toYaml .Values.networkPolicy.dns.peers | nindent 4 }}
+  ports:
+    {{- range .Values.networkPolicy.dns.ports }}
+    - {port: {{ . }}, protocol: UDP}
+    - {port: {{ . }}, protocol: TCP}
+    {{- end }}
+{{- end }}
+
+{{/* Egress to one of externalStores (its CIDRs and ports). dict: root, store */}}
+{{- define "gridam.storeEgress" -}}
+{{- $store := get .root.Values.externalStores .store -}}
+# {{ .store }}
+- to:
+    {{- range $store.cidrs }}
+    - ipBlock: {cidr: {{ . }}}
+    {{- end }}
+  ports:
+    {{- range $store.ports }}
+    - {port: {{ . }}, protocol: TCP}
+    {{- end }}
+{{- end }}
+
+{{/* The labels of the migration Jobs' pods (their NetworkPolicy selects them). */}}
+{{- define "gridam.migrationSelectorLabels" -}}
+app.kubernetes.io/name: gridam
+app.kubernetes.io/instance: {{ .Release.Name }}
+gridam.io/role: migration
+{{- end }}
