@@ -265,6 +265,60 @@ def test_the_gpu_worker_runs_on_gpu_nodes() -> None:
     assert "nvidia.com/gpu" not in json.dumps(cpu)
 
 
+QUANTITY_UNITS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+
+def parse_quantity(text: str | int) -> float:
+    """A Kubernetes quantity (memory and storage sizes: 512Mi, 2Gi, 1G) in bytes."""
+    number, unit = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", str(text)).groups()
+    return float(number) * QUANTITY_UNITS[unit]
+
+
+def qos_class(pod: dict) -> str:
+    """The pod's QoS class, by Kubernetes' rules (cpu and memory of every container)."""
+    resources = [c.get("resources", {}) for c in pod["containers"]]
+    if all(r.get("limits", {}).get(k) and r.get("requests", {}).get(k, r["limits"][k]) == r["limits"][k]
+           for r in resources for k in ("cpu", "memory")):
+        return "Guaranteed"
+    return "Burstable" if any(r.get("requests") or r.get("limits") for r in resources) else "BestEffort"
+
+
+def test_the_gpu_worker_rolls_out_on_a_single_gpu_node_and_is_guaranteed() -> None:
+    gpu = of_kind(render("default"), "Deployment")["gpu-worker"]
+    # No surge pod waiting for a second GPU: the old pod goes first.
+    assert gpu["spec"]["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
+    pod = gpu["spec"]["template"]["spec"]
+    assert qos_class(pod) == "Guaranteed"
+    resources = container(gpu)["resources"]
+    assert resources["requests"] == resources["limits"]
+    # /dev/shm of its own, memory-backed, within the memory limit.
+    [shm] = [v for v in pod["volumes"] if v["name"] == "shm"]
+    assert shm["emptyDir"]["medium"] == "Memory"
+    assert {"name": "shm", "mountPath": "/dev/shm"} in container(gpu)["volumeMounts"]
+    assert parse_quantity(shm["emptyDir"]["sizeLimit"]) < parse_quantity(resources["limits"]["memory"])
+    # On CPU only (no device to wait for), the usual surge.
+    assert "strategy" not in of_kind(render("kubernetes-discovery"), "Deployment")["gpu-worker"]["spec"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_scratch_volume_has_a_size_limit(scenario: str) -> None:
+    for doc in render(scenario):
+        if doc["kind"] in ("Deployment", "Job"):
+            for volume in doc["spec"]["template"]["spec"]["volumes"]:
+                if "emptyDir" in volume:
+                    assert parse_quantity(volume["emptyDir"]["sizeLimit"]) > 0, (doc["metadata"]["name"], volume["name"])
+
+
+def test_migrations_end_before_helm_stops_waiting_for_them() -> None:
+    """Helm waits for each hook Job up to --timeout (5 minutes unless given) and then fails the
+    upgrade while the Job runs on; the next upgrade would delete it mid-DDL. The Job's deadline
+    (all attempts) must come first, with a minute for its pod to be scheduled and pulled."""
+    helm_default_timeout_seconds = 300
+    for name, job in of_kind(render("default"), "Job").items():
+        assert job["spec"]["activeDeadlineSeconds"] + 60 <= helm_default_timeout_seconds, name
+    assert "--timeout" in (CHART / "values.yaml").read_text().split("activeDeadlineSeconds")[0].rsplit("migrations:", 1)[1]
+
+
 def test_the_cdc_reader_is_a_single_replica_never_doubled_in_a_rollout() -> None:
     reader = of_kind(render("default"), "Deployment")["cdc-reader"]
     assert reader["spec"]["replicas"] == 1
@@ -561,7 +615,7 @@ def test_each_process_mounts_only_its_own_service_token_key_and_its_callers_publ
         expected = {service_key_file(name_of[process], public=False)} if signs else set()
         expected |= {service_key_file(caller, public=True) for caller in ACCEPTED_SERVICE_CALLERS.get(process, ())}
         assert service_keys == expected, process
-    assert {p for p in PROCESS_CODE if code_signs_service_tokens(p)} == {"user", "diary-worker", "card"}
+    assert {p for p in PROCESS_CODE if code_signs_service_tokens(p)} == {"user", "diary", "diary-worker", "card"}
 
 
 def test_every_service_port_and_monitor_endpoint_exists_on_the_pods() -> None:

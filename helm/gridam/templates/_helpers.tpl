@@ -129,12 +129,21 @@ settings, its own env from values. dict: root, key, component, service
 {{- end }}
 {{- end }}
 
-{{/* Volumes: a scratch /tmp and data dir (the root is read-only), the keys, the media volume. dict: root, component, service */}}
+{{/*
+Volumes: a scratch /tmp and data dir (the root is read-only), each at most scratchSizeLimit (the
+kubelet evicts a pod that writes more), /dev/shm when shmSizeLimit is set, the keys, the media
+volume. dict: root, component, service
+*/}}
 {{- define "gridam.volumes" -}}
+{{- $scratch := dict "sizeLimit" (default "1Gi" .service.scratchSizeLimit) }}
 - name: tmp
-  emptyDir: {}
+  emptyDir: {{ toJson $scratch }}
 - name: data
-  emptyDir: {}
+  emptyDir: {{ toJson $scratch }}
+{{- with .service.shmSizeLimit }}
+- name: shm
+  emptyDir: {medium: Memory, sizeLimit: {{ . }}}
+{{- end }}
 {{- if .component.keys }}
 - name: keys
   secret:
@@ -159,6 +168,9 @@ settings, its own env from values. dict: root, key, component, service
 {{- define "gridam.volumeMounts" -}}
 - {name: tmp, mountPath: /tmp}
 - {name: data, mountPath: /var/lib/gridam}
+{{- if .service.shmSizeLimit }}
+- {name: shm, mountPath: /dev/shm}
+{{- end }}
 {{- if .component.keys }}
 - {name: keys, mountPath: /var/lib/gridam/keys, readOnly: true}
 {{- end }}
@@ -261,4 +273,9 @@ liveness
 app.kubernetes.io/name: gridam
 app.kubernetes.io/instance: {{ .Release.Name }}
 gridam.io/role: migration
+{{- end }}
+
+{{/* "true" when a process's limits ask for an extended device resource (nvidia.com/gpu, amd.com/gpu, ...). dict: a service's values */}}
+{{- define "gridam.usesDevice" -}}
+{{- range $name, $amount := .resources.limits }}{{ if and (contains "/" $name) $amount }}true{{ end }}{{ end -}}
 {{- end }}
