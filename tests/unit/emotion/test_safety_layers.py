@@ -13,7 +13,8 @@ from emotion_service.analysis.evaluate import evaluate_safety
 from emotion_service.analysis.feedback import CONCERN_KO, CRISIS_EN, CRISIS_KO, FeedbackWriter
 from emotion_service.analysis.safety import RiskLevel, SafetyCheck
 from emotion_service.analysis.safety.disguise import LAUGH, reveal
-from emotion_service.analysis.safety.semantic import BANK, BANK_EMBEDDINGS, SemanticLayer, _digest
+from emotion_service.analysis.jsonl import files_digest
+from emotion_service.analysis.safety.semantic import BANK, BANK_EMBEDDINGS, SemanticLayer
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -113,17 +114,17 @@ def test_the_semantic_layer_finds_a_paraphrase_no_construct_lists():
 
 def test_the_shipped_prototype_embeddings_match_the_bank():
     shipped = np.load(BANK_EMBEDDINGS)
-    assert str(shipped["digest"]) == _digest(BANK), (
+    assert str(shipped["digest"]) == files_digest(BANK), (
         "the prototype bank changed: run `python -m emotion_service.analysis.safety.semantic`")
 
 
 def test_the_shipped_learned_models_match_their_training_data():
     from emotion_service.analysis.ngram_model import NgramModel
-    from emotion_service.analysis.safety.learned import HERE, _digest, training_files
+    from emotion_service.analysis.safety.learned import HERE, training_files
 
     for language in ("ko", "en"):
         model = NgramModel.load(HERE / f"learned-{language}.npz")
-        assert model.meta["digest"] == _digest(training_files()), (
+        assert model.meta["digest"] == files_digest(training_files()), (
             "the training data changed: run `python -m emotion_service.analysis.safety.learned`")
 
 

@@ -1,13 +1,13 @@
 """The team's diary emotion set (data/diaries/): loading and scoring, per emotion and per kind."""
 from __future__ import annotations
 
-import json
 import pathlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from emotion_service.analysis.emotions import Emotion
+from emotion_service.analysis.jsonl import read_jsonl
 
 __all__ = ["DiaryEntry", "DiaryScores", "load_diaries", "score_diaries"]
 
@@ -23,18 +23,11 @@ class DiaryEntry:
 
 
 def load_diaries(paths: Sequence[str | pathlib.Path]) -> list[DiaryEntry]:
-    entries = []
-    for path in paths:
-        for number, line in enumerate(pathlib.Path(path).read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                entries.append(DiaryEntry(row["id"], row["lang"], Emotion[row["emotion"]], row["kind"],
-                                          row["text"], tuple(row.get("hashtags", ()))))
-            except (ValueError, KeyError) as exc:
-                raise ValueError(f"{path}:{number}: not a diary entry ({exc})") from exc
-    return entries
+    def make(row: dict) -> DiaryEntry:
+        return DiaryEntry(row["id"], row["lang"], Emotion[row["emotion"]], row["kind"], row["text"],
+                          tuple(row.get("hashtags", ())))
+
+    return [entry for path in paths for entry in read_jsonl(path, make, "a diary entry")]
 
 
 @dataclass

@@ -6,11 +6,11 @@ whether they came out urgent (what decides the crisis feedback and the calm card
 """
 from __future__ import annotations
 
-import json
 import pathlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from emotion_service.analysis.jsonl import read_jsonl
 from emotion_service.analysis.safety import RiskLevel, SafetyCheck
 
 __all__ = ["Entry", "SafetyScores", "load_entries", "score_safety"]
@@ -27,17 +27,10 @@ class Entry:
 
 
 def load_entries(path: str | pathlib.Path) -> list[Entry]:
-    entries = []
-    for number, line in enumerate(pathlib.Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            entries.append(Entry(row["id"], row["lang"], RiskLevel(row["label"]), row["category"],
-                                 row["style"], row["text"]))
-        except (ValueError, KeyError) as exc:
-            raise ValueError(f"{path}:{number}: not an evaluation entry ({exc})") from exc
-    return entries
+    def make(row: dict) -> Entry:
+        return Entry(row["id"], row["lang"], RiskLevel(row["label"]), row["category"], row["style"], row["text"])
+
+    return read_jsonl(path, make, "an evaluation entry")
 
 
 @dataclass

