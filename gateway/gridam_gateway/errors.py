@@ -14,6 +14,7 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from gridam_gateway.envelope import failure
 from gridam_runtime.errors import error_info
@@ -48,14 +49,19 @@ REASONS: dict[str, tuple[int, str]] = {
     "USER4041": (404, "사용자를 찾을 수 없습니다."),
     "USER4091": (409, "이미 사용 중인 아이디입니다."),
     "USER4092": (409, "이미 가입된 휴대폰 번호입니다."),
+    "USER4291": (429, "같은 곳에서 회원가입을 너무 많이 시도했습니다. 잠시 후 다시 시도해주세요."),
+    "USER4292": (429, "이 휴대폰 번호로 회원가입을 너무 많이 시도했습니다. 잠시 후 다시 시도해주세요."),
+    "USER4293": (429, "비밀번호 변경 시도가 너무 많습니다. 잠시 후 다시 시도해주세요."),
     # follows
     "FOLLOW4001": (400, "자기 자신은 팔로우할 수 없습니다."),
+    "FOLLOW4291": (429, "팔로우를 너무 자주 바꿨습니다. 잠시 후 다시 시도해주세요."),
     # images
     "IMAGE4001": (400, "이미지 파일이 아니거나 손상된 파일입니다. JPEG, PNG, WEBP, GIF만 올릴 수 있습니다."),
     "IMAGE4002": (400, "이미지 파일이 필요합니다."),
     "IMAGE4131": (413, "이미지는 10MB 이하만 올릴 수 있습니다."),
     "IMAGE4031": (403, "이미지 주소가 만료되었거나 올바르지 않습니다."),
     "IMAGE4041": (404, "이미지를 찾을 수 없습니다."),
+    "IMAGE4291": (429, "이미지를 너무 자주 올렸습니다. 잠시 후 다시 시도해주세요."),
     # social login
     "OAUTH4001": (400, "지원하지 않는 소셜 로그인입니다."),
     "OAUTH4002": (400, "로그인 요청이 만료되었거나 올바르지 않습니다. 다시 시도해주세요."),
@@ -72,6 +78,7 @@ REASONS: dict[str, tuple[int, str]] = {
     "DIARY4007": (400, "검색어는 1~100자로 입력해주세요."),
     "DIARY4041": (404, "일기를 찾을 수 없습니다."),
     "DIARY4042": (404, "해당 날짜에 작성된 일기가 없습니다."),
+    "DIARY4291": (429, "일기를 너무 많이 작성했습니다. 잠시 후 다시 시도해주세요."),
     # feed
     "FEED4001": (400, "피드 내용은 500자 이하로 입력해주세요."),
     "FEED4002": (400, "공개 범위는 PUBLIC, FOLLOWERS, PRIVATE 중 하나여야 합니다."),
@@ -80,6 +87,10 @@ REASONS: dict[str, tuple[int, str]] = {
     "FEED4005": (400, "답글을 달 댓글이 이 피드에 없습니다."),
     "FEED4006": (400, "이 피드에는 더 이상 댓글을 달 수 없습니다."),
     "FEED4007": (400, "마음이 힘든 날의 카드예요. 정말 공유하려면 한 번 더 확인해 주세요."),
+    "FEED4008": (400, "이 피드에 남길 수 있는 댓글 수를 넘었습니다."),
+    "FEED4291": (429, "피드를 너무 많이 올렸습니다. 잠시 후 다시 시도해주세요."),
+    "FEED4292": (429, "댓글을 너무 많이 남겼습니다. 잠시 후 다시 시도해주세요."),
+    "FEED4293": (429, "반응과 좋아요를 너무 자주 눌렀습니다. 잠시 후 다시 시도해주세요."),
     # notifications
     "NOTICE4001": (400, "읽음 처리할 알림을 1개 이상 100개 이하로 지정하거나 all을 true로 보내주세요."),
     "FEED4031": (403, "본인의 피드만 삭제할 수 있습니다."),
@@ -93,11 +104,13 @@ REASONS: dict[str, tuple[int, str]] = {
     "EMOTIONCARD4002": (404, "감정 카드를 찾을 수 없습니다."),
     "CARD4091": (409, "카드를 동시에 다시 만들고 있습니다. 잠시 후 다시 시도해주세요."),
     "CARD5031": (503, "카드를 그리는 서버가 바쁩니다. 잠시 후 다시 시도해주세요."),
+    "CARD4291": (429, "카드를 너무 자주 다시 만들었습니다. 잠시 후 다시 시도해주세요."),
     # emotion analysis, statistics, word clouds
     "EMOTION4001": (400, "분석할 내용이 없습니다."),
     "EMOTION4041": (404, "아직 감정 분석이 완료되지 않았습니다. 잠시 후 다시 확인해주세요."),
     "STAT4001": (400, "연도와 월이 올바르지 않습니다. (월은 1~12, 한 해 전체는 0)"),
     "WORDCLOUD4031": (403, "본인의 워드클라우드만 생성할 수 있습니다."),
+    "WORDCLOUD4291": (429, "워드클라우드를 너무 자주 만들었습니다. 잠시 후 다시 시도해주세요."),
     "AUTH4031": (403, "권한이 없습니다."),
     # requests
     "COMMON4000": (400, "요청 값이 올바르지 않습니다."),
@@ -106,8 +119,10 @@ REASONS: dict[str, tuple[int, str]] = {
     "COMMON4005": (400, "파일 업로드 요청(multipart/form-data)의 형식이 올바르지 않습니다."),
     "COMMON4041": (404, "요청한 주소를 찾을 수 없습니다."),
     "COMMON4051": (405, "허용되지 않는 요청 방식입니다."),
+    "COMMON4081": (408, "요청을 받는 데 시간이 너무 오래 걸렸습니다. 다시 시도해주세요."),
     "COMMON4131": (413, "요청 본문이 너무 큽니다."),
     "COMMON4151": (415, "지원하지 않는 요청 형식입니다."),
+    "COMMON4311": (431, "요청 헤더가 너무 크거나 많습니다."),
 }
 
 # Fallbacks by gRPC status when a service error carries no known reason.
@@ -196,19 +211,23 @@ def install(app: FastAPI) -> None:
         code, fields = _validation_result(exc)
         return api_error_response(code, fields or None)
 
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(_: Request, exc: ClientDisconnect):
+        # The client left, or was cut off as too slow (http_protocol.py), while sending its
+        # body: nothing went wrong here, and no one reads this answer.
+        return api_error_response("COMMON4081")
+
     @app.exception_handler(BodyTooLarge)
     async def _body_too_large(_: Request, exc: BodyTooLarge):
         return api_error_response("COMMON4131")
 
     @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
+    async def _http_error(_: Request, exc: HTTPException):
         # FastAPI raises a bare 400 when a body cannot be read or decoded at all: a chunked body
-        # past the limit (EdgeMiddleware raised inside FastAPI's read), invalid UTF-8, a broken
-        # multipart body.
+        # past the limit (EdgeMiddleware raised inside FastAPI's read), invalid UTF-8. (Multipart
+        # bodies are read by uploads.read_form, which answers COMMON4005 itself.)
         if isinstance(exc.__cause__, BodyTooLarge):
             return api_error_response("COMMON4131")
-        if exc.status_code == 400 and request.headers.get("content-type", "").startswith("multipart/form-data"):
-            return api_error_response("COMMON4005")
         code = {400: "COMMON4001", 404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
         if code is None:
             return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.", headers=exc.headers)

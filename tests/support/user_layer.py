@@ -15,6 +15,7 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.jobs import JobQueue
 from gridam_runtime.keys import ensure_keys, read_secret
 from gridam_runtime.kv import InProcessRateLimiter, LocalFileRevocationList
+from gridam_runtime.limits import Limiter
 from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer, AccessTokenVerifier
 from user_service.adapters.orm import user_jobs
@@ -44,7 +45,7 @@ def user_dependencies(settings: UserSettings, **overrides: Any) -> Iterator[tupl
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, 900),
         authenticator=Authenticator(AccessTokenVerifier.from_file(settings.jwt_public_key_path), revocations),
         hasher=PasswordHasher(time_cost=1, memory_cost=1024),
-        limiter=InProcessRateLimiter(),
+        limiter=Limiter(InProcessRateLimiter()),
         revocations=revocations,
         sms=OutboxFileSmsSender(settings.sms_outbox_path),
         storage=LocalFolderStorage(settings.data_dir / "media"),

@@ -10,6 +10,7 @@ import pytest
 
 from gridam_runtime.errors import FailedPrecondition, ResourceExhausted, Unauthenticated
 from gridam_runtime.kv import InProcessRateLimiter
+from gridam_runtime.limits import Limiter
 from tests.support.user_layer import user_dependencies
 from user_service.adapters.sms import SmsSender
 from user_service.config import UserSettings
@@ -42,7 +43,7 @@ class Clock:
 @pytest.fixture
 def world(tmp_path):
     clock, sms = Clock(), RecordingSms()
-    limiter = InProcessRateLimiter(clock=lambda: clock.now.timestamp())  # the send limits follow the clock too
+    limiter = Limiter(InProcessRateLimiter(clock=lambda: clock.now.timestamp()))  # the send limits follow the clock too
     with user_dependencies(UserSettings(data_dir=tmp_path), sms=sms, clock=clock, limiter=limiter) as (deps, _engine):
         yield Accounts(deps), clock, sms
 

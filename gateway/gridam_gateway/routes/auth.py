@@ -124,7 +124,11 @@ async def signup(body: SignUpBody, request: Request):
         raise ApiError("USER4006")
     reply = await request.app.state.users.SignUp(
         pb.SignUpRequest(
-            login_id=body.loginId, password=body.password, nickname=body.nickname, phone_number=body.phoneNum
+            login_id=body.loginId,
+            password=body.password,
+            nickname=body.nickname,
+            phone_number=body.phoneNum,
+            client_address=_client_address(request),
         ),
         timeout=LOGIN_TIMEOUT,
     )

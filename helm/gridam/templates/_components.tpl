@@ -53,7 +53,7 @@ diary:
     GRIDAM_DATABASE_URL: diary-database-url
     GRIDAM_REDIS_URL: redis-url
     GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url
-  keys: [jwt-ed25519.pub.pem, service-gridam-user-ed25519.pub.pem]
+  keys: [jwt-ed25519.pub.pem, service-gridam-diary-ed25519.pem, service-gridam-user-ed25519.pub.pem]
   media: true
 diaryWorker:
   kind: worker

@@ -17,6 +17,7 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
+from gridam_runtime.limits import Limiter
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -35,7 +36,7 @@ def migrate(settings: CardSettings) -> None:
 
 async def serve(settings: CardSettings) -> None:
     engine = db.create_engine(settings.database)
-    _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
+    limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
     factory = ClientFactory.from_settings(settings)
@@ -48,6 +49,7 @@ async def serve(settings: CardSettings) -> None:
         diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
         imagegen=factory.client("gridam-imagegen", imagegen_service_pb2_grpc.ImageGenServiceStub, IMAGEGEN_SERVICE),
         service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
+        limiter=Limiter(limits),
     )
 
     async def cleanup() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import ServiceSettings
 
 
@@ -18,6 +19,8 @@ class CardSettings(ServiceSettings):
     generation_timeout_seconds: float = 60.0
     # When the gpu-worker's queue is full: retries within the deadline, waiting its hint.
     busy_retries: int = 3
+    # New versions one user may draw per window (each keeps a ~400 KB image); count/seconds.
+    limit_card_regenerations: RateSetting = Rate(20, 86400)
 
     @property
     def database(self) -> str:

@@ -28,6 +28,7 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
+from gridam_runtime.limits import Limiter
 from gridam_runtime.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
@@ -53,7 +54,8 @@ def _job_queue(settings: DiarySettings) -> JobQueue:
 async def serve(settings: DiarySettings) -> None:
     engine = db.create_engine(settings.database)
     read_engine = db.create_engine(settings.database, autocommit=True)
-    _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
+    limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
+    limiter = Limiter(limits)
     sessions = db.session_factory(engine)
     read_sessions = db.session_factory(read_engine)
     jobs = _job_queue(settings)
@@ -66,17 +68,21 @@ async def serve(settings: DiarySettings) -> None:
         authenticator=Authenticator.for_service(settings, revocations, service_callers=FOLLOW_REPORTERS),
         storage=LocalFolderStorage(settings.media_root),
         search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(reads),
+        limiter=limiter,
     )
 
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
     factory = ClientFactory.from_settings(settings)
     feed = Feed(
         FeedDependencies(
+            settings=settings,
             uow=deps.uow,
             reads=reads,
             authenticator=deps.authenticator,
             users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
             cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
+            limiter=limiter,
+            service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
         )
     )
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import zoneinfo
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
+from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import JobSettings
 
 
@@ -19,6 +20,16 @@ class DiarySettings(JobSettings):
     time_zone: str = "Asia/Seoul"
     title_max_chars: int = 100
     content_max_chars: int = 5000
+
+    # Per-user limits (gridam_runtime.limits), written count/seconds. A diary owes an analysis
+    # and a card; a post, comment, reaction or like may notify someone.
+    limit_diary_writes: RateSetting = Rate(20, 3600)
+    limit_feed_posts: RateSetting = Rate(30, 3600)
+    limit_comments: RateSetting = Rate(60, 600)
+    limit_reactions: RateSetting = Rate(120, 600)
+    # Comments one person may leave on one post. The post-wide cap (1,000) counts only the
+    # others' comments, so no one can use up the owner's room to reply.
+    comments_per_author_per_post: int = Field(100, ge=1)
 
     @field_validator("time_zone")
     @classmethod

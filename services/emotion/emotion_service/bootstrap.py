@@ -19,6 +19,7 @@ from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
+from gridam_runtime.limits import Limiter
 from gridam_runtime.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
@@ -50,7 +51,7 @@ def build_analyser(settings: EmotionSettings) -> DiaryAnalyser:
 
 async def serve(settings: EmotionSettings) -> None:
     engine = db.create_engine(settings.database)
-    _, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
+    limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     analyser = build_analyser(settings)
     uow = lambda: UnitOfWork(sessions)  # noqa: E731
@@ -64,7 +65,7 @@ async def serve(settings: EmotionSettings) -> None:
         history=ReadModelAnalysisHistory(read_model[1]) if read_model else SqlAnalysisHistory(uow),
     )
     storage = LocalFolderStorage(settings.media_root)
-    servicer = EmotionServicer(Analyses(deps), StatisticsReader(deps), WordCloudMaker(deps, storage), settings.classifier)
+    servicer = EmotionServicer(Analyses(deps), StatisticsReader(deps), WordCloudMaker(deps, storage, Limiter(limits)), settings.classifier)
 
     async def cleanup() -> None:
         if read_model is not None:

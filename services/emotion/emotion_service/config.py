@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 from typing import Literal
 
+from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import ServiceSettings
 
 
@@ -27,6 +28,9 @@ class EmotionSettings(ServiceSettings):
     max_text_chars: int = 10_000
     word_cloud_words: int = 30
     word_cloud_interval_hours: int = 24
+    # Drawings one user may ask for per window (nine images each; nextGeneration is only a
+    # hint); count/seconds.
+    limit_word_cloud_generations: RateSetting = Rate(10, 86400)
 
     @property
     def database(self) -> str:

@@ -15,6 +15,7 @@ from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.keys import read_secret
 from gridam_runtime.kv import build_state
+from gridam_runtime.limits import Limiter
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
@@ -25,7 +26,7 @@ from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.outbox import OutboxRelay
-from user_service.service_layer.profiles import DIARY_COUNTERS, Profiles
+from user_service.service_layer.profiles import DIARY_COUNTERS, FOLLOW_READERS, Profiles
 from user_service.servicer import UserServicer
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
@@ -70,9 +71,9 @@ async def serve(settings: UserSettings) -> None:
         uow=lambda: UnitOfWork(sessions, jobs),
         reads=lambda: ReadUnitOfWork(read_connections),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=DIARY_COUNTERS),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=DIARY_COUNTERS | FOLLOW_READERS),
         hasher=PasswordHasher(),
-        limiter=limiter,
+        limiter=Limiter(limiter),
         revocations=revocations,
         sms=OutboxFileSmsSender(settings.sms_outbox_path),
         storage=LocalFolderStorage(settings.media_root),

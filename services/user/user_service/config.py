@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pathlib
 
+from pydantic import Field
+
+from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import JobSettings
 from user_service.adapters import oauth
 
@@ -34,6 +37,16 @@ class UserSettings(JobSettings):
     login_account_window_seconds: int = 900
     login_max_attempts_per_address: int = 30
     login_address_window_seconds: int = 300
+    # Password hashes (argon2: ~64 MiB and tens of ms of CPU each) computed at once; more wait.
+    password_hash_concurrency: int = Field(2, ge=1)
+
+    # Per-user and per-address limits (gridam_runtime.limits), written count/seconds.
+    limit_sign_ups_per_address: RateSetting = Rate(10, 3600)
+    # Sign-up attempts with one verified number: a verification cannot probe login ids without end.
+    limit_sign_up_attempts_per_phone: RateSetting = Rate(5, 600)
+    limit_password_changes: RateSetting = Rate(5, 900)
+    limit_follows: RateSetting = Rate(100, 3600)
+    limit_avatar_uploads: RateSetting = Rate(20, 3600)
 
     # OAuth providers; an empty client id disables the provider.
     kakao_client_id: str = ""

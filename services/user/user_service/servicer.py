@@ -69,7 +69,12 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     async def SignUp(self, request, context):
         user = await asyncio.to_thread(
-            self._accounts.sign_up, request.login_id, request.password, request.nickname, request.phone_number
+            self._accounts.sign_up,
+            request.login_id,
+            request.password,
+            request.nickname,
+            request.phone_number,
+            request.client_address,
         )
         return pb.SignUpResponse(profile=_profile(user))
 

@@ -17,6 +17,8 @@ from card_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
 from gridam_runtime import db
+from gridam_runtime.kv import InProcessRateLimiter
+from gridam_runtime.limits import Limiter
 from gridam_runtime.storage import LocalFolderStorage
 from tests.support.pngs import art_png, opened_png
 
@@ -83,6 +85,7 @@ def cards_and_storage(tmp_path):
         diaries=None,
         imagegen=ArtDrawer(),
         service_tokens=FixedServiceToken(),
+        limiter=Limiter(InProcessRateLimiter()),
     )
     yield Cards(deps), storage, deps.uow
     engine.dispose()

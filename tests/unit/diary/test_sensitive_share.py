@@ -10,10 +10,13 @@ import datetime
 import pytest
 
 from diary_service.adapters.orm import Diary
+from diary_service.config import DiarySettings
 from diary_service.service_layer.feed import Feed, FeedDependencies
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import FailedPrecondition
+from gridam_runtime.kv import InProcessRateLimiter
+from gridam_runtime.limits import Limiter
 
 NOW = datetime.datetime(2026, 12, 7, 12)
 AUTHOR = Identity(user_id=7, login_id="haru", session_id="s1", expires_at=2_000_000_000)
@@ -48,7 +51,12 @@ def feed(uow) -> Feed:
                                            created_at=NOW))
             diaries[card_id] = diary.id
         unit.commit()
-    return Feed(FeedDependencies(uow=uow, reads=uow, authenticator=SignedIn(), users=None, cards=Cards(diaries)))
+    return Feed(
+        FeedDependencies(
+            settings=DiarySettings(), uow=uow, reads=uow, authenticator=SignedIn(), users=None, cards=Cards(diaries),
+            limiter=Limiter(InProcessRateLimiter()), service_tokens=None,
+        )
+    )
 
 
 def posted_cards(uow) -> list[int]:

@@ -15,6 +15,8 @@ from emotion_service.service_layer.analyses import Dependencies
 from emotion_service.service_layer.word_clouds import WordCloudMaker
 from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime import db
+from gridam_runtime.kv import InProcessRateLimiter
+from gridam_runtime.limits import Limiter
 from gridam_runtime.storage import LocalFolderStorage
 
 AUTHOR = 7
@@ -43,7 +45,7 @@ def world(tmp_path):
         unit.analyses.add(analysis(1, "산책", "바다"))
         unit.analyses.add(analysis(2, "비밀단어"))
         unit.commit()
-    yield WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media")), uow
+    yield WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media"), Limiter(InProcessRateLimiter())), uow
     engine.dispose()
 
 

@@ -30,6 +30,7 @@ from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
+from gridam_runtime.limits import Limit, Limiter
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
 from gridam_runtime.db import utcnow
@@ -52,6 +53,7 @@ class Dependencies:
     diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (a day's latest diary; who may see which posts)
     imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
     service_tokens: ServiceTokenIssuer
+    limiter: Limiter
     clock: Callable[[], datetime.datetime] = utcnow
 
 
@@ -62,6 +64,7 @@ def _emotion_key(value: int) -> str:
 class Cards:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
+        self._regenerations = Limit("card_regenerations", deps.settings.limit_card_regenerations, "CARD4291")
 
     # -- reads (the caller's own cards only) ---------------------------------------------
 
@@ -174,6 +177,7 @@ class Cards:
         current = await asyncio.to_thread(self._latest, diary_id)
         if current is None or current.author_id != identity.user_id:
             raise NotFound(NOT_READY, "no card of the caller's diary yet")
+        await asyncio.to_thread(self._d.limiter.hit, self._regenerations, identity.user_id)
         context.bearer_token.set(self._d.service_tokens.token())  # the gpu-worker takes service tokens only
         snapshot = Card(
             diary_id=current.diary_id,

@@ -181,8 +181,15 @@ class CommentRepository:
     def of_post(self, post_id: int) -> list[FeedComment]:
         return list(self._db.scalars(select(FeedComment).where(FeedComment.post_id == post_id).order_by(FeedComment.id)))
 
-    def count_of_post(self, post_id: int) -> int:
-        return self._db.scalar(select(func.count()).select_from(FeedComment).where(FeedComment.post_id == post_id))
+    def counts_of_post(self, post_id: int, *, author_id: int, owner_id: int) -> tuple[int, int]:
+        """A post's comments by `author_id`, and by others than its owner (one query)."""
+        mine, others = self._db.execute(
+            select(
+                func.count(case((FeedComment.author_id == author_id, 1))),
+                func.count(case((FeedComment.author_id != owner_id, 1))),
+            ).where(FeedComment.post_id == post_id)
+        ).one()
+        return mine, others
 
     def likes(self, comment_ids: list[int], user_id: int) -> dict[int, tuple[int, bool]]:
         """Per comment with likes: how many, and whether `user_id` is among them (one query)."""

@@ -11,9 +11,11 @@ from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
 from diary_service.adapters.search import DiarySearch
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
+from gridam_runtime import text as text_policy
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.images import sanitize_image
+from gridam_runtime.limits import Limit, Limiter
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.db import utcnow
 from gridam_runtime.paging import check_page, split_page
@@ -33,12 +35,13 @@ class Dependencies:
     authenticator: Authenticator
     storage: ObjectStorage
     search: DiarySearch
+    limiter: Limiter
     clock: Callable[[], datetime.datetime] = utcnow
 
 
-def clean_text(value: str, *, field_reason: str, max_chars: int) -> str:
-    # Line breaks and tabs are part of a diary; other control characters are not.
-    text = "".join(ch for ch in value if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+def clean_text(value: str, *, field_reason: str, max_chars: int, multiline: bool = True) -> str:
+    """Written text under the text policy (gridam_runtime.text), 1 to `max_chars` characters."""
+    text = text_policy.clean(value, multiline=multiline)
     if not text or len(text) > max_chars:
         raise InvalidArgument(field_reason, f"1-{max_chars} characters")
     return text
@@ -48,6 +51,7 @@ class Diaries:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
         self._zone = zoneinfo.ZoneInfo(deps.settings.time_zone)
+        self._writes = Limit("diary_writes", deps.settings.limit_diary_writes, "DIARY4291")
 
     def today(self) -> datetime.date:
         """The author's current day (decision: dates are assigned by the server)."""
@@ -56,8 +60,10 @@ class Diaries:
     def create(self, title: str, content: str, photo: bytes) -> Diary:
         identity = self._d.authenticator.require()
         settings = self._d.settings
-        title = clean_text(title, field_reason="DIARY4001", max_chars=settings.title_max_chars)
+        title = clean_text(title, field_reason="DIARY4001", max_chars=settings.title_max_chars, multiline=False)
         content = clean_text(content, field_reason="DIARY4002", max_chars=settings.content_max_chars)
+        # Each diary owes an analysis and a card: counted before its photo is decoded.
+        self._d.limiter.hit(self._writes, identity.user_id)
         photo_key = ""
         if photo:
             # Checked, re-encoded and stripped of EXIF before anything is stored. The object is
@@ -96,7 +102,7 @@ class Diaries:
     def search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
         """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""
         identity = self._d.authenticator.require()
-        text = clean_text(text, field_reason="DIARY4007", max_chars=SEARCH_MAX_CHARS)
+        text = clean_text(text, field_reason="DIARY4007", max_chars=SEARCH_MAX_CHARS, multiline=False)
         check_page(size, cursor)
         found = self._d.search.search(identity.user_id, text, cursor or None, size + 1)
         return split_page(found, size)

@@ -7,7 +7,8 @@ PRIVATE. A post the caller may not see is simply not found (nothing about it lea
 neither are its comments. What concerns someone else is notified in the same transaction
 (service_layer/notifications.py).
 Who follows whom is the user service's; ownership of a card is the card service's; both are
-asked with the caller's own token.
+asked with the caller's own token, except whether a third person (a comment's author) follows
+the post's author, which a user may not ask: that is asked with the diary service's own token.
 """
 
 from __future__ import annotations
@@ -19,20 +20,25 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from diary_service.adapters.orm import REACTION_TYPES, FeedComment, FeedPost, PostReaction
+from diary_service.config import DiarySettings
 from diary_service.service_layer import notifications as notices
 from diary_service.service_layer.diaries import clean_text
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
+from gridam_runtime import context, text
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
 from gridam_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from gridam_runtime.limits import Limit, Limiter
 from gridam_runtime.paging import check_page, split_page
+from gridam_runtime.tokens import ServiceTokenIssuer
 
 POST_MAX_CHARS = 500
 COMMENT_MAX_CHARS = 500
-# A post's comments are listed whole (the web client has no paging for them).
+# A post's comments are listed whole (the web client has no paging for them): at most this
+# many by others than its author (who always has room to reply), plus the author's own.
 MAX_COMMENTS_PER_POST = 1000
 PUBLIC, FOLLOWERS, PRIVATE = "PUBLIC", "FOLLOWERS", "PRIVATE"
 
@@ -57,17 +63,24 @@ class CommentView:
 
 @dataclass(frozen=True)
 class FeedDependencies:
+    settings: DiarySettings
     uow: Callable[[], UnitOfWork]
     # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
     reads: Callable[[], UnitOfWork]
     authenticator: Authenticator
     users: object  # ServiceClient of gridam.user.v1.UserService
     cards: object  # ServiceClient of gridam.card.v1.CardService
+    limiter: Limiter
+    service_tokens: ServiceTokenIssuer
 
 
 class Feed:
     def __init__(self, deps: FeedDependencies) -> None:
         self._d = deps
+        settings = deps.settings
+        self._posts = Limit("feed_posts", settings.limit_feed_posts, "FEED4291")
+        self._comments = Limit("comments", settings.limit_comments, "FEED4292")
+        self._reactions = Limit("reactions", settings.limit_reactions, "FEED4293")
 
     def _write(self, change: Callable[[UnitOfWork], object]) -> object:
         """Run `change` in a unit of work and commit. When a concurrent identical write (the
@@ -94,16 +107,25 @@ class Feed:
     async def _caller(self) -> Identity:
         return await asyncio.to_thread(self._d.authenticator.require)
 
-    async def _follows(self, follower_id: int, followee_id: int) -> bool:
-        reply = await self._d.users.GetFollowRelation(
-            user_pb.GetFollowRelationRequest(follower_id=follower_id, followee_id=followee_id)
-        )
-        return reply.following
+    async def _limit(self, limit: Limit, caller: Identity) -> None:
+        await asyncio.to_thread(self._d.limiter.hit, limit, caller.user_id)
 
-    async def _visible(self, user_id: int, post: FeedPost) -> bool:
+    async def _follows(self, follower_id: int, followee_id: int, *, as_service: bool = False) -> bool:
+        """Asked with the caller's token about the caller's own follows; with the diary service's
+        token (`as_service`) about anyone's, which the user service answers to no user."""
+        request = user_pb.GetFollowRelationRequest(follower_id=follower_id, followee_id=followee_id)
+        if not as_service:
+            return (await self._d.users.GetFollowRelation(request)).following
+        token = context.bearer_token.set(self._d.service_tokens.token())
+        try:
+            return (await self._d.users.GetFollowRelation(request)).following
+        finally:
+            context.bearer_token.reset(token)
+
+    async def _visible(self, user_id: int, post: FeedPost, *, as_service: bool = False) -> bool:
         if post.author_id == user_id or post.audience == PUBLIC:
             return True
-        return post.audience == FOLLOWERS and await self._follows(user_id, post.author_id)
+        return post.audience == FOLLOWERS and await self._follows(user_id, post.author_id, as_service=as_service)
 
     def _views(self, uow: UnitOfWork, posts: list[FeedPost], caller: Identity) -> list[PostView]:
         ids = [p.id for p in posts]
@@ -112,11 +134,12 @@ class Feed:
 
     async def create(self, card_id: int, content: str, audience: str, *, confirm_sensitive: bool) -> PostView:
         caller = await self._caller()
-        content = content.strip()
+        content = text.clean(content, multiline=True)
         if len(content) > POST_MAX_CHARS:
             raise InvalidArgument("FEED4001", f"at most {POST_MAX_CHARS} characters")
         if audience not in (PUBLIC, FOLLOWERS, PRIVATE):
             raise InvalidArgument("FEED4002", "audience must be PUBLIC, FOLLOWERS or PRIVATE")
+        await self._limit(self._posts, caller)
         # Only the card's owner can post it: the card service answers NOT_FOUND otherwise.
         card = (await self._d.cards.GetCard(card_pb.GetCardRequest(card_id=card_id))).card
         # A card of a safety-flagged diary (urgent risk: a hard day) is shared only when the
@@ -194,6 +217,7 @@ class Feed:
         if reaction_type not in REACTION_TYPES:
             raise InvalidArgument("FEED4003", "reactionType must be one of " + ", ".join(REACTION_TYPES))
         post = await self._visible_post(caller, post_id)
+        await self._limit(self._reactions, caller)
 
         def toggle(uow: UnitOfWork) -> str:
             self._still_there(uow, post_id)
@@ -257,15 +281,22 @@ class Feed:
         parent = await asyncio.to_thread(self._comment, parent_id) if parent_id else None
         if parent_id and (parent is None or parent.post_id != post_id):
             raise InvalidArgument("FEED4005", "parentCommentId must be a comment of this post")
+        await self._limit(self._comments, caller)
         # A reply's notice quotes it: only to a parent author who can still see the post.
         tell_parent = (
-            parent is not None and parent.author_id != caller.user_id and await self._visible(parent.author_id, post)
+            parent is not None
+            and parent.author_id != caller.user_id
+            and await self._visible(parent.author_id, post, as_service=True)
         )
+        per_author = self._d.settings.comments_per_author_per_post
 
         def store(uow: UnitOfWork) -> CommentView:
             self._still_there(uow, post_id)
-            if uow.comments.count_of_post(post_id) >= MAX_COMMENTS_PER_POST:
-                raise InvalidArgument("FEED4006", f"a post has at most {MAX_COMMENTS_PER_POST} comments")
+            mine, others = uow.comments.counts_of_post(post_id, author_id=caller.user_id, owner_id=post.author_id)
+            if mine >= per_author:
+                raise InvalidArgument("FEED4008", f"at most {per_author} comments per person and post")
+            if caller.user_id != post.author_id and others >= MAX_COMMENTS_PER_POST:
+                raise InvalidArgument("FEED4006", f"a post has at most {MAX_COMMENTS_PER_POST} comments by others")
             comment = uow.comments.add(
                 FeedComment(
                     post_id=post_id,
@@ -300,6 +331,7 @@ class Feed:
         """Like or unlike a comment of a post the caller can see (repeating changes nothing)."""
         caller = await self._caller()
         await self._visible_post(caller, post_id)
+        await self._limit(self._reactions, caller)
 
         def change(uow: UnitOfWork) -> CommentView:
             self._still_there(uow, post_id)

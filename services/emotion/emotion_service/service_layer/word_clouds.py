@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from emotion_service.adapters.orm import WordCloud
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
+from gridam_runtime.limits import Limit, Limiter
 from gridam_runtime.storage import ObjectStorage, content_addressed_key
 
 
@@ -23,9 +24,11 @@ MAX_DRAWINGS = 3
 
 
 class WordCloudMaker:
-    def __init__(self, deps, storage: ObjectStorage) -> None:
+    def __init__(self, deps, storage: ObjectStorage, limiter: Limiter) -> None:
         self._d = deps
         self._storage = storage
+        self._limiter = limiter
+        self._generations = Limit("word_cloud_generations", deps.settings.limit_word_cloud_generations, "WORDCLOUD4291")
 
     def _result(self, clouds: list[WordCloud]) -> WordClouds:
         if not clouds:
@@ -43,6 +46,7 @@ class WordCloudMaker:
 
     def generate(self) -> WordClouds:
         identity = self._d.authenticator.require()
+        self._limiter.hit(self._generations, identity.user_id)
         return self.regenerate(identity.user_id)
 
     def refresh_after_deletion(self, author_id: int) -> None:

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from gridam_runtime.errors import (
     ResourceExhausted,
     Unauthenticated,
 )
+from gridam_runtime.limits import Limit, Rate
 from user_service.adapters.oauth import OAuthIdentity
 from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
 from user_service.service_layer import validation
@@ -47,19 +49,27 @@ def _sha256(value: str) -> str:
 class Accounts:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
-        self._s = deps.settings
+        self._s = s = deps.settings
+        self._hashing = threading.BoundedSemaphore(s.password_hash_concurrency)
         # Verified against when the login id is unknown, so both failures cost the same time.
         self._dummy_hash = deps.hasher.hash(secrets.token_hex(16))
+        self._sms_per_address = Limit("sms_per_address", Rate(s.phone_max_sends_per_address, s.phone_address_window_seconds), "SMS4294")
+        self._sms_resend = Limit("sms_resend", Rate(1, s.phone_resend_interval_seconds), "SMS4292")
+        self._sms_daily = Limit("sms_daily", Rate(s.phone_daily_limit, 24 * 3600), "SMS4293")
+        self._login_per_address = Limit("login_per_address", Rate(s.login_max_attempts_per_address, s.login_address_window_seconds), "AUTH4291")
+        self._login_failures = Limit("login_failures_per_account", Rate(s.login_max_failures_per_account, s.login_account_window_seconds), "AUTH4291")
+        self._sign_ups_per_address = Limit("sign_ups_per_address", s.limit_sign_ups_per_address, "USER4291")
+        self._sign_up_attempts_per_phone = Limit("sign_up_attempts_per_phone", s.limit_sign_up_attempts_per_phone, "USER4292")
+        self._password_changes = Limit("password_changes", s.limit_password_changes, "USER4293")
 
     # --- phone verification -------------------------------------------------------------
 
     def send_phone_code(self, raw_phone: str, client_address: str = "") -> datetime.datetime:
         phone = validation.phone(raw_phone)
         if client_address:
-            self._limit(f"sms-addr:{client_address}", self._s.phone_address_window_seconds,
-                        self._s.phone_max_sends_per_address, "SMS4294", "too many codes asked from this address")
-        self._limit(f"sms-resend:{phone}", self._s.phone_resend_interval_seconds, 1, "SMS4292", "resend too soon")
-        self._limit(f"sms-daily:{phone}", 24 * 3600, self._s.phone_daily_limit, "SMS4293", "daily SMS limit")
+            self._d.limiter.hit(self._sms_per_address, client_address)
+        self._d.limiter.hit(self._sms_resend, phone)
+        self._d.limiter.hit(self._sms_daily, phone)
         code = f"{secrets.randbelow(10**6):06d}"
         expires = self._d.clock() + datetime.timedelta(seconds=self._s.phone_code_ttl_seconds)
         with self._d.uow() as uow:
@@ -93,22 +103,33 @@ class Accounts:
 
     # --- sign-up and login --------------------------------------------------------------
 
-    def sign_up(self, raw_login_id: str, raw_password: str, raw_nickname: str, raw_phone: str) -> User:
+    def sign_up(self, raw_login_id: str, raw_password: str, raw_nickname: str, raw_phone: str, client_address: str = "") -> User:
+        """Cheap checks first: the password is hashed (argon2: tens of ms of CPU, 64 MiB) only
+        for a sign-up that can succeed, so a flood of sign-ups without a verified number costs
+        a few reads each."""
         login_id = validation.login_id(raw_login_id)
         password = validation.password(raw_password)
         nickname = validation.nickname(raw_nickname)
         phone = validation.phone(raw_phone)
-        password_hash = self._d.hasher.hash(password)
-        now = self._d.clock()
+        if client_address:
+            self._d.limiter.hit(self._sign_ups_per_address, client_address)
         with self._d.uow() as uow:
-            verification = uow.phones.get_for_update(phone)
-            window = datetime.timedelta(seconds=self._s.phone_verified_window_seconds)
-            if verification is None or verification.verified_at is None or verification.verified_at + window < now:
+            if not self._verified(uow.phones.get(phone)):
                 raise FailedPrecondition("USER4006", "phone not verified on the server")
+            # Every attempt with a verification counts (finding 10): it cannot be used to probe
+            # login ids without end while it lasts.
+            self._d.limiter.hit(self._sign_up_attempts_per_phone, phone)
             if uow.users.login_id_taken(login_id):
                 raise AlreadyExists("USER4091", "login id taken")
             if uow.users.phone_taken(phone):
                 raise AlreadyExists("USER4092", "phone already registered")
+        password_hash = self._hash(password)
+        with self._d.uow() as uow:
+            # Checked again under the lock: a parallel sign-up may have used the verification.
+            verification = uow.phones.get_for_update(phone)
+            if not self._verified(verification):
+                raise FailedPrecondition("USER4006", "phone not verified on the server")
+            now = self._d.clock()
             user = User(
                 login_id=login_id, password_hash=password_hash, nickname=nickname, introduction="", phone=phone,
                 avatar_key="", follower_count=0, following_count=0, diary_count=0, created_at=now, updated_at=now,
@@ -121,37 +142,42 @@ class Accounts:
             uow.commit()
             return user
 
+    def _verified(self, verification: PhoneVerification | None) -> bool:
+        """A number verified on the server within the window (decision 8)."""
+        window = datetime.timedelta(seconds=self._s.phone_verified_window_seconds)
+        return (
+            verification is not None
+            and verification.verified_at is not None
+            and verification.verified_at + window >= self._d.clock()
+        )
+
     def login(self, raw_login_id: str, password: str, client_address: str) -> Tokens:
         login_id = raw_login_id.strip().lower()
         self._limit_address(client_address)
-        account_key = f"login-fail:{login_id}"
         # Counted before the password is checked (a success resets it), so parallel guesses get
         # no more checks than the limit.
-        self._limit(account_key, self._s.login_account_window_seconds, self._s.login_max_failures_per_account,
-                    "AUTH4291", "account temporarily locked")
+        self._d.limiter.hit(self._login_failures, login_id)
         with self._d.uow() as uow:
             user = uow.users.by_login_id(login_id)
             if not self._password_matches(user.password_hash if user else None, password):
                 raise InvalidArgument("AUTH4001", "wrong login id or password")
-            self._d.limiter.reset(account_key)
+            self._d.limiter.reset(self._login_failures, login_id)
             tokens = self._start_session(uow, user)
             uow.commit()
             return tokens
 
     def _limit_address(self, client_address: str) -> None:
         if client_address:
-            self._limit(f"login-addr:{client_address}", self._s.login_address_window_seconds,
-                        self._s.login_max_attempts_per_address, "AUTH4291", "too many attempts from this address")
+            self._d.limiter.hit(self._login_per_address, client_address)
 
-    def _limit(self, key: str, window_seconds: int, limit: int, reason: str, message: str) -> None:
-        """Count one event for `key`; ResourceExhausted(reason) with a retry hint past `limit`."""
-        count, retry = self._d.limiter.hit(key, window_seconds)
-        if count > limit:
-            raise ResourceExhausted(reason, message, retry_after_seconds=retry)
+    def _hash(self, password: str) -> str:
+        with self._hashing:
+            return self._d.hasher.hash(password)
 
     def _password_matches(self, password_hash: str | None, password: str) -> bool:
         try:
-            return self._d.hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
+            with self._hashing:
+                return self._d.hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 
@@ -215,11 +241,14 @@ class Accounts:
     def change_password(self, current: str, new: str) -> int:
         identity = self._d.authenticator.require()
         new = validation.password(new)
+        # Every attempt counts, before the current password is checked: a stolen access token
+        # cannot guess it without end.
+        self._d.limiter.hit(self._password_changes, identity.user_id)
         with self._d.uow() as uow:
             user = uow.users.get(identity.user_id)
             if user is None or not self._password_matches(user.password_hash, current):
                 raise InvalidArgument("USER4007", "current password is wrong")
-            user.password_hash = self._d.hasher.hash(new)
+            user.password_hash = self._hash(new)
             user.updated_at = self._d.clock()
             others = [s for s in uow.sessions.active_of_user(user.id) if s.id != identity.session_id]
             for session in others:
@@ -297,7 +326,7 @@ class Accounts:
             if created:
                 user = User(
                     login_id=self._social_login_id(uow, provider, identity.subject), password_hash=None,
-                    nickname=(identity.nickname or DEFAULT_SOCIAL_NICKNAME)[: validation.NICKNAME_MAX],
+                    nickname=validation.social_nickname(identity.nickname, DEFAULT_SOCIAL_NICKNAME),
                     introduction="", phone=None, avatar_key="", follower_count=0, following_count=0,
                     diary_count=0, created_at=now, updated_at=now,
                 )

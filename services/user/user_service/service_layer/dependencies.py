@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.kv import RateLimiter, RevocationList
+from gridam_runtime.kv import RevocationList
+from gridam_runtime.limits import Limiter
 from gridam_runtime.storage import ObjectStorage
 from gridam_runtime.tokens import AccessTokenIssuer
 from gridam_runtime.db import utcnow
@@ -27,7 +28,7 @@ class Dependencies:
     issuer: AccessTokenIssuer
     authenticator: Authenticator
     hasher: PasswordHasher
-    limiter: RateLimiter
+    limiter: Limiter
     revocations: RevocationList
     sms: SmsSender
     storage: ObjectStorage

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from gridam_runtime.errors import InvalidArgument, NotFound
+from gridam_runtime.auth import ServiceCaller
+from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
 from gridam_runtime.images import sanitize_image
+from gridam_runtime.limits import Limit
 from gridam_runtime.storage import content_addressed_key
 from gridam_runtime.paging import split_page
 from user_service.adapters.orm import Follow, User
@@ -21,11 +23,15 @@ DEFAULT_PAGE_SIZE = 20
 
 # Services allowed to report diary counts.
 DIARY_COUNTERS = frozenset({"gridam-diary"})
+# Services that may ask who follows whom about any two users (the feed's visibility rules).
+FOLLOW_READERS = frozenset({"gridam-diary"})
 
 
 class Profiles:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
+        self._follows = Limit("follows", deps.settings.limit_follows, "FOLLOW4291")
+        self._avatar_uploads = Limit("avatar_uploads", deps.settings.limit_avatar_uploads, "IMAGE4291")
 
     def get(self, login_id: str) -> ProfileRow:
         """The profile of `login_id`, or the caller's own without one."""
@@ -56,6 +62,7 @@ class Profiles:
 
     def set_avatar(self, data: bytes) -> User:
         identity = self._d.authenticator.require()
+        self._d.limiter.hit(self._avatar_uploads, identity.user_id)  # decoding a 40-megapixel image costs
         image = sanitize_image(data, max_side=AVATAR_MAX_SIDE)  # raises before anything is stored
         key = content_addressed_key("avatars", image.data, image.extension)
         self._d.storage.put(key, image.data, image.content_type)
@@ -91,6 +98,7 @@ class Profiles:
         """Follow `login_id`; False when already following. A new follow owes the followed
         user a FOLLOW notification, recorded in the same transaction (see outbox.py)."""
         identity = self._d.authenticator.require()
+        self._d.limiter.hit(self._follows, identity.user_id)
         with self._d.uow() as uow:
             target = self._target(uow, login_id)
             if target.id == identity.user_id:
@@ -108,6 +116,7 @@ class Profiles:
 
     def unfollow(self, login_id: str) -> bool:
         identity = self._d.authenticator.require()
+        self._d.limiter.hit(self._follows, identity.user_id)
         with self._d.uow() as uow:
             target = self._target(uow, login_id)
             if not uow.follows.remove(identity.user_id, target.id):
@@ -132,6 +141,11 @@ class Profiles:
             return reads.profiles.followee_ids(identity.user_id)
 
     def is_following(self, follower_id: int, followee_id: int) -> bool:
-        self._d.authenticator.require()
+        """Whether one user follows another: to a user about a pair they belong to, to the
+        diary service about any pair. Who follows whom is private to the two (each user lists
+        only their own follows), so no one learns it of others."""
+        caller = self._d.authenticator.require_user_or_service(FOLLOW_READERS)
+        if not isinstance(caller, ServiceCaller) and caller.user_id not in (follower_id, followee_id):
+            raise PermissionDenied("AUTH4031", "a user asks only about their own follows")
         with self._d.reads() as reads:
             return reads.profiles.follows(follower_id, followee_id)

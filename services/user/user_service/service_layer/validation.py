@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from gridam_runtime import text
 from gridam_runtime.errors import InvalidArgument
 
 LOGIN_ID = re.compile(r"[a-z0-9][a-z0-9_.]{3,19}")
@@ -29,22 +29,29 @@ def password(value: str) -> str:
     return value
 
 
-def _text(value: str, max_len: int, reason: str, *, allow_empty: bool, multiline: bool = False) -> str:
-    value = unicodedata.normalize("NFC", value.strip())
-    allowed = {"\n"} if multiline else set()
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise InvalidArgument(reason, "control characters")
-    if len(value) > max_len or (not value and not allow_empty):
-        raise InvalidArgument(reason, "length out of range")
+def nickname(value: str) -> str:
+    """A name others read: refused, not silently changed, when it holds hidden characters
+    (a right-to-left override, a zero-width space, a control character), and it must show."""
+    if text.changed_by_cleaning(value, multiline=False):
+        raise InvalidArgument("USER4003", "hidden or control characters")
+    value = text.clean(value, multiline=False)
+    if not text.visible(value) or len(value) > NICKNAME_MAX:
+        raise InvalidArgument("USER4003", "1-20 characters, at least one visible")
     return value
 
 
-def nickname(value: str) -> str:
-    return _text(value, NICKNAME_MAX, "USER4003", allow_empty=False)
+def social_nickname(value: str, default: str) -> str:
+    """A provider's nickname under the same policy, cleaned rather than refused (the user did
+    not type it here); the default when nothing visible is left."""
+    value = text.clean(value, multiline=False)[:NICKNAME_MAX].strip()
+    return value if text.visible(value) else default
 
 
 def introduction(value: str) -> str:
-    return _text(value, INTRODUCTION_MAX, "USER4004", allow_empty=True, multiline=True)
+    value = text.clean(value, multiline=True)
+    if len(value) > INTRODUCTION_MAX:
+        raise InvalidArgument("USER4004", "length out of range")
+    return value
 
 
 def phone(value: str) -> str:

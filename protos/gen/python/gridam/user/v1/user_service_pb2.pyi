@@ -86,16 +86,18 @@ class VerifyPhoneCodeResponse(_message.Message):
     def __init__(self, verified_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SignUpRequest(_message.Message):
-    __slots__ = ("login_id", "password", "nickname", "phone_number")
+    __slots__ = ("login_id", "password", "nickname", "phone_number", "client_address")
     LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
     PASSWORD_FIELD_NUMBER: _ClassVar[int]
     NICKNAME_FIELD_NUMBER: _ClassVar[int]
     PHONE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     login_id: str
     password: str
     nickname: str
     phone_number: str
-    def __init__(self, login_id: _Optional[str] = ..., password: _Optional[str] = ..., nickname: _Optional[str] = ..., phone_number: _Optional[str] = ...) -> None: ...
+    client_address: str
+    def __init__(self, login_id: _Optional[str] = ..., password: _Optional[str] = ..., nickname: _Optional[str] = ..., phone_number: _Optional[str] = ..., client_address: _Optional[str] = ...) -> None: ...
 
 class SignUpResponse(_message.Message):
     __slots__ = ("profile",)
