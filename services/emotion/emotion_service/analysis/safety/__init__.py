@@ -68,6 +68,9 @@ class SafetyCheck:
 
     def check_many(self, texts: Sequence[str]) -> list[SafetyResult]:
         found: list[dict[str, RiskLevel]] = []
+        # Entries where a construct was found and read away (negated, someone else's, past, a
+        # question): the writer addressed it, so the learned layer does not second-guess them.
+        addressed: set[int] = set()
         candidates: list[tuple[int, str]] = []  # (text index, sentence) for the semantic layer
         for i, text in enumerate(texts):
             revealed = reveal(text)
@@ -80,6 +83,8 @@ class SafetyCheck:
                 if hits and discounted is None:
                     for construct, _ in hits:
                         reasons.setdefault(construct.code, construct.risk)
+                elif hits:
+                    addressed.add(i)
                 elif discounted is None and self.semantic is not None and self.semantic.has_cue(plain):
                     candidates.append((i, plain))
             found.append(reasons)
@@ -88,7 +93,7 @@ class SafetyCheck:
                                         strict=True):
                 if category is not None:
                     found[i].setdefault(f"semantic.{category}", CATEGORIES[category])
-        unflagged = [i for i, reasons in enumerate(found) if not reasons]
+        unflagged = [i for i, reasons in enumerate(found) if not reasons and i not in addressed]
         if unflagged and self.learned is not None:
             scores = self.learned.scores([texts[i] for i in unflagged],
                                          [detect_language(texts[i]) for i in unflagged])

@@ -49,8 +49,10 @@ _KO_NEGATED = re.compile(
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)")
 _EN_NEGATED = re.compile(
     r"\b(?:thoughts?|urges?)\b[^.!?\n]{0,20}\b(?:haven'?t|have\s+not|hasn'?t)\s+(?:come\s+back|returned)\b|"
+    r"\b(?:not|never|won'?t|wouldn'?t|will\s+never|would\s+never)\b[^.!?\n]{0,25}\b(?:harm|hurt|kill)\w*\s+myself\b|"
+    r"\bno\s+(?:wish|desire|plans?|intention)\s+to\s+(?:die|hurt|harm|kill|end)\b|"
     r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
-    r"\bnever\s+(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
+    r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
@@ -67,12 +69,13 @@ _KO_OTHERS = re.compile(
     r"투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|하셨|하시|하심|말|해서|하는|물어|물었|들었|올라왔|전해)|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
+    r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
     r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
-_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about)\b|"
+_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
                        r"(?:냐고|는지|있는지|있냐고)(?:물었|물어|묻|질문)|문항|설문")
 # The writer as the subject ("my friend said she wants to die" is about the friend).
 _EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|myself)\b")
@@ -88,7 +91,7 @@ _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전�
 _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
-_EN_RESOLVED = re.compile(r"\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
+_EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?:well|okay))\b|\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
                           r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
                           r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
