@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import pathlib
 import re
 import shutil
@@ -18,6 +19,7 @@ import subprocess
 import kubernetes_validate
 import pytest
 import yaml
+from pydantic import ValidationError
 from starlette.testclient import TestClient
 
 from card_service.service_layer.cards import PIPELINE as CARD_PIPELINE
@@ -29,6 +31,8 @@ from gridam_gateway.config import GatewaySettings
 from gridam_runtime.server import LIVENESS_SERVICE
 from gridam_runtime.tokens import service_key_file
 from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args
+from user_service.adapters.sms import SensSmsSender, build_sms_sender
+from user_service.config import UserSettings
 from user_service.service_layer.profiles import DIARY_COUNTERS
 
 SCENARIOS = ["default", "kubernetes-discovery", "minimal"]
@@ -170,6 +174,8 @@ def test_every_dashboard_ships_as_a_configmap_of_valid_json() -> None:
         ("externalStores.consul.cidrs[0]=10.0.0.0/8", "additional properties 'consul' not allowed"),
         ("networkPolicy.consul.peers[0].ipBlock.cidr=everything", "/networkPolicy/consul/peers/0/ipBlock/cidr"),
         ("networkPolicy.dns.ports[0]=dns", "/networkPolicy/dns/ports/0"),
+        # The development SMS sender (codes in a file) cannot be chosen.
+        ("services.user.env.GRIDAM_SMS_PROVIDER=outbox", "invalid propertyName 'GRIDAM_SMS_PROVIDER'"),
     ],
 )
 def test_invalid_values_are_refused_with_the_key_named(setting: str, message: str) -> None:
@@ -431,6 +437,37 @@ def test_every_process_serves_metrics_on_its_metrics_port_only() -> None:
     assert [e["port"] for e in monitor["spec"]["endpoints"]] == ["metrics"]
     # The image's default (Dockerfile) is the port the chart names.
     assert 'GRIDAM_METRICS_PORT=9464' in (REPO / "Dockerfile").read_text().split("FROM runtime AS gateway")[1]
+
+
+# --- phone verification ----------------------------------------------------------------
+
+
+def test_the_user_service_sends_codes_through_sens_never_the_development_sender(monkeypatch, tmp_path) -> None:
+    """The rendered environment, as the user service reads it (the Secret's keys filled in): SENS,
+    with every setting it needs from the settings Secret, none of them optional."""
+    c = container(of_kind(render("default"), "Deployment")["user"])
+    from_secret = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in c["env"] if "secretKeyRef" in e.get("valueFrom", {})}
+    sms_keys = {"GRIDAM_SMS_SENDER_NUMBER": "sms-sender-number", "GRIDAM_SENS_SERVICE_ID": "sens-service-id",
+                "GRIDAM_SENS_ACCESS_KEY": "sens-access-key", "GRIDAM_SENS_SECRET_KEY": "sens-secret-key"}
+    for variable, key in sms_keys.items():
+        assert from_secret[variable] == {"name": "gridam-settings", "key": key}, variable  # not optional
+    for name in [k for k in os.environ if k.startswith("GRIDAM_")]:
+        monkeypatch.delenv(name)
+    for e in c["env"]:
+        if "value" in e:
+            monkeypatch.setenv(e["name"], e["value"])
+    filled = {"GRIDAM_SMS_SENDER_NUMBER": "0212345678", "GRIDAM_SENS_SERVICE_ID": "ncp:sms:kr:1:gridam",
+              "GRIDAM_SENS_ACCESS_KEY": "ak", "GRIDAM_SENS_SECRET_KEY": "sk"}
+    for variable, value in filled.items():
+        monkeypatch.setenv(variable, value)
+    settings = UserSettings(data_dir=tmp_path)
+    sender = build_sms_sender(settings, settings.sms_outbox_path)
+    assert isinstance(sender, SensSmsSender)
+    sender.close()
+    # Without the Secret's SMS keys the service refuses to start, naming them.
+    monkeypatch.delenv("GRIDAM_SENS_SECRET_KEY")
+    with pytest.raises(ValidationError, match="GRIDAM_SENS_SECRET_KEY"):
+        UserSettings(data_dir=tmp_path)
 
 
 # --- the call graph ---------------------------------------------------------------------

@@ -9,6 +9,8 @@ What each GriDam process is, as the code defines it (not tunable, so not in valu
   stores      the external stores it reaches (NetworkPolicy egress)
   externalApis the HTTPS APIs outside the cluster it calls (NetworkPolicy egress to
               networkPolicy.externalApis)
+  env         variables the code needs as they are (not tunable: values.schema.json refuses them
+              in services.X.env)
   secretEnv   variable -> key of the settings Secret
   keys        the files of the keys Secret it mounts (a service-token private key only for the
               service that signs with it; public keys of the services whose calls it accepts)
@@ -34,11 +36,17 @@ user:
   calls: [diary]
   stores: [mysql, redis]
   externalApis: [kakao-login, naver-login, sms]
+  # Phone codes go out through Naver Cloud SENS; the development sender (a file) is never used.
+  env: {GRIDAM_SMS_PROVIDER: sens}
   secretEnv:
     GRIDAM_DATABASE_URL: user-database-url
     GRIDAM_REDIS_URL: redis-url
     GRIDAM_KAKAO_CLIENT_SECRET: kakao-client-secret
     GRIDAM_NAVER_CLIENT_SECRET: naver-client-secret
+    GRIDAM_SMS_SENDER_NUMBER: sms-sender-number
+    GRIDAM_SENS_SERVICE_ID: sens-service-id
+    GRIDAM_SENS_ACCESS_KEY: sens-access-key
+    GRIDAM_SENS_SECRET_KEY: sens-secret-key
   keys: [jwt-ed25519.pem, jwt-ed25519.pub.pem, service-gridam-user-ed25519.pem, service-gridam-diary-ed25519.pub.pem, oauth-state.key]
   media: true
 diary:

@@ -123,6 +123,10 @@ settings, its own env from values. dict: root, key, component, service
       {{- end }}
 {{- end }}
 {{- end }}
+{{- range $variable, $value := .component.env }}
+- name: {{ $variable }}
+  value: {{ $value | quote }}
+{{- end }}
 {{- range $variable, $value := .service.env }}
 - name: {{ $variable }}
   value: {{ $value | toString | quote }}

@@ -21,7 +21,7 @@ from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
 from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
 from user_service.adapters.orm import user_jobs
-from user_service.adapters.sms import OutboxFileSmsSender
+from user_service.adapters.sms import build_sms_sender
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
@@ -64,6 +64,7 @@ async def serve(settings: UserSettings) -> None:
     read_connections = db.HeldReadConnections(read_engine)
     limiter, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     providers = _oauth_providers(settings)
+    sms = build_sms_sender(settings, settings.sms_outbox_path)
     sessions = db.session_factory(engine)
     jobs = JobQueue(user_jobs, RetryPolicy.from_settings(settings))
     deps = Dependencies(
@@ -75,7 +76,7 @@ async def serve(settings: UserSettings) -> None:
         hasher=PasswordHasher(),
         limiter=Limiter(limiter),
         revocations=revocations,
-        sms=OutboxFileSmsSender(settings.sms_outbox_path),
+        sms=sms,
         storage=LocalFolderStorage(settings.media_root),
         oauth_providers=providers,
         oauth_state_key=read_secret(settings.oauth_state_key_path),
@@ -102,6 +103,7 @@ async def serve(settings: UserSettings) -> None:
         await factory.close()
         for provider in providers.values():
             provider.close()
+        sms.close()
         revocations.close()
         if redis_client is not None:
             redis_client.close()

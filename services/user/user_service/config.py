@@ -9,11 +9,12 @@ from pydantic import Field
 from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import JobSettings
 from user_service.adapters import oauth
+from user_service.adapters.sms import SmsSettings
 
 
-class UserSettings(JobSettings):
+class UserSettings(JobSettings, SmsSettings):
     """The job settings serve the outbox relay (service_layer/outbox.py); the diary service is
-    reached at GRIDAM_DIARY_SERVICE_ADDR (or through Consul)."""
+    reached at GRIDAM_DIARY_SERVICE_ADDR (or through Consul); SmsSettings choose the SMS sender."""
 
     grpc_port: int = 50051
     # Default: SQLite under the data folder (embedded profile).
