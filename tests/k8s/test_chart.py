@@ -325,6 +325,71 @@ def test_migrations_end_before_helm_stops_waiting_for_them() -> None:
     assert "--timeout" in (CHART / "values.yaml").read_text().split("activeDeadlineSeconds")[0].rsplit("migrations:", 1)[1]
 
 
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_replicas_spread_over_zones_and_nodes_without_ever_blocking(scenario: str) -> None:
+    for name, deployment in of_kind(render(scenario), "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        spread = pod["topologySpreadConstraints"]
+        assert [c["topologyKey"] for c in spread] == ["topology.kubernetes.io/zone", "kubernetes.io/hostname"], name
+        for constraint in spread:
+            assert constraint["whenUnsatisfiable"] == "ScheduleAnyway"  # never Pending for it
+            assert constraint["labelSelector"]["matchLabels"] == deployment["spec"]["selector"]["matchLabels"]
+        assert pod["securityContext"]["fsGroupChangePolicy"] == "OnRootMismatch"
+
+
+def test_the_gateway_keeps_serving_until_the_ingress_has_let_go() -> None:
+    gateway = of_kind(render("default"), "Deployment")["gateway"]
+    assert container(gateway)["lifecycle"] == {"preStop": {"exec": {"command": ["sleep", "10"]}}}
+    # The sleep and then the drain fit in the grace period.
+    assert gateway["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= 10 + 10
+
+
+def pod_annotations(docs: list[dict]) -> dict[str, dict[str, str]]:
+    return {name: d["spec"]["template"]["metadata"]["annotations"] for name, d in of_kind(docs, "Deployment").items()}
+
+
+def test_pods_roll_when_a_secret_they_read_changes(tmp_path: pathlib.Path) -> None:
+    """The chart-made settings Secret: a new value changes the checksum on exactly the pods that
+    read that Secret; the keys Secret's checksum is on exactly the pods that mount it."""
+    docs = render("kubernetes-discovery")
+    before = pod_annotations(docs)
+    values = tmp_path / "rotated.yaml"
+    values.write_text(yaml.safe_dump({"secrets": {"values": {"redis-url": "redis://redis.db:6380/0"}}}))
+    result = helm("template", "gridam", "helm/gridam", *scenario_args("kubernetes-discovery"), "-f", str(values))
+    assert result.returncode == 0, result.stderr
+    after = pod_annotations([d for d in yaml.safe_load_all(result.stdout) if d])
+    for name, deployment in of_kind(docs, "Deployment").items():
+        c = container(deployment)
+        reads_settings = any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == "gridam-settings" for e in c.get("env", []))
+        assert ("checksum/secret-settings" in before[name]) == reads_settings, name
+        if reads_settings:
+            assert before[name]["checksum/secret-settings"] != after[name]["checksum/secret-settings"], name
+        mounts_keys = any(v["name"] == "keys" for v in deployment["spec"]["template"]["spec"]["volumes"])
+        assert ("checksum/secret-keys" in before[name]) == mounts_keys, name
+    # Without Consul (no token to read), neither the gateway nor the gpu-worker reads the Secret.
+    assert {name for name, a in before.items() if "checksum/secret-settings" not in a} == {"gateway", "gpu-worker"}
+
+
+def test_the_escape_hatches_reach_the_pods(tmp_path: pathlib.Path) -> None:
+    hatches = {
+        "podAnnotations": {"example.com/team": "diary"},
+        "priorityClassName": "gridam-high",
+        "runtimeClassName": "gvisor",
+        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}},
+        "topologySpreadConstraints": [],
+    }
+    docs = render_values(tmp_path, {"services": {"diary": hatches}})
+    diary = of_kind(docs, "Deployment")["diary"]
+    pod = diary["spec"]["template"]["spec"]
+    assert diary["spec"]["template"]["metadata"]["annotations"]["example.com/team"] == "diary"
+    assert (pod["priorityClassName"], pod["runtimeClassName"]) == ("gridam-high", "gvisor")
+    assert diary["spec"]["strategy"] == hatches["strategy"]
+    assert "topologySpreadConstraints" not in pod
+    for doc in docs:
+        if doc["kind"] == "Deployment":
+            kubernetes_validate.validate(doc, "1.31.0", strict=True)
+
+
 def test_the_cdc_reader_is_a_single_replica_never_doubled_in_a_rollout() -> None:
     reader = of_kind(render("default"), "Deployment")["cdc-reader"]
     assert reader["spec"]["replicas"] == 1

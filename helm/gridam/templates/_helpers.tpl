@@ -72,6 +72,8 @@ runAsNonRoot: true
 runAsUser: 10001
 runAsGroup: 10001
 fsGroup: 10001
+# Volumes already owned by the group are not walked again at every start (a large media volume).
+fsGroupChangePolicy: OnRootMismatch
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
@@ -282,4 +284,19 @@ gridam.io/role: migration
 {{/* "true" when a process's limits ask for an extended device resource (nvidia.com/gpu, amd.com/gpu, ...). dict: a service's values */}}
 {{- define "gridam.usesDevice" -}}
 {{- range $name, $amount := .resources.limits }}{{ if and (contains "/" $name) $amount }}true{{ end }}{{ end -}}
+{{- end }}
+
+{{/*
+A checksum of a Secret's content, as a pod annotation: the pods roll when it changes. The
+chart-made settings Secret is hashed as rendered; a Secret you manage is read from the cluster
+(`lookup`) at `helm install`/`upgrade`, so rotating it and running `helm upgrade` rolls the pods
+that read it. `helm template` and Argo CD cannot look Secrets up (the checksum then stays that of
+nothing): there, use a reloader or change the pods' podAnnotations. dict: root, name
+*/}}
+{{- define "gridam.secretChecksum" -}}
+{{- if and (not .root.Values.secrets.existingSecret) (eq .name (include "gridam.settingsSecretName" .root)) -}}
+{{- include (print .root.Template.BasePath "/settings-secret.yaml") .root | sha256sum -}}
+{{- else -}}
+{{- (lookup "v1" "Secret" .root.Release.Namespace .name).data | toJson | sha256sum -}}
+{{- end -}}
 {{- end }}
