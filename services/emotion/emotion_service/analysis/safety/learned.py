@@ -4,7 +4,8 @@ Rules see the phrasings they list and the semantic layer the neighbours of its p
 layer learns from every development entry at once (which words, spellings and word pieces go
 with risk), so a new phrasing that shares enough with them is caught. It is a ridge regression
 over the same features as the emotion models (characters for Korean; characters and words for
-English; `ngram_model.py`), on the revealed text (`disguise.reveal`), with two outputs: any risk,
+English; `ngram_model.py`), on the text as the rules read it (revealed, idioms and quotations
+blanked), with two outputs: any risk,
 and urgent. Negatives: the development parts' `none` entries and the diary emotion set's training
 files (everyday entries).
 
@@ -24,6 +25,7 @@ import numpy as np
 from emotion_service.analysis.diaries import load_diaries
 from emotion_service.analysis.jsonl import files_digest, read_jsonl
 from emotion_service.analysis.ngram_model import NgramModel, fit_ridge
+from emotion_service.analysis.safety.context import drop_idioms
 from emotion_service.analysis.safety.disguise import reveal
 
 __all__ = ["LearnedLayer", "THRESHOLD", "training_files", "train"]
@@ -37,6 +39,13 @@ FEATURE_SET = {"ko": "char", "en": "char+word"}
 THRESHOLD = 0.5
 
 
+def _prepare(text: str) -> str:
+    """What the model reads: the revealed text with idioms and quotations blanked, as the rules see it."""
+    from emotion_service.analysis.safety import split_sentences  # the package imports this module
+
+    return "\n".join(drop_idioms(s) for s in split_sentences(reveal(text)))
+
+
 def training_files(root: pathlib.Path = ROOT) -> list[pathlib.Path]:
     return sorted((root / "data" / "safety").glob("dev*.jsonl")) + sorted((root / "data" / "diaries").glob("train-*.jsonl"))
 
@@ -47,12 +56,12 @@ def train(language: str, files: Sequence[pathlib.Path]) -> NgramModel:
         if path.parent.name == "diaries":
             for entry in load_diaries([path]):
                 if entry.lang == language:
-                    texts.append(reveal(entry.text))
+                    texts.append(_prepare(entry.text))
                     targets.append((0.0, 0.0))
             continue
         for row in read_jsonl(path, dict, "an evaluation entry"):
             if row["lang"] == language:
-                texts.append(reveal(row["text"]))
+                texts.append(_prepare(row["text"]))
                 targets.append((float(row["label"] != "none"), float(row["label"] == "urgent")))
     model = fit_ridge(texts, np.array(targets), feature_set=FEATURE_SET[language])
     model.meta.update({"source": f"{len(texts)} entries ({language}): crisis set development parts, everyday diaries",
@@ -71,7 +80,7 @@ class LearnedLayer:
         for language, model in self.models.items():
             rows = [i for i, lang in enumerate(languages) if lang == language]
             if rows:
-                out[rows] = model.predict([reveal(texts[i]) for i in rows])
+                out[rows] = model.predict([_prepare(texts[i]) for i in rows])
         return out
 
 
