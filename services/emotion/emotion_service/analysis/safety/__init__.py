@@ -71,23 +71,28 @@ class SafetyCheck:
         # Entries where a construct was found and read away (negated, someone else's, past, a
         # question): the writer addressed it, so the learned layer does not second-guess them.
         addressed: set[int] = set()
+        prepared: list[str] = []  # each entry as the learned layer reads it
         candidates: list[tuple[int, str]] = []  # (text index, sentence) for the semantic layer
         for i, text in enumerate(texts):
             revealed = reveal(text)
             resolved = resolved_elsewhere(revealed)
             reasons: dict[str, RiskLevel] = {}
+            plains = []
             for sentence in split_sentences(revealed):
                 plain = drop_idioms(sentence)
+                plains.append(plain)
                 hits = find_constructs(plain)
-                discounted = hit_is_discounted(plain, resolved=resolved)
-                if hits and discounted is None:
-                    for construct, _ in hits:
-                        reasons.setdefault(construct.code, construct.risk)
-                elif hits:
-                    addressed.add(i)
-                elif discounted is None and self.semantic is not None and self.semantic.has_cue(plain):
+                if hits:
+                    if hit_is_discounted(plain, resolved=resolved) is None:
+                        for construct, _ in hits:
+                            reasons.setdefault(construct.code, construct.risk)
+                    else:
+                        addressed.add(i)
+                elif (self.semantic is not None and self.semantic.has_cue(plain)
+                      and hit_is_discounted(plain, resolved=resolved) is None):
                     candidates.append((i, plain))
             found.append(reasons)
+            prepared.append("\n".join(plains))
         if candidates and self.semantic is not None:
             for (i, _), category in zip(candidates, self.semantic.categorise([s for _, s in candidates]),
                                         strict=True):
@@ -95,7 +100,7 @@ class SafetyCheck:
                     found[i].setdefault(f"semantic.{category}", CATEGORIES[category])
         unflagged = [i for i, reasons in enumerate(found) if not reasons and i not in addressed]
         if unflagged and self.learned is not None:
-            scores = self.learned.scores([texts[i] for i in unflagged],
+            scores = self.learned.scores([prepared[i] for i in unflagged],
                                          [detect_language(texts[i]) for i in unflagged])
             for i, (risk, urgent) in zip(unflagged, scores, strict=True):
                 if risk > THRESHOLD:

@@ -70,17 +70,18 @@ def train(language: str, files: Sequence[pathlib.Path]) -> NgramModel:
 
 
 class LearnedLayer:
-    """`scores(texts, languages)` -> (n, 2): any risk, urgent."""
+    """`scores(prepared, languages)` -> (n, 2): any risk, urgent. `prepared`: texts as `_prepare`
+    makes them (the safety check passes the sentences it has already read)."""
 
     def __init__(self, models: dict[str, NgramModel] | None = None) -> None:
         self.models = models or {lang: NgramModel.load(HERE / f"learned-{lang}.npz") for lang in FEATURE_SET}
 
-    def scores(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 2))
+    def scores(self, prepared: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(prepared), 2))
         for language, model in self.models.items():
             rows = [i for i, lang in enumerate(languages) if lang == language]
             if rows:
-                out[rows] = model.predict([_prepare(texts[i]) for i in rows])
+                out[rows] = model.predict([prepared[i] for i in rows])
         return out
 
 
