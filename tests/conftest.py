@@ -117,6 +117,11 @@ def _stack_settings(oauth_provider: OAuthProviderDouble) -> dict[str, str]:
         "GRIDAM_MAX_QUEUE": "2",
         "GRIDAM_MAX_BATCH_WAIT_MS": "250",
         "GRIDAM_BUSY_RETRIES": "30",
+        # The slow-client tests wait this long for the gateway to cut them off.
+        "GRIDAM_HTTP_HEADER_TIMEOUT_SECONDS": "3",
+        "GRIDAM_HTTP_BODY_TIMEOUT_SECONDS": "3",
+        # Low enough for a test to reach it through the gateway; the others draw once per user.
+        "GRIDAM_LIMIT_WORD_CLOUD_GENERATIONS": "2/3600",
         **_oauth_env(oauth_provider),
     }
 

@@ -1,9 +1,11 @@
-"""ASGI middleware at the very edge: request id, body-size limit, access log and HTTP RED
-metrics. Written as plain ASGI (not BaseHTTPMiddleware) because it runs on every request."""
+"""ASGI middleware at the very edge: request id, security headers, body-size limit, access log
+and HTTP RED metrics. Written as plain ASGI (not BaseHTTPMiddleware) because it runs on every
+request."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from prometheus_client import Counter, Histogram
@@ -22,6 +24,19 @@ LATENCY = Histogram(
 )
 
 
+# A client's X-Request-Id is kept only when it looks like one (ids made here, UUIDs, trace ids):
+# it goes into every service's gRPC metadata and logs, and gRPC refuses non-ASCII or a tab.
+REQUEST_ID = re.compile(rb"[0-9A-Za-z._:-]{1,64}")
+
+# On every response that does not set them itself. Cache-Control: API answers (tokens, diaries)
+# are never stored by a browser or a proxy; signed images keep their own (private, max-age).
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+)
+
+
 class EdgeMiddleware:
     def __init__(self, app, *, max_json_bytes: int, max_upload_bytes: int, access_log: bool) -> None:
         self.app = app
@@ -37,7 +52,8 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or context.new_request_id()
+        given_id = headers.get(b"x-request-id", b"")
+        request_id = given_id.decode("ascii") if REQUEST_ID.fullmatch(given_id) else context.new_request_id()
         context.request_id.set(request_id)
         context.bearer_token.set(None)
         begin = time.perf_counter()
@@ -49,7 +65,10 @@ class EdgeMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))]
+                sent = message.get("headers", [])
+                present = {name for name, _ in sent}
+                added = [header for header in SECURITY_HEADERS if header[0] not in present]
+                message["headers"] = [*sent, (b"x-request-id", request_id.encode("ascii")), *added]
             await send(message)
 
         limit = (

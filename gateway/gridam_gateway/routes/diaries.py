@@ -15,7 +15,7 @@ from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.security import SignedInRoute
-from gridam_gateway.uploads import read_file_part
+from gridam_gateway.uploads import read_file_part, read_form
 
 router = APIRouter(prefix="/api/diary", tags=["diaries"], route_class=SignedInRoute)
 
@@ -65,10 +65,7 @@ def parse_diary_id(value: str) -> int:
 
 
 async def _read_diary_form(request: Request) -> tuple[str, str, bytes]:
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        raise ApiError("COMMON4151")
-    form = await request.form(max_files=2, max_fields=5)
+    form = await read_form(request)
     try:
         part = form.get("request")
         if part is None:
