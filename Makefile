@@ -18,8 +18,10 @@ FERRETDB := tools/ferretdb/bin/ferretdb
 CONSUL := tools/consul/bin/consul
 HELM := tools/helm/bin/helm
 KUBE_MODELS := tools/kube-models/node_modules/.installed
-# The release the committed manifests in k8s/gridam are rendered as.
-K8S_RENDER := $(HELM) template gridam helm/gridam --namespace gridam --kube-version 1.31.0
+# The release the committed manifests in k8s/gridam are rendered as: for a cluster that runs the
+# Prometheus Operator (the chart renders its objects only where their API exists).
+K8S_API_VERSIONS := monitoring.coreos.com/v1/ServiceMonitor monitoring.coreos.com/v1/PrometheusRule monitoring.coreos.com/v1alpha1/AlertmanagerConfig
+K8S_RENDER := $(HELM) template gridam helm/gridam --namespace gridam --kube-version 1.31.0 $(addprefix --api-versions ,$(K8S_API_VERSIONS))
 
 .PHONY: help run test test-unit test-integration test-e2e test-k8s bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
@@ -54,9 +56,9 @@ $(BUF): tools/buf/package.json
 	cd tools/buf && npm install --no-audit --no-fund --silent
 	touch $@
 
-system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, Java and Maven (Kafka), promtool, and what builds mysqlclient
+system-deps: ## install from Debian when missing: MariaDB, Redis, wrk, Java and Maven (Kafka), promtool, amtool, and what builds mysqlclient
 	@missing=""; \
-	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config java:default-jre-headless mvn:maven promtool:prometheus; do \
+	for bin in mariadbd:mariadb-server redis-server:redis-server wrk:wrk cc:gcc pkg-config:pkg-config java:default-jre-headless mvn:maven promtool:prometheus amtool:prometheus-alertmanager; do \
 	  command -v "$${bin%%:*}" >/dev/null || test -x "/usr/sbin/$${bin%%:*}" || missing="$$missing $${bin##*:}"; \
 	done; \
 	dpkg-query -W -f='$${Status}' libmariadb-dev 2>/dev/null | grep -q "ok installed" || missing="$$missing libmariadb-dev"; \

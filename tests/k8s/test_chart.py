@@ -30,7 +30,7 @@ from gridam_gateway.app import create_app
 from gridam_gateway.config import GatewaySettings
 from gridam_runtime.server import LIVENESS_SERVICE
 from gridam_runtime.tokens import service_key_file
-from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args
+from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args, template_args
 from user_service.adapters.sms import SensSmsSender, build_sms_sender
 from user_service.config import UserSettings
 from user_service.service_layer.profiles import DIARY_COUNTERS
@@ -113,7 +113,7 @@ def validate_custom_resources(docs: list[dict]) -> list[dict]:
 
 
 def example_docs() -> list[dict]:
-    paths = sorted((REPO / "k8s" / "argocd").glob("*.yaml")) + sorted((REPO / "k8s" / "examples").glob("*.yaml"))
+    paths = sorted((REPO / "k8s" / "argocd").glob("*.yaml"))
     return [d for p in paths for d in yaml.safe_load_all(p.read_text()) if d]
 
 
@@ -134,16 +134,139 @@ def test_the_custom_resource_validator_rejects_a_wrong_resource() -> None:
     assert "port" in result["error"]
 
 
-def test_the_rendered_alerts_are_the_rule_files_and_valid_rules(tmp_path: pathlib.Path) -> None:
-    [rule] = of_kind(render("default"), "PrometheusRule").values()
+RUNBOOKS = REPO / "docs" / "runbooks.md"
+
+
+def rule_file_groups() -> list[dict]:
     files = sorted((CHART / "files" / "alerts").glob("*.rules.yml"))
-    expected = [g for path in files for g in yaml.safe_load(path.read_text())["groups"]]
+    return [g for path in files for g in yaml.safe_load(path.read_text())["groups"]]
+
+
+def test_the_rendered_alerts_are_the_rule_files_with_runbooks_and_valid_rules(tmp_path: pathlib.Path) -> None:
+    [rule] = of_kind(render("default"), "PrometheusRule").values()
+    base = yaml.safe_load((CHART / "values.yaml").read_text())["metrics"]["prometheusRule"]["runbookBaseUrl"]
+    expected = rule_file_groups()
+    for group in expected:
+        for r in group["rules"]:
+            r["annotations"]["runbook_url"] = f"{base}#{r['alert'].lower()}"
     assert rule["spec"]["groups"] == expected
     rendered = tmp_path / "rendered.rules.yml"
     rendered.write_text(yaml.safe_dump({"groups": rule["spec"]["groups"]}))
     promtool = shutil.which("promtool")
     assert promtool, "promtool missing: run `make system-deps`"
     check = subprocess.run([promtool, "check", "rules", str(rendered)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_every_alert_has_a_runbook_section_that_says_what_to_do() -> None:
+    sections = {}
+    for block in RUNBOOKS.read_text().split("\n## ")[1:]:
+        heading, _, body = block.partition("\n")
+        sections[heading.strip()] = body
+    alerts = [r["alert"] for g in rule_file_groups() for r in g["rules"]]
+    for alert in alerts:
+        # The section's anchor is its heading in lower case: what runbook_url points at.
+        assert alert in sections, f"docs/runbooks.md has no section for {alert}"
+        assert "**Means:**" in sections[alert] and "**Do:**" in sections[alert], alert
+    assert set(sections) == set(alerts), "runbook sections without an alert"
+
+
+def test_every_stalled_alert_has_an_absence_alert_for_its_processes() -> None:
+    """A stalled alert reads its process's own series; with the process gone only an absence alert
+    can page. The absence groups name the process (gridam-absent-<process>), and the chart leaves a
+    disabled process's group out."""
+    groups = {g["name"]: g for g in rule_file_groups()}
+    absent = {name.removeprefix("gridam-absent-") for name in groups if name.startswith("gridam-absent-")}
+    # The processes each stalled alert is about: the job queues' workers and the CDC reader.
+    assert {"diary-worker", "user", "cdc-reader"} <= absent
+    stalled = {r["alert"] for g in groups.values() for r in g["rules"] if r["alert"].endswith("Stalled")}
+    assert stalled == {"GridamJobsStalled", "GridamCdcReaderStalled"}
+    deployments = of_kind(render("default"), "Deployment")
+    assert absent <= set(deployments)
+    for process in absent:
+        expression = groups[f"gridam-absent-{process}"]["rules"][0]["expr"]
+        assert f'up{{job="{process}"}}' in expression, process
+
+
+def test_a_disabled_process_has_no_absence_alert(tmp_path: pathlib.Path) -> None:
+    docs = render_values(tmp_path, {"services": {"cdcReader": {"enabled": False}}})
+    [rule] = of_kind(docs, "PrometheusRule").values()
+    names = {g["name"] for g in rule["spec"]["groups"]}
+    assert "gridam-absent-cdc-reader" not in names and "gridam-absent-diary-worker" in names
+
+
+def test_operator_objects_only_where_the_cluster_serves_their_api() -> None:
+    """An install on a cluster without the Prometheus Operator must not fail on unknown kinds."""
+    result = helm("template", "gridam", "helm/gridam", *scenario_args("default"), "--set", "metrics.alertmanagerSlack.enabled=true")
+    assert result.returncode == 0, result.stderr
+    kinds = {d["kind"] for d in yaml.safe_load_all(result.stdout) if d}
+    assert not kinds & {"ServiceMonitor", "PrometheusRule", "AlertmanagerConfig"}
+    assert "ConfigMap" in kinds  # the dashboards need no operator
+    assert {"ServiceMonitor", "PrometheusRule"} <= {d["kind"] for d in render("default")}
+
+
+def alertmanager_config_file(config: dict) -> dict:
+    """The Alertmanager configuration an AlertmanagerConfig stands for (what the operator
+    generates from it, under a root route of its own), webhooks filled in from their Secret."""
+    def matchers(items: list[dict]) -> list[str]:
+        return [f'{m["name"]}{m.get("matchType", "=")}"{m["value"]}"' for m in items]
+
+    def route(r: dict) -> dict:
+        out = {"receiver": r["receiver"], "matchers": matchers(r.get("matchers", []))}
+        for field, name in (("groupBy", "group_by"), ("groupWait", "group_wait"), ("groupInterval", "group_interval"),
+                            ("repeatInterval", "repeat_interval")):
+            if field in r:
+                out[name] = r[field]
+        if r.get("routes"):
+            out["routes"] = [route(child) for child in r["routes"]]
+        return out
+
+    slack_fields = {"channel": "channel", "sendResolved": "send_resolved", "color": "color", "title": "title",
+                    "titleLink": "title_link", "text": "text"}
+    receivers = [{"name": "null"}] + [
+        {"name": r["name"], "slack_configs": [
+            {"api_url": f"https://hooks.slack.com/services/T0/B0/{c['apiURL']['key']}",
+             **{name: c[field] for field, name in slack_fields.items() if field in c}}
+            for c in r["slackConfigs"]]}
+        for r in config["spec"]["receivers"]
+    ]
+    inhibit = [{"source_matchers": matchers(i["sourceMatch"]), "target_matchers": matchers(i["targetMatch"]), "equal": i["equal"]}
+               for i in config["spec"].get("inhibitRules", [])]
+    return {"route": {"receiver": "null", "routes": [route(config["spec"]["route"])]}, "receivers": receivers, "inhibit_rules": inhibit}
+
+
+def matches(matchers: list[dict], labels: dict) -> bool:
+    for matcher in matchers:
+        value, pattern = labels.get(matcher["name"], ""), matcher["value"]
+        ok = {"=": value == pattern, "!=": value != pattern, "=~": re.fullmatch(pattern, value) is not None,
+              "!~": re.fullmatch(pattern, value) is None}[matcher.get("matchType", "=")]
+        if not ok:
+            return False
+    return True
+
+
+def test_the_slack_route_is_off_by_default_and_routes_every_alert_when_on(tmp_path: pathlib.Path) -> None:
+    assert "AlertmanagerConfig" not in {d["kind"] for d in render("default")}
+    [config] = of_kind(render("kubernetes-discovery"), "AlertmanagerConfig").values()  # the scenario turns it on
+    route = config["spec"]["route"]
+    receivers = {r["name"]: r for r in config["spec"]["receivers"]}
+    for rule in (r for g in rule_file_groups() for r in g["rules"]):
+        labels = {"alertname": rule["alert"], **rule["labels"]}
+        assert matches(route["matchers"], labels), rule["alert"]
+        child = next((r for r in route["routes"] if matches(r["matchers"], labels)), None)
+        assert child is not None and child["receiver"] in receivers, rule["alert"]
+    slack = yaml.safe_load((CHART / "values.yaml").read_text())["metrics"]["alertmanagerSlack"]
+    for severity in ("critical", "warning"):
+        [c] = receivers[f"gridam-slack-{severity}"]["slackConfigs"]
+        # The webhook comes from the Secret, never from values.
+        assert c["apiURL"] == {"name": slack["webhookSecret"], "key": slack["webhookKeys"][severity]}
+        assert c["channel"] == slack["channels"][severity]
+        assert "{{ .Annotations.runbook_url }}" in c["text"]  # Alertmanager's template, untouched by Helm
+    amtool = shutil.which("amtool")
+    assert amtool, "amtool missing: run `make system-deps` (Debian package prometheus-alertmanager)"
+    path = tmp_path / "alertmanager.yml"
+    path.write_text(yaml.safe_dump(alertmanager_config_file(config)))
+    check = subprocess.run([amtool, "check-config", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -355,7 +478,7 @@ def test_pods_roll_when_a_secret_they_read_changes(tmp_path: pathlib.Path) -> No
     before = pod_annotations(docs)
     values = tmp_path / "rotated.yaml"
     values.write_text(yaml.safe_dump({"secrets": {"values": {"redis-url": "redis://redis.db:6380/0"}}}))
-    result = helm("template", "gridam", "helm/gridam", *scenario_args("kubernetes-discovery"), "-f", str(values))
+    result = helm("template", "gridam", "helm/gridam", *template_args("kubernetes-discovery"), "-f", str(values))
     assert result.returncode == 0, result.stderr
     after = pod_annotations([d for d in yaml.safe_load_all(result.stdout) if d])
     for name, deployment in of_kind(docs, "Deployment").items():
@@ -586,7 +709,7 @@ def render_values(tmp_path: pathlib.Path, values: dict) -> list[dict]:
     """The default scenario with these values on top."""
     path = tmp_path / "values.yaml"
     path.write_text(yaml.safe_dump(values))
-    result = helm("template", "gridam", "helm/gridam", *scenario_args("default"), "-f", str(path))
+    result = helm("template", "gridam", "helm/gridam", *template_args("default"), "-f", str(path))
     assert result.returncode == 0, result.stderr
     return [d for d in yaml.safe_load_all(result.stdout) if d]
 

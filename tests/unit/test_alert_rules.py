@@ -4,7 +4,6 @@ Debian's prometheus package, installed by `make system-deps`)."""
 from __future__ import annotations
 
 import pathlib
-import re
 import shutil
 import subprocess
 
@@ -12,7 +11,6 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ALERTS = ROOT / "helm" / "gridam" / "files" / "alerts"
-SLACK_EXAMPLE = ROOT / "k8s" / "examples" / "alertmanager-slack.yaml"
 SEVERITIES = {"critical", "warning"}
 
 
@@ -88,37 +86,3 @@ def test_every_alert_has_a_severity_a_summary_and_a_description():
         assert rule.get("labels", {}).get("severity") in SEVERITIES, rule["alert"]
         annotations = rule.get("annotations", {})
         assert annotations.get("summary") and annotations.get("description"), rule["alert"]
-
-
-def test_the_slack_example_routes_every_alert_to_a_receiver_with_a_secret_webhook():
-    documents = {doc["kind"]: doc for doc in yaml.safe_load_all(SLACK_EXAMPLE.read_text())}
-    config, secret = documents["AlertmanagerConfig"], documents["Secret"]
-    assert config["apiVersion"] == "monitoring.coreos.com/v1alpha1"
-    assert config["metadata"]["namespace"] == secret["metadata"]["namespace"]  # secretKeyRef is namespaced
-    route = config["spec"]["route"]
-    receivers = {receiver["name"]: receiver for receiver in config["spec"]["receivers"]}
-
-    def matches(matchers: list[dict], labels: dict) -> bool:
-        for matcher in matchers:
-            value, pattern = labels.get(matcher["name"], ""), matcher["value"]
-            ok = {
-                "=": value == pattern,
-                "!=": value != pattern,
-                "=~": re.fullmatch(pattern, value) is not None,
-                "!~": re.fullmatch(pattern, value) is None,
-            }[matcher.get("matchType", "=")]
-            if not ok:
-                return False
-        return True
-
-    for rule in alert_rules():
-        labels = {"alertname": rule["alert"], **rule["labels"]}
-        assert matches(route.get("matchers", []), labels), f"{rule['alert']} does not reach the GriDam route"
-        child = next((r for r in route.get("routes", []) if matches(r.get("matchers", []), labels)), None)
-        assert child is not None, f"no route for {rule['alert']} (severity {rule['labels']['severity']})"
-        assert child["receiver"] in receivers
-    for receiver in receivers.values():
-        for slack in receiver["slackConfigs"]:
-            ref = slack["apiURL"]
-            assert ref["name"] == secret["metadata"]["name"] and ref["key"] in secret["stringData"], receiver["name"]
-            assert "REPLACE" in secret["stringData"][ref["key"]], "the example must hold a placeholder, not a webhook"
