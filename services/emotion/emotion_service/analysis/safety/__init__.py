@@ -84,7 +84,7 @@ class SafetyCheck:
                 hits = find_constructs(plain)
                 if hits:
                     if hit_is_discounted(plain, resolved=resolved) is None:
-                        for construct, _ in hits:
+                        for construct in hits:
                             reasons.setdefault(construct.code, construct.risk)
                     else:
                         addressed.add(i)

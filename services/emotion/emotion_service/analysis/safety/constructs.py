@@ -341,21 +341,12 @@ EN_CONSTRUCTS: tuple[Construct, ...] = tuple(
     Construct("en", category, re.compile(p)) for category, ps in _EN.items() for p in ps)
 
 
-def find_constructs(sentence: str) -> list[tuple[Construct, int]]:
-    """Every construct in one revealed sentence, with the offset of its hit.
-
-    Korean constructs see the sentence without spaces; the offset is then into that form.
-    """
-    hits: list[tuple[Construct, int]] = []
+def find_constructs(sentence: str) -> list[Construct]:
+    """Every construct found in one revealed sentence (Korean ones on its spaceless form)."""
+    found: list[Construct] = []
     compact = re.sub(r"\s+", "", sentence)
     if re.search(r"[\uac00-\ud7a3ㄱ-ㅎ]", compact):
-        for construct in KO_CONSTRUCTS:
-            m = construct.pattern.search(compact)
-            if m:
-                hits.append((construct, m.start()))
+        found.extend(c for c in KO_CONSTRUCTS if c.pattern.search(compact))
     if re.search(r"[a-z]", sentence):
-        for construct in EN_CONSTRUCTS:
-            m = construct.pattern.search(sentence)
-            if m:
-                hits.append((construct, m.start()))
-    return hits
+        found.extend(c for c in EN_CONSTRUCTS if c.pattern.search(sentence))
+    return found
