@@ -5,15 +5,13 @@ from __future__ import annotations
 import contextlib
 
 from fastapi import FastAPI, Request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.responses import Response
 from starlette.middleware.cors import CORSMiddleware
 
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
-from gridam_gateway import errors
+from gridam_gateway import docs, errors
 from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
@@ -63,7 +61,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         title="GriDam API",
         version="1.0",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # docs.py serves Swagger UI without a CDN
+        openapi_url="/openapi.json" if settings.api_docs else None,
         redoc_url=None,
         lifespan=lifespan,
         default_response_class=JsonResponse,
@@ -77,14 +76,12 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # share a prefix, so the order changes no answer.
     for router in (users.router, diaries.router, cards.router, feed.router, follows.router, notifications.router, insights.router, media_router, auth.router):
         app.include_router(router)
+    if settings.api_docs:
+        app.include_router(docs.router)
 
     @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")
     async def healthz():
         return {"status": "ok"}
-
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
-    async def metrics():
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz", tags=["ops"], summary="서비스 준비 상태 (gRPC 헬스 체크)")
     async def readyz(request: Request):

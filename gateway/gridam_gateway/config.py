@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pydantic import Field, model_validator
+
 from gridam_runtime.settings import BaseGridamSettings
 
 
 class GatewaySettings(BaseGridamSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8080
-    # uvicorn worker processes; /metrics then shows only the worker that answers.
-    workers: int = 1
+    # uvicorn worker processes. /metrics (GRIDAM_METRICS_PORT, on GRIDAM_HTTP_HOST) is served by the
+    # process that serves requests, so it goes with a single worker (scale with more gateways).
+    workers: int = Field(1, ge=1)
     # Comma-separated origins allowed to call the API from another origin (CORS); empty = same origin only.
     cors_origins: str = ""
     # Proxies whose X-Forwarded-For is trusted for the client address (uvicorn's forwarded_allow_ips).
@@ -20,6 +23,23 @@ class GatewaySettings(BaseGridamSettings):
     # Prefix of image URLs handed to browsers; empty = relative URLs on the gateway's origin.
     public_base_url: str = ""
     media_url_ttl_seconds: int = 3600
+    # What one request may hold (http_protocol.py): its request line and headers, how many
+    # headers, how long its headers may take to arrive and how long its body may pause.
+    http_max_header_bytes: int = Field(16 * 1024, ge=1024)
+    http_max_headers: int = Field(100, ge=10)
+    http_header_timeout_seconds: float = Field(10.0, gt=0)
+    http_body_timeout_seconds: float = Field(30.0, gt=0)
+    # Swagger UI at /docs and the schema at /openapi.json; off in production (Helm).
+    api_docs: bool = True
+
+    @model_validator(mode="after")
+    def _metrics_of_the_serving_process(self) -> GatewaySettings:
+        if self.metrics_port and self.workers > 1:
+            raise ValueError(
+                "GRIDAM_METRICS_PORT shows the metrics of one process: with GRIDAM_WORKERS > 1 set it to 0, "
+                "or run more gateways of one worker each"
+            )
+        return self
 
     @property
     def cors_origin_list(self) -> list[str]:
