@@ -21,7 +21,10 @@ KUBE_MODELS := tools/kube-models/node_modules/.installed
 # The release the committed manifests in k8s/gridam are rendered as: for a cluster that runs the
 # Prometheus Operator (the chart renders its objects only where their API exists).
 K8S_API_VERSIONS := monitoring.coreos.com/v1/ServiceMonitor monitoring.coreos.com/v1/PrometheusRule monitoring.coreos.com/v1alpha1/AlertmanagerConfig
-K8S_RENDER := $(HELM) template gridam helm/gridam --namespace gridam --kube-version 1.31.0 $(addprefix --api-versions ,$(K8S_API_VERSIONS))
+K8S_TEMPLATE := $(HELM) template gridam helm/gridam --kube-version 1.31.0 $(addprefix --api-versions ,$(K8S_API_VERSIONS))
+K8S_RENDER := $(K8S_TEMPLATE) --namespace gridam
+# Argo CD's environments (k8s/argocd): name:namespace; each renders its values.yaml beside it.
+K8S_ENVIRONMENTS := production:gridam staging:gridam-staging
 
 .PHONY: help run test test-unit test-integration test-e2e test-k8s bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
@@ -103,8 +106,11 @@ $(KUBE_MODELS): tools/kube-models/package.json tools/kube-models/package-lock.js
 
 k8s-tools: $(HELM) $(KUBE_MODELS) ## build helm and install the custom-resource validators for the chart tests
 
-k8s: $(HELM) ## render the chart's default values into k8s/gridam (commit the result; the tests fail when it is stale)
+k8s: $(HELM) ## render the chart's default values into k8s/gridam and each environment into k8s/environments (commit the result; the tests fail when it is stale)
 	$(K8S_RENDER) > k8s/gridam/manifests.yaml
+	for env in $(K8S_ENVIRONMENTS); do \
+	  $(K8S_TEMPLATE) --namespace "$${env#*:}" -f "k8s/environments/$${env%%:*}/values.yaml" > "k8s/environments/$${env%%:*}/manifests.yaml"; \
+	done
 
 proto: $(STAMP) $(BUF) ## generate the Python code of the protos
 	$(BUF) generate

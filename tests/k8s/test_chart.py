@@ -861,3 +861,70 @@ def test_every_service_port_and_monitor_endpoint_exists_on_the_pods() -> None:
 def test_the_committed_manifests_are_the_rendered_chart() -> None:
     committed = (REPO / "k8s" / "gridam" / "manifests.yaml").read_text()
     assert committed == render_text("default"), "k8s/gridam is stale: run `make k8s` and commit"
+
+
+ARGOCD = REPO / "k8s" / "argocd"
+
+
+def argocd_docs() -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for p in sorted(ARGOCD.glob("*.yaml")) for d in yaml.safe_load_all(p.read_text()) if d}
+
+
+def applications() -> dict[str, dict]:
+    return {name: d for name, d in argocd_docs().items() if d["kind"] == "Application"}
+
+
+def environment_docs(application: dict) -> list[dict]:
+    manifests = REPO / application["spec"]["source"]["path"] / "manifests.yaml"
+    return [d for d in yaml.safe_load_all(manifests.read_text()) if d]
+
+
+def test_each_environment_deploys_its_own_values_rendered_and_committed() -> None:
+    apps = applications()
+    assert set(apps) == {"gridam-production", "gridam-staging"}
+    for name, app in apps.items():
+        folder = app["spec"]["source"]["path"]
+        namespace = app["spec"]["destination"]["namespace"]
+        assert app["spec"]["source"]["directory"] == {"include": "manifests.yaml"}
+        args = template_args("default")
+        args[args.index("--namespace") + 1] = namespace
+        result = helm("template", "gridam", "helm/gridam", *args, "-f", f"{folder}/values.yaml")
+        assert result.returncode == 0, result.stderr
+        committed = (REPO / folder / "manifests.yaml").read_text()
+        assert committed == result.stdout, f"{folder} is stale: run `make k8s` and commit"
+    production, staging = (of_kind(environment_docs(apps[f"gridam-{e}"]), "Ingress") for e in ("production", "staging"))
+    assert production["gateway"]["spec"]["rules"][0]["host"] != staging["gateway"]["spec"]["rules"][0]["host"]
+
+
+def test_argo_cd_applications_retry_in_a_project_of_their_own_on_a_restricted_namespace() -> None:
+    [project] = [d for d in argocd_docs().values() if d["kind"] == "AppProject"]
+    allowed = {(d["server"], d["namespace"]) for d in project["spec"]["destinations"]}
+    whitelist = {(k["group"], k["kind"]) for k in project["spec"]["namespaceResourceWhitelist"]}
+    assert project["spec"]["clusterResourceWhitelist"] == [{"group": "", "kind": "Namespace"}]
+    for name, app in applications().items():
+        spec = app["spec"]
+        assert spec["project"] == project["metadata"]["name"] != "default"
+        assert (spec["destination"]["server"], spec["destination"]["namespace"]) in allowed
+        assert spec["source"]["repoURL"] in project["spec"]["sourceRepos"]
+        policy = spec["syncPolicy"]
+        assert policy["retry"]["limit"] >= 3 and policy["retry"]["backoff"]["duration"]
+        assert "CreateNamespace=true" in policy["syncOptions"]
+        labels = policy["managedNamespaceMetadata"]["labels"]
+        assert {labels[f"pod-security.kubernetes.io/{mode}"] for mode in ("enforce", "audit", "warn")} == {"restricted"}
+        docs = environment_docs(app)
+        kinds = {(d["apiVersion"].rpartition("/")[0], d["kind"]) for d in docs}
+        assert kinds <= whitelist, f"{name}: kinds the project refuses: {kinds - whitelist}"
+        assert all(d["metadata"].get("namespace") in (None, spec["destination"]["namespace"]) for d in docs)
+        # The autoscaled Deployments (no replicas in the manifests) are the ones whose replicas Argo ignores.
+        autoscaled = {d["metadata"]["name"] for d in docs if d["kind"] == "Deployment" and "replicas" not in d["spec"]}
+        assert {i["name"] for i in spec.get("ignoreDifferences", [])} == autoscaled, name
+
+
+def test_argo_cd_never_prunes_or_deletes_the_media_claim() -> None:
+    """On a switch to media.existingClaim the chart stops rendering the claim; Argo CD's prune
+    would then delete every photo and card."""
+    for app in applications().values():
+        [claim] = of_kind(environment_docs(app), "PersistentVolumeClaim").values()
+        options = claim["metadata"]["annotations"]["argocd.argoproj.io/sync-options"].split(",")
+        assert {"Prune=false", "Delete=false"} <= set(options)
+
