@@ -5,6 +5,10 @@ without end, and who follows whom is told only to the two concerned (and the dia
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -29,6 +33,26 @@ class CountingHasher(PasswordHasher):
     def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
         self.hashes += 1
         return super().hash(password, salt=salt)
+
+
+class SlowHasher(PasswordHasher):
+    """Cheap hashing that takes a while to check and records how many checks ran at once."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024)
+        self.running = self.most = 0
+        self._lock = threading.Lock()
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        with self._lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.05)
+            return super().verify(hash, password)
+        finally:
+            with self._lock:
+                self.running -= 1
 
 
 @pytest.fixture
@@ -129,3 +153,14 @@ def test_follows_are_bounded_per_user(world):
         profiles.follow("target")
         profiles.unfollow("target")
     assert reason(lambda: profiles.follow("target")) == "FOLLOW4291"
+
+
+def test_password_hashes_run_two_at_a_time_whatever_the_requests(tmp_path):
+    """Each argon2 hash holds 64 MiB: the requests beyond GRIDAM_PASSWORD_HASH_CONCURRENCY wait."""
+    hasher = SlowHasher()
+    with user_dependencies(UserSettings(data_dir=tmp_path), hasher=hasher) as (deps, _engine):
+        accounts = Accounts(deps)
+        with ThreadPoolExecutor(8) as pool:
+            outcomes = list(pool.map(lambda n: reason(lambda: accounts.login(f"nobody{n:02d}", "wrong1234", f"10.0.0.{n}")), range(16)))
+    assert outcomes == ["AUTH4001"] * 16
+    assert hasher.most <= deps.settings.password_hash_concurrency == 2
