@@ -26,18 +26,19 @@ class UserSettings(JobSettings, SmsSettings):
 
     phone_code_ttl_seconds: int = 180
     phone_code_max_attempts: int = 5
-    phone_resend_interval_seconds: int = 30
-    phone_daily_limit: int = 10
+    # The limits below are counted by the limiter (gridam_runtime.limits): at least 1 each.
+    phone_resend_interval_seconds: int = Field(30, ge=1)
+    phone_daily_limit: int = Field(10, ge=1)
     # Codes one network address may ask for (to any numbers) per window: SMS cost, harassment.
-    phone_max_sends_per_address: int = 20
-    phone_address_window_seconds: int = 3600
+    phone_max_sends_per_address: int = Field(20, ge=1)
+    phone_address_window_seconds: int = Field(3600, ge=1)
     # Decision 8: a verified number may be used for sign-up for 10 minutes.
     phone_verified_window_seconds: int = 600
 
-    login_max_failures_per_account: int = 5
-    login_account_window_seconds: int = 900
-    login_max_attempts_per_address: int = 30
-    login_address_window_seconds: int = 300
+    login_max_failures_per_account: int = Field(5, ge=1)
+    login_account_window_seconds: int = Field(900, ge=1)
+    login_max_attempts_per_address: int = Field(30, ge=1)
+    login_address_window_seconds: int = Field(300, ge=1)
     # Password hashes (argon2: ~64 MiB and tens of ms of CPU each) computed at once; more wait.
     password_hash_concurrency: int = Field(2, ge=1)
 
