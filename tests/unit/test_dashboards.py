@@ -80,6 +80,9 @@ def exported_metrics() -> dict[str, set[str]]:
 
 
 EXPORTED = exported_metrics()
+# Prometheus writes `up` itself for every target it scrapes (1 when the scrape worked), with the
+# target labels only: the absence alerts read it.
+EXPORTED["up"] = set()
 
 # --- what a PromQL expression uses ----------------------------------------------------------------
 
