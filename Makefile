@@ -147,6 +147,7 @@ bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/)
 	$(PY) bench/profile_bench.py || status=1; \
 	$(PY) bench/cdc_bench.py || status=1; \
 	$(PY) bench/timeline_bench.py || status=1; \
+	$(PY) bench/signup_flood_bench.py || status=1; \
 	exit $$status
 
 clean: ## remove the virtualenv, the built tools and local data
