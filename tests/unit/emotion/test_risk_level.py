@@ -9,18 +9,15 @@ import datetime
 
 import pytest
 
-from emotion_service.adapters.history import SqlAnalysisHistory
-from emotion_service.adapters.orm import Base, DiaryAnalysis
+from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.analysis.analyser import Analysis
 from emotion_service.analysis.emotions import Distribution, Emotion
 from emotion_service.analysis.safety import RiskLevel
-from emotion_service.config import EmotionSettings
-from emotion_service.service_layer.analyses import Analyses, Dependencies
+from emotion_service.service_layer.analyses import Analyses
 from emotion_service.servicer import EmotionServicer
-from emotion_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as pb
-from gridam_runtime import db
 from gridam_runtime.auth import ServiceCaller
+from tests.support.emotion_layer import emotion_dependencies
 
 NOW = datetime.datetime(2026, 12, 7, 12)
 LEVELS = {"오늘은 산책을 했다.": RiskLevel.NONE, "다 소용없는 것 같다.": RiskLevel.CONCERN, "죽고 싶다.": RiskLevel.URGENT}
@@ -48,16 +45,9 @@ class DiaryWorker:
 
 @pytest.fixture
 def world(tmp_path):
-    engine = db.create_engine(f"sqlite:///{tmp_path / 'emotion.db'}")
-    Base.metadata.create_all(engine)
-    sessions = db.session_factory(engine)
-    uow = lambda: UnitOfWork(sessions)  # noqa: E731
-    deps = Dependencies(
-        settings=EmotionSettings(data_dir=tmp_path), uow=uow, authenticator=DiaryWorker(), analyser=LevelAnalyser(),
-        classifier_name="test", history=SqlAnalysisHistory(uow), clock=lambda: NOW,
-    )
-    yield EmotionServicer(Analyses(deps), statistics=None, word_clouds=None, classifier="test"), uow
-    engine.dispose()
+    with emotion_dependencies(tmp_path, clock=lambda: NOW, authenticator=DiaryWorker(),
+                              analyser=LevelAnalyser()) as (deps, uow):
+        yield EmotionServicer(Analyses(deps), statistics=None, word_clouds=None, classifier="test"), uow
 
 
 PB_LEVELS = {RiskLevel.NONE: pb.RISK_LEVEL_NONE, RiskLevel.CONCERN: pb.RISK_LEVEL_CONCERN, RiskLevel.URGENT: pb.RISK_LEVEL_URGENT}

@@ -7,17 +7,13 @@ import datetime
 
 import pytest
 
-from emotion_service.adapters.history import SqlAnalysisHistory
-from emotion_service.adapters.orm import Base, DiaryAnalysis
-from emotion_service.config import EmotionSettings
+from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.service_layer import word_clouds
-from emotion_service.service_layer.analyses import Dependencies
 from emotion_service.service_layer.word_clouds import WordCloudMaker
-from emotion_service.unit_of_work import UnitOfWork
-from gridam_runtime import db
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
 from gridam_runtime.storage import LocalFolderStorage
+from tests.support.emotion_layer import emotion_dependencies
 
 AUTHOR = 7
 NOW = datetime.datetime(2026, 11, 24, 12, 0, 0)
@@ -33,20 +29,12 @@ def analysis(diary_id: int, *words: str) -> DiaryAnalysis:
 
 @pytest.fixture
 def world(tmp_path):
-    engine = db.create_engine(f"sqlite:///{tmp_path / 'emotion.db'}")
-    Base.metadata.create_all(engine)
-    sessions = db.session_factory(engine)
-    uow = lambda: UnitOfWork(sessions)  # noqa: E731
-    deps = Dependencies(
-        settings=EmotionSettings(data_dir=tmp_path), uow=uow, authenticator=None, analyser=None,
-        classifier_name="test", history=SqlAnalysisHistory(uow), clock=lambda: NOW,
-    )
-    with uow() as unit:
-        unit.analyses.add(analysis(1, "산책", "바다"))
-        unit.analyses.add(analysis(2, "비밀단어"))
-        unit.commit()
-    yield WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media"), Limiter(InProcessRateLimiter())), uow
-    engine.dispose()
+    with emotion_dependencies(tmp_path, clock=lambda: NOW) as (deps, uow):
+        with uow() as unit:
+            unit.analyses.add(analysis(1, "산책", "바다"))
+            unit.analyses.add(analysis(2, "비밀단어"))
+            unit.commit()
+        yield WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media"), Limiter(InProcessRateLimiter())), uow
 
 
 def delete_diary(uow, diary_id: int) -> None:

@@ -7,18 +7,14 @@ import datetime
 
 import pytest
 
-from emotion_service.adapters.history import SqlAnalysisHistory
-from emotion_service.adapters.orm import Base
 from emotion_service.config import EmotionSettings
-from emotion_service.service_layer.analyses import Dependencies
 from emotion_service.service_layer.word_clouds import WordCloudMaker
-from emotion_service.unit_of_work import UnitOfWork
-from gridam_runtime import db
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import ResourceExhausted
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
 from gridam_runtime.storage import LocalFolderStorage
+from tests.support.emotion_layer import emotion_dependencies
 
 
 class SignedIn:
@@ -27,19 +23,12 @@ class SignedIn:
 
 
 def test_a_user_draws_word_clouds_a_bounded_number_of_times(tmp_path):
-    engine = db.create_engine(f"sqlite:///{tmp_path / 'emotion.db'}")
-    Base.metadata.create_all(engine)
-    sessions = db.session_factory(engine)
-    uow = lambda: UnitOfWork(sessions)  # noqa: E731
-    deps = Dependencies(
-        settings=EmotionSettings(data_dir=tmp_path, limit_word_cloud_generations=Rate(2, 86400)),
-        uow=uow, authenticator=SignedIn(), analyser=None, classifier_name="test",
-        history=SqlAnalysisHistory(uow), clock=lambda: datetime.datetime(2026, 12, 7, 12),
-    )
-    maker = WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media"), Limiter(InProcessRateLimiter()))
-    maker.generate()
-    maker.generate()
-    with pytest.raises(ResourceExhausted) as refused:
+    settings = EmotionSettings(data_dir=tmp_path, limit_word_cloud_generations=Rate(2, 86400))
+    with emotion_dependencies(tmp_path, clock=lambda: datetime.datetime(2026, 12, 7, 12), settings=settings,
+                              authenticator=SignedIn()) as (deps, _):
+        maker = WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media"), Limiter(InProcessRateLimiter()))
         maker.generate()
+        maker.generate()
+        with pytest.raises(ResourceExhausted) as refused:
+            maker.generate()
     assert (refused.value.reason, refused.value.retry_after_seconds) == ("WORDCLOUD4291", 86400)
-    engine.dispose()
