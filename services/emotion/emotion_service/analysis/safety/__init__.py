@@ -23,6 +23,7 @@ more than a gentle extra message.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -76,7 +77,8 @@ class SafetyCheck:
         candidates: list[tuple[int, str]] = []  # (text index, sentence) for the semantic layer
         for i, text in enumerate(texts):
             revealed = reveal(text)
-            resolved = resolved_elsewhere(revealed)
+            # Whether the entry says it is over now: read only when a sentence needs context.
+            resolved = functools.cache(lambda revealed=revealed: resolved_elsewhere(revealed))
             reasons: dict[str, RiskLevel] = {}
             plains = []
             for sentence in split_sentences(revealed):
@@ -84,13 +86,13 @@ class SafetyCheck:
                 plains.append(plain)
                 hits = find_constructs(plain)
                 if hits:
-                    if hit_is_discounted(plain, resolved=resolved) is None:
+                    if hit_is_discounted(plain, resolved=resolved()) is None:
                         for construct in hits:
                             reasons.setdefault(construct.code, construct.risk)
                     else:
                         addressed.add(i)
                 elif (self.semantic is not None and self.semantic.has_cue(plain)
-                      and hit_is_discounted(plain, resolved=resolved) is None):
+                      and hit_is_discounted(plain, resolved=resolved()) is None):
                     candidates.append((i, plain))
             found.append(reasons)
             prepared.append("\n".join(plains))
