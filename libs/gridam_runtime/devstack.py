@@ -59,7 +59,10 @@ def _spec(name: str) -> ServiceSpec:
 
 
 # Metrics ports of the processes, from GRIDAM_METRICS_PORT upwards in this order.
-METRICS_ORDER = ("user-service", "emotion-service", "gpu-worker", "card-service", "diary-service", "diary-worker", "gateway")
+METRICS_ORDER = (
+    "user-service", "emotion-service", "gpu-worker", "card-service", "diary-service", "diary-worker", "gateway",
+    "cdc-reader", "cdc-projector",
+)
 
 
 def grpc_serving(address: str, service: str = "") -> bool:
@@ -158,7 +161,7 @@ class DevStack:
         self.start_worker()
         if self.env.get("GRIDAM_CDC_MYSQL_URL"):  # the distributed profile's read model
             for command in ("reader", "projector"):
-                self._spawn(f"cdc-{command}", "cdc_service", {"GRIDAM_METRICS_PORT": "0"}, args=(command,))
+                self.restart(f"cdc-{command}", "cdc_service", command)
         # Several gateway workers (the profile benchmark's --workers) would each count their own
         # requests, and the gateway refuses a metrics port then.
         single = int(self.env.get("GRIDAM_WORKERS") or 1) == 1
@@ -201,8 +204,8 @@ class DevStack:
         self._wait(managed, lambda: grpc_serving(address, spec.health_service))
 
     def restart(self, name: str, module: str, *args: str) -> Managed:
-        """Start a process without a gRPC port again (a CDC process a test stopped)."""
-        return self._spawn(name, module, {"GRIDAM_METRICS_PORT": "0"}, args=args)
+        """Start a process without a gRPC port (a CDC process), again after a test stopped it."""
+        return self._spawn(name, module, {"GRIDAM_METRICS_PORT": self._metrics_port(name)}, args=args)
 
     def process(self, name: str) -> Managed:
         return next(m for m in reversed(self.processes) if m.name == name)
