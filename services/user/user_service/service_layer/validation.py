@@ -40,10 +40,10 @@ def nickname(value: str) -> str:
     return value
 
 
-def social_nickname(value: str, default: str) -> str:
+def social_nickname(value: str | None, default: str) -> str:
     """A provider's nickname under the same policy, cleaned rather than refused (the user did
-    not type it here); the default when nothing visible is left."""
-    value = text.clean(value, multiline=False)[:NICKNAME_MAX].strip()
+    not type it here); the default when nothing visible is left or the user did not share one."""
+    value = text.clean(value or "", multiline=False)[:NICKNAME_MAX].strip()
     return value if text.visible(value) else default
 
 
