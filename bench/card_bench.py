@@ -25,11 +25,11 @@ The worker processes get OMP_NUM_THREADS=1 (4 workers on this 2-core machine).
         [--channels-last] [--peak-tflops 989]
 
 GPU mode (a GPU box; not run here): the diffusers engine on an SD-Turbo-sized pipeline with
-random weights (docs/ml.md §4.3: SD-2.1 UNet, SD VAE, OpenCLIP-H-sized text encoder; weight
+random weights (docs/performance.md, "The gpu-worker": SD-2.1 UNet, SD VAE, OpenCLIP-H-sized text encoder; weight
 values do not change the arithmetic), written to a temp folder and loaded by the engine
 exactly as in production, 1 step, no CFG. For each batch size: images/s of the pipeline on
 the GPU (output_type="pt", synchronised), the ratio to batch 1, the share of bf16 peak from
-the analytic FLOPs of ml.md §5.3 (0.80 TFLOP per UNet step + 2.5 TFLOP VAE decode per
+the analytic FLOPs in docs/performance.md (0.80 TFLOP per UNet step + 2.5 TFLOP VAE decode per
 image), and images/s of `engine.generate()` (the serving path: + PIL conversion and PNG
 encoding on the CPU). In-process on one GPU: it measures what one worker does with a batch.
 
@@ -55,7 +55,7 @@ for extra in (ROOT, ROOT / "libs", ROOT / "gpu-worker", ROOT / "protos" / "gen" 
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-UNET_TFLOP_PER_STEP = 0.80  # docs/ml.md §5.3, SD-1.x/2.x UNet at a 64x64 latent (512x512)
+UNET_TFLOP_PER_STEP = 0.80  # docs/performance.md, "The gpu-worker": SD-1.x/2.x UNet at a 64x64 latent (512x512)
 VAE_DECODE_TFLOP = 2.5  # SD VAE decoder to 512x512
 SERVICE = "gridam.imagegen.v1.ImageGenService"
 
@@ -267,7 +267,7 @@ def write_random_sd_turbo(folder: pathlib.Path, device: str, dtype) -> pathlib.P
 
     torch.manual_seed(0)
     with torch.device(device):
-        # stabilityai/sd-turbo unet/config.json = the SD-2.1 UNet (docs/ml.md §4.3).
+        # stabilityai/sd-turbo unet/config.json = the SD-2.1 UNet (docs/performance.md).
         unet = UNet2DConditionModel(
             sample_size=64,
             in_channels=4,
@@ -381,7 +381,7 @@ def gpu_bench(args: argparse.Namespace) -> int:
     print(f"\ndiffusers engine, SD-Turbo-sized random weights, {args.size}x{args.size}, {args.steps} step(s), "
           f"no CFG, {args.dtype}, {name}, compile={args.compile or 'off'}, compile_vae={args.compile_vae}, "
           f"channels_last={args.channels_last}")
-    print(f"FLOPs per image (ml.md §5.3): {tflop_per_image:.2f} TFLOP; peak {args.peak_tflops:g} TFLOP/s")
+    print(f"FLOPs per image (docs/performance.md): {tflop_per_image:.2f} TFLOP; peak {args.peak_tflops:g} TFLOP/s")
     header = f"{'batch':>5} {'GPU img/s':>10} {'x batch 1':>9} {'% of peak':>9} {'serving img/s':>13}  note"
     print(header)
     print("-" * len(header))

@@ -12,7 +12,7 @@ per worker in the server process blocks on that pipe and hands every message to 
 loop, so a worker that dies - while drawing or while idle - shows up at once as end-of-file
 on its pipe; the pool then starts a replacement in the same slot.
 
-Why four processes and not one GPU-owning process with a queue (docs/ml.md §5.1)?
+Why four processes and not one GPU-owning process with a queue (docs/performance.md)?
  * One GPU per worker (GRIDAM_ENGINE_DEVICES=cuda:0,...,cuda:3) is the clean case: four
    independent engines, no contention, and the dispatcher's cross-request batching feeds
    each one. This is the layout the issue asks for.

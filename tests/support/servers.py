@@ -1,6 +1,6 @@
 """Real MariaDB, Redis, Kafka, a MongoDB-wire server (FerretDB) and Consul for the tests, each a
 private throw-away instance on free ports under one folder, started without systemd or Docker
-(docs/infra.md) and stopped afterwards."""
+(docs/testing.md) and stopped afterwards."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ class MariaDb:
             f"pid-file={self.root / 'mysqld.pid'}\n"
             "skip-name-resolve\ninnodb_buffer_pool_size=128M\ninnodb_flush_log_at_trx_commit=2\n"
             "character-set-server=utf8mb4\ncollation-server=utf8mb4_unicode_ci\n"
-            # Binlog as CDC will need it (docs/infra.md §4).
+            # Binlog as CDC needs it (docs/architecture.md, "CDC").
             f"server_id=1\nlog_bin={data / 'binlog'}\nbinlog_format=ROW\nbinlog_row_image=FULL\nbinlog_row_metadata=FULL\n"
         )
         self.launch()

@@ -5,10 +5,10 @@ text_encoder/, tokenizer/, scheduler/ with safetensors weights) that the product
 (`gpu_worker.engines.diffusers_engine.DiffusersEngine`, i.e. `from_pretrained(folder,
 local_files_only=True)`) opens exactly as it would open SD-Turbo. Weights are random but seeded, so
 the same call always writes the same model. Sizes follow diffusers' own Stable Diffusion pipeline
-tests (shared/docs/ml.md §4.1): UNet/VAE block_out_channels (4, 8), VAE scale factor 2, so a 64x64
+tests (docs/performance.md, "The gpu-worker"): UNet/VAE block_out_channels (4, 8), VAE scale factor 2, so a 64x64
 image is a 32x32 latent; the text encoder has hidden_size 8 = the UNet's cross_attention_dim.
 
-The tokenizer is the byte-level CLIP tokenizer of ml.md §4.2 (514 tokens, model_max_length 77), so
+The tokenizer is a byte-level CLIP tokenizer (514 tokens, model_max_length 77), so
 Korean prompts get real, distinct ids. The scheduler is EulerDiscreteScheduler with
 timestep_spacing="trailing", as for SD-Turbo (1 step, guidance_scale 0.0).
 

@@ -27,7 +27,7 @@ Options (all keyword arguments of `DiffusersEngine`, also accepted by `registry.
       compile per shape, no per-shape graph memory, tolerant of varying batch sizes.
     - "default" / "max-autotune" are passed through as well.
   ``compile_vae`` (False) also compiles the VAE decoder the same way (at 1 step the VAE decode is
-  most of the FLOPs; see ml.md §5.3). Compilation happens on the first batch of each shape:
+  most of the FLOPs; see docs/performance.md). Compilation happens on the first batch of each shape:
   ``warmup_batch_sizes`` (e.g. (1, 8)) and ``warmup_size`` (512) make `load()` draw throwaway
   batches of those sizes, so compiling is done before the worker reports ready rather than on
   callers' first batches (whose deadlines it would outlast).
