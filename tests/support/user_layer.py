@@ -21,6 +21,7 @@ from gridam_runtime.limits import Limiter
 from gridam_runtime.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer
 from tests.doubles.sens_sms_provider import SensSmsProviderDouble
+from tests.support.migrated import migrate
 from user_service.adapters.orm import User, user_jobs
 from user_service.adapters.sms import OutboxFileSmsSender, SensAccount, SensSmsSender
 from user_service.bootstrap import MIGRATIONS_DIR
@@ -37,7 +38,7 @@ def user_dependencies(settings: UserSettings, **overrides: Any) -> Iterator[tupl
     """Keys created and the database migrated where missing; yields the dependencies and
     their (write) engine, and disposes of the engines afterwards."""
     ensure_keys(settings.keys_dir)
-    db.migrate(MIGRATIONS_DIR, settings.database)
+    migrate(MIGRATIONS_DIR, settings.database)
     engine = db.create_engine(settings.database)
     read_engine = db.create_engine(settings.database, autocommit=True)
     read_connections = db.HeldReadConnections(read_engine)

@@ -1,0 +1,79 @@
+"""The diary service layers (diaries, feed, notifications) wired in process on a migrated
+database, as bootstrap wires them but with the embedded profile's in-process state. The user
+and card services are whatever clients the test passes: normally their own layers called in
+process (tests/support/in_process.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import sqlalchemy
+
+from diary_service.adapters.orm import diary_jobs
+from diary_service.adapters.search import SqlDiarySearch
+from diary_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
+from diary_service.config import DiarySettings
+from diary_service.service_layer.diaries import Dependencies, Diaries
+from diary_service.service_layer.feed import Feed, FeedDependencies
+from diary_service.service_layer.notifications import FOLLOW_REPORTERS, NotificationDependencies, Notifications
+from diary_service.servicer import DiaryServicer
+from diary_service.unit_of_work import UnitOfWork
+from gridam_runtime import db
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.jobs import JobQueue
+from gridam_runtime.keys import ensure_keys
+from gridam_runtime.kv import build_state
+from gridam_runtime.limits import Limiter
+from gridam_runtime.storage import LocalFolderStorage
+from gridam_runtime.tokens import ServiceTokenIssuer
+from tests.support.migrated import migrate
+
+
+@dataclasses.dataclass(frozen=True)
+class DiaryLayer:
+    uow: Callable[[], UnitOfWork]
+    jobs: JobQueue
+    engine: sqlalchemy.Engine
+    diaries: Diaries
+    feed: Feed
+    notifications: Notifications
+
+    @property
+    def servicer(self) -> DiaryServicer:
+        """The gRPC servicer, for the other services' layers to call in process."""
+        return DiaryServicer(self.diaries, self.feed, self.notifications)
+
+
+@contextlib.contextmanager
+def diary_layer(settings: DiarySettings, *, users: Any, cards: Any) -> Iterator[DiaryLayer]:
+    """`users` and `cards`: the clients of the user and card services."""
+    ensure_keys(settings.keys_dir)
+    migrate(MIGRATIONS_DIR, settings.database)
+    engine = db.create_engine(settings.database)
+    read_engine = db.create_engine(settings.database, autocommit=True)
+    sessions, read_sessions = db.session_factory(engine), db.session_factory(read_engine)
+    jobs = JobQueue(diary_jobs)
+    limits, revocations, _ = build_state("", settings.data_dir)
+    limiter = Limiter(limits)
+    authenticator = Authenticator.for_service(settings, revocations, service_callers=FOLLOW_REPORTERS)
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(sessions, jobs)
+
+    def reads() -> UnitOfWork:
+        return UnitOfWork(read_sessions, jobs)
+
+    diaries = Diaries(Dependencies(settings=settings, uow=uow, authenticator=authenticator,
+                                   storage=LocalFolderStorage(settings.media_root), search=SqlDiarySearch(reads),
+                                   limiter=limiter))
+    feed = Feed(FeedDependencies(settings=settings, uow=uow, reads=reads, authenticator=authenticator, users=users,
+                                 cards=cards, limiter=limiter,
+                                 service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME)))
+    try:
+        yield DiaryLayer(uow, jobs, engine, diaries, feed, Notifications(NotificationDependencies(uow, authenticator)))
+    finally:
+        read_engine.dispose()
+        engine.dispose()
