@@ -73,8 +73,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     errors.install(app)
     # FastAPI tries the routes in order, twice per request (~1.2 µs each time): the busy routers
     # first, auth's eight (sign-up, login, reissue: a few times a session) last. No two routers
-    # share a prefix, so the order changes no answer.
-    for router in (users.router, diaries.router, cards.router, feed.router, follows.router, notifications.router, insights.router, media_router, auth.router):
+    # serve the same path (auth's two share a prefix, not a path), so the order changes no answer.
+    for router in (users.router, diaries.router, cards.router, feed.router, follows.router, notifications.router, insights.router, media_router, auth.router, auth.sign_up_router):
         app.include_router(router)
     if settings.api_docs:
         app.include_router(docs.router)

@@ -14,20 +14,21 @@ KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
 def local_time(stamp) -> str:
-    """A protobuf Timestamp as Korean local time with a 'T' and no offset (§0.5)."""
-    return stamp.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).replace(tzinfo=None).isoformat(timespec="seconds")
+    """A protobuf Timestamp as Korean local time with its offset (§0.5, decision 17):
+    2026-12-07T12:21:34+09:00, so a browser in any time zone reads the right instant."""
+    return stamp.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).isoformat(timespec="seconds")
 
 
 _stamp: tuple[int, str] = (0, "")  # the last second formatted, and its text
 
 
 def _now() -> str:
-    """Korean wall-clock time to the second. Every response carries it, so each second is
+    """Korean wall-clock time to the second, with its offset (decision 17). Every response carries it, so each second is
     formatted once (datetime's formatting costs ~10 µs)."""
     global _stamp
     second = int(time.time())
     if second != _stamp[0]:
-        _stamp = (second, datetime.datetime.fromtimestamp(second, KST).replace(tzinfo=None).isoformat())
+        _stamp = (second, datetime.datetime.fromtimestamp(second, KST).isoformat())
     return _stamp[1]
 
 

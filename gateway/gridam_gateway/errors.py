@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import grpc
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
@@ -199,44 +202,85 @@ def _korean_reason(kind: str) -> str:
     return "값이 올바르지 않습니다."
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError):
-        return api_error_response(exc.code, exc.result)
+async def _api_error(_: Request, exc: ApiError):
+    return api_error_response(exc.code, exc.result)
 
-    @app.exception_handler(grpc.aio.AioRpcError)
-    async def _rpc_error(_: Request, exc: grpc.aio.AioRpcError):
-        return rpc_error_response(exc)
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError):
-        code, fields = _validation_result(exc)
-        return api_error_response(code, fields or None)
+async def _rpc_error(_: Request, exc: grpc.aio.AioRpcError):
+    return rpc_error_response(exc)
 
-    @app.exception_handler(ClientDisconnect)
-    async def _client_gone(_: Request, exc: ClientDisconnect):
-        # The client left, or was cut off as too slow (http_protocol.py), while sending its
-        # body: nothing went wrong here, and no one reads this answer.
-        return api_error_response("COMMON4081")
 
-    @app.exception_handler(BodyTooLarge)
-    async def _body_too_large(_: Request, exc: BodyTooLarge):
+async def _validation_error(_: Request, exc: RequestValidationError):
+    code, fields = _validation_result(exc)
+    return api_error_response(code, fields or None)
+
+
+async def _client_gone(_: Request, exc: ClientDisconnect):
+    # The client left, or was cut off as too slow (http_protocol.py), while sending its
+    # body: nothing went wrong here, and no one reads this answer.
+    return api_error_response("COMMON4081")
+
+
+async def _body_too_large(_: Request, exc: BodyTooLarge):
+    return api_error_response("COMMON4131")
+
+
+async def _http_error(_: Request, exc: HTTPException):
+    # FastAPI raises a bare 400 when a body cannot be read or decoded at all: a chunked body
+    # past the limit (EdgeMiddleware raised inside FastAPI's read), invalid UTF-8. (Multipart
+    # bodies are read by uploads.read_form, which answers COMMON4005 itself.)
+    if isinstance(exc.__cause__, BodyTooLarge):
         return api_error_response("COMMON4131")
+    code = {400: "COMMON4001", 404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
+    if code is None:
+        return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.", headers=exc.headers)
+    return api_error_response(code)
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(_: Request, exc: HTTPException):
-        # FastAPI raises a bare 400 when a body cannot be read or decoded at all: a chunked body
-        # past the limit (EdgeMiddleware raised inside FastAPI's read), invalid UTF-8. (Multipart
-        # bodies are read by uploads.read_form, which answers COMMON4005 itself.)
-        if isinstance(exc.__cause__, BodyTooLarge):
-            return api_error_response("COMMON4131")
-        code = {400: "COMMON4001", 404: "COMMON4041", 405: "COMMON4051"}.get(exc.status_code)
-        if code is None:
-            return failure(exc.status_code, f"COMMON{exc.status_code}0", "요청을 처리할 수 없습니다.", headers=exc.headers)
-        return api_error_response(code)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception):
-        error_id = uuid.uuid4().hex[:12]
-        log.error("unhandled error", exc_info=exc, extra={"error_id": error_id})
-        return failure(500, "COMMON500", INTERNAL_MESSAGE, f"오류 번호: {error_id}")
+async def _unexpected(_: Request, exc: Exception):
+    error_id = uuid.uuid4().hex[:12]
+    log.error("unhandled error", exc_info=exc, extra={"error_id": error_id})
+    return failure(500, "COMMON500", INTERNAL_MESSAGE, f"오류 번호: {error_id}")
+
+
+HANDLERS = {
+    ApiError: _api_error,
+    grpc.aio.AioRpcError: _rpc_error,
+    RequestValidationError: _validation_error,
+    ClientDisconnect: _client_gone,
+    BodyTooLarge: _body_too_large,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}
+
+
+async def error_response(request: Request, exc: Exception):
+    """The answer the app's handlers give `exc` (the most specific handler of its class)."""
+    handler = next(HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS)
+    return await handler(request, exc)
+
+
+class ScreenMessageRoute(APIRoute):
+    """Decision 15: the sign-up screens show `message` only from an HTTP 200 answer, so their
+    routes answer every client error (4xx: bad input, a wrong code, a rate limit with its
+    Retry-After) with HTTP 200 and the same envelope (`success: false`, code, Korean message).
+    Server faults keep their status."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Exception as exc:  # noqa: BLE001 - mapped exactly as the app's handlers do
+                response = await error_response(request, exc)
+            if 400 <= response.status_code < 500:
+                response.status_code = 200
+            return response
+
+        return answer
+
+
+def install(app: FastAPI) -> None:
+    for kind, handler in HANDLERS.items():
+        app.add_exception_handler(kind, handler)

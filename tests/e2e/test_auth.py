@@ -17,13 +17,14 @@ from tests.support.web import assert_error
 
 
 # --- phone verification and sign-up ------------------------------------------------------
+# Client errors on these screens are HTTP 200 with success: false (decision 15).
 
 
 def test_one_client_address_gets_a_limited_number_of_codes(api: Api):
     headers = {"X-Forwarded-For": client_address()}
     for _ in range(20):  # GRIDAM_PHONE_MAX_SENDS_PER_ADDRESS, to twenty different numbers
         assert api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=headers).json()["success"] is True
-    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=headers), 429, "SMS4294")
+    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=headers), 200, "SMS4294")
     other = {"X-Forwarded-For": client_address()}
     assert api.post("/api/auth/sms/send", json={"phoneNum": new_phone()}, headers=other).json()["success"] is True
 
@@ -33,15 +34,15 @@ def test_signup_needs_server_side_phone_verification(api: Api):
     body = {"loginId": new_login_id(), "password": "secret123", "checkPassword": "secret123", "nickname": "하루",
             "phoneNum": phone, "authCode": "123456", "auth": True}
     # The client claims `auth: true` but never verified: refused, no account made.
-    assert_error(api.post("/api/auth/signup", json=body), 400, "USER4006")
+    assert_error(api.post("/api/auth/signup", json=body), 200, "USER4006")
     # A code was sent but not verified: still refused.
     api.post("/api/auth/sms/send", json={"phoneNum": phone})
-    assert_error(api.post("/api/auth/signup", json=body), 400, "USER4006")
+    assert_error(api.post("/api/auth/signup", json=body), 200, "USER4006")
     api.post("/api/auth/sms/verify", json={"phoneNum": phone, "certificationCode": api.last_code(phone)})
     assert api.post("/api/auth/signup", json=body).json()["success"] is True
     # The verification is spent by the sign-up.
     body["loginId"] = new_login_id()
-    assert_error(api.post("/api/auth/signup", json=body), 400, "USER4006")
+    assert_error(api.post("/api/auth/signup", json=body), 200, "USER4006")
 
 
 def test_signup_with_auth_false_fails_even_after_verification(api: Api):
@@ -49,7 +50,7 @@ def test_signup_with_auth_false_fails_even_after_verification(api: Api):
     api.verify_phone(phone)
     body = {"loginId": new_login_id(), "password": "secret123", "checkPassword": "secret123", "nickname": "하루",
             "phoneNum": phone, "auth": False}
-    assert_error(api.post("/api/auth/signup", json=body), 400, "USER4006")
+    assert_error(api.post("/api/auth/signup", json=body), 200, "USER4006")
 
 
 def test_sms_codes_are_checked_and_attempts_limited(api: Api):
@@ -61,16 +62,16 @@ def test_sms_codes_are_checked_and_attempts_limited(api: Api):
     code = api.last_code(phone)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
-        assert_error(api.post("/api/auth/sms/verify", json={"phoneNum": phone, "certificationCode": wrong}), 400, "SMS4002")
+        assert_error(api.post("/api/auth/sms/verify", json={"phoneNum": phone, "certificationCode": wrong}), 200, "SMS4002")
     # Attempts exhausted: even the right code is refused now.
-    assert_error(api.post("/api/auth/sms/verify", json={"phoneNum": phone, "certificationCode": code}), 429, "SMS4291")
+    assert_error(api.post("/api/auth/sms/verify", json={"phoneNum": phone, "certificationCode": code}), 200, "SMS4291")
 
 
 def test_sms_resend_is_throttled_and_bad_numbers_refused(api: Api):
     phone = new_phone()
     assert api.post("/api/auth/sms/send", json={"phoneNum": phone}).status_code == 200
-    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": phone}), 429, "SMS4292")
-    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": "12345"}), 400, "SMS4001")
+    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": phone}), 200, "SMS4292")
+    assert_error(api.post("/api/auth/sms/send", json={"phoneNum": "12345"}), 200, "SMS4001")
 
 
 def test_signup_rejects_taken_login_id_mismatched_passwords_and_bad_values(api: Api):
@@ -78,12 +79,12 @@ def test_signup_rejects_taken_login_id_mismatched_passwords_and_bad_values(api: 
     phone = new_phone()
     api.verify_phone(phone)
     base = {"password": "secret123", "checkPassword": "secret123", "nickname": "하루", "phoneNum": phone, "auth": True}
-    assert_error(api.post("/api/auth/signup", json=base | {"loginId": user.login_id}), 409, "USER4091")
-    assert_error(api.post("/api/auth/signup", json=base | {"loginId": new_login_id(), "checkPassword": "other123"}), 400, "USER4005")
-    assert_error(api.post("/api/auth/signup", json=base | {"loginId": "a b"}), 400, "USER4001")
+    assert_error(api.post("/api/auth/signup", json=base | {"loginId": user.login_id}), 200, "USER4091")
+    assert_error(api.post("/api/auth/signup", json=base | {"loginId": new_login_id(), "checkPassword": "other123"}), 200, "USER4005")
+    assert_error(api.post("/api/auth/signup", json=base | {"loginId": "a b"}), 200, "USER4001")
     assert_error(
         api.post("/api/auth/signup", json=base | {"loginId": new_login_id(), "password": "short", "checkPassword": "short"}),
-        400, "USER4002",
+        200, "USER4002",
     )
     # The number is still verified after the refused attempts and can be used once.
     assert api.post("/api/auth/signup", json=base | {"loginId": new_login_id()}).json()["success"] is True

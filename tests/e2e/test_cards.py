@@ -52,7 +52,7 @@ def test_a_written_diary_gets_a_real_card_within_seconds(api: Api):
     assert image.size == (768, 1024)
     colours = image.convert("RGB").resize((64, 64)).getcolors(64 * 64)
     assert colours is None or len(colours) > 50  # a picture, not a flat colour
-    assert_error(api.get("/api/emotion-cards/card-image?diaryId=999999999", user), 404, "EMOTIONCARD4001")
+    assert_error(api.get("/api/emotion-cards/card-image?diaryId=999999999", user), 404, "DIARY4041")  # decision 16
 
 
 def test_regeneration_makes_a_new_version_with_a_new_image(api: Api):
@@ -76,7 +76,7 @@ def test_cards_are_private_to_their_author(api: Api):
     alice, mallory = api.new_user(), api.new_user()
     diary_id = write(api, alice)
     card = wait_for_card(api, alice, diary_id)
-    assert_error(api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", mallory), 404, "EMOTIONCARD4001")
+    assert_error(api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", mallory), 404, "DIARY4041")  # decision 16
     assert_error(api.patch(f"/api/diary?diaryId={diary_id}", mallory, files=diary_form("t", "c")), 404, "EMOTIONCARD4001")
     assert_error(api.get(f"/api/emotion-cards?size=9&userId={alice.login_id}", mallory), 403, "EMOTIONCARD4031")  # nothing shared
     assert_error(api.get("/api/emotion-cards?size=9&userId=nobody_here_123", mallory), 404, "USER4041")

@@ -1,4 +1,4 @@
-"""Authentication endpoints (docs/web-api.md §1, decisions 1, 2, 8, 10)."""
+"""Authentication endpoints (docs/web-api.md §1, decisions 1, 2, 8, 10, 15)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from starlette.responses import PlainTextResponse
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import JsonResponse, envelope, ok
-from gridam_gateway.errors import ApiError
+from gridam_gateway.errors import ApiError, ScreenMessageRoute
 from gridam_gateway.schemas import LoginBody, ReissueBody, SignUpBody, SmsSendBody, SmsVerifyBody
 from gridam_gateway.security import current_user
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+# The phone-verification and sign-up screens: client errors come back as HTTP 200 (decision 15).
+sign_up_router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=ScreenMessageRoute)
 
 PROVIDERS = {"kakao": pb.O_AUTH_PROVIDER_KAKAO, "naver": pb.O_AUTH_PROVIDER_NAVER}
 # Password hashing makes these slower than other calls.
@@ -100,7 +102,7 @@ async def oauth_login(
     return ok(_tokens(reply.tokens), "로그인되었습니다.")
 
 
-@router.post("/sms/send", summary="휴대폰 인증번호 발송")
+@sign_up_router.post("/sms/send", summary="휴대폰 인증번호 발송")
 async def sms_send(body: SmsSendBody, request: Request):
     await request.app.state.users.SendPhoneCode(
         pb.SendPhoneCodeRequest(phone_number=body.phoneNum, client_address=_client_address(request))
@@ -108,7 +110,7 @@ async def sms_send(body: SmsSendBody, request: Request):
     return ok(None, "인증번호가 전송되었습니다.")
 
 
-@router.post("/sms/verify", summary="휴대폰 인증번호 확인")
+@sign_up_router.post("/sms/verify", summary="휴대폰 인증번호 확인")
 async def sms_verify(body: SmsVerifyBody, request: Request):
     await request.app.state.users.VerifyPhoneCode(
         pb.VerifyPhoneCodeRequest(phone_number=body.phoneNum, code=body.certificationCode)
@@ -116,7 +118,7 @@ async def sms_verify(body: SmsVerifyBody, request: Request):
     return ok(None, "인증 성공")
 
 
-@router.post("/signup", summary="회원가입 (서버에서 확인한 휴대폰 인증 필요)")
+@sign_up_router.post("/signup", summary="회원가입 (서버에서 확인한 휴대폰 인증 필요)")
 async def signup(body: SignUpBody, request: Request):
     if body.password != body.checkPassword:
         raise ApiError("USER4005")

@@ -32,7 +32,7 @@ def card_info(request: Request, card: pb.Card) -> dict:
     }
 
 
-@router.get("/card-image", summary="일기의 감정 카드 (생성 전에는 404 EMOTIONCARD4001)")
+@router.get("/card-image", summary="일기의 감정 카드 (생성 전에는 404 EMOTIONCARD4001, 내 일기가 아니거나 없으면 404 DIARY4041)")
 async def card_of_diary(request: Request, diaryId: str = Query(max_length=20)):
     reply = await request.app.state.cards.GetCardByDiary(pb.GetCardByDiaryRequest(diary_id=parse_diary_id(diaryId)))
     return ok(card_info(request, reply.card))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from fastapi import APIRouter, Depends, Query, Request
 
 from gridam.emotion.v1 import emotion_service_pb2 as pb
 from gridam_gateway.emotions import KOREAN, key, label
-from gridam_gateway.envelope import KST, ok
+from gridam_gateway.envelope import local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.security import SignedInRoute, current_user
@@ -20,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=SignedInRo
 def _iso(ts) -> str | None:
     if not ts.seconds and not ts.nanos:
         return None
-    return ts.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).isoformat(timespec="seconds")
+    return local_time(ts)
 
 
 def _word_clouds(request: Request, reply) -> dict:

@@ -20,41 +20,53 @@ from gridam_gateway.security import SignedInRoute
 router = APIRouter(prefix="/api/notifications/notifications", tags=["notifications"], route_class=SignedInRoute)
 
 
-async def _avatar_keys(request: Request, login_ids: set[str]) -> dict[str, str]:
-    """The actors' avatars as they are now (a user without one, or gone, shows none)."""
+# Shown for someone whose account is gone by the time the notification is read.
+GONE_NAME = "알 수 없는 사용자"
+# What a notification's message says in place of who acted (diary service; decision 18).
+ACTOR = "{actor}"
 
-    async def avatar(login_id: str) -> str:
+
+async def _actors(request: Request, login_ids: set[str]) -> dict[str, user_pb.Profile | None]:
+    """The actors' profiles as they are now (nickname, avatar); None for a user who is gone."""
+
+    async def profile(login_id: str) -> user_pb.Profile | None:
         try:
             reply = await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=login_id))
         except grpc.aio.AioRpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND:
                 raise
-            return ""
-        return reply.profile.avatar_key
+            return None
+        return reply.profile
 
     ids = sorted(login_ids)
-    return dict(zip(ids, await asyncio.gather(*(avatar(i) for i in ids))))
+    return dict(zip(ids, await asyncio.gather(*(profile(i) for i in ids))))
+
+
+def _message(n: pb.Notification, actor: user_pb.Profile | None) -> str:
+    return n.message.replace(ACTOR, actor.nickname if actor is not None else GONE_NAME)
 
 
 async def _page(request: Request, unchecked_only: bool, size: int, cursor: int | None) -> dict:
     reply = await request.app.state.diaries.ListNotifications(
         pb.ListNotificationsRequest(unchecked_only=unchecked_only, size=size, cursor=cursor or 0)
     )
-    avatars = await _avatar_keys(request, {n.actor_login_id for n in reply.notifications if n.actor_login_id})
-    items = [
-        {
-            "id": n.id,
-            "noticeType": pb.NoticeType.Name(n.notice_type).removeprefix("NOTICE_TYPE_"),
-            "entityId": n.entity_id,
-            # The card for CARD_READY; otherwise the avatar of who acted.
-            "imageUrl": media_url(request, n.image_key or avatars.get(n.actor_login_id, "")),
-            "message": n.message,
-            "content": n.content,
-            "checked": n.checked,
-            "createdAt": local_time(n.created_at),
-        }
-        for n in reply.notifications
-    ]
+    actors = await _actors(request, {n.actor_login_id for n in reply.notifications if n.actor_login_id})
+    items = []
+    for n in reply.notifications:
+        actor = actors.get(n.actor_login_id)
+        items.append(
+            {
+                "id": n.id,
+                "noticeType": pb.NoticeType.Name(n.notice_type).removeprefix("NOTICE_TYPE_"),
+                "entityId": n.entity_id,
+                # The card for CARD_READY; otherwise the avatar of who acted.
+                "imageUrl": media_url(request, n.image_key or (actor.avatar_key if actor is not None else "")),
+                "message": _message(n, actor),
+                "content": n.content,
+                "checked": n.checked,
+                "createdAt": local_time(n.created_at),
+            }
+        )
     return page("notiList", items, reply.next_cursor)
 
 

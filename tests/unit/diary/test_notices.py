@@ -26,4 +26,6 @@ def test_card_ready_names_the_day_the_emotion_in_korean_and_hashtags():
 def test_a_follow_is_keyed_by_the_pair_and_points_at_the_follower():
     notice = follow_notice(follower_id=11, follower_login_id="haru", followee_id=12)
     assert (notice.recipient_id, notice.entity_id, notice.dedupe_key) == (12, 11, "FOLLOW:11:12")
-    assert "haru" in notice.message and notice.checked is False
+    # The message names the follower by a placeholder the gateway fills with their nickname (decision 18).
+    assert notice.message == "{actor}님이 회원님을 팔로우하기 시작했어요" and notice.actor_login_id == "haru"
+    assert "haru" not in notice.content and notice.checked is False

@@ -81,11 +81,21 @@ class Cards:
         return card
 
     async def by_diary(self, diary_id: int) -> Card:
+        """The caller's diary's card; DIARY4041 when there is no such diary of the caller, and
+        EMOTIONCARD4001 only while the caller's diary has no card yet (decision 16)."""
         identity = await asyncio.to_thread(self._d.authenticator.require)
         card = await asyncio.to_thread(self._latest, diary_id)
-        if card is None or card.author_id != identity.user_id:
-            raise NotFound(NOT_READY, "no card of the caller's diary yet")
-        return card
+        if card is not None and card.author_id == identity.user_id:
+            return card
+        if card is None:
+            try:  # asked with the caller's token: someone else's diary is NOT_FOUND too
+                await self._d.diaries.GetDiary(diary_pb.GetDiaryRequest(diary_id=diary_id))
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+            else:
+                raise NotFound(NOT_READY, "no card of the caller's diary yet")
+        raise NotFound("DIARY4041", "no such diary of the caller")
 
     async def by_date(self, day: str) -> Card | None:
         """The card of the caller's latest diary of that day (decision 9), asked of the diary

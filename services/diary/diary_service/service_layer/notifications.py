@@ -5,6 +5,9 @@ reaction, a like, a finished card job, a delivered follow event), so none is los
 exists for an event that did not happen. Nobody is notified of their own actions. Each event
 has a `dedupe_key`: a redelivered event changes nothing, and an undone one (a reaction or a
 like taken back) withdraws its notification.
+
+A message names who acted by the placeholder ACTOR, which whoever shows it replaces with that
+person's nickname as it is then (decision 18): a nickname changed later shows the new one.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from gridam_runtime.emotions import Emotion
 from gridam_runtime.errors import InvalidArgument
 from gridam_runtime.paging import check_page, split_page
 
+ACTOR = "{actor}"
 EXCERPT_CHARS = 80
+FOLLOW_CONTENT = "프로필에서 감정 카드를 둘러보세요."
 MAX_CHECK_IDS = 100
 # Only the user service's outbox relay reports follows.
 FOLLOW_REPORTERS = ("gridam-user",)
@@ -48,7 +53,7 @@ def comment_notice(post: FeedPost, comment: FeedComment) -> Notification:
     return _notice(
         post.author_id, "COMMENT", post.id, f"COMMENT:{comment.id}",
         post_id=post.id, actor_login_id=comment.author_login_id,
-        message=f"{comment.author_login_id}님이 회원님의 피드에 댓글을 남겼어요", content=excerpt(comment.content),
+        message=f"{ACTOR}님이 회원님의 피드에 댓글을 남겼어요", content=excerpt(comment.content),
     )
 
 
@@ -56,7 +61,7 @@ def reply_notice(post: FeedPost, parent: FeedComment, reply: FeedComment) -> Not
     return _notice(
         parent.author_id, "REPLY", post.id, f"REPLY:{reply.id}",
         post_id=post.id, actor_login_id=reply.author_login_id,
-        message=f"{reply.author_login_id}님이 회원님의 댓글에 답글을 남겼어요", content=excerpt(reply.content),
+        message=f"{ACTOR}님이 회원님의 댓글에 답글을 남겼어요", content=excerpt(reply.content),
     )
 
 
@@ -68,7 +73,7 @@ def comment_like_notice(comment: FeedComment, liker_id: int, liker_login_id: str
     return _notice(
         comment.author_id, "COMMENT_LIKE", comment.post_id, comment_like_key(comment.id, liker_id),
         post_id=comment.post_id, actor_login_id=liker_login_id,
-        message=f"{liker_login_id}님이 회원님의 댓글을 좋아해요", content=excerpt(comment.content),
+        message=f"{ACTOR}님이 회원님의 댓글을 좋아해요", content=excerpt(comment.content),
     )
 
 
@@ -80,7 +85,7 @@ def reaction_notice(post: FeedPost, reactor_id: int, reactor_login_id: str, reac
     return _notice(
         post.author_id, "REACTION", post.id, reaction_key(post.id, reactor_id),
         post_id=post.id, actor_login_id=reactor_login_id,
-        message=f"{reactor_login_id}님이 회원님의 피드에 '{reaction_type}' 반응을 남겼어요",
+        message=f"{ACTOR}님이 회원님의 피드에 '{reaction_type}' 반응을 남겼어요",
         content=excerpt(post.content) or "회원님의 감정 카드",
     )
 
@@ -90,8 +95,8 @@ def follow_notice(follower_id: int, follower_login_id: str, followee_id: int) ->
     return _notice(
         followee_id, "FOLLOW", follower_id, f"FOLLOW:{follower_id}:{followee_id}",
         actor_login_id=follower_login_id,
-        message=f"{follower_login_id}님이 회원님을 팔로우하기 시작했어요",
-        content=f"{follower_login_id}님의 프로필에서 감정 카드를 둘러보세요.",
+        message=f"{ACTOR}님이 회원님을 팔로우하기 시작했어요",
+        content=FOLLOW_CONTENT,
     )
 
 

@@ -7,6 +7,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import math
 import secrets
 import threading
 import time
@@ -93,7 +94,11 @@ class Accounts:
                 raise FailedPrecondition("SMS4003", "no live code for this number")
             # Counted before the code is compared, so parallel guesses get no more tries than the limit.
             if not uow.phones.count_attempt(phone, self._s.phone_code_max_attempts):
-                raise ResourceExhausted("SMS4291", "too many wrong codes")
+                # Retry-After: when a new code may be asked for (the resend interval from this one).
+                sent_at = row.expires_at - datetime.timedelta(seconds=self._s.phone_code_ttl_seconds)
+                resend_at = sent_at + datetime.timedelta(seconds=self._s.phone_resend_interval_seconds)
+                wait = max(1, math.ceil((resend_at - now).total_seconds()))
+                raise ResourceExhausted("SMS4291", "too many wrong codes", retry_after_seconds=wait)
             if not hmac.compare_digest(row.code_hash, _sha256(phone + code.strip())):
                 uow.commit()
                 raise InvalidArgument("SMS4002", "wrong code")
