@@ -2,17 +2,30 @@
 unit tests of a service layer that asks other services: the same request and response
 messages, the caller's token (context.bearer_token) as the metadata would carry it, and a
 DomainError raised as the AioRpcError the server interceptor sends (its status and its
-ErrorInfo trailer), so the layer under test meets what it meets in production."""
+ErrorInfo trailer), so the layer under test meets what it meets in production.
+
+`in_process_world`: the diary, user and card services' layers so wired together, each on its
+SQLite database in one data folder (as the embedded profile runs them), sharing the keys and
+the revocation file; only the emotion service and the gpu-worker are test doubles
+(tests/support/card_layer.py)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import grpc
 
+from card_service.config import CardSettings
+from diary_service.config import DiarySettings
+from gridam_runtime import context
 from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
+from tests.support.card_layer import CardLayer, card_layer
+from tests.support.diary_layer import DiaryLayer, diary_layer
+from tests.support.user_layer import UserLayer, user_layer
+from user_service.config import UserSettings
 
 
 class InProcessClient:
@@ -31,3 +44,52 @@ class InProcessClient:
                 raise grpc.aio.AioRpcError(error.status_code, grpc.aio.Metadata(), trailer, details=error.detail) from None
 
         return call
+
+
+class World:
+    def __init__(self, users: UserLayer, diary: DiaryLayer, cards: CardLayer) -> None:
+        self.users, self.diary, self.cards = users, diary, cards
+        self.feed, self.notifications = diary.feed, diary.notifications
+        self.ids: dict[str, int] = {}
+
+    def sign_up(self, *login_ids: str) -> None:
+        for login_id in login_ids:
+            self.ids[login_id] = self.users.sign_up(login_id).id
+
+    def act_as(self, login_id: str) -> None:
+        """The next calls are `login_id`'s (a session of their own)."""
+        self.users.log_in(login_id)
+
+    def follow(self, follower: str, followee: str) -> None:
+        self.act_as(follower)
+        assert self.users.profiles.follow(followee)
+
+    async def card(self, author: str, *, safety_flag: bool = False, content: str = "친구와 산책을 했다.") -> tuple[int, int]:
+        """A diary of `author` and its card, as the pipeline makes it: (diary id, card id)."""
+        self.act_as(author)
+        diary = self.diary.diaries.create("하루", content, b"")
+        self.cards.analyses.store(diary.id, diary.author_id, diary.date, safety_flag=safety_flag)
+        token = context.bearer_token.set(self.cards.pipeline_token())
+        try:
+            card = await self.cards.cards.make(diary.id)
+        finally:
+            context.bearer_token.reset(token)
+        return diary.id, card.id
+
+    async def share(self, author: str, audience: str = "PUBLIC", content: str = "오늘의 카드") -> int:
+        """A post of a new card of `author`'s; the caller is `author` afterwards."""
+        _diary_id, card_id = await self.card(author)
+        return (await self.feed.create(card_id, content, audience, confirm_sensitive=False)).post.id
+
+
+@contextlib.contextmanager
+def in_process_world(tmp_path, sens_provider, **card_overrides) -> Iterator[World]:
+    to_users, to_diary, to_cards = InProcessClient(), InProcessClient(), InProcessClient()
+    card_settings = CardSettings(data_dir=tmp_path, art_width=64, art_height=64)
+    with (
+        user_layer(UserSettings(data_dir=tmp_path), sens_provider) as users,
+        diary_layer(DiarySettings(data_dir=tmp_path), users=to_users, cards=to_cards) as diary,
+        card_layer(card_settings, diaries=to_diary, **card_overrides) as cards,
+    ):
+        to_users.servicer, to_diary.servicer, to_cards.servicer = users.servicer, diary.servicer, cards.servicer
+        yield World(users, diary, cards)
