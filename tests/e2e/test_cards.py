@@ -24,7 +24,6 @@ from tests.support.web import (
     diary_form,
     metric,
     numeric_id,
-    pipeline_stopped,
     wait_for_card,
     write,
 )
@@ -72,19 +71,6 @@ def test_regeneration_makes_a_new_version_with_a_new_image(api: Api):
     assert [c["version"] for c in gallery["cardInfoList"]] == [2]
 
 
-def test_cards_are_private_to_their_author(api: Api):
-    alice, mallory = api.new_user(), api.new_user()
-    diary_id = write(api, alice)
-    card = wait_for_card(api, alice, diary_id)
-    assert_error(api.get(f"/api/emotion-cards/card-image?diaryId={diary_id}", mallory), 404, "DIARY4041")  # decision 16
-    assert_error(api.patch(f"/api/diary?diaryId={diary_id}", mallory, files=diary_form("t", "c")), 404, "EMOTIONCARD4001")
-    assert_error(api.get(f"/api/emotion-cards?size=9&userId={alice.login_id}", mallory), 403, "EMOTIONCARD4031")  # nothing shared
-    assert_error(api.get("/api/emotion-cards?size=9&userId=nobody_here_123", mallory), 404, "USER4041")
-    assert api.get(f"/api/emotion-cards/date?date={today()}", mallory).json()["result"] is None
-    tampered = card["cardImageUrl"].replace("sig=", "sig=x")
-    assert api.http.get(tampered).status_code == 403
-
-
 def test_card_by_date_and_gallery_pages(api: Api):
     user = api.new_user()
     ids = [write(api, user, title=f"일기 {i}", content=f"오늘의 기록 {i}. 친구와 커피를 마셨다.") for i in range(3)]
@@ -99,15 +85,6 @@ def test_card_by_date_and_gallery_pages(api: Api):
     assert second["hasNext"] is False and second["nextCursor"] is None
     listed = [c["emotionCardId"] for c in first["cardInfoList"] + second["cardInfoList"]]
     assert listed == sorted((c["emotionCardId"] for c in cards), reverse=True)
-
-
-def test_card_by_date_is_the_latest_diarys_and_none_until_that_one_has_its_card(api: Api):
-    user = api.new_user()
-    earlier = wait_for_card(api, user, write(api, user, title="아침"))
-    assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"]["diaryId"] == earlier["diaryId"]
-    with pipeline_stopped(api):  # the evening diary gets no card meanwhile
-        write(api, user, title="저녁")
-        assert api.get(f"/api/emotion-cards/date?date={today()}", user).json()["result"] is None
 
 
 def art_contrast(image: Image.Image) -> float:

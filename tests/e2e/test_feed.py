@@ -94,22 +94,6 @@ def test_timeline_shows_followed_and_own_posts_newest_first_with_cursors(api: Ap
     assert api.get("/api/feed/timeline?cursor=1", me).json()["result"]["feedList"] == []
 
 
-def test_only_the_author_deletes_a_post_and_deleting_the_diary_removes_its_posts(api: Api):
-    author, other = api.new_user(), api.new_user()
-    post = share(api, author)
-    assert_error(api.delete(f"/api/feed/{post}", other), 403, "FEED4031")
-    assert api.delete(f"/api/feed/{post}", author).json()["success"] is True
-    assert_error(api.get(f"/api/feed/{post}", author), 404, "FEED4041")
-
-    diary_id = write(api, author)
-    card = wait_for_card(api, author, diary_id)
-    reply = api.post(f"/api/feed/upload/{card['emotionCardId']}", author, json={"content": "곧 지울 일기", "public": True})
-    second = reply.json()["result"]["feedId"]
-    assert api.delete(f"/api/diary/{diary_id}", author).json()["success"] is True
-    assert_error(api.get(f"/api/feed/{second}", other), 404, "FEED4041")
-    assert second not in feed_ids(api, author, author)
-
-
 def test_another_users_gallery_shows_only_cards_shared_with_the_caller(api: Api):
     author, follower, stranger = api.new_user(), api.new_user(), api.new_user()
     assert_error(api.get(f"/api/emotion-cards?size=9&userId={author.login_id}", stranger), 403, "EMOTIONCARD4031")
@@ -131,25 +115,3 @@ def test_another_users_gallery_shows_only_cards_shared_with_the_caller(api: Api)
     assert len(gallery(author)) == 3
     shared = api.get(f"/api/emotion-cards?size=9&userId={author.login_id}", stranger).json()["result"]["cardInfoList"]
     assert api.http.get(shared[0]["cardImageUrl"]).status_code == 200
-
-
-def test_reactions_toggle_count_once_per_person_and_need_a_visible_post(api: Api):
-    author, friend, stranger = api.new_user(), api.new_user(), api.new_user()
-    public = share(api, author)
-    private = share(api, author, public=False)
-
-    def react(user: User, post: int, reaction: str):
-        return api.post(f"/api/feed/{post}/reaction", user, json={"reactionType": reaction})
-
-    assert react(friend, public, "좋아요").json()["result"] == {"myReaction": "좋아요", "reactions": {"좋아요": 1}}
-    assert react(stranger, public, "좋아요").json()["result"]["reactions"] == {"좋아요": 2}
-    # The same person reacting again with another type changes their one reaction.
-    assert react(friend, public, "힘내요").json()["result"]["reactions"] == {"좋아요": 1, "힘내요": 1}
-    # The same type again removes it.
-    assert react(friend, public, "힘내요").json()["result"] == {"myReaction": None, "reactions": {"좋아요": 1}}
-    detail = api.get(f"/api/feed/{public}", stranger).json()["result"]
-    assert detail["reactions"] == {"좋아요": 1} and detail["myReaction"] == "좋아요"
-    assert_error(react(stranger, private, "좋아요"), 404, "FEED4041")
-    assert_error(react(friend, public, "최고예요"), 400, "FEED4003")
-    assert_error(api.post(f"/api/feed/{public}/reaction", friend, json={"reactionType": 1}), 400, "COMMON4000")
-    assert react(author, private, "슬퍼요").json()["result"]["myReaction"] == "슬퍼요"

@@ -164,19 +164,6 @@ def test_everyone_is_notified_of_what_concerns_them_and_never_of_their_own_actio
     assert notices(api, author) == []
 
 
-def test_a_reply_is_not_told_to_a_commenter_who_can_no_longer_see_the_post(api: Api):
-    author, fan, other = api.new_user(), api.new_user(), api.new_user()
-    for follower in (fan, other):
-        assert api.post(f"/api/follows/{author.login_id}", follower).json()["success"] is True
-    post = share(api, author, audience="FOLLOWERS")
-    first = comment(api, fan, post)
-    comment(api, other, post, "팔로워끼리 나누는 답글입니다", parent=first["id"])
-    assert len(of_type(notices(api, fan), "REPLY")) == 1  # still a follower: told, with the reply's text
-    assert api.delete(f"/api/follows/{author.login_id}", fan).json()["result"]["removed"] is True
-    comment(api, other, post, "이 답글은 전해지지 않아야 합니다", parent=first["id"])
-    assert [n["content"] for n in of_type(notices(api, fan), "REPLY")] == ["팔로워끼리 나누는 답글입니다"]
-
-
 def test_unchecked_and_recent_pages_cursors_and_marking_read(api: Api):
     author, fans = api.new_user(), [api.new_user() for _ in range(3)]
     post = share(api, author)

@@ -31,13 +31,6 @@ def test_nickname_and_introduction_change_only_the_callers_profile(api: Api):
     assert_error(api.patch("/api/users/nickname", json={"nickname": "x"}), 401, "AUTH4011")
 
 
-def test_other_profile_and_unknown_user(api: Api):
-    alice, bob = api.new_user(), api.new_user()
-    other = api.get(f"/api/users/profile/{alice.login_id}", bob).json()["result"]
-    assert other["userId"] == alice.login_id
-    assert_error(api.get("/api/users/profile/nobody-here", bob), 404, "USER4041")
-
-
 # --- avatar ----------------------------------------------------------------------------
 
 
