@@ -140,14 +140,12 @@ test-e2e: system-deps infra-tools $(MYSQL_STAMP) ## end-to-end tests through the
 test-k8s: k8s-tools $(STAMP) ## the Helm chart: lint, render the scenarios, validate every manifest, schema, alerts
 	$(PY) -m pytest tests/k8s tests/unit/test_alert_rules.py
 
-bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/), figures and ratios side by side; fails when a target is missed
+# Each benchmark is a module of the bench package (shared parts: bench/harness.py), run from here.
+BENCHES := emotion_bench card_bench profile_bench cdc_bench timeline_bench signup_flood_bench
+
+bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/README.md), figures and ratios side by side; fails when a target is missed
 	@status=0; \
-	$(PY) bench/emotion_bench.py || status=1; \
-	$(PY) bench/card_bench.py || status=1; \
-	$(PY) bench/profile_bench.py || status=1; \
-	$(PY) bench/cdc_bench.py || status=1; \
-	$(PY) bench/timeline_bench.py || status=1; \
-	$(PY) bench/signup_flood_bench.py || status=1; \
+	for bench in $(BENCHES); do $(PY) -m bench.$$bench || status=1; done; \
 	exit $$status
 
 clean: ## remove the virtualenv, the built tools and local data

@@ -1,6 +1,6 @@
 """gpu-worker bench: images/s with batching vs without, on the real server over gRPC.
 
-    .venv/bin/python bench/card_bench.py [--engines cpu-art,diffusers] [--seconds 10] [--warmup 5]
+    .venv/bin/python -m bench.card_bench [--engines cpu-art,diffusers] [--seconds 10] [--warmup 5]
         [--concurrency 64] [--workers 4] [--cpu-art-size 512] [--diffusers-size 64]
 
 For each engine it starts `python -m gpu_worker` (4 worker processes) twice, with
@@ -20,7 +20,7 @@ second round leaves two workers idle and batching looks 25 % worse than it is.
   what batching amortises.
 The worker processes get OMP_NUM_THREADS=1 (4 workers on this 2-core machine).
 
-    .venv/bin/python bench/card_bench.py --gpu [--batch-sizes 1,2,4,8,16,32] [--size 512]
+    .venv/bin/python -m bench.card_bench --gpu [--batch-sizes 1,2,4,8,16,32] [--size 512]
         [--dtype bf16] [--device cuda] [--seconds 10] [--compile MODE] [--compile-vae]
         [--channels-last] [--peak-tflops 989]
 
@@ -50,10 +50,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "libs", ROOT / "gpu-worker", ROOT / "protos" / "gen" / "python"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+from bench.harness import ROOT, percentile
+
 
 UNET_TFLOP_PER_STEP = 0.80  # docs/performance.md, "The gpu-worker": SD-1.x/2.x UNet at a 64x64 latent (512x512)
 VAE_DECODE_TFLOP = 2.5  # SD VAE decoder to 512x512
@@ -83,10 +81,7 @@ class Run:
         return self.images / self.inverse_batch if self.inverse_batch else 0.0
 
     def percentile(self, q: float) -> float:
-        if not self.latencies_ms:
-            return math.nan
-        ordered = sorted(self.latencies_ms)
-        return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
+        return percentile(self.latencies_ms, q)
 
 
 def _free_port() -> int:
@@ -171,8 +166,6 @@ def _cpu_run(engine: str, max_batch: int, engine_env: dict[str, str], size: int,
     port = _free_port()
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "libs"), str(ROOT / "gpu-worker"),
-                                       str(ROOT / "protos" / "gen" / "python"), os.environ.get("PYTHONPATH", "")]),
         "GRIDAM_DATA_DIR": str(root),
         "GRIDAM_GRPC_PORT": str(port),
         "GRIDAM_WORKER_PROCESSES": str(args.workers),

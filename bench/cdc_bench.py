@@ -1,7 +1,7 @@
 """Benchmark of the CDC pipeline: MariaDB binlog -> reader -> Kafka -> projector -> MongoDB wire
 server (FerretDB), while diaries are written at a steady rate.
 
-    .venv/bin/python bench/cdc_bench.py [--rate 200] [--seconds 600] [--probe-interval 1]
+    .venv/bin/python -m bench.cdc_bench [--rate 200] [--seconds 600] [--probe-interval 1]
 
 What it does:
   1. starts a private MariaDB (binlog ROW, full metadata), Kafka and FerretDB
@@ -37,17 +37,13 @@ import tempfile
 import threading
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python", ROOT / "services" / "cdc"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+import sqlalchemy as sa
+from confluent_kafka import Consumer, TopicPartition
 
-import sqlalchemy as sa  # noqa: E402
-from confluent_kafka import Consumer, TopicPartition  # noqa: E402
-
-from gridam_runtime.read_model import document_id  # noqa: E402
-from tests.support.cdc import CdcWorld  # noqa: E402
-from tests.support.servers import FerretDb, Kafka, MariaDb  # noqa: E402
+from bench.harness import ROOT, verdict
+from gridam_runtime.read_model import document_id
+from tests.support.cdc import CdcWorld
+from tests.support.servers import FerretDb, Kafka, MariaDb
 
 WRITERS = 4
 BACKLOG_SAMPLE_SECONDS = 10
@@ -247,7 +243,7 @@ def main() -> int:
         print("  backlog (changes waiting for the projector): " + ", ".join(f"{at:.0f}s {b:,}" for at, b in backlogs))
         results = [("lag p99 < 1 s", report["lag_p99_s"] < 1.0), ("no backlog growing over the run", not growing and left == 0)]
         for name, passed in results:
-            print(f"{'PASS' if passed else 'FAIL'}  {name}")
+            print(f"{verdict(passed)}  {name}")
         out = ROOT / "bench" / "results"
         out.mkdir(parents=True, exist_ok=True)
         (out / "cdc_bench.json").write_text(json.dumps(report, indent=2))

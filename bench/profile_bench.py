@@ -1,7 +1,7 @@
 """Benchmark of `GET /api/users/profile` through the gateway beside the same call made
 directly to the user service over gRPC (distributed profile: real MariaDB + Redis).
 
-    .venv/bin/python bench/profile_bench.py [--seconds 15] [--connections 64] [--runs 3]
+    .venv/bin/python -m bench.profile_bench [--seconds 15] [--connections 64] [--runs 3]
         [--warmup 5] [--workers N] [--no-access-log] [--log-level INFO] [--floors]
         [--env GRIDAM_X=value ...]
 
@@ -12,7 +12,7 @@ What it does:
      and logs in to get an access token;
   3. gateway: wrk (C, closed loop, `--connections` connections, 1 thread) with the bearer
      token, a warm-up run, then measured runs; any non-2xx answer or socket error fails it;
-  4. direct: bench/grpc_load.py in its own process, `--connections` concurrent in-flight
+  4. direct: bench.grpc_load in its own process, `--connections` concurrent in-flight
      `UserService.GetProfile` calls with the same metadata, warm-up then measured;
      3 and 4 alternate `--runs` times and the report gives the median of each figure;
   5. with --floors, the same load on GET /healthz (gateway HTTP stack only), GET /readyz
@@ -32,36 +32,39 @@ Exit status: 0 when every target passes, 1 when a target fails, 2 when the run i
 failed (errors, non-2xx answers, a process that did not start), 130 on Ctrl-C.
 """
 
+
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import math
 import os
 import pathlib
-import platform
-import re
-import resource
-import shutil
-import signal
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+import httpx
 
-import httpx  # noqa: E402
+from bench.harness import (
+    ROOT,
+    WRK_SCRIPT,
+    BenchError,
+    Infra,
+    PathResult,
+    CpuMeter,
+    git_revision,
+    measure_wrk,
+    print_checks,
+    record_speed_check,
+    run_on_stack,
+    run_wrk,
+    check_clean,
+    speed_check,
+    summary,
+    table,
+)
+from gridam_runtime.devstack import DevStack
 
-from gridam_runtime.devstack import DevStack  # noqa: E402
-from tests.support.servers import MariaDb, Redis, stack_env  # noqa: E402
 
 RESULTS_FILE = ROOT / "bench" / "results" / "profile_bench.json"
 PROFILE_PATH = "/api/users/profile"
@@ -69,297 +72,6 @@ PROFILE_PATH = "/api/users/profile"
 TARGET_RPS = 1500.0
 TARGET_P99_MS = 50.0
 TARGET_COST_RATIO = 1.5
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-class BenchError(RuntimeError):
-    """The run itself went wrong (not a missed target)."""
-
-
-# --------------------------------------------------------------------------- CPU sampling
-
-
-def _proc_stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, utime+stime seconds) of one process, or None when it is gone."""
-    try:
-        raw = pathlib.Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def _all_processes() -> dict[int, tuple[int, float]]:
-    table = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _proc_stat(int(entry))
-            if stat is not None:
-                table[int(entry)] = stat
-    return table
-
-
-def _tree_cpu(root: int, table: dict[int, tuple[int, float]]) -> float:
-    """CPU seconds of a process and all its live descendants (uvicorn workers, ...)."""
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            total += table[pid][1]
-        todo.extend(children.get(pid, ()))
-    return total
-
-
-def _system_times() -> tuple[int, int, int]:
-    """(busy, stolen, total) jiffies of all cores, from /proc/stat's first line."""
-    values = [int(v) for v in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle, steal = values[3] + values[4], values[7]
-    total = sum(values[:8])
-    return total - idle - steal, steal, total
-
-
-class CpuMeter:
-    """CPU seconds used by named process trees between start() and stop()."""
-
-    def __init__(self, roots: dict[str, int]) -> None:
-        self.roots = roots
-
-    def _sample(self) -> dict[str, float]:
-        table = _all_processes()
-        return {name: _tree_cpu(pid, table) for name, pid in self.roots.items()}
-
-    def start(self) -> None:
-        self._before = self._sample()
-        self._system_before = _system_times()
-        self._wall_before = time.monotonic()
-
-    def stop(self) -> dict[str, float]:
-        """Cores used by each tree over the window (CPU seconds ÷ wall seconds)."""
-        after = self._sample()
-        busy, steal, total = (a - b for a, b in zip(_system_times(), self._system_before, strict=True))
-        wall = time.monotonic() - self._wall_before
-        self.machine_busy = busy / max(1, total)
-        self.stolen = steal / max(1, total)
-        return {name: max(0.0, after[name] - self._before[name]) / wall for name in self.roots}
-
-
-def speed_check() -> float:
-    """Milliseconds for a fixed pure-Python workload, best of 3 (lower is faster). This machine's
-    cores are shared with other guests and their speed drifts by 1.5× or more from one minute to
-    the next; the check, taken before and after the measured runs, tells runs apart."""
-    def work() -> float:
-        begin, x = time.perf_counter(), 0
-        for i in range(1_000_000):
-            x += i * i % 7
-        return (time.perf_counter() - begin) * 1e3
-
-    return min(work() for _ in range(3))
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass
-class PathResult:
-    name: str
-    label: str  # short column title
-    requests: int
-    seconds: float
-    rps: float
-    p50_ms: float
-    p90_ms: float
-    p99_ms: float
-    max_ms: float
-    cores: dict[str, float] = field(default_factory=dict)  # process -> cores used while measured
-    machine_busy: float = math.nan  # fraction of all cores busy (steal excluded)
-    stolen: float = math.nan  # fraction of all cores' time taken by the hypervisor
-    notes: list[str] = field(default_factory=list)
-    rounds: list[PathResult] = field(default_factory=list)  # the measured runs a combined result is made of
-    cpu_us: dict[str, float] | None = None  # CPU µs per request by process, when not cores ÷ rps (combined runs)
-
-    @classmethod
-    def combine(cls, rounds: list[PathResult]) -> PathResult:
-        """Several measured runs of one path: the median of each figure (the runs disagree by
-        ±10-25 % on this shared machine); CPU use averaged over the measured seconds."""
-        if len(rounds) == 1:
-            return rounds[0]
-        seconds = sum(r.seconds for r in rounds)
-        names = {n for r in rounds for n in r.cores}
-        return cls(
-            name=rounds[0].name,
-            label=rounds[0].label,
-            requests=sum(r.requests for r in rounds),
-            seconds=seconds,
-            rps=statistics.median(r.rps for r in rounds),
-            p50_ms=statistics.median(r.p50_ms for r in rounds),
-            p90_ms=statistics.median(r.p90_ms for r in rounds),
-            p99_ms=statistics.median(r.p99_ms for r in rounds),
-            max_ms=max(r.max_ms for r in rounds),
-            cores={n: sum(r.cores.get(n, 0.0) * r.seconds for r in rounds) / seconds for n in names},
-            # CPU per request over all runs: CPU seconds ÷ requests (not mean cores ÷ median rate).
-            cpu_us={
-                n: sum(r.cores.get(n, 0.0) / r.rps * r.requests for r in rounds) / sum(r.requests for r in rounds) * 1e6
-                for n in names
-            },
-            machine_busy=sum(r.machine_busy * r.seconds for r in rounds) / seconds,
-            stolen=sum(r.stolen * r.seconds for r in rounds) / seconds,
-            notes=rounds[0].notes,
-            rounds=rounds,
-        )
-
-    @property
-    def other_cores(self) -> float:
-        """Busy cores not accounted to the measured processes (other work on the machine, IRQs)."""
-        return self.machine_busy * os.cpu_count() - sum(self.cores.values())
-
-    def cpu_us_per_request(self, names: list[str]) -> float:
-        if self.cpu_us is not None:
-            return sum(self.cpu_us.get(n, 0.0) for n in names)
-        return sum(self.cores.get(n, 0.0) for n in names) / self.rps * 1e6
-
-    def as_json(self, server_parts: list[str]) -> dict:
-        return {
-            "path": self.name,
-            "requests": self.requests,
-            "seconds": round(self.seconds, 3),
-            "requests_per_s": round(self.rps, 1),
-            "p50_ms": round(self.p50_ms, 3),
-            "p90_ms": round(self.p90_ms, 3),
-            "p99_ms": round(self.p99_ms, 3),
-            "max_ms": round(self.max_ms, 3),
-            "cores_by_process": {k: round(v, 3) for k, v in self.cores.items()},
-            "cpu_us_per_request_by_process": {k: round(self.cpu_us_per_request([k]), 1) for k in self.cores},
-            "server_cpu_us_per_request": round(self.cpu_us_per_request(server_parts), 1),
-            "machine_busy_fraction": round(self.machine_busy, 3),
-            "machine_busy_cores": round(self.machine_busy * os.cpu_count(), 3),
-            "other_processes_cores": round(self.other_cores, 3),
-            "stolen_cores": round(self.stolen * os.cpu_count(), 3),
-            "notes": self.notes,
-            **({"runs": [r.as_json(server_parts) for r in self.rounds]} if self.rounds else {}),
-        }
-
-
-# --------------------------------------------------------------------------- wrk
-
-_UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
-
-WRK_SCRIPT = """\
--- Generated by bench/profile_bench.py: bearer token, and a count of every answer that
--- is not 2xx (wrk's own "Non-2xx or 3xx" line lets 3xx through).
-wrk.method = "GET"
-wrk.headers["Authorization"] = "Bearer TOKEN"
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
-function response(status, headers, body)
-  if status < 200 or status > 299 then bad = bad + 1 end
-end
-function done(summary, latency, requests)
-  local total = 0
-  for _, t in ipairs(threads) do total = total + t:get("bad") end
-  io.write(string.format("BENCH_NON_2XX %d\\n", total))
-end
-"""
-
-
-def _duration_ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
-    if not match:
-        raise BenchError(f"cannot read wrk duration {text!r}")
-    return float(match.group(1)) * _UNITS_MS[match.group(2)]
-
-
-def parse_wrk(output: str) -> dict:
-    percentiles = {int(p): _duration_ms(v) for p, v in re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", output, re.M)}
-    requests = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m)", output, re.M)
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
-    maximum = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", output, re.M)
-    if not (percentiles and requests and rps):
-        raise BenchError(f"cannot parse wrk output:\n{output}")
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    non_2xx_3xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    non_2xx = re.search(r"BENCH_NON_2XX (\d+)", output)
-    return {
-        "requests": int(requests.group(1)),
-        "seconds": _duration_ms(requests.group(2) + requests.group(3)) / 1e3,
-        "rps": float(rps.group(1)),
-        "p50_ms": percentiles.get(50, math.nan),
-        "p90_ms": percentiles.get(90, math.nan),
-        "p99_ms": percentiles.get(99, math.nan),
-        "max_ms": _duration_ms(maximum.group(1)) if maximum else math.nan,
-        "socket_errors": dict(
-            zip(("connect", "read", "write", "timeout"), map(int, socket_errors.groups()), strict=True)
-        )
-        if socket_errors
-        else {},
-        "non_2xx": max(int(non_2xx.group(1)) if non_2xx else 0, int(non_2xx_3xx.group(1)) if non_2xx_3xx else 0),
-    }
-
-
-def run_wrk(url: str, script: pathlib.Path, *, threads: int, connections: int, seconds: float) -> tuple[dict, float, str]:
-    """Run wrk once; (parsed figures, wrk's own CPU seconds, raw output)."""
-    command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-        "--latency", "-s", str(script), url,
-    ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if result.returncode != 0:
-        raise BenchError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return parse_wrk(result.stdout), cpu, result.stdout
-
-
-def check_clean(figures: dict, what: str) -> None:
-    errors = {k: v for k, v in figures["socket_errors"].items() if v}
-    if figures["non_2xx"] or errors:
-        raise BenchError(f"{what}: {figures['non_2xx']} non-2xx answers, socket errors {errors or 'none'}")
-
-
-# --------------------------------------------------------------------------- stack
-
-
-@dataclass
-class Infra:
-    root: pathlib.Path
-    mariadb: MariaDb
-    redis: Redis
-    stack: DevStack | None = None
-
-
-def build_env(root: pathlib.Path, mariadb: MariaDb, redis: Redis, args: argparse.Namespace) -> dict[str, str]:
-    env = stack_env(root / "stack", mariadb, redis) | {
-        "GRIDAM_LOG_LEVEL": args.log_level,
-        # One token serves the whole run, which can outlast the default 15 minutes.
-        "GRIDAM_ACCESS_TOKEN_TTL_SECONDS": "7200",
-    }
-    if args.workers is not None:
-        env["GRIDAM_WORKERS"] = str(args.workers)
-    if args.no_access_log:
-        env["GRIDAM_ACCESS_LOG"] = "false"
-    for item in args.env:
-        key, sep, value = item.partition("=")
-        if not sep or not key.startswith("GRIDAM_"):
-            raise SystemExit(f"--env wants GRIDAM_NAME=value, got {item!r}")
-        env[key] = value
-    return env
-
-
-def git_revision() -> str:
-    """The commit the stack ran from, with '+changes' when the work tree differs from it."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + ("+changes" if dirty else "")
 
 
 def access_log_note(env: dict[str, str]) -> str:
@@ -400,11 +112,6 @@ def seed_user(stack: DevStack) -> str:
     return token
 
 
-def print_logs(folder: pathlib.Path) -> None:
-    for log in sorted(folder.rglob("*.log")):
-        print(f"--- {log}\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
-
-
 # --------------------------------------------------------------------------- measurement
 
 
@@ -424,48 +131,16 @@ def measure_http(
     return measure_wrk(url, script, args, roots, name, label)
 
 
-def measure_wrk(
-    url: str, script: pathlib.Path, args: argparse.Namespace, roots: dict[str, int], name: str, label: str
-) -> PathResult:
-    """One measured wrk run (`args.seconds`, `args.connections`, `args.wrk_threads`) while the CPU
-    of the `roots` process trees is sampled."""
-    meter = CpuMeter(roots)
-    meter.start()
-    figures, wrk_cpu, raw = run_wrk(
-        url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.seconds
-    )
-    cpu = meter.stop()
-    check_clean(figures, name)
-    if args.verbose:
-        print(raw)
-    cpu["load generator (wrk)"] = wrk_cpu / figures["seconds"]
-    return PathResult(
-        name=name,
-        label=label,
-        requests=figures["requests"],
-        seconds=figures["seconds"],
-        rps=figures["rps"],
-        p50_ms=figures["p50_ms"],
-        p90_ms=figures["p90_ms"],
-        p99_ms=figures["p99_ms"],
-        max_ms=figures["max_ms"],
-        cores=cpu,
-        machine_busy=meter.machine_busy,
-        stolen=meter.stolen,
-        notes=[f"wrk -t{args.wrk_threads} -c{args.connections} --latency, Lua script counting non-2xx"],
-    )
-
-
 def measure_grpc(
     infra: Infra, token: str, args: argparse.Namespace, roots: dict[str, int], method: str, name: str, label: str,
     *, warm_up: bool = True,
 ) -> PathResult:
-    """bench/grpc_load.py against the user service; CPU sampled over its measured window."""
+    """bench.grpc_load against the user service; CPU sampled over its measured window."""
     target = infra.stack.env["GRIDAM_USER_SERVICE_ADDR"]
     # Later runs still give the fresh loader process a second to connect and settle.
     warmup = args.warmup if warm_up else min(args.warmup, 1.0)
     command = [
-        sys.executable, str(ROOT / "bench" / "grpc_load.py"), "--target", target, "--token", token,
+        sys.executable, "-m", "bench.grpc_load", "--target", target, "--token", token,
         "--concurrency", str(args.connections), "--channels", str(args.grpc_channels),
         "--warmup", str(warmup), "--seconds", str(args.seconds), "--method", method,
     ]
@@ -473,7 +148,7 @@ def measure_grpc(
         command.append("--uvloop")
     print(f"direct gRPC {method}: warm-up {warmup:g}s, measuring {args.seconds:g}s ...", flush=True)
     # The stack's environment: its gRPC runs as the services' does (GRPC_EXPERIMENTS).
-    loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=infra.stack.env)
+    loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=infra.stack.env, cwd=ROOT)
     try:
         meter = CpuMeter({**roots, "load generator (grpc_load.py)": loader.pid})
         if loader.stdout.readline().strip() != "measuring":  # printed when its warm-up ends
@@ -515,10 +190,6 @@ def measure_grpc(
 SERVERS = ["gateway", "user service", "mariadb", "redis"]
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def report(
     gateway: PathResult, direct: PathResult, floors: list[PathResult], config: dict, args: argparse.Namespace
 ) -> dict:
@@ -541,10 +212,6 @@ def report(
     rows = [("path", "requests/s", "p50 ms", "p90 ms", "p99 ms", "max ms")]
     for r in runs:
         rows.append((r.name, f"{r.rps:,.0f}", f"{r.p50_ms:.2f}", f"{r.p90_ms:.2f}", f"{r.p99_ms:.2f}", f"{r.max_ms:.1f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-
-    def line(row: tuple[str, ...]) -> str:
-        return " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
 
     print()
     print(f"GET {PROFILE_PATH} — {args.connections} concurrent connections / in-flight calls, "
@@ -552,10 +219,7 @@ def report(
     for key, value in config.items():
         print(f"  {key}: {value}")
     print()
-    print(line(rows[0]))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows[1:]:
-        print(line(row))
+    print("\n".join(table(rows)))
     for r in (gateway, direct):
         if r.rounds:
             print(f"  {r.label} runs: " + ", ".join(f"{x.rps:,.0f} req/s p99 {x.p99_ms:.0f} ms" for x in r.rounds))
@@ -606,29 +270,24 @@ def report(
           "the machine is saturated it takes CPU from the user service and understates the direct figure "
           "(and so the cost ratio); while cores are idle it does not limit it.")
     print()
-    for ok, text in checks.values():
-        print(f"{verdict(ok)}  {text}")
-    print()
+    print_checks(checks)
 
-    return {
-        "benchmark": f"GET {PROFILE_PATH} via the gateway vs UserService.GetProfile directly over gRPC",
-        "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "host": {"cores": cores, "machine": platform.machine(), "python": platform.python_version()},
-        "config": config,
-        "targets": {"requests_per_s_min": TARGET_RPS, "p99_ms_max": TARGET_P99_MS, "cost_ratio_max": TARGET_COST_RATIO},
-        "gateway": gateway.as_json(SERVERS),
-        "direct_grpc": direct.as_json(SERVERS),
-        "floors": {r.label: r.as_json(SERVERS) for r in floors},
-        "ratios": {
+    return summary(
+        f"GET {PROFILE_PATH} via the gateway vs UserService.GetProfile directly over gRPC",
+        config,
+        {"requests_per_s_min": TARGET_RPS, "p99_ms_max": TARGET_P99_MS, "cost_ratio_max": TARGET_COST_RATIO},
+        checks,
+        gateway=gateway.as_json(SERVERS),
+        direct_grpc=direct.as_json(SERVERS),
+        floors={r.label: r.as_json(SERVERS) for r in floors},
+        ratios={
             "throughput_gateway_over_direct": round(gateway.rps / direct.rps, 3),
             "cost_direct_rps_over_gateway_rps": round(cost_ratio, 3),
             "p50_gateway_over_direct": round(p50_ratio, 3),
             "p99_gateway_over_direct": round(p99_ratio, 3),
             "server_cpu_per_request_gateway_over_direct": round(gw_cpu / direct_cpu, 3),
         },
-        "checks": {name: {"pass": ok, "text": text} for name, (ok, text) in checks.items()},
-        "pass": all(ok for ok, _ in checks.values()),
-    }
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -672,64 +331,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def run_on_stack(args: argparse.Namespace, measure: Callable[[Infra, dict[str, str]], dict],
-                 extra_env: dict[str, str] | None = None, errors: tuple[type[Exception], ...] = ()) -> int:
-    """What a benchmark on a private stack does around its measurements: start MariaDB, Redis and
-    the stack (DevStack) in a temporary folder, run `measure(infra, env)`, write the summary it
-    returns to `args.output`, and stop and remove everything, also on Ctrl-C or a failure
-    (`errors`: the benchmark's own failures besides BenchError and the like). Exit status as
-    described at the top of this file."""
-    if shutil.which("wrk") is None:
-        print("wrk not found (Debian package wrk)", file=sys.stderr)
-        return 2
-    # Ctrl-C reaches every process of the terminal's group; SIGTERM is turned into the same
-    # KeyboardInterrupt so the finally block below always tears everything down.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
-    root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-bench-"))
-    root.chmod(0o755)  # mariadbd runs as mysql
-    infra = Infra(root, MariaDb(root / "mariadb"), Redis(root / "redis"))
-    failed = False
-    try:
-        print(f"starting MariaDB, Redis and the stack under {root} ...", flush=True)
-        infra.mariadb.start()
-        infra.redis.start()
-        env = build_env(root, infra.mariadb, infra.redis, args) | (extra_env or {})
-        infra.stack = DevStack(env, log_dir=root / "stack")
-        infra.stack.start()
-        summary = measure(infra, env)
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-        print(f"figures written to {args.output}")
-        return 0 if summary["pass"] else 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping everything", file=sys.stderr)
-        failed = True
-        return 130
-    except (BenchError, RuntimeError, subprocess.CalledProcessError, *errors) as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        print_logs(root)
-        failed = True
-        return 2
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
-        if infra.stack is not None:
-            infra.stack.stop()
-        infra.redis.stop()
-        infra.mariadb.stop()
-        if args.keep or (failed and args.verbose):
-            print(f"kept {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-
-
-def record_speed_check(summary: dict, before: float, after: float) -> dict:
-    """The CPU speed check before and after the measurements, in the summary; a warning when it moved."""
-    summary["speed_check_ms"] = {"before": round(before, 1), "after": round(after, 1)}
-    if max(before, after) > 1.25 * min(before, after):
-        print("WARNING: the cores' speed changed during the run (speed check above): the figures are disturbed")
-    return summary
-
-
 def measure_profile(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict:
     token = seed_user(infra.stack)
     processes = {m.name: m.process.pid for m in infra.stack.processes}
@@ -753,7 +354,7 @@ def measure_profile(infra: Infra, env: dict[str, str], args: argparse.Namespace)
         "GRPC_EXPERIMENTS": infra.stack.env.get("GRPC_EXPERIMENTS") or "none (gRPC's defaults)",
         "gateway load generator": f"wrk, {args.wrk_threads} thread(s), {args.connections} connections, "
         "closed loop, on the same cores",
-        "direct load generator": f"bench/grpc_load.py (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
+        "direct load generator": f"bench.grpc_load (Python grpc.aio{' + uvloop' if args.grpc_uvloop else ''}, "
         f"{args.grpc_channels} channel(s), {args.connections} in-flight calls), on the same cores",
     }
     speed_before = speed_check()

@@ -1,7 +1,7 @@
 """The sign-up flood of issue 19 (finding 2) against the running mesh: what it costs the user
 service in memory and what it does to a real user's login.
 
-    .venv/bin/python bench/signup_flood_bench.py [--requests 24] [--concurrency 8] [--logins 15]
+    .venv/bin/python -m bench.signup_flood_bench [--requests 24] [--concurrency 8] [--logins 15]
 
 What it does:
   1. starts the stack on its embedded profile (DevStack: SQLite, in-process limits) on free
@@ -44,16 +44,12 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "libs", ROOT / "protos" / "gen" / "python"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+import httpx
 
-import httpx  # noqa: E402
-
-from gridam_runtime.devstack import DevStack  # noqa: E402
-from tests.support.api import Api  # noqa: E402
-from tests.support.servers import stack_env  # noqa: E402
+from bench.harness import verdict
+from gridam_runtime.devstack import DevStack
+from tests.support.api import Api
+from tests.support.servers import stack_env
 
 TARGET_EXTRA_MB = 50.0
 TARGET_LOGIN_RATIO = 2.0
@@ -197,7 +193,7 @@ def main() -> int:
         if result.name.startswith("sign-ups"):
             ok = result.extra_mb < TARGET_EXTRA_MB and median < TARGET_LOGIN_RATIO * idle_median
             failed |= not ok
-            print(f"  {'PASS' if ok else 'FAIL'}: extra memory < {TARGET_EXTRA_MB:.0f} MB over the idle peak and login median < "
+            print(f"  {verdict(ok)}: extra memory < {TARGET_EXTRA_MB:.0f} MB over the idle peak and login median < "
                   f"{TARGET_LOGIN_RATIO:.0f}x idle ({TARGET_LOGIN_RATIO * idle_median * 1000:.0f} ms)")
     return 1 if failed else 0
 

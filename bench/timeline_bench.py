@@ -1,12 +1,12 @@
 """Benchmark of `GET /api/feed/timeline` through the gateway on MariaDB, with 10× fewer posts
 and with all of them, side by side; and of the timeline query alone.
 
-    .venv/bin/python bench/timeline_bench.py [--users 10000] [--follows 50] [--posts 20000,200000]
+    .venv/bin/python -m bench.timeline_bench [--users 10000] [--follows 50] [--posts 20000,200000]
         [--connections 4] [--seconds 10] [--runs 3] [--warmup 3] [--sample 200] [--query-calls 2000]
         [--log-level WARNING] [--env GRIDAM_X=value ...]
 
 What it does:
-  1. starts a private MariaDB and Redis and the stack (DevStack), as bench/profile_bench.py does;
+  1. starts a private MariaDB and Redis and the stack (DevStack: bench/harness.py);
   2. seeds straight into the services' databases: `--users` users in the user service's `users`
      table, all with one argon2 hash of one password (hashed once), each following `--follows`
      others drawn at random (`follows`, and the users' counters); then posts in the diary
@@ -40,7 +40,6 @@ import asyncio
 import datetime
 import os
 import pathlib
-import platform
 import random
 import statistics
 import sys
@@ -52,21 +51,23 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from profile_bench import (  # first: it also puts the repository's folders on sys.path
+from bench.harness import (
     ROOT,
     WRK_SCRIPT,
     BenchError,
     Infra,
     PathResult,
-    _proc_stat,
     check_clean,
     git_revision,
     measure_wrk,
+    print_checks,
+    proc_stat,
     record_speed_check,
     run_on_stack,
     run_wrk,
     speed_check,
-    verdict,
+    summary,
+    table,
 )
 
 from diary_service.adapters.orm import FeedPost
@@ -235,14 +236,14 @@ def measure_query(url: str, mariadb_pid: int, pages: list[tuple[int, list[int], 
                 repository.timeline(me, followees, cursor, PAGE_SIZE + 1)
             rows_read = (handler_reads(session) - before) / len(pages)
         latencies = []
-        mariadb_before, python_before = _proc_stat(mariadb_pid)[1], time.process_time()
+        mariadb_before, python_before = proc_stat(mariadb_pid)[1], time.process_time()
         for n in range(calls):
             me, followees, cursor = pages[n % len(pages)]
             begin = time.perf_counter()
             with Session(engine) as session:  # a session per call, as the service's unit of work
                 PostRepository(session).timeline(me, followees, cursor, PAGE_SIZE + 1)
             latencies.append((time.perf_counter() - begin) * 1e3)
-        mariadb_cpu, python_cpu = _proc_stat(mariadb_pid)[1] - mariadb_before, time.process_time() - python_before
+        mariadb_cpu, python_cpu = proc_stat(mariadb_pid)[1] - mariadb_before, time.process_time() - python_before
     finally:
         engine.dispose()
     cut = statistics.quantiles(latencies, n=100, method="inclusive")
@@ -323,11 +324,7 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
         rows.append((f"{d.posts:,}", f"{g.rps:,.0f}", f"{g.p50_ms:.1f}", f"{g.p90_ms:.1f}", f"{g.p99_ms:.1f}",
                      f"{g.max_ms:.0f}", f"{parts} = {cpu[d.posts]:,.0f} "
                      f"(+ {g.cpu_us_per_request(['load generator (wrk)']):,.0f})"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    for n, row in enumerate(rows):
-        print("  " + " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
-        if n == 0:
-            print("  " + "-+-".join("-" * w for w in widths))
+    print("\n".join(table(rows, indent="  ")))
     for d in data_sets:
         if d.gateway.rounds:
             print(f"  {d.posts:,} posts, runs: "
@@ -355,20 +352,15 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
           f"MariaDB CPU {query_ratio:.2f}×, rows read "
           f"{large.query['rows_read_per_call'] / max(1.0, small.query['rows_read_per_call']):.2f}×")
     print()
-    for ok, text in checks.values():
-        print(f"{verdict(ok)}  {text}")
-    print()
+    print_checks(checks)
 
-    return {
-        "benchmark": f"GET {TIMELINE_PATH} via the gateway on MariaDB, by number of posts, and the query alone",
-        "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "host": {"cores": cores, "machine": platform.machine(), "python": platform.python_version()},
-        "config": config,
-        "targets": {"p99_ms_max_at_largest": TARGET_P99_MS, "growth_max": TARGET_GROWTH},
-        "data_sets": [
-            {"posts": d.posts, "gateway": d.gateway.as_json(SERVERS), "query_alone": d.query} for d in data_sets
-        ],
-        "ratios_largest_over_smallest": {
+    return summary(
+        f"GET {TIMELINE_PATH} via the gateway on MariaDB, by number of posts, and the query alone",
+        config,
+        {"p99_ms_max_at_largest": TARGET_P99_MS, "growth_max": TARGET_GROWTH},
+        checks,
+        data_sets=[{"posts": d.posts, "gateway": d.gateway.as_json(SERVERS), "query_alone": d.query} for d in data_sets],
+        ratios_largest_over_smallest={
             "requests_per_s": round(large.gateway.rps / small.gateway.rps, 3),
             "p50": round(p50_ratio, 3),
             "p99": round(large.gateway.p99_ms / small.gateway.p99_ms, 3),
@@ -376,9 +368,7 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
             "query_mean": round(large.query["mean_ms"] / small.query["mean_ms"], 3),
             "query_mariadb_cpu": round(query_ratio, 3),
         },
-        "checks": {name: {"pass": ok, "text": text} for name, (ok, text) in checks.items()},
-        "pass": all(ok for ok, _ in checks.values()),
-    }
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -392,7 +382,7 @@ def parse_args() -> argparse.Namespace:
                         help="post counts measured in turn, ascending; the table grows to each (default 20000,200000)")
     parser.add_argument("--sample", type=int, default=200, help="users logged in whose timelines are read (default 200)")
     # 4 connections already draw the stack's full throughput on 2 cores (206 requests/s against 210
-    # with 8, README); more only queue, which is what a latency target should not measure.
+    # with 8, bench/README.md); more only queue, which is what a latency target should not measure.
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run (default 10)")
     parser.add_argument("--runs", type=int, default=3, help="measured runs per data set; medians reported (default 3)")
@@ -416,7 +406,7 @@ def parse_args() -> argparse.Namespace:
         parser.error("--follows must be below --users, --sample between 1 and --users")
     if args.runs < 1 or args.seconds < 1 or args.warmup < 0 or args.connections < 1 or args.query_calls < 1:
         parser.error("--runs, --seconds, --connections and --query-calls must be at least 1, --warmup at least 0")
-    # What profile_bench's helpers read: one wrk thread, one gateway process, access log as configured.
+    # What the harness's helpers read: one wrk thread, one gateway process, access log as configured.
     args.wrk_threads, args.workers, args.no_access_log = 1, None, False
     return args
 
