@@ -5,7 +5,7 @@ process's event loop for each one. At normal priority the kernel lets the woken 
 the event loop on the same core, several times per call (a server call completes four
 batches), and the loop's work is cut into pieces that each pay a context switch. A few steps
 nicer, the poller runs when the loop waits (for the network, for the database) and hands over
-what has completed by then in one go. On the profile benchmark's two cores (README): +8 %
+what has completed by then in one go. On the profile benchmark's two cores (bench/README.md): +8 %
 requests/s and −20 to −50 µs of CPU per request in both the gateway and the user service.
 
 Linux applies `setpriority(PRIO_PROCESS, tid)` to one thread; elsewhere this does nothing.

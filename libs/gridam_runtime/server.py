@@ -55,7 +55,7 @@ LIVENESS_SERVICE = "liveness"
 # gRPC's EventEngine, on by default for Python since grpcio 1.80, reads and writes connections on
 # threads of its own, so each completion hops event_engine thread → grpc.aio's poller thread →
 # event loop: ~7 context switches per call more, and 3-6 % more CPU per call in the gateway and
-# the user service (README, profile benchmark). These two experiments turn it off for
+# the user service (bench/README.md, profile benchmark). These two experiments turn it off for
 # connections (gRPC's iomgr path, its default until 1.79) while the pinned grpcio still has them.
 # gRPC reads the variable once, when it starts, so it is set in the environment a process starts
 # with (DevStack, the Dockerfiles), never from Python after `import grpc`.

@@ -1,7 +1,7 @@
 """The whole mesh finding its services through a real Consul agent (v1.22.7 `consul agent -dev`),
 under a steady load of API reads through the gateway: the agent down for 20 s and back without
 its state, one of two instances SIGKILLed, a service started while the agent is down. Every
-request is counted; the figures are printed at the end of the run (and are in the README)."""
+request is counted; the figures are printed at the end of the run (and are in docs/configuration.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Input rules of the user service (documented in the README's limits table)."""
+"""Input rules of the user service (documented in docs/web-api.md)."""
 
 from __future__ import annotations
 
