@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from emotion_service.analysis.emotions import Emotion
 from emotion_service.analysis.jsonl import read_jsonl
 
-__all__ = ["DiaryEntry", "DiaryScores", "load_diaries", "score_diaries"]
+__all__ = ["DiaryEntry", "DiaryScores", "HashtagScores", "load_diaries", "score_diaries", "score_hashtags"]
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,14 @@ class DiaryEntry:
     emotion: Emotion
     kind: str  # implicit | mixed | negation | colloquial | explicit
     text: str
-    hashtags: tuple[str, ...] = ()  # marked by hand on some test entries
+    hashtags: tuple[str, ...] = ()  # the best 2-5, marked by hand on some test entries
+    hashtags_ok: tuple[str, ...] = ()  # every acceptable one (a superset), marked on the same entries
 
 
 def load_diaries(paths: Sequence[str | pathlib.Path]) -> list[DiaryEntry]:
     def make(row: dict) -> DiaryEntry:
         return DiaryEntry(row["id"], row["lang"], Emotion[row["emotion"]], row["kind"], row["text"],
-                          tuple(row.get("hashtags", ())))
+                          tuple(row.get("hashtags", ())), tuple(row.get("hashtags_ok", ())))
 
     return [entry for path in paths for entry in read_jsonl(path, make, "a diary entry")]
 
@@ -66,4 +67,60 @@ def score_diaries(entries: Sequence[DiaryEntry], predicted: Sequence[Emotion], n
         for table, key in ((scores.by_emotion, entry.emotion), (scores.by_kind, entry.kind)):
             table[key][0] += 1
             table[key][1] += right
+    return scores
+
+
+def _fold(tag: str) -> str:
+    return tag.lower().replace(" ", "")
+
+
+def hashtag_is_right(tag: str, marked: Sequence[str]) -> bool:
+    """A produced hashtag is right when it is one of the hashtags marked by hand, a marked noun
+    phrase written without its space (대출금리 for "대출 금리"), or one word of such a phrase
+    (금리), compared without regard to case."""
+    folded = _fold(tag)
+    return any(folded == _fold(m) or folded in map(_fold, m.split()) for m in marked)
+
+
+@dataclass
+class HashtagScores:
+    name: str
+    entries: int = 0
+    produced: int = 0
+    acceptable: int = 0  # among the acceptable hashtags marked by hand
+    best: int = 0  # among the best 2-5 marked by hand
+    wrong: list[tuple[str, str]] = field(default_factory=list)  # (entry id, hashtag) not acceptable
+
+    @property
+    def precision(self) -> float:
+        """Share of the produced hashtags that a person marked as acceptable."""
+        return self.acceptable / self.produced if self.produced else 0.0
+
+    @property
+    def precision_best(self) -> float:
+        """Share of the produced hashtags among the person's own 2-5 picks (stricter)."""
+        return self.best / self.produced if self.produced else 0.0
+
+    def lines(self) -> list[str]:
+        return [f"{self.name}: {self.produced} hashtags on {self.entries} hand-marked entries",
+                f"  precision (acceptable): {self.acceptable}/{self.produced} ({self.precision:.3f})",
+                f"  precision (best picks): {self.best}/{self.produced} ({self.precision_best:.3f})",
+                "  not acceptable: " + (", ".join(f"{i} #{t}" for i, t in self.wrong) or "none")]
+
+
+def score_hashtags(entries: Sequence[DiaryEntry], produced: Sequence[Sequence[str]],
+                   name: str = "hashtags") -> HashtagScores:
+    """Precision of `produced` against the hashtags marked by hand, on the marked entries only."""
+    scores = HashtagScores(name)
+    for entry, tags in zip(entries, produced, strict=True):
+        if not entry.hashtags:
+            continue
+        scores.entries += 1
+        for tag in tags:
+            scores.produced += 1
+            scores.best += hashtag_is_right(tag, entry.hashtags)
+            if hashtag_is_right(tag, entry.hashtags_ok or entry.hashtags):
+                scores.acceptable += 1
+            else:
+                scores.wrong.append((entry.id, tag))
     return scores

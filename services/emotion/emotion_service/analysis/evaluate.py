@@ -4,6 +4,7 @@
     python -m emotion_service.analysis.evaluate --goemotions data/goemotions/dev.tsv
     python -m emotion_service.analysis.evaluate --diaries data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
     python -m emotion_service.analysis.evaluate --safety [--safety-data data/safety]
+    python -m emotion_service.analysis.evaluate --hashtags data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
 
 --folds K (K >= 2): K-fold cross-validation, each row scored by a model fitted on the other
 folds only (the honest figure, since the shipped model is fitted on this very file).
@@ -24,9 +25,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from emotion_service.analysis.diaries import DiaryScores, load_diaries, score_diaries
+from emotion_service.analysis.diaries import (DiaryScores, HashtagScores, load_diaries, score_diaries,
+                                              score_hashtags)
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.analysis.goemotions import EkmanScores, load_goemotions, score_ekman
+from emotion_service.analysis.keywords import KeywordExtractor
 from emotion_service.analysis.kote import KoteRow, Scores, emotion_counts, load_kote, score
 from emotion_service.analysis.ngram_model import fit_ridge
 from emotion_service.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier, load_blend
@@ -97,6 +100,16 @@ def evaluate_diaries(paths: Sequence[str], classifier: OfflineClassifier | None 
     return out
 
 
+def evaluate_hashtags(paths: Sequence[str]) -> list[HashtagScores]:
+    """Hashtag precision per file, on its entries with hashtags marked by hand."""
+    extractor = KeywordExtractor()
+    out = []
+    for path in paths:
+        entries = [e for e in load_diaries([path]) if e.hashtags]
+        out.append(score_hashtags(entries, [extractor.extract(e.text, e.lang).hashtags for e in entries], str(path)))
+    return out
+
+
 def ordinary_diaries(folder: str) -> list[Entry]:
     """The diary emotion set's test files (no crisis content; the learned safety layer trains on
     its training files) as `none` entries: false alarms on what people write every day."""
@@ -124,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--kote", help="path to a KOTE split (val.tsv)")
     what.add_argument("--goemotions", help="path to a GoEmotions split (dev.tsv)")
     what.add_argument("--diaries", nargs="+", help="diary set files (data/diaries/test-*.jsonl)")
+    what.add_argument("--hashtags", nargs="+", help="diary set files with hashtags marked by hand")
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
     parser.add_argument("--safety-data", default="data/safety", help="folder of dev*.jsonl and test.jsonl")
     parser.add_argument("--ordinary-diaries", default="data/diaries",
@@ -149,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for part in evaluate_diaries(args.diaries):
             print("\n".join(part.lines()))
         print(f"  ({time.perf_counter() - start:.1f} s)")
+        return 0
+    if args.hashtags:
+        for part in evaluate_hashtags(args.hashtags):
+            print("\n".join(part.lines()))
         return 0
     if args.safety:
         check = SafetyCheck(use_semantic=not args.no_semantic, use_learned=not args.no_learned)

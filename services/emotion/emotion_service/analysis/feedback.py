@@ -16,11 +16,10 @@ By the safety check's risk level:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
 from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.keywords import is_korean_noun
+from emotion_service.analysis.nouns import english_nouns, is_korean_noun
 from emotion_service.analysis.safety import RiskLevel
 from emotion_service.analysis.text import josa, normalise
 
@@ -200,21 +199,13 @@ def _pick(options: Sequence[str], text: str, salt: str) -> str:
     return options[int.from_bytes(digest, "big") % len(options)]
 
 
-def _english_noun_in(plain: str, word: str) -> bool:
-    """`word` follows a determiner or a possessive in the text ("the prof", "my new job"): a cheap
-    sign of a noun where no tagger is at hand ("long" or "fifteen" never qualify this way)."""
-    return re.search(rf"\b(?:the|a|an|my|our|your|his|her|their|this|that|these|those|some|no|every)"
-                     rf"\s+(?:[a-z'-]+\s+)?{re.escape(word)}\b", plain) is not None
-
-
 def usable_keyword(text: str, language: str, keywords: Sequence[str]) -> str | None:
     """The first keyword that appears, as written, in the entry (a stem such as 공부 from
     공부했다 must still read as the person's own word) and reads as a noun there."""
     plain = normalise(text)
+    english = {n.word for n in english_nouns(text)} if language == "en" else set()
     for keyword in keywords:
-        if not keyword or keyword not in plain:
-            continue
-        if is_korean_noun(keyword) if language == "ko" else _english_noun_in(plain, keyword):
+        if keyword and keyword in plain and (is_korean_noun(keyword) if language == "ko" else keyword in english):
             return keyword
     return None
 
