@@ -83,6 +83,13 @@ def test_distress_without_death_content_is_concern(check, text):
     "She said the main character wants to die in the last episode.",
     "배고파 죽겠다. 점심 뭐 먹지.",                                     # idiom
     "This deadline is killing me, I'm dying for a holiday.",
+    "사라지고 싶다는 게 아니라 아무도 없는 데 가고 싶다는 거다.",          # a "는데" that turns nothing back
+    "자해하고 싶은 마음은 이제 전혀 안 든다.",
+    "그땐 매일 끝낼 방법만 생각했는데 요즘은 주말 계획을 세운다.",       # the past set against now
+    "약 봉투를 모아서 보건소 폐의약품 수거함에 넣었다.",                  # medicines thrown away
+    "Suicide has never been an option for me, I just need sleep.",
+    "I don't wish I was dead, I wish I was on holiday.",
+    "A man jumped from the bridge on the evening news.",
 ])
 def test_context_keeps_idioms_negation_others_and_the_past_unflagged(check, text):
     assert check.check(text).risk is RiskLevel.NONE
@@ -95,6 +102,12 @@ def test_a_past_crisis_that_is_back_still_counts(check):
 
 def test_a_negation_turned_back_by_but_still_counts(check):
     assert check.check("I'm not suicidal, but I wish I could just stop existing.").flagged
+    assert check.check("죽고 싶진 않은데 그냥 사라지고 싶다.").flagged
+
+
+def test_a_present_after_a_better_past_still_counts(check):
+    assert check.check("예전엔 괜찮았는데 요즘은 죽고 싶다.").flagged
+    assert check.check("I used to be fine, but now I want to die.").flagged
 
 
 def test_the_semantic_layer_reads_only_sentences_with_cues():

@@ -50,6 +50,15 @@ _SENTENCE_END = re.compile(
     r"(?<=[어아여해워세에죠네까봐줘래]요)\s+(?=\S)")
 
 
+#: An entry the learned layer scores above this (but not above THRESHOLD) has all its sentences
+#: read by the semantic layer, which flags one whose lead over the no-risk prototypes is at least
+#: AGREEMENT_MARGIN. Chosen on the sixth development part scored by a learned layer not fitted on
+#: it (11 of the 17 entries the other layers missed found, none of its 93 negatives flagged) and
+#: on the everyday diaries (1 of 648 more false alarms; a lead of 0.01 gave 3).
+AGREEMENT_FLOOR = 0.4
+AGREEMENT_MARGIN = 0.015
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
@@ -74,11 +83,13 @@ class SafetyCheck:
         # question): the writer addressed it, so the learned layer does not second-guess them.
         addressed: set[int] = set()
         prepared: list[str] = []  # each entry as the learned layer reads it
+        sentences: list[list[str]] = []  # each entry's sentences, revealed, idioms blanked
+        resolved_of = []  # whether the entry says it is over now: read only when a sentence needs it
         candidates: list[tuple[int, str]] = []  # (text index, sentence) for the semantic layer
         for i, text in enumerate(texts):
             revealed = reveal(text)
-            # Whether the entry says it is over now: read only when a sentence needs context.
             resolved = functools.cache(lambda revealed=revealed: resolved_elsewhere(revealed))
+            resolved_of.append(resolved)
             reasons: dict[str, RiskLevel] = {}
             plains = []
             for sentence in split_sentences(revealed):
@@ -95,21 +106,42 @@ class SafetyCheck:
                       and hit_is_discounted(plain, resolved=resolved()) is None):
                     candidates.append((i, plain))
             found.append(reasons)
+            sentences.append(plains)
             prepared.append("\n".join(plains))
-        if candidates and self.semantic is not None:
-            for (i, _), category in zip(candidates, self.semantic.categorise([s for _, s in candidates]),
-                                        strict=True):
-                if category is not None:
-                    found[i].setdefault(f"semantic.{category}", CATEGORIES[category])
+        leads = self._semantic(candidates, found, self.semantic.margin if self.semantic else 0.0, {})
         unflagged = [i for i, reasons in enumerate(found) if not reasons and i not in addressed]
         if unflagged and self.learned is not None:
             scores = self.learned.scores([prepared[i] for i in unflagged],
                                          [detect_language(texts[i]) for i in unflagged])
+            leaning = []
             for i, (risk, urgent) in zip(unflagged, scores, strict=True):
                 if risk > THRESHOLD:
                     found[i]["learned.urgent" if urgent > THRESHOLD else "learned.concern"] = (
                         RiskLevel.URGENT if urgent > THRESHOLD else RiskLevel.CONCERN)
+                elif risk > AGREEMENT_FLOOR:
+                    leaning.append(i)
+            # The learned layer leans to risk without reaching its threshold: every sentence of
+            # the entry that context leaves standing goes to the encoder, cue or not, and a
+            # smaller lead settles it (two layers that read differently agree).
+            if leaning and self.semantic is not None:
+                self._semantic([(i, plain) for i in leaning for plain in sentences[i]
+                                if hit_is_discounted(plain, resolved=resolved_of[i]()) is None],
+                               found, AGREEMENT_MARGIN, leads)
         return [_result(reasons) for reasons in found]
+
+    def _semantic(self, candidates: list[tuple[int, str]], found: list[dict[str, RiskLevel]], margin: float,
+                  known: dict[tuple[int, str], tuple[str, float]]) -> dict[tuple[int, str], tuple[str, float]]:
+        """Flags the entries whose sentences the semantic layer finds within `margin`; returns every
+        sentence's (category, lead), reusing those in `known`."""
+        if self.semantic is None or not candidates:
+            return known
+        new = [c for c in dict.fromkeys(candidates) if c not in known]
+        known.update(zip(new, self.semantic.scores([s for _, s in new]), strict=True))
+        for i, plain in candidates:
+            category, lead = known[(i, plain)]
+            if lead >= margin:
+                found[i].setdefault(f"semantic.{category}", CATEGORIES[category])
+        return known
 
 
 def _result(reasons: dict[str, RiskLevel]) -> SafetyResult:

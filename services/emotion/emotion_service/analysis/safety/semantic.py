@@ -57,7 +57,9 @@ _STRONG_CUES = re.compile(
     r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|alive|exist\w*|disappear\w*|vanish\w*|harm\w*|blade|razor|bleed|bled|"
     r"pills?|overdose|goodbye|bridge|jump\w*|rope|burden|better off|worthless|pointless|hopeless|trapped|funeral|"
     r"without me|miss me|mercy|give up|giving away|gave away|won'?t need|never come back|not be here|deserve|no point|"
-    r"no reason|end it|end my|ending it|wake up|born|gone|hurt myself|myself|no place for me|without me)\b")
+    r"no reason|end it|end my|ending it|wake up|born|gone|hurt myself|myself|no place for me|without me|"
+    # plans told as logistics, farewells, worth and hope given up
+    r"insurance|policy|prescription|stockpil\w*|for good|fault|disappointment|stopped believing|closing in)\b")
 _WEAK_CUES = re.compile(
     r"마지막|잠들|깨어|눈을|떠나|안녕|세상|인생|삶|의미|고마웠|용서|사고|다리|"
     r"\b(?:last|life|live|living|sleep\w*|forever|hope\w*|train|traffic|crash\w*|cut\w*|notice|worth|escape|away|"
