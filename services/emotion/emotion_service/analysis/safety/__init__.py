@@ -14,7 +14,9 @@ detector. Layered, each layer in its own module:
    compared with a bank of prototype statements, for paraphrases no rule lists. It runs only on
    sentences a cheap cue pass picks, so ordinary entries cost nothing.
 5. `learned`: an n-gram model fitted on the crisis set's development parts and everyday diaries,
-   for entries the layers above left at none.
+   for entries the layers above left at none. Where it leans to risk without reaching its
+   threshold, the semantic layer reads every sentence of the entry, cue or not, and a smaller
+   lead settles it: two layers that read differently agreeing.
 
 The answer is a risk level (none / concern / urgent) with reason codes such as
 "ko.passive_wish" or "semantic.plan" — never a quote of the text, so logs do not carry it.

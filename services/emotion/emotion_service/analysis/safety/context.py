@@ -79,7 +79,7 @@ _EN_OTHERS = re.compile(
     r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
     r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
-    r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|someone|somebody|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
+    r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
 _QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
