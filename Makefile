@@ -123,7 +123,7 @@ proto-check: proto-lint proto ## fail when the committed generated code is stale
 	@test -z "$$(git status --porcelain -- protos/gen)" || { echo "untracked generated files: run 'make proto' and commit"; exit 1; }
 
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
-	$(PY) -m gridam_runtime.devstack
+	$(PY) -m gridam_devtools.devstack
 
 test: system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest

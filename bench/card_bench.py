@@ -201,7 +201,7 @@ def _cpu_run(engine: str, max_batch: int, engine_env: dict[str, str], size: int,
 
 
 def cpu_bench(args: argparse.Namespace) -> int:
-    from gridam_runtime.keys import ensure_keys
+    from gridam_devtools.keys import ensure_keys
 
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     runs: list[Run] = []

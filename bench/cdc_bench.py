@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from confluent_kafka import Consumer, TopicPartition
 
 from bench.harness import ROOT, verdict
-from gridam_runtime.read_model import document_id
+from gridam_domain.read_model import document_id
 from tests.support.cdc import CdcWorld
 from tests.support.servers import FerretDb, Kafka, MariaDb
 

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 from tests.support.servers import MariaDb, Redis, stack_env
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -63,7 +63,7 @@ from bench.harness import (
     summary,
     table,
 )
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 
 
 RESULTS_FILE = ROOT / "bench" / "results" / "profile_bench.json"

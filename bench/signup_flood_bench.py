@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import httpx
 
 from bench.harness import verdict
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 from tests.support.api import Api
 from tests.support.servers import stack_env
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 from tests.doubles.oauth_provider import OAuthProviderDouble
 from tests.support.servers import Consul, FerretDb, Kafka, MariaDb, Redis, stack_env
 

@@ -19,10 +19,10 @@ from gridam_gateway.media import router as media_router
 from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, notifications, users
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
-from gridam_runtime.keys import read_secret
+from gridam_runtime.tokens import read_secret
 from gridam_runtime.settings import load_settings
-from gridam_runtime.signed_urls import UrlSigner
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.signed_urls import UrlSigner
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenVerifier
 
 USER_SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"]

@@ -4,7 +4,7 @@ for `emotion`, English keys with fractions for `emotions`."""
 from __future__ import annotations
 
 from gridam.emotion.v1 import emotion_service_pb2 as pb
-from gridam_runtime.emotions import EMOTIONS
+from gridam_domain.emotions import EMOTIONS
 
 # "HAPPY" -> "행복", in the proto's order.
 KOREAN: dict[str, str] = {e.name: e.korean for e in EMOTIONS}

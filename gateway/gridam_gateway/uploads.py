@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from gridam_gateway.errors import ApiError
-from gridam_runtime.images import MAX_UPLOAD_BYTES
+from gridam_domain.images import MAX_UPLOAD_BYTES
 
 
 class _Utf8MultiPartParser(MultiPartParser):

@@ -16,7 +16,7 @@ from google.rpc import error_details_pb2, status_pb2
 
 from gpu_worker.dispatcher import Dispatcher
 from gpu_worker.engines.base import ImageRequest
-from gridam_runtime.emotions import EMOTION_KEYS
+from gridam_domain.emotions import EMOTION_KEYS
 from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc
 from gridam_runtime import context

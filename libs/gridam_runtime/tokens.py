@@ -213,3 +213,11 @@ class ServiceTokenVerifier:
         if not subject.startswith(SERVICE_SUBJECT_PREFIX) or subject[len(SERVICE_SUBJECT_PREFIX) :] != claims["iss"]:
             raise Unauthenticated("AUTH4011", "invalid service token subject")
         return str(claims["iss"])
+
+
+def read_secret(path: pathlib.Path) -> bytes:
+    """An HMAC secret from its key file (signed image URLs, OAuth `state`): at least 32 bytes."""
+    secret = path.read_bytes().strip()
+    if len(secret) < 32:
+        raise ValueError(f"{path}: a secret must be at least 32 bytes")
+    return secret

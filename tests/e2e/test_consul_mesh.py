@@ -12,7 +12,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 from tests.support.api import Api, User
 from tests.support.days import today
 from tests.support.load import SteadyLoad

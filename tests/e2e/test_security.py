@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam.user.v1 import user_service_pb2_grpc
-from gridam_runtime.devstack import SERVICES
+from gridam_devtools.devstack import SERVICES
 from gridam_runtime.tokens import AUDIENCE, ISSUER
 from tests.support.api import Api, client_address, new_login_id, new_phone
 from tests.support.web import assert_error, diary_form, jpeg_with_gps, numeric_id, write

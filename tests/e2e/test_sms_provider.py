@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.api import Api, client_address, new_phone
 from tests.support.servers import stack_env

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from gridam_runtime.devstack import SERVICES, DevStack, grpc_serving
+from gridam_devtools.devstack import SERVICES, DevStack, grpc_serving
 from gridam_runtime.server import LIVENESS_SERVICE
 from tests.support.servers import MariaDb, Redis, stack_env
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 
 _addresses = itertools.count(1)
 

@@ -21,7 +21,7 @@ from pymongo import MongoClient
 from cdc_service.envelope import Change, json_row
 from cdc_service.read_model import TABLES
 from gridam_runtime import db
-from gridam_runtime.read_model import COLLECTION
+from gridam_domain.read_model import COLLECTION
 from tests.support.servers import ROOT
 
 TIMEOUT_SECONDS = 90  # generous: a shared CI machine

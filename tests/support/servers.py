@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from gridam_runtime.devstack import METRICS_ORDER, SERVICES
+from gridam_devtools.devstack import METRICS_ORDER, SERVICES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KAFKA_LIBS = ROOT / "tools" / "kafka" / "libs"  # `make infra-tools` collects them from Maven Central

@@ -15,10 +15,11 @@ from argon2 import PasswordHasher
 from gridam_runtime import context, db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.jobs import JobQueue
-from gridam_runtime.keys import ensure_keys, read_secret
+from gridam_runtime.tokens import read_secret
+from gridam_devtools.keys import ensure_keys
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer
 from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.migrated import migrate

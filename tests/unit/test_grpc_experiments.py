@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from gridam_runtime.devstack import DevStack
+from gridam_devtools.devstack import DevStack
 from gridam_runtime.server import GRPC_EXPERIMENTS
 
 # A grpc.aio server and a client in one process; prints the context switches of gRPC's

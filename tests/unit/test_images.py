@@ -10,7 +10,7 @@ import pytest
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin, features
 
 from gridam_runtime.errors import DomainError, InvalidArgument
-from gridam_runtime.images import MAX_UPLOAD_BYTES, SanitizedImage, sanitize_image
+from gridam_domain.images import MAX_UPLOAD_BYTES, SanitizedImage, sanitize_image
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from gridam_runtime.signed_urls import UrlSigner, max_age
+from gridam_domain.signed_urls import UrlSigner, max_age
 
 SECRET = b"s" * 32
 PATH = "/api/images/avatars/ab/" + "ab" * 32 + ".jpg"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gridam_runtime.storage import (
+from gridam_domain.storage import (
     LocalFolderStorage,
     ObjectStorage,
     StoredObject,

@@ -1,4 +1,4 @@
-"""The one text policy (gridam_runtime.text) on a table of hostile strings, and the fields that
+"""The one text policy (gridam_domain.text) on a table of hostile strings, and the fields that
 use it (issue 19, finding 11): diaries and comments kept C1 controls, feed posts kept NUL, BEL
 and C1, nicknames could be invisible or reversed by a right-to-left override."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from diary_service.service_layer.diaries import clean_text
-from gridam_runtime import text
+from gridam_domain import text
 from gridam_runtime.errors import InvalidArgument
 from user_service.service_layer import validation
 

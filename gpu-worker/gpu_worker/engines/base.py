@@ -19,7 +19,7 @@ class ImageRequest:
     width: int
     height: int
     steps: int = 0  # 0 = the engine's default
-    # Mood as (emotion key, share) pairs; keys from gridam_runtime.emotions.EMOTION_KEYS.
+    # Mood as (emotion key, share) pairs; keys from gridam_domain.emotions.EMOTION_KEYS.
     palette: tuple[tuple[str, float], ...] = ()
     # Words that seed the motifs (e.g. hashtags).
     motifs: tuple[str, ...] = ()

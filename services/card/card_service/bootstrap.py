@@ -19,7 +19,7 @@ from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"

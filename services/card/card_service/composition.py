@@ -22,7 +22,7 @@ Characters the font cannot draw (emoji, controls) are dropped from all text. The
 plain RGB PNG; the same input gives the same bytes (no randomness, no timestamps; the BASIC
 layout engine, so the result does not depend on libraqm being installed).
 
-Font: Noto Sans KR via `gridam_runtime.fonts.korean_font_path()` (raises `FontMissingError`
+Font: Noto Sans KR via `gridam_domain.fonts.korean_font_path()` (raises `FontMissingError`
 when the `pylopdf-fonts-ko` package is missing).
 """
 from __future__ import annotations
@@ -36,8 +36,8 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from gridam_runtime.emotions import Emotion
-from gridam_runtime import fonts
+from gridam_domain.emotions import Emotion
+from gridam_domain import fonts
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -307,7 +307,7 @@ def compose_card(
 
     Raises `CardArtError` (a `ValueError`) when `art_png` is not a decodable PNG/JPEG/WEBP
     image; `ValueError` for an unknown emotion, a bad date or a size outside 256–4096 px;
-    `gridam_runtime.fonts.FontMissingError` when the Korean font package is not installed.
+    `gridam_domain.fonts.FontMissingError` when the Korean font package is not installed.
     """
     width, height = (int(v) for v in size)
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gridam_runtime.emotions import EMOTION_KEYS, Emotion
+from gridam_domain.emotions import EMOTION_KEYS, Emotion
 
 __all__ = [
     "CALM_PALETTE",

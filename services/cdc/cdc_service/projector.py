@@ -38,7 +38,7 @@ from cdc_service.config import CdcSettings
 from cdc_service.envelope import Change
 from cdc_service.read_model import PartWrite, merge, part_write, require_projections, versions_of
 from cdc_service.topics import change_topics, ensure_topics
-from gridam_runtime.read_model import COLLECTION as READ_MODEL_COLLECTION
+from gridam_domain.read_model import COLLECTION as READ_MODEL_COLLECTION
 
 log = logging.getLogger("gridam.cdc.projector")
 

@@ -36,7 +36,7 @@ from typing import Any
 import orjson
 
 from cdc_service.envelope import DELETE, Change
-from gridam_runtime.read_model import document_id
+from gridam_domain.read_model import document_id
 
 
 def _json(value: Any) -> Any:

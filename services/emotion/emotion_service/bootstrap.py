@@ -20,9 +20,9 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
-from gridam_runtime.read_model import open_read_model
+from gridam_domain.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"].full_name

@@ -10,7 +10,7 @@ Two pure pieces, no I/O besides reading the font:
   the emotion's colour family (§10), and a fixed seed so equal input gives equal bytes.
 
 Font: Noto Sans KR (SIL OFL 1.1) from the PyPI package `pylopdf-fonts-ko`, via
-`gridam_runtime.fonts.korean_font_path()`, which raises `FontMissingError` when it is missing.
+`gridam_domain.fonts.korean_font_path()`, which raises `FontMissingError` when it is missing.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from typing import NamedTuple
 from PIL import Image, ImageDraw
 
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
-from gridam_runtime import fonts
+from gridam_domain import fonts
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -270,7 +270,7 @@ def render_word_cloud(
     positive weight and at least one drawable character. The same arguments (and the same
     Pillow/FreeType build) give the same bytes: all randomness comes from `seed`.
 
-    Raises `gridam_runtime.fonts.FontMissingError` when the Korean font is not installed (and no
+    Raises `gridam_domain.fonts.FontMissingError` when the Korean font is not installed (and no
     `font_path` given).
     """
     width, height = size

@@ -13,11 +13,11 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
-from gridam_runtime.keys import read_secret
+from gridam_runtime.tokens import read_secret
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
 from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
 from user_service.adapters.orm import user_jobs

@@ -19,7 +19,7 @@ from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
 from gridam_runtime import db
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from tests.support.pngs import art_png, opened_png
 
 DIARY, AUTHOR = 41, 7

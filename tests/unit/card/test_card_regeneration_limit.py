@@ -17,7 +17,7 @@ from gridam_runtime.context import Identity
 from gridam_runtime.errors import ResourceExhausted
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from tests.unit.card.test_card_recording import AUTHOR, DIARY, AnalysisOfTheDiary, ArtDrawer, FixedServiceToken
 
 

@@ -17,7 +17,7 @@ from card_service.composition import (
     format_date,
     wrap_text,
 )
-from gridam_runtime.fonts import korean_font_path
+from gridam_domain.fonts import korean_font_path
 from tests.support.pngs import art_png, opened_png
 
 W, H = DEFAULT_SIZE

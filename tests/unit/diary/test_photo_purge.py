@@ -7,7 +7,7 @@ import datetime
 
 from diary_service.adapters.orm import Diary
 from diary_service.service_layer.pipeline import DiaryPipeline
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 
 KEY = "diary-photos/ab/photo.jpg"
 

@@ -10,7 +10,7 @@ import datetime
 from diary_service.adapters.orm import FeedComment, FeedPost, Notification, PostReaction
 from diary_service.service_layer.diaries import PURGE
 from diary_service.service_layer.pipeline import DiaryPipeline
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 
 NOW = datetime.datetime(2026, 11, 30, 12)
 DELETED_DIARY, OTHER_DIARY = 41, 42

@@ -22,7 +22,7 @@ from gridam_runtime.context import Identity
 from gridam_runtime.errors import DomainError
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 
 NOW = datetime.datetime(2026, 12, 7, 12)
 OWNER, STRANGERS = 1, range(100, 110)

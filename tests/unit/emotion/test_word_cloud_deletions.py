@@ -12,7 +12,7 @@ from emotion_service.service_layer import word_clouds
 from emotion_service.service_layer.word_clouds import WordCloudMaker
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from tests.support.emotion_layer import emotion_dependencies
 
 AUTHOR = 7

@@ -13,7 +13,7 @@ from gridam_runtime.context import Identity
 from gridam_runtime.errors import ResourceExhausted
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
-from gridam_runtime.storage import LocalFolderStorage
+from gridam_domain.storage import LocalFolderStorage
 from tests.support.emotion_layer import emotion_dependencies
 
 

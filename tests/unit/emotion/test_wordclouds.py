@@ -17,8 +17,8 @@ from emotion_service.wordclouds import (
     render_word_cloud,
     render_word_clouds,
 )
-from gridam_runtime import fonts
-from gridam_runtime.fonts import FontMissingError, korean_font_path
+from gridam_domain import fonts
+from gridam_domain.fonts import FontMissingError, korean_font_path
 from tests.support.pngs import opened_png
 
 WIDTH, HEIGHT = 800, 600

@@ -31,11 +31,11 @@ from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
 from gridam_runtime.limits import Limit, Limiter
-from gridam_runtime.storage import ObjectStorage, content_addressed_key
+from gridam_domain.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.tokens import ServiceTokenIssuer
 from gridam_runtime.db import utcnow
-from gridam_runtime.paging import check_page, split_page
-from gridam_runtime.dates import parse_day
+from gridam_domain.paging import check_page, split_page
+from gridam_domain.dates import parse_day
 
 log = logging.getLogger("gridam.card.cards")
 

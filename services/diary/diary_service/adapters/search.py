@@ -18,7 +18,7 @@ from typing import Protocol
 
 from diary_service.adapters.orm import Diary
 from diary_service.unit_of_work import UnitOfWork
-from gridam_runtime.read_model import document_id
+from gridam_domain.read_model import document_id
 
 
 class DiarySearch(Protocol):

@@ -11,15 +11,15 @@ from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
 from diary_service.adapters.search import DiarySearch
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
-from gridam_runtime import text as text_policy
+from gridam_domain import text as text_policy
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import InvalidArgument, NotFound
-from gridam_runtime.images import sanitize_image
+from gridam_domain.images import sanitize_image
 from gridam_runtime.limits import Limit, Limiter
-from gridam_runtime.storage import ObjectStorage, content_addressed_key
+from gridam_domain.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.db import utcnow
-from gridam_runtime.paging import check_page, split_page
-from gridam_runtime.dates import parse_day
+from gridam_domain.paging import check_page, split_page
+from gridam_domain.dates import parse_day
 
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
@@ -40,7 +40,7 @@ class Dependencies:
 
 
 def clean_text(value: str, *, field_reason: str, max_chars: int, multiline: bool = True) -> str:
-    """Written text under the text policy (gridam_runtime.text), 1 to `max_chars` characters."""
+    """Written text under the text policy (gridam_domain.text), 1 to `max_chars` characters."""
     text = text_policy.clean(value, multiline=multiline)
     if not text or len(text) > max_chars:
         raise InvalidArgument(field_reason, f"1-{max_chars} characters")

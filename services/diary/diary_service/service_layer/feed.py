@@ -26,13 +26,14 @@ from diary_service.service_layer.diaries import clean_text
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
-from gridam_runtime import context, text
+from gridam_domain import text
+from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
 from gridam_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from gridam_runtime.limits import Limit, Limiter
-from gridam_runtime.paging import check_page, split_page
+from gridam_domain.paging import check_page, split_page
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 POST_MAX_CHARS = 500

@@ -20,9 +20,9 @@ from diary_service.adapters.orm import FeedComment, FeedPost, Notification
 from diary_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
-from gridam_runtime.emotions import Emotion
+from gridam_domain.emotions import Emotion
 from gridam_runtime.errors import InvalidArgument
-from gridam_runtime.paging import check_page, split_page
+from gridam_domain.paging import check_page, split_page
 
 ACTOR = "{actor}"
 EXCERPT_CHARS = 80

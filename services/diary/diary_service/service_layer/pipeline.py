@@ -31,7 +31,7 @@ from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_runtime import context
 from gridam_runtime.jobs import Job, JobQueue, LeaseLost
-from gridam_runtime.storage import ObjectStorage
+from gridam_domain.storage import ObjectStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 

@@ -2,14 +2,14 @@
 
 Every classifier produces a distribution over exactly these, in this order; the API shows
 the Korean label of the dominant one and the fractions keyed by the English name. The enum
-itself lives in `gridam_runtime.emotions` (shared with the other services) and is re-exported
+itself lives in `gridam_domain.emotions` (shared with the other services) and is re-exported
 here.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from gridam_runtime.emotions import EMOTIONS, Emotion
+from gridam_domain.emotions import EMOTIONS, Emotion
 
 __all__ = ["EMOTIONS", "Distribution", "Emotion"]
 

@@ -15,7 +15,7 @@ from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator, ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_runtime.db import utcnow
-from gridam_runtime.dates import parse_day
+from gridam_domain.dates import parse_day
 
 # Internal callers of each method (service names as in their service tokens).
 WRITERS = frozenset({"gridam-diary"})

@@ -9,7 +9,7 @@ from emotion_service.adapters.orm import WordCloud
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
 from gridam_runtime.limits import Limit, Limiter
-from gridam_runtime.storage import ObjectStorage, content_addressed_key
+from gridam_domain.storage import ObjectStorage, content_addressed_key
 
 
 @dataclass(frozen=True)

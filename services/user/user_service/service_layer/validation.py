@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gridam_runtime import text
+from gridam_domain import text
 from gridam_runtime.errors import InvalidArgument
 
 LOGIN_ID = re.compile(r"[a-z0-9][a-z0-9_.]{3,19}")

@@ -1,7 +1,7 @@
 """Run the whole mesh locally as separate processes: `make run` (embedded profile) and the
 end-to-end tests (distributed profile, with their own environment).
 
-    python -m gridam_runtime.devstack        # embedded profile, Ctrl-C stops everything
+    python -m gridam_devtools.devstack        # embedded profile, Ctrl-C stops everything
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import grpc
 import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gridam_runtime.keys import ensure_keys
+from gridam_devtools.keys import ensure_keys
 from gridam_runtime.server import GRPC_EXPERIMENTS
 from gridam_runtime.settings import REPO_ROOT
 

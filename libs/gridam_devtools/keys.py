@@ -1,6 +1,8 @@
-"""Create the keys and secrets of a local installation (embedded profile, tests).
+"""Create the keys and secrets of an installation (the embedded profile, tests; an operator
+running it from a checkout for a Kubernetes Secret). The processes read them with
+`gridam_runtime.tokens`.
 
-`python -m gridam_runtime.keys <dir> [service ...]` writes, only where missing:
+`python -m gridam_devtools.keys <dir> [service ...]` writes, only where missing:
   jwt-ed25519.pem / jwt-ed25519.pub.pem  access-token signing key pair (user service / everyone)
   service-<name>-ed25519.pem / .pub.pem  service-token key pair of each service making internal calls
                                          (that service / its callees), for the names in SERVICE_CALLERS
@@ -56,14 +58,7 @@ def ensure_keys(directory: pathlib.Path, extra_services: Iterable[str] = ()) -> 
             _write_private(directory / name, secrets.token_hex(32).encode())
 
 
-def read_secret(path: pathlib.Path) -> bytes:
-    secret = path.read_bytes().strip()
-    if len(secret) < 32:
-        raise ValueError(f"{path}: a secret must be at least 32 bytes")
-    return secret
-
-
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        sys.exit("usage: python -m gridam_runtime.keys <directory> [service name ...]")
+        sys.exit("usage: python -m gridam_devtools.keys <directory> [service name ...]")
     ensure_keys(pathlib.Path(sys.argv[1]), sys.argv[2:])
