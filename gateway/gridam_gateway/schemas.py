@@ -56,6 +56,11 @@ class PasswordChangeBody(Body):
     checkPassword: str = Field(max_length=_TEXT)
 
 
+class AccountDeletionBody(Body):
+    # Empty for an account with social login only (a fresh login is its proof).
+    password: str = Field("", max_length=_TEXT)
+
+
 class FeedUploadBody(Body):
     content: str = Field(default="", max_length=_TEXT)
     public: bool = True

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from gridam.user.v1 import user_service_pb2 as pb
-from gridam_gateway.envelope import ok
+from gridam_gateway.envelope import local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
-from gridam_gateway.schemas import IntroductionBody, NicknameBody, PasswordChangeBody
+from gridam_gateway.schemas import AccountDeletionBody, IntroductionBody, NicknameBody, PasswordChangeBody
 from gridam_gateway.security import SignedInRoute
 from gridam_gateway.uploads import read_image_part
 
@@ -81,3 +81,9 @@ async def change_password(body: PasswordChangeBody, request: Request):
         pb.ChangePasswordRequest(current_password=body.password, new_password=body.changedPassword), timeout=10.0
     )
     return ok(None, "비밀번호가 변경되었습니다.")
+
+
+@router.delete("/me", summary="회원 탈퇴 (현재 비밀번호, 소셜 로그인 계정은 10분 안의 새 로그인; docs/account-deletion.md)")
+async def delete_account(body: AccountDeletionBody, request: Request):
+    reply = await request.app.state.users.DeleteAccount(pb.DeleteAccountRequest(current_password=body.password), timeout=10.0)
+    return ok({"loginIdFreeAt": local_time(reply.login_id_free_at)}, "회원 탈퇴가 완료되었습니다. 그동안 이용해 주셔서 감사합니다.")

@@ -161,6 +161,10 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         changed = await asyncio.to_thread(self._notifications.check, list(request.notification_ids), request.all)
         return pb.CheckNotificationsResponse(checked_count=changed)
 
+    async def ForgetAuthor(self, request, context):
+        deleted = await asyncio.to_thread(self._diaries.forget_author, request.user_id, request.login_id)
+        return pb.ForgetAuthorResponse(deleted_diaries=deleted)
+
     async def RecordFollow(self, request, context):
         await self._notifications.record_follow(
             request.event_id, request.follower_id, request.follower_login_id, request.followee_id

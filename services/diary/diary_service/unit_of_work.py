@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from diary_service.adapters.orm import CommentLike, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.adapters.repository import (
     CommentRepository,
     DiaryRepository,
@@ -41,6 +43,28 @@ class UnitOfWork(db.UnitOfWork):
             self.comments.delete_of_posts(post_ids)
             self.notifications.delete_of_posts(post_ids)
             self.posts.delete(post_ids)
+
+    def forget_author(self, user_id: int, login_id: str) -> None:
+        """Everything of a deleted account in the feed (docs/account-deletion.md): their posts
+        with what hangs on them; their comments (replies to them become top-level comments),
+        reactions and likes on other people's posts; notifications to, by or about them.
+        Their diaries are deleted by the caller, which owes their purges."""
+        db = self._db
+        self.delete_posts(list(db.scalars(select(FeedPost.id).where(FeedPost.author_id == user_id))))
+        comments = list(db.scalars(select(FeedComment.id).where(FeedComment.author_id == user_id)))
+        if comments:
+            db.execute(update(FeedComment).where(FeedComment.parent_id.in_(comments)).values(parent_id=0))
+            db.execute(delete(CommentLike).where(CommentLike.comment_id.in_(comments)))
+            db.execute(delete(FeedComment).where(FeedComment.id.in_(comments)))
+        db.execute(delete(CommentLike).where(CommentLike.user_id == user_id))
+        db.execute(delete(PostReaction).where(PostReaction.user_id == user_id))
+        db.execute(
+            delete(Notification).where(
+                (Notification.recipient_id == user_id)
+                | (Notification.actor_login_id == login_id)
+                | ((Notification.notice_type == "FOLLOW") & (Notification.entity_id == user_id))
+            )
+        )
 
     def owe(self, kind: str, diary_id: int, payload: str = "") -> None:
         self._jobs.enqueue(self._db.connection(), kind, diary_id, payload)

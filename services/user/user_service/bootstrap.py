@@ -81,7 +81,8 @@ async def serve(settings: UserSettings) -> None:
         oauth_providers=providers,
         oauth_state_key=read_secret(settings.oauth_state_key_path),
     )
-    servicer = UserServicer(Accounts(deps), Profiles(deps))
+    accounts = Accounts(deps)
+    servicer = UserServicer(accounts, Profiles(deps))
 
     # The outbox relay runs in this process; its own discovery instance, closed by the factory.
     factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
@@ -90,6 +91,7 @@ async def serve(settings: UserSettings) -> None:
         jobs,
         factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
         ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
+        accounts.forget_leftovers,
     )
     relay_worker = Worker(
         engine,

@@ -42,6 +42,11 @@ class UserSettings(JobSettings, SmsSettings):
     # Password hashes (argon2: ~64 MiB and tens of ms of CPU each) computed at once; more wait.
     password_hash_concurrency: int = Field(2, ge=1)
 
+    # Account deletion (docs/account-deletion.md): how long a deleted account's login id stays
+    # reserved, and how recent a social-only account's login must be to delete it.
+    deleted_login_id_cool_down_days: int = Field(30, ge=0)
+    account_deletion_fresh_login_seconds: int = Field(600, ge=60)
+
     # Per-user and per-address limits (gridam_runtime.limits), written count/seconds.
     limit_sign_ups_per_address: RateSetting = Rate(10, 3600)
     # Sign-up attempts with one verified number: a verification cannot probe login ids without end.

@@ -130,6 +130,10 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         )
         return pb.ChangePasswordResponse(revoked_sessions=revoked)
 
+    async def DeleteAccount(self, request, context):
+        free_at = await asyncio.to_thread(self._accounts.delete_account, request.current_password)
+        return pb.DeleteAccountResponse(login_id_free_at=_timestamp(free_at))
+
     async def SetAvatar(self, request, context):
         user = await asyncio.to_thread(self._profiles.set_avatar, request.image)
         return pb.SetAvatarResponse(profile=_profile(user))

@@ -19,6 +19,7 @@ from user_service.adapters.repository import (
     SessionRepository,
     UserRepository,
 )
+from user_service.service_layer.outbox import NOTIFY_FOLLOW, follow_event_prefix
 
 
 class UnitOfWork(db.UnitOfWork):
@@ -34,6 +35,16 @@ class UnitOfWork(db.UnitOfWork):
 
     def owe(self, kind: str, subject_id: int, payload: str = "") -> None:
         self._jobs.enqueue(self._db.connection(), kind, subject_id, payload)
+
+    def forget_follow_events(self, user_id: int) -> None:
+        """Follow events to or from a deleted account, delivered or not: they name the person."""
+        table = self._jobs.table
+        self._db.execute(
+            table.delete().where(
+                table.c.kind == NOTIFY_FOLLOW,
+                (table.c.subject_id == user_id) | table.c.payload.startswith(follow_event_prefix(user_id)),
+            )
+        )
 
 
 class ReadUnitOfWork:

@@ -24,6 +24,8 @@ from gridam_domain.dates import parse_day
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
 ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
+# Only the user service's outbox relay reports deleted accounts.
+ACCOUNT_REPORTERS = ("gridam-user",)
 PHOTO_MAX_SIDE = 2048
 SEARCH_MAX_CHARS = 100
 
@@ -126,6 +128,27 @@ class Diaries:
         if diary is None:
             raise NotFound("DIARY4042", "no diary that day")
         return diary
+
+    def forget_author(self, user_id: int, login_id: str) -> int:
+        """A deleted account (docs/account-deletion.md; the user service's relay only): every
+        diary deleted with its purge owed, as `delete` does for one, and the feed forgets the
+        person, in one transaction. A repeat finds nothing more to do."""
+        self._d.authenticator.require_service(ACCOUNT_REPORTERS)
+        if user_id <= 0 or not login_id:
+            raise InvalidArgument("DIARY4008", "a deleted account needs its id and login id")
+        with self._d.uow() as uow:
+            diaries = uow.diaries.list_for_author(user_id)
+            for diary in diaries:
+                uow.diaries.delete(diary.id)
+                uow.delete_posts(uow.posts.ids_of_diary(diary.id))
+                uow.notifications.delete_of_diary(diary.id)
+                uow.cancel_owed(ANALYSE, diary.id)
+                uow.cancel_owed(CARD, diary.id)
+                uow.owe(PURGE, diary.id, payload=diary.photo_key)
+            uow.cancel_owed(COUNT, user_id)
+            uow.forget_author(user_id, login_id)
+            uow.commit()
+        return len(diaries)
 
     def delete(self, diary_id: int) -> None:
         """Delete the diary now; its analysis and photo go through the durable purge job."""

@@ -101,6 +101,17 @@ class Follow(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
 
 
+class DeletedLoginId(Base):
+    """The login id of a deleted account, reserved until `free_at` (docs/account-deletion.md):
+    kept only as an HMAC, so no plaintext trace of the account remains."""
+
+    __tablename__ = "deleted_login_ids"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    free_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
 # The user service's outbox: events owed to other services, recorded in the transaction of the
 # change that caused them and delivered by the relay (service_layer/outbox.py).
 user_jobs = job_table(Base.metadata, "user_jobs", **MYSQL_TABLE_ARGS)

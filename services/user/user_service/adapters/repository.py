@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.pool import PoolProxiedConnection
 
 from gridam_runtime.db import PlainRead
-from user_service.adapters.orm import Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
+from user_service.adapters.orm import DeletedLoginId, Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
 
 
 class UserRepository:
@@ -52,6 +52,35 @@ class UserRepository:
 
     def link_oauth(self, link: OAuthLink) -> None:
         self._db.add(link)
+        self._db.flush()
+
+    def avatar_in_use(self, key: str) -> bool:
+        return self._db.scalar(select(User.id).where(User.avatar_key == key).limit(1)) is not None
+
+    def login_id_reserved(self, digest: str, now: datetime.datetime) -> bool:
+        """Whether a deleted account's login id with this digest is still in its cool-down."""
+        row = self._db.get(DeletedLoginId, digest)
+        return row is not None and row.free_at > now
+
+    def forget(self, user: User, login_id_digest: str, free_at: datetime.datetime) -> None:
+        """Delete the account and everything of it in this schema: follow edges both ways (the
+        other people's counts corrected), sessions, refresh tokens, OAuth links, the phone
+        verification; its login id stays reserved (as a digest) until `free_at`."""
+        for follower_id, followee_id in self._db.execute(
+            select(Follow.follower_id, Follow.followee_id).where(
+                (Follow.follower_id == user.id) | (Follow.followee_id == user.id)
+            )
+        ).all():
+            self.adjust_follow_counts(follower_id, followee_id, -1)
+        self._db.execute(delete(Follow).where((Follow.follower_id == user.id) | (Follow.followee_id == user.id)))
+        sessions = select(Session.id).where(Session.user_id == user.id)
+        self._db.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(sessions)))
+        self._db.execute(delete(Session).where(Session.user_id == user.id))
+        self._db.execute(delete(OAuthLink).where(OAuthLink.user_id == user.id))
+        if user.phone:
+            self._db.execute(delete(PhoneVerification).where(PhoneVerification.phone == user.phone))
+        self._db.delete(user)
+        self._db.merge(DeletedLoginId(digest=login_id_digest, free_at=free_at))
         self._db.flush()
 
     def adjust_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:

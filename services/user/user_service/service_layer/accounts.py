@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gridam_runtime.errors import (
     AlreadyExists,
+    NotFound,
     FailedPrecondition,
     InvalidArgument,
     ResourceExhausted,
@@ -28,6 +29,7 @@ from gridam_runtime.limits import Limit, Rate
 from user_service.adapters.oauth import OAuthIdentity
 from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
 from user_service.service_layer import validation
+from user_service.service_layer.outbox import ACCOUNT_DELETED, account_deleted_event
 from user_service.service_layer.dependencies import Dependencies
 
 OAUTH_STATE_TTL_SECONDS = 600
@@ -124,7 +126,7 @@ class Accounts:
             # Every attempt with a verification counts (finding 10): it cannot be used to probe
             # login ids without end while it lasts.
             self._d.limiter.hit(self._sign_up_attempts_per_phone, phone)
-            if uow.users.login_id_taken(login_id):
+            if uow.users.login_id_taken(login_id) or uow.users.login_id_reserved(self._login_id_digest(login_id), self._d.clock()):
                 raise AlreadyExists("USER4091", "login id taken")
             if uow.users.phone_taken(phone):
                 raise AlreadyExists("USER4092", "phone already registered")
@@ -260,6 +262,57 @@ class Accounts:
                 self._revoke(uow, session, "password")
             uow.commit()
             return len(others)
+
+    # --- account deletion (docs/account-deletion.md) -----------------------------------
+
+    def _login_id_digest(self, login_id: str) -> str:
+        return hmac.new(self._d.oauth_state_key, b"deleted-login-id:" + login_id.encode(), hashlib.sha256).hexdigest()
+
+    def delete_account(self, current_password: str) -> datetime.datetime:
+        """Delete the caller's account: every session revoked at once, the account and what this
+        schema holds of it deleted, and an `account_deleted` job owed (the outbox relay has the
+        other services forget the person). Returns when the login id becomes free again."""
+        identity = self._d.authenticator.require()
+        self._d.limiter.hit(self._password_changes, identity.user_id)  # guesses of the password count
+        now = self._d.clock()
+        with self._d.uow() as uow:
+            user = uow.users.get(identity.user_id)
+            if user is None:
+                raise NotFound("USER4041", "no such user")
+            if user.password_hash is not None:
+                if not self._password_matches(user.password_hash, current_password):
+                    raise InvalidArgument("USER4007", "current password is wrong")
+            else:  # social login only: the session must come from a login just made
+                session = uow.sessions.get(identity.session_id)
+                fresh = datetime.timedelta(seconds=self._s.account_deletion_fresh_login_seconds)
+                if session is None or now - session.created_at > fresh:
+                    raise FailedPrecondition("USER4008", "log in again before deleting the account")
+            for session in uow.sessions.active_of_user(user.id):
+                self._revoke(uow, session, "deleted")
+            self._d.revocations.revoke(identity.session_id, self._s.access_token_ttl_seconds + 60)
+            free_at = now + datetime.timedelta(days=self._s.deleted_login_id_cool_down_days)
+            event = account_deleted_event(user.login_id, user.phone or "", user.avatar_key)
+            uow.users.forget(user, self._login_id_digest(user.login_id), free_at)
+            uow.forget_follow_events(user.id)
+            uow.owe(ACCOUNT_DELETED, user.id, event)
+            uow.commit()
+        return free_at
+
+    def forget_leftovers(self, user_id: int, event: dict) -> None:
+        """What the relay removes after the deletion (each step idempotent): this service's
+        rate-limit keys naming the person, and their avatar unless another account uses the
+        same content-addressed object."""
+        self._d.limiter.reset(self._password_changes, user_id)
+        self._d.limiter.reset(self._login_failures, event["login_id"])
+        if event["phone"]:
+            for limit in (self._sms_resend, self._sms_daily, self._sign_up_attempts_per_phone):
+                self._d.limiter.reset(limit, event["phone"])
+        key = event["avatar_key"]
+        if key:
+            with self._d.uow() as uow:
+                in_use = uow.users.avatar_in_use(key)
+            if not in_use:
+                self._d.storage.delete(key)
 
     # --- social login -------------------------------------------------------------------
 

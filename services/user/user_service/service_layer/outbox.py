@@ -1,5 +1,9 @@
 """The user service's outbox: events other services must hear about, delivered at least once.
 
+`account_deleted` (docs/account-deletion.md) is owed by the deletion's own transaction: the relay
+has the diary service forget the person, removes what this process keeps outside its schema
+(rate-limit keys, the avatar object) and deletes the job with its completion (it names them).
+
 A follow records a `notify_follow` job in `user_jobs` in its own transaction (Profiles.follow).
 The relay, a gridam_runtime.jobs.Worker running inside the user service process
 (bootstrap.serve), sends it to the diary service's RecordFollow with the user service's
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import sqlalchemy
 
@@ -21,11 +26,22 @@ from gridam_runtime.jobs import Handler, Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 NOTIFY_FOLLOW = "notify_follow"
+ACCOUNT_DELETED = "account_deleted"
 
 
 def follow_event(follower_id: int, follower_login_id: str) -> str:
     """Payload of a notify_follow job; its subject is the user who was followed."""
     return json.dumps({"follower_id": follower_id, "follower_login_id": follower_login_id})
+
+
+def follow_event_prefix(follower_id: int) -> str:
+    """How the payloads of one follower's notify_follow jobs begin."""
+    return follow_event(follower_id, "")[: -len(', "follower_login_id": ""}')] + ","
+
+
+def account_deleted_event(login_id: str, phone: str, avatar_key: str) -> str:
+    """Payload of an account_deleted job; its subject is the deleted user's id."""
+    return json.dumps({"login_id": login_id, "phone": phone, "avatar_key": avatar_key})
 
 
 class OutboxRelay:
@@ -35,15 +51,24 @@ class OutboxRelay:
         jobs: JobQueue,
         diary,  # ServiceClient of gridam.diary.v1.DiaryService
         service_tokens: ServiceTokenIssuer,
+        forget_leftovers: Callable[[int, dict], None],  # Accounts.forget_leftovers
     ) -> None:
         self._engine = engine
         self._jobs = jobs
         self._diary = diary
         self._service_tokens = service_tokens
+        self._forget_leftovers = forget_leftovers
 
     @property
     def handlers(self) -> dict[str, Handler]:
-        return {NOTIFY_FOLLOW: self.notify_follow}
+        return {NOTIFY_FOLLOW: self.notify_follow, ACCOUNT_DELETED: self.account_deleted}
+
+    async def account_deleted(self, job: Job) -> None:
+        event = json.loads(job.payload)
+        context.bearer_token.set(self._service_tokens.token())
+        await self._diary.ForgetAuthor(diary_pb.ForgetAuthorRequest(user_id=job.subject_id, login_id=event["login_id"]))
+        await asyncio.to_thread(self._forget_leftovers, job.subject_id, event)
+        await asyncio.to_thread(self._complete, job, True)
 
     async def notify_follow(self, job: Job) -> None:
         event = json.loads(job.payload)
@@ -58,7 +83,9 @@ class OutboxRelay:
         )
         await asyncio.to_thread(self._complete, job)
 
-    def _complete(self, job: Job) -> None:
+    def _complete(self, job: Job, forget: bool = False) -> None:
         with self._engine.begin() as connection:
             if not self._jobs.complete(connection, job):
                 raise LeaseLost(f"job {job.id}")
+            if forget:
+                connection.execute(self._jobs.table.delete().where(self._jobs.table.c.id == job.id))

@@ -393,6 +393,20 @@ class CheckNotificationsResponse(_message.Message):
     checked_count: int
     def __init__(self, checked_count: _Optional[int] = ...) -> None: ...
 
+class ForgetAuthorRequest(_message.Message):
+    __slots__ = ("user_id", "login_id")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    LOGIN_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: int
+    login_id: str
+    def __init__(self, user_id: _Optional[int] = ..., login_id: _Optional[str] = ...) -> None: ...
+
+class ForgetAuthorResponse(_message.Message):
+    __slots__ = ("deleted_diaries",)
+    DELETED_DIARIES_FIELD_NUMBER: _ClassVar[int]
+    deleted_diaries: int
+    def __init__(self, deleted_diaries: _Optional[int] = ...) -> None: ...
+
 class RecordFollowRequest(_message.Message):
     __slots__ = ("event_id", "follower_id", "follower_login_id", "followee_id")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]

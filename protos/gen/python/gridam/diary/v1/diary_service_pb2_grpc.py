@@ -130,6 +130,11 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowResponse.FromString,
                 _registered_method=True)
+        self.ForgetAuthor = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/ForgetAuthor',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorResponse.FromString,
+                _registered_method=True)
 
 
 class DiaryServiceServicer:
@@ -275,6 +280,15 @@ class DiaryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ForgetAuthor(self, request, context):
+        """ForgetAuthor deletes everything of a deleted account: diaries (their purges owed), posts,
+        comments, reactions, likes and notifications to, by or about them. Services only (the
+        user service's outbox relay); a repeat finds nothing more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DiaryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -367,6 +381,11 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     servicer.RecordFollow,
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowResponse.SerializeToString,
+            ),
+            'ForgetAuthor': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetAuthor,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -861,6 +880,33 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/RecordFollow',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.RecordFollowResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetAuthor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/ForgetAuthor',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -217,6 +217,18 @@ class ChangePasswordResponse(_message.Message):
     revoked_sessions: int
     def __init__(self, revoked_sessions: _Optional[int] = ...) -> None: ...
 
+class DeleteAccountRequest(_message.Message):
+    __slots__ = ("current_password",)
+    CURRENT_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    current_password: str
+    def __init__(self, current_password: _Optional[str] = ...) -> None: ...
+
+class DeleteAccountResponse(_message.Message):
+    __slots__ = ("login_id_free_at",)
+    LOGIN_ID_FREE_AT_FIELD_NUMBER: _ClassVar[int]
+    login_id_free_at: _timestamp_pb2.Timestamp
+    def __init__(self, login_id_free_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class SetAvatarRequest(_message.Message):
     __slots__ = ("image",)
     IMAGE_FIELD_NUMBER: _ClassVar[int]

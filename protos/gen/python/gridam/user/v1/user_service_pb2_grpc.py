@@ -95,6 +95,11 @@ class UserServiceStub:
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ChangePasswordRequest.SerializeToString,
                 response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ChangePasswordResponse.FromString,
                 _registered_method=True)
+        self.DeleteAccount = channel.unary_unary(
+                '/gridam.user.v1.UserService/DeleteAccount',
+                request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.DeleteAccountRequest.SerializeToString,
+                response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.DeleteAccountResponse.FromString,
+                _registered_method=True)
         self.SetAvatar = channel.unary_unary(
                 '/gridam.user.v1.UserService/SetAvatar',
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.SetAvatarRequest.SerializeToString,
@@ -226,6 +231,14 @@ class UserServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteAccount(self, request, context):
+        """DeleteAccount deletes the caller's account (docs/account-deletion.md): every session is
+        revoked at once; what other services hold is forgotten through durable jobs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SetAvatar(self, request, context):
         """SetAvatar validates, re-encodes and stores a new profile image for the caller.
         """
@@ -343,6 +356,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.ChangePassword,
                     request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ChangePasswordRequest.FromString,
                     response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.ChangePasswordResponse.SerializeToString,
+            ),
+            'DeleteAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAccount,
+                    request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.DeleteAccountRequest.FromString,
+                    response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.DeleteAccountResponse.SerializeToString,
             ),
             'SetAvatar': grpc.unary_unary_rpc_method_handler(
                     servicer.SetAvatar,
@@ -688,6 +706,33 @@ class UserService:
             '/gridam.user.v1.UserService/ChangePassword',
             gridam_dot_user_dot_v1_dot_user__service__pb2.ChangePasswordRequest.SerializeToString,
             gridam_dot_user_dot_v1_dot_user__service__pb2.ChangePasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.user.v1.UserService/DeleteAccount',
+            gridam_dot_user_dot_v1_dot_user__service__pb2.DeleteAccountRequest.SerializeToString,
+            gridam_dot_user_dot_v1_dot_user__service__pb2.DeleteAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,
