@@ -26,7 +26,7 @@ K8S_RENDER := $(K8S_TEMPLATE) --namespace gridam
 # Argo CD's environments (k8s/argocd): name:namespace; each renders its values.yaml beside it.
 K8S_ENVIRONMENTS := production:gridam staging:gridam-staging
 
-.PHONY: help run test test-unit test-integration test-e2e test-k8s bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
+.PHONY: help run test test-unit test-quality test-integration test-e2e test-k8s bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -128,8 +128,11 @@ run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTT
 test: system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
-test-unit: $(ML_STAMP) ## unit tests only
-	$(PY) -m pytest tests/unit
+test-unit: $(ML_STAMP) ## unit tests only: the rules, in well under a minute (no data-set scores)
+	$(PY) -m pytest tests/unit -m "not quality"
+
+test-quality: $(ML_STAMP) ## the models and rule sets scored on their data sets (emotions, crisis check, hashtags, feedback)
+	$(PY) -m pytest tests -m quality
 
 test-integration: system-deps infra-tools $(MYSQL_STAMP) ## integration tests (real MariaDB, Redis, gRPC)
 	$(PY) -m pytest tests/integration

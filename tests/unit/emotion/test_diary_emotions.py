@@ -23,6 +23,7 @@ def clf() -> OfflineClassifier:
 
 
 @pytest.mark.parametrize(("name", "floor"), [("test-ko.jsonl", 0.80), ("test-en.jsonl", 0.75)])
+@pytest.mark.quality
 def test_held_out_diaries_meet_the_targets(clf, name, floor):
     (scores,) = evaluate_diaries([DATA / "diaries" / name], clf)
     report = "\n".join(scores.lines())
@@ -31,6 +32,7 @@ def test_held_out_diaries_meet_the_targets(clf, name, floor):
     assert scores.kind("implicit") >= 0.65, report
 
 
+@pytest.mark.quality
 def test_goemotions_dev_at_the_ekman_level(clf):
     scores = evaluate_goemotions(str(DATA / "goemotions" / "dev.tsv"), clf)
     assert scores.n == 5426

@@ -145,6 +145,7 @@ def test_kote_scoring_recipe_by_hand():
     assert s.strict_macro_f1 == pytest.approx(2 / 7)
 
 
+@pytest.mark.quality
 def test_kote_cross_validated_beats_the_majority_baseline_clearly():
     from emotion_service.analysis.evaluate import evaluate
 

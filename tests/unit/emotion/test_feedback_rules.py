@@ -22,6 +22,7 @@ def analyser() -> DiaryAnalyser:
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.quality
 def test_every_line_on_the_test_part_keeps_the_rules_and_lines_vary(analyser, language):
     entries = load_diaries([DIARIES / f"test-{language}.jsonl"])
     results = analyser.analyse([e.text for e in entries])

@@ -16,6 +16,7 @@ DIARIES = pathlib.Path(__file__).resolve().parents[3] / "data" / "diaries"
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.quality
 def test_hashtags_are_what_a_person_would_tag(language):
     (scores,) = evaluate_hashtags([str(DIARIES / f"test-{language}.jsonl")])
     assert scores.entries == 100 and scores.produced >= 200

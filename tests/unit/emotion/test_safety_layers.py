@@ -166,6 +166,7 @@ RECALL_FLOOR = 0.90
 FALSE_ALARM_CEILING = 0.06
 
 
+@pytest.mark.quality
 def test_scores_on_the_held_out_test_part(check):
     _, test = evaluate_safety(str(ROOT / "data" / "safety"), check)
     for language in ("ko", "en"):
@@ -174,6 +175,7 @@ def test_scores_on_the_held_out_test_part(check):
         assert test.rate(language, "idiom") == 0, "\n".join(test.lines())
 
 
+@pytest.mark.quality
 def test_ordinary_diaries_rarely_raise_an_alarm(check):
     """The diary emotion set's test files (650 everyday entries, no crisis content) as false-alarm
     material; the ceiling leaves room, not slack for a broken rule."""
