@@ -31,25 +31,30 @@ K8S_ENVIRONMENTS := production:gridam staging:gridam-staging
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The packages come from uv.lock (the lock file with hashes the images use too), installed by
+# uv (`uv sync --locked`: a lock that no longer matches pyproject.toml is an error; `uv lock` after
+# editing the dependencies). --inexact keeps what another target added (the `ml` extra).
+# Every extra but `ml` and `mysql`: all the deployables' packages, the tests' and the development tools.
+UV_SYNC := $(VENV)/bin/uv sync --locked --inexact --all-extras
+$(STAMP): pyproject.toml uv.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet uv==0.13.8
+	$(UV_SYNC) --quiet --no-extra ml --no-extra mysql
 	touch $@
 
 # The `ml` extra (torch, transformers): several GB, so only the tests and benchmarks install it.
-$(ML_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test,ml]"
+$(ML_STAMP): $(STAMP)
+	$(UV_SYNC) --quiet --no-extra mysql
 	touch $@
 
 # The `mysql` extra: mysqlclient, the C driver of the distributed profile (mysql+mysqldb://). PyPI
 # has no Linux wheel of it, so it is built here, with the compiler and libmariadb-dev that
 # system-deps installs. `make run` (SQLite) needs neither.
-$(MYSQL_STAMP): $(STAMP) pyproject.toml | system-deps
-	$(PY) -m pip install --quiet -e ".[test,mysql]"
+$(MYSQL_STAMP): $(STAMP) | system-deps
+	$(UV_SYNC) --quiet --no-extra ml
 	touch $@
 
-deps: $(STAMP) ## install the Python packages into .venv (no torch)
+deps: $(STAMP) ## install the Python packages into .venv from uv.lock (no torch, no mysqlclient)
 
 deps-ml: $(ML_STAMP) ## also install the `ml` extra (torch, transformers)
 

