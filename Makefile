@@ -35,7 +35,7 @@ help: ## list the targets
 # uv (`uv sync --locked`: a lock that no longer matches pyproject.toml is an error; `uv lock` after
 # editing the dependencies). --inexact keeps what another target added (the `ml` extra).
 # Every extra but `ml` and `mysql`: all the deployables' packages, the tests' and the development tools.
-UV_SYNC := $(VENV)/bin/uv sync --locked --inexact --all-extras
+UV_SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --locked --inexact --all-extras
 $(STAMP): pyproject.toml uv.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet uv==0.13.8
