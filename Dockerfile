@@ -53,7 +53,7 @@ RUN groupadd --system --gid 10001 gridam \
  && useradd --system --uid 10001 --gid gridam --no-create-home --home-dir /nonexistent gridam \
  && install -d -o 10001 -g 10001 /var/lib/gridam
 # Each target appends its folder to PYTHONPATH. GRPC_EXPERIMENTS: gRPC's EventEngine off for
-# connections, as gridam_runtime.server.GRPC_EXPERIMENTS explains (read when a process starts).
+# connections, as gridam_runtime.tweaks.GRPC_EXPERIMENTS explains (read when a process starts).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \

@@ -20,7 +20,7 @@ import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gridam_devtools.keys import ensure_keys
-from gridam_runtime.server import GRPC_EXPERIMENTS
+from gridam_runtime.tweaks import GRPC_EXPERIMENTS
 from gridam_runtime.settings import REPO_ROOT
 
 STARTUP_TIMEOUT_SECONDS = 60
@@ -88,7 +88,7 @@ class DevStack:
     Every process gets its own GRIDAM_GRPC_PORT (from GRIDAM_<SERVICE>_SERVICE_ADDR), its own
     GRIDAM_DATABASE_URL (GRIDAM_<SERVICE>_DATABASE_URL; default SQLite under the data folder)
     and its own metrics port (GRIDAM_METRICS_PORT + n; 0 = none). All of them run with gRPC's
-    EventEngine off for connections (server.GRPC_EXPERIMENTS) unless the environment sets
+    EventEngine off for connections (tweaks.GRPC_EXPERIMENTS) unless the environment sets
     GRPC_EXPERIMENTS itself.
     """
 

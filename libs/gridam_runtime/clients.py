@@ -28,7 +28,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from gridam_runtime import context
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.discovery import Discovery, Endpoint
-from gridam_runtime.grpc_poller import lower_poller_priority
+from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.server import grpc_server_options
 from gridam_runtime.settings import BaseGridamSettings
 

@@ -41,7 +41,7 @@ from prometheus_client import start_http_server
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.consul_agent import go_duration
 from gridam_runtime.discovery import Discovery, Registration
-from gridam_runtime.grpc_poller import lower_poller_priority
+from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.interceptors import HandlerChain
 from gridam_runtime.settings import ServiceSettings
 
@@ -52,14 +52,6 @@ READINESS_INTERVAL_SECONDS = 5.0
 # The health name of liveness (see the module's docstring); Kubernetes' gRPC liveness and startup probes name it.
 LIVENESS_SERVICE = "liveness"
 
-# gRPC's EventEngine, on by default for Python since grpcio 1.80, reads and writes connections on
-# threads of its own, so each completion hops event_engine thread → grpc.aio's poller thread →
-# event loop: ~7 context switches per call more, and 3-6 % more CPU per call in the gateway and
-# the user service (bench/README.md, profile benchmark). These two experiments turn it off for
-# connections (gRPC's iomgr path, its default until 1.79) while the pinned grpcio still has them.
-# gRPC reads the variable once, when it starts, so it is set in the environment a process starts
-# with (DevStack, the Dockerfiles), never from Python after `import grpc`.
-GRPC_EXPERIMENTS = "-event_engine_client,-event_engine_listener"
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ class BaseGridamSettings(BaseSettings):
     media_dir: pathlib.Path | None = None
 
     call_timeout_seconds: float = 5.0
-    # Steps of niceness grpc.aio's poller thread runs below the event loop (grpc_poller.py); 0 = same.
+    # Steps of niceness grpc.aio's poller thread runs below the event loop (tweaks.py); 0 = same: the tweak off.
     grpc_poller_niceness: int = Field(5, ge=0, le=19)
 
     # The MongoDB read model the CDC projector keeps (distributed profile): when set, the

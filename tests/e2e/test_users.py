@@ -222,7 +222,7 @@ def test_prometheus_metrics_of_gateway_and_user_service(api: Api, stack):
 
 
 def test_gateway_and_user_service_run_grpc_aio_poller_five_steps_nicer(api: Api, stack):
-    """gridam_runtime.grpc_poller: in each process exactly one thread, grpc.aio's poller, runs
+    """gridam_runtime.tweaks (the poller): in each process exactly one thread, grpc.aio's poller, runs
     below the others (the gateway starts gRPC with its first call, made here)."""
     api.get("/api/users/profile", api.new_user())
     for name in ("gateway", "user-service"):

@@ -30,7 +30,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from gridam_runtime.server import GRPC_EXPERIMENTS
+from gridam_runtime.tweaks import GRPC_EXPERIMENTS
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 

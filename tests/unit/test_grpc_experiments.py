@@ -1,5 +1,5 @@
 """gRPC's EventEngine is off for connections in every process GriDam starts
-(gridam_runtime.server.GRPC_EXPERIMENTS): DevStack sets it unless told otherwise, and with it
+(gridam_runtime.tweaks.GRPC_EXPERIMENTS): DevStack sets it unless told otherwise, and with it
 gRPC's connection I/O no longer runs on event_engine threads. The Dockerfiles' side is in
 test_dockerfiles.py."""
 
@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from gridam_devtools.devstack import DevStack
-from gridam_runtime.server import GRPC_EXPERIMENTS
+from gridam_runtime.tweaks import GRPC_EXPERIMENTS
 
 # A grpc.aio server and a client in one process; prints the context switches of gRPC's
 # event_engine threads per call (those threads exist either way: timers run on them).

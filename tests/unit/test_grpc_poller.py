@@ -1,4 +1,4 @@
-"""grpc.aio's poller thread runs nicer than the event loop (gridam_runtime.grpc_poller).
+"""grpc.aio's poller thread runs nicer than the event loop (gridam_runtime.tweaks).
 
 Each probe runs in a fresh Python process, so that the niceness it sets stays out of the
 test process, and reports what /proc says of its threads."""
@@ -23,7 +23,7 @@ import grpc
 from grpc_health.v1 import health_pb2
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.discovery import StaticDiscovery
-from gridam_runtime.grpc_poller import lower_poller_priority, poller_threads
+from gridam_runtime.tweaks import lower_poller_priority, poller_threads
 from tests.support.procfs import niceness
 
 how, steps = sys.argv[1], int(sys.argv[2])
@@ -67,7 +67,7 @@ def others(result: dict) -> list[int]:
 def test_a_server_process_runs_its_single_poller_thread_five_steps_nicer_and_nothing_else():
     result = probe("server", 5)
     assert result["before"] == []  # grpc.aio starts its poller with its first server or channel
-    assert len(result["pollers"]) == 1  # if this fails, grpcio renamed the thread: see grpc_poller.py
+    assert len(result["pollers"]) == 1  # if this fails, grpcio renamed the thread: see gridam_runtime/tweaks.py
     poller = result["pollers"][0]
     main = result["niceness"][result["main"]]  # 0 unless the tests themselves run under `nice`
     assert result["lowered"] == [poller]
