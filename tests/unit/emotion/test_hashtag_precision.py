@@ -1,5 +1,5 @@
-"""Hashtags people accept (issue 17): the hashtags of 100 Korean and 100 English test entries,
-scored against the hashtags marked by hand on them (data/diaries/, `hashtags_ok`)."""
+"""Hashtags people accept (issue 17): the hashtags of hand-marked entries (data/diaries/) scored
+against the hashtags a person marked as acceptable on them (`hashtags_ok`)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ import pytest
 
 from emotion_service.analysis.evaluate import evaluate_hashtags
 
-#: Share of the produced hashtags that a person marked as acceptable: the issue's target.
-PRECISION_FLOOR = 0.90
-
 DIARIES = pathlib.Path(__file__).resolve().parents[3] / "data" / "diaries"
 
 
-@pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.quality
-def test_hashtags_are_what_a_person_would_tag(language):
-    (scores,) = evaluate_hashtags([str(DIARIES / f"test-{language}.jsonl")])
-    assert scores.entries == 100 and scores.produced >= 200
-    assert scores.precision >= PRECISION_FLOOR, "\n".join(scores.lines())
+@pytest.mark.parametrize(("name", "entries", "floor"), [
+    # The issue's target, on the 100 + 100 marked entries of the diary test parts.
+    ("test-ko", 100, 0.90), ("test-en", 100, 0.90),
+    # The check set, marked blind and scored before any tuning at 0.875 / 0.848: a guard that
+    # changes do not lose what generalises.
+    ("hashtags-ko", 80, 0.85), ("hashtags-en", 80, 0.85),
+])
+def test_hashtags_are_what_a_person_would_tag(name, entries, floor):
+    (scores,) = evaluate_hashtags([str(DIARIES / f"{name}.jsonl")])
+    assert scores.entries == entries and scores.produced >= 2 * entries
+    assert scores.precision >= floor, "\n".join(scores.lines())

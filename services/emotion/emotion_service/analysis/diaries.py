@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from emotion_service.analysis.emotions import Emotion
 from emotion_service.analysis.jsonl import read_jsonl
 
-__all__ = ["DiaryEntry", "DiaryScores", "HashtagScores", "load_diaries", "score_diaries", "score_hashtags"]
+__all__ = ["DiaryEntry", "DiaryScores", "HashtagScores", "MarkedEntry", "load_diaries", "load_marked", "score_diaries",
+           "score_hashtags"]
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,31 @@ class DiaryEntry:
     hashtags_ok: tuple[str, ...] = ()  # every acceptable one (a superset), marked on the same entries
 
 
+@dataclass(frozen=True)
+class MarkedEntry:
+    """An entry with hashtags marked by hand (the test parts' first 100, the hashtag check set)."""
+    id: str
+    lang: str
+    text: str
+    hashtags: tuple[str, ...]
+    hashtags_ok: tuple[str, ...]
+
+
 def load_diaries(paths: Sequence[str | pathlib.Path]) -> list[DiaryEntry]:
     def make(row: dict) -> DiaryEntry:
         return DiaryEntry(row["id"], row["lang"], Emotion[row["emotion"]], row["kind"], row["text"],
                           tuple(row.get("hashtags", ())), tuple(row.get("hashtags_ok", ())))
 
     return [entry for path in paths for entry in read_jsonl(path, make, "a diary entry")]
+
+
+def load_marked(paths: Sequence[str | pathlib.Path]) -> list[MarkedEntry]:
+    """The entries of `paths` that carry hand-marked hashtags."""
+    def make(row: dict) -> MarkedEntry:
+        return MarkedEntry(row["id"], row["lang"], row["text"], tuple(row.get("hashtags", ())),
+                           tuple(row.get("hashtags_ok", ())))
+
+    return [e for path in paths for e in read_jsonl(path, make, "a diary entry") if e.hashtags]
 
 
 @dataclass
@@ -108,13 +128,11 @@ class HashtagScores:
                 "  not acceptable: " + (", ".join(f"{i} #{t}" for i, t in self.wrong) or "none")]
 
 
-def score_hashtags(entries: Sequence[DiaryEntry], produced: Sequence[Sequence[str]],
+def score_hashtags(entries: Sequence[MarkedEntry], produced: Sequence[Sequence[str]],
                    name: str = "hashtags") -> HashtagScores:
-    """Precision of `produced` against the hashtags marked by hand, on the marked entries only."""
+    """Precision of `produced` against the hashtags marked by hand on `entries`."""
     scores = HashtagScores(name)
     for entry, tags in zip(entries, produced, strict=True):
-        if not entry.hashtags:
-            continue
         scores.entries += 1
         for tag in tags:
             scores.produced += 1

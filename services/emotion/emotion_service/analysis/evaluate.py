@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from emotion_service.analysis.diaries import (DiaryScores, HashtagScores, load_diaries, score_diaries,
-                                              score_hashtags)
+from emotion_service.analysis.diaries import (DiaryScores, HashtagScores, load_diaries, load_marked,
+                                              score_diaries, score_hashtags)
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.analysis.goemotions import EkmanScores, load_goemotions, score_ekman
 from emotion_service.analysis.keywords import KeywordExtractor
@@ -105,7 +105,7 @@ def evaluate_hashtags(paths: Sequence[str]) -> list[HashtagScores]:
     extractor = KeywordExtractor()
     out = []
     for path in paths:
-        entries = [e for e in load_diaries([path]) if e.hashtags]
+        entries = load_marked([path])
         out.append(score_hashtags(entries, [extractor.extract(e.text, e.lang).hashtags for e in entries], str(path)))
     return out
 

