@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -27,6 +28,37 @@ from tests.support.servers import ROOT
 TIMEOUT_SECONDS = 90  # generous: a shared CI machine
 SERVICES = {"diary": "diary_service", "emotion": "emotion_service", "card": "card_service"}
 _run_ids = itertools.count(1)
+
+
+def sql_state(engine_of: Callable[[str], sa.Engine]) -> dict[int, dict]:
+    """What the read model must hold: every captured row of the services' databases (`engine_of`
+    the service's name), mapped as the projector maps it."""
+    state: dict[int, dict] = {}
+    for table, service in (("diaries", "diary"), ("diary_analyses", "emotion"), ("cards", "card")):
+        projection = TABLES[table]
+        with engine_of(service).connect() as connection:
+            for row in connection.execute(sa.text(f"SELECT * FROM {table}")):
+                values = json_row(dict(row._mapping))
+                document = state.setdefault(values[projection.diary_id_column], {"diary": None, "analysis": None, "cards": {}})
+                if projection.entry_column is None:
+                    document[projection.part] = projection.value(values)
+                else:
+                    document["cards"][str(values[projection.entry_column])] = projection.value(values)
+    return state
+
+
+def read_model_state(collection) -> dict[int, dict]:
+    """The read model's live parts (tombstones left out), shaped like sql_state."""
+    state = {}
+    for document in collection.find():
+        live = {
+            "diary": document.get("diary"),
+            "analysis": document.get("analysis"),
+            "cards": {key: card for key, card in (document.get("cards") or {}).items() if card is not None},
+        }
+        if live["diary"] or live["analysis"] or live["cards"]:
+            state[int(document["_id"])] = live
+    return state
 
 
 class CdcWorld:
@@ -193,32 +225,10 @@ class CdcWorld:
         return self._engines[service]
 
     def sql_state(self) -> dict[int, dict]:
-        """What the read model must hold: every captured row, mapped as the projector maps it."""
-        state: dict[int, dict] = {}
-        for table, service in (("diaries", "diary"), ("diary_analyses", "emotion"), ("cards", "card")):
-            projection = TABLES[table]
-            with self.engine_of(service).connect() as connection:
-                for row in connection.execute(sa.text(f"SELECT * FROM {table}")):
-                    values = json_row(dict(row._mapping))
-                    document = state.setdefault(values[projection.diary_id_column], {"diary": None, "analysis": None, "cards": {}})
-                    if projection.entry_column is None:
-                        document[projection.part] = projection.value(values)
-                    else:
-                        document["cards"][str(values[projection.entry_column])] = projection.value(values)
-        return state
+        return sql_state(self.engine_of)
 
     def read_model_state(self) -> dict[int, dict]:
-        """The read model's live parts (tombstones left out), shaped like sql_state."""
-        state = {}
-        for document in self.read_model().find():
-            live = {
-                "diary": document.get("diary"),
-                "analysis": document.get("analysis"),
-                "cards": {key: card for key, card in (document.get("cards") or {}).items() if card is not None},
-            }
-            if live["diary"] or live["analysis"] or live["cards"]:
-                state[int(document["_id"])] = live
-        return state
+        return read_model_state(self.read_model())
 
     def wait_until_projected(self) -> None:
         """Until MongoDB holds exactly what MySQL holds."""

@@ -175,7 +175,7 @@ class Redis:
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = self.port or free_port()  # a restart keeps the port (its data is gone: no persistence)
         log = self.root / "redis.log"
         log.touch()
         self.process = subprocess.Popen(

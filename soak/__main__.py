@@ -1,0 +1,87 @@
+"""The game day: the distributed stack under a steady load of journeys while the schedule's faults
+are applied, then a drain, the invariants and the report.
+
+    python -m soak [--minutes 15] [--rate 20] [--schedule soak/schedules/default.yml] [--out var/soak]
+
+Exit status 1 when an invariant is violated."""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+import tempfile
+import threading
+import time
+
+from soak.checker import alert_spans, check, report, write_report
+from soak.load import History, Journeys, read_history
+from soak.stack import SoakStack, load_schedule
+from tests.support.servers import ROOT
+
+SCHEDULES = pathlib.Path(__file__).parent / "schedules"
+
+
+def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, concurrency: int = 24) -> tuple[bool, str]:
+    """Run one soak; (every invariant holds, the report)."""
+    out.mkdir(parents=True, exist_ok=True)
+    faults = load_schedule(schedule)
+    root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-soak-"))
+    stack = SoakStack(root)
+    history_path = out / "history.jsonl"
+    history_path.unlink(missing_ok=True)
+    try:
+        print(f"starting the stack under {root}", flush=True)
+        stack.start()
+        history = History(history_path)
+        journeys = Journeys(stack.dev, history, rate=rate, concurrency=concurrency)
+        started = time.time()
+        journeys.start()
+        ending = threading.Event()
+
+        def apply_faults() -> None:
+            for fault in faults:
+                delay = started + fault.at - time.time()
+                if ending.wait(max(0.0, delay)):
+                    return
+                print(f"+{time.time() - started:5.0f} s  {fault.name}", flush=True)
+                stack.apply(fault)
+
+        chaos = threading.Thread(target=apply_faults, name="faults")
+        chaos.start()
+        time.sleep(max(0.0, started + minutes * 60 - time.time()))
+        ending.set()  # no new fault; one in progress is held and healed to the end
+        chaos.join()
+        journeys.stop()
+        history.close()
+        ended = time.time()
+        print("load stopped; draining", flush=True)
+        findings = check(stack, read_history(history_path))
+        spans = alert_spans(stack, started - 60, time.time())
+        counts = {"started": journeys.started, "finished": journeys.finished, "aborted": journeys.aborted, "dropped": journeys.dropped}
+        text = (f"# GriDam soak: {minutes:g} min, {rate:g} journeys/s, schedule {schedule.name}\n\n"
+                f"Load from {time.strftime('%H:%M:%S', time.gmtime(started))} to {time.strftime('%H:%M:%S', time.gmtime(ended))} UTC; "
+                f"history: {history_path}\n\n"
+                + report(read_history(history_path), faults, findings, spans, list(stack.monitoring.sink.messages),
+                         stack.monitoring.rules_for, counts))
+        write_report(out / "report.md", text)
+        return findings.ok, text
+    finally:
+        stack.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=15)
+    parser.add_argument("--rate", type=float, default=20, help="journeys started per second")
+    parser.add_argument("--concurrency", type=int, default=24, help="journeys in flight at most")
+    parser.add_argument("--schedule", type=pathlib.Path, default=SCHEDULES / "default.yml")
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "var" / "soak")
+    args = parser.parse_args()
+    ok, text = run(args.minutes, args.rate, args.schedule, args.out, args.concurrency)
+    print(text)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
