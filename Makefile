@@ -26,7 +26,7 @@ K8S_RENDER := $(K8S_TEMPLATE) --namespace gridam
 # Argo CD's environments (k8s/argocd): name:namespace; each renders its values.yaml beside it.
 K8S_ENVIRONMENTS := production:gridam staging:gridam-staging
 
-.PHONY: help run test test-unit test-quality test-integration test-e2e test-k8s bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
+.PHONY: help run test test-unit test-quality test-integration test-e2e test-k8s soak bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -155,6 +155,9 @@ bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/R
 	@status=0; \
 	for bench in $(BENCHES); do $(PY) -m bench.$$bench || status=1; done; \
 	exit $$status
+
+soak: system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) ## the game day: 15 min of journeys while every component fails in turn, Prometheus and Alertmanager with the chart's rules; report in var/soak/report.md
+	$(PY) -m soak
 
 clean: ## remove the virtualenv, the built tools and local data
 	rm -rf $(VENV) tools/buf/node_modules tools/kafka/libs tools/ferretdb/bin tools/consul/bin tools/helm/bin tools/kube-models/node_modules var

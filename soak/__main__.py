@@ -8,13 +8,14 @@ Exit status 1 when an invariant is violated."""
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 import tempfile
 import threading
 import time
 
-from soak.checker import alert_spans, check, report, write_report
+from soak.checker import Outcome, alert_spans, check, evaluate, report, write_report
 from soak.load import History, Journeys, read_history
 from soak.stack import SoakStack, load_schedule
 from tests.support.servers import ROOT
@@ -22,8 +23,8 @@ from tests.support.servers import ROOT
 SCHEDULES = pathlib.Path(__file__).parent / "schedules"
 
 
-def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, concurrency: int = 24) -> tuple[bool, str]:
-    """Run one soak; (every invariant holds, the report)."""
+def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, concurrency: int = 24) -> tuple[Outcome, str]:
+    """Run one soak; its figures and its report."""
     out.mkdir(parents=True, exist_ok=True)
     faults = load_schedule(schedule)
     root = pathlib.Path(tempfile.mkdtemp(prefix="gridam-soak-"))
@@ -57,15 +58,16 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
         ended = time.time()
         print("load stopped; draining", flush=True)
         findings = check(stack, read_history(history_path))
-        spans = alert_spans(stack, started - 60, time.time())
+        looked_at = time.time()
+        spans = alert_spans(stack, started - 60, looked_at)
+        slack = list(stack.monitoring.sink.messages)
+        outcome = evaluate(read_history(history_path), faults, findings, spans, slack, stack.monitoring.rules_for, looked_at)
         counts = {"started": journeys.started, "finished": journeys.finished, "aborted": journeys.aborted, "dropped": journeys.dropped}
         text = (f"# GriDam soak: {minutes:g} min, {rate:g} journeys/s, schedule {schedule.name}\n\n"
-                f"Load from {time.strftime('%H:%M:%S', time.gmtime(started))} to {time.strftime('%H:%M:%S', time.gmtime(ended))} UTC; "
-                f"history: {history_path}\n\n"
-                + report(read_history(history_path), faults, findings, spans, list(stack.monitoring.sink.messages),
-                         stack.monitoring.rules_for, counts))
+                f"Load from {time.strftime('%H:%M:%S', time.gmtime(started))} to {time.strftime('%H:%M:%S', time.gmtime(ended))} UTC "
+                f"on {os.cpu_count()} cores; history: {history_path}\n\n" + report(outcome, slack, counts))
         write_report(out / "report.md", text)
-        return findings.ok, text
+        return outcome, text
     finally:
         stack.stop()
 
@@ -78,9 +80,9 @@ def main() -> None:
     parser.add_argument("--schedule", type=pathlib.Path, default=SCHEDULES / "default.yml")
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "var" / "soak")
     args = parser.parse_args()
-    ok, text = run(args.minutes, args.rate, args.schedule, args.out, args.concurrency)
+    outcome, text = run(args.minutes, args.rate, args.schedule, args.out, args.concurrency)
     print(text)
-    sys.exit(0 if ok else 1)
+    sys.exit(0 if outcome.findings.ok else 1)
 
 
 if __name__ == "__main__":

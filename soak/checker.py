@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import pathlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -163,12 +164,60 @@ def _object_key(path: pathlib.PurePath) -> str:
 
 # --- the report ------------------------------------------------------------------------------
 
+RECOVERY_LIMIT_S = {"restart": 60.0}  # a server restart; every process fault: DEFAULT_RECOVERY_LIMIT_S
+DEFAULT_RECOVERY_LIMIT_S = 15.0
+WINDOW_AFTER_HEALING_S = 15.0  # a request this soon after healing still counts as inside the fault's window
+
+
 def _ok(entry: dict) -> bool:
     return entry["status"] == 200 or entry["code"] in AS_DESIGNED
 
 
+def seconds(duration: str) -> float:
+    """A Prometheus duration (`10m`, `1h30m`, `0s`) in seconds."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    return sum(float(n) * units[u] for n, u in re.findall(r"(\d+)(ms|s|m|h|d)", duration))
+
+
+@dataclass
+class AlertCheck:
+    alert: str
+    for_: str
+    expected: bool  # the fault lasts at least the rule's `for:` window, so the rule should fire
+    fired_after_s: float | None = None  # from the fault's start
+    resolved: bool = False
+    paged: bool = False  # a [FIRING] message with this alert reached the Slack sink
+    resolved_in_slack: bool = False
+
+
+@dataclass
+class FaultOutcome:
+    fault: Fault
+    inside: tuple[int, int]  # (successes, requests) inside the fault's window
+    recovery_s: float | None  # None: not recovered before the next fault
+    recovery_limit_s: float
+    alerts: list[AlertCheck]
+
+    @property
+    def recovered_in_time(self) -> bool:
+        return self.recovery_s is not None and self.recovery_s <= self.recovery_limit_s
+
+
+@dataclass
+class Outcome:
+    requests: list[dict]
+    outside: tuple[int, int]
+    inside: tuple[int, int]
+    faults: list[FaultOutcome]
+    findings: Findings
+
+    @property
+    def success_outside(self) -> float:
+        return self.outside[0] / self.outside[1] if self.outside[1] else 1.0
+
+
 def recovery_s(requests: list[dict], fault: Fault, until: float) -> float | None:
-    """Seconds from healing to the first success after which nothing failed for QUIET_S (None: not within `until`)."""
+    """Seconds from healing to the first success after which nothing failed for QUIET_S (None: not before `until`)."""
     after = [r for r in requests if fault.healed_at <= r["at"] < until]
     for i, entry in enumerate(after):
         if _ok(entry) and all(_ok(r) for r in after[i:] if r["at"] < entry["at"] + QUIET_S):
@@ -176,24 +225,60 @@ def recovery_s(requests: list[dict], fault: Fault, until: float) -> float | None
     return None
 
 
-def report(history: list[dict], faults: list[Fault], findings: Findings, alerts: dict[str, list[tuple[float, float]]],
-           slack: list[dict], rules_for: dict[str, str], journeys: dict[str, int], window_s: float = 15.0) -> str:
-    """The soak's report (Markdown). A request is inside a fault window from the fault's start to
-    `window_s` after its healing (time to reconnect); outside otherwise."""
+def _tally(requests: list[dict]) -> tuple[int, int]:
+    return sum(map(_ok, requests)), len(requests)
+
+
+def evaluate(history: list[dict], faults: list[Fault], findings: Findings, alerts: dict[str, list[tuple[float, float]]],
+             slack: list[dict], rules_for: dict[str, str], alerts_until: float) -> Outcome:
+    """The figures of the report. `alerts`: firing spans (alert_spans) up to `alerts_until`."""
     requests = sorted((e for e in history if e["op"] not in ("ack", "journey")), key=lambda e: e["at"])
-    windows = [(f.started_at, f.healed_at + window_s) for f in faults if f.started_at]
+    applied = [f for f in faults if f.started_at]
+    windows = [(f.started_at, f.healed_at + WINDOW_AFTER_HEALING_S) for f in applied]
     inside = [r for r in requests if any(a <= r["at"] < b for a, b in windows)]
     outside = [r for r in requests if not any(a <= r["at"] < b for a, b in windows)]
+    titles = [(m["at"], str(a.get("title", ""))) for m in slack for a in m["body"].get("attachments", [])]
+    outcomes = []
+    for i, fault in enumerate(applied):
+        until = applied[i + 1].started_at if i + 1 < len(applied) else float("inf")
+        checks = []
+        for alert in fault.alerts:
+            rule_for = rules_for.get(alert, "")
+            check = AlertCheck(alert, rule_for or "no such rule",
+                               expected=bool(rule_for) and seconds(rule_for) <= fault.healed_at - fault.started_at)
+            spans = [(a, b) for a, b in alerts.get(alert, []) if b >= fault.started_at and a <= until]
+            if spans:
+                check.fired_after_s = spans[0][0] - fault.started_at
+                check.resolved = spans[0][1] < alerts_until - 15  # its first span ended before the soak's last look
+                check.paged = any(at >= fault.started_at and t.startswith("[FIRING") and alert in t for at, t in titles)
+                check.resolved_in_slack = any(at >= fault.started_at and t.startswith("[RESOLVED") and alert in t for at, t in titles)
+            checks.append(check)
+        outcomes.append(FaultOutcome(
+            fault, _tally([r for r in requests if fault.started_at <= r["at"] < fault.healed_at + WINDOW_AFTER_HEALING_S]),
+            recovery_s(requests, fault, until), RECOVERY_LIMIT_S.get(fault.kind, DEFAULT_RECOVERY_LIMIT_S), checks,
+        ))
+    return Outcome(requests, _tally(outside), _tally(inside), outcomes, findings)
 
-    def rate(rs: list[dict]) -> str:
-        return f"{100 * sum(map(_ok, rs)) / len(rs):.2f} % of {len(rs)}" if rs else "no requests"
 
+def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str:
+    """The soak's report (Markdown)."""
+    findings, requests = outcome.findings, outcome.requests
+
+    def rate(tally: tuple[int, int]) -> str:
+        return f"{100 * tally[0] / tally[1]:.2f} % of {tally[1]}" if tally[1] else "no requests"
+
+    expected = [c for f in outcome.faults for c in f.alerts if c.expected]
     lines = ["## Summary", "", "| what | result |", "|---|---|",
              f"| requests | {len(requests)} |",
              f"| journeys started / completed / given up / not started (generator busy) | "
              f"{journeys['started']} / {journeys['finished']} / {journeys['aborted']} / {journeys['dropped']} |",
-             f"| success rate outside fault windows | {rate(outside)} |",
-             f"| success rate inside fault windows | {rate(inside)} |",
+             f"| success rate outside fault windows | {rate(outcome.outside)} |",
+             f"| success rate inside fault windows (start to healing + {WINDOW_AFTER_HEALING_S:g} s) | {rate(outcome.inside)} |",
+             f"| faults recovered within their limit (15 s process, 60 s server) | "
+             f"{sum(f.recovered_in_time for f in outcome.faults)} of {len(outcome.faults)} |",
+             f"| alerts expected (fault held at least the rule's `for:`) / fired / paged in Slack / resolved | "
+             f"{len(expected)} / {sum(c.fired_after_s is not None for c in expected)} / {sum(c.paged for c in expected)} / "
+             f"{sum(c.resolved for c in expected)} |",
              f"| drain (jobs done, read model caught up) | {findings.drained_in_s:.0f} s |"]
     for name, violations in findings.invariants.items():
         lines.append(f"| {name} | {'holds' if not violations else f'VIOLATED ({len(violations)})'} |")
@@ -206,38 +291,26 @@ def report(history: list[dict], faults: list[Fault], findings: Findings, alerts:
     lines += ["", "## Acknowledged writes", "", ", ".join(f"{k}: {v}" for k, v in findings.counts.items())]
 
     lines += ["", "## Faults", "",
-              "| fault | at (s) | held (s) | success inside | recovery after healing | alert rules (for:) | fired | resolved | note |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| fault | at (s) | held (s) | success inside | recovery after healing (limit) | alert rules: for, fired, paged, resolved | note |",
+              "|---|---|---|---|---|---|---|"]
     t0 = requests[0]["at"] if requests else 0.0
-    for i, fault in enumerate(faults):
-        if not fault.started_at:
-            lines.append(f"| {fault.name} | {fault.at:.0f} | - | - | - | - | - | - | not applied (the soak ended first) |")
-            continue
-        until = faults[i + 1].started_at if i + 1 < len(faults) and faults[i + 1].started_at else float("inf")
-        window = [r for r in requests if fault.started_at <= r["at"] < fault.healed_at + window_s]
-        recovered = recovery_s(requests, fault, until)
-        rules, fired, resolved = [], [], []
-        for alert in fault.alerts:
-            rules.append(f"{alert} ({rules_for.get(alert, 'no such rule')})")
-            spans = [(a, b) for a, b in alerts.get(alert, []) if b >= fault.started_at and a <= until]
-            fired.append(f"{alert} at +{spans[0][0] - fault.started_at:.0f} s" if spans else f"{alert}: no")
-            resolved.append(("yes" if spans[-1][1] < until else "no (still firing)") if spans else "-")
-        lines.append(
-            f"| {fault.name} | {fault.started_at - t0:.0f} | {fault.healed_at - fault.started_at:.0f} | {rate(window)} | "
-            f"{'%.1f s' % recovered if recovered is not None else 'not recovered before the next fault'} | "
-            f"{', '.join(rules) or '-'} | {', '.join(fired) or '-'} | {', '.join(resolved) or '-'} | {fault.note} |"
-        )
+    for f in outcome.faults:
+        fault = f.fault
+        recovery = f"{f.recovery_s:.1f} s" if f.recovery_s is not None else "not before the next fault"
+        checks = "; ".join(
+            f"{c.alert} (for {c.for_}): "
+            + (f"fired +{c.fired_after_s:.0f} s, {'paged' if c.paged else 'NOT paged'}, "
+               f"{'resolved' if c.resolved else 'still firing'}{' (resolved message sent)' if c.resolved_in_slack else ''}"
+               if c.fired_after_s is not None else ("NOT fired" if c.expected else "not fired (held shorter than for:)"))
+            for c in f.alerts
+        ) or "no rule watches it"
+        lines.append(f"| {fault.name} | {fault.started_at - t0:.0f} | {fault.healed_at - fault.started_at:.0f} | {rate(f.inside)} | "
+                     f"{recovery} ({f.recovery_limit_s:g} s) | {checks} | {fault.note} |")
 
-    lines += ["", "## Alerts (Prometheus ALERTS, firing spans)", ""]
-    for alert, spans in sorted(alerts.items()):
-        lines.append(f"- {alert} (for: {rules_for.get(alert)}): " + ", ".join(f"+{a - t0:.0f} s to +{b - t0:.0f} s" for a, b in spans))
-    if not alerts:
-        lines.append("- none fired")
     lines += ["", "## Slack sink", ""]
     for message in slack:
-        body = message["body"]
-        for attachment in body.get("attachments", [body]):
-            lines.append(f"- +{message['at'] - t0:.0f} s {message['webhook']} {body.get('channel', '')}: {attachment.get('title', '')}")
+        for attachment in message["body"].get("attachments", []):
+            lines.append(f"- +{message['at'] - t0:.0f} s {message['webhook']} {message['body'].get('channel', '')}: {attachment.get('title', '')}")
     if not slack:
         lines.append("- nothing")
     lines += ["", "## Invariant violations", ""]
@@ -248,17 +321,17 @@ def report(history: list[dict], faults: list[Fault], findings: Findings, alerts:
 
 
 def alert_spans(stack: SoakStack, start: float, end: float) -> dict[str, list[tuple[float, float]]]:
-    """Firing spans of each GriDam alert between start and end, from Prometheus' ALERTS series."""
+    """Firing spans of each alert between start and end, from Prometheus' ALERTS series."""
     spans: dict[str, list[tuple[float, float]]] = {}
     for series in stack.monitoring.query_range('ALERTS{alertstate="firing"}', start, end):
         times = [float(t) for t, _ in series["values"]]
-        step = 5.0
         begin = prev = times[0]
-        for t in times[1:] + [None]:
-            if t is None or t - prev > 2 * step:
+        for t in times[1:]:
+            if t - prev > 15:  # a gap in the series: resolved, then firing again
                 spans.setdefault(series["metric"]["alertname"], []).append((begin, prev))
                 begin = t
-            prev = t if t is not None else prev
+            prev = t
+        spans.setdefault(series["metric"]["alertname"], []).append((begin, prev))
     return {k: sorted(v) for k, v in spans.items()}
 
 
