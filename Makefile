@@ -26,7 +26,7 @@ K8S_RENDER := $(K8S_TEMPLATE) --namespace gridam
 # Argo CD's environments (k8s/argocd): name:namespace; each renders its values.yaml beside it.
 K8S_ENVIRONMENTS := production:gridam staging:gridam-staging
 
-.PHONY: help run test test-unit test-quality test-integration test-e2e test-k8s soak bench proto proto-check proto-lint k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
+.PHONY: help run test test-unit test-quality test-integration test-e2e test-k8s soak bench proto proto-check proto-lint proto-release k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -123,7 +123,16 @@ proto: $(STAMP) $(BUF) ## generate the Python code of the protos
 proto-lint: $(BUF) ## buf lint
 	$(BUF) lint
 
-proto-check: proto-lint proto ## fail when the committed generated code is stale
+# The protos as last released: `buf breaking` compares the current ones with this image, so a change
+# that would break a deployed caller fails `make test` (a deliberate break is a new v2 package).
+PROTO_RELEASE := protos/released.binpb
+
+proto-release: $(BUF) ## record the current protos as the released contract (commit protos/released.binpb with the release)
+	$(BUF) build -o $(PROTO_RELEASE)
+
+proto-check: proto-lint proto ## fail when the protos are unformatted, break the released contract, or their generated code is stale
+	$(BUF) format --diff --exit-code
+	$(BUF) breaking --against $(PROTO_RELEASE)
 	@git diff --exit-code --stat -- protos/gen || { echo "generated code is stale: run 'make proto' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- protos/gen)" || { echo "untracked generated files: run 'make proto' and commit"; exit 1; }
 
