@@ -16,7 +16,7 @@ from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import EdgeMiddleware
 from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
-from gridam_gateway.routes import auth, cards, diaries, feed, follows, insights, notifications, users
+from gridam_gateway.routes import auth, cards, diaries, exports, feed, follows, insights, notifications, users
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.tokens import read_secret
@@ -74,7 +74,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # FastAPI tries the routes in order, twice per request (~1.2 µs each time): the busy routers
     # first, auth's eight (sign-up, login, reissue: a few times a session) last. No two routers
     # serve the same path (auth's two share a prefix, not a path), so the order changes no answer.
-    for router in (users.router, diaries.router, cards.router, feed.router, follows.router, notifications.router, insights.router, media_router, auth.router, auth.sign_up_router):
+    for router in (users.router, exports.router, diaries.router, cards.router, feed.router, follows.router, notifications.router, insights.router, media_router, auth.router, auth.sign_up_router):
         app.include_router(router)
     if settings.api_docs:
         app.include_router(docs.router)

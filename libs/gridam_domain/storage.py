@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import io
 import mimetypes
 import os
 import re
 import secrets
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_KEY_LENGTH = 200
 _KEY_RE = re.compile(r"[a-z0-9][a-z0-9._/-]*")
@@ -44,6 +47,17 @@ class ObjectStorage(abc.ABC):
     @abc.abstractmethod
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store ``data`` under ``key``, replacing any existing object whole."""
+
+    def put_file(self, key: str, source: Path, content_type: str) -> None:
+        """Store the file at ``source`` under ``key`` (a large object, e.g. an export archive);
+        this default reads it whole, backends copy it in chunks."""
+        self.put(key, Path(source).read_bytes(), content_type)
+
+    def open(self, key: str) -> BinaryIO | None:
+        """The object as a seekable file to read (a large one in chunks), or None; this default
+        holds it in memory, backends read it from where it lies."""
+        stored = self.get(key)
+        return None if stored is None else io.BytesIO(stored.data)
 
     @abc.abstractmethod
     def get(self, key: str) -> StoredObject | None:
@@ -176,6 +190,34 @@ class LocalFolderStorage(ObjectStorage):
             _unlink_quietly(object_tmp)
             raise
         _fsync_dir(path.parent)
+
+    def put_file(self, key: str, source: Path, content_type: str) -> None:
+        """As `put`, copied in chunks: memory stays flat whatever the file's size."""
+        path = self._path(key)
+        _validate_content_type(content_type)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sidecar_tmp = self._write_temp(path, content_type.encode("ascii"))
+        object_tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            with open(source, "rb") as src, open(object_tmp, "xb") as dst:
+                shutil.copyfileobj(src, dst, 1024 * 1024)
+                dst.flush()
+                os.fsync(dst.fileno())
+            with self._lock:
+                os.replace(sidecar_tmp, self._sidecar(path))
+                os.replace(object_tmp, path)
+        except BaseException:
+            _unlink_quietly(sidecar_tmp)
+            _unlink_quietly(object_tmp)
+            raise
+        _fsync_dir(path.parent)
+
+    def open(self, key: str) -> BinaryIO | None:
+        """The stored file opened for reading (a large object read in chunks), or None."""
+        try:
+            return open(self._path(key), "rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
 
     def get(self, key: str) -> StoredObject | None:
         path = self._path(key)

@@ -117,8 +117,10 @@ class JobQueue:
         self.table = table
         self.policy = policy or RetryPolicy()
 
-    def enqueue(self, connection: sa.Connection, kind: str, subject_id: int, payload: str = "") -> None:
-        """Record owed work inside the caller's transaction."""
+    def enqueue(
+        self, connection: sa.Connection, kind: str, subject_id: int, payload: str = "", *, delay_seconds: float = 0
+    ) -> None:
+        """Record owed work inside the caller's transaction, due after `delay_seconds` (an expiry)."""
         now = _now()
         connection.execute(
             self.table.insert().values(
@@ -127,7 +129,7 @@ class JobQueue:
                 payload=payload,
                 state=PENDING,
                 attempts=0,
-                available_at=now,
+                available_at=now + dt.timedelta(seconds=delay_seconds),
                 created_at=now,
                 updated_at=now,
             )

@@ -63,3 +63,6 @@ class CardServicer(card_service_pb2_grpc.CardServiceServicer):
     async def DeleteCards(self, request, context):
         await self._cards.delete(request.diary_id)
         return pb.DeleteCardsResponse()
+
+    async def ListDiaryCards(self, request, context):
+        return pb.ListDiaryCardsResponse(cards=[card_message(c) for c in await self._cards.versions(request.diary_id)])

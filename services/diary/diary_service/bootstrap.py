@@ -13,6 +13,9 @@ from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
 from diary_service.config import DiarySettings
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
+from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
+from diary_service.service_layer.imports import IMPORT, ImportDependencies, ImportRunner, Imports
+from diary_service.service_layer.transfers import Transfers
 from diary_service.service_layer.feed import Feed, FeedDependencies
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS, NotificationDependencies, Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
@@ -47,7 +50,8 @@ def migrate(settings: DiarySettings) -> None:
 
 
 def _job_queue(settings: DiarySettings) -> JobQueue:
-    policy = dataclasses.replace(RetryPolicy.from_settings(settings), never_parked=frozenset({PURGE}))
+    # Forgetting a deleted diary, and what a user asked to take or bring, never give up.
+    policy = dataclasses.replace(RetryPolicy.from_settings(settings), never_parked=frozenset({PURGE, EXPORT, EXPORT_EXPIRE, IMPORT}))
     return JobQueue(diary_jobs, policy)
 
 
@@ -102,7 +106,15 @@ async def serve(settings: DiarySettings) -> None:
             DISCOVERY_NAME,
             SERVICE_NAME,
             diary_service_pb2_grpc.add_DiaryServiceServicer_to_server,
-            DiaryServicer(Diaries(deps), feed, Notifications(NotificationDependencies(deps.uow, deps.authenticator))),
+            DiaryServicer(
+                Diaries(deps),
+                feed,
+                Notifications(NotificationDependencies(deps.uow, deps.authenticator)),
+                Transfers(
+                    Exports(ExportDependencies(deps.uow, deps.authenticator)),
+                    Imports(ImportDependencies(deps.uow, deps.authenticator, deps.storage, settings.time_zone)),
+                ),
+            ),
         ),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
@@ -120,19 +132,33 @@ async def work(settings: DiarySettings) -> None:
     jobs = _job_queue(settings)
     factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
     emotion = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
+    cards = factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE)
+    uow = lambda: UnitOfWork(sessions, jobs)  # noqa: E731
+    storage = LocalFolderStorage(settings.media_root)
+    service_tokens = ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME)
     pipeline = DiaryPipeline(
-        uow=lambda: UnitOfWork(sessions, jobs),
+        uow=uow,
         jobs=jobs,
         emotion=emotion,
-        cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
+        cards=cards,
         users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
-        storage=LocalFolderStorage(settings.media_root),
-        service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
+        storage=storage,
+        service_tokens=service_tokens,
     )
+    exports = ExportBuilder(uow, jobs, emotion, cards, storage, service_tokens, int(settings.export_ttl_hours * 3600))
+    imports = ImportRunner(uow, jobs, emotion, storage, service_tokens, settings.time_zone)
     worker = Worker(
         engine,
         jobs,
-        {ANALYSE: pipeline.analyse, CARD: pipeline.card, COUNT: pipeline.count, PURGE: pipeline.purge},
+        {
+            ANALYSE: pipeline.analyse,
+            CARD: pipeline.card,
+            COUNT: pipeline.count,
+            PURGE: pipeline.purge,
+            EXPORT: exports.build,
+            EXPORT_EXPIRE: exports.expire,
+            IMPORT: imports.run,
+        },
         concurrency=settings.worker_concurrency,
         poll_seconds=settings.worker_poll_seconds,
         on_parked=pipeline.job_parked,

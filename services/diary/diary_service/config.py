@@ -30,6 +30,8 @@ class DiarySettings(JobSettings):
     # Comments one person may leave on one post. The post-wide cap (1,000) counts only the
     # others' comments, so no one can use up the owner's room to reply.
     comments_per_author_per_post: int = Field(100, ge=1)
+    # How long a finished export can be downloaded before its archive is deleted (docs/export-import.md).
+    export_ttl_hours: float = Field(72.0, gt=0)
 
     @field_validator("time_zone")
     @classmethod

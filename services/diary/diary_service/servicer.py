@@ -7,6 +7,7 @@ import asyncio
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, Notification
+from diary_service.service_layer import transfers
 from diary_service.service_layer.diaries import Diaries
 from diary_service.service_layer.feed import CommentView, Feed, PostView
 from diary_service.service_layer.notifications import Notifications
@@ -86,10 +87,13 @@ def _notification(notification: Notification) -> pb.Notification:
 
 
 class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
-    def __init__(self, diaries: Diaries, feed: Feed, notifications: Notifications) -> None:
+    def __init__(
+        self, diaries: Diaries, feed: Feed, notifications: Notifications, transfers: transfers.Transfers | None = None
+    ) -> None:
         self._diaries = diaries
         self._feed = feed
         self._notifications = notifications
+        self._transfers = transfers  # exports and imports (None where a test does not need them)
 
     async def CreateDiary(self, request, context):
         diary = await asyncio.to_thread(self._diaries.create, request.title, request.content, request.photo)
@@ -170,3 +174,19 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
             request.event_id, request.follower_id, request.follower_login_id, request.followee_id
         )
         return pb.RecordFollowResponse()
+
+    async def StartExport(self, request, context):
+        row = await asyncio.to_thread(self._transfers.exports.start, request.profile_json)
+        return pb.StartExportResponse(transfer=transfers.message(row))
+
+    async def GetExport(self, request, context):
+        row = await asyncio.to_thread(self._transfers.exports.get, request.export_id)
+        return pb.GetExportResponse(transfer=transfers.message(row))
+
+    async def StartImport(self, request, context):
+        row = await asyncio.to_thread(self._transfers.imports.start, request.archive)
+        return pb.StartImportResponse(transfer=transfers.message(row))
+
+    async def GetImport(self, request, context):
+        row = await asyncio.to_thread(self._transfers.imports.get, request.import_id)
+        return pb.GetImportResponse(transfer=transfers.message(row))

@@ -20,6 +20,7 @@ from diary_service.adapters.repository import (
     PostRepository,
     ReactionRepository,
 )
+from diary_service.adapters.transfers import TransferRepository
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 
@@ -35,6 +36,7 @@ class UnitOfWork(db.UnitOfWork):
         self.reactions = ReactionRepository(session)
         self.comments = CommentRepository(session)
         self.notifications = NotificationRepository(session)
+        self.transfers = TransferRepository(session)
 
     def delete_posts(self, post_ids: list[int]) -> None:
         """Posts go with everything attached to them: reactions, comments, likes, notifications."""

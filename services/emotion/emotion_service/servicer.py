@@ -56,6 +56,22 @@ def _stored(record: DiaryAnalysis) -> pb.Analysis:
     )
 
 
+def _restored(analysis: pb.Analysis) -> DiaryAnalysis:
+    """An analysis from an export archive, to store as it is (its diary is filled in on storing)."""
+    risk = RiskLevel[pb.RiskLevel.Name(analysis.risk_level).removeprefix("RISK_LEVEL_")] if analysis.risk_level else RiskLevel.NONE
+    return DiaryAnalysis(
+        dominant=pb.Emotion.Name(analysis.dominant).removeprefix("EMOTION_"),
+        distribution={pb.Emotion.Name(s.emotion).removeprefix("EMOTION_"): s.fraction for s in analysis.distribution},
+        hashtags=list(analysis.hashtags),
+        keywords=[[k.word, k.weight] for k in analysis.keywords],
+        feedback=analysis.feedback,
+        safety_flag=analysis.safety_flag,
+        risk_level=risk.value,
+        language=analysis.language or "ko",
+        classifier=analysis.classifier or "restored",
+    )
+
+
 def _clouds(result: WordClouds) -> dict:
     fields: dict = {
         "clouds": [
@@ -85,8 +101,9 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
         return pb.AnalyzeTextResponse(analysis=_analysis(analysis, self._classifier))
 
     async def AnalyzeDiary(self, request, context):
+        restored = _restored(request.restored) if request.HasField("restored") else None
         record = await asyncio.to_thread(
-            self._analyses.analyse_diary, request.diary_id, request.author_id, request.date, request.text
+            self._analyses.analyse_diary, request.diary_id, request.author_id, request.date, request.text, restored
         )
         if record is None:
             return pb.AnalyzeDiaryResponse(stored=False)

@@ -146,6 +146,16 @@ class Cards:
 
     def _latest(self, diary_id: int) -> Card | None:
         with self._d.uow() as uow:
+    async def versions(self, diary_id: int) -> list[Card]:
+        """Every version of a diary's card, oldest first (internal: the diary service's export)."""
+        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
+
+        def read() -> list[Card]:
+            with self._d.uow() as uow:
+                return sorted(uow.cards.all_of(diary_id), key=lambda card: card.version)
+
+        return await asyncio.to_thread(read)
+
             return uow.cards.latest(diary_id)
 
     # -- making ---------------------------------------------------------------------------

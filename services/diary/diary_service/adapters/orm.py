@@ -142,5 +142,61 @@ class Notification(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
 
 
+TRANSFER_RUNNING, TRANSFER_DONE, TRANSFER_EXPIRED = "running", "done", "expired"
+
+
+class Export(Base):
+    """An archive of everything of a user, built by an `export` job (docs/export-import.md).
+
+    The job writes the diaries a page at a time into parts in the storage, `cursor` being the
+    last diary id written and `parts` how many there are, so a restarted job goes on from there.
+    `active_user_id` is the user while it runs and NULL after: a unique key, so at most one
+    export per user runs at a time on MariaDB and SQLite alike."""
+
+    __tablename__ = "exports"
+    __table_args__ = (Index("ix_exports_user_id", "user_id", "id"), {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    active_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    state: Mapped[str] = mapped_column(String(16), default=TRANSFER_RUNNING)
+    diaries_total: Mapped[int] = mapped_column(Integer, default=0)
+    diaries_done: Mapped[int] = mapped_column(Integer, default=0)
+    images_total: Mapped[int] = mapped_column(Integer, default=0)
+    images_done: Mapped[int] = mapped_column(Integer, default=0)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    parts: Mapped[int] = mapped_column(Integer, default=0)
+    # What the gateway gathered from the user and emotion services (profile.json).
+    profile_json: Mapped[str] = mapped_column(Text)
+    archive_key: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
+class Import(Base):
+    """An archive being restored into a user's account by an `import` job, diary by diary:
+    `diaries_done` entries of the archive are through; `pending_diary_id` is a diary the job
+    stored whose analysis is not yet recorded (a restarted job finishes it first)."""
+
+    __tablename__ = "imports"
+    __table_args__ = (Index("ix_imports_user_id", "user_id", "id"), {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    active_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    state: Mapped[str] = mapped_column(String(16), default=TRANSFER_RUNNING)
+    format: Mapped[str] = mapped_column(String(16))
+    archive_key: Mapped[str] = mapped_column(String(200))
+    diaries_total: Mapped[int] = mapped_column(Integer, default=0)
+    diaries_done: Mapped[int] = mapped_column(Integer, default=0)
+    diaries_added: Mapped[int] = mapped_column(Integer, default=0)
+    images_total: Mapped[int] = mapped_column(Integer, default=0)
+    images_done: Mapped[int] = mapped_column(Integer, default=0)
+    pending_diary_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+
+
 # Work owed for diaries: "analyse" on creation, "purge" (derived data) on deletion.
 diary_jobs = job_table(Base.metadata, "diary_jobs", **MYSQL_TABLE_ARGS)

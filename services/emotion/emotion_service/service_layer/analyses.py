@@ -65,8 +65,11 @@ class Analyses:
         self._d.authenticator.require_user_or_service(READERS)
         return self._analyse(text)
 
-    def analyse_diary(self, diary_id: int, author_id: int, day: str, text: str) -> DiaryAnalysis | None:
-        """Store the diary's analysis once; None when the diary was deleted (nothing stored)."""
+    def analyse_diary(
+        self, diary_id: int, author_id: int, day: str, text: str, restored: DiaryAnalysis | None = None
+    ) -> DiaryAnalysis | None:
+        """Store the diary's analysis once; None when the diary was deleted (nothing stored).
+        `restored`: an analysis kept in an export archive, stored as it is instead of a new one."""
         self._d.authenticator.require_service(WRITERS)
         try:
             parsed_day = parse_day(day)
@@ -78,8 +81,11 @@ class Analyses:
             existing = uow.analyses.get(diary_id)
             if existing is not None:  # a retried job: same answer, nothing new
                 return existing
-        analysis = self._analyse(text)
-        record = _stored(diary_id, author_id, parsed_day, analysis, self._d.classifier_name, self._d.clock())
+        if restored is None:
+            record = _stored(diary_id, author_id, parsed_day, self._analyse(text), self._d.classifier_name, self._d.clock())
+        else:
+            record = restored
+            record.diary_id, record.author_id, record.date, record.created_at = diary_id, author_id, parsed_day, self._d.clock()
         try:
             with self._d.uow() as uow:
                 uow.analyses.add(record)

@@ -149,3 +149,15 @@ class DeleteCardsRequest(_message.Message):
 class DeleteCardsResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ListDiaryCardsRequest(_message.Message):
+    __slots__ = ("diary_id",)
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    diary_id: int
+    def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
+
+class ListDiaryCardsResponse(_message.Message):
+    __slots__ = ("cards",)
+    CARDS_FIELD_NUMBER: _ClassVar[int]
+    cards: _containers.RepeatedCompositeFieldContainer[Card]
+    def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ...) -> None: ...

@@ -79,6 +79,11 @@ class CardServiceStub:
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.FromString,
                 _registered_method=True)
+        self.ListDiaryCards = channel.unary_unary(
+                '/gridam.card.v1.CardService/ListDiaryCards',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsResponse.FromString,
+                _registered_method=True)
 
 
 class CardServiceServicer:
@@ -147,6 +152,13 @@ class CardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListDiaryCards(self, request, context):
+        """ListDiaryCards lists every version of a diary's card, oldest first (internal: an export).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CardServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -189,6 +201,11 @@ def add_CardServiceServicer_to_server(servicer, server):
                     servicer.DeleteCards,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.SerializeToString,
+            ),
+            'ListDiaryCards': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDiaryCards,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -412,6 +429,33 @@ class CardService:
             '/gridam.card.v1.CardService/DeleteCards',
             gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.SerializeToString,
             gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDiaryCards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/ListDiaryCards',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -33,6 +33,13 @@ class NoticeType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NOTICE_TYPE_REACTION: _ClassVar[NoticeType]
     NOTICE_TYPE_FOLLOW: _ClassVar[NoticeType]
     NOTICE_TYPE_CARD_READY: _ClassVar[NoticeType]
+
+class TransferState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TRANSFER_STATE_UNSPECIFIED: _ClassVar[TransferState]
+    TRANSFER_STATE_RUNNING: _ClassVar[TransferState]
+    TRANSFER_STATE_DONE: _ClassVar[TransferState]
+    TRANSFER_STATE_EXPIRED: _ClassVar[TransferState]
 ANALYSIS_STATE_UNSPECIFIED: AnalysisState
 ANALYSIS_STATE_PENDING: AnalysisState
 ANALYSIS_STATE_DONE: AnalysisState
@@ -48,6 +55,10 @@ NOTICE_TYPE_COMMENT_LIKE: NoticeType
 NOTICE_TYPE_REACTION: NoticeType
 NOTICE_TYPE_FOLLOW: NoticeType
 NOTICE_TYPE_CARD_READY: NoticeType
+TRANSFER_STATE_UNSPECIFIED: TransferState
+TRANSFER_STATE_RUNNING: TransferState
+TRANSFER_STATE_DONE: TransferState
+TRANSFER_STATE_EXPIRED: TransferState
 
 class Diary(_message.Message):
     __slots__ = ("id", "author_id", "title", "content", "date", "photo_key", "hashtags", "created_at", "analysis_state")
@@ -422,3 +433,79 @@ class RecordFollowRequest(_message.Message):
 class RecordFollowResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class Transfer(_message.Message):
+    __slots__ = ("id", "state", "progress", "diaries_done", "diaries_total", "images_done", "images_total", "archive_key", "expires_at", "format", "diaries_added", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    DIARIES_DONE_FIELD_NUMBER: _ClassVar[int]
+    DIARIES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_DONE_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    ARCHIVE_KEY_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    DIARIES_ADDED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    state: TransferState
+    progress: int
+    diaries_done: int
+    diaries_total: int
+    images_done: int
+    images_total: int
+    archive_key: str
+    expires_at: _timestamp_pb2.Timestamp
+    format: str
+    diaries_added: int
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., state: _Optional[_Union[TransferState, str]] = ..., progress: _Optional[int] = ..., diaries_done: _Optional[int] = ..., diaries_total: _Optional[int] = ..., images_done: _Optional[int] = ..., images_total: _Optional[int] = ..., archive_key: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., format: _Optional[str] = ..., diaries_added: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StartExportRequest(_message.Message):
+    __slots__ = ("profile_json",)
+    PROFILE_JSON_FIELD_NUMBER: _ClassVar[int]
+    profile_json: str
+    def __init__(self, profile_json: _Optional[str] = ...) -> None: ...
+
+class StartExportResponse(_message.Message):
+    __slots__ = ("transfer",)
+    TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    transfer: Transfer
+    def __init__(self, transfer: _Optional[_Union[Transfer, _Mapping]] = ...) -> None: ...
+
+class GetExportRequest(_message.Message):
+    __slots__ = ("export_id",)
+    EXPORT_ID_FIELD_NUMBER: _ClassVar[int]
+    export_id: int
+    def __init__(self, export_id: _Optional[int] = ...) -> None: ...
+
+class GetExportResponse(_message.Message):
+    __slots__ = ("transfer",)
+    TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    transfer: Transfer
+    def __init__(self, transfer: _Optional[_Union[Transfer, _Mapping]] = ...) -> None: ...
+
+class StartImportRequest(_message.Message):
+    __slots__ = ("archive",)
+    ARCHIVE_FIELD_NUMBER: _ClassVar[int]
+    archive: bytes
+    def __init__(self, archive: _Optional[bytes] = ...) -> None: ...
+
+class StartImportResponse(_message.Message):
+    __slots__ = ("transfer",)
+    TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    transfer: Transfer
+    def __init__(self, transfer: _Optional[_Union[Transfer, _Mapping]] = ...) -> None: ...
+
+class GetImportRequest(_message.Message):
+    __slots__ = ("import_id",)
+    IMPORT_ID_FIELD_NUMBER: _ClassVar[int]
+    import_id: int
+    def __init__(self, import_id: _Optional[int] = ...) -> None: ...
+
+class GetImportResponse(_message.Message):
+    __slots__ = ("transfer",)
+    TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    transfer: Transfer
+    def __init__(self, transfer: _Optional[_Union[Transfer, _Mapping]] = ...) -> None: ...

@@ -135,6 +135,26 @@ class DiaryServiceStub:
                 request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorRequest.SerializeToString,
                 response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorResponse.FromString,
                 _registered_method=True)
+        self.StartExport = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/StartExport',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartExportRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartExportResponse.FromString,
+                _registered_method=True)
+        self.GetExport = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/GetExport',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetExportRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetExportResponse.FromString,
+                _registered_method=True)
+        self.StartImport = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/StartImport',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartImportRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartImportResponse.FromString,
+                _registered_method=True)
+        self.GetImport = channel.unary_unary(
+                '/gridam.diary.v1.DiaryService/GetImport',
+                request_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetImportRequest.SerializeToString,
+                response_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetImportResponse.FromString,
+                _registered_method=True)
 
 
 class DiaryServiceServicer:
@@ -289,6 +309,36 @@ class DiaryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartExport(self, request, context):
+        """StartExport starts building an archive of everything of the caller (docs/export-import.md);
+        one at a time per user (EXPORT4091 otherwise).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetExport(self, request, context):
+        """GetExport reports one of the caller's exports.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartImport(self, request, context):
+        """StartImport checks a GriDam or Day One archive whole and starts restoring it into the
+        caller's account; a broken or foreign archive is refused before anything is written.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImport(self, request, context):
+        """GetImport reports one of the caller's imports.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DiaryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -386,6 +436,26 @@ def add_DiaryServiceServicer_to_server(servicer, server):
                     servicer.ForgetAuthor,
                     request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorRequest.FromString,
                     response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorResponse.SerializeToString,
+            ),
+            'StartExport': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartExport,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartExportRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartExportResponse.SerializeToString,
+            ),
+            'GetExport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetExport,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetExportRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetExportResponse.SerializeToString,
+            ),
+            'StartImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartImport,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartImportRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartImportResponse.SerializeToString,
+            ),
+            'GetImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImport,
+                    request_deserializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetImportRequest.FromString,
+                    response_serializer=gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetImportResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -907,6 +977,114 @@ class DiaryService:
             '/gridam.diary.v1.DiaryService/ForgetAuthor',
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorRequest.SerializeToString,
             gridam_dot_diary_dot_v1_dot_diary__service__pb2.ForgetAuthorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartExport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/StartExport',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartExportRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartExportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetExport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/GetExport',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetExportRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetExportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartImport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/StartImport',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartImportRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.StartImportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.diary.v1.DiaryService/GetImport',
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetImportRequest.SerializeToString,
+            gridam_dot_diary_dot_v1_dot_diary__service__pb2.GetImportResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -107,12 +107,14 @@ class AnalyzeDiaryRequest(_message.Message):
     def __init__(self, diary_id: _Optional[int] = ..., author_id: _Optional[int] = ..., date: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class AnalyzeDiaryResponse(_message.Message):
-    __slots__ = ("analysis", "stored")
+    __slots__ = ("analysis", "restored", "stored")
     ANALYSIS_FIELD_NUMBER: _ClassVar[int]
+    RESTORED_FIELD_NUMBER: _ClassVar[int]
     STORED_FIELD_NUMBER: _ClassVar[int]
     analysis: Analysis
+    restored: Analysis
     stored: bool
-    def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ..., stored: _Optional[bool] = ...) -> None: ...
+    def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ..., restored: _Optional[_Union[Analysis, _Mapping]] = ..., stored: _Optional[bool] = ...) -> None: ...
 
 class GetAnalysisRequest(_message.Message):
     __slots__ = ("diary_id",)

@@ -1,0 +1,284 @@
+"""Imports: a GriDam export or a Day One journal restored into the caller's account
+(docs/export-import.md).
+
+- `Imports.start` reads the whole archive and checks everything in it (archive.py) before
+  writing anything: a broken or foreign archive is refused with its IMPORT code and leaves no
+  trace. A good one is kept in the storage and restored by an `import` job; one import runs
+  at a time per user (IMPORT4091).
+- `ImportRunner.run` (the worker's `import` job) restores the archive's diaries in order, each
+  in two steps: (1) the diary with its photo, the import row naming it as pending; (2) once the
+  emotion service stored its analysis (the archive's, or a new one when it has none), the
+  diary's hashtags, its owed card and the import's progress, in one transaction. A worker killed
+  between the two finishes the pending diary first; one killed before (1) commits redoes it.
+- Importing is idempotent: a diary of the same day with the same title and content is already
+  there and is not added again, so a second import of the same archive adds nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import io
+import secrets
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_PENDING, TRANSFER_DONE, TRANSFER_RUNNING, Diary, Import
+from diary_service.service_layer import archive
+from diary_service.service_layer.diaries import CARD, COUNT, PHOTO_MAX_SIDE
+from diary_service.unit_of_work import UnitOfWork
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam_domain.images import sanitize_image
+from gridam_domain.storage import ObjectStorage, content_addressed_key
+from gridam_runtime import context
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.db import utcnow
+from gridam_runtime.errors import AlreadyExists, InvalidArgument, NotFound
+from gridam_runtime.jobs import Job, JobQueue, LeaseLost
+from gridam_runtime.tokens import ServiceTokenIssuer
+
+IMPORT = "import"
+MAX_ARCHIVE_BYTES = 16 * 1024 * 1024 - 64 * 1024  # one gRPC message; the gateway's upload limit is lower
+
+
+def progress(row: Import) -> int:
+    if row.state != TRANSFER_RUNNING:
+        return 100
+    return min(99, int(100 * row.diaries_done / row.diaries_total)) if row.diaries_total else 0
+
+
+@dataclass(frozen=True)
+class ImportDependencies:
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    storage: ObjectStorage
+    time_zone: str
+    clock: Callable[[], datetime.datetime] = utcnow
+
+
+class Imports:
+    """What the owner asks of their imports (the diary server)."""
+
+    def __init__(self, deps: ImportDependencies) -> None:
+        self._d = deps
+        self._zone = zoneinfo.ZoneInfo(deps.time_zone)
+
+    def _running(self, user_id: int) -> bool:
+        with self._d.uow() as uow:
+            return uow.transfers.running_import(user_id) is not None
+
+    def start(self, data: bytes) -> Import:
+        identity = self._d.authenticator.require()
+        if len(data) > MAX_ARCHIVE_BYTES:
+            raise InvalidArgument(archive.TOO_LARGE, "archive too large")
+        if self._running(identity.user_id):  # before the costly check; the unique key decides
+            raise AlreadyExists("IMPORT4091", "an import of the caller is running")
+        parsed = archive.read_archive(io.BytesIO(data), self._zone)
+        key = f"imports/{identity.user_id}/{secrets.token_hex(16)}.zip"
+        self._d.storage.put(key, data, "application/zip")
+        now = self._d.clock()
+        try:
+            with self._d.uow() as uow:
+                row = uow.transfers.add(
+                    Import(
+                        user_id=identity.user_id,
+                        active_user_id=identity.user_id,
+                        state=TRANSFER_RUNNING,
+                        format=parsed.format,
+                        archive_key=key,
+                        diaries_total=len(parsed.diaries),
+                        diaries_done=0,
+                        diaries_added=0,
+                        images_total=parsed.images,
+                        images_done=0,
+                        pending_diary_id=0,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                uow.owe(IMPORT, row.id)
+                uow.commit()
+        except IntegrityError:
+            self._d.storage.delete(key)
+            raise AlreadyExists("IMPORT4091", "an import of the caller is running") from None
+        return row
+
+    def get(self, import_id: int) -> Import:
+        identity = self._d.authenticator.require()
+        with self._d.uow() as uow:
+            row = uow.transfers.import_(import_id)
+        if row is None or row.user_id != identity.user_id:
+            raise NotFound("IMPORT4041", "no such import of the caller")
+        return row
+
+
+def _restored(analysis: dict) -> emotion_pb.Analysis:
+    return emotion_pb.Analysis(
+        distribution=[
+            emotion_pb.EmotionScore(emotion=emotion_pb.Emotion.Value(f"EMOTION_{key}"), fraction=fraction)
+            for key, fraction in analysis["emotions"].items()
+        ],
+        dominant=emotion_pb.Emotion.Value(f"EMOTION_{analysis['dominant']}"),
+        hashtags=analysis["hashtags"],
+        feedback=analysis["feedback"],
+        safety_flag=analysis["safetyFlag"] or analysis["riskLevel"] == "urgent",
+        keywords=[emotion_pb.Keyword(word=word, weight=weight) for word, weight in analysis["keywords"]],
+        language=analysis["language"],
+        risk_level=emotion_pb.RiskLevel.Value(f"RISK_LEVEL_{analysis['riskLevel'].upper()}"),
+    )
+
+
+class ImportRunner:
+    """The `import` job (diary workers)."""
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        jobs: JobQueue,
+        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
+        storage: ObjectStorage,
+        service_tokens: ServiceTokenIssuer,
+        time_zone: str,
+        clock: Callable[[], datetime.datetime] = utcnow,
+    ) -> None:
+        self._uow = uow
+        self._jobs = jobs
+        self._emotion = emotion
+        self._storage = storage
+        self._service_tokens = service_tokens
+        self._zone = zoneinfo.ZoneInfo(time_zone)
+        self._clock = clock
+
+    def _row(self, import_id: int) -> Import | None:
+        with self._uow() as uow:
+            return uow.transfers.import_(import_id)
+
+    def _read(self, row: Import) -> archive.Archive:
+        file = self._storage.open(row.archive_key)
+        if file is None:
+            raise RuntimeError(f"import {row.id}: its archive is gone")
+        with file:  # checked whole when the import was asked for
+            return archive.read_archive(file, self._zone, check_images=False)
+
+    def _photo(self, row: Import, entry: archive.ArchivedDiary) -> tuple[str, object]:
+        if not entry.photo:
+            return "", None
+        file = self._storage.open(row.archive_key)
+        with file:
+            [(_, data)] = list(archive.photos(file, iter([entry.photo])))
+        image = sanitize_image(data, max_side=PHOTO_MAX_SIDE)
+        key = content_addressed_key("diary-photos", image.data, image.extension)
+        self._storage.put(key, image.data, image.content_type)
+        return key, image
+
+    def _store(self, row: Import, index: int, entry: archive.ArchivedDiary) -> Diary | None:
+        """Step 1: the diary, unless the account has it already (then the entry is done)."""
+        with self._uow() as uow:
+            if uow.transfers.same_diary(row.user_id, entry.date, entry.title, entry.content) is not None:
+                advanced = uow.transfers.advance(
+                    Import, row.id, {"diaries_done": index, "pending_diary_id": 0},
+                    {"diaries_done": index + 1, "updated_at": self._clock()},
+                )
+                if not advanced:
+                    raise LeaseLost(f"import {row.id}")
+                uow.commit()
+                return None
+        photo_key, image = self._photo(row, entry)
+        with self._uow() as uow:
+            diary = uow.diaries.add(
+                Diary(
+                    author_id=row.user_id,
+                    title=entry.title,
+                    content=entry.content,
+                    date=entry.date,
+                    photo_key=photo_key,
+                    hashtags=[],
+                    analysis_state=ANALYSIS_PENDING,
+                    created_at=entry.created_at or self._clock(),
+                )
+            )
+            advanced = uow.transfers.advance(
+                Import, row.id, {"diaries_done": index, "pending_diary_id": 0},
+                {"pending_diary_id": diary.id, "updated_at": self._clock()},
+            )
+            if not advanced:
+                raise LeaseLost(f"import {row.id}")
+            uow.commit()
+        if photo_key and not self._storage.exists(photo_key):  # a purge of the same photo raced us
+            self._storage.put(photo_key, image.data, image.content_type)
+        return diary
+
+    def _record(self, row: Import, index: int, diary: Diary, hashtags: list[str] | None) -> None:
+        """Step 2: the analysis recorded on the diary, its card owed, the entry done."""
+        with self._uow() as uow:
+            if hashtags is not None and uow.diaries.record_analysis(diary.id, hashtags, ANALYSIS_DONE):
+                uow.owe(CARD, diary.id)
+            values = {
+                "diaries_done": index + 1,
+                "diaries_added": row.diaries_added + 1,
+                "images_done": row.images_done + (1 if diary.photo_key else 0),
+                "pending_diary_id": 0,
+                "updated_at": self._clock(),
+            }
+            if not uow.transfers.advance(Import, row.id, {"diaries_done": index, "pending_diary_id": diary.id}, values):
+                raise LeaseLost(f"import {row.id}")
+            uow.commit()
+
+    async def _analyse(self, diary: Diary, entry: archive.ArchivedDiary) -> list[str] | None:
+        request = emotion_pb.AnalyzeDiaryRequest(
+            diary_id=diary.id, author_id=diary.author_id, date=diary.date.isoformat(), text=f"{diary.title}\n{diary.content}"
+        )
+        if entry.analysis is not None:
+            request.restored.CopyFrom(_restored(entry.analysis))
+        reply = await self._emotion.AnalyzeDiary(request)
+        return list(reply.analysis.hashtags) if reply.stored else None
+
+    def _finish(self, row: Import, job: Job) -> None:
+        with self._uow() as uow:
+            uow.transfers.advance(Import, row.id, {}, {"state": TRANSFER_DONE, "active_user_id": None, "updated_at": self._clock()})
+            if row.diaries_added:
+                uow.owe(COUNT, row.user_id)
+            if not self._jobs.complete(uow.connection(), job):
+                raise LeaseLost(f"job {job.id}")
+            uow.commit()
+        self._storage.delete(row.archive_key)
+
+    async def run(self, job: Job) -> None:
+        row = await asyncio.to_thread(self._row, job.subject_id)
+        if row is None or row.state != TRANSFER_RUNNING:
+            await asyncio.to_thread(self._finish_done, job)
+            return
+        parsed = await asyncio.to_thread(self._read, row)
+        context.bearer_token.set(self._service_tokens.token())
+        while row.diaries_done < len(parsed.diaries):
+            index = row.diaries_done
+            entry = parsed.diaries[index]
+            if row.pending_diary_id:  # stored by a worker that stopped before step 2
+                diary = await asyncio.to_thread(self._pending, row, index)
+            else:
+                diary = await asyncio.to_thread(self._store, row, index, entry)
+            if diary is not None:
+                hashtags = await self._analyse(diary, entry)
+                await asyncio.to_thread(self._record, row, index, diary, hashtags)
+            row = await asyncio.to_thread(self._row, row.id)
+        await asyncio.to_thread(self._finish, row, job)
+
+    def _pending(self, row: Import, index: int) -> Diary | None:
+        """The diary a stopped worker stored; when its owner deleted it since, the entry is done."""
+        with self._uow() as uow:
+            diary = uow.diaries.get(row.pending_diary_id)
+            if diary is None:
+                values = {"diaries_done": index + 1, "pending_diary_id": 0, "updated_at": self._clock()}
+                if not uow.transfers.advance(Import, row.id, {"pending_diary_id": row.pending_diary_id}, values):
+                    raise LeaseLost(f"import {row.id}")
+                uow.commit()
+            return diary
+
+    def _finish_done(self, job: Job) -> None:
+        with self._uow() as uow:
+            if not self._jobs.complete(uow.connection(), job):
+                raise LeaseLost(f"job {job.id}")
+            uow.commit()

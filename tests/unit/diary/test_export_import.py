@@ -1,0 +1,404 @@
+"""Exports and imports on the diary service layer (SQLite units of work, local storage): the
+archive an export job writes, written again from where a stopped job left it, imported into
+another account with the analyses kept and nothing added twice; Day One's format; archives
+refused whole. The emotion and card services are test doubles that store and list what the
+pipeline would."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import io
+import json
+import zipfile
+import zoneinfo
+
+import pytest
+from PIL import Image
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from diary_service.adapters.orm import ANALYSIS_DONE, Diary, FeedComment, FeedPost, PostReaction
+from diary_service.service_layer import archive
+from diary_service.service_layer.diaries import CARD
+from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
+from diary_service.service_layer.imports import IMPORT, ImportDependencies, ImportRunner, Imports
+from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam_domain.storage import LocalFolderStorage, content_addressed_key
+from gridam_runtime.context import Identity
+from gridam_runtime.errors import AlreadyExists, InvalidArgument
+from tests.support.pngs import art_png
+
+NOW = datetime.datetime(2026, 11, 30, 3)
+OWNER, NEWCOMER = 7, 8
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+
+
+class SignedIn:
+    """Test double of the Authenticator: the user the test says is calling."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+
+    def require(self) -> Identity:
+        return Identity(self.user_id, f"user{self.user_id}", "session", 0)
+
+
+class FixedServiceToken:
+    def token(self) -> str:
+        return "service-token"
+
+
+def analysis_of(text: str) -> emotion_pb.Analysis:
+    """What the emotion service double answers for a diary never analysed before."""
+    sad = 0.7 if "비" in text else 0.1
+    rest = (1 - sad) / 8
+    distribution = [
+        emotion_pb.EmotionScore(emotion=value, fraction=sad if value == emotion_pb.EMOTION_SAD else rest)
+        for value in range(1, 10)
+    ]
+    return emotion_pb.Analysis(
+        distribution=distribution,
+        dominant=emotion_pb.EMOTION_SAD if sad > rest else emotion_pb.EMOTION_HAPPY,
+        hashtags=["새로분석"],
+        feedback="오늘도 수고했어요.",
+        keywords=[emotion_pb.Keyword(word="하루", weight=1.0)],
+        language="ko",
+        risk_level=emotion_pb.RISK_LEVEL_NONE,
+    )
+
+
+class EmotionDouble:
+    """Test double of the emotion service: AnalyzeDiary stores once (the restored analysis when
+    one is given), GetAnalysis answers it; `fail_after` calls of GetAnalysis, it breaks."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.stored: dict[int, emotion_pb.Analysis] = {}
+        self.fail_after = fail_after
+        self.reads = 0
+
+    async def AnalyzeDiary(self, request):
+        if request.diary_id not in self.stored:
+            self.stored[request.diary_id] = request.restored if request.HasField("restored") else analysis_of(request.text)
+        return emotion_pb.AnalyzeDiaryResponse(analysis=self.stored[request.diary_id], stored=True)
+
+    async def GetAnalysis(self, request):
+        self.reads += 1
+        if self.fail_after is not None and self.reads > self.fail_after:
+            raise RuntimeError("the worker stopped here")
+        if request.diary_id not in self.stored:
+            raise NotFoundRpc()
+        return emotion_pb.GetAnalysisResponse(analysis=self.stored[request.diary_id])
+
+
+class NotFoundRpc(Exception):
+    """Stands in for grpc's NOT_FOUND AioRpcError in the double (the export reads it by code)."""
+
+    def code(self):
+        import grpc
+
+        return grpc.StatusCode.NOT_FOUND
+
+
+class CardDouble:
+    """Test double of the card service: the card versions of each diary, images in the storage."""
+
+    def __init__(self, storage) -> None:
+        self.storage = storage
+        self.cards: dict[int, list[card_pb.Card]] = {}
+
+    def draw(self, diary_id: int, versions: int = 1) -> None:
+        for version in range(1, versions + 1):
+            png = art_png(64, 64, seed=diary_id * 10 + version)
+            key = content_addressed_key(f"cards/{OWNER}", png, "png")
+            self.storage.put(key, png, "image/png")
+            created = Timestamp()
+            created.FromDatetime(NOW)
+            self.cards.setdefault(diary_id, []).append(
+                card_pb.Card(id=diary_id * 10 + version, diary_id=diary_id, image_key=key, version=version, dominant="SAD",
+                             hashtags=["비"], feedback="괜찮아요", created_at=created)
+            )
+
+    async def ListDiaryCards(self, request):
+        return card_pb.ListDiaryCardsResponse(cards=self.cards.get(request.diary_id, []))
+
+
+@pytest.fixture(autouse=True)
+def rpc_errors_are_the_double(monkeypatch):
+    import grpc
+
+    monkeypatch.setattr(grpc.aio, "AioRpcError", NotFoundRpc)
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalFolderStorage(tmp_path / "media")
+
+
+def write_diaries(uow, storage, count: int, *, author: int = OWNER) -> list[int]:
+    ids = []
+    with uow() as unit:
+        for n in range(count):
+            photo_key = ""
+            if n % 3 == 0:
+                photo = art_png(40, 30, seed=n)
+                photo_key = content_addressed_key("diary-photos", photo, "png")
+                storage.put(photo_key, photo, "image/png")
+            diary = unit.diaries.add(Diary(author_id=author, title=f"제목 {n}", content=f"비 오는 날 {n}번째 이야기",
+                                           date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n), photo_key=photo_key,
+                                           hashtags=[], analysis_state="pending", created_at=NOW))
+            ids.append(diary.id)
+        unit.commit()
+    return ids
+
+
+def run_jobs(engine, jobs, kinds, handler) -> int:
+    ran = 0
+    while claimed := jobs.claim(engine, "worker", kinds, 1):
+        asyncio.run(handler(claimed[0]))
+        ran += 1
+    return ran
+
+
+def exported(uow, jobs, engine, storage, emotion, cards, *, profile: dict | None = None) -> tuple[int, zipfile.ZipFile]:
+    row = Exports(ExportDependencies(uow, SignedIn(OWNER))).start(json.dumps(profile or {}))
+    builder = ExportBuilder(uow, jobs, emotion, cards, storage, FixedServiceToken(), ttl_seconds=3600)
+    run_jobs(engine, jobs, [EXPORT], builder.build)
+    done = Exports(ExportDependencies(uow, SignedIn(OWNER))).get(row.id)
+    assert done.state == "done" and done.archive_key
+    return row.id, zipfile.ZipFile(io.BytesIO(storage.get(done.archive_key).data))
+
+
+def test_an_export_holds_every_diary_with_its_analysis_cards_photos_and_feed(uow, jobs, engine, storage):
+    ids = write_diaries(uow, storage, 250)  # three parts
+    emotion, cards = EmotionDouble(), CardDouble(storage)
+    for diary_id in ids[:200]:
+        asyncio.run(emotion.AnalyzeDiary(emotion_pb.AnalyzeDiaryRequest(diary_id=diary_id, text="비")))
+    cards.draw(ids[0], versions=2)
+    with uow() as unit:
+        post = unit.posts.add(FeedPost(author_id=OWNER, author_login_id="user7", card_id=1, diary_id=ids[0],
+                                       content="오늘의 카드", audience="PUBLIC", created_at=NOW))
+        unit.reactions.add(PostReaction(post_id=post.id, user_id=9, reaction_type="힘내요", created_at=NOW))
+        unit.comments.add(FeedComment(post_id=post.id, author_id=9, author_login_id="dal", content="힘내", created_at=NOW))
+        theirs = unit.posts.add(FeedPost(author_id=9, author_login_id="dal", card_id=2, diary_id=999, content="달",
+                                         audience="PUBLIC", created_at=NOW))
+        unit.comments.add(FeedComment(post_id=theirs.id, author_id=OWNER, author_login_id="user7", content="좋아요",
+                                      created_at=NOW))
+        unit.commit()
+
+    _, zf = exported(uow, jobs, engine, storage, emotion, cards, profile={"profile": {"userId": "user7"}})
+
+    diaries = json.loads(zf.read("diaries.json"))
+    assert (diaries["format"], diaries["version"]) == ("gridam-export", 1)
+    assert [d["title"] for d in diaries["diaries"]] == [f"제목 {n}" for n in range(250)]
+    first, last = diaries["diaries"][0], diaries["diaries"][-1]
+    assert first["analysis"]["dominant"] == "SAD" and abs(sum(first["analysis"]["emotions"].values()) - 1) < 1e-6
+    assert last["analysis"] is None  # never analysed
+    assert [c["version"] for c in first["cards"]] == [1, 2]
+    for path in [first["photo"], *(c["image"] for c in first["cards"])]:
+        assert zf.read(path)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sum(1 for d in diaries["diaries"] if d["photo"]) == 84
+    feed = json.loads(zf.read("feed.json"))
+    assert feed["posts"][0]["reactions"] == {"힘내요": 1} and feed["posts"][0]["comments"][0]["content"] == "힘내"
+    assert [c["content"] for c in feed["myComments"]] == ["좋아요"]
+    assert json.loads(zf.read("profile.json"))["profile"]["userId"] == "user7"
+    assert "version: 1" in zf.read("README.txt").decode()
+    assert not [key for key in (storage.root / "exports").rglob("part-*")]  # the parts are gone
+
+
+def test_a_stopped_export_goes_on_from_its_last_part_and_one_runs_at_a_time(uow, jobs, engine, storage):
+    write_diaries(uow, storage, 250)
+    breaking, cards = EmotionDouble(fail_after=150), CardDouble(storage)
+    exports = Exports(ExportDependencies(uow, SignedIn(OWNER)))
+    row = exports.start("{}")
+    with pytest.raises(AlreadyExists) as running:
+        exports.start("{}")
+    assert running.value.reason == "EXPORT4091"
+    [job] = jobs.claim(engine, "worker-1", [EXPORT], 1)
+    with pytest.raises(RuntimeError):  # the worker stops in the second part
+        asyncio.run(ExportBuilder(uow, jobs, breaking, cards, storage, FixedServiceToken(), 3600).build(job))
+    stopped = exports.get(row.id)
+    assert (stopped.parts, stopped.diaries_done, stopped.state) == (1, 100, "running")
+
+    emotion = EmotionDouble()
+    resumed = ExportBuilder(uow, jobs, emotion, cards, storage, FixedServiceToken(), 3600)
+    asyncio.run(resumed.build(job))  # the same job, as when its lease has run out
+
+    assert emotion.reads == 150  # the first part was not read again
+    done = exports.get(row.id)
+    zf = zipfile.ZipFile(io.BytesIO(storage.get(done.archive_key).data))
+    assert len(json.loads(zf.read("diaries.json"))["diaries"]) == 250
+    assert exports.start("{}").id != row.id  # finished: a new one may start
+
+
+def test_an_export_is_deleted_after_its_expiry(uow, jobs, engine, storage):
+    write_diaries(uow, storage, 3)
+    export_id, _ = exported(uow, jobs, engine, storage, EmotionDouble(), CardDouble(storage))
+    key = Exports(ExportDependencies(uow, SignedIn(OWNER))).get(export_id).archive_key
+    builder = ExportBuilder(uow, jobs, EmotionDouble(), CardDouble(storage), storage, FixedServiceToken(), 3600)
+    assert jobs.claim(engine, "worker", [EXPORT_EXPIRE], 1) == []  # not due for an hour
+    with engine.begin() as connection:
+        connection.execute(jobs.table.update().values(available_at=datetime.datetime(2000, 1, 1)))
+    assert run_jobs(engine, jobs, [EXPORT_EXPIRE], builder.expire) == 1
+    assert not storage.exists(key)
+    assert Exports(ExportDependencies(uow, SignedIn(OWNER))).get(export_id).state == "expired"
+
+
+def importer(uow, storage, user: int = NEWCOMER) -> Imports:
+    return Imports(ImportDependencies(uow, SignedIn(user), storage, "Asia/Seoul"))
+
+
+def run_import(uow, jobs, engine, storage, emotion) -> int:
+    runner = ImportRunner(uow, jobs, emotion, storage, FixedServiceToken(), "Asia/Seoul")
+    return run_jobs(engine, jobs, [IMPORT], runner.run)
+
+
+def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs, engine, storage):
+    ids = write_diaries(uow, storage, 30)
+    emotion, cards = EmotionDouble(), CardDouble(storage)
+    kept = analysis_of("맑음")
+    kept.hashtags[:] = ["보관된분석"]
+    for diary_id in ids[:20]:
+        asyncio.run(emotion.AnalyzeDiary(emotion_pb.AnalyzeDiaryRequest(diary_id=diary_id, text="", restored=kept)))
+    _, zf = exported(uow, jobs, engine, storage, emotion, cards)
+    data = zf.fp.getvalue()
+
+    row = importer(uow, storage).start(data)
+    assert (row.format, row.diaries_total, row.images_total) == ("gridam", 30, 10)
+    run_import(uow, jobs, engine, storage, emotion)
+
+    with uow() as unit:
+        mine = sorted(unit.diaries.list_for_author(NEWCOMER), key=lambda d: d.date)
+        theirs = sorted(unit.diaries.list_for_author(OWNER), key=lambda d: d.date)
+    assert [(d.date, d.title, d.content) for d in mine] == [(d.date, d.title, d.content) for d in theirs]
+    assert all(d.analysis_state == ANALYSIS_DONE for d in mine)
+    assert [emotion.stored[d.id] for d in mine[:20]] == [kept] * 20  # the archive's analyses, kept
+    assert [emotion.stored[d.id].hashtags for d in mine[20:]] == [["새로분석"]] * 10  # none in it: analysed anew
+    assert [bool(d.photo_key) for d in mine] == [bool(d.photo_key) for d in theirs]
+    assert all(storage.exists(d.photo_key) for d in mine if d.photo_key)
+    owed_cards = jobs.claim(engine, "worker", [CARD], 100)
+    assert sorted(job.subject_id for job in owed_cards) == sorted(d.id for d in mine)
+    done = importer(uow, storage).get(row.id)
+    assert (done.state, done.diaries_added, done.images_done) == ("done", 30, 10)
+
+    again = importer(uow, storage).start(data)
+    run_import(uow, jobs, engine, storage, emotion)
+    with uow() as unit:
+        assert len(unit.diaries.list_for_author(NEWCOMER)) == 30
+    assert importer(uow, storage).get(again.id).diaries_added == 0
+
+
+def test_an_import_stopped_between_a_diary_and_its_analysis_finishes_it_once(uow, jobs, engine, storage):
+    write_diaries(uow, storage, 5)
+    _, zf = exported(uow, jobs, engine, storage, EmotionDouble(), CardDouble(storage))
+    row = importer(uow, storage).start(zf.fp.getvalue())
+
+    class StopsOnThird(EmotionDouble):
+        async def AnalyzeDiary(self, request):
+            if len(self.stored) == 2:
+                raise RuntimeError("the worker stopped here")
+            return await super().AnalyzeDiary(request)
+
+    [job] = jobs.claim(engine, "worker-1", [IMPORT], 1)
+    runner = ImportRunner(uow, jobs, StopsOnThird(), storage, FixedServiceToken(), "Asia/Seoul")
+    with pytest.raises(RuntimeError):
+        asyncio.run(runner.run(job))
+    stopped = importer(uow, storage).get(row.id)
+    assert stopped.diaries_done == 2 and stopped.pending_diary_id
+
+    emotion = EmotionDouble()
+    asyncio.run(ImportRunner(uow, jobs, emotion, storage, FixedServiceToken(), "Asia/Seoul").run(job))
+    with uow() as unit:
+        mine = unit.diaries.list_for_author(NEWCOMER)
+    assert len(mine) == 5 and all(d.analysis_state == ANALYSIS_DONE for d in mine)
+    assert importer(uow, storage).get(row.id).diaries_added == 5
+
+
+def day_one_archive(photo: bytes) -> bytes:
+    """A Day One JSON export, written here by hand from its public format."""
+    journal = {
+        "metadata": {"version": "1.0"},
+        "entries": [
+            {
+                "uuid": "5F0C4A6E2B7D4C0C9E0B1A2B3C4D5E6F",
+                "creationDate": "2025-03-01T15:30:00Z",  # 3월 2일 00:30 in Seoul
+                "timeZone": "Asia/Seoul",
+                "text": "# 봄비\n\n창밖에 비가 내렸다.\n\n![](dayone-moment://A1B2C3D4E5F6)\n\n우산을 챙겼다.",
+                "photos": [{"identifier": "A1B2C3D4E5F6", "md5": "0123456789abcdef0123456789abcdef", "type": "png"}],
+            },
+            {
+                "uuid": "6A1D5B7F3C8E4D1DAF1C2B3C4D5E6F70",
+                "creationDate": "2025-03-05T01:00:00Z",
+                "timeZone": "America/New_York",  # 3월 4일 that evening there
+                "text": "Long walk by the river.",
+            },
+        ],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("Journal.json", json.dumps(journal))
+        zf.writestr("photos/0123456789abcdef0123456789abcdef.png", photo)
+    return buffer.getvalue()
+
+
+def test_a_day_one_journal_imports_with_its_days_text_and_photo(uow, jobs, engine, storage):
+    row = importer(uow, storage).start(day_one_archive(art_png(32, 32)))
+    assert (row.format, row.diaries_total, row.images_total) == ("dayone", 2, 1)
+    emotion = EmotionDouble()
+    run_import(uow, jobs, engine, storage, emotion)
+    with uow() as unit:
+        rain, walk = sorted(unit.diaries.list_for_author(NEWCOMER), key=lambda d: d.date)
+    assert (rain.date, rain.title) == (datetime.date(2025, 3, 2), "봄비")
+    assert "창밖에 비가 내렸다." in rain.content and "dayone-moment" not in rain.content and "우산" in rain.content
+    assert Image.open(io.BytesIO(storage.get(rain.photo_key).data)).size == (32, 32)  # the photo, re-encoded
+    assert (walk.date, walk.title, walk.content, walk.photo_key) == (
+        datetime.date(2025, 3, 4), "Long walk by the river.", "Long walk by the river.", "")
+    assert all(d.id in emotion.stored for d in (rain, walk))  # analysed, Day One has no analysis
+
+
+def zipped(files: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in files.items():
+            zf.writestr(name, body)
+    return buffer.getvalue()
+
+
+def gridam(diaries: list, version: int = 1, **files) -> bytes:
+    return zipped({"diaries.json": json.dumps({"format": "gridam-export", "version": version, "diaries": diaries}), **files})
+
+
+ONE = {"date": "2026-01-01", "title": "제목", "content": "내용", "photo": None, "analysis": None}
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"not a zip at all", "IMPORT4001"),
+        (zipped({"notes.txt": "hello"}), "IMPORT4002"),
+        (zipped({"diaries.json": json.dumps({"format": "other", "version": 1, "diaries": []})}), "IMPORT4002"),
+        (gridam([ONE], version=2), "IMPORT4003"),
+        (zipped({"diaries.json": "{not json"}), "IMPORT4004"),
+        (zipped({"diaries.json": b'{"format": "gridam-export", "version": 1, "diaries": [{"title": "\xff"}]}'}), "IMPORT4004"),
+        (gridam([{**ONE, "date": "2026-13-01"}]), "IMPORT4004"),
+        (gridam([{**ONE, "photo": "photos/missing.jpg"}]), "IMPORT4004"),
+        (gridam([{**ONE, "photo": "photos/a.jpg"}], **{"photos/a.jpg": b"\xff\xd8 not really a jpeg"}), "IMPORT4005"),
+        (gridam([{**ONE, "content": "가" * 5001}]), "IMPORT4006"),
+        (zipped({"diaries.json": "{}", "bomb.bin": b"\0" * (20 * 1024 * 1024)}), "IMPORT4131"),
+    ],
+    ids=["not-zip", "foreign", "other-format", "version", "json", "utf8", "date", "missing-photo", "not-image",
+         "too-long", "bomb"],
+)
+def test_a_broken_or_foreign_archive_is_refused_and_nothing_is_written(uow, jobs, engine, storage, data, reason):
+    with pytest.raises(InvalidArgument) as refused:
+        importer(uow, storage).start(data)
+    assert refused.value.reason == reason
+    assert jobs.claim(engine, "worker", [IMPORT], 1) == []
+    assert not (storage.root / "imports").exists()
+    with uow() as unit:
+        assert unit.transfers.running_import(NEWCOMER) is None
+
+
+def test_archive_paths_keep_each_files_hash_name():
+    assert archive.archive_path("diary-photos/ab/abcd.jpg") == "photos/abcd.jpg"
+    assert archive.archive_path("cards/7/ab/abcd.png") == "cards/abcd.png"
