@@ -25,12 +25,18 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import grpc
+import redis.exceptions
+import sqlalchemy.exc
 from prometheus_client import Counter, Histogram
 
 from gridam_runtime import context
 from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
 
 log = logging.getLogger("gridam.rpc")
+
+# Redis or the database unreachable, or the connection lost mid-call (a restart, a failover): the
+# call may succeed when tried again, so UNAVAILABLE (the gateway's 503), not INTERNAL (a bug, 500).
+STORE_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError)
 
 STARTED = Counter("grpc_server_started_total", "RPCs started on the server.", ["grpc_service", "grpc_method"])
 HANDLED = Counter(
@@ -105,6 +111,10 @@ class HandlerChain:
                 code = exc.code()
                 details = tuple((k, v) for k, v in exc.trailing_metadata() or () if k == STATUS_DETAILS_KEY)
                 await ctx.abort(code, exc.details() or "", trailing_metadata=details)
+            except STORE_UNREACHABLE as exc:
+                code = grpc.StatusCode.UNAVAILABLE
+                log.warning("store unreachable", extra={"rpc.method": method, "error": f"{type(exc).__name__}: {exc}"[:300]})
+                await ctx.abort(code, "a store this service needs is unreachable")
             except Exception:
                 code = grpc.StatusCode.INTERNAL
                 error_id = uuid.uuid4().hex[:12]
