@@ -66,6 +66,7 @@ class Member:
     numeric_id: int = 0
     diaries: list[str] = field(default_factory=list)  # live, oldest first
     shared: set[str] = field(default_factory=set)  # diaries whose card was shared
+    reacted: set[int] = field(default_factory=set)  # posts: the same reaction again would take it back
 
 
 class Abort(Exception):
@@ -237,7 +238,9 @@ class Journeys:
             post = rnd.choice(posts)
             reaction = rnd.choice(REACTIONS)
             # FEED4041: the post was deleted with its diary meanwhile.
-            if api.call("POST", f"/api/feed/{post}/reaction", user, json={"reactionType": reaction}, ok=AS_DESIGNED) is not None:
+            if post not in me.reacted and api.call("POST", f"/api/feed/{post}/reaction", user, json={"reactionType": reaction},
+                                                   ok=AS_DESIGNED) is not None:
+                me.reacted.add(post)
                 api.ack("reaction", post_id=post, user_id=me.numeric_id)
             comment = api.call("POST", f"/api/feed/{post}/comment", user, json={"content": f"{reaction} 응원해요"}, ok=AS_DESIGNED)
             if comment is not None:

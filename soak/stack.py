@@ -18,7 +18,7 @@ from soak.monitoring import Monitoring
 from tests.support import procfs
 from tests.support.servers import Consul, FerretDb, Kafka, MariaDb, Redis, stack_env
 
-MEDIA_SIZE = "64m"
+MEDIA_SIZE = "4g"  # a tmpfs holds only what is written: ~350 KB a card
 SERVICE_NAMES = ("user-service", "emotion-service", "gpu-worker", "card-service", "diary-service")
 SERVERS = ("mariadb", "redis", "kafka", "ferretdb", "consul")
 SETTINGS = {
@@ -90,8 +90,8 @@ class SoakStack:
         self.monitoring.start()
 
     def _mount_media(self) -> None:
-        """The media store on a tmpfs of MEDIA_SIZE, so the disk-full fault fills a real file system
-        without touching the machine's. Mounting needs root (CAP_SYS_ADMIN); without it the media
+        """The media store on a tmpfs of MEDIA_SIZE, so the disk-full fault can shrink a real file
+        system to what it holds, without filling the machine's disk. Mounting needs root (CAP_SYS_ADMIN); without it the media
         store stays on the disk and the disk-full fault is reported as not applied."""
         self.media.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
@@ -163,15 +163,21 @@ class SoakStack:
             server.launch() if isinstance(server, MariaDb) else server.start()
 
     def _disk_full(self, fault: Fault) -> None:
+        """The media store's tmpfs shrunk to what it holds (plus a page or two, filled), then grown back."""
         if not self.media_mounted:
             fault.note = "not applied: the media store could not be mounted as a tmpfs (not root)"
             return
+        used = shutil.disk_usage(self.media).used
+        self._resize_media(f"{used // 1024 + 64}k")
         filler = self.media / "soak-filler"
-        free = shutil.disk_usage(self.media).free
-        with filler.open("wb") as out:  # as many bytes as the store has room for
+        with filler.open("wb") as out:  # the little room left
             try:
-                out.write(b"\0" * free)
+                out.write(b"\0" * (1 << 20))
             except OSError:
                 pass
         time.sleep(fault.hold)
         filler.unlink()
+        self._resize_media(MEDIA_SIZE)
+
+    def _resize_media(self, size: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,size={size}", str(self.media)], check=True, capture_output=True)
