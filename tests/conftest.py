@@ -122,6 +122,9 @@ def _stack_settings(oauth_provider: OAuthProviderDouble) -> dict[str, str]:
         "GRIDAM_HTTP_BODY_TIMEOUT_SECONDS": "3",
         # Low enough for a test to reach it through the gateway; the others draw once per user.
         "GRIDAM_LIMIT_WORD_CLOUD_GENERATIONS": "2/3600",
+        # Deleted diaries' markers: kept past the job lease (5 s) and the call timeout (30 s)
+        # only, so the account deletion test sees them go.
+        "GRIDAM_DELETED_DIARY_MARKER_SECONDS": "40",
         **_oauth_env(oauth_provider),
     }
 

@@ -144,6 +144,13 @@ class JobQueue:
         t = self.table
         connection.execute(t.delete().where(t.c.kind == kind, t.c.subject_id == subject_id, t.c.state == PENDING))
 
+    def forget(self, connection: sa.Connection, kinds: Collection[str], subject_id: int) -> None:
+        """Delete every row of a subject's jobs of `kinds`, whatever their state (inside the
+        caller's transaction): finished rows of a forgotten subject name it. Pending ones are
+        cancelled as by `cancel`."""
+        t = self.table
+        connection.execute(t.delete().where(t.c.kind.in_(list(kinds)), t.c.subject_id == subject_id))
+
     def claim(
         self, engine: sa.Engine, owner: str, kinds: Sequence[str], limit: int, running: Collection[int] = ()
     ) -> list[Job]:

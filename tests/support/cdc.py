@@ -186,7 +186,8 @@ class CdcWorld:
                 assert message is not None, f"Kafka returned fewer messages than its watermarks: {unread} left"
                 if message.error() or message.offset() >= ends[message.partition()]:
                     continue
-                changes.append((message.partition(), Change.decode(message.key(), message.value())))
+                if message.value() is not None:  # not a delete's tombstone (for log compaction)
+                    changes.append((message.partition(), Change.decode(message.key(), message.value())))
                 if message.offset() == ends[message.partition()] - 1:
                     del unread[message.partition()]
             return changes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pathlib
 
 from card_service.config import CardSettings
-from card_service.service_layer.cards import PIPELINE, Cards, Dependencies
+from card_service.service_layer.cards import ACCOUNT_REPORTERS, PIPELINE, Cards, Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
@@ -18,6 +18,7 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
+from gridam_runtime.periodic import every, marker_sweep_seconds
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -43,7 +44,7 @@ async def serve(settings: CardSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=PIPELINE),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=PIPELINE | ACCOUNT_REPORTERS),
         storage=LocalFolderStorage(settings.media_root),
         emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
         diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
@@ -51,6 +52,7 @@ async def serve(settings: CardSettings) -> None:
         service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
         limiter=Limiter(limits),
     )
+    cards = Cards(deps)
 
     async def cleanup() -> None:
         await factory.close()
@@ -61,8 +63,9 @@ async def serve(settings: CardSettings) -> None:
 
     await run_server(
         settings,
-        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, card_service_pb2_grpc.add_CardServiceServicer_to_server, CardServicer(Cards(deps))),
+        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, card_service_pb2_grpc.add_CardServiceServicer_to_server, CardServicer(cards)),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
+        background=[every(marker_sweep_seconds(settings.deleted_diary_marker_seconds), cards.expire_markers)],
     )

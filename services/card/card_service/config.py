@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import ServiceSettings
 
@@ -21,6 +23,11 @@ class CardSettings(ServiceSettings):
     busy_retries: int = 3
     # New versions one user may draw per window (each keeps a ~400 KB image); count/seconds.
     limit_card_regenerations: RateSetting = Rate(20, 86400)
+    # How long a deleted diary stays marked as deleted (no card made for it again): longer than
+    # any card job or regeneration that read the diary before its deletion can still be running
+    # (the diary workers' job lease plus their call timeout); then the marker goes, so no id of
+    # a deleted diary stays for good (docs/account-deletion.md).
+    deleted_diary_marker_seconds: int = Field(86400, ge=10)
 
     @property
     def database(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from card_service.adapters.orm import Card
@@ -59,6 +61,10 @@ class CardServicer(card_service_pb2_grpc.CardServiceServicer):
 
     async def RegenerateCard(self, request, context):
         return pb.RegenerateCardResponse(card=card_message(await self._cards.regenerate(request.diary_id)))
+
+    async def ForgetAuthor(self, request, context):
+        await asyncio.to_thread(self._cards.forget_author, request.user_id)
+        return pb.ForgetAuthorResponse()
 
     async def DeleteCards(self, request, context):
         await self._cards.delete(request.diary_id)

@@ -6,7 +6,13 @@ a projector that dies in between consumes the batch again, and the version compa
 was already written into no-ops ("stale"). While MongoDB fails, the batch waits, retried with
 back-off and never committed; a stop abandons it. A write that MongoDB refuses is retried the
 same way: a change is never skipped because it could not be stored (the log says why). A message
-that is no change event is skipped, logged and counted.
+that is no change event is skipped, logged and counted; a tombstone (a key without a value,
+which follows every delete for log compaction) is skipped silently.
+
+A document none of whose parts is left (its diary, analysis and every card deleted) is removed,
+so the read model keeps nothing of a deleted diary, its author id included
+(docs/account-deletion.md). Its versions go with it: a change replayed later (a batch consumed
+again) re-creates only what the rest of its partition deletes again.
 
 Partitions are assigned with the range strategy: partition N of every change topic goes to the
 same projector, and the reader puts all of a diary's changes on one partition number
@@ -36,7 +42,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from cdc_service.config import CdcSettings
 from cdc_service.envelope import Change
-from cdc_service.read_model import PartWrite, merge, part_write, require_projections, versions_of
+from cdc_service.read_model import PartWrite, live_parts, merge, part_write, require_projections, versions_of
 from cdc_service.topics import change_topics, ensure_topics
 from gridam_domain.read_model import COLLECTION as READ_MODEL_COLLECTION
 
@@ -124,7 +130,8 @@ class Projector:
         while not self.stop.is_set():
             messages = [m for m in self.consumer.consume(self.batch_size, BATCH_WAIT_SECONDS) if _usable(m)]
             if messages:
-                if not self._write([decoded for m in messages if (decoded := _decode(m)) is not None]):
+                changes = [decoded for m in messages if m.value() is not None and (decoded := _decode(m)) is not None]
+                if not self._write(changes):
                     log.info("stopped before MongoDB acknowledged a batch: not committed")
                     return
                 self._commit()
@@ -178,11 +185,21 @@ class Projector:
                 break
             versions = None  # the document went away (the collection was dropped): start over
         self.known.put(document_id, merged.versions)
+        if any(write.value is None for write in writes):
+            self._remove_if_empty(document_id)
         applied_at = time.time()
         for (change, _), applied in zip(changes, merged.applied, strict=True):
             if applied:
                 END_TO_END_LAG.observe(max(0.0, applied_at - change.commit_ts_ms / 1000))
             PROJECTED.labels(change.table, change.op, "applied" if applied else "stale").inc()
+
+    def _remove_if_empty(self, document_id: str) -> None:
+        """Remove the document once every part of it is deleted (found by its `_id`: see
+        read_model.py on FerretDB's index)."""
+        document = self.diaries.find_one({"_id": document_id})
+        if document is not None and not live_parts(document):
+            self.diaries.delete_one({"_id": document_id})  # nobody else writes it (see above)
+            self.known.forget(document_id)
 
     def _commit(self) -> None:
         try:
@@ -236,6 +253,9 @@ class KnownVersions:
         self._versions.move_to_end(document_id)
         if len(self._versions) > self.capacity:
             self._versions.popitem(last=False)
+
+    def forget(self, document_id: str) -> None:
+        self._versions.pop(document_id, None)
 
     def clear(self) -> None:
         self._versions.clear()

@@ -9,9 +9,10 @@
 
 Each part carries the version of the change that wrote it (`v.<part>`) and is only written by a
 larger one, so replays and reordering change nothing. A delete keeps the part as null with its
-version (a tombstone): an older change replayed later cannot bring it back. Documents are never
-removed. Readers ignore documents whose `diary` is null (deleted, or not projected yet); a
-diary's card is its card with the highest `version` that is not null.
+version (a tombstone): an older change replayed later cannot bring it back. A document whose
+every part is deleted is removed by the projector (`live_parts`). Readers ignore documents
+whose `diary` is null (deleted, or not projected yet); a diary's card is its card with the
+highest `version` that is not null.
 
 The projector writes a document by its `_id` alone (`merge` below compares versions with what it
 read), because a filter on anything else makes FerretDB v1 scan the whole collection per write;
@@ -188,6 +189,12 @@ def merge(stored: Mapping[str, int] | None, writes: Sequence[PartWrite]) -> Merg
         return Merged(None, tuple(applied), versions)
     update = {"$set": values | identity} if owned else {"$set": values, "$setOnInsert": identity}
     return Merged(update, tuple(applied), versions)
+
+
+def live_parts(document: Mapping[str, Any]) -> list[str]:
+    """The parts of a stored document that are not deleted ("diary", "analysis", "cards.<id>")."""
+    live = [part for part in ("diary", "analysis") if document.get(part) is not None]
+    return live + [f"cards.{key}" for key, card in (document.get("cards") or {}).items() if card is not None]
 
 
 def versions_of(document: Mapping[str, Any]) -> dict[str, int]:

@@ -8,7 +8,8 @@
    binlog coordinates of exactly that snapshot (`binlog_snapshot_file/position`), turned into a
    GTID with BINLOG_GTID_POS; every row is published as op "r", then the position is saved.
 3. Streaming (mysql-replication, MariaDB GTID mode) from that GTID: each row change is
-   published as it is read, keyed by primary key; the position is saved at a transaction
+   published as it is read, keyed by primary key, a delete followed by a tombstone (the key
+   with no value), so the compacted topic drops every earlier value of the row; the position is saved at a transaction
    boundary (XID) at most every `cdc_position_interval_seconds`, and on the server's idle
    heartbeats. With `binlog_row_metadata=FULL` each row event names its columns, so an added
    column simply appears in the following events.
@@ -93,15 +94,18 @@ class KafkaPublisher:
             self._error = KafkaException(error)
 
     def publish(self, change: Change) -> None:
+        """The change; after a delete, the row's tombstone on the same partition (a deleted
+        diary's text must not outlive it in the topic: docs/account-deletion.md)."""
         key, value = change.encode()
         topic = self._settings.topic(change.db, change.table)
         partition = document_partition(change, self.partitions)
-        while True:
-            try:
-                self._producer.produce(topic, value, key, partition=partition, on_delivery=self._delivered)
-                break
-            except BufferError:  # the local queue is full: let deliveries drain it
-                self._producer.poll(0.1)
+        for record in (value, None) if change.op == DELETE else (value,):
+            while True:
+                try:
+                    self._producer.produce(topic, record, key, partition=partition, on_delivery=self._delivered)
+                    break
+                except BufferError:  # the local queue is full: let deliveries drain it
+                    self._producer.poll(0.1)
         self._producer.poll(0)
         PUBLISHED.labels(f"{change.db}.{change.table}", change.op).inc()
 

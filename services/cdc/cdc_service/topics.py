@@ -18,9 +18,11 @@ LEADER_TIMEOUT_SECONDS = 30
 
 
 def change_topics(settings: CdcSettings) -> list[NewTopic]:
-    """One topic per captured table; the replication factor is the broker's default."""
+    """One topic per captured table; the replication factor is the broker's default. Compacted:
+    only the latest value of each row's key is kept, and a deleted row's tombstone (reader.py)
+    leaves none of its values behind (docs/account-deletion.md)."""
     return [
-        NewTopic(settings.topic(schema, table), num_partitions=settings.cdc_topic_partitions)
+        NewTopic(settings.topic(schema, table), num_partitions=settings.cdc_topic_partitions, config={"cleanup.policy": "compact"})
         for schema, table in settings.tables
     ]
 

@@ -167,6 +167,7 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
 
     async def ForgetAuthor(self, request, context):
         deleted = await asyncio.to_thread(self._diaries.forget_author, request.user_id, request.login_id)
+        await asyncio.to_thread(self._feed.forget_limits, request.user_id)
         return pb.ForgetAuthorResponse(deleted_diaries=deleted)
 
     async def RecordFollow(self, request, context):

@@ -74,5 +74,9 @@ class UnitOfWork(db.UnitOfWork):
     def cancel_owed(self, kind: str, diary_id: int) -> None:
         self._jobs.cancel(self._db.connection(), kind, diary_id)
 
+    def forget_jobs(self, kinds: tuple[str, ...], subject_id: int) -> None:
+        """Every job row of `kinds` for the subject, pending or finished (they name it)."""
+        self._jobs.forget(self._db.connection(), kinds, subject_id)
+
     def connection(self) -> sqlalchemy.Connection:
         return self._db.connection()

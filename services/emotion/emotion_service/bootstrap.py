@@ -11,7 +11,7 @@ from emotion_service.analysis.factory import build_classifier
 from emotion_service.config import EmotionSettings
 from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses, Dependencies
 from emotion_service.service_layer.statistics import StatisticsReader
-from emotion_service.service_layer.word_clouds import WordCloudMaker
+from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS, WordCloudMaker
 from emotion_service.servicer import EmotionServicer
 from emotion_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
@@ -21,6 +21,7 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_domain.read_model import open_read_model
+from gridam_runtime.periodic import every, marker_sweep_seconds
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_domain.storage import LocalFolderStorage
 
@@ -59,13 +60,14 @@ async def serve(settings: EmotionSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=uow,
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=READERS | WRITERS),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=READERS | WRITERS | ACCOUNT_REPORTERS),
         analyser=analyser,
         classifier_name=settings.classifier,
         history=ReadModelAnalysisHistory(read_model[1]) if read_model else SqlAnalysisHistory(uow),
     )
     storage = LocalFolderStorage(settings.media_root)
-    servicer = EmotionServicer(Analyses(deps), StatisticsReader(deps), WordCloudMaker(deps, storage, Limiter(limits)), settings.classifier)
+    analyses = Analyses(deps)
+    servicer = EmotionServicer(analyses, StatisticsReader(deps), WordCloudMaker(deps, storage, Limiter(limits)), settings.classifier)
 
     async def cleanup() -> None:
         if read_model is not None:
@@ -81,4 +83,5 @@ async def serve(settings: EmotionSettings) -> None:
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
+        background=[every(marker_sweep_seconds(settings.deleted_diary_marker_seconds), analyses.expire_markers)],
     )

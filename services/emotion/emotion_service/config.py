@@ -5,6 +5,8 @@ from __future__ import annotations
 import pathlib
 from typing import Literal
 
+from pydantic import Field
+
 from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import ServiceSettings
 
@@ -31,6 +33,11 @@ class EmotionSettings(ServiceSettings):
     # Drawings one user may ask for per window (nine images each; nextGeneration is only a
     # hint); count/seconds.
     limit_word_cloud_generations: RateSetting = Rate(10, 86400)
+    # How long a deleted diary stays marked as deleted (no analysis stored for it again): longer
+    # than any analyse job that read the diary before its deletion can still be running (the
+    # diary workers' job lease plus their call timeout); then the marker goes, so no id of a
+    # deleted diary stays for good (docs/account-deletion.md).
+    deleted_diary_marker_seconds: int = Field(86400, ge=10)
 
     @property
     def database(self) -> str:

@@ -119,6 +119,10 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
             await asyncio.to_thread(self._word_clouds.refresh_after_deletion, author_id)
         return pb.DeleteAnalysisResponse()
 
+    async def ForgetAuthor(self, request, context):
+        await asyncio.to_thread(self._word_clouds.forget_author, request.user_id)
+        return pb.ForgetAuthorResponse()
+
     async def GetStatistics(self, request, context):
         stats = await asyncio.to_thread(self._statistics.get, request.year, request.month)
         return pb.GetStatisticsResponse(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 
 from argon2 import PasswordHasher
 
+from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
+from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
@@ -25,7 +28,7 @@ from user_service.adapters.sms import build_sms_sender
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
-from user_service.service_layer.outbox import OutboxRelay
+from user_service.service_layer.outbox import ACCOUNT_DELETED, OutboxRelay
 from user_service.service_layer.profiles import DIARY_COUNTERS, FOLLOW_READERS, Profiles
 from user_service.servicer import UserServicer
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
@@ -33,6 +36,8 @@ from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
 DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]
+CARD_SERVICE = card_service_pb2.DESCRIPTOR.services_by_name["CardService"]
+EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
 DISCOVERY_NAME = "gridam-user"
 
 
@@ -66,7 +71,8 @@ async def serve(settings: UserSettings) -> None:
     providers = _oauth_providers(settings)
     sms = build_sms_sender(settings, settings.sms_outbox_path)
     sessions = db.session_factory(engine)
-    jobs = JobQueue(user_jobs, RetryPolicy.from_settings(settings))
+    # Forgetting a deleted account waits for the diary service's purges: never given up.
+    jobs = JobQueue(user_jobs, dataclasses.replace(RetryPolicy.from_settings(settings), never_parked=frozenset({ACCOUNT_DELETED})))
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions, jobs),
@@ -81,8 +87,8 @@ async def serve(settings: UserSettings) -> None:
         oauth_providers=providers,
         oauth_state_key=read_secret(settings.oauth_state_key_path),
     )
-    accounts = Accounts(deps)
-    servicer = UserServicer(accounts, Profiles(deps))
+    accounts, profiles = Accounts(deps), Profiles(deps)
+    servicer = UserServicer(accounts, profiles)
 
     # The outbox relay runs in this process; its own discovery instance, closed by the factory.
     factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
@@ -91,7 +97,9 @@ async def serve(settings: UserSettings) -> None:
         jobs,
         factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),
         ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
-        accounts.forget_leftovers,
+        (accounts.forget_leftovers, profiles.forget_limits),
+        cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
+        emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
     )
     relay_worker = Worker(
         engine,

@@ -50,6 +50,9 @@ class CardRepository:
     def is_deleted(self, diary_id: int) -> bool:
         return self._db.get(DeletedDiary, diary_id) is not None
 
+    def forget_deletions_before(self, cutoff: datetime.datetime) -> int:
+        return self._db.execute(delete(DeletedDiary).where(DeletedDiary.deleted_at < cutoff)).rowcount
+
     def mark_deleted(self, diary_id: int, at: datetime.datetime) -> None:
         if not self.is_deleted(diary_id):
             self._db.add(DeletedDiary(diary_id=diary_id, deleted_at=at))

@@ -40,6 +40,8 @@ from gridam_domain.dates import parse_day
 log = logging.getLogger("gridam.card.cards")
 
 PIPELINE = frozenset({"gridam-diary"})
+# Only the user service's outbox relay reports deleted accounts.
+ACCOUNT_REPORTERS = frozenset({"gridam-user"})
 NOT_READY = "EMOTIONCARD4001"
 
 
@@ -337,3 +339,18 @@ class Cards:
 
         for key in await asyncio.to_thread(forget):
             await asyncio.to_thread(self._d.storage.delete, key)
+
+    def expire_markers(self) -> int:
+        """Forget the deletion markers older than `deleted_diary_marker_seconds` (run by the
+        service's own sweep): no card job that read those diaries can still be running."""
+        cutoff = self._d.clock() - datetime.timedelta(seconds=self._d.settings.deleted_diary_marker_seconds)
+        with self._d.uow() as uow:
+            expired = uow.cards.forget_deletions_before(cutoff)
+            uow.commit()
+        return expired
+
+    def forget_author(self, user_id: int) -> None:
+        """A deleted account (docs/account-deletion.md; the user service's relay only): its
+        regeneration limit. Its cards go with the purges of its diaries."""
+        self._d.authenticator.require_service(ACCOUNT_REPORTERS)
+        self._d.limiter.reset(self._regenerations, user_id)

@@ -131,8 +131,9 @@ class Diaries:
 
     def forget_author(self, user_id: int, login_id: str) -> int:
         """A deleted account (docs/account-deletion.md; the user service's relay only): every
-        diary deleted with its purge owed, as `delete` does for one, and the feed forgets the
-        person, in one transaction. A repeat finds nothing more to do."""
+        diary deleted with its purge owed, as `delete` does for one, every other job row naming
+        a diary or the person dropped, and the feed forgets the person, in one transaction; then
+        the diary-writes limit forgets them. A repeat finds nothing more to do."""
         self._d.authenticator.require_service(ACCOUNT_REPORTERS)
         if user_id <= 0 or not login_id:
             raise InvalidArgument("DIARY4008", "a deleted account needs its id and login id")
@@ -142,12 +143,12 @@ class Diaries:
                 uow.diaries.delete(diary.id)
                 uow.delete_posts(uow.posts.ids_of_diary(diary.id))
                 uow.notifications.delete_of_diary(diary.id)
-                uow.cancel_owed(ANALYSE, diary.id)
-                uow.cancel_owed(CARD, diary.id)
+                uow.forget_jobs((ANALYSE, CARD), diary.id)  # pending ones cancelled, finished ones name it
                 uow.owe(PURGE, diary.id, payload=diary.photo_key)
-            uow.cancel_owed(COUNT, user_id)
+            uow.forget_jobs((COUNT,), user_id)
             uow.forget_author(user_id, login_id)
             uow.commit()
+        self._d.limiter.reset(self._writes, user_id)
         return len(diaries)
 
     def delete(self, diary_id: int) -> None:

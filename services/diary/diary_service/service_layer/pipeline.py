@@ -11,7 +11,8 @@
   older count change nothing.
 - purge: after a deletion, the emotion and card services forget what they derived (and
   remember the diary as deleted, so a late analyse or card call cannot bring it back) and
-  the photo is removed unless another diary uses the same (content-addressed) object.
+  the photo is removed unless another diary uses the same (content-addressed) object; with
+  its completion every job row of the diary goes (finished rows would name it for good).
 
 Each step may run more than once (a worker can die anywhere); none of them duplicates
 anything when it does.
@@ -24,7 +25,7 @@ from collections.abc import Callable
 
 from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Notification
 from diary_service.service_layer.notifications import card_ready_notice
-from diary_service.service_layer.diaries import ANALYSE, CARD
+from diary_service.service_layer.diaries import ANALYSE, CARD, PURGE
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
@@ -59,8 +60,15 @@ class DiaryPipeline:
             return uow.diaries.get(diary_id)
 
     def _finish(
-        self, job: Job, hashtags: list[str] | None = None, state: str | None = None, notice: Notification | None = None
+        self,
+        job: Job,
+        hashtags: list[str] | None = None,
+        state: str | None = None,
+        notice: Notification | None = None,
+        forget: tuple[str, ...] = (),
     ) -> None:
+        """Complete the job with its local effects; `forget`: then delete the subject's job rows
+        of these kinds, this one included (a purged diary's finished jobs name it)."""
         with self._uow() as uow:
             if state is not None and uow.diaries.record_analysis(job.subject_id, hashtags or [], state):
                 uow.owe(CARD, job.subject_id)
@@ -68,6 +76,8 @@ class DiaryPipeline:
                 uow.notifications.upsert(notice)
             if not self._jobs.complete(uow.connection(), job):
                 raise LeaseLost(f"job {job.id}")
+            if forget:
+                uow.forget_jobs(forget, job.subject_id)
             uow.commit()
 
     async def analyse(self, job: Job) -> None:
@@ -136,7 +146,7 @@ class DiaryPipeline:
         await self._cards.DeleteCards(card_pb.DeleteCardsRequest(diary_id=job.subject_id))
         if job.payload:
             await asyncio.to_thread(self._forget_photo, job.payload)
-        await asyncio.to_thread(self._finish, job)
+        await asyncio.to_thread(self._finish, job, forget=(ANALYSE, CARD, PURGE))
 
     def _forget_photo(self, key: str) -> None:
         """Remove a deleted diary's photo unless another diary uses the same (content-addressed)

@@ -59,6 +59,12 @@ class AnalysisRepository:
             select(DiaryAnalysis.diary_id, DiaryAnalysis.dominant, DiaryAnalysis.keywords).where(DiaryAnalysis.author_id == author_id)
         ).all()
 
+    def has_author(self, author_id: int) -> bool:
+        return self._db.scalar(select(DiaryAnalysis.diary_id).where(DiaryAnalysis.author_id == author_id).limit(1)) is not None
+
+    def forget_deletions_before(self, cutoff: datetime.datetime) -> int:
+        return self._db.execute(delete(DeletedDiary).where(DeletedDiary.deleted_at < cutoff)).rowcount
+
     def deleted_ids(self, author_id: int) -> set[int]:
         return set(self._db.scalars(select(DeletedDiary.diary_id).where(DeletedDiary.author_id == author_id)))
 

@@ -113,6 +113,15 @@ class Analyses:
             raise NotFound("EMOTION4041", "no analysis of this diary for the caller")
         return record
 
+    def expire_markers(self) -> int:
+        """Forget the deletion markers older than `deleted_diary_marker_seconds` (run by the
+        service's own sweep): no analyse job that read those diaries can still be running."""
+        cutoff = self._d.clock() - datetime.timedelta(seconds=self._d.settings.deleted_diary_marker_seconds)
+        with self._d.uow() as uow:
+            expired = uow.analyses.forget_deletions_before(cutoff)
+            uow.commit()
+        return expired
+
     def delete(self, diary_id: int) -> int | None:
         """Forget a deleted diary's analysis; returns its author when there was one."""
         self._d.authenticator.require_service(WRITERS)

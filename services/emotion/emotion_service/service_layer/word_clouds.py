@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from emotion_service.adapters.orm import WordCloud
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
+from gridam_runtime.errors import FailedPrecondition
 from gridam_runtime.limits import Limit, Limiter
 from gridam_domain.storage import ObjectStorage, content_addressed_key
 
@@ -21,6 +22,8 @@ class WordClouds:
 
 # Drawings in a row while deletions keep arriving; each later deletion redraws on its own.
 MAX_DRAWINGS = 3
+# Only the user service's outbox relay reports deleted accounts.
+ACCOUNT_REPORTERS = frozenset({"gridam-user"})
 
 
 class WordCloudMaker:
@@ -48,6 +51,22 @@ class WordCloudMaker:
         identity = self._d.authenticator.require()
         self._limiter.hit(self._generations, identity.user_id)
         return self.regenerate(identity.user_id)
+
+    def forget_author(self, author_id: int) -> None:
+        """A deleted account (docs/account-deletion.md; the user service's relay only): its
+        word clouds and their images, and its generation limit. Refused with EMOTION4091 while
+        analyses of the author remain (their purges are still owed): a purge's redraw must find
+        no cloud left to draw again. A repeat finds nothing more to do."""
+        self._d.authenticator.require_service(ACCOUNT_REPORTERS)
+        with self._d.uow() as uow:
+            if uow.analyses.has_author(author_id):
+                raise FailedPrecondition("EMOTION4091", "analyses of the author are still to be purged")
+            keys = {c.image_key for c in uow.word_clouds.for_author(author_id)} - {""}
+            uow.word_clouds.replace(author_id, [])
+            uow.commit()
+        for key in keys:
+            self._storage.delete(key)
+        self._limiter.reset(self._generations, author_id)
 
     def refresh_after_deletion(self, author_id: int) -> None:
         """A deleted diary's words must leave the clouds: redraw them if the author has any."""

@@ -1,8 +1,10 @@
 """The user service's outbox: events other services must hear about, delivered at least once.
 
 `account_deleted` (docs/account-deletion.md) is owed by the deletion's own transaction: the relay
-has the diary service forget the person, removes what this process keeps outside its schema
-(rate-limit keys, the avatar object) and deletes the job with its completion (it names them).
+has the diary, card and emotion services forget the person (the emotion service refuses until
+the diary service's purges have removed every analysis of theirs: the job is retried, never
+parked), removes what this process keeps outside its schema (rate-limit keys, the avatar
+object) and deletes the job with its completion (it names them).
 
 A follow records a `notify_follow` job in `user_jobs` in its own transaction (Profiles.follow).
 The relay, a gridam_runtime.jobs.Worker running inside the user service process
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy
 
+from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam_runtime import context
 from gridam_runtime.jobs import Handler, Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -51,13 +55,18 @@ class OutboxRelay:
         jobs: JobQueue,
         diary,  # ServiceClient of gridam.diary.v1.DiaryService
         service_tokens: ServiceTokenIssuer,
-        forget_leftovers: Callable[[int, dict], None],  # Accounts.forget_leftovers
+        # What this process removes of a deleted account: (user id, account_deleted payload).
+        leftovers: Sequence[Callable[[int, dict], None]],
+        cards,  # ServiceClient of gridam.card.v1.CardService
+        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
     ) -> None:
         self._engine = engine
         self._jobs = jobs
         self._diary = diary
+        self._cards = cards
+        self._emotion = emotion
         self._service_tokens = service_tokens
-        self._forget_leftovers = forget_leftovers
+        self._leftovers = leftovers
 
     @property
     def handlers(self) -> dict[str, Handler]:
@@ -67,7 +76,11 @@ class OutboxRelay:
         event = json.loads(job.payload)
         context.bearer_token.set(self._service_tokens.token())
         await self._diary.ForgetAuthor(diary_pb.ForgetAuthorRequest(user_id=job.subject_id, login_id=event["login_id"]))
-        await asyncio.to_thread(self._forget_leftovers, job.subject_id, event)
+        await self._cards.ForgetAuthor(card_pb.ForgetAuthorRequest(user_id=job.subject_id))
+        # FAILED_PRECONDITION until the purges have removed the analyses: the job is retried.
+        await self._emotion.ForgetAuthor(emotion_pb.ForgetAuthorRequest(user_id=job.subject_id))
+        for forget in self._leftovers:
+            await asyncio.to_thread(forget, job.subject_id, event)
         await asyncio.to_thread(self._complete, job, True)
 
     async def notify_follow(self, job: Job) -> None:

@@ -60,6 +60,11 @@ class Profiles:
             uow.commit()
             return user
 
+    def forget_limits(self, user_id: int, _event: dict) -> None:
+        """A deleted account's follow and avatar-upload limit keys (the outbox relay's leftovers)."""
+        for limit in (self._follows, self._avatar_uploads):
+            self._d.limiter.reset(limit, user_id)
+
     def set_avatar(self, data: bytes) -> User:
         identity = self._d.authenticator.require()
         self._d.limiter.hit(self._avatar_uploads, identity.user_id)  # decoding a 40-megapixel image costs

@@ -150,6 +150,16 @@ class DeleteCardsResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class ForgetAuthorRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: int
+    def __init__(self, user_id: _Optional[int] = ...) -> None: ...
+
+class ForgetAuthorResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ListDiaryCardsRequest(_message.Message):
     __slots__ = ("diary_id",)
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]

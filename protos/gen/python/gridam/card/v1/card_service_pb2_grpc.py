@@ -79,6 +79,11 @@ class CardServiceStub:
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.FromString,
                 _registered_method=True)
+        self.ForgetAuthor = channel.unary_unary(
+                '/gridam.card.v1.CardService/ForgetAuthor',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ForgetAuthorRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ForgetAuthorResponse.FromString,
+                _registered_method=True)
         self.ListDiaryCards = channel.unary_unary(
                 '/gridam.card.v1.CardService/ListDiaryCards',
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.SerializeToString,
@@ -152,6 +157,14 @@ class CardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ForgetAuthor(self, request, context):
+        """ForgetAuthor deletes the regeneration limit of a deleted account (internal: the user
+        service's outbox relay; its cards go with the purges of its diaries).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListDiaryCards(self, request, context):
         """ListDiaryCards lists every version of a diary's card, oldest first (internal: an export).
         """
@@ -201,6 +214,11 @@ def add_CardServiceServicer_to_server(servicer, server):
                     servicer.DeleteCards,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.SerializeToString,
+            ),
+            'ForgetAuthor': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetAuthor,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ForgetAuthorRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ForgetAuthorResponse.SerializeToString,
             ),
             'ListDiaryCards': grpc.unary_unary_rpc_method_handler(
                     servicer.ListDiaryCards,
@@ -429,6 +447,33 @@ class CardService:
             '/gridam.card.v1.CardService/DeleteCards',
             gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsRequest.SerializeToString,
             gridam_dot_card_dot_v1_dot_card__service__pb2.DeleteCardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetAuthor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/ForgetAuthor',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ForgetAuthorRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.ForgetAuthorResponse.FromString,
             options,
             channel_credentials,
             insecure,

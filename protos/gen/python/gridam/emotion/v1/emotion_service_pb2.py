@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'gridam/emotion/v1/emotion_service.proto\x12\x11gridam.emotion.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n\x0c\x45motionScore\x12\x34\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x07\x65motion\x12\x1a\n\x08\x66raction\x18\x02 \x01(\x01R\x08\x66raction\"5\n\x07Keyword\x12\x12\n\x04word\x18\x01 \x01(\tR\x04word\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\x91\x03\n\x08\x41nalysis\x12\x43\n\x0c\x64istribution\x18\x01 \x03(\x0b\x32\x1f.gridam.emotion.v1.EmotionScoreR\x0c\x64istribution\x12\x36\n\x08\x64ominant\x18\x02 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x03 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x04 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x05 \x01(\x08R\nsafetyFlag\x12\x36\n\x08keywords\x18\x06 \x03(\x0b\x32\x1a.gridam.emotion.v1.KeywordR\x08keywords\x12\x1a\n\x08language\x18\x07 \x01(\tR\x08language\x12\x1e\n\nclassifier\x18\x08 \x01(\tR\nclassifier\x12;\n\nrisk_level\x18\t \x01(\x0e\x32\x1c.gridam.emotion.v1.RiskLevelR\triskLevel\"(\n\x12\x41nalyzeTextRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\"N\n\x13\x41nalyzeTextResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08\x61nalysis\"u\n\x13\x41nalyzeDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x03 \x01(\tR\x04\x64\x61te\x12\x12\n\x04text\x18\x04 \x01(\tR\x04text\"\xa0\x01\n\x14\x41nalyzeDiaryResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08\x61nalysis\x12\x37\n\x08restored\x18\x05 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08restored\x12\x16\n\x06stored\x18\x02 \x01(\x08R\x06stored\"/\n\x12GetAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x7f\n\x13GetAnalysisResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08\x61nalysis\x12\x12\n\x04\x64\x61te\x18\x02 \x01(\tR\x04\x64\x61te\x12\x1b\n\tauthor_id\x18\x03 \x01(\x03R\x08\x61uthorId\"2\n\x15\x44\x65leteAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x18\n\x16\x44\x65leteAnalysisResponse\"@\n\x14GetStatisticsRequest\x12\x12\n\x04year\x18\x01 \x01(\x05R\x04year\x12\x14\n\x05month\x18\x02 \x01(\x05R\x05month\"Z\n\x0c\x45motionCount\x12\x34\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x07\x65motion\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\"v\n\x0fMonthStatistics\x12\x14\n\x05month\x18\x01 \x01(\tR\x05month\x12\x37\n\x06\x63ounts\x18\x02 \x03(\x0b\x32\x1f.gridam.emotion.v1.EmotionCountR\x06\x63ounts\x12\x14\n\x05total\x18\x03 \x01(\x05R\x05total\"q\n\rDayStatistics\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\x12\x36\n\x08\x64ominant\x18\x03 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x08\x64ominant\"\xd7\x01\n\x15GetStatisticsResponse\x12:\n\x06months\x18\x01 \x03(\x0b\x32\".gridam.emotion.v1.MonthStatisticsR\x06months\x12\x34\n\x04\x64\x61ys\x18\x02 \x03(\x0b\x32 .gridam.emotion.v1.DayStatisticsR\x04\x64\x61ys\x12%\n\x0e\x63urrent_streak\x18\x03 \x01(\x05R\rcurrentStreak\x12%\n\x0elongest_streak\x18\x04 \x01(\x05R\rlongestStreak\"\x90\x01\n\tWordCloud\x12\x34\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x07\x65motion\x12\x30\n\x05words\x18\x02 \x03(\x0b\x32\x1a.gridam.emotion.v1.KeywordR\x05words\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\"\x16\n\x14GetWordCloudsRequest\"\xd1\x01\n\x15GetWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v1.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration\"\x1b\n\x19GenerateWordCloudsRequest\"\xd6\x01\n\x1aGenerateWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v1.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration*\xce\x01\n\x07\x45motion\x12\x17\n\x13\x45MOTION_UNSPECIFIED\x10\x00\x12\x11\n\rEMOTION_HAPPY\x10\x01\x12\x0f\n\x0b\x45MOTION_JOY\x10\x02\x12\x0f\n\x0b\x45MOTION_SAD\x10\x03\x12\x13\n\x0f\x45MOTION_ANXIOUS\x10\x04\x12\x11\n\rEMOTION_ANGRY\x10\x05\x12\x14\n\x10\x45MOTION_SURPRISE\x10\x06\x12\x13\n\x0f\x45MOTION_DISGUST\x10\x07\x12\x10\n\x0c\x45MOTION_FEAR\x10\x08\x12\x10\n\x0c\x45MOTION_NONE\x10\t*k\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x13\n\x0fRISK_LEVEL_NONE\x10\x01\x12\x16\n\x12RISK_LEVEL_CONCERN\x10\x02\x12\x15\n\x11RISK_LEVEL_URGENT\x10\x03\x32\xf2\x05\n\x0e\x45motionService\x12\x61\n\x0b\x41nalyzeText\x12%.gridam.emotion.v1.AnalyzeTextRequest\x1a&.gridam.emotion.v1.AnalyzeTextResponse\"\x03\x90\x02\x01\x12\x64\n\x0c\x41nalyzeDiary\x12&.gridam.emotion.v1.AnalyzeDiaryRequest\x1a\'.gridam.emotion.v1.AnalyzeDiaryResponse\"\x03\x90\x02\x02\x12\x61\n\x0bGetAnalysis\x12%.gridam.emotion.v1.GetAnalysisRequest\x1a&.gridam.emotion.v1.GetAnalysisResponse\"\x03\x90\x02\x01\x12j\n\x0e\x44\x65leteAnalysis\x12(.gridam.emotion.v1.DeleteAnalysisRequest\x1a).gridam.emotion.v1.DeleteAnalysisResponse\"\x03\x90\x02\x02\x12g\n\rGetStatistics\x12\'.gridam.emotion.v1.GetStatisticsRequest\x1a(.gridam.emotion.v1.GetStatisticsResponse\"\x03\x90\x02\x01\x12g\n\rGetWordClouds\x12\'.gridam.emotion.v1.GetWordCloudsRequest\x1a(.gridam.emotion.v1.GetWordCloudsResponse\"\x03\x90\x02\x01\x12v\n\x12GenerateWordClouds\x12,.gridam.emotion.v1.GenerateWordCloudsRequest\x1a-.gridam.emotion.v1.GenerateWordCloudsResponse\"\x03\x90\x02\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'gridam/emotion/v1/emotion_service.proto\x12\x11gridam.emotion.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n\x0c\x45motionScore\x12\x34\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x07\x65motion\x12\x1a\n\x08\x66raction\x18\x02 \x01(\x01R\x08\x66raction\"5\n\x07Keyword\x12\x12\n\x04word\x18\x01 \x01(\tR\x04word\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\x91\x03\n\x08\x41nalysis\x12\x43\n\x0c\x64istribution\x18\x01 \x03(\x0b\x32\x1f.gridam.emotion.v1.EmotionScoreR\x0c\x64istribution\x12\x36\n\x08\x64ominant\x18\x02 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x03 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x04 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x05 \x01(\x08R\nsafetyFlag\x12\x36\n\x08keywords\x18\x06 \x03(\x0b\x32\x1a.gridam.emotion.v1.KeywordR\x08keywords\x12\x1a\n\x08language\x18\x07 \x01(\tR\x08language\x12\x1e\n\nclassifier\x18\x08 \x01(\tR\nclassifier\x12;\n\nrisk_level\x18\t \x01(\x0e\x32\x1c.gridam.emotion.v1.RiskLevelR\triskLevel\"(\n\x12\x41nalyzeTextRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\"N\n\x13\x41nalyzeTextResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08\x61nalysis\"\xae\x01\n\x13\x41nalyzeDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x03 \x01(\tR\x04\x64\x61te\x12\x12\n\x04text\x18\x04 \x01(\tR\x04text\x12\x37\n\x08restored\x18\x05 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08restored\"g\n\x14\x41nalyzeDiaryResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08\x61nalysis\x12\x16\n\x06stored\x18\x02 \x01(\x08R\x06stored\"/\n\x12GetAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x7f\n\x13GetAnalysisResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v1.AnalysisR\x08\x61nalysis\x12\x12\n\x04\x64\x61te\x18\x02 \x01(\tR\x04\x64\x61te\x12\x1b\n\tauthor_id\x18\x03 \x01(\x03R\x08\x61uthorId\"2\n\x15\x44\x65leteAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x18\n\x16\x44\x65leteAnalysisResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"@\n\x14GetStatisticsRequest\x12\x12\n\x04year\x18\x01 \x01(\x05R\x04year\x12\x14\n\x05month\x18\x02 \x01(\x05R\x05month\"Z\n\x0c\x45motionCount\x12\x34\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x07\x65motion\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\"v\n\x0fMonthStatistics\x12\x14\n\x05month\x18\x01 \x01(\tR\x05month\x12\x37\n\x06\x63ounts\x18\x02 \x03(\x0b\x32\x1f.gridam.emotion.v1.EmotionCountR\x06\x63ounts\x12\x14\n\x05total\x18\x03 \x01(\x05R\x05total\"q\n\rDayStatistics\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\x12\x36\n\x08\x64ominant\x18\x03 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x08\x64ominant\"\xd7\x01\n\x15GetStatisticsResponse\x12:\n\x06months\x18\x01 \x03(\x0b\x32\".gridam.emotion.v1.MonthStatisticsR\x06months\x12\x34\n\x04\x64\x61ys\x18\x02 \x03(\x0b\x32 .gridam.emotion.v1.DayStatisticsR\x04\x64\x61ys\x12%\n\x0e\x63urrent_streak\x18\x03 \x01(\x05R\rcurrentStreak\x12%\n\x0elongest_streak\x18\x04 \x01(\x05R\rlongestStreak\"\x90\x01\n\tWordCloud\x12\x34\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x1a.gridam.emotion.v1.EmotionR\x07\x65motion\x12\x30\n\x05words\x18\x02 \x03(\x0b\x32\x1a.gridam.emotion.v1.KeywordR\x05words\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\"\x16\n\x14GetWordCloudsRequest\"\xd1\x01\n\x15GetWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v1.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration\"\x1b\n\x19GenerateWordCloudsRequest\"\xd6\x01\n\x1aGenerateWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v1.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration*\xce\x01\n\x07\x45motion\x12\x17\n\x13\x45MOTION_UNSPECIFIED\x10\x00\x12\x11\n\rEMOTION_HAPPY\x10\x01\x12\x0f\n\x0b\x45MOTION_JOY\x10\x02\x12\x0f\n\x0b\x45MOTION_SAD\x10\x03\x12\x13\n\x0f\x45MOTION_ANXIOUS\x10\x04\x12\x11\n\rEMOTION_ANGRY\x10\x05\x12\x14\n\x10\x45MOTION_SURPRISE\x10\x06\x12\x13\n\x0f\x45MOTION_DISGUST\x10\x07\x12\x10\n\x0c\x45MOTION_FEAR\x10\x08\x12\x10\n\x0c\x45MOTION_NONE\x10\t*k\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x13\n\x0fRISK_LEVEL_NONE\x10\x01\x12\x16\n\x12RISK_LEVEL_CONCERN\x10\x02\x12\x15\n\x11RISK_LEVEL_URGENT\x10\x03\x32\xd8\x06\n\x0e\x45motionService\x12\x61\n\x0b\x41nalyzeText\x12%.gridam.emotion.v1.AnalyzeTextRequest\x1a&.gridam.emotion.v1.AnalyzeTextResponse\"\x03\x90\x02\x01\x12\x64\n\x0c\x41nalyzeDiary\x12&.gridam.emotion.v1.AnalyzeDiaryRequest\x1a\'.gridam.emotion.v1.AnalyzeDiaryResponse\"\x03\x90\x02\x02\x12\x61\n\x0bGetAnalysis\x12%.gridam.emotion.v1.GetAnalysisRequest\x1a&.gridam.emotion.v1.GetAnalysisResponse\"\x03\x90\x02\x01\x12j\n\x0e\x44\x65leteAnalysis\x12(.gridam.emotion.v1.DeleteAnalysisRequest\x1a).gridam.emotion.v1.DeleteAnalysisResponse\"\x03\x90\x02\x02\x12\x64\n\x0c\x46orgetAuthor\x12&.gridam.emotion.v1.ForgetAuthorRequest\x1a\'.gridam.emotion.v1.ForgetAuthorResponse\"\x03\x90\x02\x02\x12g\n\rGetStatistics\x12\'.gridam.emotion.v1.GetStatisticsRequest\x1a(.gridam.emotion.v1.GetStatisticsResponse\"\x03\x90\x02\x01\x12g\n\rGetWordClouds\x12\'.gridam.emotion.v1.GetWordCloudsRequest\x1a(.gridam.emotion.v1.GetWordCloudsResponse\"\x03\x90\x02\x01\x12v\n\x12GenerateWordClouds\x12,.gridam.emotion.v1.GenerateWordCloudsRequest\x1a-.gridam.emotion.v1.GenerateWordCloudsResponse\"\x03\x90\x02\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,16 +40,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EMOTIONSERVICE'].methods_by_name['GetAnalysis']._serialized_options = b'\220\002\001'
   _globals['_EMOTIONSERVICE'].methods_by_name['DeleteAnalysis']._loaded_options = None
   _globals['_EMOTIONSERVICE'].methods_by_name['DeleteAnalysis']._serialized_options = b'\220\002\002'
+  _globals['_EMOTIONSERVICE'].methods_by_name['ForgetAuthor']._loaded_options = None
+  _globals['_EMOTIONSERVICE'].methods_by_name['ForgetAuthor']._serialized_options = b'\220\002\002'
   _globals['_EMOTIONSERVICE'].methods_by_name['GetStatistics']._loaded_options = None
   _globals['_EMOTIONSERVICE'].methods_by_name['GetStatistics']._serialized_options = b'\220\002\001'
   _globals['_EMOTIONSERVICE'].methods_by_name['GetWordClouds']._loaded_options = None
   _globals['_EMOTIONSERVICE'].methods_by_name['GetWordClouds']._serialized_options = b'\220\002\001'
   _globals['_EMOTIONSERVICE'].methods_by_name['GenerateWordClouds']._loaded_options = None
   _globals['_EMOTIONSERVICE'].methods_by_name['GenerateWordClouds']._serialized_options = b'\220\002\002'
-  _globals['_EMOTION']._serialized_start=2553
-  _globals['_EMOTION']._serialized_end=2759
-  _globals['_RISKLEVEL']._serialized_start=2761
-  _globals['_RISKLEVEL']._serialized_end=2868
+  _globals['_EMOTION']._serialized_start=2625
+  _globals['_EMOTION']._serialized_end=2831
+  _globals['_RISKLEVEL']._serialized_start=2833
+  _globals['_RISKLEVEL']._serialized_end=2940
   _globals['_EMOTIONSCORE']._serialized_start=95
   _globals['_EMOTIONSCORE']._serialized_end=191
   _globals['_KEYWORD']._serialized_start=193
@@ -60,9 +62,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ANALYZETEXTREQUEST']._serialized_end=692
   _globals['_ANALYZETEXTRESPONSE']._serialized_start=694
   _globals['_ANALYZETEXTRESPONSE']._serialized_end=772
-  _globals['_ANALYZEDIARYREQUEST']._serialized_start=774
-  _globals['_ANALYZEDIARYREQUEST']._serialized_end=891
-  _globals['_ANALYZEDIARYRESPONSE']._serialized_start=894
+  _globals['_ANALYZEDIARYREQUEST']._serialized_start=775
+  _globals['_ANALYZEDIARYREQUEST']._serialized_end=949
+  _globals['_ANALYZEDIARYRESPONSE']._serialized_start=951
   _globals['_ANALYZEDIARYRESPONSE']._serialized_end=1054
   _globals['_GETANALYSISREQUEST']._serialized_start=1056
   _globals['_GETANALYSISREQUEST']._serialized_end=1103
@@ -72,26 +74,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEANALYSISREQUEST']._serialized_end=1284
   _globals['_DELETEANALYSISRESPONSE']._serialized_start=1286
   _globals['_DELETEANALYSISRESPONSE']._serialized_end=1310
-  _globals['_GETSTATISTICSREQUEST']._serialized_start=1312
-  _globals['_GETSTATISTICSREQUEST']._serialized_end=1376
-  _globals['_EMOTIONCOUNT']._serialized_start=1378
-  _globals['_EMOTIONCOUNT']._serialized_end=1468
-  _globals['_MONTHSTATISTICS']._serialized_start=1470
-  _globals['_MONTHSTATISTICS']._serialized_end=1588
-  _globals['_DAYSTATISTICS']._serialized_start=1590
-  _globals['_DAYSTATISTICS']._serialized_end=1703
-  _globals['_GETSTATISTICSRESPONSE']._serialized_start=1706
-  _globals['_GETSTATISTICSRESPONSE']._serialized_end=1921
-  _globals['_WORDCLOUD']._serialized_start=1924
-  _globals['_WORDCLOUD']._serialized_end=2068
-  _globals['_GETWORDCLOUDSREQUEST']._serialized_start=2070
-  _globals['_GETWORDCLOUDSREQUEST']._serialized_end=2092
-  _globals['_GETWORDCLOUDSRESPONSE']._serialized_start=2095
-  _globals['_GETWORDCLOUDSRESPONSE']._serialized_end=2304
-  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_start=2306
-  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_end=2333
-  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_start=2336
-  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_end=2550
-  _globals['_EMOTIONSERVICE']._serialized_start=2871
-  _globals['_EMOTIONSERVICE']._serialized_end=3625
+  _globals['_FORGETAUTHORREQUEST']._serialized_start=1312
+  _globals['_FORGETAUTHORREQUEST']._serialized_end=1358
+  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1360
+  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1382
+  _globals['_GETSTATISTICSREQUEST']._serialized_start=1384
+  _globals['_GETSTATISTICSREQUEST']._serialized_end=1448
+  _globals['_EMOTIONCOUNT']._serialized_start=1450
+  _globals['_EMOTIONCOUNT']._serialized_end=1540
+  _globals['_MONTHSTATISTICS']._serialized_start=1542
+  _globals['_MONTHSTATISTICS']._serialized_end=1660
+  _globals['_DAYSTATISTICS']._serialized_start=1662
+  _globals['_DAYSTATISTICS']._serialized_end=1775
+  _globals['_GETSTATISTICSRESPONSE']._serialized_start=1778
+  _globals['_GETSTATISTICSRESPONSE']._serialized_end=1993
+  _globals['_WORDCLOUD']._serialized_start=1996
+  _globals['_WORDCLOUD']._serialized_end=2140
+  _globals['_GETWORDCLOUDSREQUEST']._serialized_start=2142
+  _globals['_GETWORDCLOUDSREQUEST']._serialized_end=2164
+  _globals['_GETWORDCLOUDSRESPONSE']._serialized_start=2167
+  _globals['_GETWORDCLOUDSRESPONSE']._serialized_end=2376
+  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_start=2378
+  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_end=2405
+  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_start=2408
+  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_end=2622
+  _globals['_EMOTIONSERVICE']._serialized_start=2943
+  _globals['_EMOTIONSERVICE']._serialized_end=3799
 # @@protoc_insertion_point(module_scope)

@@ -95,26 +95,26 @@ class AnalyzeTextResponse(_message.Message):
     def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ...) -> None: ...
 
 class AnalyzeDiaryRequest(_message.Message):
-    __slots__ = ("diary_id", "author_id", "date", "text")
+    __slots__ = ("diary_id", "author_id", "date", "text", "restored")
     DIARY_ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    RESTORED_FIELD_NUMBER: _ClassVar[int]
     diary_id: int
     author_id: int
     date: str
     text: str
-    def __init__(self, diary_id: _Optional[int] = ..., author_id: _Optional[int] = ..., date: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+    restored: Analysis
+    def __init__(self, diary_id: _Optional[int] = ..., author_id: _Optional[int] = ..., date: _Optional[str] = ..., text: _Optional[str] = ..., restored: _Optional[_Union[Analysis, _Mapping]] = ...) -> None: ...
 
 class AnalyzeDiaryResponse(_message.Message):
-    __slots__ = ("analysis", "restored", "stored")
+    __slots__ = ("analysis", "stored")
     ANALYSIS_FIELD_NUMBER: _ClassVar[int]
-    RESTORED_FIELD_NUMBER: _ClassVar[int]
     STORED_FIELD_NUMBER: _ClassVar[int]
     analysis: Analysis
-    restored: Analysis
     stored: bool
-    def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ..., restored: _Optional[_Union[Analysis, _Mapping]] = ..., stored: _Optional[bool] = ...) -> None: ...
+    def __init__(self, analysis: _Optional[_Union[Analysis, _Mapping]] = ..., stored: _Optional[bool] = ...) -> None: ...
 
 class GetAnalysisRequest(_message.Message):
     __slots__ = ("diary_id",)
@@ -139,6 +139,16 @@ class DeleteAnalysisRequest(_message.Message):
     def __init__(self, diary_id: _Optional[int] = ...) -> None: ...
 
 class DeleteAnalysisResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ForgetAuthorRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: int
+    def __init__(self, user_id: _Optional[int] = ...) -> None: ...
+
+class ForgetAuthorResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 

@@ -60,6 +60,11 @@ class EmotionServiceStub:
                 request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisRequest.SerializeToString,
                 response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisResponse.FromString,
                 _registered_method=True)
+        self.ForgetAuthor = channel.unary_unary(
+                '/gridam.emotion.v1.EmotionService/ForgetAuthor',
+                request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.ForgetAuthorRequest.SerializeToString,
+                response_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.ForgetAuthorResponse.FromString,
+                _registered_method=True)
         self.GetStatistics = channel.unary_unary(
                 '/gridam.emotion.v1.EmotionService/GetStatistics',
                 request_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.GetStatisticsRequest.SerializeToString,
@@ -116,6 +121,15 @@ class EmotionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ForgetAuthor(self, request, context):
+        """ForgetAuthor deletes the word clouds and the generation limit of a deleted account
+        (internal: the user service's outbox relay). FAILED_PRECONDITION while analyses of the
+        author remain to be purged; a repeat finds nothing more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetStatistics(self, request, context):
         """GetStatistics returns the caller's emotion counts per month, a daily series and
         writing streaks for a period.
@@ -160,6 +174,11 @@ def add_EmotionServiceServicer_to_server(servicer, server):
                     servicer.DeleteAnalysis,
                     request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisRequest.FromString,
                     response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisResponse.SerializeToString,
+            ),
+            'ForgetAuthor': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetAuthor,
+                    request_deserializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.ForgetAuthorRequest.FromString,
+                    response_serializer=gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.ForgetAuthorResponse.SerializeToString,
             ),
             'GetStatistics': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatistics,
@@ -291,6 +310,33 @@ class EmotionService:
             '/gridam.emotion.v1.EmotionService/DeleteAnalysis',
             gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisRequest.SerializeToString,
             gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.DeleteAnalysisResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetAuthor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.emotion.v1.EmotionService/ForgetAuthor',
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.ForgetAuthorRequest.SerializeToString,
+            gridam_dot_emotion_dot_v1_dot_emotion__service__pb2.ForgetAuthorResponse.FromString,
             options,
             channel_credentials,
             insecure,
