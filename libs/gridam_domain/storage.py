@@ -174,8 +174,7 @@ class LocalFolderStorage(ObjectStorage):
         _validate_content_type(content_type)
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError("data must be bytes")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sidecar_tmp = self._write_temp(path, content_type.encode("ascii"))
+        sidecar_tmp = self._first_temp(path, content_type.encode("ascii"))
         try:
             object_tmp = self._write_temp(path, data)
         except BaseException:
@@ -237,6 +236,30 @@ class LocalFolderStorage(ObjectStorage):
                 except (FileNotFoundError, NotADirectoryError):
                     pass
         _fsync_dir(path.parent)
+        self._prune(path.parent)
+
+    def _prune(self, folder: Path) -> None:
+        """Remove the folders a deletion leaves empty: their names may be ids (a deleted
+        account's `word-clouds/<user id>/`). A put racing it makes its folder again (_first_temp)."""
+        while folder != self._root:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or gone
+                return
+            folder = folder.parent
+
+    def _first_temp(self, path: Path, data: bytes) -> Path:
+        """The object's folder made and a first temporary file written in it (a folder holding
+        a file is never pruned); again if a deletion pruned the folder in between."""
+        attempts = 0
+        while True:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return self._write_temp(path, data)
+            except FileNotFoundError:
+                attempts += 1
+                if attempts == 3:
+                    raise
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
