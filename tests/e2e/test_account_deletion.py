@@ -12,6 +12,7 @@ import re
 import signal
 from collections.abc import Iterator
 
+import httpx
 import orjson
 import pytest
 import redis
@@ -323,8 +324,14 @@ def test_the_deletion_finishes_when_its_workers_are_killed_mid_way(embedded_api:
         relay.wait()
         stack.restart_service("user-service")
     worker = stack.process("diary-worker").process
-    wait_until(lambda: metric(api, "diary-worker", 'gridam_jobs_finished_total{kind="purge",outcome="done"}') > 0,
-               "a purge done", timeout=60, interval=0.1)
+
+    def purged() -> bool:
+        try:
+            return metric(api, "diary-worker", 'gridam_jobs_finished_total{kind="purge",outcome="done"}') > 0
+        except httpx.ConnectError:  # the worker just started: no metrics port yet
+            return False
+
+    wait_until(purged, "a purge done", timeout=60, interval=0.1)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     stack.start_worker()
