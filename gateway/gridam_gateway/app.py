@@ -111,6 +111,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         EdgeMiddleware,
         max_json_bytes=settings.max_json_body_bytes,
         max_upload_bytes=settings.max_upload_body_bytes,
+        large_uploads={exports.IMPORT_PATH: settings.max_import_body_bytes},
         access_log=settings.access_log,
     )
     return app

@@ -20,6 +20,9 @@ class GatewaySettings(BaseGridamSettings):
     max_json_body_bytes: int = 64 * 1024
     # 10 MB image plus the multipart framing and the JSON part.
     max_upload_body_bytes: int = 10 * 1024 * 1024 + 256 * 1024
+    # POST /api/users/import: an archive streamed into the media store (a 5,000-diary export
+    # with photos is ~0.5-1 GB), never held in memory.
+    max_import_body_bytes: int = Field(2 * 1024 * 1024 * 1024, ge=1024 * 1024)
     # Prefix of image URLs handed to browsers; empty = relative URLs on the gateway's origin.
     public_base_url: str = ""
     media_url_ttl_seconds: int = 3600

@@ -38,10 +38,14 @@ SECURITY_HEADERS = (
 
 
 class EdgeMiddleware:
-    def __init__(self, app, *, max_json_bytes: int, max_upload_bytes: int, access_log: bool) -> None:
+    def __init__(
+        self, app, *, max_json_bytes: int, max_upload_bytes: int, access_log: bool, large_uploads: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_json_bytes = max_json_bytes
         self.max_upload_bytes = max_upload_bytes
+        # Paths whose multipart bodies are streamed through rather than held: their own limits.
+        self.large_uploads = large_uploads or {}
         self.access_log = access_log
         # (method, route, status) -> its counter and histogram children, so the label lookups
         # (a lock and a tuple each in prometheus_client) happen once per combination.
@@ -72,7 +76,7 @@ class EdgeMiddleware:
             await send(message)
 
         limit = (
-            self.max_upload_bytes
+            self.large_uploads.get(scope["path"], self.max_upload_bytes)
             if headers.get(b"content-type", b"").startswith(b"multipart/form-data")
             else self.max_json_bytes
         )

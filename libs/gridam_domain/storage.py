@@ -15,6 +15,7 @@ strictly (see `validate_key`) so that a key can never name anything outside the 
 from __future__ import annotations
 
 import abc
+import contextlib
 import hashlib
 import io
 import mimetypes
@@ -23,9 +24,12 @@ import re
 import secrets
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+CHUNK_BYTES = 1024 * 1024
 
 MAX_KEY_LENGTH = 200
 _KEY_RE = re.compile(r"[a-z0-9][a-z0-9._/-]*")
@@ -41,6 +45,15 @@ class StoredObject:
     content_type: str
 
 
+@dataclass(frozen=True)
+class OpenedObject:
+    """A stored object opened for reading in chunks (the caller closes `file`)."""
+
+    file: BinaryIO
+    size: int
+    content_type: str
+
+
 class ObjectStorage(abc.ABC):
     """Bytes plus a content type, addressed by a validated key."""
 
@@ -48,16 +61,32 @@ class ObjectStorage(abc.ABC):
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store ``data`` under ``key``, replacing any existing object whole."""
 
+    @contextlib.contextmanager
+    def writer(self, key: str, content_type: str) -> Iterator[BinaryIO]:
+        """A file to write a large object into piece by piece (an export archive, an uploaded
+        import); stored under ``key`` when the block ends without an error, else discarded.
+        This default gathers it in memory, backends write it where it will lie."""
+        buffer = io.BytesIO()
+        yield buffer
+        self.put(key, buffer.getvalue(), content_type)
+
     def put_file(self, key: str, source: Path, content_type: str) -> None:
-        """Store the file at ``source`` under ``key`` (a large object, e.g. an export archive);
-        this default reads it whole, backends copy it in chunks."""
-        self.put(key, Path(source).read_bytes(), content_type)
+        """Store the file at ``source`` under ``key``, copied in chunks."""
+        with open(source, "rb") as src, self.writer(key, content_type) as dst:
+            shutil.copyfileobj(src, dst, CHUNK_BYTES)
 
     def open(self, key: str) -> BinaryIO | None:
         """The object as a seekable file to read (a large one in chunks), or None; this default
         holds it in memory, backends read it from where it lies."""
         stored = self.get(key)
         return None if stored is None else io.BytesIO(stored.data)
+
+    def open_object(self, key: str) -> OpenedObject | None:
+        """As `open`, with the object's length and content type (to serve it in chunks)."""
+        stored = self.get(key)
+        if stored is None:
+            return None
+        return OpenedObject(io.BytesIO(stored.data), len(stored.data), stored.content_type)
 
     @abc.abstractmethod
     def get(self, key: str) -> StoredObject | None:
@@ -190,16 +219,17 @@ class LocalFolderStorage(ObjectStorage):
             raise
         _fsync_dir(path.parent)
 
-    def put_file(self, key: str, source: Path, content_type: str) -> None:
-        """As `put`, copied in chunks: memory stays flat whatever the file's size."""
+    @contextlib.contextmanager
+    def writer(self, key: str, content_type: str) -> Iterator[BinaryIO]:
+        """As `put`, written piece by piece into a temp file beside the object: memory stays flat
+        whatever the object's size, and readers see it only once the block ends."""
         path = self._path(key)
         _validate_content_type(content_type)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sidecar_tmp = self._write_temp(path, content_type.encode("ascii"))
+        sidecar_tmp = self._first_temp(path, content_type.encode("ascii"))
         object_tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
         try:
-            with open(source, "rb") as src, open(object_tmp, "xb") as dst:
-                shutil.copyfileobj(src, dst, 1024 * 1024)
+            with open(object_tmp, "xb") as dst:
+                yield dst
                 dst.flush()
                 os.fsync(dst.fileno())
             with self._lock:
@@ -217,6 +247,14 @@ class LocalFolderStorage(ObjectStorage):
             return open(self._path(key), "rb")
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
+
+    def open_object(self, key: str) -> OpenedObject | None:
+        path = self._path(key)
+        try:
+            file = open(path, "rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        return OpenedObject(file, os.fstat(file.fileno()).st_size, self._read_content_type(path))
 
     def get(self, key: str) -> StoredObject | None:
         path = self._path(key)

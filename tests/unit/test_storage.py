@@ -122,6 +122,35 @@ def test_existing_object_is_replaced_whole(store, root):
     assert not any(n.endswith(".tmp") for n in all_files(root))
 
 
+def test_a_large_object_is_written_piece_by_piece_and_seen_only_when_complete(store, root):
+    with store.writer("imports/7/up.zip", "application/zip") as out:
+        for piece in range(4):
+            out.write(bytes([piece]) * 300_000)
+            assert not store.exists("imports/7/up.zip")  # readers see nothing half-written
+    assert store.get("imports/7/up.zip") == StoredObject(b"".join(bytes([p]) * 300_000 for p in range(4)), "application/zip")
+    opened = store.open_object("imports/7/up.zip")
+    with opened.file:
+        assert (opened.size, opened.content_type, opened.file.read(2)) == (1_200_000, "application/zip", b"\0\0")
+    assert store.open_object("imports/7/none.zip") is None
+    assert not any(n.endswith(".tmp") for n in all_files(root))
+
+
+def test_a_large_object_whose_writing_fails_is_not_stored(store, root):
+    with pytest.raises(ConnectionResetError):
+        with store.writer("imports/7/up.zip", "application/zip") as out:
+            out.write(b"PK" * 1000)
+            raise ConnectionResetError  # the upload broke off
+    assert not store.exists("imports/7/up.zip")
+    assert all_files(root) == []
+
+
+def test_put_file_copies_a_file(store, tmp_path):
+    source = tmp_path / "archive.zip"
+    source.write_bytes(os.urandom(3 * 1024 * 1024 + 5))
+    store.put_file("exports/1/a.zip", source, "application/zip")
+    assert store.get("exports/1/a.zip") == StoredObject(source.read_bytes(), "application/zip")
+
+
 def test_put_writes_via_rename_of_a_fsynced_temp_file(store, root, monkeypatch):
     """The target path is only ever reached by os.replace from a complete temp file."""
     store.put("k.bin", b"old", "application/octet-stream")

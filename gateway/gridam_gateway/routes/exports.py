@@ -7,10 +7,15 @@ token when the export is asked for, and goes into profile.json as it was then.""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import secrets
+from collections.abc import AsyncIterator
+from typing import BinaryIO
 
-from fastapi import APIRouter, Request
-from starlette.datastructures import UploadFile
+import grpc
+from fastapi import APIRouter, Depends, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
@@ -19,15 +24,19 @@ from gridam_gateway.emotions import key
 from gridam_gateway.envelope import local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
-from gridam_gateway.security import SignedInRoute
-from gridam_gateway.uploads import read_form
+from gridam_gateway.security import SignedInRoute, current_user
+from gridam_gateway.uploads import stream_file_part
+from gridam_domain.storage import ObjectStorage
+from gridam_runtime.context import Identity
 
 router = APIRouter(prefix="/api/users", tags=["users"], route_class=SignedInRoute)
 
 STATES = {pb.TRANSFER_STATE_DONE: "DONE", pb.TRANSFER_STATE_EXPIRED: "EXPIRED"}
 FOLLOW_PAGE = 100
-# Checking a whole archive (every photo decoded) takes longer than an ordinary call.
-IMPORT_TIMEOUT_SECONDS = 120.0
+IMPORT_PATH = "/api/users/import"
+# Checking a whole archive (every photo decoded) takes longer than an ordinary call: ~1 s per
+# 250 photos (docs/export-import.md).
+IMPORT_TIMEOUT_SECONDS = 600.0
 
 ARCHIVE_UPLOAD_DOC = {
     "requestBody": {
@@ -122,19 +131,38 @@ async def get_export(export_id: int, request: Request):
     return ok(_export(request, reply.transfer))
 
 
-@router.post("/import", summary="GriDam 또는 Day One 내보내기 가져오기 (multipart file)", openapi_extra=ARCHIVE_UPLOAD_DOC)
-async def start_import(request: Request):
-    form = await read_form(request)
+@contextlib.asynccontextmanager
+async def _stored(storage: ObjectStorage, key: str) -> AsyncIterator[BinaryIO]:
+    """storage.writer entered and left in a thread: closing a large file (its fsync) would
+    stall the event loop."""
+    writer = storage.writer(key, "application/zip")
+    out = await asyncio.to_thread(writer.__enter__)
     try:
-        part = form.get("file")
-        if not isinstance(part, UploadFile):
+        yield out
+    except BaseException as error:
+        await asyncio.to_thread(writer.__exit__, type(error), error, error.__traceback__)
+        raise
+    await asyncio.to_thread(writer.__exit__, None, None, None)
+
+
+@router.post(IMPORT_PATH.removeprefix("/api/users"), summary="GriDam 또는 Day One 내보내기 가져오기 (multipart file)", openapi_extra=ARCHIVE_UPLOAD_DOC)
+async def start_import(request: Request, identity: Identity = Depends(current_user)):
+    # The upload goes into the media store as it arrives (GRIDAM_MAX_IMPORT_BODY_BYTES, 2 GiB);
+    # the diary service checks it there whole and deletes it when it refuses it.
+    storage = request.app.state.storage
+    key = f"imports/{identity.user_id}/{secrets.token_hex(16)}.zip"
+    async with _stored(storage, key) as out:
+        size = await stream_file_part(request, "file", out)
+        if size is None:
             raise ApiError("IMPORT4007")
-        data = await part.read()
-    finally:
-        await form.close()
-    if not data:
-        raise ApiError("IMPORT4001")
-    reply = await request.app.state.diaries.StartImport(pb.StartImportRequest(archive=data), timeout=IMPORT_TIMEOUT_SECONDS)
+        if not size:
+            raise ApiError("IMPORT4001")
+    try:
+        reply = await request.app.state.diaries.StartImport(pb.StartImportRequest(archive_key=key), timeout=IMPORT_TIMEOUT_SECONDS)
+    except grpc.aio.AioRpcError as error:
+        if error.code() == grpc.StatusCode.UNAVAILABLE:  # never reached the service: nobody else will delete it
+            await asyncio.to_thread(storage.delete, key)
+        raise
     return ok(_import(reply.transfer), "가져오기를 시작했습니다.")
 
 

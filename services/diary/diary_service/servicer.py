@@ -185,7 +185,7 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         return pb.GetExportResponse(transfer=transfers.message(row))
 
     async def StartImport(self, request, context):
-        row = await asyncio.to_thread(self._transfers.imports.start, request.archive)
+        row = await asyncio.to_thread(self._transfers.imports.start, request.archive_key)
         return pb.StartImportResponse(transfer=transfers.message(row))
 
     async def GetImport(self, request, context):

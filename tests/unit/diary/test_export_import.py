@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import io
 import json
+import secrets
 import zipfile
 import zoneinfo
 
@@ -248,6 +249,18 @@ def importer(uow, storage, user: int = NEWCOMER) -> Imports:
     return Imports(ImportDependencies(uow, SignedIn(user), storage, "Asia/Seoul"))
 
 
+def upload(storage, data: bytes, user: int = NEWCOMER) -> str:
+    """The archive stored as the gateway stores an upload: its key for StartImport."""
+    key = f"imports/{user}/{secrets.token_hex(16)}.zip"
+    with storage.writer(key, "application/zip") as out:
+        out.write(data)
+    return key
+
+
+def uploads_left(storage) -> list:
+    return [p for p in (storage.root / "imports").rglob("*") if p.is_file()] if (storage.root / "imports").exists() else []
+
+
 def run_import(uow, jobs, engine, storage, emotion) -> int:
     runner = ImportRunner(uow, jobs, emotion, storage, FixedServiceToken(), "Asia/Seoul")
     return run_jobs(engine, jobs, [IMPORT], runner.run)
@@ -263,7 +276,7 @@ def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs
     _, zf = exported(uow, jobs, engine, storage, emotion, cards)
     data = zf.fp.getvalue()
 
-    row = importer(uow, storage).start(data)
+    row = importer(uow, storage).start(upload(storage, data))
     assert (row.format, row.diaries_total, row.images_total) == ("gridam", 30, 10)
     run_import(uow, jobs, engine, storage, emotion)
 
@@ -281,7 +294,7 @@ def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs
     done = importer(uow, storage).get(row.id)
     assert (done.state, done.diaries_added, done.images_done) == ("done", 30, 10)
 
-    again = importer(uow, storage).start(data)
+    again = importer(uow, storage).start(upload(storage, data))
     run_import(uow, jobs, engine, storage, emotion)
     with uow() as unit:
         assert len(unit.diaries.list_for_author(NEWCOMER)) == 30
@@ -291,7 +304,7 @@ def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs
 def test_an_import_stopped_between_a_diary_and_its_analysis_finishes_it_once(uow, jobs, engine, storage):
     write_diaries(uow, storage, 5)
     _, zf = exported(uow, jobs, engine, storage, EmotionDouble(), CardDouble(storage))
-    row = importer(uow, storage).start(zf.fp.getvalue())
+    row = importer(uow, storage).start(upload(storage, zf.fp.getvalue()))
 
     class StopsOnThird(EmotionDouble):
         async def AnalyzeDiary(self, request):
@@ -342,7 +355,7 @@ def day_one_archive(photo: bytes) -> bytes:
 
 
 def test_a_day_one_journal_imports_with_its_days_text_and_photo(uow, jobs, engine, storage):
-    row = importer(uow, storage).start(day_one_archive(art_png(32, 32)))
+    row = importer(uow, storage).start(upload(storage, day_one_archive(art_png(32, 32))))
     assert (row.format, row.diaries_total, row.images_total) == ("dayone", 2, 1)
     emotion = EmotionDouble()
     run_import(uow, jobs, engine, storage, emotion)
@@ -391,12 +404,23 @@ ONE = {"date": "2026-01-01", "title": "제목", "content": "내용", "photo": No
 )
 def test_a_broken_or_foreign_archive_is_refused_and_nothing_is_written(uow, jobs, engine, storage, data, reason):
     with pytest.raises(InvalidArgument) as refused:
-        importer(uow, storage).start(data)
+        importer(uow, storage).start(upload(storage, data))
     assert refused.value.reason == reason
     assert jobs.claim(engine, "worker", [IMPORT], 1) == []
-    assert not (storage.root / "imports").exists()
+    assert uploads_left(storage) == []  # the refused upload is deleted
     with uow() as unit:
         assert unit.transfers.running_import(NEWCOMER) is None
+
+
+def test_an_upload_of_someone_else_or_none_is_refused(uow, jobs, engine, storage):
+    theirs = upload(storage, day_one_archive(art_png(8, 8)), user=OWNER)
+    with pytest.raises(InvalidArgument) as refused:
+        importer(uow, storage).start(theirs)
+    assert refused.value.reason == "COMMON4000" and storage.exists(theirs)  # left for its owner
+    with pytest.raises(InvalidArgument) as refused:
+        importer(uow, storage).start(f"imports/{NEWCOMER}/{'0' * 32}.zip")
+    assert refused.value.reason == "IMPORT4001"
+    assert jobs.claim(engine, "worker", [IMPORT], 1) == []
 
 
 def test_archive_paths_keep_each_files_hash_name():

@@ -14,7 +14,6 @@ import json
 import re
 import zipfile
 import zoneinfo
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -31,10 +30,11 @@ DAY_ONE_JOURNAL = "Journal.json"
 GRIDAM, DAY_ONE = "gridam", "dayone"
 RISK_LEVELS = ("none", "concern", "urgent")
 
-# What an archive may hold. The import's upload is at most the gateway's upload limit (about
-# 10 MB), so these bound what that can inflate to.
-MAX_MEMBERS = 20_000
-MAX_INFLATED_BYTES = 256 * 1024 * 1024
+# What an archive may hold. The gateway takes an upload of up to GRIDAM_MAX_IMPORT_BODY_BYTES
+# (2 GiB) into the media store; it is read from there a member at a time, so these bound disk
+# and time, not memory — but for the JSON, parsed whole (64 MB: ~10,000 diaries of the longest).
+MAX_MEMBERS = 200_000
+MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 100  # inflated / compressed, for members over 1 MB: text compresses 5-10 times
 RATIO_FLOOR = 1024 * 1024
@@ -288,31 +288,27 @@ def _day_one(archive: zipfile.ZipFile, names: set[str], default_zone: zoneinfo.Z
     return result
 
 
-def read_archive(file: IO[bytes], default_zone: zoneinfo.ZoneInfo, *, check_images: bool = True) -> Archive:
-    """The diaries of a GriDam or a Day One archive, every one of them checked (and, with
-    `check_images`, every photo decoded); raises InvalidArgument(IMPORT…) on any fault."""
+def read_diaries(archive: zipfile.ZipFile, default_zone: zoneinfo.ZoneInfo) -> Archive:
+    """The diaries of a GriDam or a Day One archive, every one of them checked."""
+    names = {m.filename for m in archive.infolist() if not m.is_dir()}
+    if DIARIES in names:
+        return _gridam(archive, names)
+    if DAY_ONE_JOURNAL in names:
+        return _day_one(archive, names, default_zone)
+    raise _fault(FOREIGN, "neither a GriDam nor a Day One archive")
+
+
+def read_archive(file: IO[bytes], default_zone: zoneinfo.ZoneInfo) -> Archive:
+    """The diaries of the archive in `file`, all of it checked, every photo decoded; raises
+    InvalidArgument(IMPORT…) on any fault. Reads a member at a time: `file` may be gigabytes."""
     archive = open_zip(file)
     with archive:
-        names = {m.filename for m in archive.infolist() if not m.is_dir()}
-        if DIARIES in names:
-            result = _gridam(archive, names)
-        elif DAY_ONE_JOURNAL in names:
-            result = _day_one(archive, names, default_zone)
-        else:
-            raise _fault(FOREIGN, "neither a GriDam nor a Day One archive")
-        if check_images:
-            for photo in sorted({d.photo for d in result.diaries if d.photo}):
-                try:
-                    _check_image(archive, photo)
-                except InvalidArgument as error:
-                    if error.reason.startswith("IMPORT"):
-                        raise
-                    raise _fault(BAD_IMAGE, f"{photo}: {error}") from None
+        result = read_diaries(archive, default_zone)
+        for photo in sorted({d.photo for d in result.diaries if d.photo}):
+            try:
+                _check_image(archive, photo)
+            except InvalidArgument as error:
+                if error.reason.startswith("IMPORT"):
+                    raise
+                raise _fault(BAD_IMAGE, f"{photo}: {error}") from None
     return result
-
-
-def photos(file: IO[bytes], names: Iterator[str]) -> Iterator[tuple[str, bytes]]:
-    """The bytes of the named members (a checked archive), one at a time."""
-    with zipfile.ZipFile(file) as archive:
-        for name in names:
-            yield name, image_bytes(archive, name)

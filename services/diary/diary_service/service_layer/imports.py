@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import io
-import secrets
+import zipfile
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 
@@ -41,7 +41,7 @@ from gridam_runtime.jobs import Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 IMPORT = "import"
-MAX_ARCHIVE_BYTES = 16 * 1024 * 1024 - 64 * 1024  # one gRPC message; the gateway's upload limit is lower
+UPLOADS = "imports"  # the gateway stores an uploaded archive under imports/<user id>/
 
 
 def progress(row: Import) -> int:
@@ -70,22 +70,33 @@ class Imports:
         with self._d.uow() as uow:
             return uow.transfers.running_import(user_id) is not None
 
-    def start(self, data: bytes) -> Import:
+    def start(self, archive_key: str) -> Import:
+        """Check the archive the gateway stored under `archive_key` (imports/<user id>/…) and
+        start its job; a refused archive is deleted."""
         identity = self._d.authenticator.require()
-        if len(data) > MAX_ARCHIVE_BYTES:
-            raise InvalidArgument(archive.TOO_LARGE, "archive too large")
-        if self._running(identity.user_id):  # before the costly check; the unique key decides
+        if not archive_key.startswith(f"{UPLOADS}/{identity.user_id}/"):
+            raise InvalidArgument("COMMON4000", "not an upload of the caller")
+        try:
+            return self._start(identity.user_id, archive_key)
+        except (InvalidArgument, AlreadyExists):
+            self._d.storage.delete(archive_key)
+            raise
+
+    def _start(self, user_id: int, key: str) -> Import:
+        if self._running(user_id):  # before the costly check; the unique key decides
             raise AlreadyExists("IMPORT4091", "an import of the caller is running")
-        parsed = archive.read_archive(io.BytesIO(data), self._zone)
-        key = f"imports/{identity.user_id}/{secrets.token_hex(16)}.zip"
-        self._d.storage.put(key, data, "application/zip")
+        file = self._d.storage.open(key)
+        if file is None:
+            raise InvalidArgument(archive.NOT_A_ZIP, "nothing was uploaded")
+        with file:  # read from the store, a member at a time
+            parsed = archive.read_archive(file, self._zone)
         now = self._d.clock()
         try:
             with self._d.uow() as uow:
                 row = uow.transfers.add(
                     Import(
-                        user_id=identity.user_id,
-                        active_user_id=identity.user_id,
+                        user_id=user_id,
+                        active_user_id=user_id,
                         state=TRANSFER_RUNNING,
                         format=parsed.format,
                         archive_key=key,
@@ -102,7 +113,6 @@ class Imports:
                 uow.owe(IMPORT, row.id)
                 uow.commit()
         except IntegrityError:
-            self._d.storage.delete(key)
             raise AlreadyExists("IMPORT4091", "an import of the caller is running") from None
         return row
 
@@ -156,25 +166,21 @@ class ImportRunner:
         with self._uow() as uow:
             return uow.transfers.import_(import_id)
 
-    def _read(self, row: Import) -> archive.Archive:
+    def _open(self, row: Import) -> BinaryIO:
         file = self._storage.open(row.archive_key)
         if file is None:
             raise RuntimeError(f"import {row.id}: its archive is gone")
-        with file:  # checked whole when the import was asked for
-            return archive.read_archive(file, self._zone, check_images=False)
+        return file
 
-    def _photo(self, row: Import, entry: archive.ArchivedDiary) -> tuple[str, object]:
+    def _photo(self, zf: zipfile.ZipFile, entry: archive.ArchivedDiary) -> tuple[str, object]:
         if not entry.photo:
             return "", None
-        file = self._storage.open(row.archive_key)
-        with file:
-            [(_, data)] = list(archive.photos(file, iter([entry.photo])))
-        image = sanitize_image(data, max_side=PHOTO_MAX_SIDE)
+        image = sanitize_image(archive.image_bytes(zf, entry.photo), max_side=PHOTO_MAX_SIDE)
         key = content_addressed_key("diary-photos", image.data, image.extension)
         self._storage.put(key, image.data, image.content_type)
         return key, image
 
-    def _store(self, row: Import, index: int, entry: archive.ArchivedDiary) -> Diary | None:
+    def _store(self, row: Import, zf: zipfile.ZipFile, index: int, entry: archive.ArchivedDiary) -> Diary | None:
         """Step 1: the diary, unless the account has it already (then the entry is done)."""
         with self._uow() as uow:
             if uow.transfers.same_diary(row.user_id, entry.date, entry.title, entry.content) is not None:
@@ -186,7 +192,7 @@ class ImportRunner:
                     raise LeaseLost(f"import {row.id}")
                 uow.commit()
                 return None
-        photo_key, image = self._photo(row, entry)
+        photo_key, image = self._photo(zf, entry)
         with self._uow() as uow:
             diary = uow.diaries.add(
                 Diary(
@@ -251,19 +257,21 @@ class ImportRunner:
         if row is None or row.state != TRANSFER_RUNNING:
             await asyncio.to_thread(self._finish_done, job)
             return
-        parsed = await asyncio.to_thread(self._read, row)
-        context.bearer_token.set(self._service_tokens.token())
-        while row.diaries_done < len(parsed.diaries):
-            index = row.diaries_done
-            entry = parsed.diaries[index]
-            if row.pending_diary_id:  # stored by a worker that stopped before step 2
-                diary = await asyncio.to_thread(self._pending, row, index)
-            else:
-                diary = await asyncio.to_thread(self._store, row, index, entry)
-            if diary is not None:
-                hashtags = await self._analyse(diary, entry)
-                await asyncio.to_thread(self._record, row, index, diary, hashtags)
-            row = await asyncio.to_thread(self._row, row.id)
+        file = await asyncio.to_thread(self._open, row)
+        with file, zipfile.ZipFile(file) as zf:  # checked whole when the import was asked for
+            parsed = await asyncio.to_thread(archive.read_diaries, zf, self._zone)
+            context.bearer_token.set(self._service_tokens.token())
+            while row.diaries_done < len(parsed.diaries):
+                index = row.diaries_done
+                entry = parsed.diaries[index]
+                if row.pending_diary_id:  # stored by a worker that stopped before step 2
+                    diary = await asyncio.to_thread(self._pending, row, index)
+                else:
+                    diary = await asyncio.to_thread(self._store, row, zf, index, entry)
+                if diary is not None:
+                    hashtags = await self._analyse(diary, entry)
+                    await asyncio.to_thread(self._record, row, index, diary, hashtags)
+                row = await asyncio.to_thread(self._row, row.id)
         await asyncio.to_thread(self._finish, row, job)
 
     def _pending(self, row: Import, index: int) -> Diary | None:

@@ -487,10 +487,10 @@ class GetExportResponse(_message.Message):
     def __init__(self, transfer: _Optional[_Union[Transfer, _Mapping]] = ...) -> None: ...
 
 class StartImportRequest(_message.Message):
-    __slots__ = ("archive",)
-    ARCHIVE_FIELD_NUMBER: _ClassVar[int]
-    archive: bytes
-    def __init__(self, archive: _Optional[bytes] = ...) -> None: ...
+    __slots__ = ("archive_key",)
+    ARCHIVE_KEY_FIELD_NUMBER: _ClassVar[int]
+    archive_key: str
+    def __init__(self, archive_key: _Optional[str] = ...) -> None: ...
 
 class StartImportResponse(_message.Message):
     __slots__ = ("transfer",)
