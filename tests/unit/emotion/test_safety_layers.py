@@ -90,6 +90,11 @@ def test_distress_without_death_content_is_concern(check, text):
     "Suicide has never been an option for me, I just need sleep.",
     "I don't wish I was dead, I wish I was on holiday.",
     "A man jumped from the bridge on the evening news.",
+    "Back when I wanted to die I never pictured this. We just adopted a puppy and I'm so happy.",  # a good present
+    "살기 싫은 건 절대 아니고 그냥 방학이 필요하다.",                    # "it is not that …"
+    "No urges to hurt myself this week, just a cold.",
+    "A singer I adored died by suicide last night, I can't stop listening to her album.",
+    "연예인이 자살했다는 보도를 보고 마음이 무거웠다.",
 ])
 def test_context_keeps_idioms_negation_others_and_the_past_unflagged(check, text):
     assert check.check(text).risk is RiskLevel.NONE
@@ -103,6 +108,16 @@ def test_a_past_crisis_that_is_back_still_counts(check):
 def test_a_negation_turned_back_by_but_still_counts(check):
     assert check.check("I'm not suicidal, but I wish I could just stop existing.").flagged
     assert check.check("죽고 싶진 않은데 그냥 사라지고 싶다.").flagged
+    assert check.check("죽고 싶은 건 아니고 그냥 사라지고 싶다.").flagged
+
+
+def test_a_past_crisis_needs_a_good_present_to_be_read_away(check):
+    assert check.check("Years ago I wanted to die. Work was long today.").flagged
+    assert check.check("3년 전엔 죽고 싶었다. 점심은 김밥을 먹었다.").flagged
+
+
+def test_a_news_word_inside_another_word_is_not_the_news(check):
+    assert check.check("퇴근길에 횡단보도에서 차가 나를 치고 갔으면 했다.").flagged
 
 
 def test_a_present_after_a_better_past_still_counts(check):
@@ -129,6 +144,14 @@ def test_the_shipped_prototype_embeddings_match_the_bank():
     shipped = np.load(BANK_EMBEDDINGS)
     assert str(shipped["digest"]) == files_digest(BANK), (
         "the prototype bank changed: run `python -m emotion_service.analysis.safety.semantic`")
+
+
+def test_the_shipped_present_embeddings_match_their_bank():
+    from emotion_service.analysis.safety.semantic import PRESENT, PRESENT_EMBEDDINGS
+
+    shipped = np.load(PRESENT_EMBEDDINGS)
+    assert str(shipped["digest"]) == files_digest(PRESENT), (
+        "the present bank changed: run `python -m emotion_service.analysis.safety.semantic`")
 
 
 def test_the_shipped_learned_models_match_their_training_data():

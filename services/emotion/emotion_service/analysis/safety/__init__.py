@@ -90,22 +90,20 @@ class SafetyCheck:
         candidates: list[tuple[int, str]] = []  # (text index, sentence) for the semantic layer
         for i, text in enumerate(texts):
             revealed = reveal(text)
-            resolved = functools.cache(lambda revealed=revealed: resolved_elsewhere(revealed))
+            plains = [drop_idioms(sentence) for sentence in split_sentences(revealed)]
+            resolved = functools.cache(functools.partial(self._resolved, revealed, plains))
             resolved_of.append(resolved)
             reasons: dict[str, RiskLevel] = {}
-            plains = []
-            for sentence in split_sentences(revealed):
-                plain = drop_idioms(sentence)
-                plains.append(plain)
+            for plain in plains:
                 hits = find_constructs(plain)
                 if hits:
-                    if hit_is_discounted(plain, resolved=resolved()) is None:
+                    if hit_is_discounted(plain, resolved=resolved) is None:
                         for construct in hits:
                             reasons.setdefault(construct.code, construct.risk)
                     else:
                         addressed.add(i)
                 elif (self.semantic is not None and self.semantic.has_cue(plain)
-                      and hit_is_discounted(plain, resolved=resolved()) is None):
+                      and hit_is_discounted(plain, resolved=resolved) is None):
                     candidates.append((i, plain))
             found.append(reasons)
             sentences.append(plains)
@@ -127,9 +125,17 @@ class SafetyCheck:
             # smaller lead settles it (two layers that read differently agree).
             if leaning and self.semantic is not None:
                 self._semantic([(i, plain) for i in leaning for plain in sentences[i]
-                                if hit_is_discounted(plain, resolved=resolved_of[i]()) is None],
+                                if hit_is_discounted(plain, resolved=resolved_of[i]) is None],
                                found, AGREEMENT_MARGIN, leads)
         return [_result(reasons) for reasons in found]
+
+    def _resolved(self, revealed: str, plains: list[str]) -> bool:
+        """Whether the entry says the writer is past it now: in words the context layer lists, or
+        (read by the encoder) in a sentence with no construct that tells a good present."""
+        if resolved_elsewhere(revealed):
+            return True
+        return self.semantic is not None and self.semantic.present_is_well(
+            [plain for plain in plains if not find_constructs(plain)])
 
     def _semantic(self, candidates: list[tuple[int, str]], found: list[dict[str, RiskLevel]], margin: float,
                   known: dict[tuple[int, str], tuple[str, float]]) -> dict[tuple[int, str], tuple[str, float]]:

@@ -200,10 +200,10 @@ _DEATH_GOAL = (r"(?:die|be dead|kill myself|end (?:it|it all|my life|things|ever
 _EN: dict[str, list[str]] = {
     "active_wish": [
         _I + r"[^.!?\n]{0,30}?\b(?:want|wanted|wanting|wanna|wish|ready|need|plan|planning|decided|tempted|tried|urge)\b(?:\s+to)?\s+(?:just\s+|really\s+)?" + _DEATH_GOAL + r"\b",
-        r"\b(?:going|gonna|about)\s+to\s+(?:kill myself|end it|end my life|end things)\b|\bkill(?:ing|ed)?\s+myself\b|\btake\s+my\s+(?:own\s+)?life\b|\bend(?:ing)?\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+existence)\b",
+        r"\b(?:going|gonna|about)\s+to\s+(?:kill myself|end it|end my life|end things)\b|\b(?:kill|end)(?:ing|ed)?\s+myself\b|\btake\s+my\s+(?:own\s+)?life\b|\bend(?:ing)?\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+existence)\b",
         r"\b(?:don'?t|do not|dont|no longer|never)\s+(?:really\s+)?want\s+to\s+(?:live|be alive|exist|be here|wake up|go on|keep going|be around|keep living|do this anymore)\b",
         r"\b(?:no|any|what'?s the)\s+(?:reason|point)\s+(?:to|in|of)\s+(?:live|living|going on|being alive|existing|staying alive|staying|waking up)\b",
-        r"\b(?:i'?m|i am|im)\s+(?:so\s+)?done\s+(?:with\s+)?(?:living|life|existing|being alive)\b|\b(?:tired|sick)\s+of\s+(?:living|existing|being alive|life itself|waking up)\b",
+        r"\b(?:i'?m|i am|im|be)\s+(?:so\s+)?done\s+(?:with\s+)?(?:living|life|existing|being alive)\b|\b(?:tired|sick)\s+of\s+(?:living|existing|being alive|life itself|waking up)\b",
         r"\bcheck(?:ing)?\s+out\s+(?:for good|early|of life|permanently)\b|\bwon'?t\s+be\s+(?:around|here|alive)\s+(?:much longer|for long|anymore|by|next)\b",
         r"\bcommit(?:ting)?\s+suicide\b|\bsuicide\s+(?:is|seems|feels)\s+(?:the|like|my)\b",
         r"\bi\s+(?:could|should|might)\s+just\s+(?:die|end it|disappear)\b",

