@@ -31,6 +31,7 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
     stack = SoakStack(root)
     history_path = out / "history.jsonl"
     history_path.unlink(missing_ok=True)
+    supervisor = None
     try:
         print(f"starting the stack under {root}", flush=True)
         stack.start()
@@ -50,6 +51,9 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
 
         chaos = threading.Thread(target=apply_faults, name="faults")
         chaos.start()
+        supervisor_stop = threading.Event()
+        supervisor = threading.Thread(target=stack.supervise, args=(supervisor_stop,), name="supervisor")
+        supervisor.start()
         time.sleep(max(0.0, started + minutes * 60 - time.time()))
         ending.set()  # no new fault; one in progress is held and healed to the end
         chaos.join()
@@ -61,7 +65,8 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
         looked_at = time.time()
         spans = alert_spans(stack, started - 60, looked_at)
         slack = list(stack.monitoring.sink.messages)
-        outcome = evaluate(read_history(history_path), faults, findings, spans, slack, stack.monitoring.rules_for, looked_at)
+        outcome = evaluate(read_history(history_path), faults, findings, spans, slack, stack.monitoring.rules_for, looked_at,
+                           stack.exits)
         counts = {"started": journeys.started, "finished": journeys.finished, "aborted": journeys.aborted, "dropped": journeys.dropped}
         text = (f"# GriDam soak: {minutes:g} min, {rate:g} journeys/s, schedule {schedule.name}\n\n"
                 f"Load from {time.strftime('%H:%M:%S', time.gmtime(started))} to {time.strftime('%H:%M:%S', time.gmtime(ended))} UTC "
@@ -69,6 +74,9 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
         write_report(out / "report.md", text)
         return outcome, text
     finally:
+        if supervisor is not None:
+            supervisor_stop.set()
+            supervisor.join()
         stack.stop()
 
 

@@ -210,6 +210,7 @@ class Outcome:
     inside: tuple[int, int]
     faults: list[FaultOutcome]
     findings: Findings
+    exits: list[tuple[float, str, int]]  # processes that exited on their own and were started again
 
     @property
     def success_outside(self) -> float:
@@ -230,7 +231,8 @@ def _tally(requests: list[dict]) -> tuple[int, int]:
 
 
 def evaluate(history: list[dict], faults: list[Fault], findings: Findings, alerts: dict[str, list[tuple[float, float]]],
-             slack: list[dict], rules_for: dict[str, str], alerts_until: float) -> Outcome:
+             slack: list[dict], rules_for: dict[str, str], alerts_until: float,
+             exits: list[tuple[float, str, int]]) -> Outcome:
     """The figures of the report. `alerts`: firing spans (alert_spans) up to `alerts_until`."""
     requests = sorted((e for e in history if e["op"] not in ("ack", "journey")), key=lambda e: e["at"])
     applied = [f for f in faults if f.started_at]
@@ -257,7 +259,7 @@ def evaluate(history: list[dict], faults: list[Fault], findings: Findings, alert
             fault, _tally([r for r in requests if fault.started_at <= r["at"] < fault.healed_at + WINDOW_AFTER_HEALING_S]),
             recovery_s(requests, fault, until), RECOVERY_LIMIT_S.get(fault.kind, DEFAULT_RECOVERY_LIMIT_S), checks,
         ))
-    return Outcome(requests, _tally(outside), _tally(inside), outcomes, findings)
+    return Outcome(requests, _tally(outside), _tally(inside), outcomes, findings, exits)
 
 
 def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str:
@@ -283,6 +285,7 @@ def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str
     for name, violations in findings.invariants.items():
         lines.append(f"| {name} | {'holds' if not violations else f'VIOLATED ({len(violations)})'} |")
     lines.append(f"| parked jobs | {len(findings.parked)} |")
+    lines.append(f"| processes that exited on their own (started again, as Kubernetes would) | {len(outcome.exits)} |")
     lines.append(f"| Slack messages received | {len(slack)} |")
 
     lines += ["", "## Requests per outcome", "", "| status | code | count |", "|---|---|---|"]
@@ -307,6 +310,8 @@ def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str
         lines.append(f"| {fault.name} | {fault.started_at - t0:.0f} | {fault.healed_at - fault.started_at:.0f} | {rate(f.inside)} | "
                      f"{recovery} ({f.recovery_limit_s:g} s) | {checks} | {fault.note} |")
 
+    lines += ["", "## Processes that exited on their own", ""]
+    lines += [f"- +{at - t0:.0f} s {name} exited with {status}; started again" for at, name, status in outcome.exits] or ["- none"]
     lines += ["", "## Slack sink", ""]
     for message in slack:
         for attachment in message["body"].get("attachments", []):

@@ -8,6 +8,7 @@ import pathlib
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -69,6 +70,9 @@ class SoakStack:
         self.media_mounted = False
         self.dev: DevStack | None = None
         self.monitoring: Monitoring | None = None
+        self.exits: list[tuple[float, str, int]] = []  # (when, process, exit status): exited on their own
+        self._faulted: set[str] = set()  # processes a fault has killed and will start again itself
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -120,19 +124,44 @@ class SoakStack:
         getattr(self, "_" + fault.kind.replace("-", "_"))(fault)
         fault.healed_at = time.time()
 
+    def supervise(self, stop: threading.Event) -> None:
+        """What Kubernetes does for a pod whose process exits (restartPolicy Always): start it again,
+        here after 1 s; each such exit is recorded in `exits` (a process crashing on an outage)."""
+        while not stop.wait(1.0):
+            for name in METRICS_ORDER:
+                with self._lock:
+                    if name in self._faulted:
+                        continue
+                    status = self.dev.process(name).process.poll()
+                    if status is not None:
+                        self.exits.append((time.time(), name, status))
+                        self._start_again(name)
+
+    def _start_again(self, name: str) -> None:
+        if name in SERVICE_NAMES:
+            self.dev.restart_service(name)
+        elif name == "diary-worker":
+            self.dev.start_worker()
+        elif name == "gateway":
+            self.dev.restart(name, "gridam_gateway")
+        else:
+            self.dev.restart(name, "cdc_service", name.removeprefix("cdc-"))
+
     def _kill(self, fault: Fault) -> None:
-        for name in fault.target:
-            process = self.dev.process(name).process
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-        time.sleep(fault.hold)
-        for name in fault.target:
-            if name in SERVICE_NAMES:
-                self.dev.restart_service(name)
-            elif name == "diary-worker":
-                self.dev.start_worker()
-            else:
-                self.dev.restart(name, "cdc_service", name.removeprefix("cdc-"))
+        with self._lock:
+            self._faulted.update(fault.target)
+        try:
+            for name in fault.target:
+                process = self.dev.process(name).process
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+            time.sleep(fault.hold)
+            with self._lock:
+                for name in fault.target:
+                    self._start_again(name)
+        finally:
+            with self._lock:
+                self._faulted.difference_update(fault.target)
 
     def _kill_child(self, fault: Fault) -> None:
         """SIGKILL one worker process of the gpu-worker, `count` times: its dispatcher replaces it."""
