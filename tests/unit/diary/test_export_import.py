@@ -369,6 +369,31 @@ def test_a_day_one_journal_imports_with_its_days_text_and_photo(uow, jobs, engin
     assert all(d.id in emotion.stored for d in (rain, walk))  # analysed, Day One has no analysis
 
 
+def test_a_day_one_entry_with_many_photos_and_a_long_text_is_split_not_cut(uow, jobs, engine, storage):
+    paragraphs = [f"{n}번째 문단. " + "바다를 보며 오래 걸었다. " * 30 for n in range(30)]  # ~12,000 characters
+    text = "# 제주 여행\n\n" + "\n\n".join(paragraphs[:10]) + "\n\n![](dayone-moment://P2)\n\n" + "\n\n".join(paragraphs[10:])
+    photos = [art_png(20 + n, 20, seed=n) for n in range(4)]
+    journal = {"entries": [{"creationDate": "2025-07-01T03:00:00Z", "timeZone": "Asia/Seoul", "text": text, "photos": [
+        {"identifier": f"P{n}", "md5": f"{n:032x}", "type": "png"} for n in range(4)]}]}
+    data = zipped({"Journal.json": json.dumps(journal), **{f"photos/{n:032x}.png": photos[n] for n in range(4)}})
+    row = importer(uow, storage).start(upload(storage, data))
+    assert (row.diaries_total, row.images_total) == (4, 4)
+    run_import(uow, jobs, engine, storage, EmotionDouble())
+    with uow() as unit:
+        parts = sorted(unit.diaries.list_for_author(NEWCOMER), key=lambda d: d.title)
+    assert [d.title for d in parts] == [f"제주 여행 ({n}/4)" for n in range(1, 5)]
+    assert all(len(d.content) <= 5000 and d.date == datetime.date(2025, 7, 1) for d in parts)
+    whole = "\n\n".join(d.content for d in parts[:3])
+    assert all(p.strip() in whole for p in paragraphs) and "dayone-moment" not in whole  # every paragraph, none cut
+    assert parts[3].content == "사진 4/4 — Day One 기록 「제주 여행」"
+    sizes = [Image.open(io.BytesIO(storage.get(d.photo_key).data)).size[0] for d in parts]
+    assert sizes == [22, 20, 21, 23]  # every photo: the one the text shows first, then the others in order
+
+    again = importer(uow, storage).start(upload(storage, data))
+    run_import(uow, jobs, engine, storage, EmotionDouble())
+    assert importer(uow, storage).get(again.id).diaries_added == 0  # split the same way: nothing twice
+
+
 def zipped(files: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -241,7 +241,22 @@ def _gridam(archive: zipfile.ZipFile, names: set[str]) -> Archive:
 MOMENT = re.compile(r"!\[[^\]]*\]\(dayone-moment://([A-Za-z0-9-]+)\)")
 
 
-def _day_one_entry(entry: Any, where: str, names: set[str], default_zone: zoneinfo.ZoneInfo) -> ArchivedDiary:
+def _pieces(text: str, limit: int) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters, each at the last paragraph break,
+    else line break, else space before the limit (mid-word only when there is none)."""
+    pieces = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or limit
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [piece for piece in [*pieces, text] if piece]
+
+
+def _day_one_entry(entry: Any, where: str, names: set[str], default_zone: zoneinfo.ZoneInfo) -> list[ArchivedDiary]:
+    """The diaries of one Day One entry. A GriDam diary holds one photo and 5,000 characters, so
+    an entry with more is split, never cut: its text in pieces at paragraph breaks, then one
+    diary per photo beyond those, all of its day, titled "<title> (2/3)" and so on."""
     if not isinstance(entry, dict):
         raise _fault(BAD_JSON, f"{where} is not an object")
     created = _instant(entry.get("creationDate"))
@@ -262,20 +277,30 @@ def _day_one_entry(entry: Any, where: str, names: set[str], default_zone: zonein
         if name not in names:
             raise _fault(BAD_JSON, f"{where}: {name} is not in the archive")
         photos[photo["identifier"]] = name
-    # GriDam keeps one photo a diary: the first one the text shows, else the first listed.
-    shown = [photos[i] for i in MOMENT.findall(text) if i in photos]
-    photo = (shown or list(photos.values()) or [""])[0]
+    # The photos in the order the text shows them, then those it does not show; each once.
+    ordered = list(dict.fromkeys([photos[i] for i in MOMENT.findall(text) if i in photos] + list(photos.values())))
     body = text_policy.clean(MOMENT.sub("", text), multiline=True)
     if not body:
         raise _fault(BAD_JSON, f"{where}: text is empty")
-    first_line = body.split("\n", 1)[0].lstrip("#").strip() or body.strip()
-    return ArchivedDiary(
-        date=created.replace(tzinfo=datetime.UTC).astimezone(zone).date(),
-        title=_text(first_line[:TITLE_MAX_CHARS], f"{where}: title", TITLE_MAX_CHARS, multiline=False),
-        content=_text(body, f"{where}: text", CONTENT_MAX_CHARS),
-        photo=photo,
-        created_at=created,
-    )
+    title = _text((body.split("\n", 1)[0].lstrip("#").strip() or body.strip())[:TITLE_MAX_CHARS], f"{where}: title",
+                  TITLE_MAX_CHARS, multiline=False)
+    texts = _pieces(body, CONTENT_MAX_CHARS)
+    count = max(len(texts), len(ordered))
+    day = created.replace(tzinfo=datetime.UTC).astimezone(zone).date()
+    diaries = []
+    for index in range(count):
+        part = f" ({index + 1}/{count})" if count > 1 else ""
+        content = texts[index] if index < len(texts) else f"사진 {index + 1}/{len(ordered)} — Day One 기록 「{title}」"
+        diaries.append(
+            ArchivedDiary(
+                date=day,
+                title=_text(title[: TITLE_MAX_CHARS - len(part)] + part, f"{where}: title", TITLE_MAX_CHARS, multiline=False),
+                content=_text(content, f"{where}: text", CONTENT_MAX_CHARS),
+                photo=ordered[index] if index < len(ordered) else "",
+                created_at=created,
+            )
+        )
+    return diaries
 
 
 def _day_one(archive: zipfile.ZipFile, names: set[str], default_zone: zoneinfo.ZoneInfo) -> Archive:
@@ -284,7 +309,7 @@ def _day_one(archive: zipfile.ZipFile, names: set[str], default_zone: zoneinfo.Z
         raise _fault(FOREIGN, "Journal.json is not a Day One journal")
     result = Archive(DAY_ONE)
     for index, entry in enumerate(document["entries"]):
-        result.diaries.append(_day_one_entry(entry, f"entry {index + 1}", names, default_zone))
+        result.diaries += _day_one_entry(entry, f"entry {index + 1}", names, default_zone)
     return result
 
 
