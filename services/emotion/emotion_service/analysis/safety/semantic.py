@@ -60,20 +60,24 @@ _STRONG_CUES = re.compile(
     r"죽|뒤지|뒈지|자살|자해|사라지고|사라졌|없어지고|없어져|없으면|없는게|없어도|없었으면|끝내|끝났으면|살기|사는게|사는거|"
     r"살이유|살아서|살아갈|살아있|유서|수면제|한강|옥상|난간|뛰어내|목을|장례|태어나지|짐이|짐만|짐짝|민폐|희망이|포기|"
     r"버틸|견딜|쓸모|가치가|존재|칼|긋|그었|피가|피날|영원히|편해지|데려가|하늘나라|그만하고|놓고싶|"
+    r"계정|탈퇴|해지하|맡겼|데리러|트렁크|방법들|곁에|옆자리|눕고싶|심장이멈|작별|"
     r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|alive|exist\w*|disappear\w*|vanish\w*|harm\w*|blade|razor|bleed|bled|"
     r"pills?|overdose|goodbye|bridge|jump\w*|rope|burden|better off|worthless|pointless|hopeless|trapped|funeral|"
     r"without me|miss me|mercy|give up|giving away|gave away|won'?t need|never come back|not be here|deserve|no point|"
     r"no reason|end it|end my|ending it|wake up|born|gone|hurt myself|myself|no place for me|without me|"
     # plans told as logistics, farewells, worth and hope given up
-    r"insurance|policy|prescription|stockpil\w*|for good|fault|disappointment|stopped believing|closing in)\b")
+    r"insurance|policy|prescription|stockpil\w*|for good|fault|disappointment|stopped believing|closing in|"
+    # farewells and plans told through acts (an account closed, a pet rehomed, a night picked)
+    r"loose ends|new home for|rehom\w*|accounts|socials|the night|guardrail|swerve|heart (?:just )?stop\w*|"
+    r"won'?t be (?:back|coming back)|wouldn'?t be coming back|relieved if|hardware store)\b")
 _WEAK_CUES = re.compile(
-    r"마지막|잠들|깨어|눈을|떠나|안녕|세상|인생|삶|의미|고마웠|용서|사고|다리|"
+    r"마지막|잠들|깨어|눈을|떠나|안녕|세상|인생|삶|의미|고마웠|용서|사고|다리|안아|"
     r"\b(?:last|life|live|living|sleep\w*|forever|hope\w*|train|traffic|crash\w*|cut\w*|notice|worth|escape|away|"
-    r"anymore|over|end\w*|tired|quiet)\b")
+    r"anymore|over|end\w*|tired|quiet|hugged|goodbye)\b")
 _DISTRESS = re.compile(
     r"힘들|힘든|지쳤|지친|지쳐|우울|외롭|괴롭|슬프|불안|무섭|무서|막막|비참|허무|공허|싫|버거|답답|눈물|울었|울고|아무도|"
     r"\b(?:tired|exhausted|depress\w*|lonely|alone|empty|numb|sad|cry|cried|crying|pain|hate|hurts|miserable|awful|"
-    r"heavy|can'?t|nobody|no one|nothing|done|enough|sorry|please)\b")
+    r"heavy|can'?t|nobody|no one|nothing|done|enough|sorry|please|too long|don'?t know)\b")
 
 
 class Encoder(Protocol):
