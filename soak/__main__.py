@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import shutil
 import sys
 import tempfile
 import threading
@@ -31,7 +32,8 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
     stack = SoakStack(root)
     history_path = out / "history.jsonl"
     history_path.unlink(missing_ok=True)
-    supervisor = None
+    ending, supervisor_stop = threading.Event(), threading.Event()
+    chaos = supervisor = journeys = None
     try:
         print(f"starting the stack under {root}", flush=True)
         stack.start()
@@ -39,7 +41,6 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
         journeys = Journeys(stack.dev, history, rate=rate, concurrency=concurrency)
         started = time.time()
         journeys.start()
-        ending = threading.Event()
 
         def apply_faults() -> None:
             for fault in faults:
@@ -51,7 +52,6 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
 
         chaos = threading.Thread(target=apply_faults, name="faults")
         chaos.start()
-        supervisor_stop = threading.Event()
         supervisor = threading.Thread(target=stack.supervise, args=(supervisor_stop,), name="supervisor")
         supervisor.start()
         time.sleep(max(0.0, started + minutes * 60 - time.time()))
@@ -73,11 +73,17 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
                 f"on {os.cpu_count()} cores; history: {history_path}\n\n" + report(outcome, slack, counts))
         write_report(out / "report.md", text)
         return outcome, text
-    finally:
-        if supervisor is not None:
-            supervisor_stop.set()
-            supervisor.join()
+    finally:  # also on Ctrl-C: no fault is left half applied, nothing is left running
+        ending.set()
+        supervisor_stop.set()
+        for thread in (chaos, supervisor):
+            if thread is not None:
+                thread.join()
+        if journeys is not None:
+            journeys.stop()
         stack.stop()
+        if not os.environ.get("GRIDAM_TEST_KEEP"):  # keep the logs and data for a post-mortem
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
