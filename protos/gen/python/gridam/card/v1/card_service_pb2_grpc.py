@@ -30,7 +30,7 @@ class CardServiceStub:
 
     Identity: user-facing methods act for the caller in the forwarded user access token
     and show only the caller's own cards (another user's card answers NOT_FOUND); methods
-    marked "internal" accept only a service token of the diary pipeline.
+    marked "internal" accept only the service tokens their access option names.
     """
 
     def __init__(self, channel):
@@ -96,7 +96,7 @@ class CardServiceServicer:
 
     Identity: user-facing methods act for the caller in the forwarded user access token
     and show only the caller's own cards (another user's card answers NOT_FOUND); methods
-    marked "internal" accept only a service token of the diary pipeline.
+    marked "internal" accept only the service tokens their access option names.
     """
 
     def MakeCard(self, request, context):
@@ -238,7 +238,7 @@ class CardService:
 
     Identity: user-facing methods act for the caller in the forwarded user access token
     and show only the caller's own cards (another user's card answers NOT_FOUND); methods
-    marked "internal" accept only a service token of the diary pipeline.
+    marked "internal" accept only the service tokens their access option names.
     """
 
     @staticmethod

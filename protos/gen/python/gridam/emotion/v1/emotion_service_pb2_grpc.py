@@ -30,8 +30,8 @@ class EmotionServiceStub:
 
     Identity: user-facing methods read the caller from the forwarded user access token
     (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
-    "internal" accept only a service token of an allowed service (the diary worker, the
-    card service); a user token is refused there.
+    "internal" accept only the service tokens their access option names (the diary worker,
+    the card service, the user service's relay); a user token is refused there.
     """
 
     def __init__(self, channel):
@@ -87,8 +87,8 @@ class EmotionServiceServicer:
 
     Identity: user-facing methods read the caller from the forwarded user access token
     (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
-    "internal" accept only a service token of an allowed service (the diary worker, the
-    card service); a user token is refused there.
+    "internal" accept only the service tokens their access option names (the diary worker,
+    the card service, the user service's relay); a user token is refused there.
     """
 
     def AnalyzeText(self, request, context):
@@ -208,8 +208,8 @@ class EmotionService:
 
     Identity: user-facing methods read the caller from the forwarded user access token
     (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
-    "internal" accept only a service token of an allowed service (the diary worker, the
-    card service); a user token is refused there.
+    "internal" accept only the service tokens their access option names (the diary worker,
+    the card service, the user service's relay); a user token is refused there.
     """
 
     @staticmethod

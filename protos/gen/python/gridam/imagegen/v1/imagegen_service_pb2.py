@@ -22,9 +22,10 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from gridam.options.v1 import access_pb2 as gridam_dot_options_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)gridam/imagegen/v1/imagegen_service.proto\x12\x12gridam.imagegen.v1\"A\n\rEmotionWeight\x12\x18\n\x07\x65motion\x18\x01 \x01(\tR\x07\x65motion\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\xef\x01\n\x14GenerateImageRequest\x12\x16\n\x06prompt\x18\x01 \x01(\tR\x06prompt\x12\x12\n\x04seed\x18\x02 \x01(\x03R\x04seed\x12\x14\n\x05width\x18\x03 \x01(\x05R\x05width\x12\x16\n\x06height\x18\x04 \x01(\x05R\x06height\x12\x14\n\x05steps\x18\x05 \x01(\x05R\x05steps\x12;\n\x07palette\x18\x06 \x03(\x0b\x32!.gridam.imagegen.v1.EmotionWeightR\x07palette\x12\x16\n\x06motifs\x18\x07 \x03(\tR\x06motifs\x12\x12\n\x04\x63\x61lm\x18\x08 \x01(\x08R\x04\x63\x61lm\"`\n\x15GenerateImageResponse\x12\x10\n\x03png\x18\x01 \x01(\x0cR\x03png\x12\x16\n\x06\x65ngine\x18\x02 \x01(\tR\x06\x65ngine\x12\x1d\n\nbatch_size\x18\x03 \x01(\x05R\tbatchSize2|\n\x0fImageGenService\x12i\n\rGenerateImage\x12(.gridam.imagegen.v1.GenerateImageRequest\x1a).gridam.imagegen.v1.GenerateImageResponse\"\x03\x90\x02\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)gridam/imagegen/v1/imagegen_service.proto\x12\x12gridam.imagegen.v1\x1a\x1egridam/options/v1/access.proto\"A\n\rEmotionWeight\x12\x18\n\x07\x65motion\x18\x01 \x01(\tR\x07\x65motion\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\xef\x01\n\x14GenerateImageRequest\x12\x16\n\x06prompt\x18\x01 \x01(\tR\x06prompt\x12\x12\n\x04seed\x18\x02 \x01(\x03R\x04seed\x12\x14\n\x05width\x18\x03 \x01(\x05R\x05width\x12\x16\n\x06height\x18\x04 \x01(\x05R\x06height\x12\x14\n\x05steps\x18\x05 \x01(\x05R\x05steps\x12;\n\x07palette\x18\x06 \x03(\x0b\x32!.gridam.imagegen.v1.EmotionWeightR\x07palette\x12\x16\n\x06motifs\x18\x07 \x03(\tR\x06motifs\x12\x12\n\x04\x63\x61lm\x18\x08 \x01(\x08R\x04\x63\x61lm\"`\n\x15GenerateImageResponse\x12\x10\n\x03png\x18\x01 \x01(\x0cR\x03png\x12\x16\n\x06\x65ngine\x18\x02 \x01(\tR\x06\x65ngine\x12\x1d\n\nbatch_size\x18\x03 \x01(\x05R\tbatchSize2\x8f\x01\n\x0fImageGenService\x12|\n\rGenerateImage\x12(.gridam.imagegen.v1.GenerateImageRequest\x1a).gridam.imagegen.v1.GenerateImageResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-cardb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,13 +33,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridam.imagegen.v1.imagegen
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_IMAGEGENSERVICE'].methods_by_name['GenerateImage']._loaded_options = None
-  _globals['_IMAGEGENSERVICE'].methods_by_name['GenerateImage']._serialized_options = b'\220\002\002'
-  _globals['_EMOTIONWEIGHT']._serialized_start=65
-  _globals['_EMOTIONWEIGHT']._serialized_end=130
-  _globals['_GENERATEIMAGEREQUEST']._serialized_start=133
-  _globals['_GENERATEIMAGEREQUEST']._serialized_end=372
-  _globals['_GENERATEIMAGERESPONSE']._serialized_start=374
-  _globals['_GENERATEIMAGERESPONSE']._serialized_end=470
-  _globals['_IMAGEGENSERVICE']._serialized_start=472
-  _globals['_IMAGEGENSERVICE']._serialized_end=596
+  _globals['_IMAGEGENSERVICE'].methods_by_name['GenerateImage']._serialized_options = b'\220\002\002\212\265\030\017\010\003\022\013gridam-card'
+  _globals['_EMOTIONWEIGHT']._serialized_start=97
+  _globals['_EMOTIONWEIGHT']._serialized_end=162
+  _globals['_GENERATEIMAGEREQUEST']._serialized_start=165
+  _globals['_GENERATEIMAGEREQUEST']._serialized_end=404
+  _globals['_GENERATEIMAGERESPONSE']._serialized_start=406
+  _globals['_GENERATEIMAGERESPONSE']._serialized_end=502
+  _globals['_IMAGEGENSERVICE']._serialized_start=505
+  _globals['_IMAGEGENSERVICE']._serialized_end=648
 # @@protoc_insertion_point(module_scope)
