@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
+from gridam_domain.storage import ObjectStorage, OpenedObject
 from gridam_gateway.errors import ApiError
 
 MEDIA_PREFIX = "/api/media/"
+# Objects up to this size (every image) are read in one go; larger ones (export archives) are
+# sent a chunk at a time, so the gateway never holds one whole.
+WHOLE_BYTES = CHUNK_BYTES = 1024 * 1024
 
 router = APIRouter(tags=["media"])
 
@@ -30,14 +35,31 @@ async def get_media(key: str, request: Request, exp: str | None = None, sig: str
     if not signer.verify(request.url.path, exp, sig):
         raise ApiError("IMAGE4031")
     try:
-        stored = await asyncio.to_thread(request.app.state.storage.get, key)
+        opened, data = await asyncio.to_thread(_load, request.app.state.storage, key)
     except ValueError:  # not a valid key at all
-        stored = None
-    if stored is None:
+        opened, data = None, None
+    if opened is None:
         raise ApiError("IMAGE4041")
     max_age = min(signer.max_age(int(exp), time.time()), 3600)
-    return Response(
-        stored.data,
-        media_type=stored.content_type,
-        headers={"Cache-Control": f"private, max-age={max_age}", "X-Content-Type-Options": "nosniff"},
-    )
+    headers = {"Cache-Control": f"private, max-age={max_age}", "X-Content-Type-Options": "nosniff"}
+    if data is not None:
+        return Response(data, media_type=opened.content_type, headers=headers)
+    headers["Content-Length"] = str(opened.size)
+    return StreamingResponse(_chunks(opened), media_type=opened.content_type, headers=headers)
+
+
+def _load(storage: ObjectStorage, key: str) -> tuple[OpenedObject | None, bytes | None]:
+    """The object opened, and read whole when it is small (one trip to a thread for an image)."""
+    opened = storage.open_object(key)
+    if opened is None or opened.size > WHOLE_BYTES:
+        return opened, None
+    with opened.file:
+        return opened, opened.file.read()
+
+
+async def _chunks(opened: OpenedObject) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await asyncio.to_thread(opened.file.read, CHUNK_BYTES):
+            yield chunk
+    finally:
+        await asyncio.to_thread(opened.file.close)
