@@ -18,6 +18,7 @@ Streaming methods (health Watch, reflection) pass through untouched.
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 import uuid
@@ -34,9 +35,15 @@ from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_det
 
 log = logging.getLogger("gridam.rpc")
 
-# Redis or the database unreachable, or the connection lost mid-call (a restart, a failover): the
-# call may succeed when tried again, so UNAVAILABLE (the gateway's 503), not INTERNAL (a bug, 500).
+# Redis or the database unreachable, or the connection lost mid-call (a restart, a failover), or the
+# media store full: the call may succeed when tried again, so UNAVAILABLE (the gateway's 503), not
+# INTERNAL (a bug, 500).
 STORE_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError)
+STORE_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def store_unavailable(exc: Exception) -> bool:
+    return isinstance(exc, STORE_UNREACHABLE) or (isinstance(exc, OSError) and exc.errno in STORE_FULL)
 
 STARTED = Counter("grpc_server_started_total", "RPCs started on the server.", ["grpc_service", "grpc_method"])
 HANDLED = Counter(
@@ -111,11 +118,11 @@ class HandlerChain:
                 code = exc.code()
                 details = tuple((k, v) for k, v in exc.trailing_metadata() or () if k == STATUS_DETAILS_KEY)
                 await ctx.abort(code, exc.details() or "", trailing_metadata=details)
-            except STORE_UNREACHABLE as exc:
-                code = grpc.StatusCode.UNAVAILABLE
-                log.warning("store unreachable", extra={"rpc.method": method, "error": f"{type(exc).__name__}: {exc}"[:300]})
-                await ctx.abort(code, "a store this service needs is unreachable")
-            except Exception:
+            except Exception as exc:
+                if store_unavailable(exc):
+                    code = grpc.StatusCode.UNAVAILABLE
+                    log.warning("store unavailable", extra={"rpc.method": method, "error": f"{type(exc).__name__}: {exc}"[:300]})
+                    await ctx.abort(code, "a store this service needs is unreachable or full")
                 code = grpc.StatusCode.INTERNAL
                 error_id = uuid.uuid4().hex[:12]
                 log.exception("unhandled error", extra={"rpc.method": method, "error_id": error_id})

@@ -1,6 +1,7 @@
-"""A service whose Redis or database is unreachable answers UNAVAILABLE (the gateway's 503, which
-clients may retry), not INTERNAL (500, a bug). Found by the soak (soak/): while Redis restarted,
-every login, search and statistics request through the gateway was a 500."""
+"""A service whose Redis or database is unreachable, or whose media store is full, answers
+UNAVAILABLE (the gateway's 503, which clients may retry), not INTERNAL (500, a bug). Found by the
+soak (soak/): while Redis restarted, every login, search and statistics request through the gateway
+was a 500, and so was every diary written while the media store was full."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ async def _always_ready() -> bool:
     return True
 
 
-async def test_an_unreachable_redis_or_database_is_unavailable_not_internal(tmp_path):
+async def test_an_unreachable_redis_or_database_or_a_full_disk_is_unavailable_not_internal(tmp_path):
     stopped = Redis(tmp_path / "redis")
     stopped.start()
     stopped.stop()  # its port: nothing listens there now
@@ -39,10 +40,16 @@ async def test_an_unreachable_redis_or_database_is_unavailable_not_internal(tmp_
         with database.connect() as connection:
             return str(connection.execute(sa.text("SELECT 1")).scalar()).encode()
 
+    async def write_a_file(request: bytes, context) -> bytes:
+        with open("/dev/full", "wb") as full:  # the kernel's always-full device: ENOSPC on write
+            full.write(b"photo")
+        return b""
+
     def add(servicer, registrar) -> None:
         registrar.add_registered_method_handlers("test.Stores", {
             "Redis": grpc.unary_unary_rpc_method_handler(count_in_redis),
             "Database": grpc.unary_unary_rpc_method_handler(read_the_database),
+            "Disk": grpc.unary_unary_rpc_method_handler(write_a_file),
         })
 
     port = free_port()
@@ -51,7 +58,7 @@ async def test_an_unreachable_redis_or_database_is_unavailable_not_internal(tmp_
                                             StaticDiscovery({}), ready=_always_ready))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         await asyncio.wait_for(channel.channel_ready(), 30)
-        for method in ("Redis", "Database"):
+        for method in ("Redis", "Database", "Disk"):
             with pytest.raises(grpc.aio.AioRpcError) as failed:
                 await channel.unary_unary(f"/test.Stores/{method}")(b"", timeout=30)
             assert failed.value.code() == grpc.StatusCode.UNAVAILABLE, (method, failed.value)
