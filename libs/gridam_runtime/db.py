@@ -14,12 +14,26 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 
 READ_TIMEOUT_SECONDS = 2
 # MariaDB connections are replaced after this long, well within its wait_timeout (8 h).
 RECYCLE_SECONDS = 1800
+
+# The pieces every service's adapters/orm.py declares its tables with.
+# SQLite only auto-increments INTEGER PRIMARY KEY columns.
+BigId = sqlalchemy.BigInteger().with_variant(sqlalchemy.Integer, "sqlite")
+MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+
+
+def declarative_base() -> type[DeclarativeBase]:
+    """A new declarative base: each service's tables in a metadata of their own."""
+
+    class Base(DeclarativeBase):
+        pass
+
+    return Base
 
 
 def utcnow() -> datetime.datetime:

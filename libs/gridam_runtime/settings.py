@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import pathlib
 import sys
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -112,7 +112,6 @@ class ServiceSettings(BaseGridamSettings):
     shutdown_grace_seconds: float = 10.0
     # How long to keep serving, already NOT_SERVING, before refusing new calls on shutdown.
     drain_delay_seconds: float = 1.0
-    database_url: str = ""
     redis_url: str = ""  # empty = in-process caches and limits (embedded profile)
     # Consul reaps an instance whose check stayed critical this long; it refuses less than a minute.
     consul_deregister_critical_after_seconds: int = Field(60, ge=60)
@@ -134,7 +133,19 @@ class ServiceSettings(BaseGridamSettings):
         return self
 
 
-class JobSettings(ServiceSettings):
+class DatabaseSettings(ServiceSettings):
+    """Settings of a service that owns a database."""
+
+    # Empty: SQLite under the data folder (embedded profile), in the file the service names.
+    database_url: str = ""
+    sqlite_file: ClassVar[str]  # e.g. "user.db"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / self.sqlite_file}"
+
+
+class JobSettings(DatabaseSettings):
     """Settings of a service that owes work in a job table and runs workers for it
     (gridam_runtime.jobs): the diary's pipeline workers, the user service's outbox relay."""
 

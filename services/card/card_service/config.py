@@ -5,13 +5,12 @@ from __future__ import annotations
 from pydantic import Field
 
 from gridam_runtime.limits import Rate, RateSetting
-from gridam_runtime.settings import ServiceSettings
+from gridam_runtime.settings import DatabaseSettings
 
 
-class CardSettings(ServiceSettings):
+class CardSettings(DatabaseSettings):
     grpc_port: int = 50054
-    # Default: SQLite under the data folder (embedded profile).
-    database_url: str = ""
+    sqlite_file = "card.db"
     # Size of the generated art (the gpu-worker batches requests of the same size).
     art_width: int = 512
     art_height: int = 512
@@ -28,7 +27,3 @@ class CardSettings(ServiceSettings):
     # (the diary workers' job lease plus their call timeout); then the marker goes, so no id of
     # a deleted diary stays for good (docs/account-deletion.md).
     deleted_diary_marker_seconds: int = Field(86400, ge=10)
-
-    @property
-    def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'card.db'}"

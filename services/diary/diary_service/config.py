@@ -14,8 +14,7 @@ class DiarySettings(JobSettings):
     """The job settings serve its pipeline workers (`python -m diary_service worker`)."""
 
     grpc_port: int = 50052
-    # Default: SQLite under the data folder (embedded profile).
-    database_url: str = ""
+    sqlite_file = "diary.db"
     # Users have no time-zone setting yet: every diary's date is the day in this zone.
     time_zone: str = "Asia/Seoul"
     title_max_chars: int = 100
@@ -41,7 +40,3 @@ class DiarySettings(JobSettings):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
-
-    @property
-    def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'diary.db'}"

@@ -8,13 +8,12 @@ from typing import Literal
 from pydantic import Field
 
 from gridam_runtime.limits import Rate, RateSetting
-from gridam_runtime.settings import ServiceSettings
+from gridam_runtime.settings import DatabaseSettings
 
 
-class EmotionSettings(ServiceSettings):
+class EmotionSettings(DatabaseSettings):
     grpc_port: int = 50053
-    # Default: SQLite under the data folder (embedded profile).
-    database_url: str = ""
+    sqlite_file = "emotion.db"
     # Day boundaries of statistics and streaks.
     time_zone: str = "Asia/Seoul"
     # "offline" needs no download and no torch; "transformers" needs the `ml` extra and a model.
@@ -38,7 +37,3 @@ class EmotionSettings(ServiceSettings):
     # diary workers' job lease plus their call timeout); then the marker goes, so no id of a
     # deleted diary stays for good (docs/account-deletion.md).
     deleted_diary_marker_seconds: int = Field(86400, ge=10)
-
-    @property
-    def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'emotion.db'}"

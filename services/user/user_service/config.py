@@ -17,8 +17,7 @@ class UserSettings(JobSettings, SmsSettings):
     reached at GRIDAM_DIARY_SERVICE_ADDR (or through Consul); SmsSettings choose the SMS sender."""
 
     grpc_port: int = 50051
-    # Default: SQLite under the data folder (embedded profile).
-    database_url: str = ""
+    sqlite_file = "user.db"
     jwt_private_key_file: pathlib.Path | None = None
     oauth_state_key_file: pathlib.Path | None = None
     access_token_ttl_seconds: int = 900
@@ -68,10 +67,6 @@ class UserSettings(JobSettings, SmsSettings):
     naver_authorize_url: str = oauth.NAVER_AUTHORIZE_URL
     naver_token_url: str = oauth.NAVER_TOKEN_URL
     naver_userinfo_url: str = oauth.NAVER_USERINFO_URL
-
-    @property
-    def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'user.db'}"
 
     @property
     def jwt_private_key_path(self) -> pathlib.Path:

@@ -5,19 +5,14 @@ from __future__ import annotations
 import datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
 from gridam_runtime.jobs import job_table
-
-# SQLite only auto-increments INTEGER PRIMARY KEY columns.
-BigId = BigInteger().with_variant(Integer, "sqlite")
-MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 
 ANALYSIS_PENDING, ANALYSIS_DONE, ANALYSIS_FAILED = "pending", "done", "failed"
 
-
-class Base(DeclarativeBase):
-    pass
+Base = declarative_base()
 
 
 class Diary(Base):

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from emotion_service.analysis.safety import RiskLevel
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
 
-BigId = BigInteger().with_variant(Integer, "sqlite")
-MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
-
-
-class Base(DeclarativeBase):
-    pass
+Base = declarative_base()
 
 
 class DiaryAnalysis(Base):

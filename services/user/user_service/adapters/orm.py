@@ -5,19 +5,12 @@ from __future__ import annotations
 import datetime
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
 from gridam_runtime.jobs import job_table
 
-# SQLite only auto-increments INTEGER PRIMARY KEY columns.
-BigId = BigInteger().with_variant(Integer, "sqlite")
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+Base = declarative_base()
 
 
 class User(Base):
