@@ -323,8 +323,8 @@ def _timed(fn, seconds: float, sync) -> tuple[int, float]:
 def gpu_bench(args: argparse.Namespace) -> int:
     import torch
 
-    from gpu_worker.engines.base import ImageRequest
-    from gpu_worker.engines.registry import build_engine
+    from gpu_worker.domain.images import ImageRequest
+    from gpu_worker.adapters.engines.registry import build_engine
 
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.dtype]
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from gpu_worker.config import GpuWorkerSettings
-from gpu_worker.dispatcher import Dispatcher
-from gpu_worker.metrics import GpuWorkerMetrics
+from gpu_worker.service_layer.dispatcher import Dispatcher
+from gpu_worker.adapters.metrics import GpuWorkerMetrics
 from gpu_worker.servicer import ImageGenServicer
-from gpu_worker.workers import EngineSpec, ProcessPool
+from gpu_worker.adapters.workers import EngineSpec, ProcessPool
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery

@@ -37,7 +37,7 @@ class GpuWorkerSettings(ServiceSettings):
     grpc_port: int = 50055
 
     engine: Literal["cpu-art", "diffusers"] = "cpu-art"
-    # Engine options, passed to gpu_worker.engines.registry.build_engine (diffusers only;
+    # Engine options, passed to gpu_worker.adapters.engines.registry.build_engine (diffusers only;
     # the CPU renderer takes none).
     engine_model: str = ""
     engine_dtype: Literal["fp16", "bf16", "fp32"] = "fp16"  # fp32: CPU runs

@@ -14,8 +14,8 @@ import grpc
 from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 
-from gpu_worker.dispatcher import Dispatcher
-from gpu_worker.engines.base import ImageRequest
+from gpu_worker.service_layer.dispatcher import Dispatcher
+from gpu_worker.domain.images import ImageRequest
 from gridam_domain.emotions import EMOTION_KEYS
 from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc

@@ -151,9 +151,9 @@ async def test_only_allowed_services_may_call(gpu_worker, stub):
     user_token = AccessTokenIssuer.from_file(gpu_worker.keys / "jwt-ed25519.pem", 900).issue(1, "alice", "s1")[0]
     for metadata, code in [
         ((), grpc.StatusCode.UNAUTHENTICATED),
-        ((("authorization", f"Bearer {user_token}"),), grpc.StatusCode.UNAUTHENTICATED),
-        # A service it does not accept: it holds no key to check that service's tokens with.
-        ((("authorization", f"Bearer {gpu_worker.token('gridam-diary')}"),), grpc.StatusCode.UNAUTHENTICATED),
+        # Known callers the method's access option does not name (only gridam-card): refused as such.
+        ((("authorization", f"Bearer {user_token}"),), grpc.StatusCode.PERMISSION_DENIED),
+        ((("authorization", f"Bearer {gpu_worker.token('gridam-diary')}"),), grpc.StatusCode.PERMISSION_DENIED),
     ]:
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await stub.GenerateImage(request(1), metadata=metadata, timeout=10)

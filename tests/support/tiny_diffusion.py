@@ -2,7 +2,7 @@
 
 `write_tiny_pipeline(folder)` writes a `save_pretrained()` folder (model_index.json, unet/, vae/,
 text_encoder/, tokenizer/, scheduler/ with safetensors weights) that the production loader
-(`gpu_worker.engines.diffusers_engine.DiffusersEngine`, i.e. `from_pretrained(folder,
+(`gpu_worker.adapters.engines.diffusers_engine.DiffusersEngine`, i.e. `from_pretrained(folder,
 local_files_only=True)`) opens exactly as it would open SD-Turbo. Weights are random but seeded, so
 the same call always writes the same model. Sizes follow diffusers' own Stable Diffusion pipeline
 tests (docs/performance.md, "The gpu-worker"): UNet/VAE block_out_channels (4, 8), VAE scale factor 2, so a 64x64

@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gpu_worker.engines.base import ImageEngine, ImageRequest
-from gpu_worker.metrics import GpuWorkerMetrics
+from gpu_worker.domain.images import ImageEngine, ImageRequest
+from gpu_worker.adapters.metrics import GpuWorkerMetrics
 
 log = logging.getLogger("gridam.gpu_worker.pool")
 
@@ -80,7 +80,7 @@ class EngineSpec:
     devices: tuple[str, ...] = ()
 
     def __call__(self, slot: int) -> ImageEngine:
-        from gpu_worker.engines.registry import build_engine  # imported in the worker only
+        from gpu_worker.adapters.engines.registry import build_engine  # imported in the worker only
 
         options = dict(self.options)
         if options and self.devices:

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gpu_worker.engines.base import ImageRequest
-from gpu_worker.engines.cpu_art import CpuArtEngine, draw_art, layer_plan, normalise_motifs, normalise_palette
-from gpu_worker.engines.registry import build_engine
+from gpu_worker.domain.images import ImageRequest
+from gpu_worker.adapters.engines.cpu_art import CpuArtEngine, draw_art, layer_plan, normalise_motifs, normalise_palette
+from gpu_worker.adapters.engines.registry import build_engine
 from tests.support.pngs import png_pixels
 
 SIZE = 192  # small enough to keep the suite fast; structure is resolution independent
@@ -156,8 +156,8 @@ def test_seed_range(engine):
 def test_cpu_art_never_imports_torch():
     code = (
         "import sys\n"
-        "from gpu_worker.engines.registry import build_engine\n"
-        "from gpu_worker.engines.base import ImageRequest\n"
+        "from gpu_worker.adapters.engines.registry import build_engine\n"
+        "from gpu_worker.domain.images import ImageRequest\n"
         "e = build_engine('cpu-art'); e.load()\n"
         "assert e.generate([ImageRequest('x', 1, 32, 32, motifs=('a',))])\n"
         "bad = [m for m in ('torch', 'diffusers', 'transformers') if m in sys.modules]\n"

@@ -19,9 +19,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from gpu_worker.engines.base import ImageRequest  # noqa: E402
-from gpu_worker.engines.diffusers_engine import CALM_PROMPT, DiffusersEngine  # noqa: E402
-from gpu_worker.engines.registry import build_engine  # noqa: E402
+from gpu_worker.domain.images import ImageRequest  # noqa: E402
+from gpu_worker.adapters.engines.diffusers_engine import CALM_PROMPT, DiffusersEngine  # noqa: E402
+from gpu_worker.adapters.engines.registry import build_engine  # noqa: E402
 from tests.support.pngs import png_pixels
 from tests.support.tiny_diffusion import write_tiny_pipeline  # noqa: E402
 
@@ -143,7 +143,7 @@ def test_options_rejected(model_dir, tmp_path):
 
 def test_load_draws_the_warm_up_batches_before_returning(model_dir, caplog):
     e = build_engine("diffusers", model=model_dir, device="cpu", dtype="fp32", warmup_batch_sizes=(1, 2), warmup_size=W)
-    with caplog.at_level(logging.INFO, logger="gpu_worker.engines.diffusers_engine"):
+    with caplog.at_level(logging.INFO, logger="gpu_worker.adapters.engines.diffusers_engine"):
         e.load()
     warmed = [(r.batch_size, r.width, r.height) for r in caplog.records if r.getMessage() == "warmed up"]
     assert warmed == [(1, W, H), (2, W, H)]

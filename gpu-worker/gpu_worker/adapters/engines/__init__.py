@@ -1,1 +1,1 @@
-"""Image engines behind one interface (base.py), chosen by configuration."""
+"""Image engines behind one interface (domain/images.py), chosen by configuration."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from gpu_worker.engines.base import ImageRequest
+from gpu_worker.domain.images import ImageRequest
 
 MAX_SIDE = 4096
 MAX_MOTIF_LAYERS = 4

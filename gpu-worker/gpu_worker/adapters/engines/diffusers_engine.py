@@ -51,7 +51,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from gpu_worker.engines.base import ImageRequest
+from gpu_worker.domain.images import ImageRequest
 
 log = logging.getLogger(__name__)
 

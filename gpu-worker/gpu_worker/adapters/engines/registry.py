@@ -11,12 +11,12 @@ import importlib
 import inspect
 from typing import Any
 
-from gpu_worker.engines.base import ImageEngine
+from gpu_worker.domain.images import ImageEngine
 
 #: name -> "module:Class", imported lazily.
 ENGINES: dict[str, str] = {
-    "cpu-art": "gpu_worker.engines.cpu_art:CpuArtEngine",
-    "diffusers": "gpu_worker.engines.diffusers_engine:DiffusersEngine",
+    "cpu-art": "gpu_worker.adapters.engines.cpu_art:CpuArtEngine",
+    "diffusers": "gpu_worker.adapters.engines.diffusers_engine:DiffusersEngine",
 }
 
 

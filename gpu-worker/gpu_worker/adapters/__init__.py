@@ -1,0 +1,1 @@
+"""The worker processes, the image engines they run and the Prometheus metrics."""

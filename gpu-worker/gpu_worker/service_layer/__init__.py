@@ -1,0 +1,1 @@
+"""The dispatcher: admission and batching of image requests."""
