@@ -158,7 +158,7 @@ test-k8s: k8s-tools $(STAMP) ## the Helm chart: lint, render the scenarios, vali
 	$(PY) -m pytest tests/k8s tests/unit/test_alert_rules.py
 
 # Each benchmark is a module of the bench package (shared parts: bench/harness.py), run from here.
-BENCHES := emotion_bench card_bench profile_bench cdc_bench timeline_bench read_paths_bench signup_flood_bench
+BENCHES := emotion_bench card_bench profile_bench cdc_bench timeline_bench read_paths_bench signup_flood_bench export_bench
 
 bench: system-deps infra-tools $(ML_STAMP) $(MYSQL_STAMP) ## benchmarks (bench/README.md), figures and ratios side by side; fails when a target is missed
 	@status=0; \
