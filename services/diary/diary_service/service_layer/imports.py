@@ -1,10 +1,11 @@
 """Imports: a GriDam export or a Day One journal restored into the caller's account
 (docs/export-import.md).
 
-- `Imports.start` reads the whole archive and checks everything in it (archive.py) before
-  writing anything: a broken or foreign archive is refused with its IMPORT code and leaves no
-  trace. A good one is kept in the storage and restored by an `import` job; one import runs
-  at a time per user (IMPORT4091).
+- `Imports.start` takes the archive the gateway streamed into the storage (imports/<user id>/),
+  reads it there a member at a time and checks everything in it (archive.py) before writing
+  anything: a broken or foreign archive is refused with its IMPORT code, deleted, and leaves no
+  trace. A good one stays there and is restored by an `import` job; one import runs at a time
+  per user (IMPORT4091).
 - `ImportRunner.run` (the worker's `import` job) restores the archive's diaries in order, each
   in two steps: (1) the diary with its photo, the import row naming it as pending; (2) once the
   emotion service stored its analysis (the archive's, or a new one when it has none), the
