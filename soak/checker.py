@@ -38,6 +38,7 @@ class Findings:
     invariants: dict[str, list[str]] = field(default_factory=dict)
     parked: list[str] = field(default_factory=list)
     drained_in_s: float = 0.0
+    pending_jobs: int = 0  # still owed after the drain (a backlog, not a loss)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -83,7 +84,7 @@ def drain(stores: Stores) -> float:
 def check(stack: SoakStack, history: list[dict]) -> Findings:
     stores = Stores(stack)
     try:
-        findings = Findings(drained_in_s=drain(stores))
+        findings = Findings(drained_in_s=drain(stores), pending_jobs=stores.pending_jobs())
         _check_stores(stores, history, findings)
         return findings
     finally:
@@ -284,7 +285,7 @@ def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str
              f"| drain (jobs done, read model caught up) | {findings.drained_in_s:.0f} s |"]
     for name, violations in findings.invariants.items():
         lines.append(f"| {name} | {'holds' if not violations else f'VIOLATED ({len(violations)})'} |")
-    lines.append(f"| parked jobs | {len(findings.parked)} |")
+    lines.append(f"| parked jobs / jobs still pending after the drain | {len(findings.parked)} / {findings.pending_jobs} |")
     lines.append(f"| processes that exited on their own (started again, as Kubernetes would) | {len(outcome.exits)} |")
     lines.append(f"| Slack messages received | {len(slack)} |")
 
