@@ -1,7 +1,7 @@
 """The MongoDB read model of diaries (written by cdc_service's projector, read by the diary and
 emotion services' analytics in the distributed profile): one document per diary in the
 `diaries` collection, `_id` = `document_id(diary id)`, with the `diary`, `analysis` and `cards`
-parts (see cdc_service/read_model.py for the whole shape and why `_id` is text)."""
+parts (see cdc_service/domain/read_model.py for the whole shape and why `_id` is text)."""
 
 from __future__ import annotations
 

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 from pymongo import MongoClient
 
-from cdc_service.envelope import Change, json_row
-from cdc_service.read_model import TABLES
+from cdc_service.domain.envelope import Change, json_row
+from cdc_service.domain.read_model import TABLES
 from gridam_runtime import db
 from gridam_domain.read_model import COLLECTION
 from tests.support.servers import ROOT

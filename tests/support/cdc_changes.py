@@ -1,4 +1,4 @@
-"""Change events of the captured tables as the CDC reader publishes them (envelope.py): rows as
+"""Change events of the captured tables as the CDC reader publishes them (domain/envelope.py): rows as
 JSON, with JSON columns as text, DATETIME as ISO text and TINYINT(1) as a number."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from cdc_service.envelope import DELETE, UPDATE, Change
+from cdc_service.domain.envelope import DELETE, UPDATE, Change
 
 SCHEMAS = {"diaries": "gridam_diary", "diary_analyses": "gridam_emotion", "cards": "gridam_card"}
 PRIMARY_KEYS = {"diaries": "id", "diary_analyses": "diary_id", "cards": "id"}

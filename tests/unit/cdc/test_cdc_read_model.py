@@ -8,8 +8,8 @@ import datetime
 
 import pytest
 
-from cdc_service.envelope import CREATE, DELETE, READ, UPDATE
-from cdc_service.read_model import document_partition, merge, part_write, versions_of
+from cdc_service.domain.envelope import CREATE, DELETE, READ, UPDATE
+from cdc_service.domain.read_model import document_partition, merge, part_write, versions_of
 from tests.support.cdc_changes import analysis_row, card_row, change, diary_row
 
 DOC_5 = "00000000000000000005"

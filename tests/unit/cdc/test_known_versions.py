@@ -3,7 +3,7 @@ when its partitions are taken away."""
 
 from __future__ import annotations
 
-from cdc_service.projector import KnownVersions
+from cdc_service.service_layer.projector import KnownVersions
 
 
 def test_the_least_recently_used_document_is_forgotten_first():

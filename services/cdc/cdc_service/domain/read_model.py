@@ -36,7 +36,7 @@ from typing import Any
 
 import orjson
 
-from cdc_service.envelope import DELETE, Change
+from cdc_service.domain.envelope import DELETE, Change
 from gridam_domain.read_model import document_id
 
 

@@ -27,7 +27,6 @@ the known limit of a Kafka consumer that writes to another store without transac
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 import time
 from collections import OrderedDict
@@ -35,16 +34,12 @@ from collections.abc import Sequence
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
-from pymongo import MongoClient
+from prometheus_client import Counter, Gauge, Histogram
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from cdc_service.config import CdcSettings
-from cdc_service.envelope import Change
-from cdc_service.read_model import PartWrite, live_parts, merge, part_write, require_projections, versions_of
-from cdc_service.topics import change_topics, ensure_topics
-from gridam_domain.read_model import COLLECTION as READ_MODEL_COLLECTION
+from cdc_service.domain.envelope import Change
+from cdc_service.domain.read_model import PartWrite, live_parts, merge, part_write, versions_of
 
 log = logging.getLogger("gridam.cdc.projector")
 
@@ -69,48 +64,6 @@ BATCH_WAIT_SECONDS = 0.1
 LAG_REFRESH_SECONDS = 5.0
 KNOWN_DOCUMENTS = 100_000  # documents whose versions are remembered (a few hundred bytes each)
 FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 10.0  # between attempts of a failed write
-
-
-def run(settings: CdcSettings) -> None:
-    """`python -m cdc_service projector`: project until SIGTERM/SIGINT."""
-    require_projections(table for _, table in settings.tables)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr=settings.metrics_host)
-    topics = change_topics(settings)
-    ensure_topics(settings, topics)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    timeout_ms = int(settings.call_timeout_seconds * 1000)
-    mongo = MongoClient(
-        settings.analytics_mongodb_url,
-        serverSelectionTimeoutMS=timeout_ms,
-        connectTimeoutMS=timeout_ms,
-        socketTimeoutMS=timeout_ms,
-        appname="gridam-cdc-projector",
-    )
-    consumer = Consumer(
-        {
-            "bootstrap.servers": settings.kafka_bootstrap_servers,
-            "group.id": settings.cdc_projector_group,
-            "client.id": "gridam-cdc-projector",
-            "enable.auto.commit": False,
-            "auto.offset.reset": "earliest",
-            "session.timeout.ms": int(settings.cdc_projector_session_timeout_seconds * 1000),
-            # Partition N of every change topic to the same member: all of a document's changes.
-            "partition.assignment.strategy": "range",
-        }
-    )
-    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers, "client.id": "gridam-cdc-projector"})
-    lag = ConsumerLag(consumer, admin, settings.call_timeout_seconds)
-    diaries = mongo[settings.analytics_mongodb_database][READ_MODEL_COLLECTION]
-    projector = Projector(consumer, diaries, lag, settings.cdc_projector_batch, stop)
-    try:
-        projector.run([topic.topic for topic in topics])
-    finally:
-        consumer.close()  # leaves the group at once; commits nothing (auto commit is off)
-        mongo.close()
-        log.info("stopped")
 
 
 class Projector:

@@ -21,22 +21,21 @@ with a non-zero status: its supervisor restarts it and it resumes from the saved
 from __future__ import annotations
 
 import logging
-import signal
 import time
 from dataclasses import dataclass
 
 import orjson
 import pymysql
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
-from prometheus_client import Counter, Gauge, start_http_server
+from prometheus_client import Counter, Gauge
 from pymysqlreplication import BinLogStreamReader
 from pymysqlreplication.event import HeartbeatLogEvent, MariadbGtidEvent, XidEvent
 from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
+from cdc_service.adapters.topics import change_topics, ensure_topics, position_topic
 from cdc_service.config import CdcSettings
-from cdc_service.envelope import CREATE, DELETE, READ, UPDATE, Change, gtid_seq, json_row
-from cdc_service.read_model import document_partition, require_projections
-from cdc_service.topics import change_topics, ensure_topics, position_topic
+from cdc_service.domain.envelope import CREATE, DELETE, READ, UPDATE, Change, gtid_seq, json_row
+from cdc_service.domain.read_model import document_partition
 
 log = logging.getLogger("gridam.cdc")
 
@@ -345,17 +344,3 @@ def _change(event, row: dict, gtid: str, index: int, commit_ms: int) -> Change:
     values = after if after is not None else before
     return Change(op, event.schema, event.table, {column: values[column] for column in columns}, before, after, gtid, index, commit_ms)
 
-
-def run(settings: CdcSettings) -> None:
-    require_projections(table for _, table in settings.tables)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr=settings.metrics_host)
-    reader = Reader(settings, KafkaPublisher(settings))
-
-    def stop(_signum, _frame) -> None:
-        reader.stopping = True  # seen at the next transaction boundary or heartbeat
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    reader.run()
-    log.info("reader stopped")

@@ -35,7 +35,7 @@ class SqlDiarySearch:
 
 
 class ReadModelDiarySearch:
-    """Reads the `diaries` collection of the read model (see cdc_service/read_model.py)."""
+    """Reads the `diaries` collection of the read model (see cdc_service/domain/read_model.py)."""
 
     def __init__(self, collection) -> None:  # a pymongo Collection
         self._collection = collection

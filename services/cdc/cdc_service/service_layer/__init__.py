@@ -1,0 +1,1 @@
+"""The reader (binlog -> Kafka) and the projector (Kafka -> MongoDB) loops."""
