@@ -165,7 +165,7 @@ class Journeys:
 
     def _journey(self) -> None:
         api = self._api()
-        member = None
+        member, outcome = None, "aborted"
         try:
             with self._lock:
                 rnd = random.Random(self.random.random())
@@ -177,16 +177,16 @@ class Journeys:
                 api.user = member.user.login_id
                 self._log_in(api, member)
             self._visit(api, member, rnd)
-            self.finished += 1
+            outcome = "finished"
         except Abort:
-            self.aborted += 1
+            pass
         except Exception as exc:  # a journey bug must not stop the load; it is in the history
             self.history.write({"at": time.time(), "user": api.user, "op": "journey", "status": -1, "code": repr(exc)[:300]})
-            self.aborted += 1
         finally:
-            if member is not None:
-                with self._lock:
+            with self._lock:
+                if member is not None:
                     self.idle.append(member)
+                setattr(self, outcome, getattr(self, outcome) + 1)
             self._busy.release()
 
     def _sign_up(self, api: RecordingApi) -> Member:
