@@ -14,7 +14,8 @@ from typing import Any
 
 from card_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from card_service.config import CardSettings
-from card_service.service_layer.cards import PIPELINE, Cards, Dependencies
+from card_service.service_layer.cards import PIPELINE, Cards
+from card_service.service_layer.dependencies import Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pathlib
 
 from card_service.config import CardSettings
-from card_service.service_layer.cards import ACCOUNT_REPORTERS, PIPELINE, Cards, Dependencies
+from card_service.service_layer.cards import ACCOUNT_REPORTERS, PIPELINE, Cards
+from card_service.service_layer.dependencies import Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc

@@ -12,7 +12,8 @@ import pytest
 
 from card_service.adapters.orm import Base
 from card_service.config import CardSettings
-from card_service.service_layer.cards import Cards, Dependencies
+from card_service.service_layer.cards import Cards
+from card_service.service_layer.dependencies import Dependencies
 from card_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb

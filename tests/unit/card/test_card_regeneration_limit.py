@@ -10,7 +10,8 @@ import pytest
 
 from card_service.adapters.orm import Base
 from card_service.config import CardSettings
-from card_service.service_layer.cards import Cards, Dependencies
+from card_service.service_layer.cards import Cards
+from card_service.service_layer.dependencies import Dependencies
 from card_service.unit_of_work import UnitOfWork
 from gridam_runtime import db
 from gridam_runtime.context import Identity

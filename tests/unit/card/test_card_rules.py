@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from card_service.prompts import CALM_PROMPT
+from card_service.domain.prompts import CALM_PROMPT
 from gridam_runtime import context
 from tests.unit.feed.test_feed_rules import FOLLOWERS, PRIVATE, reason
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageFont
 
-from card_service import composition
-from card_service.composition import (
+from card_service.domain import composition
+from card_service.domain.composition import (
     DEFAULT_SIZE,
     EMOTION_STYLES,
     CardArtError,

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from card_service.prompts import (
+from card_service.domain.prompts import (
     CALM_PROMPT,
     EMOTION_KEYS,
     MAX_MOTIFS,

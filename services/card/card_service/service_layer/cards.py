@@ -1,8 +1,8 @@
 """Making, reading, regenerating and deleting emotion cards.
 
 Drawing a card: the diary's analysis (from the emotion service) → a prompt that never
-depicts self-harm (prompts.py) → the gpu-worker draws the art within a deadline → the art
-is composed with the date, emotion, hashtags and feedback (composition.py) → the PNG is
+depicts self-harm (domain/prompts.py) → the gpu-worker draws the art within a deadline → the art
+is composed with the date, emotion, hashtags and feedback (domain/composition.py) → the PNG is
 stored content-addressed → a card row records it. The row is written last, so a failure
 anywhere leaves no half-made card, and an image whose row is not recorded (the diary was
 deleted meanwhile, or the write failed) is removed again.
@@ -13,27 +13,22 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import grpc
 from sqlalchemy.exc import IntegrityError
 
 from card_service.adapters.orm import Card
-from card_service.composition import compose_card
-from card_service.config import CardSettings
-from card_service.prompts import build_prompt, card_hashtags
+from card_service.domain.composition import compose_card
+from card_service.domain.prompts import build_prompt, card_hashtags
+from card_service.service_layer.dependencies import Dependencies
 from card_service.unit_of_work import UnitOfWork
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
 from gridam_runtime import context
-from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
-from gridam_runtime.limits import Limit, Limiter
-from gridam_domain.storage import ObjectStorage, content_addressed_key
-from gridam_runtime.tokens import ServiceTokenIssuer
-from gridam_runtime.db import utcnow
+from gridam_runtime.limits import Limit
+from gridam_domain.storage import content_addressed_key
 from gridam_domain.paging import check_page, split_page
 from gridam_domain.dates import parse_day
 
@@ -43,20 +38,6 @@ PIPELINE = frozenset({"gridam-diary"})
 # Only the user service's outbox relay reports deleted accounts.
 ACCOUNT_REPORTERS = frozenset({"gridam-user"})
 NOT_READY = "EMOTIONCARD4001"
-
-
-@dataclass(frozen=True)
-class Dependencies:
-    settings: CardSettings
-    uow: Callable[[], UnitOfWork]
-    authenticator: Authenticator
-    storage: ObjectStorage
-    emotion: object  # ServiceClient of gridam.emotion.v1.EmotionService
-    diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (a day's latest diary; who may see which posts)
-    imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
-    service_tokens: ServiceTokenIssuer
-    limiter: Limiter
-    clock: Callable[[], datetime.datetime] = utcnow
 
 
 def _emotion_key(value: int) -> str:

@@ -1,0 +1,1 @@
+"""What a card shows: the prompt drawn from an analysis and the composed picture (no I/O)."""

@@ -1,0 +1,29 @@
+"""What the card use cases are given (bootstrap.py builds it; tests build it on SQLite)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from card_service.config import CardSettings
+from card_service.unit_of_work import UnitOfWork
+from gridam_domain.storage import ObjectStorage
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.db import utcnow
+from gridam_runtime.limits import Limiter
+from gridam_runtime.tokens import ServiceTokenIssuer
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: CardSettings
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    storage: ObjectStorage
+    emotion: object  # ServiceClient of gridam.emotion.v1.EmotionService
+    diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (a day's latest diary; who may see which posts)
+    imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
+    service_tokens: ServiceTokenIssuer
+    limiter: Limiter
+    clock: Callable[[], datetime.datetime] = utcnow
