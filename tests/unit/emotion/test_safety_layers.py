@@ -182,9 +182,9 @@ def test_feedback_follows_the_risk_level():
 
 
 # The target is recall >= 98 % (a test at 95 %) and false alarms <= 3 % (a test at 5 %) on
-# the held-out part. Measured now: recall 93.2 % (ko) and 97.7 % (en), false alarms 4.5 % in each
-# language (data/safety/README.md), so this guards the level reached, not the target: Korean recall
-# is under 95 % and the false alarms leave no margin under 5 %. Tighten these as the check improves.
+# the held-out part. Measured now: recall 93.2 % (ko) and 100 % (en), false alarms 1.8 % (ko) and
+# 3.6 % (en) (data/safety/README.md), so this guards the level reached, not the target: Korean recall
+# is under 95 %, and English false alarms sit one entry under 5 %. Tighten these as the check improves.
 RECALL_FLOOR = 0.90
 FALSE_ALARM_CEILING = 0.06
 
