@@ -34,8 +34,10 @@ What it does:
      page; every other path ≤ 2× the profile read's CPU; growth ≤ 1.2×), and writes
      bench/results/read_paths_bench.json;
   6. with --py-spy, afterwards (not during the measured runs) loads each path of `--py-spy-paths`
-     again while `py-spy record --native` samples the gateway and the services (raw collapsed stacks
-     into FOLDER) and prints each process's top functions (self and inclusive share of its samples).
+     again while `py-spy record --native` samples the gateway and the services (raw collapsed
+     stacks into FOLDER) and prints each process's top Python functions (self and inclusive share
+     of its on-CPU samples: the stacks of waiting threads left out, C time counted to the Python
+     that called it). py-spy pauses a process at each sample, so the load runs slower meanwhile.
      py-spy is not a project dependency: `.venv/bin/python -m pip install py-spy`.
 
 Everything is stopped and removed at the end, also on Ctrl-C. Exit status: 0 when every target
@@ -462,8 +464,21 @@ def _function(frame: str) -> str:
     return re.sub(r":\d+\)$", ")", frame.strip())
 
 
+# Frames of a thread that waits rather than runs: py-spy --native samples waiting threads too (the
+# event loop in epoll, the worker threads on their queue, a thread waiting for the GIL or for
+# MariaDB's answer). Unnamed libc addresses at the leaf are futex and syscall wrappers.
+WAITING = re.compile(
+    r"^(epoll_wait|epoll_pwait|poll|select|pselect|recv|recvfrom|recvmsg|read|nanosleep|clock_nanosleep|accept4?"
+    r"|sem_wait|sem_timedwait|sem_clockwait|pthread_cond_wait|pthread_cond_timedwait|take_gil|drop_gil"
+    r"|PyThread_acquire_lock_timed|_queue_SimpleQueue_get(_impl)?) \(|^0x[0-9a-f]+ \(libc\."
+)
+
+
 def top_functions(raw: pathlib.Path, count: int) -> tuple[int, list[tuple[str, float]], list[tuple[str, float]]]:
-    """(samples, top self shares, top inclusive shares) of a py-spy raw (collapsed stacks) file."""
+    """(on-CPU samples, top self shares, top inclusive shares) of a py-spy raw (collapsed stacks)
+    file. Stacks of waiting threads are left out; a sample's "self" is its deepest Python function
+    (the C below it — gRPC's core, protobuf, the MariaDB driver — counted to the Python that called
+    it), and "inclusive" counts each Python function once per stack."""
     own: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
@@ -471,13 +486,17 @@ def top_functions(raw: pathlib.Path, count: int) -> tuple[int, list[tuple[str, f
         stack, _, samples = line.rpartition(" ")
         if not stack or not samples.isdigit():
             continue
-        n = int(samples)
-        frames = [_function(f) for f in stack.split(";") if f and not f.startswith("process ") and not f.startswith("thread ")]
-        if not frames:
+        frames = [_function(f) for f in stack.split(";") if f and not f.startswith(("process ", "thread "))]
+        if not frames or WAITING.match(frames[-1]) or any(f.startswith(("take_gil ", "PyThread_acquire_lock_timed "))
+                                                          for f in frames):
             continue
+        python = [f for f in frames if f.endswith(".py)")]
+        if not python:
+            continue
+        n = int(samples)
         total += n
-        own[frames[-1]] += n
-        for name in set(frames):
+        own[python[-1]] += n
+        for name in set(python):
             inclusive[name] += n
     share = lambda c: [(name, n / max(1, total)) for name, n in c.most_common(count)]  # noqa: E731
     return total, share(own), share(inclusive)
@@ -503,7 +522,9 @@ def profile_paths(infra: Infra, args: argparse.Namespace, roots: dict[str, int],
             out = args.py_spy / f"{key}-{name.replace(' ', '-')}.txt"
             samplers[name] = (out, subprocess.Popen(
                 [py_spy, "record", "--pid", str(pid), "--duration", str(args.py_spy_seconds), "--rate", "100",
-                 "--format", "raw", "--native", "--subprocesses", "--nonblocking", "-o", str(out)],
+                 # With C frames: without them, a thread blocked in C (the event loop in gRPC's core,
+                 # a worker waiting for MariaDB's answer) looks busy in the Python that called it.
+                 "--format", "raw", "--native", "--subprocesses", "-o", str(out)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
         for name, (out, sampler) in samplers.items():
             _, errors = sampler.communicate()
@@ -516,7 +537,7 @@ def profile_paths(infra: Infra, args: argparse.Namespace, roots: dict[str, int],
                 continue
             total, own, inclusive = top_functions(out, args.py_spy_top)
             found[key][name] = {"samples": total, "self": own, "inclusive": inclusive, "file": str(out)}
-            print(f"  {key} — {name}: {total:,} samples ({out})")
+            print(f"  {key} — {name}: {total:,} samples on the CPU ({out})")
             print("    self:      " + "; ".join(f"{share:.0%} {fn}" for fn, share in own))
             print("    inclusive: " + "; ".join(f"{share:.0%} {fn}" for fn, share in inclusive))
     return found
