@@ -28,7 +28,7 @@ from gridam_runtime.errors import (
 from gridam_runtime.limits import Limit, Rate
 from user_service.adapters.oauth import OAuthIdentity
 from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
-from user_service.service_layer import validation
+from user_service.domain import validation
 from user_service.service_layer.outbox import ACCOUNT_DELETED, account_deleted_event
 from user_service.service_layer.dependencies import Dependencies
 

@@ -12,7 +12,7 @@ from gridam_domain.storage import content_addressed_key
 from gridam_domain.paging import split_page
 from user_service.adapters.orm import Follow, User
 from user_service.adapters.repository import ProfileRow
-from user_service.service_layer import validation
+from user_service.domain import validation
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.outbox import NOTIFY_FOLLOW, follow_event
 

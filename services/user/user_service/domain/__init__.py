@@ -1,0 +1,1 @@
+"""The input rules of accounts and profiles (no I/O)."""
