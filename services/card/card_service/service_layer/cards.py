@@ -21,7 +21,6 @@ from card_service.adapters.orm import Card
 from card_service.domain.composition import compose_card
 from card_service.domain.prompts import build_prompt, card_hashtags
 from card_service.service_layer.dependencies import Dependencies
-from card_service.unit_of_work import UnitOfWork
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
