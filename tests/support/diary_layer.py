@@ -16,9 +16,10 @@ from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.search import SqlDiarySearch
 from diary_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from diary_service.config import DiarySettings
-from diary_service.service_layer.diaries import Dependencies, Diaries
-from diary_service.service_layer.feed import Feed, FeedDependencies
-from diary_service.service_layer.notifications import FOLLOW_REPORTERS, NotificationDependencies, Notifications
+from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
+from diary_service.service_layer.diaries import Diaries
+from diary_service.service_layer.feed import Feed
+from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
 from gridam_runtime import db

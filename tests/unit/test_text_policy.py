@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from diary_service.service_layer.diaries import clean_text
+from diary_service.domain.text import clean_text
 from gridam_domain import text
 from gridam_runtime.errors import InvalidArgument
-from user_service.service_layer import validation
+from user_service.domain import validation
 
 # (written, kept in a multi-line field, kept in a single-line field)
 HOSTILE = [

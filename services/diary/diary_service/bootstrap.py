@@ -12,12 +12,13 @@ from prometheus_client import start_http_server
 from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
 from diary_service.config import DiarySettings
-from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dependencies, Diaries
+from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
+from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Diaries
 from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
 from diary_service.service_layer.imports import IMPORT, ImportDependencies, ImportRunner, Imports
 from diary_service.service_layer.transfers import Transfers
-from diary_service.service_layer.feed import Feed, FeedDependencies
-from diary_service.service_layer.notifications import FOLLOW_REPORTERS, NotificationDependencies, Notifications
+from diary_service.service_layer.feed import Feed
+from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork

@@ -11,7 +11,8 @@ import pytest
 
 from diary_service.adapters.orm import Diary
 from diary_service.config import DiarySettings
-from diary_service.service_layer.feed import Feed, FeedDependencies
+from diary_service.service_layer.dependencies import FeedDependencies
+from diary_service.service_layer.feed import Feed
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import FailedPrecondition

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from diary_service.adapters.orm import FeedComment, FeedPost, diary_jobs
 from diary_service.config import DiarySettings
 from diary_service.service_layer import feed as feed_module
-from diary_service.service_layer.diaries import ANALYSE, Dependencies, Diaries
-from diary_service.service_layer.feed import Feed, FeedDependencies
+from diary_service.service_layer.dependencies import Dependencies, FeedDependencies
+from diary_service.service_layer.diaries import ANALYSE, Diaries
+from diary_service.service_layer.feed import Feed
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_runtime import context
 from gridam_runtime.context import Identity

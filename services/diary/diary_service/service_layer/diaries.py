@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
-from diary_service.adapters.search import DiarySearch
-from diary_service.config import DiarySettings
-from diary_service.unit_of_work import UnitOfWork
-from gridam_domain import text as text_policy
-from gridam_runtime.auth import Authenticator
+from diary_service.domain.text import clean_text
+from diary_service.service_layer.dependencies import Dependencies
 from gridam_runtime.errors import InvalidArgument, NotFound
 from gridam_domain.images import sanitize_image
-from gridam_runtime.limits import Limit, Limiter
-from gridam_domain.storage import ObjectStorage, content_addressed_key
-from gridam_runtime.db import utcnow
+from gridam_runtime.limits import Limit
+from gridam_domain.storage import content_addressed_key
 from gridam_domain.paging import check_page, split_page
 from gridam_domain.dates import parse_day
 
@@ -28,25 +22,6 @@ ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
 ACCOUNT_REPORTERS = ("gridam-user",)
 PHOTO_MAX_SIDE = 2048
 SEARCH_MAX_CHARS = 100
-
-
-@dataclass(frozen=True)
-class Dependencies:
-    settings: DiarySettings
-    uow: Callable[[], UnitOfWork]
-    authenticator: Authenticator
-    storage: ObjectStorage
-    search: DiarySearch
-    limiter: Limiter
-    clock: Callable[[], datetime.datetime] = utcnow
-
-
-def clean_text(value: str, *, field_reason: str, max_chars: int, multiline: bool = True) -> str:
-    """Written text under the text policy (gridam_domain.text), 1 to `max_chars` characters."""
-    text = text_policy.clean(value, multiline=multiline)
-    if not text or len(text) > max_chars:
-        raise InvalidArgument(field_reason, f"1-{max_chars} characters")
-    return text
 
 
 class Diaries:

@@ -20,21 +20,19 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from diary_service.adapters.orm import REACTION_TYPES, FeedComment, FeedPost, PostReaction
-from diary_service.config import DiarySettings
 from diary_service.service_layer import notifications as notices
-from diary_service.service_layer.diaries import clean_text
+from diary_service.domain.text import clean_text
+from diary_service.service_layer.dependencies import FeedDependencies
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_domain import text
 from gridam_runtime import context
-from gridam_runtime.auth import Authenticator
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
 from gridam_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from gridam_runtime.limits import Limit, Limiter
+from gridam_runtime.limits import Limit
 from gridam_domain.paging import check_page, split_page
-from gridam_runtime.tokens import ServiceTokenIssuer
 
 POST_MAX_CHARS = 500
 COMMENT_MAX_CHARS = 500
@@ -60,19 +58,6 @@ class CommentView:
     comment: FeedComment
     likes: int
     liked: bool
-
-
-@dataclass(frozen=True)
-class FeedDependencies:
-    settings: DiarySettings
-    uow: Callable[[], UnitOfWork]
-    # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
-    reads: Callable[[], UnitOfWork]
-    authenticator: Authenticator
-    users: object  # ServiceClient of gridam.user.v1.UserService
-    cards: object  # ServiceClient of gridam.card.v1.CardService
-    limiter: Limiter
-    service_tokens: ServiceTokenIssuer
 
 
 class Feed:

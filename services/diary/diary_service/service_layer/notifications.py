@@ -13,12 +13,9 @@ person's nickname as it is then (decision 18): a nickname changed later shows th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from diary_service.adapters.orm import FeedComment, FeedPost, Notification
-from diary_service.unit_of_work import UnitOfWork
-from gridam_runtime.auth import Authenticator
+from diary_service.service_layer.dependencies import NotificationDependencies
 from gridam_runtime.db import utcnow
 from gridam_domain.emotions import Emotion
 from gridam_runtime.errors import InvalidArgument
@@ -109,12 +106,6 @@ def card_ready_notice(author_id: int, diary_id: int, date: str, dominant: str, h
         message=f"{date} 감정 카드가 완성되었어요",
         content=" ".join(part for part in (f"오늘의 감정: {label}" if label else "", tags) if part),
     )
-
-
-@dataclass(frozen=True)
-class NotificationDependencies:
-    uow: Callable[[], UnitOfWork]
-    authenticator: Authenticator
 
 
 class Notifications:

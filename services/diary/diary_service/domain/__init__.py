@@ -1,0 +1,1 @@
+"""The diary service's rules that need no I/O."""

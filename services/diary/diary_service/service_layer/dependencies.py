@@ -1,0 +1,46 @@
+"""What the diary use cases are given (bootstrap.py builds them; tests build them on SQLite)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from diary_service.adapters.search import DiarySearch
+from diary_service.config import DiarySettings
+from diary_service.unit_of_work import UnitOfWork
+from gridam_domain.storage import ObjectStorage
+from gridam_runtime.auth import Authenticator
+from gridam_runtime.db import utcnow
+from gridam_runtime.limits import Limiter
+from gridam_runtime.tokens import ServiceTokenIssuer
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: DiarySettings
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    storage: ObjectStorage
+    search: DiarySearch
+    limiter: Limiter
+    clock: Callable[[], datetime.datetime] = utcnow
+
+
+@dataclass(frozen=True)
+class FeedDependencies:
+    settings: DiarySettings
+    uow: Callable[[], UnitOfWork]
+    # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
+    reads: Callable[[], UnitOfWork]
+    authenticator: Authenticator
+    users: object  # ServiceClient of gridam.user.v1.UserService
+    cards: object  # ServiceClient of gridam.card.v1.CardService
+    limiter: Limiter
+    service_tokens: ServiceTokenIssuer
+
+
+@dataclass(frozen=True)
+class NotificationDependencies:
+    uow: Callable[[], UnitOfWork]
+    authenticator: Authenticator
