@@ -11,7 +11,7 @@ from typing import Any
 from emotion_service.adapters.history import SqlAnalysisHistory
 from emotion_service.adapters.orm import Base
 from emotion_service.config import EmotionSettings
-from emotion_service.service_layer.analyses import Dependencies
+from emotion_service.service_layer.dependencies import Dependencies
 from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime import db
 

@@ -9,7 +9,8 @@ from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalys
 from emotion_service.analysis.analyser import DiaryAnalyser
 from emotion_service.analysis.factory import build_classifier
 from emotion_service.config import EmotionSettings
-from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses, Dependencies
+from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses
+from emotion_service.service_layer.dependencies import Dependencies
 from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS, WordCloudMaker
 from emotion_service.servicer import EmotionServicer

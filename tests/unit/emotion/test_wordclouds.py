@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFont
 
 from emotion_service.analysis.emotions import Emotion
-from emotion_service.wordclouds import (
+from emotion_service.domain.wordclouds import (
     PALETTES,
     DiaryKeywords,
     WeightedWord,

@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from emotion_service.adapters.history import AnalysisHistory
 from emotion_service.adapters.orm import DiaryAnalysis
-from emotion_service.config import EmotionSettings
-from emotion_service.unit_of_work import UnitOfWork
-from gridam_runtime.auth import Authenticator, ServiceCaller
+from emotion_service.service_layer.dependencies import Dependencies
+from gridam_runtime.auth import ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound
-from gridam_runtime.db import utcnow
 from gridam_domain.dates import parse_day
 
 # Internal callers of each method (service names as in their service tokens).
 WRITERS = frozenset({"gridam-diary"})
 READERS = frozenset({"gridam-diary", "gridam-card"})
-
-
-@dataclass(frozen=True)
-class Dependencies:
-    settings: EmotionSettings
-    uow: Callable[[], UnitOfWork]
-    authenticator: Authenticator
-    analyser: object  # DiaryAnalyser: analyse(texts) -> list[Analysis]
-    classifier_name: str
-    history: AnalysisHistory  # what statistics and word clouds read
-    clock: Callable[[], datetime.datetime] = utcnow
 
 
 def _stored(diary_id: int, author_id: int, day: datetime.date, analysis, classifier: str, now) -> DiaryAnalysis:

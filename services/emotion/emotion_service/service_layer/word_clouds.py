@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from emotion_service.adapters.orm import WordCloud
 from emotion_service.analysis.emotions import EMOTIONS, Emotion
-from emotion_service.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
+from emotion_service.domain.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
 from gridam_runtime.errors import FailedPrecondition
 from gridam_runtime.limits import Limit, Limiter
 from gridam_domain.storage import ObjectStorage, content_addressed_key
