@@ -126,8 +126,6 @@ class Cards:
         cards = await asyncio.to_thread(read)
         return split_page(cards, size)
 
-    def _latest(self, diary_id: int) -> Card | None:
-        with self._d.uow() as uow:
     async def versions(self, diary_id: int) -> list[Card]:
         """Every version of a diary's card, oldest first (internal: the diary service's export)."""
         await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
@@ -138,6 +136,8 @@ class Cards:
 
         return await asyncio.to_thread(read)
 
+    def _latest(self, diary_id: int) -> Card | None:
+        with self._d.uow() as uow:
             return uow.cards.latest(diary_id)
 
     # -- making ---------------------------------------------------------------------------
