@@ -30,7 +30,8 @@ from tests.support.cdc import read_model_state, sql_state
 
 DRAIN_TIMEOUT_S = 240
 SIDECAR_SUFFIX = LocalFolderStorage._SIDECAR_SUFFIX
-QUIET_S = 5.0  # recovered: a success after which nothing fails for this long
+QUIET_S = 5.0  # recovered: a success after which RECOVERED_SHARE of the requests succeed for this long
+RECOVERED_SHARE = 0.95
 
 
 @dataclass
@@ -219,10 +220,13 @@ class Outcome:
 
 
 def recovery_s(requests: list[dict], fault: Fault, until: float) -> float | None:
-    """Seconds from healing to the first success after which nothing failed for QUIET_S (None: not before `until`)."""
+    """Seconds from healing to the first success after which RECOVERED_SHARE of the requests of the
+    next QUIET_S succeed (None: not before `until`). Not "all": on a busy machine a stray timeout
+    elsewhere would otherwise count as the fault's."""
     after = [r for r in requests if fault.healed_at <= r["at"] < until]
     for i, entry in enumerate(after):
-        if _ok(entry) and all(_ok(r) for r in after[i:] if r["at"] < entry["at"] + QUIET_S):
+        window = [r for r in after[i:] if r["at"] < entry["at"] + QUIET_S]
+        if _ok(entry) and sum(map(_ok, window)) >= RECOVERED_SHARE * len(window):
             return max(0.0, entry["at"] - fault.healed_at)
     return None
 
