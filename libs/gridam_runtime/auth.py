@@ -1,8 +1,10 @@
 """Who is calling: the identity in the forwarded access token, checked by each service.
 
 A call carries either a user's access token (forwarded by the gateway) or, for internal
-methods with no user behind them, a service token (see tokens.py). Each method says which
-it accepts; a user token never passes where a service token is required, and the reverse.
+methods with no user behind them, a service token (see tokens.py). Each method's access option
+says which it accepts (access.py); a user token never passes where a service token is required,
+and the reverse: either is refused there with PERMISSION_DENIED (the caller is known, but not
+one this method takes), a missing or invalid token with UNAUTHENTICATED.
 """
 
 from __future__ import annotations
@@ -27,14 +29,21 @@ class ServiceCaller:
     name: str
 
 
-def _is_service_token(token: str) -> bool:
-    # Cheap routing only; the verifiers below decide. A service token names its own audience.
+def _unverified_claims(token: str) -> dict | None:
+    """The token's claims as it states them, or None when it is no JWT. For routing and for
+    choosing how to refuse only: the verifiers below decide whether a token is valid."""
     try:
         payload = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (IndexError, ValueError):
-        return False
-    return isinstance(claims, dict) and claims.get("aud") == SERVICE_AUDIENCE
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _is_service_token(token: str) -> bool:
+    # A service token names its own audience.
+    claims = _unverified_claims(token)
+    return claims is not None and claims.get("aud") == SERVICE_AUDIENCE
 
 
 class Authenticator:
@@ -78,7 +87,12 @@ class Authenticator:
             raise Unauthenticated("AUTH4011", "no access token")
         if self._verifier is None:
             raise Unauthenticated("AUTH4011", "this service accepts service tokens only")
-        identity = self._verifier.verify(token)
+        try:
+            identity = self._verifier.verify(token)
+        except Unauthenticated:
+            if _is_service_token(token):  # a service calling a user's method
+                raise PermissionDenied("AUTH4031", "a service token on a method for users") from None
+            raise
         if self._revocations is not None and self._revocations.is_revoked(identity.session_id):
             raise Unauthenticated("AUTH4011", "session revoked")
         return identity
@@ -88,12 +102,18 @@ class Authenticator:
         token = context.bearer_token.get()
         if not token:
             raise Unauthenticated("AUTH4011", "no service token")
+        claims = _unverified_claims(token)
+        if claims is None:
+            raise Unauthenticated("AUTH4011", "invalid service token")
+        # Refused on what the token claims, before its signature is checked: a refusal grants
+        # nothing, and the callee need not hold the keys of services it never accepts.
+        if claims.get("aud") != SERVICE_AUDIENCE:
+            raise PermissionDenied("AUTH4031", "a user token on an internal method")
+        if claims.get("iss") not in allowed:
+            raise PermissionDenied("AUTH4031", f"service {claims.get('iss')} may not call this method")
         if self._service_verifier is None:
             raise PermissionDenied("AUTH4031", "this service accepts no service tokens")
-        name = self._service_verifier.verify(token)
-        if name not in allowed:
-            raise PermissionDenied("AUTH4031", f"service {name} may not call this method")
-        return ServiceCaller(name)
+        return ServiceCaller(self._service_verifier.verify(token))
 
     def require_user_or_service(self, allowed: Collection[str]) -> Identity | ServiceCaller:
         token = context.bearer_token.get()

@@ -2,18 +2,22 @@
 
 1. request id   - taken from `x-request-id` metadata or created, kept in a context variable;
 2. identity     - the caller's bearer token is kept for `Authenticator` and forwarded on
-                  outgoing calls (verification happens where a method needs a user);
+                  outgoing calls;
 3. deadline     - the caller's deadline is kept so outgoing calls never outlive it;
-4. errors       - DomainError -> its status code plus an ErrorInfo with the reason code;
+4. access       - the caller is checked against the method's access option (access.py)
+                  before the handler runs;
+5. errors       - DomainError -> its status code plus an ErrorInfo with the reason code;
                   a failed outgoing call -> its status and ErrorInfo, passed on unchanged;
                   anything else -> INTERNAL with an error id, the traceback only in the log;
-5. RED metrics  - started / handled{code} counters and a latency histogram per method;
-6. access log   - one JSON line per call (method, code, duration, request id).
+6. RED metrics  - started / handled{code} counters and a latency histogram per method;
+7. access log   - one JSON line per call (method, code, duration, request id).
 
 The chain wraps each unary-unary method handler once, when the service registers it
 (`HandlerChain.registrar(server)` stands in for the server during registration), rather
 than as a grpc.aio ServerInterceptor, which gRPC runs as extra coroutines on every call.
-Streaming methods (health Watch, reflection) pass through untouched.
+Registration reads each method's access rule, so a method without one stops the server
+before it listens. Streaming methods (health Watch) pass through untouched: only gRPC's
+own, public, services have any.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ import redis.exceptions
 import sqlalchemy.exc
 from prometheus_client import Counter, Histogram
 
-from gridam_runtime import context
+from gridam_runtime import access, context
+from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
 
 log = logging.getLogger("gridam.rpc")
@@ -65,22 +70,38 @@ Behavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
 class HandlerChain:
     def __init__(self, *, access_log: bool = True) -> None:
         self._access_log = access_log
+        self.rules: list[access.Rule] = []  # of every method registered, for the authenticator's keys
+        self.authenticator: Authenticator | None = None  # set once registration is over (server.py)
+
+    @property
+    def service_callers(self) -> frozenset[str]:
+        """Every service whose tokens some registered method accepts."""
+        return frozenset().union(*(rule.services for rule in self.rules))
+
+    @property
+    def takes_user_tokens(self) -> bool:
+        return any(rule.takes_user_tokens for rule in self.rules)
 
     def registrar(self, server: grpc.aio.Server) -> _Registrar:
         """What to pass to an `add_*Servicer_to_server` function instead of the server."""
         return _Registrar(server, self)
 
     def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
-        """`handler` of the full method name `method` ("/package.Service/Method") with the chain."""
+        """`handler` of the full method name `method` ("/package.Service/Method") with the chain;
+        access.MissingAccess when the method declares no access rule."""
+        rule = access.rule_for(method)
         if handler.unary_unary is None:
+            if rule != access.ANYONE:
+                raise access.MissingAccess(f"{method}: the call chain checks access on unary methods only")
             return handler
+        self.rules.append(rule)
         return grpc.unary_unary_rpc_method_handler(
-            self._wrap(method, handler.unary_unary),
+            self._wrap(method, handler.unary_unary, None if rule == access.ANYONE else rule),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
 
-    def _wrap(self, method: str, behavior: Behavior) -> Behavior:
+    def _wrap(self, method: str, behavior: Behavior, rule: access.Rule | None) -> Behavior:
         service_name, _, method_name = method.lstrip("/").rpartition("/")
         started = STARTED.labels(service_name, method_name)
         latency = LATENCY.labels(service_name, method_name)
@@ -105,6 +126,9 @@ class HandlerChain:
             begin = clock()
             code = ok
             try:
+                if rule is not None:
+                    # From memory (verified tokens and revocations are kept), so on the event loop.
+                    rule.admit(self.authenticator)
                 return await behavior(request, ctx)
             except DomainError as exc:
                 code = exc.status_code
@@ -157,21 +181,6 @@ class _Registrar:
         )
 
     def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
-        self._server.add_generic_rpc_handlers(tuple(_WrappedGenericHandler(h, self._chain) for h in handlers))
-
-
-class _WrappedGenericHandler(grpc.GenericRpcHandler):
-    def __init__(self, inner: grpc.GenericRpcHandler, chain: HandlerChain) -> None:
-        self._inner = inner
-        self._chain = chain
-        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}  # only methods the inner handler serves
-
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
-        method = handler_call_details.method
-        wrapped = self._wrapped.get(method)
-        if wrapped is None:
-            handler = self._inner.service(handler_call_details)
-            if handler is None:
-                return None
-            wrapped = self._wrapped[method] = self._chain.wrap(method, handler)
-        return wrapped
+        """Not passed on. Generated code registers each service both ways, and the server serves
+        the registered methods (to every client, by their path); a generic handler names its
+        methods only when called, too late to check at registration that each has an access rule."""

@@ -1,6 +1,7 @@
 """Server bootstrap shared by every gRPC service.
 
-`run_server` starts the server with the call chain (interceptors.py), the library health service,
+`run_server` starts the server with the call chain (interceptors.py: each method's access rule is
+checked there, with an Authenticator made from the rules the methods declare), the library health service,
 reflection, the metrics endpoint and discovery registration (kept up by discovery, see discovery.py),
 then waits for SIGTERM/SIGINT and shuts down gracefully: readiness -> NOT_SERVING, deregister, drain
 delay, stop(grace), cleanup.
@@ -38,11 +39,13 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
+from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.consul_agent import go_duration
 from gridam_runtime.discovery import Discovery, Registration
 from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.interceptors import HandlerChain
+from gridam_runtime.kv import RevocationList
 from gridam_runtime.settings import ServiceSettings
 
 log = logging.getLogger("gridam.server")
@@ -128,6 +131,24 @@ async def _finish_background(tasks: list[asyncio.Task], grace: float) -> None:
     await asyncio.wait(tasks)
 
 
+def add_service(
+    server: grpc.aio.Server, settings: ServiceSettings, service: ServiceDefinition, revocations: RevocationList | None
+) -> health.aio.HealthServicer:
+    """Register the service and the health service on `server`, each method behind the call chain;
+    access.MissingAccess, before anything listens, when a method declares no access rule."""
+    chain = HandlerChain(access_log=settings.access_log)
+    registrar = chain.registrar(server)
+    service.add_to_server(service.servicer, registrar)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
+    # The keys it needs follow from the methods' rules: the users' public key where a method takes
+    # user tokens, the public key of each service some method names (a missing one stops the start).
+    chain.authenticator = Authenticator.for_service(
+        settings, revocations, service_callers=chain.service_callers, user_tokens=chain.takes_user_tokens
+    )
+    return health_servicer
+
+
 async def run_server(
     settings: ServiceSettings,
     service: ServiceDefinition,
@@ -136,13 +157,13 @@ async def run_server(
     ready: Callable[[], Awaitable[bool]],
     cleanup: Callable[[], Awaitable[None]] | None = None,
     background: Sequence[Background] = (),
+    revocations: RevocationList | None = None,
 ) -> None:
+    """`revocations`: the list the access check refuses revoked sessions' user tokens with (the
+    use cases' own `Authenticator.require()` checks it too, where a service passes none)."""
     server = grpc.aio.server(options=grpc_server_options())
     lower_poller_priority(settings.grpc_poller_niceness)
-    registrar = HandlerChain(access_log=settings.access_log).registrar(server)
-    service.add_to_server(service.servicer, registrar)
-    health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
+    health_servicer = add_service(server, settings, service, revocations)
     names = ["", service.full_name]  # readiness
     for name in names:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)

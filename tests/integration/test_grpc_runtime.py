@@ -18,11 +18,13 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2_grpc
+from gridam_runtime import access
 from gridam_runtime.clients import service_config
 from gridam_runtime.discovery import StaticDiscovery
 from gridam_runtime.errors import error_info
 from gridam_runtime.server import LIVENESS_SERVICE, ServiceDefinition, run_server
 from gridam_runtime.settings import ServiceSettings
+from tests.support.declared_services import declared_service
 from tests.support.servers import free_port
 
 
@@ -125,8 +127,8 @@ async def test_sigterm_drains_reports_not_serving_and_finishes_calls_in_flight()
         return b"done"
 
     def add(servicer, server):
-        handler = grpc.unary_unary_rpc_method_handler(slow)
-        server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Slow", {"Call": handler})])
+        declared_service("test.Slow", {"Call": access.PUBLIC})
+        server.add_registered_method_handlers("test.Slow", {"Call": grpc.unary_unary_rpc_method_handler(slow)})
 
     port = free_port()
     settings = ServiceSettings(grpc_port=port, shutdown_grace_seconds=5, drain_delay_seconds=2)

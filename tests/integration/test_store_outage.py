@@ -14,9 +14,11 @@ import pytest
 import redis
 import sqlalchemy as sa
 
+from gridam_runtime import access
 from gridam_runtime.discovery import StaticDiscovery
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.settings import ServiceSettings
+from tests.support.declared_services import declared_service
 from tests.support.servers import MYSQL_PASSWORD, MYSQL_USER, Redis, free_port
 
 pytestmark = pytest.mark.integration
@@ -46,6 +48,7 @@ async def test_an_unreachable_redis_or_database_or_a_full_disk_is_unavailable_no
         return b""
 
     def add(servicer, registrar) -> None:
+        declared_service("test.Stores", {"Redis": access.PUBLIC, "Database": access.PUBLIC, "Disk": access.PUBLIC})
         registrar.add_registered_method_handlers("test.Stores", {
             "Redis": grpc.unary_unary_rpc_method_handler(count_in_redis),
             "Database": grpc.unary_unary_rpc_method_handler(read_the_database),

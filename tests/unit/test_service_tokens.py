@@ -90,13 +90,26 @@ def test_a_service_not_allowed_for_the_method_is_refused(authenticator):
 
 
 def test_a_user_token_is_not_a_service_token_nor_the_reverse(authenticator):
+    # The caller is known but not one the method takes: PERMISSION_DENIED, not UNAUTHENTICATED.
     calling_with(user_token())
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(PermissionDenied):
         authenticator.require_service({"gridam-diary"})
     assert authenticator.require_user_or_service({"gridam-diary"}).user_id == 7
     calling_with(ServiceTokenIssuer(DIARY_KEY, "gridam-diary").token())
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(PermissionDenied):
         authenticator.require()
+
+
+def test_a_service_the_method_does_not_name_is_refused_before_its_key_is_needed(authenticator):
+    """The callee holds no key of gridam-bench: the token is refused on its claim, as not allowed."""
+    calling_with(ServiceTokenIssuer(ROGUE_KEY, "gridam-bench").token())
+    with pytest.raises(PermissionDenied) as failure:
+        authenticator.require_service({"gridam-diary"})
+    assert failure.value.reason == "AUTH4031"
+    for malformed in ("not-a-token", "a.b.c"):
+        calling_with(malformed)
+        with pytest.raises(Unauthenticated):
+            authenticator.require_service({"gridam-diary"})
 
 
 def test_a_service_token_signed_with_another_key_is_refused(authenticator):
