@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from gridam_gateway.envelope import failure
-from gridam_runtime.errors import error_info
+from gridam_runtime.errors import CalleeError, error_info
 
 log = logging.getLogger("gridam.gateway")
 
@@ -177,7 +177,14 @@ def api_error_response(code: str, result: object = None, headers: dict[str, str]
     return failure(status, code, message, result, headers)
 
 
+def _callee(error: grpc.aio.AioRpcError) -> str:
+    return error.callee if isinstance(error, CalleeError) else ""
+
+
 def rpc_error_response(error: grpc.aio.AioRpcError):
+    """A service's failure. A service answers with a callee's status only when it is about the
+    user's own request (gridam_runtime.interceptors); a fault between services reaches here as
+    UNAVAILABLE (503) or INTERNAL (500), never as a callee's 400 or 401."""
     info = error_info(error)
     headers = None
     if info is not None and info.reason in REASONS:
@@ -187,10 +194,15 @@ def rpc_error_response(error: grpc.aio.AioRpcError):
     fallback = STATUS_FALLBACK.get(error.code())
     if fallback is None:
         error_id = uuid.uuid4().hex[:12]
-        log.error("service call failed", extra={"rpc.code": error.code().name, "error_id": error_id, "detail": error.details()})
+        log.error("service call failed", extra={
+            "rpc.code": error.code().name, "error_id": error_id, "detail": error.details(), "callee": _callee(error),
+        })
         return failure(500, "COMMON500", INTERNAL_MESSAGE, f"오류 번호: {error_id}")
     if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-        log.warning("service call failed", extra={"rpc.code": error.code().name, "detail": error.details()})
+        log.warning(
+            "service call failed",
+            extra={"rpc.code": error.code().name, "detail": error.details(), "callee": _callee(error)},
+        )
     status, code, message = fallback
     return failure(status, code, message)
 

@@ -28,6 +28,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from gridam_runtime import context
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.discovery import Discovery, Endpoint
+from gridam_runtime.errors import CalleeError
 from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.server import grpc_server_options
 from gridam_runtime.settings import BaseGridamSettings
@@ -155,10 +156,13 @@ class ServiceClient:
         if call is None:
 
             async def call(request: Any, *, timeout: float | None = None) -> Any:
-                _, stub = await self._current()
-                return await getattr(stub, method)(
-                    request, timeout=self._timeout(timeout), metadata=outgoing_metadata()
-                )
+                try:
+                    _, stub = await self._current()
+                    return await getattr(stub, method)(
+                        request, timeout=self._timeout(timeout), metadata=outgoing_metadata()
+                    )
+                except grpc.aio.AioRpcError as error:
+                    raise CalleeError(error, f"{self._name}/{method}") from None
 
             self._methods[method] = call
         return call

@@ -15,6 +15,20 @@ from google.rpc import error_details_pb2, status_pb2
 ERROR_DOMAIN = "gridam.app"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
+# The reasons a callee gives about the user's own request, asked with the user's token: the
+# object they named is not there or not theirs. Only these pass through the calling service
+# unchanged (interceptors.py); any other error of a callee (a refused token, a malformed internal
+# request, a rate limit of the callee's) is the caller's failure, not the user's. A new call
+# between services whose answer the user must see adds its reason here.
+USER_REQUEST_REASONS = frozenset({
+    "DIARY4041",  # the card service asking the diary service about the caller's diary
+    "DIARY4042",
+    "EMOTIONCARD4041",  # the diary service asking the card service about the card to post
+    "EMOTION4041",
+    "FEED4041",
+    "USER4041",
+})
+
 
 class DomainError(Exception):
     """An expected failure with a stable reason code."""
@@ -72,6 +86,20 @@ def to_status_details(error: DomainError) -> bytes:
     status = status_pb2.Status(code=error.status_code.value[0], message=error.detail)
     status.details.add().Pack(info)
     return status.SerializeToString()
+
+
+class CalleeError(grpc.aio.AioRpcError):
+    """A failed outgoing call (clients.py), naming the callee for the log: "gridam-diary/GetDiary"."""
+
+    def __init__(self, error: grpc.aio.AioRpcError, callee: str) -> None:
+        super().__init__(
+            error.code(),
+            error.initial_metadata(),
+            error.trailing_metadata(),
+            error.details(),
+            error.debug_error_string(),
+        )
+        self.callee = callee
 
 
 def error_info(call: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo | None:

@@ -7,7 +7,10 @@
 4. access       - the caller is checked against the method's access option (access.py)
                   before the handler runs;
 5. errors       - DomainError -> its status code plus an ErrorInfo with the reason code;
-                  a failed outgoing call -> its status and ErrorInfo, passed on unchanged;
+                  a failed outgoing call -> passed on unchanged only when its reason is about
+                  the user's own request (errors.USER_REQUEST_REASONS); otherwise UNAVAILABLE
+                  (a dependency down, slow or full) or INTERNAL (a fault between services),
+                  the callee named in the log, never in the answer;
                   anything else -> INTERNAL with an error id, the traceback only in the log;
 6. RED metrics  - started / handled{code} counters and a latency histogram per method;
 7. access log   - one JSON line per call (method, code, duration, request id).
@@ -36,7 +39,14 @@ from prometheus_client import Counter, Histogram
 
 from gridam_runtime import access, context
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
+from gridam_runtime.errors import (
+    STATUS_DETAILS_KEY,
+    USER_REQUEST_REASONS,
+    CalleeError,
+    DomainError,
+    error_info,
+    to_status_details,
+)
 
 log = logging.getLogger("gridam.rpc")
 
@@ -64,7 +74,33 @@ LATENCY = Histogram(
 # time_remaining() of a call without a deadline is huge rather than None (grpc/grpc#9423).
 _NO_DEADLINE_THRESHOLD = 10 * 365 * 24 * 3600
 
+# A callee's failure the caller may try again later, or another instance may not have.
+TRANSIENT = frozenset(
+    {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.RESOURCE_EXHAUSTED}
+)
+Trailers = tuple[tuple[str, bytes], ...]
+
 Behavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+
+
+def callee_failure(error: grpc.aio.AioRpcError, method: str) -> tuple[grpc.StatusCode, str, Trailers]:
+    """What the method `method` answers when a call it made failed with `error`: (code, details,
+    trailing metadata). The callee's own status only when its reason is about the user's own
+    request (their object is not there, or not theirs); any other failure of a callee is this
+    method's, not the user's: UNAVAILABLE when transient, else INTERNAL, logged with the callee."""
+    info = error_info(error)
+    if info is not None and info.reason in USER_REQUEST_REASONS:
+        details = tuple((k, v) for k, v in error.trailing_metadata() or () if k == STATUS_DETAILS_KEY)
+        return error.code(), error.details() or "", details
+    callee = error.callee if isinstance(error, CalleeError) else "unknown"
+    facts = {"rpc.method": method, "callee": callee, "callee.code": error.code().name,
+             "callee.reason": info.reason if info is not None else "", "detail": (error.details() or "")[:300]}
+    if error.code() in TRANSIENT:
+        log.warning("callee unavailable", extra=facts)
+        return grpc.StatusCode.UNAVAILABLE, "a service this one needs is unavailable", ()
+    error_id = uuid.uuid4().hex[:12]
+    log.error("callee failed", extra={**facts, "error_id": error_id})
+    return grpc.StatusCode.INTERNAL, f"internal error (id {error_id})", ()
 
 
 class HandlerChain:
@@ -136,12 +172,9 @@ class HandlerChain:
             except grpc.aio.AbortError:
                 code = ctx.code() or grpc.StatusCode.UNKNOWN
                 raise
-            except grpc.aio.AioRpcError as exc:
-                # A call this method made failed: pass its status and reason (ErrorInfo) on,
-                # so that e.g. another service's NOT_FOUND reaches the gateway as NOT_FOUND.
-                code = exc.code()
-                details = tuple((k, v) for k, v in exc.trailing_metadata() or () if k == STATUS_DETAILS_KEY)
-                await ctx.abort(code, exc.details() or "", trailing_metadata=details)
+            except grpc.aio.AioRpcError as exc:  # a call this method made failed
+                code, details, trailers = callee_failure(exc, method)
+                await ctx.abort(code, details, trailing_metadata=trailers)
             except Exception as exc:
                 if store_unavailable(exc):
                     code = grpc.StatusCode.UNAVAILABLE
