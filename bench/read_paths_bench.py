@@ -28,8 +28,10 @@ What it does:
      comments are read), then per path a warm-up, then `--runs` rounds in which each path in turn is
      loaded by wrk (1 thread, `--connections` connections, closed loop) cycling through the readers'
      requests, each with the reader's own token, while the CPU of every process is sampled; medians;
-  5. prints per data set each path's requests/s, p50/p99 and CPU µs per request by process, the
-     growth of each path's CPU per request from the smallest to the largest data set, PASS/FAIL
+  5. prints per data set each path's requests/s, p50/p99, CPU µs per request by process and the
+     rows MariaDB read per request (its Handler_read_* counters: steady where the CPU figures are
+     disturbed by other work), the growth of each path's CPU per request and rows read from the
+     smallest to the largest data set, PASS/FAIL
      against the targets (issue 24: timeline ≥ 500 pages/s with p99 < 30 ms and ≤ 2,500 µs of CPU a
      page; every other path ≤ 2× the profile read's CPU; growth ≤ 1.2×), and writes
      bench/results/read_paths_bench.json;
@@ -437,23 +439,52 @@ class DataSet:
     posts: int
     sizes: dict[str, int]
     results: dict[str, PathResult]
+    rows_read: dict[str, float]  # per request
+
+
+class RowsRead:
+    """Rows MariaDB read from storage (its Handler_read_* counters, all sessions): unlike the CPU
+    figures, the machine's other work does not move them, so they tell whether a path reads more
+    as the tables grow. The stack's background pollers add a few rows a second."""
+
+    def __init__(self, url: str) -> None:
+        self._engine = db.create_engine(url)
+        first = self._count()
+        self._overhead = self._count() - first  # what reading the counters reads
+
+    def _count(self) -> int:
+        with self._engine.connect() as connection:
+            return sum(int(v) for _, v in connection.exec_driver_sql("SHOW GLOBAL STATUS LIKE 'Handler_read%%'"))
+
+    def start(self) -> None:
+        self._before = self._count()
+
+    def stop(self) -> int:
+        return self._count() - self._before - self._overhead
+
+    def close(self) -> None:
+        self._engine.dispose()
 
 
 def measure_data_set(infra: Infra, args: argparse.Namespace, roots: dict[str, int],
-                     scripts: dict[str, pathlib.Path], posts: int) -> dict[str, PathResult]:
+                     scripts: dict[str, pathlib.Path], posts: int, rows: RowsRead) -> tuple[dict[str, PathResult], dict[str, float]]:
     """Per path a warm-up, then `args.runs` rounds of every path in turn (interleaved, so a slow
-    minute of the shared machine falls on all paths alike)."""
+    minute of the shared machine falls on all paths alike); the results and the rows read per request."""
     url = infra.stack.http_url + "/"
     for key, script in scripts.items():
         if args.warmup > 0:
             warm, _, _ = run_wrk(url, script, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
             check_clean(warm, f"{key} warm-up")
     runs: dict[str, list[PathResult]] = {key: [] for key in scripts}
+    read: collections.Counter[str] = collections.Counter()
     for n in range(args.runs):
         print(f"{posts:,} posts: round {n + 1} of {args.runs}, {len(scripts)} paths × {args.seconds:g}s ...", flush=True)
         for key, script in scripts.items():
+            rows.start()
             runs[key].append(measure_wrk(url, script, args, roots, key, key))
-    return {key: PathResult.combine(rounds) for key, rounds in runs.items()}
+            read[key] += rows.stop()
+    results = {key: PathResult.combine(rounds) for key, rounds in runs.items()}
+    return results, {key: read[key] / results[key].requests for key in scripts}
 
 
 # --------------------------------------------------------------------------- py-spy
@@ -564,13 +595,14 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
         print()
         print(f"{d.posts:,} posts (" + ", ".join(f"{n} {v:,}" for n, v in d.sizes.items()) + ")")
         header = ("path", "requests/s", "p50 ms", "p99 ms",
-                  "CPU µs/request: " + " + ".join(SHORT[n] for n in SERVERS) + " = servers", "× profile")
+                  "CPU µs/request: " + " + ".join(SHORT[n] for n in SERVERS) + " = servers", "× profile",
+                  "rows read/request")
         rows = [header]
         floor_here = _cpu(d.results[PROFILE])
         for key, r in d.results.items():
             parts = " + ".join(f"{r.cpu_us_per_request([n]):,.0f}" for n in SERVERS)
             rows.append((labels[key], f"{r.rps:,.0f}", f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}",
-                         f"{parts} = {_cpu(r):,.0f}", f"{_cpu(r) / floor_here:.2f}×"))
+                         f"{parts} = {_cpu(r):,.0f}", f"{_cpu(r) / floor_here:.2f}×", f"{d.rows_read[key]:,.0f}"))
         print("\n".join(table(rows, indent="  ")))
         busy = statistics.fmean(r.machine_busy * cores for r in d.results.values())
         other = statistics.fmean(r.other_cores for r in d.results.values())
@@ -581,6 +613,9 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
     growth = {key: _cpu(large.results[key]) / _cpu(small.results[key]) for key in PATH_KEYS}
     print(f"CPU per request, {large.posts:,} ÷ {small.posts:,} posts: "
           + ", ".join(f"{labels[k]} {g:.2f}×" for k, g in growth.items()))
+    rows_growth = {key: large.rows_read[key] / max(1.0, small.rows_read[key]) for key in PATH_KEYS}
+    print(f"rows read per request, {large.posts:,} ÷ {small.posts:,} posts: "
+          + ", ".join(f"{labels[k]} {g:.2f}×" for k, g in rows_growth.items()))
     print()
 
     checks: dict[str, tuple[bool, str]] = {}
@@ -606,9 +641,11 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
     figures = {
         "data_sets": [{"posts": d.posts, "table_rows": d.sizes,
                        "paths": {key: {"endpoint": next(p.endpoint for p in PATHS if p.key == key),
+                                       "mariadb_rows_read_per_request": round(d.rows_read[key], 1),
                                        **r.as_json(SERVERS)} for key, r in d.results.items()}}
                       for d in data_sets],
         "cpu_growth_largest_over_smallest": {k: round(g, 3) for k, g in growth.items()},
+        "rows_read_growth_largest_over_smallest": {k: round(g, 3) for k, g in rows_growth.items()},
     }
     return checks, figures
 
@@ -702,6 +739,7 @@ def measure_read_paths(infra: Infra, env: dict[str, str], args: argparse.Namespa
         }
         speed_before = speed_check()
         data_sets = []
+        rows = RowsRead(env["GRIDAM_DIARY_DATABASE_URL"])
         for posts in args.posts:
             begin = time.monotonic()
             seeder.grow(posts)
@@ -710,7 +748,8 @@ def measure_read_paths(infra: Infra, env: dict[str, str], args: argparse.Namespa
                   + ", ".join(f"{n} {v:,}" for n, v in sizes.items()), flush=True)
             by_path = requests_by_path(infra.stack.http_url, seeder, readers, tokens, rng)
             scripts = {key: wrk_script(infra.root, key, requests) for key, requests in by_path.items()}
-            data_sets.append(DataSet(posts, sizes, measure_data_set(infra, args, roots, scripts, posts)))
+            data_sets.append(DataSet(posts, sizes, *measure_data_set(infra, args, roots, scripts, posts, rows)))
+        rows.close()
         speed_after = speed_check()
         config["CPU speed check"] = f"{speed_before:.0f} ms before, {speed_after:.0f} ms after (lower is faster)"
         checks, figures = report(data_sets, config, args)
