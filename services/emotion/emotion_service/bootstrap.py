@@ -6,8 +6,8 @@ import json
 import pathlib
 
 from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalysisHistory
-from emotion_service.analysis.analyser import DiaryAnalyser
-from emotion_service.analysis.factory import build_classifier
+from emotion_service.domain.analysis.analyser import DiaryAnalyser
+from emotion_service.domain.analysis.factory import build_classifier
 from emotion_service.config import EmotionSettings
 from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses
 from emotion_service.service_layer.dependencies import Dependencies

@@ -7,8 +7,8 @@ import asyncio
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from emotion_service.adapters.orm import DiaryAnalysis
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
-from emotion_service.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.safety import RiskLevel
 from emotion_service.service_layer.analyses import Analyses
 from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import WordCloudMaker, WordClouds

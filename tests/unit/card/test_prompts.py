@@ -16,9 +16,9 @@ from card_service.domain.prompts import (
     is_denied,
     seed_for,
 )
-from emotion_service.analysis.analyser import Analysis
-from emotion_service.analysis.emotions import Distribution, Emotion
-from emotion_service.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.analyser import Analysis
+from emotion_service.domain.analysis.emotions import Distribution, Emotion
+from emotion_service.domain.analysis.safety import RiskLevel
 
 
 def analysis(**overrides) -> dict:

@@ -7,12 +7,12 @@ import pathlib
 
 import pytest
 
-from emotion_service.analysis.diaries import load_diaries
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.evaluate import evaluate_diaries, evaluate_goemotions
-from emotion_service.analysis.goemotions import TO_EMOTION, load_goemotions
-from emotion_service.analysis.ngram_model import word_ngrams
-from emotion_service.analysis.offline import OfflineClassifier, load_blend
+from emotion_service.domain.analysis.diaries import load_diaries
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.evaluate import evaluate_diaries, evaluate_goemotions
+from emotion_service.domain.analysis.goemotions import TO_EMOTION, load_goemotions
+from emotion_service.domain.analysis.ngram_model import word_ngrams
+from emotion_service.domain.analysis.offline import OfflineClassifier, load_blend
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data"
 

@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from emotion_service.analysis.analyser import Analysis, DiaryAnalyser
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.factory import build_classifier
-from emotion_service.analysis.keywords import KeywordExtractor
-from emotion_service.analysis.nouns import english_nouns, is_korean_noun, korean_nouns
+from emotion_service.domain.analysis.analyser import Analysis, DiaryAnalyser
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.factory import build_classifier
+from emotion_service.domain.analysis.keywords import KeywordExtractor
+from emotion_service.domain.analysis.nouns import english_nouns, is_korean_noun, korean_nouns
 
 KO_DIARY = ("오랜만에 고양이랑 공원에서 산책했다. 날씨가 따뜻해서 기분이 좋았다. "
             "저녁에는 도서관에 가서 공부를 했다. 정말 행복한 하루였다.")

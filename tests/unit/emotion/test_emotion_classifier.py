@@ -8,12 +8,12 @@ import pathlib
 import numpy as np
 import pytest
 
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
-from emotion_service.analysis.factory import CLASSIFIERS, build_classifier
-from emotion_service.analysis.kote import KoteRow, emotion_counts, load_kote, score
-from emotion_service.analysis.ngram_model import NgramModel, fit_ridge
-from emotion_service.analysis.offline import DEFAULT_MODEL_PATH, OfflineClassifier
-from emotion_service.analysis.text import detect_language, josa
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.factory import CLASSIFIERS, build_classifier
+from emotion_service.domain.analysis.kote import KoteRow, emotion_counts, load_kote, score
+from emotion_service.domain.analysis.ngram_model import NgramModel, fit_ridge
+from emotion_service.domain.analysis.offline import DEFAULT_MODEL_PATH, OfflineClassifier
+from emotion_service.domain.analysis.text import detect_language, josa
 
 KOTE_VAL = pathlib.Path(__file__).resolve().parents[3] / "data" / "kote" / "val.tsv"
 
@@ -147,7 +147,7 @@ def test_kote_scoring_recipe_by_hand():
 
 @pytest.mark.quality
 def test_kote_cross_validated_beats_the_majority_baseline_clearly():
-    from emotion_service.analysis.evaluate import evaluate
+    from emotion_service.domain.analysis.evaluate import evaluate
 
     rows = load_kote(KOTE_VAL)
     assert len(rows) == 5000

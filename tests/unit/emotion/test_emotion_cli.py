@@ -1,4 +1,4 @@
-"""`python -m emotion_service.analysis`: JSON lines out, invalid UTF-8 in."""
+"""`python -m emotion_service.domain.analysis`: JSON lines out, invalid UTF-8 in."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 
-from emotion_service.analysis.emotions import EMOTIONS
+from emotion_service.domain.analysis.emotions import EMOTIONS
 
 
 def _run(data: bytes, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "emotion_service.analysis", *args],
+    return subprocess.run([sys.executable, "-m", "emotion_service.domain.analysis", *args],
                           input=data, capture_output=True, timeout=60, check=False)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emotion_service.analysis.safety import REASONS, SafetyCheck
+from emotion_service.domain.analysis.safety import REASONS, SafetyCheck
 
 CLEAR = [
     "죽고 싶다",

@@ -7,11 +7,11 @@ from collections import defaultdict
 
 import pytest
 
-from emotion_service.analysis.analyser import DiaryAnalyser
-from emotion_service.analysis.diaries import load_diaries
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.factory import build_classifier
-from emotion_service.analysis.feedback_check import feedback_problems
+from emotion_service.domain.analysis.analyser import DiaryAnalyser
+from emotion_service.domain.analysis.diaries import load_diaries
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.factory import build_classifier
+from emotion_service.domain.analysis.feedback_check import feedback_problems
 
 DIARIES = pathlib.Path(__file__).resolve().parents[3] / "data" / "diaries"
 

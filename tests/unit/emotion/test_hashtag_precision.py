@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from emotion_service.analysis.evaluate import evaluate_hashtags
+from emotion_service.domain.analysis.evaluate import evaluate_hashtags
 
 DIARIES = pathlib.Path(__file__).resolve().parents[3] / "data" / "diaries"
 

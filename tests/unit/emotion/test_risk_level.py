@@ -10,9 +10,9 @@ import datetime
 import pytest
 
 from emotion_service.adapters.orm import DiaryAnalysis
-from emotion_service.analysis.analyser import Analysis
-from emotion_service.analysis.emotions import Distribution, Emotion
-from emotion_service.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.analyser import Analysis
+from emotion_service.domain.analysis.emotions import Distribution, Emotion
+from emotion_service.domain.analysis.safety import RiskLevel
 from emotion_service.service_layer.analyses import Analyses
 from emotion_service.servicer import EmotionServicer
 from gridam.emotion.v1 import emotion_service_pb2 as pb

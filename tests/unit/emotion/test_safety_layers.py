@@ -8,13 +8,13 @@ import pathlib
 import numpy as np
 import pytest
 
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.evaluate import evaluate_safety
-from emotion_service.analysis.feedback import CONCERN_KO, CRISIS_EN, CRISIS_KO, FeedbackWriter
-from emotion_service.analysis.safety import RiskLevel, SafetyCheck
-from emotion_service.analysis.safety.disguise import LAUGH, reveal
-from emotion_service.analysis.jsonl import files_digest
-from emotion_service.analysis.safety.semantic import BANK, BANK_EMBEDDINGS, SemanticLayer
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.evaluate import evaluate_safety
+from emotion_service.domain.analysis.feedback import CONCERN_KO, CRISIS_EN, CRISIS_KO, FeedbackWriter
+from emotion_service.domain.analysis.safety import RiskLevel, SafetyCheck
+from emotion_service.domain.analysis.safety.disguise import LAUGH, reveal
+from emotion_service.domain.analysis.jsonl import files_digest
+from emotion_service.domain.analysis.safety.semantic import BANK, BANK_EMBEDDINGS, SemanticLayer
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -143,25 +143,25 @@ def test_the_semantic_layer_finds_a_paraphrase_no_construct_lists():
 def test_the_shipped_prototype_embeddings_match_the_bank():
     shipped = np.load(BANK_EMBEDDINGS)
     assert str(shipped["digest"]) == files_digest(BANK), (
-        "the prototype bank changed: run `python -m emotion_service.analysis.safety.semantic`")
+        "the prototype bank changed: run `python -m emotion_service.domain.analysis.safety.semantic`")
 
 
 def test_the_shipped_present_embeddings_match_their_bank():
-    from emotion_service.analysis.safety.semantic import PRESENT, PRESENT_EMBEDDINGS
+    from emotion_service.domain.analysis.safety.semantic import PRESENT, PRESENT_EMBEDDINGS
 
     shipped = np.load(PRESENT_EMBEDDINGS)
     assert str(shipped["digest"]) == files_digest(PRESENT), (
-        "the present bank changed: run `python -m emotion_service.analysis.safety.semantic`")
+        "the present bank changed: run `python -m emotion_service.domain.analysis.safety.semantic`")
 
 
 def test_the_shipped_learned_models_match_their_training_data():
-    from emotion_service.analysis.ngram_model import NgramModel
-    from emotion_service.analysis.safety.learned import HERE, training_files
+    from emotion_service.domain.analysis.ngram_model import NgramModel
+    from emotion_service.domain.analysis.safety.learned import HERE, training_files
 
     for language in ("ko", "en"):
         model = NgramModel.load(HERE / f"learned-{language}.npz")
         assert model.meta["digest"] == files_digest(training_files()), (
-            "the training data changed: run `python -m emotion_service.analysis.safety.learned`")
+            "the training data changed: run `python -m emotion_service.domain.analysis.safety.learned`")
 
 
 def test_the_learned_layer_only_adds_to_what_the_rules_left_unflagged():
@@ -202,8 +202,8 @@ def test_scores_on_the_held_out_test_part(check):
 def test_ordinary_diaries_rarely_raise_an_alarm(check):
     """The diary emotion set's test files (650 everyday entries, no crisis content) as false-alarm
     material; the ceiling leaves room, not slack for a broken rule."""
-    from emotion_service.analysis.evaluate import ordinary_diaries
-    from emotion_service.analysis.safety.evaluation import score_safety
+    from emotion_service.domain.analysis.evaluate import ordinary_diaries
+    from emotion_service.domain.analysis.safety.evaluation import score_safety
 
     scores = score_safety(ordinary_diaries(str(ROOT / "data" / "diaries")), check)
     for language in ("ko", "en"):

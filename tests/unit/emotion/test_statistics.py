@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from emotion_service.analysis.emotions import Emotion
+from emotion_service.domain.analysis.emotions import Emotion
 from emotion_service.service_layer.statistics import compute, period, streaks
 from gridam_runtime.errors import InvalidArgument
 

@@ -19,8 +19,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from emotion_service.analysis.emotions import EMOTIONS, Distribution, Emotion  # noqa: E402
-from emotion_service.analysis.transformers_classifier import (  # noqa: E402
+from emotion_service.domain.analysis.emotions import EMOTIONS, Distribution, Emotion  # noqa: E402
+from emotion_service.domain.analysis.transformers_classifier import (  # noqa: E402
     TransformersClassifier,
     load_label_map,
     parse_label_map,
@@ -366,7 +366,7 @@ def test_module_imports_without_torch_and_explains_the_missing_extra():
         import sys
         sys.modules["torch"] = None          # make `import torch` fail as if not installed
         sys.modules["transformers"] = None
-        from emotion_service.analysis import transformers_classifier as tc
+        from emotion_service.domain.analysis import transformers_classifier as tc
         try:
             tc.TransformersClassifier("some/model", {"기쁨": "JOY"})
         except tc.MissingMlExtraError as exc:

@@ -8,7 +8,7 @@ import random
 import pytest
 from PIL import Image, ImageFont
 
-from emotion_service.analysis.emotions import Emotion
+from emotion_service.domain.analysis.emotions import Emotion
 from emotion_service.domain.wordclouds import (
     PALETTES,
     DiaryKeywords,

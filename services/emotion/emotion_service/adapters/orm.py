@@ -7,7 +7,7 @@ import datetime
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emotion_service.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.safety import RiskLevel
 from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
 
 Base = declarative_base()

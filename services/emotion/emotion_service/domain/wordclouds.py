@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw
 
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from gridam_domain import fonts
 
 __all__ = [

@@ -12,7 +12,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from gridam_runtime.errors import InvalidArgument
 
 

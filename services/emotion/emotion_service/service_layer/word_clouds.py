@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from emotion_service.adapters.orm import WordCloud
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.domain.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
 from gridam_runtime.errors import FailedPrecondition
 from gridam_runtime.limits import Limit, Limiter

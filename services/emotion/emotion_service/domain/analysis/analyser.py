@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from emotion_service.analysis.classifier import EmotionClassifier
-from emotion_service.analysis.emotions import Distribution, Emotion
-from emotion_service.analysis.feedback import FeedbackWriter
-from emotion_service.analysis.keywords import KeywordExtractor
-from emotion_service.analysis.safety import RiskLevel, SafetyCheck
-from emotion_service.analysis.text import detect_language
+from emotion_service.domain.analysis.classifier import EmotionClassifier
+from emotion_service.domain.analysis.emotions import Distribution, Emotion
+from emotion_service.domain.analysis.feedback import FeedbackWriter
+from emotion_service.domain.analysis.keywords import KeywordExtractor
+from emotion_service.domain.analysis.safety import RiskLevel, SafetyCheck
+from emotion_service.domain.analysis.text import detect_language
 
 __all__ = ["Analysis", "DiaryAnalyser"]
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from emotion_service.analysis.text import normalise
+from emotion_service.domain.analysis.text import normalise
 
 __all__ = ["FEATURE_SETS", "NgramModel", "char_ngrams", "fit_ridge", "word_ngrams"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from emotion_service.analysis.safety.result import CATEGORIES, RiskLevel
+from emotion_service.domain.analysis.safety.result import CATEGORIES, RiskLevel
 
 __all__ = ["Construct", "EN_CONSTRUCTS", "KO_CONSTRUCTS", "find_constructs"]
 

@@ -1,6 +1,6 @@
 """Rebuild the offline classifier's models (models/*.npz) from the data in the repository.
 
-    python -m emotion_service.analysis.train --kote data/kote/val.tsv \\
+    python -m emotion_service.domain.analysis.train --kote data/kote/val.tsv \\
         --goemotions data/goemotions/train.tsv --diaries data/diaries [--out-dir .../models]
 
 Per language three n-gram ridge models (`ngram_model.fit_ridge`, numpy only; ~3 minutes on 2
@@ -26,12 +26,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from emotion_service.analysis.diaries import DiaryEntry, load_diaries
-from emotion_service.analysis.emotions import EMOTIONS
-from emotion_service.analysis.goemotions import emotion_counts as goemotions_counts
-from emotion_service.analysis.goemotions import load_goemotions
-from emotion_service.analysis.kote import emotion_counts, load_kote
-from emotion_service.analysis.ngram_model import NgramModel, fit_ridge
+from emotion_service.domain.analysis.diaries import DiaryEntry, load_diaries
+from emotion_service.domain.analysis.emotions import EMOTIONS
+from emotion_service.domain.analysis.goemotions import emotion_counts as goemotions_counts
+from emotion_service.domain.analysis.goemotions import load_goemotions
+from emotion_service.domain.analysis.kote import emotion_counts, load_kote
+from emotion_service.domain.analysis.ngram_model import NgramModel, fit_ridge
 
 __all__ = ["ALPHA", "FEATURE_SET", "MIN_DF", "main", "train", "train_diary", "train_gate"]
 
@@ -88,9 +88,9 @@ def train_gate(comments: Sequence[str], diaries: Sequence[str], language: str, *
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from emotion_service.analysis.offline import MODELS
+    from emotion_service.domain.analysis.offline import MODELS
 
-    parser = argparse.ArgumentParser(prog="python -m emotion_service.analysis.train",
+    parser = argparse.ArgumentParser(prog="python -m emotion_service.domain.analysis.train",
                                      description="Rebuild the offline emotion models.")
     parser.add_argument("--kote", required=True, help="path to KOTE val.tsv")
     parser.add_argument("--goemotions", required=True, help="path to GoEmotions train.tsv")

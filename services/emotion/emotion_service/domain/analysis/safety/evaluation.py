@@ -10,8 +10,8 @@ import pathlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from emotion_service.analysis.jsonl import read_jsonl
-from emotion_service.analysis.safety import RiskLevel, SafetyCheck
+from emotion_service.domain.analysis.jsonl import read_jsonl
+from emotion_service.domain.analysis.safety import RiskLevel, SafetyCheck
 
 __all__ = ["Entry", "SafetyScores", "load_entries", "score_safety"]
 

@@ -1,10 +1,10 @@
 """Score the offline classifier on KOTE, GoEmotions or the diary set, or the safety check.
 
-    python -m emotion_service.analysis.evaluate --kote data/kote/val.tsv --folds 5
-    python -m emotion_service.analysis.evaluate --goemotions data/goemotions/dev.tsv
-    python -m emotion_service.analysis.evaluate --diaries data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
-    python -m emotion_service.analysis.evaluate --safety [--safety-data data/safety]
-    python -m emotion_service.analysis.evaluate --hashtags data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
+    python -m emotion_service.domain.analysis.evaluate --kote data/kote/val.tsv --folds 5
+    python -m emotion_service.domain.analysis.evaluate --goemotions data/goemotions/dev.tsv
+    python -m emotion_service.domain.analysis.evaluate --diaries data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
+    python -m emotion_service.domain.analysis.evaluate --safety [--safety-data data/safety]
+    python -m emotion_service.domain.analysis.evaluate --hashtags data/diaries/test-ko.jsonl data/diaries/test-en.jsonl
 
 --folds K (K >= 2): K-fold cross-validation, each row scored by a model fitted on the other
 folds only (the honest figure, since the shipped model is fitted on this very file).
@@ -25,18 +25,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from emotion_service.analysis.diaries import (DiaryScores, HashtagScores, load_diaries, load_marked,
+from emotion_service.domain.analysis.diaries import (DiaryScores, HashtagScores, load_diaries, load_marked,
                                               score_diaries, score_hashtags)
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
-from emotion_service.analysis.goemotions import EkmanScores, load_goemotions, score_ekman
-from emotion_service.analysis.keywords import KeywordExtractor
-from emotion_service.analysis.kote import KoteRow, Scores, emotion_counts, load_kote, score
-from emotion_service.analysis.ngram_model import fit_ridge
-from emotion_service.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier, load_blend
-from emotion_service.analysis.safety import SafetyCheck
-from emotion_service.analysis.safety import RiskLevel
-from emotion_service.analysis.safety.evaluation import Entry, SafetyScores, load_entries, score_safety
-from emotion_service.analysis.train import ALPHA, MIN_DF
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.goemotions import EkmanScores, load_goemotions, score_ekman
+from emotion_service.domain.analysis.keywords import KeywordExtractor
+from emotion_service.domain.analysis.kote import KoteRow, Scores, emotion_counts, load_kote, score
+from emotion_service.domain.analysis.ngram_model import fit_ridge
+from emotion_service.domain.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier, load_blend
+from emotion_service.domain.analysis.safety import SafetyCheck
+from emotion_service.domain.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.safety.evaluation import Entry, SafetyScores, load_entries, score_safety
+from emotion_service.domain.analysis.train import ALPHA, MIN_DF
 
 __all__ = ["cross_validated_predictions", "evaluate", "evaluate_diaries", "evaluate_goemotions",
            "evaluate_safety", "main", "ordinary_diaries"]
@@ -131,7 +131,7 @@ def evaluate_safety(folder: str, check: SafetyCheck | None = None) -> list[Safet
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emotion_service.analysis.evaluate",
+    parser = argparse.ArgumentParser(prog="python -m emotion_service.domain.analysis.evaluate",
                                      description=__doc__.split("\n\n")[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--kote", help="path to a KOTE split (val.tsv)")

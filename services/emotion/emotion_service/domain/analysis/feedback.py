@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.nouns import english_nouns, is_korean_noun
-from emotion_service.analysis.safety import RiskLevel
-from emotion_service.analysis.text import josa, normalise
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.nouns import english_nouns, is_korean_noun
+from emotion_service.domain.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.text import josa, normalise
 
 __all__ = ["CONCERN_EN", "CONCERN_KO", "CRISIS_EN", "CRISIS_KO", "NEGATIVE", "FeedbackWriter", "usable_keyword"]
 

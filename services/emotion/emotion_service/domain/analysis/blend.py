@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from emotion_service.analysis.ngram_model import NgramModel
+from emotion_service.domain.analysis.ngram_model import NgramModel
 
 __all__ = ["DomainBlend", "as_distribution_rows"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.feedback import CONCERN_EN, CONCERN_KO, CRISIS_EN, CRISIS_KO, NEGATIVE
-from emotion_service.analysis.nouns import is_korean_noun
-from emotion_service.analysis.text import normalise
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.feedback import CONCERN_EN, CONCERN_KO, CRISIS_EN, CRISIS_KO, NEGATIVE
+from emotion_service.domain.analysis.nouns import is_korean_noun
+from emotion_service.domain.analysis.text import normalise
 
 __all__ = ["feedback_problems"]
 

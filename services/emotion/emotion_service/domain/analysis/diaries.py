@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.jsonl import read_jsonl
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.jsonl import read_jsonl
 
 __all__ = ["DiaryEntry", "DiaryScores", "HashtagScores", "MarkedEntry", "load_diaries", "load_marked", "score_diaries",
            "score_hashtags"]

@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from emotion_service.analysis.emotions import EMOTIONS, Distribution, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Distribution, Emotion
 
 __all__ = [
     "MissingMlExtraError",

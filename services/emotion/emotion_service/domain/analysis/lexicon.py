@@ -14,8 +14,8 @@ import re
 
 import numpy as np
 
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
-from emotion_service.analysis.text import normalise
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.text import normalise
 
 __all__ = ["EN_LEXICON", "KO_LEXICON", "korean_scores"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from emotion_service.analysis.emotions import Emotion
-from emotion_service.analysis.lexicon import EN_LEXICON, KO_LEXICON
-from emotion_service.analysis.nouns import NAME, VERBAL, nouns
-from emotion_service.analysis.text import detect_language
+from emotion_service.domain.analysis.emotions import Emotion
+from emotion_service.domain.analysis.lexicon import EN_LEXICON, KO_LEXICON
+from emotion_service.domain.analysis.nouns import NAME, VERBAL, nouns
+from emotion_service.domain.analysis.text import detect_language
 
 __all__ = ["KeywordExtractor", "Keywords"]
 

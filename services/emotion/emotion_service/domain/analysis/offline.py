@@ -1,7 +1,7 @@
 """The offline emotion classifier: no torch, no download, Korean and English.
 
 Per language a `blend.DomainBlend` of n-gram ridge models (`ngram_model.py`, numpy only), all
-rebuilt by `python -m emotion_service.analysis.train` (see models/README.md):
+rebuilt by `python -m emotion_service.domain.analysis.train` (see models/README.md):
 
 * Korean: a diary model fitted on the team's diary set (`models/offline-ko-diary.npz`), a
   comment model fitted on KOTE `val.tsv` (`models/offline-ko.npz`, predicting how many KOTE
@@ -19,11 +19,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from emotion_service.analysis.blend import DomainBlend
-from emotion_service.analysis.emotions import EMOTIONS, Distribution
-from emotion_service.analysis.lexicon import korean_scores
-from emotion_service.analysis.ngram_model import NgramModel
-from emotion_service.analysis.text import detect_language
+from emotion_service.domain.analysis.blend import DomainBlend
+from emotion_service.domain.analysis.emotions import EMOTIONS, Distribution
+from emotion_service.domain.analysis.lexicon import korean_scores
+from emotion_service.domain.analysis.ngram_model import NgramModel
+from emotion_service.domain.analysis.text import detect_language
 
 __all__ = ["DEFAULT_MODEL_PATH", "GATE_THRESHOLD", "KO_LEXICON_WEIGHT", "MODELS", "OfflineClassifier",
            "load_blend"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 
 __all__ = ["EKMAN", "TO_EMOTION", "EkmanScores", "GoRow", "emotion_counts", "load_goemotions", "score_ekman"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from emotion_service.analysis.safety.constructs import find_constructs
-from emotion_service.analysis.safety.disguise import LAUGH
+from emotion_service.domain.analysis.safety.constructs import find_constructs
+from emotion_service.domain.analysis.safety.disguise import LAUGH
 
 __all__ = ["drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
 

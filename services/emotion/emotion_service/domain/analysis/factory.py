@@ -9,20 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from emotion_service.analysis.classifier import EmotionClassifier
+from emotion_service.domain.analysis.classifier import EmotionClassifier
 
 __all__ = ["CLASSIFIERS", "build_classifier", "register"]
 
 
 def _offline(**options: Any) -> EmotionClassifier:
-    from emotion_service.analysis.offline import OfflineClassifier
+    from emotion_service.domain.analysis.offline import OfflineClassifier
 
     return OfflineClassifier(**options)
 
 
 def _transformers(**options: Any) -> EmotionClassifier:
     # The module imports torch/transformers lazily, when the classifier is built.
-    from emotion_service.analysis.transformers_classifier import TransformersClassifier
+    from emotion_service.domain.analysis.transformers_classifier import TransformersClassifier
 
     return TransformersClassifier(**options)
 

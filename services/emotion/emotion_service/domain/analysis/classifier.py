@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from emotion_service.analysis.emotions import Distribution
+from emotion_service.domain.analysis.emotions import Distribution
 
 
 class EmotionClassifier(Protocol):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emotion_service.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 
 __all__ = [
     "KOTE_LABELS",

