@@ -30,15 +30,14 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import redis.exceptions
 import sqlalchemy.exc
 from prometheus_client import Counter, Histogram
 
-from gridam_runtime import access, context
-from gridam_runtime.auth import Authenticator
+from gridam_runtime import context
 from gridam_runtime.errors import (
     STATUS_DETAILS_KEY,
     USER_REQUEST_REASONS,
@@ -47,6 +46,10 @@ from gridam_runtime.errors import (
     error_info,
     to_status_details,
 )
+
+if TYPE_CHECKING:
+    from gridam_runtime.access import Rule
+    from gridam_runtime.auth import Authenticator
 
 log = logging.getLogger("gridam.rpc")
 
@@ -106,7 +109,7 @@ def callee_failure(error: grpc.aio.AioRpcError, method: str) -> tuple[grpc.Statu
 class HandlerChain:
     def __init__(self, *, access_log: bool = True) -> None:
         self._access_log = access_log
-        self.rules: list[access.Rule] = []  # of every method registered, for the authenticator's keys
+        self.rules: list[Rule] = []  # of every method registered, for the authenticator's keys
         self.authenticator: Authenticator | None = None  # set once registration is over (server.py)
 
     @property
@@ -125,6 +128,11 @@ class HandlerChain:
     def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         """`handler` of the full method name `method` ("/package.Service/Method") with the chain;
         access.MissingAccess when the method declares no access rule."""
+        # Imported when a service registers, not with this module: the CDC processes load the
+        # runtime's server through the shared command line, but never serve, and their image has
+        # neither the generated protos nor the token libraries.
+        from gridam_runtime import access
+
         rule = access.rule_for(method)
         if handler.unary_unary is None:
             if rule != access.ANYONE:
@@ -137,7 +145,7 @@ class HandlerChain:
             response_serializer=handler.response_serializer,
         )
 
-    def _wrap(self, method: str, behavior: Behavior, rule: access.Rule | None) -> Behavior:
+    def _wrap(self, method: str, behavior: Behavior, rule: Rule | None) -> Behavior:
         service_name, _, method_name = method.lstrip("/").rpartition("/")
         started = STARTED.labels(service_name, method_name)
         latency = LATENCY.labels(service_name, method_name)

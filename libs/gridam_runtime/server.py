@@ -39,7 +39,6 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
-from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.consul_agent import go_duration
 from gridam_runtime.discovery import Discovery, Registration
@@ -136,6 +135,8 @@ def add_service(
 ) -> health.aio.HealthServicer:
     """Register the service and the health service on `server`, each method behind the call chain;
     access.MissingAccess, before anything listens, when a method declares no access rule."""
+    from gridam_runtime.auth import Authenticator  # only when serving (see HandlerChain.wrap)
+
     chain = HandlerChain(access_log=settings.access_log)
     registrar = chain.registrar(server)
     service.add_to_server(service.servicer, registrar)
