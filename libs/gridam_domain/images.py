@@ -47,6 +47,9 @@ binned pictures by default) and bounds decoding memory to ~160 MB (RGBA)."""
 
 JPEG_QUALITY = 88
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+"""The first bytes of every PNG (a card image is kept as a PNG byte for byte)."""
+
 REASON_TOO_LARGE = "IMAGE4131"
 REASON_INVALID = "IMAGE4001"
 

@@ -72,3 +72,9 @@ class CardServicer(card_service_pb2_grpc.CardServiceServicer):
 
     async def ListDiaryCards(self, request, context):
         return pb.ListDiaryCardsResponse(cards=[card_message(c) for c in await self._cards.versions(request.diary_id)])
+
+    async def RestoreCards(self, request, context):
+        cards = await self._cards.restore(request.diary_id, list(request.cards))
+        if cards is None:
+            return pb.RestoreCardsResponse(restored=False)
+        return pb.RestoreCardsResponse(restored=True, cards=[card_message(c) for c in cards])

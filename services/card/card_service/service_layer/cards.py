@@ -21,12 +21,14 @@ from card_service.adapters.orm import Card
 from card_service.domain.composition import compose_card
 from card_service.domain.prompts import build_prompt, card_hashtags
 from card_service.service_layer.dependencies import Dependencies
+from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
 from gridam_runtime import context
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
 from gridam_runtime.limits import Limit
+from gridam_domain.images import PNG_SIGNATURE, sanitize_image
 from gridam_domain.storage import content_addressed_key
 from gridam_domain.paging import check_page, split_page
 from gridam_domain.dates import parse_day
@@ -249,56 +251,123 @@ class Cards:
             hashtags=card.hashtags,
             feedback=card.feedback,
         )
-        card.image_key = content_addressed_key(f"cards/{card.author_id}", png, "png")
-        card.created_at = self._d.clock()
+        recorded = await self._store_and_record([(card, png)], first=card.version == 1)
+        return recorded[-1] if recorded else None
 
-        def record() -> Card | None:
+    async def _store_and_record(self, versions: list[tuple[Card, bytes]], *, first: bool) -> list[Card] | None:
+        """Store the images, then record the rows in one transaction. `first`: the diary had no
+        card, so one recorded meanwhile by another caller stands (its versions are returned).
+        None when the diary was deleted."""
+        cards = [card for card, _ in versions]
+        diary_id = cards[0].diary_id
+        for card, png in versions:
+            card.image_key = content_addressed_key(f"cards/{card.author_id}", png, "png")
+            if card.created_at is None:
+                card.created_at = self._d.clock()
+
+        def record() -> list[Card] | None:
             try:
                 with self._d.uow() as uow:
-                    if uow.cards.is_deleted(card.diary_id):
+                    if uow.cards.is_deleted(diary_id):
                         return None
-                    uow.cards.add(card)
+                    for card in cards:
+                        uow.cards.add(card)
                     uow.commit()
             except IntegrityError:  # someone recorded this version first
                 with self._d.uow() as uow:
-                    latest = uow.cards.latest(card.diary_id)
-                if card.version == 1 and latest is not None:
-                    return latest
+                    existing = sorted(uow.cards.all_of(diary_id), key=lambda card: card.version)
+                if first and existing:
+                    return existing
                 raise Aborted("CARD4091", "the card was regenerated at the same time") from None
             # DeleteCards marks the diary deleted before deleting: whichever runs last cleans up.
             with self._d.uow() as uow:
-                if uow.cards.is_deleted(card.diary_id):
-                    uow.cards.delete_all_of(card.diary_id)
+                if uow.cards.is_deleted(diary_id):
+                    uow.cards.delete_all_of(diary_id)
                     uow.commit()
                     return None
-            return card
+            return cards
 
-        def forget_image() -> None:
+        def forget_images(keys: set[str]) -> None:
             # A card not recorded leaves no image behind: it holds the diary's words, and the
             # diary may be gone. The same bytes may back a recorded card (a version-1 race).
-            with self._d.uow() as uow:
-                in_use = uow.cards.image_in_use(card.image_key)
-            if not in_use:
-                self._d.storage.delete(card.image_key)
+            for key in keys:
+                with self._d.uow() as uow:
+                    in_use = uow.cards.image_in_use(key)
+                if not in_use:
+                    self._d.storage.delete(key)
 
-        def store_and_record() -> Card | None:
+        def store_and_record() -> list[Card] | None:
             # One thread for both: a caller giving up (cancelling us) cannot come between the
-            # stored image and its row, or its removal.
-            self._d.storage.put(card.image_key, png, "image/png")
+            # stored images and their rows, or their removal.
+            keys = {card.image_key for card in cards}
+            for card, png in versions:
+                self._d.storage.put(card.image_key, png, "image/png")
             try:
                 result = record()
             except BaseException:
                 try:
-                    forget_image()
+                    forget_images(keys)
                 except Exception:
-                    log.warning("could not remove the image of an unrecorded card", exc_info=True,
-                                extra={"diary_id": card.diary_id, "image_key": card.image_key})
+                    log.warning("could not remove the images of unrecorded cards", exc_info=True,
+                                extra={"diary_id": diary_id, "image_keys": sorted(keys)})
                 raise
-            if result is None or result.image_key != card.image_key:
-                forget_image()
+            forget_images(keys - {card.image_key for card in result or []})
             return result
 
         return await asyncio.to_thread(store_and_record)
+
+    # -- restoring (an import) ------------------------------------------------------------
+
+    async def restore(self, diary_id: int, archived: list[card_pb.ArchivedCard]) -> list[Card] | None:
+        """An imported diary's card versions from its archive, images byte for byte (internal).
+        Idempotent: cards the diary has already are returned as they are. None when nothing is
+        restored: the diary was deleted, or its analysis is safety-flagged — an urgent diary's
+        card is only ever the calm one, which the caller has drawn instead (MakeCard)."""
+        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
+        versions = [card.version for card in archived]
+        if not archived or min(versions) < 1 or len(set(versions)) != len(versions):
+            raise InvalidArgument("CARD4001", "card versions must be distinct and from 1")
+        for card in archived:
+            if not card.png.startswith(PNG_SIGNATURE):
+                raise InvalidArgument("CARD4001", f"the image of version {card.version} is not a PNG")
+            await asyncio.to_thread(sanitize_image, card.png, max_side=64)  # decodes whole, or refuses
+
+        def existing() -> tuple[bool, list[Card]]:
+            with self._d.uow() as uow:
+                return uow.cards.is_deleted(diary_id), sorted(uow.cards.all_of(diary_id), key=lambda c: c.version)
+
+        deleted, cards = await asyncio.to_thread(existing)
+        if deleted:
+            return None
+        if cards:  # restored before (a retried import), or drawn: left alone
+            return cards
+        context.bearer_token.set(self._d.service_tokens.token())
+        reply = await self._d.emotion.GetAnalysis(emotion_pb.GetAnalysisRequest(diary_id=diary_id))
+        analysis = reply.analysis
+        if analysis.safety_flag:
+            return None
+        restored = []
+        for card in sorted(archived, key=lambda c: c.version):
+            restored.append(
+                (
+                    Card(
+                        diary_id=diary_id,
+                        version=card.version,
+                        author_id=reply.author_id,
+                        date=datetime.date.fromisoformat(reply.date),
+                        dominant=card.dominant or _emotion_key(analysis.dominant),
+                        distribution={_emotion_key(s.emotion): s.fraction for s in analysis.distribution},
+                        hashtags=list(card.hashtags),
+                        keywords=[[k.word, k.weight] for k in analysis.keywords],
+                        feedback=card.feedback,
+                        safety_flag=False,
+                        language=analysis.language,
+                        created_at=card.created_at.ToDatetime() if card.HasField("created_at") else None,
+                    ),
+                    card.png,
+                )
+            )
+        return await self._store_and_record(restored, first=True)
 
     # -- deleting -------------------------------------------------------------------------
 

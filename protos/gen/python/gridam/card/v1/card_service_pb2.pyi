@@ -172,3 +172,35 @@ class ListDiaryCardsResponse(_message.Message):
     CARDS_FIELD_NUMBER: _ClassVar[int]
     cards: _containers.RepeatedCompositeFieldContainer[Card]
     def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ...) -> None: ...
+
+class ArchivedCard(_message.Message):
+    __slots__ = ("version", "png", "dominant", "hashtags", "feedback", "created_at")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    PNG_FIELD_NUMBER: _ClassVar[int]
+    DOMINANT_FIELD_NUMBER: _ClassVar[int]
+    HASHTAGS_FIELD_NUMBER: _ClassVar[int]
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    png: bytes
+    dominant: str
+    hashtags: _containers.RepeatedScalarFieldContainer[str]
+    feedback: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, version: _Optional[int] = ..., png: _Optional[bytes] = ..., dominant: _Optional[str] = ..., hashtags: _Optional[_Iterable[str]] = ..., feedback: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RestoreCardsRequest(_message.Message):
+    __slots__ = ("diary_id", "cards")
+    DIARY_ID_FIELD_NUMBER: _ClassVar[int]
+    CARDS_FIELD_NUMBER: _ClassVar[int]
+    diary_id: int
+    cards: _containers.RepeatedCompositeFieldContainer[ArchivedCard]
+    def __init__(self, diary_id: _Optional[int] = ..., cards: _Optional[_Iterable[_Union[ArchivedCard, _Mapping]]] = ...) -> None: ...
+
+class RestoreCardsResponse(_message.Message):
+    __slots__ = ("restored", "cards")
+    RESTORED_FIELD_NUMBER: _ClassVar[int]
+    CARDS_FIELD_NUMBER: _ClassVar[int]
+    restored: bool
+    cards: _containers.RepeatedCompositeFieldContainer[Card]
+    def __init__(self, restored: _Optional[bool] = ..., cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ...) -> None: ...

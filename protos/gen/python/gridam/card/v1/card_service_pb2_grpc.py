@@ -89,6 +89,11 @@ class CardServiceStub:
                 request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.SerializeToString,
                 response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsResponse.FromString,
                 _registered_method=True)
+        self.RestoreCards = channel.unary_unary(
+                '/gridam.card.v1.CardService/RestoreCards',
+                request_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RestoreCardsRequest.SerializeToString,
+                response_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RestoreCardsResponse.FromString,
+                _registered_method=True)
 
 
 class CardServiceServicer:
@@ -172,6 +177,16 @@ class CardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RestoreCards(self, request, context):
+        """RestoreCards records the card versions of an imported diary from its archive, images
+        byte for byte and version numbers kept (internal: an import). Idempotent: a diary that
+        has cards already is left alone. Nothing is restored for a deleted diary, nor for one
+        whose analysis is safety-flagged: the caller has its calm card drawn instead.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CardServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -224,6 +239,11 @@ def add_CardServiceServicer_to_server(servicer, server):
                     servicer.ListDiaryCards,
                     request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.FromString,
                     response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsResponse.SerializeToString,
+            ),
+            'RestoreCards': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestoreCards,
+                    request_deserializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RestoreCardsRequest.FromString,
+                    response_serializer=gridam_dot_card_dot_v1_dot_card__service__pb2.RestoreCardsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -501,6 +521,33 @@ class CardService:
             '/gridam.card.v1.CardService/ListDiaryCards',
             gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsRequest.SerializeToString,
             gridam_dot_card_dot_v1_dot_card__service__pb2.ListDiaryCardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RestoreCards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.card.v1.CardService/RestoreCards',
+            gridam_dot_card_dot_v1_dot_card__service__pb2.RestoreCardsRequest.SerializeToString,
+            gridam_dot_card_dot_v1_dot_card__service__pb2.RestoreCardsResponse.FromString,
             options,
             channel_credentials,
             insecure,
