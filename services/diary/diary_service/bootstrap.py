@@ -147,7 +147,7 @@ async def work(settings: DiarySettings) -> None:
         service_tokens=service_tokens,
     )
     exports = ExportBuilder(uow, jobs, emotion, cards, storage, service_tokens, int(settings.export_ttl_hours * 3600))
-    imports = ImportRunner(uow, jobs, emotion, storage, service_tokens, settings.time_zone)
+    imports = ImportRunner(uow, jobs, emotion, cards, storage, service_tokens, settings.time_zone)
     worker = Worker(
         engine,
         jobs,

@@ -1,7 +1,7 @@
 """Exports and imports on the diary service layer (SQLite units of work, local storage): the
 archive an export job writes, written again from where a stopped job left it, imported into
-another account with the analyses kept and nothing added twice; Day One's format; archives
-refused whole. The emotion and card services are test doubles that store and list what the
+another account with the analyses and card images kept and nothing added twice; Day One's
+format; archives refused whole. The emotion and card services are test doubles that store and list what the
 pipeline would."""
 
 from __future__ import annotations
@@ -104,9 +104,11 @@ class NotFoundRpc(Exception):
 class CardDouble:
     """Test double of the card service: the card versions of each diary, images in the storage."""
 
-    def __init__(self, storage) -> None:
+    def __init__(self, storage, emotion: EmotionDouble | None = None) -> None:
         self.storage = storage
+        self.emotion = emotion
         self.cards: dict[int, list[card_pb.Card]] = {}
+        self.restores: list[card_pb.RestoreCardsRequest] = []
 
     def draw(self, diary_id: int, versions: int = 1) -> None:
         for version in range(1, versions + 1):
@@ -122,6 +124,12 @@ class CardDouble:
 
     async def ListDiaryCards(self, request):
         return card_pb.ListDiaryCardsResponse(cards=self.cards.get(request.diary_id, []))
+
+    async def RestoreCards(self, request):
+        """Keeps what an import sends; restores nothing for a safety-flagged analysis, as the
+        card service (whose rule tests/unit/card/test_card_restore.py checks)."""
+        self.restores.append(request)
+        return card_pb.RestoreCardsResponse(restored=not self.emotion.stored[request.diary_id].safety_flag)
 
 
 @pytest.fixture(autouse=True)
@@ -261,8 +269,8 @@ def uploads_left(storage) -> list:
     return [p for p in (storage.root / "imports").rglob("*") if p.is_file()] if (storage.root / "imports").exists() else []
 
 
-def run_import(uow, jobs, engine, storage, emotion) -> int:
-    runner = ImportRunner(uow, jobs, emotion, storage, FixedServiceToken(), "Asia/Seoul")
+def run_import(uow, jobs, engine, storage, emotion, cards=None) -> int:
+    runner = ImportRunner(uow, jobs, emotion, cards or CardDouble(storage, emotion), storage, FixedServiceToken(), "Asia/Seoul")
     return run_jobs(engine, jobs, [IMPORT], runner.run)
 
 
@@ -271,26 +279,39 @@ def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs
     emotion, cards = EmotionDouble(), CardDouble(storage)
     kept = analysis_of("맑음")
     kept.hashtags[:] = ["보관된분석"]
+    urgent = analysis_of("맑음")
+    urgent.risk_level, urgent.safety_flag = emotion_pb.RISK_LEVEL_URGENT, True
     for diary_id in ids[:20]:
-        asyncio.run(emotion.AnalyzeDiary(emotion_pb.AnalyzeDiaryRequest(diary_id=diary_id, text="", restored=kept)))
+        analysis = urgent if diary_id == ids[2] else kept
+        asyncio.run(emotion.AnalyzeDiary(emotion_pb.AnalyzeDiaryRequest(diary_id=diary_id, text="", restored=analysis)))
+    cards.draw(ids[0], versions=2)
+    cards.draw(ids[1])
+    cards.draw(ids[2])  # an urgent diary's card: the calm one is drawn anew instead
     _, zf = exported(uow, jobs, engine, storage, emotion, cards)
     data = zf.fp.getvalue()
+    exported_pngs = {d["date"]: [zf.read(c["image"]) for c in d["cards"]]
+                     for d in json.loads(zf.read("diaries.json"))["diaries"] if d["cards"]}
 
     row = importer(uow, storage).start(upload(storage, data))
     assert (row.format, row.diaries_total, row.images_total) == ("gridam", 30, 10)
-    run_import(uow, jobs, engine, storage, emotion)
+    restoring = CardDouble(storage, emotion)
+    run_import(uow, jobs, engine, storage, emotion, restoring)
 
     with uow() as unit:
         mine = sorted(unit.diaries.list_for_author(NEWCOMER), key=lambda d: d.date)
         theirs = sorted(unit.diaries.list_for_author(OWNER), key=lambda d: d.date)
     assert [(d.date, d.title, d.content) for d in mine] == [(d.date, d.title, d.content) for d in theirs]
     assert all(d.analysis_state == ANALYSIS_DONE for d in mine)
-    assert [emotion.stored[d.id] for d in mine[:20]] == [kept] * 20  # the archive's analyses, kept
+    assert [emotion.stored[d.id] for d in mine[:20]] == [kept, kept, urgent] + [kept] * 17  # the archive's, kept
     assert [emotion.stored[d.id].hashtags for d in mine[20:]] == [["새로분석"]] * 10  # none in it: analysed anew
     assert [bool(d.photo_key) for d in mine] == [bool(d.photo_key) for d in theirs]
     assert all(storage.exists(d.photo_key) for d in mine if d.photo_key)
-    owed_cards = jobs.claim(engine, "worker", [CARD], 100)
-    assert sorted(job.subject_id for job in owed_cards) == sorted(d.id for d in mine)
+    by_id = {d.id: d for d in mine}
+    sent = {by_id[r.diary_id].date.isoformat(): r for r in restoring.restores}
+    assert {day: [c.png for c in r.cards] for day, r in sent.items()} == exported_pngs  # byte for byte
+    assert [c.version for c in sent[mine[0].date.isoformat()].cards] == [1, 2]
+    owed_cards = jobs.claim(engine, "worker", [CARD], 100)  # drawn anew: no archived card, or urgent
+    assert sorted(job.subject_id for job in owed_cards) == sorted(d.id for d in mine[2:])
     done = importer(uow, storage).get(row.id)
     assert (done.state, done.diaries_added, done.images_done) == ("done", 30, 10)
 
@@ -313,14 +334,15 @@ def test_an_import_stopped_between_a_diary_and_its_analysis_finishes_it_once(uow
             return await super().AnalyzeDiary(request)
 
     [job] = jobs.claim(engine, "worker-1", [IMPORT], 1)
-    runner = ImportRunner(uow, jobs, StopsOnThird(), storage, FixedServiceToken(), "Asia/Seoul")
+    stopping = StopsOnThird()
+    runner = ImportRunner(uow, jobs, stopping, CardDouble(storage, stopping), storage, FixedServiceToken(), "Asia/Seoul")
     with pytest.raises(RuntimeError):
         asyncio.run(runner.run(job))
     stopped = importer(uow, storage).get(row.id)
     assert stopped.diaries_done == 2 and stopped.pending_diary_id
 
     emotion = EmotionDouble()
-    asyncio.run(ImportRunner(uow, jobs, emotion, storage, FixedServiceToken(), "Asia/Seoul").run(job))
+    asyncio.run(ImportRunner(uow, jobs, emotion, CardDouble(storage, emotion), storage, FixedServiceToken(), "Asia/Seoul").run(job))
     with uow() as unit:
         mine = unit.diaries.list_for_author(NEWCOMER)
     assert len(mine) == 5 and all(d.analysis_state == ANALYSIS_DONE for d in mine)
@@ -409,6 +431,12 @@ def gridam(diaries: list, version: int = 1, **files) -> bytes:
 ONE = {"date": "2026-01-01", "title": "제목", "content": "내용", "photo": None, "analysis": None}
 
 
+def a_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
@@ -421,11 +449,15 @@ ONE = {"date": "2026-01-01", "title": "제목", "content": "내용", "photo": No
         (gridam([{**ONE, "date": "2026-13-01"}]), "IMPORT4004"),
         (gridam([{**ONE, "photo": "photos/missing.jpg"}]), "IMPORT4004"),
         (gridam([{**ONE, "photo": "photos/a.jpg"}], **{"photos/a.jpg": b"\xff\xd8 not really a jpeg"}), "IMPORT4005"),
+        (gridam([{**ONE, "cards": [{"version": 1, "image": "cards/missing.png"}]}]), "IMPORT4004"),
+        (gridam([{**ONE, "cards": [{"version": 1, "image": "cards/a.png"}, {"version": 1, "image": "cards/a.png"}]}],
+                **{"cards/a.png": art_png(8, 8)}), "IMPORT4004"),
+        (gridam([{**ONE, "cards": [{"version": 1, "image": "cards/a.png"}]}], **{"cards/a.png": a_jpeg()}), "IMPORT4005"),
         (gridam([{**ONE, "content": "가" * 5001}]), "IMPORT4006"),
         (zipped({"diaries.json": "{}", "bomb.bin": b"\0" * (20 * 1024 * 1024)}), "IMPORT4131"),
     ],
     ids=["not-zip", "foreign", "other-format", "version", "json", "utf8", "date", "missing-photo", "not-image",
-         "too-long", "bomb"],
+         "missing-card", "card-versions", "card-not-png", "too-long", "bomb"],
 )
 def test_a_broken_or_foreign_archive_is_refused_and_nothing_is_written(uow, jobs, engine, storage, data, reason):
     with pytest.raises(InvalidArgument) as refused:

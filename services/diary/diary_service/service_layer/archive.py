@@ -20,7 +20,7 @@ from typing import IO, Any
 from gridam_domain import text as text_policy
 from gridam_domain.dates import parse_day
 from gridam_domain.emotions import EMOTION_KEYS
-from gridam_domain.images import MAX_UPLOAD_BYTES, sanitize_image
+from gridam_domain.images import MAX_UPLOAD_BYTES, PNG_SIGNATURE, sanitize_image
 from gridam_runtime.errors import InvalidArgument
 
 FORMAT = "gridam-export"
@@ -79,6 +79,18 @@ def archive_path(key: str) -> str:
 
 
 @dataclass(frozen=True)
+class ArchivedCard:
+    """One version of a diary's emotion card, as exported (the image: a PNG of this archive)."""
+
+    version: int
+    image: str
+    dominant: str
+    hashtags: tuple[str, ...]
+    feedback: str
+    created_at: datetime.datetime | None = None  # naive UTC
+
+
+@dataclass(frozen=True)
 class ArchivedDiary:
     date: datetime.date
     title: str
@@ -86,6 +98,7 @@ class ArchivedDiary:
     photo: str  # the member holding the photo, or ""
     analysis: dict[str, Any] | None = None
     created_at: datetime.datetime | None = None  # naive UTC
+    cards: tuple[ArchivedCard, ...] = ()  # oldest first; none from Day One
 
 
 @dataclass
@@ -203,6 +216,32 @@ def _analysis(value: Any, where: str) -> dict[str, Any] | None:
     return analysis
 
 
+def _cards(value: Any, where: str, names: set[str]) -> tuple[ArchivedCard, ...]:
+    if value is None:
+        return ()
+    try:
+        cards = tuple(
+            ArchivedCard(
+                version=int(card["version"]),
+                image=str(card["image"]),
+                dominant=str(card.get("dominant", "")),
+                hashtags=tuple(str(tag) for tag in card.get("hashtags", [])),
+                feedback=str(card.get("feedback", "")),
+                created_at=_instant(card.get("createdAt")),
+            )
+            for card in value
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise _fault(BAD_JSON, f"{where}: cards are incomplete") from None
+    versions = [card.version for card in cards]
+    if any(v < 1 for v in versions) or len(set(versions)) != len(versions):
+        raise _fault(BAD_JSON, f"{where}: card versions are not distinct positive numbers")
+    for card in cards:
+        if card.image not in names:
+            raise _fault(BAD_JSON, f"{where}: card image {card.image!r} is not in the archive")
+    return tuple(sorted(cards, key=lambda card: card.version))
+
+
 def _gridam(archive: zipfile.ZipFile, names: set[str]) -> Archive:
     document = _json(archive, DIARIES)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -232,6 +271,7 @@ def _gridam(archive: zipfile.ZipFile, names: set[str]) -> Archive:
                 photo=photo,
                 analysis=_analysis(entry.get("analysis"), where),
                 created_at=_instant(entry.get("createdAt")),
+                cards=_cards(entry.get("cards"), where, names),
             )
         )
     return result
@@ -324,16 +364,20 @@ def read_diaries(archive: zipfile.ZipFile, default_zone: zoneinfo.ZoneInfo) -> A
 
 
 def read_archive(file: IO[bytes], default_zone: zoneinfo.ZoneInfo) -> Archive:
-    """The diaries of the archive in `file`, all of it checked, every photo decoded; raises
-    InvalidArgument(IMPORT…) on any fault. Reads a member at a time: `file` may be gigabytes."""
+    """The diaries of the archive in `file`, all of it checked, every photo and card image
+    decoded; raises InvalidArgument(IMPORT…) on any fault. Reads a member at a time: `file` may
+    be gigabytes."""
     archive = open_zip(file)
     with archive:
         result = read_diaries(archive, default_zone)
-        for photo in sorted({d.photo for d in result.diaries if d.photo}):
+        cards = {c.image for d in result.diaries for c in d.cards}
+        for image in sorted({d.photo for d in result.diaries if d.photo} | cards):
             try:
-                _check_image(archive, photo)
+                _check_image(archive, image)
             except InvalidArgument as error:
                 if error.reason.startswith("IMPORT"):
                     raise
-                raise _fault(BAD_IMAGE, f"{photo}: {error}") from None
+                raise _fault(BAD_IMAGE, f"{image}: {error}") from None
+            if image in cards and not image_bytes(archive, image).startswith(PNG_SIGNATURE):
+                raise _fault(BAD_IMAGE, f"{image}: a card image is not a PNG")
     return result

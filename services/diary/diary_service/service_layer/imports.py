@@ -9,8 +9,10 @@
 - `ImportRunner.run` (the worker's `import` job) restores the archive's diaries in order, each
   in two steps: (1) the diary with its photo, the import row naming it as pending; (2) once the
   emotion service stored its analysis (the archive's, or a new one when it has none), the
-  diary's hashtags, its owed card and the import's progress, in one transaction. A worker killed
-  between the two finishes the pending diary first; one killed before (1) commits redoes it.
+  diary's cards restored from the archive (the card service's RestoreCards) or, without them or
+  for a safety-flagged analysis, its card owed (drawn anew, calm when flagged), then its hashtags
+  and the import's progress, in one transaction. A worker killed between the two finishes the
+  pending diary first; one killed before (1) commits redoes it.
 - Importing is idempotent: a diary of the same day with the same title and content is already
   there and is not added again, so a second import of the same archive adds nothing.
 """
@@ -31,6 +33,7 @@ from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_PENDING, TRANSFER
 from diary_service.service_layer import archive
 from diary_service.service_layer.diaries import CARD, COUNT, PHOTO_MAX_SIDE
 from diary_service.unit_of_work import UnitOfWork
+from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam_domain.images import sanitize_image
 from gridam_domain.storage import ObjectStorage, content_addressed_key
@@ -43,6 +46,9 @@ from gridam_runtime.tokens import ServiceTokenIssuer
 
 IMPORT = "import"
 UPLOADS = "imports"  # the gateway stores an uploaded archive under imports/<user id>/
+# The card images of one diary travel in one RestoreCards request (the services take 16 MB):
+# versions beyond this, oldest first, stay in the archive only.
+MAX_RESTORED_CARD_BYTES = 12 * 1024 * 1024
 
 
 def progress(row: Import) -> int:
@@ -150,6 +156,7 @@ class ImportRunner:
         uow: Callable[[], UnitOfWork],
         jobs: JobQueue,
         emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
+        cards,  # ServiceClient of gridam.card.v1.CardService
         storage: ObjectStorage,
         service_tokens: ServiceTokenIssuer,
         time_zone: str,
@@ -158,6 +165,7 @@ class ImportRunner:
         self._uow = uow
         self._jobs = jobs
         self._emotion = emotion
+        self._cards = cards
         self._storage = storage
         self._service_tokens = service_tokens
         self._zone = zoneinfo.ZoneInfo(time_zone)
@@ -218,10 +226,10 @@ class ImportRunner:
             self._storage.put(photo_key, image.data, image.content_type)
         return diary
 
-    def _record(self, row: Import, index: int, diary: Diary, hashtags: list[str] | None) -> None:
-        """Step 2: the analysis recorded on the diary, its card owed, the entry done."""
+    def _record(self, row: Import, index: int, diary: Diary, hashtags: list[str] | None, restored: bool) -> None:
+        """Step 2: the analysis recorded on the diary, its card owed unless restored, the entry done."""
         with self._uow() as uow:
-            if hashtags is not None and uow.diaries.record_analysis(diary.id, hashtags, ANALYSIS_DONE):
+            if hashtags is not None and uow.diaries.record_analysis(diary.id, hashtags, ANALYSIS_DONE) and not restored:
                 uow.owe(CARD, diary.id)
             values = {
                 "diaries_done": index + 1,
@@ -242,6 +250,30 @@ class ImportRunner:
             request.restored.CopyFrom(_restored(entry.analysis))
         reply = await self._emotion.AnalyzeDiary(request)
         return list(reply.analysis.hashtags) if reply.stored else None
+
+    @staticmethod
+    def _archived_cards(zf: zipfile.ZipFile, entry: archive.ArchivedDiary) -> list[card_pb.ArchivedCard]:
+        cards, size = [], 0
+        for card in reversed(entry.cards):  # the newest first, as many as one request takes
+            png = archive.image_bytes(zf, card.image)
+            size += len(png)
+            if size > MAX_RESTORED_CARD_BYTES:
+                break
+            message = card_pb.ArchivedCard(version=card.version, png=png, dominant=card.dominant,
+                                           hashtags=card.hashtags, feedback=card.feedback)
+            if card.created_at is not None:
+                message.created_at.FromDatetime(card.created_at)
+            cards.append(message)
+        return cards[::-1]
+
+    async def _restore_cards(self, zf: zipfile.ZipFile, diary: Diary, entry: archive.ArchivedDiary) -> bool:
+        """The archive's cards of the diary restored (or restored before); False when it has none
+        or the card service restores none (a safety-flagged analysis gets its calm card drawn)."""
+        cards = await asyncio.to_thread(self._archived_cards, zf, entry)
+        if not cards:
+            return False
+        reply = await self._cards.RestoreCards(card_pb.RestoreCardsRequest(diary_id=diary.id, cards=cards))
+        return reply.restored
 
     def _finish(self, row: Import, job: Job) -> None:
         with self._uow() as uow:
@@ -271,7 +303,8 @@ class ImportRunner:
                     diary = await asyncio.to_thread(self._store, row, zf, index, entry)
                 if diary is not None:
                     hashtags = await self._analyse(diary, entry)
-                    await asyncio.to_thread(self._record, row, index, diary, hashtags)
+                    restored = hashtags is not None and await self._restore_cards(zf, diary, entry)
+                    await asyncio.to_thread(self._record, row, index, diary, hashtags, restored)
                 row = await asyncio.to_thread(self._row, row.id)
         await asyncio.to_thread(self._finish, row, job)
 
