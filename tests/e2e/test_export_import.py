@@ -1,7 +1,7 @@
 """Export and import through the web API (docs/export-import.md), as a person moving their diary:
 an account with diaries, photos, analyses, cards, a shared post with another person's comment is
 exported, the archive opens as documented, and imported into a fresh account gives the same
-diaries, analyses and photos; importing it twice adds nothing; an archive of 12 MB (over the
+diaries, analyses, photos and card images (every version kept, the newest shown byte for byte); importing it twice adds nothing; an archive of 12 MB (over the
 upload limit of images) imports and exports again with the pipeline worker SIGKILLed in the
 middle of each job, and downloads byte for byte; a Day One journal written here imports; broken
 and foreign archives are refused whole."""
@@ -19,7 +19,7 @@ from PIL import Image
 
 from gridam_domain.emotions import EMOTION_KEYS
 from tests.support.api import Api, User
-from tests.support.web import assert_error, jpeg_with_gps, share, wait_for_analysis, wait_for_card, write
+from tests.support.web import assert_error, diary_form, jpeg_with_gps, share, wait_for_analysis, wait_for_card, write
 
 JOB_TIMEOUT_SECONDS = 120  # a killed worker's lease (5 s) must expire first, on a busy machine
 
@@ -83,6 +83,9 @@ def test_an_account_round_trips_through_its_export_into_a_fresh_account(api: Api
     ]
     for diary_id in written:
         wait_for_card(api, owner, diary_id)
+    exam = api.patch(f"/api/diary?diaryId={written[1]}", owner,  # the same text again: a second version of its card
+                     files=diary_form("시험 끝", "드디어 시험이 끝나서 친구들과 떡볶이를 먹으러 갔다. 정말 신났다!"))
+    assert exam.status_code == 200 and exam.json()["result"]["version"] == 2, exam.text
     feed_id = share(api, owner, content="오늘의 카드")
     assert api.post(f"/api/feed/{feed_id}/comment", friend, json={"content": "힘내요 응원할게요"}).status_code == 200
     assert api.post(f"/api/follows/{friend.login_id}", owner).status_code == 200
@@ -106,6 +109,7 @@ def test_an_account_round_trips_through_its_export_into_a_fresh_account(api: Api
     assert rainy["analysis"]["riskLevel"] in ("none", "concern") and rainy["cards"][0]["version"] == 1
     assert Image.open(io.BytesIO(zf.read(rainy["photo"]))).size == (1200, 800)
     assert zf.read(rainy["cards"][0]["image"])[:4] == b"\x89PNG"
+    assert [c["version"] for c in next(d for d in diaries if d["title"] == "시험 끝")["cards"]] == [1, 2]
     feed = json.loads(zf.read("feed.json"))
     assert [c["content"] for c in feed["posts"][0]["comments"]] == ["힘내요 응원할게요"]
     profile = json.loads(zf.read("profile.json"))
@@ -126,7 +130,11 @@ def test_an_account_round_trips_through_its_export_into_a_fresh_account(api: Api
         assert (original["imageUrl"] is None) == (restored["imageUrl"] is None)
         if original["imageUrl"]:
             assert picture(api, restored["imageUrl"]).size == picture(api, original["imageUrl"]).size
-        wait_for_card(api, newcomer, restored["diaryId"])  # the card drawn anew
+        card = wait_for_card(api, newcomer, restored["diaryId"])
+        newest = next(d for d in diaries if d["title"] == restored["title"])["cards"][-1]
+        # The archive's card, not one drawn anew: its newest version, byte for byte.
+        assert card["version"] == newest["version"]
+        assert api.http.get(card["cardImageUrl"]).content == zf.read(newest["image"])
 
     again = upload(api, newcomer, archive.content)
     assert again.status_code == 200, again.text
