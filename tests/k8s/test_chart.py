@@ -22,9 +22,11 @@ import yaml
 from pydantic import ValidationError
 from starlette.testclient import TestClient
 
+from card_service.service_layer.cards import ACCOUNT_REPORTERS as CARD_ACCOUNT_REPORTERS
 from card_service.service_layer.cards import PIPELINE as CARD_PIPELINE
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS
 from emotion_service.service_layer.analyses import READERS, WRITERS
+from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS as EMOTION_ACCOUNT_REPORTERS
 from gpu_worker.config import GpuWorkerSettings
 from gridam_gateway.app import create_app
 from gridam_gateway.config import GatewaySettings
@@ -818,8 +820,8 @@ def test_a_default_deny_covers_the_namespace_and_the_migration_jobs_reach_only_d
 ACCEPTED_SERVICE_CALLERS = {
     "user": DIARY_COUNTERS,
     "diary": frozenset(FOLLOW_REPORTERS),
-    "emotion": READERS | WRITERS,
-    "card": CARD_PIPELINE,
+    "emotion": READERS | WRITERS | EMOTION_ACCOUNT_REPORTERS,
+    "card": CARD_PIPELINE | CARD_ACCOUNT_REPORTERS,
     "gpu-worker": GpuWorkerSettings.model_fields["allowed_callers"].default,
 }
 

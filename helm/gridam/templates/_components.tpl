@@ -33,7 +33,8 @@ user:
   grpcService: gridam.user.v1.UserService
   addressVar: GRIDAM_USER_SERVICE_ADDR
   migrate: true
-  calls: [diary]
+  # diary: follow events; diary, emotion, card: forgetting a deleted account
+  calls: [diary, emotion, card]
   stores: [mysql, redis]
   externalApis: [kakao-login, naver-login, sms]
   # Phone codes go out through Naver Cloud SENS; the development sender (a file) is never used.
@@ -84,7 +85,7 @@ emotion:
     GRIDAM_DATABASE_URL: emotion-database-url
     GRIDAM_REDIS_URL: redis-url
     GRIDAM_ANALYTICS_MONGODB_URL: analytics-mongodb-url
-  keys: [jwt-ed25519.pub.pem, service-gridam-diary-ed25519.pub.pem, service-gridam-card-ed25519.pub.pem]
+  keys: [jwt-ed25519.pub.pem, service-gridam-diary-ed25519.pub.pem, service-gridam-card-ed25519.pub.pem, service-gridam-user-ed25519.pub.pem]
   media: true
 card:
   kind: grpc
@@ -97,7 +98,7 @@ card:
   secretEnv:
     GRIDAM_DATABASE_URL: card-database-url
     GRIDAM_REDIS_URL: redis-url
-  keys: [jwt-ed25519.pub.pem, service-gridam-card-ed25519.pem, service-gridam-diary-ed25519.pub.pem]
+  keys: [jwt-ed25519.pub.pem, service-gridam-card-ed25519.pem, service-gridam-diary-ed25519.pub.pem, service-gridam-user-ed25519.pub.pem]
   media: true
 gpuWorker:
   kind: grpc
