@@ -62,7 +62,9 @@ def test_a_user_draws_a_bounded_number_of_new_versions(cards):
             assert (await cards.regenerate(DIARY)).version == version
         with pytest.raises(ResourceExhausted) as refused:
             await cards.regenerate(DIARY)
-        assert (refused.value.reason, refused.value.retry_after_seconds) == ("CARD4291", 86400)
+        assert refused.value.reason == "CARD4291"
+        # a day from the first of the three, less the seconds the draws took on a busy machine
+        assert 86400 - 60 <= refused.value.retry_after_seconds <= 86400
 
     asyncio.run(scenario())
     with uow() as unit:
