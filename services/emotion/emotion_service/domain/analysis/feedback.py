@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Sequence
 
 from emotion_service.domain.analysis.emotions import Emotion
-from emotion_service.domain.analysis.nouns import english_nouns, is_korean_noun
+from emotion_service.domain.analysis.nouns import is_korean_noun
 from emotion_service.domain.analysis.safety import RiskLevel
 from emotion_service.domain.analysis.text import josa, normalise
 
@@ -201,13 +201,12 @@ def _pick(options: Sequence[str], text: str, salt: str) -> str:
 
 def usable_keyword(text: str, language: str, keywords: Sequence[str]) -> str | None:
     """The first keyword that appears, as written, in the entry (a stem such as 공부 from
-    공부했다 must still read as the person's own word) and reads as a noun there."""
+    공부했다 must still read as the person's own word) and reads as a noun. The keywords are the
+    hashtags, nouns of the entry already (nouns.py); a Korean one is checked again on its own,
+    since a noun run inside a word (첫+차) need not read as a noun when quoted alone."""
     plain = normalise(text)
-    english = {n.word for n in english_nouns(text)} if language == "en" else set()
-    for keyword in keywords:
-        if keyword and keyword in plain and (is_korean_noun(keyword) if language == "ko" else keyword in english):
-            return keyword
-    return None
+    return next((keyword for keyword in keywords
+                 if keyword and keyword in plain and (language != "ko" or is_korean_noun(keyword))), None)
 
 
 class FeedbackWriter:
