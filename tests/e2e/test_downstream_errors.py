@@ -36,11 +36,12 @@ def stranger_public_key(folder: pathlib.Path) -> pathlib.Path:
     return path
 
 
-def once_reconnected(api: Api, user: User) -> httpx.Response:
-    """The answer once the card service's channel has found the diary service started again
-    (it retries a refused connection after a back-off of up to 2 s, answering 503 meanwhile)."""
+def once_reconnected(api: Api, user: User, path: str = NO_SUCH_DIARY) -> httpx.Response:
+    """The answer once the caller's channel has found the diary service started again (each
+    channel retries a refused connection after its own back-off of up to 2 s, answering 503
+    meanwhile): the card service's for NO_SUCH_DIARY, the gateway's for its own diary calls."""
     deadline = time.monotonic() + 30
-    while (reply := api.get(NO_SUCH_DIARY, user)).status_code == 503 and time.monotonic() < deadline:
+    while (reply := api.get(path, user)).status_code == 503 and time.monotonic() < deadline:
         time.sleep(0.2)
     return reply
 
@@ -76,3 +77,5 @@ def test_a_callee_failing_for_its_own_reasons_is_a_server_error_not_the_users(ap
     finally:
         stack.restart_service("diary-service")
     assert_error(once_reconnected(api, user), 404, "DIARY4041")
+    # Leave the stack as the next test expects it: the gateway's channel reconnected too.
+    assert once_reconnected(api, user, "/api/diary/list").status_code == 200

@@ -145,3 +145,21 @@ def test_a_kafka_restart_and_a_mongodb_outage_end_converged(world: CdcWorld, kaf
         writer.stop()
     world.wait_until_projected()
     assert world.reader.poll() is None and world.projector.poll() is None  # rode it out, no restart needed
+
+
+def test_a_reader_and_projector_started_before_kafka_wait_for_it(world: CdcWorld, kafka):
+    """Deployed together, the CDC processes may start before the broker answers: they wait for it
+    (topics.py: BROKER_READY_TIMEOUT_SECONDS) instead of exiting."""
+    writer = Writer(world, seed=3)
+    writer.step()
+    kafka.stop()
+    try:
+        world.start_reader()
+        world.start_projector()
+        time.sleep(4)
+        assert world.reader.poll() is None and world.projector.poll() is None
+    finally:
+        kafka.start()
+    writer.step()
+    world.wait_until_projected()
+    assert world.reader.poll() is None and world.projector.poll() is None

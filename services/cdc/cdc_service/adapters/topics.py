@@ -14,7 +14,17 @@ from cdc_service.config import CdcSettings
 
 log = logging.getLogger("gridam.cdc.topics")
 
-LEADER_TIMEOUT_SECONDS = 30
+BROKER_READY_TIMEOUT_SECONDS = 30
+
+# What a broker that is starting (or whose controller is being elected) answers. librdkafka
+# does not flag its own local time-out retriable, so the codes are listed.
+_BROKER_NOT_READY = {
+    KafkaError._TIMED_OUT,
+    KafkaError._TRANSPORT,
+    KafkaError._ALL_BROKERS_DOWN,
+    KafkaError.NOT_CONTROLLER,
+    KafkaError.REQUEST_TIMED_OUT,
+}
 
 
 def change_topics(settings: CdcSettings) -> list[NewTopic]:
@@ -35,26 +45,46 @@ def position_topic(settings: CdcSettings) -> NewTopic:
 def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> dict[str, int]:
     """Create the topics that do not exist yet (existing ones are left as they are), wait until
     every partition has a leader (a topic just created answers NOT_LEADER until then), and
-    return each topic's partition count."""
+    return each topic's partition count.
+
+    A broker that is still starting answers with retriable errors ("waiting for controller"):
+    they are waited out, within BROKER_READY_TIMEOUT_SECONDS, so that a process started together
+    with Kafka does not exit."""
     topics = list(topics)
     admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
-    futures = admin.create_topics(topics, request_timeout=settings.call_timeout_seconds)
-    for name, future in futures.items():
-        try:
-            future.result()
-            log.info("topic created", extra={"topic": name})
-        except KafkaException as exc:
-            if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
-                raise
+    deadline = time.monotonic() + BROKER_READY_TIMEOUT_SECONDS
+    missing = topics
+    while missing:
+        futures = admin.create_topics(missing, request_timeout=settings.call_timeout_seconds)
+        retry = []
+        for topic in missing:
+            try:
+                futures[topic.topic].result()
+                log.info("topic created", extra={"topic": topic.topic})
+            except KafkaException as exc:
+                error = exc.args[0]
+                if error.code() == KafkaError.TOPIC_ALREADY_EXISTS:
+                    continue
+                if not (error.retriable() or error.code() in _BROKER_NOT_READY) or time.monotonic() > deadline:
+                    raise
+                log.warning("broker not ready, retrying", extra={"topic": topic.topic, "error": error.str()})
+                retry.append(topic)
+        missing = retry
+        if missing:
+            time.sleep(0.5)
     names = [topic.topic for topic in topics]
-    deadline = time.monotonic() + LEADER_TIMEOUT_SECONDS
     while True:
-        metadata = admin.list_topics(timeout=settings.call_timeout_seconds).topics
+        try:
+            metadata = admin.list_topics(timeout=settings.call_timeout_seconds).topics
+        except KafkaException as exc:
+            if exc.args[0].code() not in _BROKER_NOT_READY or time.monotonic() > deadline:
+                raise
+            metadata = {}
         if all(
             name in metadata and metadata[name].error is None and all(p.leader >= 0 for p in metadata[name].partitions.values())
             for name in names
         ):
             return {name: len(metadata[name].partitions) for name in names}
         if time.monotonic() > deadline:
-            raise KafkaException(f"no leader for some of {names} after {LEADER_TIMEOUT_SECONDS}s")
+            raise KafkaException(f"no leader for some of {names} after {BROKER_READY_TIMEOUT_SECONDS}s")
         time.sleep(0.2)
