@@ -3,7 +3,7 @@
 Services store uploaded images (avatars, diary photos), generated card images and word clouds
 through `ObjectStorage`; the gateway reads them back to serve signed URLs (web-api.md, decision 13).
 Today the only backend is `LocalFolderStorage` (a local folder or a mounted volume); an S3-style
-backend can implement the same four methods later.
+backend can implement the same abstract methods later.
 
 The methods are synchronous (plain file I/O): async code calls them through
 ``asyncio.to_thread`` / a worker pool.
@@ -99,6 +99,12 @@ class ObjectStorage(abc.ABC):
     @abc.abstractmethod
     def exists(self, key: str) -> bool:
         """Whether an object is stored under ``key``."""
+
+    @abc.abstractmethod
+    def stale(self, prefix: str, before: float) -> Iterator[str]:
+        """The keys under the folder ``prefix`` of objects stored before ``before`` (a Unix time),
+        after discarding the unfinished writes there not written to since before it (a `writer`
+        whose process died): what a sweep of abandoned objects looks at."""
 
 
 def validate_key(key: str) -> str:
@@ -301,6 +307,22 @@ class LocalFolderStorage(ObjectStorage):
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def stale(self, prefix: str, before: float) -> Iterator[str]:
+        folder = self._path(prefix)
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                path = Path(parent, name)
+                try:
+                    stored_at = path.stat().st_mtime
+                except FileNotFoundError:  # deleted meanwhile
+                    continue
+                if stored_at >= before:
+                    continue
+                if name.endswith(".tmp"):  # a write that never finished (sidecars are the object's)
+                    _unlink_quietly(path)
+                elif not name.startswith("."):
+                    yield path.relative_to(self._root).as_posix()
 
     # -- helpers -----------------------------------------------------------------------------
     def _read_content_type(self, path: Path) -> str:

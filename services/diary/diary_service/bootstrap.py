@@ -15,7 +15,7 @@ from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Diaries
 from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
-from diary_service.service_layer.imports import IMPORT, ImportDependencies, ImportRunner, Imports
+from diary_service.service_layer.imports import ABANDONED_UPLOAD_SWEEP_SECONDS, IMPORT, ImportDependencies, ImportRunner, Imports
 from diary_service.service_layer.transfers import Transfers
 from diary_service.service_layer.feed import Feed
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
@@ -33,6 +33,7 @@ from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
+from gridam_runtime.periodic import every
 from gridam_domain.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_domain.storage import LocalFolderStorage
@@ -101,6 +102,7 @@ async def serve(settings: DiarySettings) -> None:
         engine.dispose()
         read_engine.dispose()
 
+    imports = Imports(ImportDependencies(deps.uow, deps.authenticator, deps.storage, settings.time_zone))
     await run_server(
         settings,
         ServiceDefinition(
@@ -111,15 +113,13 @@ async def serve(settings: DiarySettings) -> None:
                 Diaries(deps),
                 feed,
                 Notifications(NotificationDependencies(deps.uow, deps.authenticator)),
-                Transfers(
-                    Exports(ExportDependencies(deps.uow, deps.authenticator)),
-                    Imports(ImportDependencies(deps.uow, deps.authenticator, deps.storage, settings.time_zone)),
-                ),
+                Transfers(Exports(ExportDependencies(deps.uow, deps.authenticator)), imports),
             ),
         ),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
         cleanup=cleanup,
+        background=[every(ABANDONED_UPLOAD_SWEEP_SECONDS, imports.sweep_abandoned_uploads)],
     )
 
 

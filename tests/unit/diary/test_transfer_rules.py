@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import io
 import json
+import os
 import secrets
 import zipfile
 import zoneinfo
@@ -483,3 +484,26 @@ def test_an_upload_of_someone_else_or_none_is_refused(uow, jobs, engine, storage
 def test_archive_paths_keep_each_files_hash_name():
     assert archive.archive_path("diary-photos/ab/abcd.jpg") == "photos/abcd.jpg"
     assert archive.archive_path("cards/7/ab/abcd.png") == "cards/abcd.png"
+
+
+def test_an_abandoned_upload_is_swept_and_one_in_use_or_recent_is_kept(uow, jobs, engine, storage):
+    """A gateway stopped between storing an upload and StartImport's answer leaves it in imports/
+    with no import reading it: the diary server's sweep deletes it an hour later, with the
+    temporary file of an upload broken off with its process; a running import's archive and a
+    fresh upload stay."""
+    in_use = upload(storage, day_one_archive(art_png(8, 8)))
+    importer(uow, storage).start(in_use)
+    abandoned, fresh = upload(storage, b"PK whatever", user=OWNER), upload(storage, b"PK just now", user=OWNER)
+    broken_off = storage.root / "imports" / str(OWNER) / ".x.zip.0123abcd.tmp"
+    broken_off.write_bytes(b"PK half")
+    hour_ago = NOW.replace(tzinfo=datetime.UTC).timestamp() - 3601
+    for key in (in_use, abandoned):
+        os.utime(storage.root / key, (hour_ago, hour_ago))
+    os.utime(broken_off, (hour_ago, hour_ago))
+    os.utime(storage.root / fresh, (hour_ago + 2, hour_ago + 2))
+
+    sweep = Imports(ImportDependencies(uow, SignedIn(NEWCOMER), storage, "Asia/Seoul", clock=lambda: NOW))
+    assert sweep.sweep_abandoned_uploads() == 1
+    assert not storage.exists(abandoned) and not broken_off.exists()
+    assert storage.exists(in_use) and storage.exists(fresh)
+    assert sweep.sweep_abandoned_uploads() == 0

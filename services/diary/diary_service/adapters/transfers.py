@@ -33,6 +33,11 @@ class TransferRepository:
     def running_import(self, user_id: int) -> Import | None:
         return self._db.scalar(select(Import).where(Import.active_user_id == user_id))
 
+    def archives_in_use(self, keys: list[str]) -> set[str]:
+        """Which of these archive keys a running import still reads."""
+        query = select(Import.archive_key).where(Import.archive_key.in_(keys), Import.state == TRANSFER_RUNNING)
+        return set(self._db.scalars(query))
+
     def advance(self, model: type[Export] | type[Import], row_id: int, expected: dict[str, Any], values: dict[str, Any]) -> bool:
         """Update a running row only if it still holds `expected` (nobody advanced it meanwhile)."""
         conditions = [getattr(model, name) == value for name, value in expected.items()]

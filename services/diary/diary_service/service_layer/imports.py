@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import logging
 import zipfile
 import zoneinfo
 from collections.abc import Callable
@@ -44,8 +45,15 @@ from gridam_runtime.errors import AlreadyExists, InvalidArgument, NotFound
 from gridam_runtime.jobs import Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
 
+log = logging.getLogger("gridam.diary.imports")
+
 IMPORT = "import"
 UPLOADS = "imports"  # the gateway stores an uploaded archive under imports/<user id>/
+# An upload no running import reads, stored this long ago, was abandoned: a gateway stopped
+# between storing it and StartImport's answer (which it waits up to 600 s for), or an upload
+# broken off with its process. Swept every ABANDONED_UPLOAD_SWEEP_SECONDS by the diary server.
+ABANDONED_UPLOAD_SECONDS = 3600
+ABANDONED_UPLOAD_SWEEP_SECONDS = 900
 # The card images of one diary travel in one RestoreCards request (the services take 16 MB):
 # versions beyond this, oldest first, stay in the archive only.
 MAX_RESTORED_CARD_BYTES = 12 * 1024 * 1024
@@ -122,6 +130,24 @@ class Imports:
         except IntegrityError:
             raise AlreadyExists("IMPORT4091", "an import of the caller is running") from None
         return row
+
+    def sweep_abandoned_uploads(self) -> int:
+        """Delete the uploads under imports/ that no running import reads, stored more than
+        ABANDONED_UPLOAD_SECONDS ago (and unfinished uploads as old); how many were deleted."""
+        before = self._d.clock().replace(tzinfo=datetime.UTC).timestamp() - ABANDONED_UPLOAD_SECONDS
+        deleted = 0
+        stale = list(self._d.storage.stale(UPLOADS, before))
+        for start in range(0, len(stale), 500):
+            keys = stale[start : start + 500]
+            with self._d.uow() as uow:
+                in_use = uow.transfers.archives_in_use(keys)
+            for key in keys:
+                if key not in in_use:
+                    self._d.storage.delete(key)
+                    deleted += 1
+        if deleted:
+            log.info("abandoned import uploads deleted", extra={"count": deleted})
+        return deleted
 
     def get(self, import_id: int) -> Import:
         identity = self._d.authenticator.require()
