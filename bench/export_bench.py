@@ -11,18 +11,24 @@ What it does:
   2. seeds straight into the databases (bulk inserts, as bench.timeline_bench and
      bench.read_paths_bench): a user per size, each with that many diaries (one a day), every one
      analysed (emotion service) and with its card (card service; REDRAWN_SHARE of them redrawn once,
-     so two versions), `--photo-share` of them with a photo; every photo (a JPEG of noise, ~20 KB)
-     and card image (a PNG of noise, `--card-side` pixels a side) is written into the media store,
+     so two versions), `--photo-share` of them with a photo; every photo (a photo-like picture,
+     240 px, stored as an upload stores it: ~17 KB of JPEG) and card image (a PNG of noise, `--card-side` pixels a side) is written into the media store,
      each different, so the archive holds them all;
   3. per size, in turn: starts a fresh diary worker (so its peak RSS, VmHWM in /proc/<pid>/status,
      is this export's alone) and lets it settle, asks POST /api/users/export as the user, polls GET
      /api/users/export/{id} every POLL_SECONDS (the distinct progress values seen are the reports)
      while sampling the worker's RSS, until DONE; then downloads the archive through the gateway's
      signed URL (streamed) and checks that it is the stored object, whole;
-  4. prints per size: diaries, images, seconds, progress reports, archive MB, the worker's RSS at
+  4. round trip: imports the largest archive, through POST /api/users/import as a person would
+     (streamed upload), into a fresh account, polls its progress until DONE, and compares the two
+     accounts row by row in the databases and byte by byte in the media store: every diary (date,
+     title, content, photo), its analysis (emotions, hashtags, keywords, feedback, risk level) and
+     every card version's image;
+  5. prints per size: diaries, images, seconds, progress reports, archive MB, the worker's RSS at
      rest and at its peak, the gateway's peak RSS while serving the download, and the ratios of
-     the largest size to the smallest; PASS when the worker's peak RSS grows at most
-     TARGET_RSS_RATIO times; writes bench/results/export_bench.json.
+     the largest size to the smallest; then the import's figures and the differences found;
+     PASS when the worker's peak RSS grows at most TARGET_RSS_RATIO times and the imported
+     account equals the exported one; writes bench/results/export_bench.json.
 
 Exit status: 0 when the target passes, 1 when it fails, 2 when the run itself failed, 130 on Ctrl-C.
 """
@@ -31,7 +37,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import io
+import math
 import pathlib
 import random
 import time
@@ -39,7 +47,7 @@ from dataclasses import dataclass
 
 import httpx
 import sqlalchemy as sa
-from PIL import Image
+from PIL import Image, ImageChops
 
 from bench.harness import ROOT, BenchError, Infra, git_revision, print_checks, run_on_stack, summary, table
 from bench.timeline_bench import INSERT_CHUNK, log_in, seed_users
@@ -47,6 +55,7 @@ from card_service.adapters.orm import Card
 from diary_service.adapters.orm import ANALYSIS_DONE, Diary
 from emotion_service.adapters.orm import DiaryAnalysis
 from gridam_domain.emotions import EMOTION_KEYS
+from gridam_domain.images import sanitize_image
 from gridam_domain.storage import LocalFolderStorage, content_addressed_key
 from gridam_runtime import db
 
@@ -54,6 +63,7 @@ RESULTS_FILE = ROOT / "bench" / "results" / "export_bench.json"
 TARGET_RSS_RATIO = 1.25  # the worker's peak RSS at the largest size ÷ at the smallest
 REDRAWN_SHARE = 0.1
 POLL_SECONDS = 0.2
+PHOTO_MIN_PSNR_DB = 38.0  # an import re-encodes a photo at JPEG quality 88; ~40 dB is visually lossless
 SETTLE_SECONDS = 3.0
 JOB_TIMEOUT_SECONDS = 3600
 CONTENT = "오늘은 아침부터 비가 와서 조금 우울했지만 따뜻한 커피 한 잔이 위로가 되었다. 저녁에는 산책을 했다. "
@@ -63,6 +73,16 @@ def noise_image(rng: random.Random, side: int, kind: str) -> bytes:
     out = io.BytesIO()
     Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3)).save(out, kind)
     return out.getvalue()
+
+
+def photo(rng: random.Random, side: int = 240) -> bytes:
+    """A picture with a photo's structure (smooth shapes and some grain, unlike pure noise, which
+    no photo is), sanitised as the diary service stores an upload."""
+    scene = Image.frombytes("RGB", (side // 8, side // 8), rng.randbytes((side // 8) ** 2 * 3))
+    grain = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+    out = io.BytesIO()
+    Image.blend(scene.resize((side, side), Image.Resampling.BICUBIC), grain, 0.08).save(out, "JPEG", quality=95)
+    return sanitize_image(out.getvalue()).data
 
 
 def memory_kib(pid: int) -> dict[str, int]:
@@ -90,12 +110,12 @@ def seed_account(env: dict[str, str], storage: LocalFolderStorage, user_id: int,
             diary_id, day = next_id + n, first_day + datetime.timedelta(days=n)
             photo_key = ""
             if rng.random() < args.photo_share:
-                photo = noise_image(rng, 96, "JPEG")
-                photo_key = content_addressed_key("diary-photos", photo, "jpg")
-                storage.put(photo_key, photo, "image/jpeg")
+                picture = photo(rng)
+                photo_key = content_addressed_key("diary-photos", picture, "jpg")
+                storage.put(photo_key, picture, "image/jpeg")
                 photos += 1
             rows["diary"].append({"id": diary_id, "author_id": user_id, "title": f"{day.isoformat()}의 일기",
-                                  "content": CONTENT * rng.randint(1, 6), "date": day, "photo_key": photo_key,
+                                  "content": (CONTENT * rng.randint(1, 6)).strip(), "date": day, "photo_key": photo_key,
                                   "hashtags": ["비", "산책"], "analysis_state": ANALYSIS_DONE, "created_at": now})
             weights = [rng.random() ** 3 for _ in EMOTION_KEYS]
             distribution = {key: w / sum(weights) for key, w in zip(EMOTION_KEYS, weights, strict=True)}
@@ -136,34 +156,60 @@ class Run:
     peak_kib: int
     download_seconds: float
     gateway_peak_kib: int
+    archive: pathlib.Path
+
+
+@dataclass
+class RoundTrip:
+    diaries: int
+    seconds: float
+    reports: list[int]
+    peak_kib: int
+    photos: int
+    lowest_photo_psnr_db: float
+    differences: list[str]
+
+
+def fresh_worker(infra: Infra):
+    """A diary worker started anew and settled, so that its peak RSS is the next job's alone."""
+    old = infra.stack.process("diary-worker").process
+    old.terminate()
+    old.wait(30)
+    worker = infra.stack.start_worker().process
+    time.sleep(SETTLE_SECONDS)
+    return worker
+
+
+def follow_job(http: httpx.Client, path: str, worker, what: str) -> tuple[dict, list[int], int]:
+    """Poll a job every POLL_SECONDS until DONE: its last result, the distinct progress values
+    seen, and the number of polls."""
+    began = time.perf_counter()
+    reports, polls = [], 0
+    while True:
+        result = http.get(path).json()["result"]
+        polls += 1
+        if not reports or reports[-1] != result["progress"]:
+            reports.append(result["progress"])
+        if result["state"] == "DONE":
+            return result, reports, polls
+        if worker.poll() is not None or time.perf_counter() - began > JOB_TIMEOUT_SECONDS:
+            raise BenchError(f"{what}: {result} (worker exit {worker.poll()})")
+        time.sleep(POLL_SECONDS)
 
 
 def export_once(infra: Infra, token: str, size: int, seeded: dict[str, int]) -> Run:
     stack = infra.stack
-    old = stack.process("diary-worker").process
-    old.terminate()
-    old.wait(30)
-    worker = stack.start_worker().process
-    time.sleep(SETTLE_SECONDS)
+    worker = fresh_worker(infra)
     rest = memory_kib(worker.pid)["VmRSS"]
     headers = {"Authorization": f"Bearer {token}"}
+    archive = infra.root / f"export-{size}.zip"
     with httpx.Client(base_url=stack.http_url, headers=headers, timeout=60) as http:
         began = time.perf_counter()
         reply = http.post("/api/users/export")
         if reply.status_code != 200:
             raise BenchError(f"POST /api/users/export -> {reply.status_code} {reply.text}")
         path = f"/api/users/export/{reply.json()['result']['exportId']}"
-        reports, polls = [], 0
-        while True:
-            result = http.get(path).json()["result"]
-            polls += 1
-            if not reports or reports[-1] != result["progress"]:
-                reports.append(result["progress"])
-            if result["state"] == "DONE":
-                break
-            if worker.poll() is not None or time.perf_counter() - began > JOB_TIMEOUT_SECONDS:
-                raise BenchError(f"export of {size} diaries: {result} (worker exit {worker.poll()})")
-            time.sleep(POLL_SECONDS)
+        result, reports, polls = follow_job(http, path, worker, f"export of {size} diaries")
         seconds = time.perf_counter() - began
         peak = memory_kib(worker.pid)["VmHWM"]
         key = result["downloadUrl"].split("/api/media/", 1)[1].split("?", 1)[0]
@@ -172,25 +218,102 @@ def export_once(infra: Infra, token: str, size: int, seeded: dict[str, int]) -> 
         gateway_before = memory_kib(gateway)["VmHWM"]
         began = time.perf_counter()
         received = 0
-        with http.stream("GET", result["downloadUrl"]) as download:
+        with http.stream("GET", result["downloadUrl"]) as download, archive.open("wb") as out:
             for chunk in download.iter_bytes(1024 * 1024):
+                out.write(chunk)
                 received += len(chunk)
         download_seconds = time.perf_counter() - began
         if received != stored.stat().st_size:
             raise BenchError(f"downloaded {received} bytes of {stored.stat().st_size}")
         gateway_peak = memory_kib(gateway)["VmHWM"]
     return Run(size, seeded, seconds, reports, polls, received, result["imagesDone"], rest, peak, download_seconds,
-               max(gateway_peak - gateway_before, 0))
+               max(gateway_peak - gateway_before, 0), archive)
+
+
+def photo_psnr(storage: LocalFolderStorage, exported_key: str, imported_key: str) -> float:
+    """How close the imported photo is to the exported one, in dB (inf when the pixels are equal).
+    An imported photo is untrusted bytes, re-encoded as any upload (docs/export-import.md), so a
+    JPEG comes back with the same size and nearly, not exactly, the same pixels."""
+    exported, imported = (Image.open(io.BytesIO(storage.get(key).data)).convert("RGB") for key in (exported_key, imported_key))
+    if exported.size != imported.size:
+        return 0.0
+    histogram = ImageChops.difference(exported, imported).histogram()
+    squared = sum(count * (value % 256) ** 2 for value, count in enumerate(histogram))
+    mse = squared / (exported.width * exported.height * 3)
+    return math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
+
+
+def account_contents(env: dict[str, str], storage: LocalFolderStorage, user_id: int) -> dict[datetime.date, dict]:
+    """Everything of a person that an export carries, per diary date: card images as SHA-256 of
+    their bytes (the stored keys are the importer's to choose), photos as their stored keys."""
+    digest = lambda key: hashlib.sha256(storage.get(key).data).hexdigest()  # noqa: E731
+    engines = {name: db.create_engine(env[f"GRIDAM_{name.upper()}_DATABASE_URL"]) for name in ("diary", "emotion", "card")}
+    try:
+        with engines["diary"].connect() as connection:
+            diaries = connection.execute(sa.select(Diary.id, Diary.date, Diary.title, Diary.content, Diary.photo_key)
+                                         .where(Diary.author_id == user_id)).all()
+        with engines["emotion"].connect() as connection:
+            analyses = {row.diary_id: row for row in connection.execute(
+                sa.select(*DiaryAnalysis.__table__.columns).where(DiaryAnalysis.author_id == user_id))}
+        with engines["card"].connect() as connection:
+            cards: dict[int, list[tuple[int, str]]] = {}
+            for card in connection.execute(sa.select(Card.diary_id, Card.version, Card.image_key)
+                                           .where(Card.author_id == user_id).order_by(Card.version)):
+                cards.setdefault(card.diary_id, []).append((card.version, digest(card.image_key)))
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+    contents = {}
+    for diary in diaries:
+        analysis = analyses.get(diary.id)
+        contents[diary.date] = {
+            "title": diary.title, "content": diary.content, "photo": diary.photo_key or None,
+            "analysis": analysis and (analysis.dominant, {k: round(v, 6) for k, v in analysis.distribution.items()},
+                                      analysis.hashtags, analysis.keywords, analysis.feedback, analysis.risk_level),
+            "cards": cards.get(diary.id, []),
+        }
+    return contents
+
+
+def round_trip(infra: Infra, env: dict[str, str], storage: LocalFolderStorage, run: Run, source_user: int,
+               newcomer: int, token: str) -> RoundTrip:
+    """Import `run`'s archive into the fresh account `newcomer` and compare it with `source_user`'s."""
+    worker = fresh_worker(infra)
+    with httpx.Client(base_url=infra.stack.http_url, headers={"Authorization": f"Bearer {token}"}, timeout=600) as http:
+        began = time.perf_counter()
+        with run.archive.open("rb") as archive:  # httpx streams a file part from the file
+            reply = http.post("/api/users/import", files={"file": ("export.zip", archive, "application/zip")})
+        if reply.status_code != 200:
+            raise BenchError(f"POST /api/users/import -> {reply.status_code} {reply.text}")
+        path = f"/api/users/import/{reply.json()['result']['importId']}"
+        result, reports, _ = follow_job(http, path, worker, f"import of {run.size} diaries")
+        seconds = time.perf_counter() - began
+    peak = memory_kib(worker.pid)["VmHWM"]
+    print(f"imported {result['diariesAdded']:,} diaries in {seconds:,.0f} s; comparing the two accounts ...", flush=True)
+    theirs, mine = account_contents(env, storage, source_user), account_contents(env, storage, newcomer)
+    differences = [f"diaries on {sorted(theirs.keys() ^ mine.keys())[:5]} are in one account only"] if theirs.keys() != mine.keys() else []
+    psnrs = []
+    for day in sorted(theirs.keys() & mine.keys()):
+        exported, imported = theirs[day].pop("photo"), mine[day].pop("photo")
+        if (exported is None) != (imported is None):
+            differences.append(f"{day} photo: {exported} != {imported}")
+        elif exported:
+            psnrs.append(photo_psnr(storage, exported, imported))
+            if psnrs[-1] < PHOTO_MIN_PSNR_DB:
+                differences.append(f"{day} photo: {psnrs[-1]:.1f} dB from the exported one")
+        differences += [f"{day} {part}: {theirs[day][part]!r:.80} != {mine[day][part]!r:.80}"
+                        for part in theirs[day] if theirs[day][part] != mine[day][part]]
+    return RoundTrip(result["diariesAdded"], seconds, reports, peak, len(psnrs), min(psnrs, default=math.inf), differences)
 
 
 def measure(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     sizes = [int(size) for size in args.sizes.split(",")]
-    population = seed_users(env["GRIDAM_USER_DATABASE_URL"], len(sizes), 1, rng)
+    population = seed_users(env["GRIDAM_USER_DATABASE_URL"], len(sizes) + 1, 1, rng)  # the last one imports
     storage = LocalFolderStorage(infra.stack.data_dir / "media")
     tokens = log_in(infra.stack.http_url, [population.login_ids[u] for u in population.user_ids])
     runs = []
-    for user_id, token, size in zip(population.user_ids, tokens, sizes, strict=True):
+    for user_id, token, size in zip(population.user_ids, tokens, sizes, strict=False):
         began = time.perf_counter()
         seeded = seed_account(env, storage, user_id, size, args, rng)
         print(f"seeded {size:,} diaries ({seeded['photos']:,} photos, {seeded['cards']:,} card images) "
@@ -206,6 +329,7 @@ def measure(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict
          mib(r.gateway_peak_kib))
         for r in runs
     ]
+    trip = round_trip(infra, env, storage, runs[-1], population.user_ids[len(sizes) - 1], population.user_ids[-1], tokens[-1])
     small, large = runs[0], runs[-1]
     ratio = large.peak_kib / small.peak_kib
     rows.append((f"{large.size // small.size}×", f"{large.images / max(small.images, 1):.1f}×",
@@ -215,13 +339,25 @@ def measure(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict
     print("\n".join(table(rows)))
     for r in runs:
         print(f"{r.size:,} diaries: progress seen {r.reports}")
-    checks = {"worker peak RSS": (ratio <= TARGET_RSS_RATIO,
-                                  f"{ratio:.2f}× at {large.size:,} vs {small.size:,} diaries (target ≤ {TARGET_RSS_RATIO}×)")}
+    print(f"import of the {large.size:,}-diary archive into a fresh account: {trip.seconds:,.1f} s, "
+          f"worker peak RSS {mib(trip.peak_kib)} MiB, {len(trip.reports)} progress reports seen "
+          f"({', '.join(map(str, trip.reports[:4]))}, …, {', '.join(map(str, trip.reports[-3:]))})")
+    for difference in trip.differences[:20]:
+        print(f"  differs: {difference}")
+    checks = {
+        "worker peak RSS": (ratio <= TARGET_RSS_RATIO,
+                            f"{ratio:.2f}× at {large.size:,} vs {small.size:,} diaries (target ≤ {TARGET_RSS_RATIO}×)"),
+        "round trip": (trip.diaries == large.size and not trip.differences,
+                       f"{trip.diaries:,} of {large.size:,} diaries imported; {len(trip.differences)} differences in "
+                       f"diaries, analyses and card images (byte for byte) and photos (pixels, lowest of "
+                       f"{trip.photos:,}: {trip.lowest_photo_psnr_db:.1f} dB, target ≥ {PHOTO_MIN_PSNR_DB:.0f} dB)"),
+    }
     print_checks(checks)
     config = {"sizes": sizes, "photo_share": args.photo_share, "card_side": args.card_side, "redrawn": REDRAWN_SHARE,
               "revision": git_revision()}
     return summary("export_bench", config, {"peak_rss_ratio": TARGET_RSS_RATIO}, checks,
-                   runs=[r.__dict__ for r in runs], peak_rss_ratio=round(ratio, 3))
+                   runs=[{k: v for k, v in r.__dict__.items() if k != "archive"} for r in runs],
+                   round_trip=trip.__dict__, peak_rss_ratio=round(ratio, 3))
 
 
 def parse_args() -> argparse.Namespace:
