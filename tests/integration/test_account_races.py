@@ -1,12 +1,14 @@
 """Parallel requests against the account service layer, on real MariaDB and on SQLite (where
-FOR UPDATE locks nothing): each request runs in its own thread and is held after its first
-read until every other one has read too or has finished, the interleaving a race needs.
+FOR UPDATE locks nothing): each request runs in its own thread, on an event loop of its own,
+and is held after its first read until every other one has read too or has finished, the
+interleaving a race needs.
 No limit can be passed, no refresh token rotated twice, no social login lost."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 import orjson
@@ -53,13 +55,13 @@ class Gate:
         self._changed.notify_all()
 
 
-def in_parallel(gate: Gate, calls: list[Callable[[], object]]) -> list[object]:
+def in_parallel(gate: Gate, calls: list[Callable[[], Awaitable[object]]]) -> list[object]:
     """Each call in a thread of its own; what each returned or raised, in order."""
     outcomes: list[object] = [None] * len(calls)
 
-    def run(index: int, call: Callable[[], object]) -> None:
+    def run(index: int, call: Callable[[], Awaitable[object]]) -> None:
         try:
-            outcomes[index] = call()
+            outcomes[index] = asyncio.run(call())
         except Exception as error:
             outcomes[index] = error
         finally:
@@ -148,11 +150,11 @@ def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(settings):
     assert reasons(outcomes) == ["AUTH4001"] * limit + ["AUTH4291"] * limit
 
 
-def test_parallel_refreshes_with_one_token_rotate_it_once(settings):
+async def test_parallel_refreshes_with_one_token_rotate_it_once(settings):
     with user_dependencies(settings) as (deps, engine):
         add_user(deps, "refresher", "secret123")
         accounts = Accounts(deps)
-        refresh_token = accounts.login("refresher", "secret123", "").refresh_token
+        refresh_token = (await accounts.login("refresher", "secret123", "")).refresh_token
         gate = Gate(2)
         with held_after_first_read(engine, "refresh_tokens", gate):
             outcomes = in_parallel(gate, [lambda: accounts.reissue(refresh_token)] * 2)
@@ -160,15 +162,15 @@ def test_parallel_refreshes_with_one_token_rotate_it_once(settings):
         assert reasons([outcome for outcome in outcomes if outcome is not winner]) == ["AUTH4013"]
         # Reuse revoked the family, the winner's new token with it.
         with pytest.raises(DomainError) as failure:
-            accounts.reissue(winner.refresh_token)
+            await accounts.reissue(winner.refresh_token)
         assert failure.value.reason == "AUTH4012"
 
 
-def test_parallel_wrong_codes_get_no_more_tries_than_the_limit(settings):
+async def test_parallel_wrong_codes_get_no_more_tries_than_the_limit(settings):
     limit = settings.phone_code_max_attempts
     with user_dependencies(settings) as (deps, engine):
         accounts = Accounts(deps)
-        accounts.send_phone_code("01012345678")
+        await accounts.send_phone_code("01012345678")
         code = orjson.loads(settings.sms_outbox_path.read_bytes().splitlines()[-1])["code"]
         wrong_code = f"{(int(code) + 1) % 10**6:06d}"
         gate = Gate(2 * limit)
@@ -176,14 +178,14 @@ def test_parallel_wrong_codes_get_no_more_tries_than_the_limit(settings):
             outcomes = in_parallel(gate, [lambda: accounts.verify_phone_code("01012345678", wrong_code)] * (2 * limit))
         assert reasons(outcomes) == ["SMS4002"] * limit + ["SMS4291"] * limit
         with pytest.raises(DomainError) as failure:
-            accounts.verify_phone_code("01012345678", code)
+            await accounts.verify_phone_code("01012345678", code)
         assert failure.value.reason == "SMS4291"
 
 
-def test_parallel_first_social_logins_of_one_account_make_one_user(settings):
+async def test_parallel_first_social_logins_of_one_account_make_one_user(settings):
     with user_dependencies(settings, oauth_providers={"kakao": OneAccountProvider()}) as (deps, engine):
         accounts = Accounts(deps)
-        states = [accounts.oauth_authorization_url("kakao", BROWSER) for _ in range(2)]
+        states = [await accounts.oauth_authorization_url("kakao", BROWSER) for _ in range(2)]
         gate = Gate(2)
         with held_after_first_read(engine, "oauth_links", gate):
             outcomes = in_parallel(gate, [lambda state=state: accounts.oauth_login("kakao", "code", state, "", BROWSER) for state in states])

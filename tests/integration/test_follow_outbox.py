@@ -81,7 +81,7 @@ def fail(*args, **kwargs) -> None:
 
 
 @pytest.mark.parametrize("failing_step", ["enqueue", "commit"])
-def test_a_follow_records_exactly_one_job_and_a_failed_one_none(database_url, tmp_path, monkeypatch, failing_step):
+async def test_a_follow_records_exactly_one_job_and_a_failed_one_none(database_url, tmp_path, monkeypatch, failing_step):
     with user_dependencies(UserSettings(data_dir=tmp_path, database_url=database_url)) as (deps, engine):
         profiles = Profiles(deps)
         alice_id, bob_id = add_users(engine, "alice", "bob")
@@ -91,11 +91,11 @@ def test_a_follow_records_exactly_one_job_and_a_failed_one_none(database_url, tm
                 # happens): neither the follow nor its job may remain.
                 patch.setattr(JobQueue if failing_step == "enqueue" else UnitOfWork, failing_step, fail)
                 with pytest.raises(RuntimeError, match="db gone"):
-                    profiles.follow("alice")
+                    await profiles.follow("alice")
             assert follow_count(engine) == 0 and outbox(engine) == []
 
-            assert profiles.follow("alice") is True
-            assert profiles.follow("ALICE") is False  # already following: nothing more owed
+            assert await profiles.follow("alice") is True
+            assert await profiles.follow("ALICE") is False  # already following: nothing more owed
         [job] = outbox(engine)
         assert (job.kind, job.subject_id, job.state, job.attempts) == (NOTIFY_FOLLOW, alice_id, PENDING, 0)
         assert json.loads(job.payload) == {"follower_id": bob_id, "follower_login_id": "bob"}

@@ -87,19 +87,19 @@ class UserLayer:
         """The gRPC servicer, for the other services' layers to call in process."""
         return UserServicer(self.accounts, self.profiles)
 
-    def verified(self, phone: str) -> str:
+    async def verified(self, phone: str) -> str:
         """`phone`, verified with the code the SMS carried."""
-        self.accounts.send_phone_code(phone)
-        self.accounts.verify_phone_code(phone, self.sms.last_code_for(phone))
+        await self.accounts.send_phone_code(phone)
+        await self.accounts.verify_phone_code(phone, self.sms.last_code_for(phone))
         return phone
 
-    def sign_up(self, login_id: str, password: str = "secret123", nickname: str = "그리담") -> User:
+    async def sign_up(self, login_id: str, password: str = "secret123", nickname: str = "그리담") -> User:
         phone = f"0109{next(self._numbers):07d}"
-        return self.accounts.sign_up(login_id, password, nickname, self.verified(phone))
+        return await self.accounts.sign_up(login_id, password, nickname, await self.verified(phone))
 
-    def log_in(self, login_id: str, password: str = "secret123", address: str = "10.0.0.1") -> Tokens:
+    async def log_in(self, login_id: str, password: str = "secret123", address: str = "10.0.0.1") -> Tokens:
         """A new session of `login_id`, whose access token is then the caller's."""
-        tokens = self.accounts.login(login_id, password, address)
+        tokens = await self.accounts.login(login_id, password, address)
         context.bearer_token.set(tokens.access_token)
         return tokens
 

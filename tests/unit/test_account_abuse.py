@@ -5,9 +5,10 @@ without end, and who follows whom is told only to the two concerned (and the dia
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable
 
 import pytest
 from argon2 import PasswordHasher
@@ -65,102 +66,101 @@ def world(tmp_path):
         yield Accounts(deps), Profiles(deps), deps, hasher, sms
 
 
-def reason(call) -> str:
+async def reason(call: Awaitable[object]) -> str:
     with pytest.raises(DomainError) as failure:
-        call()
+        await call
     return failure.value.reason
 
 
-def verified(accounts: Accounts, sms: RecordingSms, phone: str) -> str:
-    accounts.send_phone_code(phone)
-    accounts.verify_phone_code(phone, sms.codes[phone])
+async def verified(accounts: Accounts, sms: RecordingSms, phone: str) -> str:
+    await accounts.send_phone_code(phone)
+    await accounts.verify_phone_code(phone, sms.codes[phone])
     return phone
 
 
-def signed_in(deps, accounts: Accounts, sms: RecordingSms, login_id: str, phone: str):
-    user = accounts.sign_up(login_id, "secret123", login_id, verified(accounts, sms, phone))
+async def signed_in(deps, accounts: Accounts, sms: RecordingSms, login_id: str, phone: str):
+    user = await accounts.sign_up(login_id, "secret123", login_id, await verified(accounts, sms, phone))
     context.bearer_token.set(deps.issuer.issue(user.id, user.login_id, f"session-{login_id}")[0])
     return user
 
 
-def test_a_flood_of_sign_ups_without_a_verified_number_hashes_no_password(world):
+async def test_a_flood_of_sign_ups_without_a_verified_number_hashes_no_password(world):
     """Finding 2: the password was hashed before the verification was checked."""
     accounts, _profiles, _deps, hasher, _sms = world
     before = hasher.hashes
-    outcomes = [reason(lambda n=n: accounts.sign_up(f"flood{n:03d}", "secret123", "홍수", f"0109999{n:04d}")) for n in range(24)]
+    outcomes = [await reason(accounts.sign_up(f"flood{n:03d}", "secret123", "홍수", f"0109999{n:04d}")) for n in range(24)]
     assert outcomes == ["USER4006"] * 24
     assert hasher.hashes == before
 
 
-def test_one_address_gets_ten_sign_ups_an_hour(world):
+async def test_one_address_gets_ten_sign_ups_an_hour(world):
     accounts, _profiles, _deps, _hasher, _sms = world
     for n in range(10):
-        assert reason(lambda n=n: accounts.sign_up(f"probe{n:03d}", "secret123", "탐색", "01011112222", "203.0.113.9")) == "USER4006"
+        assert await reason(accounts.sign_up(f"probe{n:03d}", "secret123", "탐색", "01011112222", "203.0.113.9")) == "USER4006"
     with pytest.raises(ResourceExhausted) as refused:
-        accounts.sign_up("probe999", "secret123", "탐색", "01011112222", "203.0.113.9")
+        await accounts.sign_up("probe999", "secret123", "탐색", "01011112222", "203.0.113.9")
     assert (refused.value.reason, refused.value.retry_after_seconds) == ("USER4291", 3600)
     # Another address is not held up.
-    assert reason(lambda: accounts.sign_up("probe999", "secret123", "탐색", "01011112222", "198.51.100.7")) == "USER4006"
+    assert await reason(accounts.sign_up("probe999", "secret123", "탐색", "01011112222", "198.51.100.7")) == "USER4006"
 
 
-def test_a_verification_probes_five_login_ids_at_most(world):
+async def test_a_verification_probes_five_login_ids_at_most(world):
     """Finding 10: USER4091 tells a taken login id (they are public handles, shown on profiles),
     but one verification no longer tries any number of them for ten minutes."""
     accounts, _profiles, _deps, _hasher, sms = world
-    accounts.sign_up("taken_id", "secret123", "주인", verified(accounts, sms, "01033334444"))
-    phone = verified(accounts, sms, "01055556666")
-    assert [reason(lambda: accounts.sign_up("taken_id", "secret123", "탐색", phone)) for _ in range(5)] == ["USER4091"] * 5
-    assert reason(lambda: accounts.sign_up("free_id", "secret123", "탐색", phone)) == "USER4292"
+    await accounts.sign_up("taken_id", "secret123", "주인", await verified(accounts, sms, "01033334444"))
+    phone = await verified(accounts, sms, "01055556666")
+    assert [await reason(accounts.sign_up("taken_id", "secret123", "탐색", phone)) for _ in range(5)] == ["USER4091"] * 5
+    assert await reason(accounts.sign_up("free_id", "secret123", "탐색", phone)) == "USER4292"
 
 
-def test_a_stolen_token_gets_five_guesses_of_the_current_password(world):
+async def test_a_stolen_token_gets_five_guesses_of_the_current_password(world):
     """Finding 6: PATCH /api/users/password checked the current password without limit."""
     accounts, _profiles, deps, hasher, sms = world
-    signed_in(deps, accounts, sms, "victim", "01012341234")
-    guesses = [reason(lambda n=n: accounts.change_password(f"guess{n:04d}", "newpass123")) for n in range(5)]
+    await signed_in(deps, accounts, sms, "victim", "01012341234")
+    guesses = [await reason(accounts.change_password(f"guess{n:04d}", "newpass123")) for n in range(5)]
     assert guesses == ["USER4007"] * 5
     hashes = hasher.hashes
     with pytest.raises(ResourceExhausted) as refused:
-        accounts.change_password("secret123", "newpass123")  # even the right one, until the window ends
+        await accounts.change_password("secret123", "newpass123")  # even the right one, until the window ends
     assert (refused.value.reason, refused.value.retry_after_seconds) == ("USER4293", 900)
     assert hasher.hashes == hashes
 
 
-def test_a_user_is_told_only_of_follows_they_are_part_of(world):
+async def test_a_user_is_told_only_of_follows_they_are_part_of(world):
     """Finding 12: GetFollowRelation answered any pair to any user token."""
     accounts, profiles, deps, _hasher, sms = world
-    alice = signed_in(deps, accounts, sms, "alice", "01010000001")
-    bob = signed_in(deps, accounts, sms, "bobby", "01010000002")
-    carol = signed_in(deps, accounts, sms, "carol", "01010000003")
-    profiles.follow("alice")  # carol follows alice
+    alice = await signed_in(deps, accounts, sms, "alice", "01010000001")
+    bob = await signed_in(deps, accounts, sms, "bobby", "01010000002")
+    carol = await signed_in(deps, accounts, sms, "carol", "01010000003")
+    await profiles.follow("alice")  # carol follows alice
     context.bearer_token.set(deps.issuer.issue(bob.id, "bobby", "session-bobby")[0])
-    assert profiles.is_following(bob.id, alice.id) is False  # bob's own follows: answered
-    assert profiles.is_following(alice.id, bob.id) is False
+    assert await profiles.is_following(bob.id, alice.id) is False  # bob's own follows: answered
+    assert await profiles.is_following(alice.id, bob.id) is False
     with pytest.raises(PermissionDenied):
-        profiles.is_following(carol.id, alice.id)  # carol's follow of alice is not bob's to know
+        await profiles.is_following(carol.id, alice.id)  # carol's follow of alice is not bob's to know
     context.bearer_token.set(ServiceTokenIssuer.from_keys_dir(deps.settings.keys_dir, "gridam-diary").token())
-    assert profiles.is_following(carol.id, alice.id) is True  # the feed's visibility rules may ask
+    assert await profiles.is_following(carol.id, alice.id) is True  # the feed's visibility rules may ask
     context.bearer_token.set(ServiceTokenIssuer.from_keys_dir(deps.settings.keys_dir, "gridam-card").token())
     with pytest.raises(DomainError):
-        profiles.is_following(carol.id, alice.id)
+        await profiles.is_following(carol.id, alice.id)
 
 
-def test_follows_are_bounded_per_user(world):
+async def test_follows_are_bounded_per_user(world):
     accounts, profiles, deps, _hasher, sms = world
-    signed_in(deps, accounts, sms, "target", "01020000001")
-    signed_in(deps, accounts, sms, "toggler", "01020000002")
+    await signed_in(deps, accounts, sms, "target", "01020000001")
+    await signed_in(deps, accounts, sms, "toggler", "01020000002")
     for _ in range(50):
-        profiles.follow("target")
-        profiles.unfollow("target")
-    assert reason(lambda: profiles.follow("target")) == "FOLLOW4291"
+        await profiles.follow("target")
+        await profiles.unfollow("target")
+    assert await reason(profiles.follow("target")) == "FOLLOW4291"
 
 
-def test_password_hashes_run_two_at_a_time_whatever_the_requests(tmp_path):
+async def test_password_hashes_run_two_at_a_time_whatever_the_requests(tmp_path):
     """Each argon2 hash holds 64 MiB: the requests beyond GRIDAM_PASSWORD_HASH_CONCURRENCY wait."""
     hasher = SlowHasher()
     with user_dependencies(UserSettings(data_dir=tmp_path), hasher=hasher) as (deps, _engine):
         accounts = Accounts(deps)
-        with ThreadPoolExecutor(8) as pool:
-            outcomes = list(pool.map(lambda n: reason(lambda: accounts.login(f"nobody{n:02d}", "wrong1234", f"10.0.0.{n}")), range(16)))
+        outcomes = await asyncio.gather(*(reason(accounts.login(f"nobody{n:02d}", "wrong1234", f"10.0.0.{n}")) for n in range(16)))
     assert outcomes == ["AUTH4001"] * 16
     assert hasher.most <= deps.settings.password_hash_concurrency == 2

@@ -48,86 +48,86 @@ def world(tmp_path):
         yield Accounts(deps), clock, sms
 
 
-def test_a_code_expires_after_three_minutes(world):
+async def test_a_code_expires_after_three_minutes(world):
     accounts, clock, sms = world
-    accounts.send_phone_code("010-1234-5678")
+    await accounts.send_phone_code("010-1234-5678")
     clock.advance(181)
     with pytest.raises(FailedPrecondition) as failure:
-        accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
+        await accounts.verify_phone_code("01012345678", sms.codes["01012345678"])
     assert failure.value.reason == "SMS4003"
 
 
-def test_a_phone_gets_ten_codes_a_day(world):
+async def test_a_phone_gets_ten_codes_a_day(world):
     accounts, clock, sms = world
     first_sent = clock.now
     for _ in range(10):
-        accounts.send_phone_code("01012345678")
+        await accounts.send_phone_code("01012345678")
         clock.advance(31)  # past the 30-second resend interval
     assert sms.sent == ["01012345678"] * 10
     with pytest.raises(ResourceExhausted) as failure:
-        accounts.send_phone_code("01012345678")
+        await accounts.send_phone_code("01012345678")
     assert (failure.value.reason, failure.value.retry_after_seconds) == ("SMS4293", 24 * 3600 - 10 * 31)
     # The day is the 24 hours from the first code, not the calendar day: past midnight it still holds.
     clock.now = first_sent + datetime.timedelta(days=1, seconds=-31)
     with pytest.raises(ResourceExhausted) as failure:
-        accounts.send_phone_code("01012345678")
+        await accounts.send_phone_code("01012345678")
     assert (failure.value.reason, failure.value.retry_after_seconds) == ("SMS4293", 31)
     assert len(sms.sent) == 10
     clock.advance(31)
-    accounts.send_phone_code("01012345678")
+    await accounts.send_phone_code("01012345678")
     assert len(sms.sent) == 11
 
 
-def verify(accounts: Accounts, sms: RecordingSms, phone: str) -> None:
-    accounts.send_phone_code(phone)
-    accounts.verify_phone_code(phone, sms.codes[phone])
+async def verify(accounts: Accounts, sms: RecordingSms, phone: str) -> None:
+    await accounts.send_phone_code(phone)
+    await accounts.verify_phone_code(phone, sms.codes[phone])
 
 
-def test_a_verification_older_than_ten_minutes_cannot_sign_up(world):
+async def test_a_verification_older_than_ten_minutes_cannot_sign_up(world):
     accounts, clock, sms = world
-    verify(accounts, sms, "01012345678")
+    await verify(accounts, sms, "01012345678")
     clock.advance(601)
     with pytest.raises(FailedPrecondition) as failure:
-        accounts.sign_up("late_user", "secret123", "늦은", "01012345678")
+        await accounts.sign_up("late_user", "secret123", "늦은", "01012345678")
     assert failure.value.reason == "USER4006"
 
 
-def test_a_verification_within_ten_minutes_signs_up(world):
+async def test_a_verification_within_ten_minutes_signs_up(world):
     accounts, clock, sms = world
-    verify(accounts, sms, "01012345678")
+    await verify(accounts, sms, "01012345678")
     clock.advance(599)
-    user = accounts.sign_up("on_time", "secret123", "제때", "01012345678")
+    user = await accounts.sign_up("on_time", "secret123", "제때", "01012345678")
     assert user.login_id == "on_time" and user.phone == "01012345678"
 
 
-def test_one_address_gets_twenty_codes_an_hour_whatever_the_numbers(world):
+async def test_one_address_gets_twenty_codes_an_hour_whatever_the_numbers(world):
     accounts, clock, sms = world
     for n in range(20):
-        accounts.send_phone_code(f"0101234{n:04d}", "203.0.113.9")
+        await accounts.send_phone_code(f"0101234{n:04d}", "203.0.113.9")
     with pytest.raises(ResourceExhausted) as failure:
-        accounts.send_phone_code("01099998888", "203.0.113.9")
+        await accounts.send_phone_code("01099998888", "203.0.113.9")
     assert (failure.value.reason, failure.value.retry_after_seconds) == ("SMS4294", 3600)
-    accounts.send_phone_code("01099998888", "198.51.100.7")  # another address is not held up
+    await accounts.send_phone_code("01099998888", "198.51.100.7")  # another address is not held up
     clock.advance(3600)
-    accounts.send_phone_code("01077776666", "203.0.113.9")  # nor this one, an hour later
+    await accounts.send_phone_code("01077776666", "203.0.113.9")  # nor this one, an hour later
     assert len(sms.sent) == 22
 
 
-def test_asking_for_a_new_code_does_not_cancel_a_verification(world):
+async def test_asking_for_a_new_code_does_not_cancel_a_verification(world):
     accounts, clock, sms = world
-    verify(accounts, sms, "01012345678")
+    await verify(accounts, sms, "01012345678")
     clock.advance(31)
-    accounts.send_phone_code("01012345678", "203.0.113.9")  # someone else asks for the number
-    user = accounts.sign_up("still_me", "secret123", "나", "01012345678")
+    await accounts.send_phone_code("01012345678", "203.0.113.9")  # someone else asks for the number
+    user = await accounts.sign_up("still_me", "secret123", "나", "01012345678")
     assert user.phone == "01012345678"
 
 
-def test_a_refresh_token_expires(world):
+async def test_a_refresh_token_expires(world):
     accounts, clock, sms = world
-    verify(accounts, sms, "01012345678")
-    accounts.sign_up("sleeper", "secret123", "잠꾸러기", "01012345678")
-    tokens = accounts.login("sleeper", "secret123", "10.0.0.1")
+    await verify(accounts, sms, "01012345678")
+    await accounts.sign_up("sleeper", "secret123", "잠꾸러기", "01012345678")
+    tokens = await accounts.login("sleeper", "secret123", "10.0.0.1")
     clock.advance(14 * 24 * 3600 + 1)
     with pytest.raises(Unauthenticated) as failure:
-        accounts.reissue(tokens.refresh_token)
+        await accounts.reissue(tokens.refresh_token)
     assert failure.value.reason == "AUTH4012"

@@ -7,7 +7,7 @@ request/response shapes of Kakao and Naver; none of it reaches the real provider
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -78,6 +78,12 @@ def _raises(exc_type: type[DomainError], reason: str, fn: Callable[[], object]) 
         fn()
     assert info.value.reason == reason
     return info.value
+
+
+async def _refuses(exc_type: type[DomainError], reason: str, call: Awaitable[object]) -> None:
+    with pytest.raises(exc_type) as info:
+        await call
+    assert info.value.reason == reason
 
 
 both = pytest.mark.parametrize("provider", ["kakao", "naver"])
@@ -494,27 +500,27 @@ BROWSER = "a-browser-binding-of-enough-characters"
 
 
 @pytest.mark.parametrize("spoil", [_non_ascii_signature, _superscript_expiry])
-def test_a_malformed_state_is_an_invalid_state(
+async def test_a_malformed_state_is_an_invalid_state(
     spoil: Callable[[str], str], tmp_path, make_client: Callable[..., OAuthProviderClient]
 ) -> None:
     with user_dependencies(UserSettings(data_dir=tmp_path), oauth_providers={"kakao": make_client("kakao")}) as (deps, _):
         accounts = Accounts(deps)
-        state = parse_qs(urlsplit(accounts.oauth_authorization_url("kakao", BROWSER)).query)["state"][0]
-        _raises(InvalidArgument, "OAUTH4002", lambda: accounts.oauth_login("kakao", "c0de", spoil(state), "", BROWSER))
+        state = parse_qs(urlsplit(await accounts.oauth_authorization_url("kakao", BROWSER)).query)["state"][0]
+        await _refuses(InvalidArgument, "OAUTH4002", accounts.oauth_login("kakao", "c0de", spoil(state), "", BROWSER))
 
 
-def test_a_state_completes_a_login_only_in_the_browser_it_was_issued_to(
+async def test_a_state_completes_a_login_only_in_the_browser_it_was_issued_to(
     tmp_path, double: OAuthProviderDouble, make_client: Callable[..., OAuthProviderClient]
 ) -> None:
     with user_dependencies(UserSettings(data_dir=tmp_path), oauth_providers={"kakao": make_client("kakao")}) as (deps, _):
         accounts = Accounts(deps)
-        _raises(InvalidArgument, "OAUTH4004", lambda: accounts.oauth_authorization_url("kakao", "short"))
-        state = parse_qs(urlsplit(accounts.oauth_authorization_url("kakao", BROWSER)).query)["state"][0]
+        await _refuses(InvalidArgument, "OAUTH4004", accounts.oauth_authorization_url("kakao", "short"))
+        state = parse_qs(urlsplit(await accounts.oauth_authorization_url("kakao", BROWSER)).query)["state"][0]
         assert BROWSER not in state  # the state, seen by the provider, carries a digest only
         code = double.issue_code("kakao", "424242", "닉네임")
         for other_browser in ("", "another-browser-binding-of-enough-characters", BROWSER[:-1]):
-            _raises(InvalidArgument, "OAUTH4004", lambda: accounts.oauth_login("kakao", code, state, "", other_browser))
-        tokens, created = accounts.oauth_login("kakao", code, state, "", BROWSER)
+            await _refuses(InvalidArgument, "OAUTH4004", accounts.oauth_login("kakao", code, state, "", other_browser))
+        tokens, created = await accounts.oauth_login("kakao", code, state, "", BROWSER)
         assert created and tokens.access_token
 
 

@@ -3,6 +3,7 @@ social login and password change."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime
 import hashlib
@@ -26,7 +27,7 @@ from gridam_runtime.errors import (
     Unauthenticated,
 )
 from gridam_runtime.limits import Limit, Rate
-from user_service.adapters.oauth import OAuthIdentity
+from user_service.adapters.oauth import OAuthIdentity, OAuthProviderClient
 from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
 from user_service.domain import validation
 from user_service.service_layer.outbox import ACCOUNT_DELETED, account_deleted_event
@@ -67,8 +68,10 @@ class Accounts:
 
     # --- phone verification -------------------------------------------------------------
 
-    def send_phone_code(self, raw_phone: str, client_address: str = "") -> datetime.datetime:
-        phone = validation.phone(raw_phone)
+    async def send_phone_code(self, raw_phone: str, client_address: str = "") -> datetime.datetime:
+        return await asyncio.to_thread(self._send_phone_code, validation.phone(raw_phone), client_address)
+
+    def _send_phone_code(self, phone: str, client_address: str) -> datetime.datetime:
         if client_address:
             self._d.limiter.hit(self._sms_per_address, client_address)
         self._d.limiter.hit(self._sms_resend, phone)
@@ -87,8 +90,10 @@ class Accounts:
         self._d.sms.send(phone, code, f"[그리담] 인증번호 [{code}]를 입력해 주세요. ({self._s.phone_code_ttl_seconds // 60}분 이내)")
         return expires
 
-    def verify_phone_code(self, raw_phone: str, code: str) -> datetime.datetime:
-        phone = validation.phone(raw_phone)
+    async def verify_phone_code(self, raw_phone: str, code: str) -> datetime.datetime:
+        return await asyncio.to_thread(self._verify_phone_code, validation.phone(raw_phone), code)
+
+    def _verify_phone_code(self, phone: str, code: str) -> datetime.datetime:
         now = self._d.clock()
         with self._d.uow() as uow:
             row = uow.phones.get(phone)
@@ -110,7 +115,7 @@ class Accounts:
 
     # --- sign-up and login --------------------------------------------------------------
 
-    def sign_up(self, raw_login_id: str, raw_password: str, raw_nickname: str, raw_phone: str, client_address: str = "") -> User:
+    async def sign_up(self, raw_login_id: str, raw_password: str, raw_nickname: str, raw_phone: str, client_address: str = "") -> User:
         """Cheap checks first: the password is hashed (argon2: tens of ms of CPU, 64 MiB) only
         for a sign-up that can succeed, so a flood of sign-ups without a verified number costs
         a few reads each."""
@@ -118,6 +123,9 @@ class Accounts:
         password = validation.password(raw_password)
         nickname = validation.nickname(raw_nickname)
         phone = validation.phone(raw_phone)
+        return await asyncio.to_thread(self._sign_up, login_id, password, nickname, phone, client_address)
+
+    def _sign_up(self, login_id: str, password: str, nickname: str, phone: str, client_address: str) -> User:
         if client_address:
             self._d.limiter.hit(self._sign_ups_per_address, client_address)
         with self._d.uow() as uow:
@@ -158,8 +166,10 @@ class Accounts:
             and verification.verified_at + window >= self._d.clock()
         )
 
-    def login(self, raw_login_id: str, password: str, client_address: str) -> Tokens:
-        login_id = raw_login_id.strip().lower()
+    async def login(self, raw_login_id: str, password: str, client_address: str) -> Tokens:
+        return await asyncio.to_thread(self._login, raw_login_id.strip().lower(), password, client_address)
+
+    def _login(self, login_id: str, password: str, client_address: str) -> Tokens:
         self._limit_address(client_address)
         # Counted before the password is checked (a success resets it), so parallel guesses get
         # no more checks than the limit.
@@ -210,7 +220,10 @@ class Accounts:
         # Access tokens of the session stay valid until they expire unless listed here.
         self._d.revocations.revoke(session.id, self._s.access_token_ttl_seconds + 60)
 
-    def reissue(self, refresh_token: str) -> Tokens:
+    async def reissue(self, refresh_token: str) -> Tokens:
+        return await asyncio.to_thread(self._reissue, refresh_token)
+
+    def _reissue(self, refresh_token: str) -> Tokens:
         now = self._d.clock()
         token_hash = _sha256(refresh_token)
         with self._d.uow() as uow:
@@ -235,7 +248,10 @@ class Accounts:
             uow.commit()
             return tokens
 
-    def logout(self) -> None:
+    async def logout(self) -> None:
+        await asyncio.to_thread(self._logout)
+
+    def _logout(self) -> None:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             session = uow.sessions.get(identity.session_id)
@@ -245,7 +261,10 @@ class Accounts:
             else:  # session rows are never deleted, but refuse the token regardless
                 self._d.revocations.revoke(identity.session_id, self._s.access_token_ttl_seconds + 60)
 
-    def change_password(self, current: str, new: str) -> int:
+    async def change_password(self, current: str, new: str) -> int:
+        return await asyncio.to_thread(self._change_password, current, new)
+
+    def _change_password(self, current: str, new: str) -> int:
         identity = self._d.authenticator.require()
         new = validation.password(new)
         # Every attempt counts, before the current password is checked: a stolen access token
@@ -268,10 +287,13 @@ class Accounts:
     def _login_id_digest(self, login_id: str) -> str:
         return hmac.new(self._d.oauth_state_key, b"deleted-login-id:" + login_id.encode(), hashlib.sha256).hexdigest()
 
-    def delete_account(self, current_password: str) -> datetime.datetime:
+    async def delete_account(self, current_password: str) -> datetime.datetime:
         """Delete the caller's account: every session revoked at once, the account and what this
         schema holds of it deleted, and an `account_deleted` job owed (the outbox relay has the
         other services forget the person). Returns when the login id becomes free again."""
+        return await asyncio.to_thread(self._delete_account, current_password)
+
+    def _delete_account(self, current_password: str) -> datetime.datetime:
         identity = self._d.authenticator.require()
         self._d.limiter.hit(self._password_changes, identity.user_id)  # guesses of the password count
         now = self._d.clock()
@@ -326,7 +348,7 @@ class Accounts:
         digest = hashlib.sha256(browser_binding.encode()).digest()[:16]
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    def oauth_authorization_url(self, provider: str, browser_binding: str) -> str:
+    async def oauth_authorization_url(self, provider: str, browser_binding: str) -> str:
         """The provider's authorization URL with a signed, expiring state bound to the browser
         that holds `browser_binding` (a secret the gateway keeps in that browser's cookie): a
         callback link with someone else's code and state logs no one in (login CSRF)."""
@@ -361,11 +383,16 @@ class Accounts:
             raise InvalidArgument("OAUTH4001", f"provider {provider!r} not configured")
         return client
 
-    def oauth_login(
+    async def oauth_login(
         self, provider: str, code: str, state: str, client_address: str, browser_binding: str
     ) -> tuple[Tokens, bool]:
         client = self._provider(provider)
         self._check_state(provider, state, browser_binding)
+        return await asyncio.to_thread(self._oauth_login, client, provider, code, state, client_address)
+
+    def _oauth_login(
+        self, client: OAuthProviderClient, provider: str, code: str, state: str, client_address: str
+    ) -> tuple[Tokens, bool]:
         self._limit_address(client_address)
         identity = client.fetch_identity(code, state)
         try:
