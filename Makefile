@@ -26,7 +26,7 @@ K8S_RENDER := $(K8S_TEMPLATE) --namespace gridam
 # Argo CD's environments (k8s/argocd): name:namespace; each renders its values.yaml beside it.
 K8S_ENVIRONMENTS := production:gridam staging:gridam-staging
 
-.PHONY: help run test test-unit test-quality test-integration test-e2e test-k8s soak bench proto proto-check proto-lint proto-release k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
+.PHONY: help run lint test test-unit test-quality test-integration test-e2e test-k8s soak bench proto proto-check proto-lint proto-release k8s system-deps infra-tools k8s-tools deps deps-ml deps-mysql clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -139,7 +139,14 @@ proto-check: proto-lint proto ## fail when the protos are unformatted, break the
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_devtools.devstack
 
-test: system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
+# Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries; gateway/ and
+# the services' layers join as they are typed. Seconds, so `make test` runs it first.
+LINT_PATHS := libs
+
+lint: $(STAMP) ## type-check the shared libraries (mypy --strict; pyproject.toml's [tool.mypy])
+	$(VENV)/bin/mypy $(LINT_PATHS)
+
+test: lint system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
 test-unit: $(ML_STAMP) ## unit tests only: the rules, in well under a minute (no data-set scores)

@@ -29,7 +29,7 @@ STARTUP_TIMEOUT_SECONDS = 60
 @dataclass
 class Managed:
     name: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,10 @@ METRICS_ORDER = (
 def grpc_serving(address: str, service: str = "") -> bool:
     with grpc.insecure_channel(address) as channel:
         try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=service), timeout=1)
+            # types-grpcio-health-checking's HealthStub lacks the methods gRPC sets in its __init__.
+            reply: health_pb2.HealthCheckResponse = health_pb2_grpc.HealthStub(channel).Check(  # type: ignore[attr-defined]
+                health_pb2.HealthCheckRequest(service=service), timeout=1
+            )
         except grpc.RpcError:
             return False
     return reply.status == health_pb2.HealthCheckResponse.SERVING

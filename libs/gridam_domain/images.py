@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gridam_runtime.errors import InvalidArgument
 
@@ -108,7 +108,7 @@ def sanitize_image(
         return _encode(image)
     except InvalidArgument:
         raise
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise InvalidArgument(REASON_INVALID, "not a JPEG, PNG, WEBP or GIF image") from None
     except Image.DecompressionBombError as exc:
         raise InvalidArgument(REASON_INVALID, f"decompression bomb: {exc}") from None
@@ -181,8 +181,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
             rgb.putalpha(alpha)
             converted = rgb
         else:
-            converted = ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
-            assert converted is not None
+            plain = ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+            assert plain is not None
+            converted = plain
     except Exception:  # noqa: BLE001 - a bogus profile: fall back to the plain conversion
         return image
     converted.info = {k: v for k, v in image.info.items() if k != "icc_profile"}
@@ -217,8 +218,9 @@ def _normalize_mode(image: Image.Image) -> Image.Image:
         image = image.convert("RGBA" if image.mode == "RGB" else "LA")
 
     if image.mode in ("RGBA", "LA"):
-        lowest_alpha, _ = image.getchannel("A").getextrema()
-        if lowest_alpha >= 255:  # alpha channel present but fully opaque: a plain picture
+        lowest_alpha, _ = image.getchannel("A").getextrema()  # one band: (min, max) as numbers
+        # Alpha channel present but fully opaque: a plain picture.
+        if isinstance(lowest_alpha, (int, float)) and lowest_alpha >= 255:
             image = image.convert("RGB" if image.mode == "RGBA" else "L")
     return image
 

@@ -5,6 +5,8 @@ parts (see cdc_service/domain/read_model.py for the whole shape and why `_id` is
 
 from __future__ import annotations
 
+from typing import Any
+
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
@@ -12,6 +14,7 @@ from gridam_runtime.settings import BaseGridamSettings
 
 COLLECTION = "diaries"
 SERVER_SELECTION_TIMEOUT_MS = 5_000
+Document = dict[str, Any]  # a read-model document as pymongo decodes it
 
 
 def document_id(diary_id: int) -> str:
@@ -19,9 +22,9 @@ def document_id(diary_id: int) -> str:
     return f"{diary_id:020d}"
 
 
-def open_read_model(settings: BaseGridamSettings) -> tuple[MongoClient, Collection] | None:
+def open_read_model(settings: BaseGridamSettings) -> tuple[MongoClient[Document], Collection[Document]] | None:
     """The client and the collection, or None when no read model is configured (read SQL)."""
     if not settings.analytics_mongodb_url:
         return None
-    client: MongoClient = MongoClient(settings.analytics_mongodb_url, serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
+    client: MongoClient[Document] = MongoClient(settings.analytics_mongodb_url, serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
     return client, client[settings.analytics_mongodb_database][COLLECTION]

@@ -12,11 +12,20 @@ use cases.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from google.protobuf import descriptor, descriptor_pool
 
 from gridam.options.v1 import access_pb2
 from gridam_runtime.auth import Authenticator
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor_pb2 import MethodOptions
+    from google.protobuf.internal.extension_dict import _ExtensionFieldDescriptor
+
+# The option's extension of MethodOptions. protoc's generated .pyi declares it a plain
+# FieldDescriptor, which the protobuf stubs do not take as an extension handle; this says what it is.
+_ACCESS_EXTENSION = cast("_ExtensionFieldDescriptor[MethodOptions, access_pb2.Access]", access_pb2.access)
 
 PUBLIC = access_pb2.Access.KIND_PUBLIC
 USER = access_pb2.Access.KIND_USER
@@ -60,11 +69,11 @@ ANYONE = Rule(PUBLIC)
 def method_rule(method: descriptor.MethodDescriptor) -> Rule:
     """The rule the method's option declares; MissingAccess when it has none or a contradictory one."""
     options = method.GetOptions()
-    if not options.HasExtension(access_pb2.access):
+    if not options.HasExtension(_ACCESS_EXTENSION):
         raise MissingAccess(
             f"{method.full_name} has no (gridam.options.v1.access) option: declare in its proto who may call it"
         )
-    access = options.Extensions[access_pb2.access]
+    access = options.Extensions[_ACCESS_EXTENSION]
     services = frozenset(access.services)
     if access.kind == access_pb2.Access.KIND_UNSPECIFIED:
         raise MissingAccess(f"{method.full_name}: its access option names no kind")

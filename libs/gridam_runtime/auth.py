@@ -13,6 +13,7 @@ import base64
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from gridam_runtime import context
 from gridam_runtime.context import Identity
@@ -29,7 +30,7 @@ class ServiceCaller:
     name: str
 
 
-def _unverified_claims(token: str) -> dict | None:
+def _unverified_claims(token: str) -> dict[str, Any] | None:
     """The token's claims as it states them, or None when it is no JWT. For routing and for
     choosing how to refuse only: the verifiers below decide whether a token is valid."""
     try:

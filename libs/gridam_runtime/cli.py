@@ -15,13 +15,11 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from pydantic_settings import BaseSettings
-
 from gridam_runtime import server
 from gridam_runtime.logs import configure_logging
-from gridam_runtime.settings import load_settings
+from gridam_runtime.settings import BaseGridamSettings, load_settings
 
-S = TypeVar("S", bound=BaseSettings)
+S = TypeVar("S", bound=BaseGridamSettings)
 
 
 def service_main(

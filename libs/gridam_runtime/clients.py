@@ -47,7 +47,7 @@ def service_config(service: descriptor.ServiceDescriptor) -> str:
     Round robin picks only connected instances, so one that refuses connections gets no calls.
     gRPC's outlier_detection policy is not used: it counts every non-OK status, NOT_FOUND
     included, as the instance's failure."""
-    config: dict = {"loadBalancingConfig": [{"round_robin": {}}]}
+    config: dict[str, Any] = {"loadBalancingConfig": [{"round_robin": {}}]}
     names = [
         {"service": service.full_name, "method": m.name}
         for m in service.methods
@@ -171,7 +171,8 @@ class ServiceClient:
         """True when some instance reports SERVING for the service."""
         try:
             channel, _ = await self._current()
-            reply = await health_pb2_grpc.HealthStub(channel).Check(
+            # types-grpcio-health-checking's HealthStub lacks the methods gRPC sets in its __init__.
+            reply: health_pb2.HealthCheckResponse = await health_pb2_grpc.HealthStub(channel).Check(  # type: ignore[attr-defined]
                 health_pb2.HealthCheckRequest(service=service_full_name), timeout=timeout
             )
             return reply.status == health_pb2.HealthCheckResponse.SERVING

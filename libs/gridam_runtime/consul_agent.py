@@ -73,7 +73,8 @@ class ConsulAgent:
         )
         if reply.status_code == 404:
             return None
-        return reply.headers.get("X-Consul-ContentHash", "")
+        content_hash_now: str = reply.headers.get("X-Consul-ContentHash", "")
+        return content_hash_now
 
     async def health(self, service_name: str, index: int, wait_s: float) -> HealthAnswer:
         """Every instance of the service with its checks; with an index, blocks up to `wait_s`

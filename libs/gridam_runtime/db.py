@@ -7,15 +7,18 @@ import pathlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Any, Self, TypeVar, Unpack
 
 import sqlalchemy
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+
+_T = TypeVar("_T")
 
 READ_TIMEOUT_SECONDS = 2
 # MariaDB connections are replaced after this long, well within its wait_timeout (8 h).
@@ -55,7 +58,7 @@ def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) ->
         engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -214,7 +217,7 @@ class PlainRead:
     it out again (what a SQLAlchemy Connection does by itself).
     """
 
-    def __init__(self, statement: sqlalchemy.Select) -> None:
+    def __init__(self, statement: sqlalchemy.Select[Unpack[tuple[Any, ...]]]) -> None:
         self._statement = statement
         self._compiled: dict[tuple[str, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
 
@@ -225,11 +228,14 @@ class PlainRead:
             done = self._statement.compile(dialect=dialect)
             if not done.positional:  # MySQLdb, PyMySQL ("format") and sqlite3 ("qmark") are
                 raise ValueError(f"{dialect.name} uses named parameters ({dialect.paramstyle})")
+            assert done.positiontup is not None  # set for every positional compilation
             # Values fixed in the statement (e.g. a LIMIT) are parameters too, with their value.
             compiled = self._compiled[key] = (str(done), tuple(done.positiontup), dict(done.params))
         return compiled
 
-    def _run(self, connection: PoolProxiedConnection, dialect: Dialect, params: dict[str, Any], fetch) -> Any:
+    def _run(
+        self, connection: PoolProxiedConnection, dialect: Dialect, params: dict[str, Any], fetch: Callable[[DBAPICursor], _T]
+    ) -> _T:
         sql, names, fixed = self._sql(dialect)
         cursor = connection.cursor()
         try:
@@ -242,9 +248,18 @@ class PlainRead:
         finally:
             cursor.close()
 
-    def first(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> tuple | None:
-        return self._run(connection, dialect, params, lambda cursor: cursor.fetchone())
+    def first(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> tuple[Any, ...] | None:
+        return self._run(connection, dialect, params, _fetch_one)
 
-    def all(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> list[tuple]:
-        return self._run(connection, dialect, params, lambda cursor: list(cursor.fetchall()))
+    def all(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> list[tuple[Any, ...]]:
+        return self._run(connection, dialect, params, _fetch_all)
+
+
+def _fetch_one(cursor: DBAPICursor) -> tuple[Any, ...] | None:
+    row: tuple[Any, ...] | None = cursor.fetchone()  # a DBAPI row is a tuple
+    return row
+
+
+def _fetch_all(cursor: DBAPICursor) -> list[tuple[Any, ...]]:
+    return list(cursor.fetchall())
 

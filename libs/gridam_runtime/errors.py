@@ -105,12 +105,10 @@ class CalleeError(grpc.aio.AioRpcError):
 def error_info(call: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo | None:
     """The ErrorInfo a GriDam service attached to a failed call, if any."""
     for key, value in call.trailing_metadata() or ():
-        if key == STATUS_DETAILS_KEY:
+        if key == STATUS_DETAILS_KEY and isinstance(value, bytes):  # a "-bin" key's value is bytes
             status = status_pb2.Status.FromString(value)
             for detail in status.details:
-                if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-                    info = error_details_pb2.ErrorInfo()
-                    detail.Unpack(info)
-                    if info.domain == ERROR_DOMAIN:
-                        return info
+                info = error_details_pb2.ErrorInfo()
+                if detail.Unpack(info) and info.domain == ERROR_DOMAIN:  # False: another type of detail
+                    return info
     return None

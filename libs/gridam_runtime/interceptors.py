@@ -30,7 +30,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import grpc
 import redis.exceptions
@@ -81,9 +81,20 @@ _NO_DEADLINE_THRESHOLD = 10 * 365 * 24 * 3600
 TRANSIENT = frozenset(
     {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.RESOURCE_EXHAUSTED}
 )
-Trailers = tuple[tuple[str, bytes], ...]
+Trailers = tuple[tuple[str, str | bytes], ...]
 
-Behavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+Behavior = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
+
+
+class HandlerRegistry(Protocol):
+    """What a generated `add_*Servicer_to_server` function calls on the server it is given: a
+    grpc.aio.Server, or the chain's registrar standing in for one."""
+
+    def add_registered_method_handlers(
+        self, service_name: str, handlers: Mapping[str, grpc.RpcMethodHandler[Any, Any]], /
+    ) -> None: ...
+
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler], /) -> None: ...
 
 
 def callee_failure(error: grpc.aio.AioRpcError, method: str) -> tuple[grpc.StatusCode, str, Trailers]:
@@ -125,7 +136,7 @@ class HandlerChain:
         """What to pass to an `add_*Servicer_to_server` function instead of the server."""
         return _Registrar(server, self)
 
-    def wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    def wrap(self, method: str, handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
         """`handler` of the full method name `method` ("/package.Service/Method") with the chain;
         access.MissingAccess when the method declares no access rule."""
         # Imported when a service registers, not with this module: the CDC processes load the
@@ -139,8 +150,11 @@ class HandlerChain:
                 raise access.MissingAccess(f"{method}: the call chain checks access on unary methods only")
             return handler
         self.rules.append(rule)
+        # A grpc.aio server's handlers are coroutine functions of an aio ServicerContext; the stubs'
+        # RpcMethodHandler, shared with the threaded server, types them as the synchronous kind.
+        behavior = cast(Behavior, handler.unary_unary)
         return grpc.unary_unary_rpc_method_handler(
-            self._wrap(method, handler.unary_unary, None if rule == access.ANYONE else rule),
+            self._wrap(method, behavior, None if rule == access.ANYONE else rule),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
@@ -155,12 +169,13 @@ class HandlerChain:
         set_request_id, set_token, set_deadline = context.request_id.set, context.bearer_token.set, context.deadline.set
         clock, monotonic, ok = time.perf_counter, time.monotonic, grpc.StatusCode.OK
 
-        async def handle(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+        async def handle(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
             request_id = auth = None
             for key, value in ctx.invocation_metadata() or ():
-                if key == request_id_header:
+                # Both are text headers (a value is bytes only under a "-bin" key).
+                if key == request_id_header and isinstance(value, str):
                     request_id = value
-                elif key == authorization_header:
+                elif key == authorization_header and isinstance(value, str):
                     auth = value
             set_request_id(request_id or context.new_request_id())
             set_token(auth[7:] if auth and auth[:7].lower() == "bearer " else None)
@@ -215,7 +230,9 @@ class _Registrar:
         self._server = server
         self._chain = chain
 
-    def add_registered_method_handlers(self, service_name: str, handlers: Mapping[str, grpc.RpcMethodHandler]) -> None:
+    def add_registered_method_handlers(
+        self, service_name: str, handlers: Mapping[str, grpc.RpcMethodHandler[Any, Any]]
+    ) -> None:
         self._server.add_registered_method_handlers(
             service_name,
             {name: self._chain.wrap(f"/{service_name}/{name}", handler) for name, handler in handlers.items()},

@@ -28,6 +28,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from prometheus_client import Counter, Gauge
@@ -43,7 +44,7 @@ JOBS_FINISHED = Counter("gridam_jobs_finished_total", "Jobs finished, by kind an
 JOBS_DUE = Gauge("gridam_jobs_due", "Jobs due and not leased at the last poll", ["queue"])
 
 
-def job_table(metadata: sa.MetaData, name: str, **table_kwargs: str) -> sa.Table:
+def job_table(metadata: sa.MetaData, name: str, **table_kwargs: Any) -> sa.Table:
     return sa.Table(
         name,
         metadata,
@@ -277,7 +278,7 @@ class Worker:
         then let the running ones finish. A slow job (a card waiting on the gpu-worker) so takes
         one slot, not the whole worker."""
         log.info("worker started", extra={"owner": self.owner, "kinds": sorted(self._handlers)})
-        running: dict[asyncio.Task, int] = {}  # -> job id
+        running: dict[asyncio.Task[None], int] = {}  # -> job id
         stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
@@ -304,6 +305,6 @@ class Worker:
             return []
 
     @staticmethod
-    def _ended(task: asyncio.Task) -> None:
+    def _ended(task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:  # e.g. the database went away mid-job
             log.error("job runner failed; its lease will expire and the job run again", exc_info=task.exception())

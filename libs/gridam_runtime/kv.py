@@ -198,7 +198,7 @@ class RedisRevocationList(RevocationList):
 
     def _follow(self) -> None:
         while not self._stopping.is_set():
-            pubsub = self._redis.pubsub()
+            pubsub: redis.client.PubSub = self._redis.pubsub()  # type: ignore[no-untyped-call]  # redis-py leaves Redis.pubsub() unannotated
             try:
                 pubsub.subscribe(self.CHANNEL)
                 next_ping = 0.0

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 log = logging.getLogger("gridam.periodic")
 
 
-def every(seconds: float, work: Callable[[], object]):
+def every(seconds: float, work: Callable[[], object]) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     """A background coroutine running the blocking `work` now and then every `seconds` until
     stopped; a failed round is logged and the next one tried (the database may come back)."""
 

@@ -43,7 +43,7 @@ from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.consul_agent import go_duration
 from gridam_runtime.discovery import Discovery, Registration
 from gridam_runtime.tweaks import lower_poller_priority
-from gridam_runtime.interceptors import HandlerChain
+from gridam_runtime.interceptors import HandlerChain, HandlerRegistry
 from gridam_runtime.kv import RevocationList
 from gridam_runtime.settings import ServiceSettings
 
@@ -60,7 +60,7 @@ LIVENESS_SERVICE = "liveness"
 class ServiceDefinition:
     discovery_name: str  # e.g. "gridam-user"
     full_name: str  # e.g. "gridam.user.v1.UserService"
-    add_to_server: Callable[[Any, grpc.aio.Server], None]
+    add_to_server: Callable[[Any, HandlerRegistry], None]  # a generated add_*Servicer_to_server
     servicer: Any
 
 
@@ -110,16 +110,16 @@ class _Readiness:
 
 
 # A coroutine run beside the server until the stop event it is given is set.
-Background = Callable[[asyncio.Event], Awaitable[None]]
+Background = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
-def _watch_background(task: asyncio.Task, stop: asyncio.Event) -> None:
+def _watch_background(task: asyncio.Task[None], stop: asyncio.Event) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("background task failed, shutting down", exc_info=task.exception(), extra={"task": task.get_name()})
         stop.set()
 
 
-async def _finish_background(tasks: list[asyncio.Task], grace: float) -> None:
+async def _finish_background(tasks: list[asyncio.Task[None]], grace: float) -> None:
     """Wait for background tasks (they have seen the stop event) up to `grace`, then cancel them."""
     if not tasks:
         return
@@ -141,7 +141,9 @@ def add_service(
     registrar = chain.registrar(server)
     service.add_to_server(service.servicer, registrar)
     health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
+    # The registrar stands in for the server (it has the methods the function calls); the stub
+    # names only the real servers.
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)  # type: ignore[arg-type]
     # The keys it needs follow from the methods' rules: the users' public key where a method takes
     # user tokens, the public key of each service some method names (a missing one stops the start).
     chain.authenticator = Authenticator.for_service(
@@ -229,6 +231,6 @@ async def run_server(
         if cleanup is not None:
             await cleanup()
         log.info("stopped")
-    failed = [t.exception() for t in tasks if not t.cancelled() and t.exception() is not None]
+    failed = [error for t in tasks if not t.cancelled() and (error := t.exception()) is not None]
     if failed:
         raise failed[0]

@@ -49,15 +49,19 @@ def lower_poller_priority(steps: int) -> list[int]:
     """Make grpc.aio's poller thread(s) `steps` nicer than the main thread (at most 19);
     returns their thread ids. Idempotent: the niceness is set, not added. Call it once grpc.aio
     has started (after creating a server or channel); `steps` 0 leaves them as they are."""
-    if steps <= 0 or not sys.platform.startswith("linux"):
+    main_id = threading.main_thread().native_id  # None only before a thread starts
+    if steps <= 0 or not sys.platform.startswith("linux") or main_id is None:
         return []
-    niceness = min(MAX_NICENESS, os.getpriority(os.PRIO_PROCESS, threading.main_thread().native_id) + steps)
+    niceness = min(MAX_NICENESS, os.getpriority(os.PRIO_PROCESS, main_id) + steps)
     lowered = []
     for thread in poller_threads():
+        native_id = thread.native_id
+        if native_id is None:  # poller_threads() keeps started ones only
+            continue
         try:
-            os.setpriority(os.PRIO_PROCESS, thread.native_id, niceness)
+            os.setpriority(os.PRIO_PROCESS, native_id, niceness)
         except OSError as exc:  # a thread that just ended; never worth failing a service for
             log.warning("could not lower the gRPC poller's priority", extra={"error": str(exc)})
             continue
-        lowered.append(thread.native_id)
+        lowered.append(native_id)
     return lowered
