@@ -52,22 +52,22 @@ class World:
         self.feed, self.notifications = diary.feed, diary.notifications
         self.ids: dict[str, int] = {}
 
-    def sign_up(self, *login_ids: str) -> None:
+    async def sign_up(self, *login_ids: str) -> None:
         for login_id in login_ids:
-            self.ids[login_id] = self.users.sign_up(login_id).id
+            self.ids[login_id] = (await self.users.sign_up(login_id)).id
 
-    def act_as(self, login_id: str) -> None:
+    async def act_as(self, login_id: str) -> None:
         """The next calls are `login_id`'s (a session of their own)."""
-        self.users.log_in(login_id)
+        await self.users.log_in(login_id)
 
-    def follow(self, follower: str, followee: str) -> None:
-        self.act_as(follower)
-        assert self.users.profiles.follow(followee)
+    async def follow(self, follower: str, followee: str) -> None:
+        await self.act_as(follower)
+        assert await self.users.profiles.follow(followee)
 
     async def card(self, author: str, *, safety_flag: bool = False, content: str = "친구와 산책을 했다.") -> tuple[int, int]:
         """A diary of `author` and its card, as the pipeline makes it: (diary id, card id)."""
-        self.act_as(author)
-        diary = self.diary.diaries.create("하루", content, b"")
+        await self.act_as(author)
+        diary = await self.diary.diaries.create("하루", content, b"")
         self.cards.analyses.store(diary.id, diary.author_id, diary.date, safety_flag=safety_flag)
         token = context.bearer_token.set(self.cards.pipeline_token())
         try:

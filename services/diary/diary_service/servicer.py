@@ -1,8 +1,6 @@
-"""gRPC servicer: proto in, service-layer call in a worker thread, proto out. No rules here."""
+"""gRPC servicer: proto in, service-layer call, proto out. No rules here."""
 
 from __future__ import annotations
-
-import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -96,27 +94,27 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         self._transfers = transfers  # exports and imports (None where a test does not need them)
 
     async def CreateDiary(self, request, context):
-        diary = await asyncio.to_thread(self._diaries.create, request.title, request.content, request.photo)
+        diary = await self._diaries.create(request.title, request.content, request.photo)
         return pb.CreateDiaryResponse(diary=_diary(diary))
 
     async def ListDiaries(self, request, context):
-        diaries = await asyncio.to_thread(self._diaries.list)
+        diaries = await self._diaries.list()
         return pb.ListDiariesResponse(diaries=[_diary(d) for d in diaries])
 
     async def SearchDiaries(self, request, context):
-        found, next_cursor = await asyncio.to_thread(self._diaries.search, request.query, request.size or 20, request.cursor)
+        found, next_cursor = await self._diaries.search(request.query, request.size or 20, request.cursor)
         return pb.SearchDiariesResponse(diaries=[_diary(d) for d in found], next_cursor=next_cursor)
 
     async def GetDiary(self, request, context):
-        diary = await asyncio.to_thread(self._diaries.get, request.diary_id)
+        diary = await self._diaries.get(request.diary_id)
         return pb.GetDiaryResponse(diary=_diary(diary))
 
     async def GetDiaryByDate(self, request, context):
-        diary = await asyncio.to_thread(self._diaries.by_date, request.date)
+        diary = await self._diaries.by_date(request.date)
         return pb.GetDiaryByDateResponse(diary=_diary(diary))
 
     async def DeleteDiary(self, request, context):
-        await asyncio.to_thread(self._diaries.delete, request.diary_id)
+        await self._diaries.delete(request.diary_id)
         return pb.DeleteDiaryResponse()
 
     async def CreatePost(self, request, context):
@@ -156,18 +154,18 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         return pb.SetCommentLikeResponse(likes=view.likes, liked=view.liked)
 
     async def ListNotifications(self, request, context):
-        rows, next_cursor = await asyncio.to_thread(
-            self._notifications.page, unchecked_only=request.unchecked_only, size=request.size or 20, cursor=request.cursor
+        rows, next_cursor = await self._notifications.page(
+            unchecked_only=request.unchecked_only, size=request.size or 20, cursor=request.cursor
         )
         return pb.ListNotificationsResponse(notifications=[_notification(n) for n in rows], next_cursor=next_cursor)
 
     async def CheckNotifications(self, request, context):
-        changed = await asyncio.to_thread(self._notifications.check, list(request.notification_ids), request.all)
+        changed = await self._notifications.check(list(request.notification_ids), request.all)
         return pb.CheckNotificationsResponse(checked_count=changed)
 
     async def ForgetAuthor(self, request, context):
-        deleted = await asyncio.to_thread(self._diaries.forget_author, request.user_id, request.login_id)
-        await asyncio.to_thread(self._feed.forget_limits, request.user_id)
+        deleted = await self._diaries.forget_author(request.user_id, request.login_id)
+        await self._feed.forget_limits(request.user_id)
         return pb.ForgetAuthorResponse(deleted_diaries=deleted)
 
     async def RecordFollow(self, request, context):
@@ -177,17 +175,17 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         return pb.RecordFollowResponse()
 
     async def StartExport(self, request, context):
-        row = await asyncio.to_thread(self._transfers.exports.start, request.profile_json)
+        row = await self._transfers.exports.start(request.profile_json)
         return pb.StartExportResponse(transfer=transfers.message(row))
 
     async def GetExport(self, request, context):
-        row = await asyncio.to_thread(self._transfers.exports.get, request.export_id)
+        row = await self._transfers.exports.get(request.export_id)
         return pb.GetExportResponse(transfer=transfers.message(row))
 
     async def StartImport(self, request, context):
-        row = await asyncio.to_thread(self._transfers.imports.start, request.archive_key)
+        row = await self._transfers.imports.start(request.archive_key)
         return pb.StartImportResponse(transfer=transfers.message(row))
 
     async def GetImport(self, request, context):
-        row = await asyncio.to_thread(self._transfers.imports.get, request.import_id)
+        row = await self._transfers.imports.get(request.import_id)
         return pb.GetImportResponse(transfer=transfers.message(row))

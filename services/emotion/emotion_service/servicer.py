@@ -1,8 +1,6 @@
-"""gRPC servicer: proto in, service-layer call in a worker thread, proto out. No rules here."""
+"""gRPC servicer: proto in, service-layer call, proto out. No rules here."""
 
 from __future__ import annotations
-
-import asyncio
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -97,34 +95,32 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
         self._classifier = classifier
 
     async def AnalyzeText(self, request, context):
-        analysis = await asyncio.to_thread(self._analyses.analyse_text, request.text)
+        analysis = await self._analyses.analyse_text(request.text)
         return pb.AnalyzeTextResponse(analysis=_analysis(analysis, self._classifier))
 
     async def AnalyzeDiary(self, request, context):
         restored = _restored(request.restored) if request.HasField("restored") else None
-        record = await asyncio.to_thread(
-            self._analyses.analyse_diary, request.diary_id, request.author_id, request.date, request.text, restored
-        )
+        record = await self._analyses.analyse_diary(request.diary_id, request.author_id, request.date, request.text, restored)
         if record is None:
             return pb.AnalyzeDiaryResponse(stored=False)
         return pb.AnalyzeDiaryResponse(analysis=_stored(record), stored=True)
 
     async def GetAnalysis(self, request, context):
-        record = await asyncio.to_thread(self._analyses.get, request.diary_id)
+        record = await self._analyses.get(request.diary_id)
         return pb.GetAnalysisResponse(analysis=_stored(record), date=record.date.isoformat(), author_id=record.author_id)
 
     async def DeleteAnalysis(self, request, context):
-        author_id = await asyncio.to_thread(self._analyses.delete, request.diary_id)
+        author_id = await self._analyses.delete(request.diary_id)
         if author_id is not None:
-            await asyncio.to_thread(self._word_clouds.refresh_after_deletion, author_id)
+            await self._word_clouds.refresh_after_deletion(author_id)
         return pb.DeleteAnalysisResponse()
 
     async def ForgetAuthor(self, request, context):
-        await asyncio.to_thread(self._word_clouds.forget_author, request.user_id)
+        await self._word_clouds.forget_author(request.user_id)
         return pb.ForgetAuthorResponse()
 
     async def GetStatistics(self, request, context):
-        stats = await asyncio.to_thread(self._statistics.get, request.year, request.month)
+        stats = await self._statistics.get(request.year, request.month)
         return pb.GetStatisticsResponse(
             months=[
                 pb.MonthStatistics(
@@ -147,9 +143,9 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
         )
 
     async def GetWordClouds(self, request, context):
-        result = await asyncio.to_thread(self._word_clouds.get)
+        result = await self._word_clouds.get()
         return pb.GetWordCloudsResponse(**_clouds(result))
 
     async def GenerateWordClouds(self, request, context):
-        result = await asyncio.to_thread(self._word_clouds.generate)
+        result = await self._word_clouds.generate()
         return pb.GenerateWordCloudsResponse(**_clouds(result))

@@ -27,8 +27,8 @@ def archived(*versions: int) -> list[card_pb.ArchivedCard]:
 
 
 async def restore(world, author: str, cards: list[card_pb.ArchivedCard], *, safety_flag: bool = False):
-    world.act_as(author)
-    diary = world.diary.diaries.create("하루", "바다에 갔다.", b"")
+    await world.act_as(author)
+    diary = await world.diary.diaries.create("하루", "바다에 갔다.", b"")
     world.cards.analyses.store(diary.id, diary.author_id, diary.date, safety_flag=safety_flag)
     token = context.bearer_token.set(world.cards.pipeline_token())
     try:
@@ -38,7 +38,7 @@ async def restore(world, author: str, cards: list[card_pb.ArchivedCard], *, safe
 
 
 async def test_an_imported_diarys_cards_come_back_byte_for_byte_with_their_versions_once(world):
-    world.sign_up("haru")
+    await world.sign_up("haru")
     sent = archived(1, 2, 3)
     diary, restored = await restore(world, "haru", sent)
     assert [(c.version, c.feedback, c.created_at) for c in restored] == [
@@ -54,7 +54,7 @@ async def test_an_imported_diarys_cards_come_back_byte_for_byte_with_their_versi
     finally:
         context.bearer_token.reset(token)
     assert [c.id for c in again] == [c.id for c in restored]  # restoring twice adds nothing
-    world.act_as("haru")
+    await world.act_as("haru")
     newest = await world.cards.cards.by_diary(diary.id)
     assert (newest.version, newest.image_key) == (3, restored[-1].image_key)
     regenerated = await world.cards.cards.regenerate(diary.id)
@@ -62,7 +62,7 @@ async def test_an_imported_diarys_cards_come_back_byte_for_byte_with_their_versi
 
 
 async def test_a_safety_flagged_diary_gets_no_archived_card_but_the_calm_one(world):
-    world.sign_up("haru")
+    await world.sign_up("haru")
     diary, restored = await restore(world, "haru", archived(1), safety_flag=True)
     assert restored is None
     with world.cards.uow() as uow:
@@ -77,9 +77,9 @@ async def test_a_safety_flagged_diary_gets_no_archived_card_but_the_calm_one(wor
 
 
 async def test_only_the_diary_pipeline_restores_cards_and_only_pngs(world):
-    world.sign_up("haru")
-    world.act_as("haru")
-    diary = world.diary.diaries.create("하루", "바다에 갔다.", b"")
+    await world.sign_up("haru")
+    await world.act_as("haru")
+    diary = await world.diary.diaries.create("하루", "바다에 갔다.", b"")
     assert await reason(world.cards.cards.restore(diary.id, archived(1))) == "AUTH4031"
     not_png = archived(1)
     not_png[0].png = b"GIF89a" + not_png[0].png

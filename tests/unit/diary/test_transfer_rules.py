@@ -171,10 +171,10 @@ def run_jobs(engine, jobs, kinds, handler) -> int:
 
 
 def exported(uow, jobs, engine, storage, emotion, cards, *, profile: dict | None = None) -> tuple[int, zipfile.ZipFile]:
-    row = Exports(ExportDependencies(uow, SignedIn(OWNER))).start(json.dumps(profile or {}))
+    row = asyncio.run(Exports(ExportDependencies(uow, SignedIn(OWNER))).start(json.dumps(profile or {})))
     builder = ExportBuilder(uow, jobs, emotion, cards, storage, FixedServiceToken(), ttl_seconds=3600)
     run_jobs(engine, jobs, [EXPORT], builder.build)
-    done = Exports(ExportDependencies(uow, SignedIn(OWNER))).get(row.id)
+    done = asyncio.run(Exports(ExportDependencies(uow, SignedIn(OWNER))).get(row.id))
     assert done.state == "done" and done.archive_key
     return row.id, zipfile.ZipFile(io.BytesIO(storage.get(done.archive_key).data))
 
@@ -220,14 +220,14 @@ def test_a_stopped_export_goes_on_from_its_last_part_and_one_runs_at_a_time(uow,
     write_diaries(uow, storage, 250)
     breaking, cards = EmotionDouble(fail_after=150), CardDouble(storage)
     exports = Exports(ExportDependencies(uow, SignedIn(OWNER)))
-    row = exports.start("{}")
+    row = asyncio.run(exports.start("{}"))
     with pytest.raises(AlreadyExists) as running:
-        exports.start("{}")
+        asyncio.run(exports.start("{}"))
     assert running.value.reason == "EXPORT4091"
     [job] = jobs.claim(engine, "worker-1", [EXPORT], 1)
     with pytest.raises(RuntimeError):  # the worker stops in the second part
         asyncio.run(ExportBuilder(uow, jobs, breaking, cards, storage, FixedServiceToken(), 3600).build(job))
-    stopped = exports.get(row.id)
+    stopped = asyncio.run(exports.get(row.id))
     assert (stopped.parts, stopped.diaries_done, stopped.state) == (1, 100, "running")
 
     emotion = EmotionDouble()
@@ -235,23 +235,23 @@ def test_a_stopped_export_goes_on_from_its_last_part_and_one_runs_at_a_time(uow,
     asyncio.run(resumed.build(job))  # the same job, as when its lease has run out
 
     assert emotion.reads == 150  # the first part was not read again
-    done = exports.get(row.id)
+    done = asyncio.run(exports.get(row.id))
     zf = zipfile.ZipFile(io.BytesIO(storage.get(done.archive_key).data))
     assert len(json.loads(zf.read("diaries.json"))["diaries"]) == 250
-    assert exports.start("{}").id != row.id  # finished: a new one may start
+    assert asyncio.run(exports.start("{}")).id != row.id  # finished: a new one may start
 
 
 def test_an_export_is_deleted_after_its_expiry(uow, jobs, engine, storage):
     write_diaries(uow, storage, 3)
     export_id, _ = exported(uow, jobs, engine, storage, EmotionDouble(), CardDouble(storage))
-    key = Exports(ExportDependencies(uow, SignedIn(OWNER))).get(export_id).archive_key
+    key = asyncio.run(Exports(ExportDependencies(uow, SignedIn(OWNER))).get(export_id)).archive_key
     builder = ExportBuilder(uow, jobs, EmotionDouble(), CardDouble(storage), storage, FixedServiceToken(), 3600)
     assert jobs.claim(engine, "worker", [EXPORT_EXPIRE], 1) == []  # not due for an hour
     with engine.begin() as connection:
         connection.execute(jobs.table.update().values(available_at=datetime.datetime(2000, 1, 1)))
     assert run_jobs(engine, jobs, [EXPORT_EXPIRE], builder.expire) == 1
     assert not storage.exists(key)
-    assert Exports(ExportDependencies(uow, SignedIn(OWNER))).get(export_id).state == "expired"
+    assert asyncio.run(Exports(ExportDependencies(uow, SignedIn(OWNER))).get(export_id)).state == "expired"
 
 
 def importer(uow, storage, user: int = NEWCOMER) -> Imports:
@@ -293,7 +293,7 @@ def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs
     exported_pngs = {d["date"]: [zf.read(c["image"]) for c in d["cards"]]
                      for d in json.loads(zf.read("diaries.json"))["diaries"] if d["cards"]}
 
-    row = importer(uow, storage).start(upload(storage, data))
+    row = asyncio.run(importer(uow, storage).start(upload(storage, data)))
     assert (row.format, row.diaries_total, row.images_total) == ("gridam", 30, 10)
     restoring = CardDouble(storage, emotion)
     run_import(uow, jobs, engine, storage, emotion, restoring)
@@ -313,20 +313,20 @@ def test_an_export_imports_into_another_account_once_with_its_analyses(uow, jobs
     assert [c.version for c in sent[mine[0].date.isoformat()].cards] == [1, 2]
     owed_cards = jobs.claim(engine, "worker", [CARD], 100)  # drawn anew: no archived card, or urgent
     assert sorted(job.subject_id for job in owed_cards) == sorted(d.id for d in mine[2:])
-    done = importer(uow, storage).get(row.id)
+    done = asyncio.run(importer(uow, storage).get(row.id))
     assert (done.state, done.diaries_added, done.images_done) == ("done", 30, 10)
 
-    again = importer(uow, storage).start(upload(storage, data))
+    again = asyncio.run(importer(uow, storage).start(upload(storage, data)))
     run_import(uow, jobs, engine, storage, emotion)
     with uow() as unit:
         assert len(unit.diaries.list_for_author(NEWCOMER)) == 30
-    assert importer(uow, storage).get(again.id).diaries_added == 0
+    assert asyncio.run(importer(uow, storage).get(again.id)).diaries_added == 0
 
 
 def test_an_import_stopped_between_a_diary_and_its_analysis_finishes_it_once(uow, jobs, engine, storage):
     write_diaries(uow, storage, 5)
     _, zf = exported(uow, jobs, engine, storage, EmotionDouble(), CardDouble(storage))
-    row = importer(uow, storage).start(upload(storage, zf.fp.getvalue()))
+    row = asyncio.run(importer(uow, storage).start(upload(storage, zf.fp.getvalue())))
 
     class StopsOnThird(EmotionDouble):
         async def AnalyzeDiary(self, request):
@@ -339,7 +339,7 @@ def test_an_import_stopped_between_a_diary_and_its_analysis_finishes_it_once(uow
     runner = ImportRunner(uow, jobs, stopping, CardDouble(storage, stopping), storage, FixedServiceToken(), "Asia/Seoul")
     with pytest.raises(RuntimeError):
         asyncio.run(runner.run(job))
-    stopped = importer(uow, storage).get(row.id)
+    stopped = asyncio.run(importer(uow, storage).get(row.id))
     assert stopped.diaries_done == 2 and stopped.pending_diary_id
 
     emotion = EmotionDouble()
@@ -347,7 +347,7 @@ def test_an_import_stopped_between_a_diary_and_its_analysis_finishes_it_once(uow
     with uow() as unit:
         mine = unit.diaries.list_for_author(NEWCOMER)
     assert len(mine) == 5 and all(d.analysis_state == ANALYSIS_DONE for d in mine)
-    assert importer(uow, storage).get(row.id).diaries_added == 5
+    assert asyncio.run(importer(uow, storage).get(row.id)).diaries_added == 5
 
 
 def day_one_archive(photo: bytes) -> bytes:
@@ -378,7 +378,7 @@ def day_one_archive(photo: bytes) -> bytes:
 
 
 def test_a_day_one_journal_imports_with_its_days_text_and_photo(uow, jobs, engine, storage):
-    row = importer(uow, storage).start(upload(storage, day_one_archive(art_png(32, 32))))
+    row = asyncio.run(importer(uow, storage).start(upload(storage, day_one_archive(art_png(32, 32)))))
     assert (row.format, row.diaries_total, row.images_total) == ("dayone", 2, 1)
     emotion = EmotionDouble()
     run_import(uow, jobs, engine, storage, emotion)
@@ -399,7 +399,7 @@ def test_a_day_one_entry_with_many_photos_and_a_long_text_is_split_not_cut(uow, 
     journal = {"entries": [{"creationDate": "2025-07-01T03:00:00Z", "timeZone": "Asia/Seoul", "text": text, "photos": [
         {"identifier": f"P{n}", "md5": f"{n:032x}", "type": "png"} for n in range(4)]}]}
     data = zipped({"Journal.json": json.dumps(journal), **{f"photos/{n:032x}.png": photos[n] for n in range(4)}})
-    row = importer(uow, storage).start(upload(storage, data))
+    row = asyncio.run(importer(uow, storage).start(upload(storage, data)))
     assert (row.diaries_total, row.images_total) == (4, 4)
     run_import(uow, jobs, engine, storage, EmotionDouble())
     with uow() as unit:
@@ -412,9 +412,9 @@ def test_a_day_one_entry_with_many_photos_and_a_long_text_is_split_not_cut(uow, 
     sizes = [Image.open(io.BytesIO(storage.get(d.photo_key).data)).size[0] for d in parts]
     assert sizes == [22, 20, 21, 23]  # every photo: the one the text shows first, then the others in order
 
-    again = importer(uow, storage).start(upload(storage, data))
+    again = asyncio.run(importer(uow, storage).start(upload(storage, data)))
     run_import(uow, jobs, engine, storage, EmotionDouble())
-    assert importer(uow, storage).get(again.id).diaries_added == 0  # split the same way: nothing twice
+    assert asyncio.run(importer(uow, storage).get(again.id)).diaries_added == 0  # split the same way: nothing twice
 
 
 def zipped(files: dict[str, bytes | str]) -> bytes:
@@ -462,7 +462,7 @@ def a_jpeg() -> bytes:
 )
 def test_a_broken_or_foreign_archive_is_refused_and_nothing_is_written(uow, jobs, engine, storage, data, reason):
     with pytest.raises(InvalidArgument) as refused:
-        importer(uow, storage).start(upload(storage, data))
+        asyncio.run(importer(uow, storage).start(upload(storage, data)))
     assert refused.value.reason == reason
     assert jobs.claim(engine, "worker", [IMPORT], 1) == []
     assert uploads_left(storage) == []  # the refused upload is deleted
@@ -473,10 +473,10 @@ def test_a_broken_or_foreign_archive_is_refused_and_nothing_is_written(uow, jobs
 def test_an_upload_of_someone_else_or_none_is_refused(uow, jobs, engine, storage):
     theirs = upload(storage, day_one_archive(art_png(8, 8)), user=OWNER)
     with pytest.raises(InvalidArgument) as refused:
-        importer(uow, storage).start(theirs)
+        asyncio.run(importer(uow, storage).start(theirs))
     assert refused.value.reason == "COMMON4000" and storage.exists(theirs)  # left for its owner
     with pytest.raises(InvalidArgument) as refused:
-        importer(uow, storage).start(f"imports/{NEWCOMER}/{'0' * 32}.zip")
+        asyncio.run(importer(uow, storage).start(f"imports/{NEWCOMER}/{'0' * 32}.zip"))
     assert refused.value.reason == "IMPORT4001"
     assert jobs.claim(engine, "worker", [IMPORT], 1) == []
 
@@ -492,7 +492,7 @@ def test_an_abandoned_upload_is_swept_and_one_in_use_or_recent_is_kept(uow, jobs
     temporary file of an upload broken off with its process; a running import's archive and a
     fresh upload stay."""
     in_use = upload(storage, day_one_archive(art_png(8, 8)))
-    importer(uow, storage).start(in_use)
+    asyncio.run(importer(uow, storage).start(in_use))
     abandoned, fresh = upload(storage, b"PK whatever", user=OWNER), upload(storage, b"PK just now", user=OWNER)
     broken_off = storage.root / "imports" / str(OWNER) / ".x.zip.0123abcd.tmp"
     broken_off.write_bytes(b"PK half")

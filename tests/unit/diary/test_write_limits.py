@@ -86,16 +86,16 @@ def reason(coroutine) -> str:
     return failure.value.reason
 
 
-def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow, engine, tmp_path):
+async def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow, engine, tmp_path):
     caller = Caller()
     diaries = Diaries(Dependencies(
         settings=settings(limit_diary_writes=Rate(3, 3600)), uow=uow, authenticator=caller,
         storage=LocalFolderStorage(tmp_path / "media"), search=None, limiter=Limiter(InProcessRateLimiter()),
     ))
     for n in range(3):
-        diaries.create(f"일기 {n}", "오늘도 썼다", b"")
+        await diaries.create(f"일기 {n}", "오늘도 썼다", b"")
     with pytest.raises(DomainError) as refused:
-        diaries.create("하나 더", "또 썼다", b"")
+        await diaries.create("하나 더", "또 썼다", b"")
     assert (refused.value.reason, refused.value.retry_after_seconds) == ("DIARY4291", 3600)
     with uow() as unit:
         assert len(unit.diaries.list_for_author(OWNER)) == 3

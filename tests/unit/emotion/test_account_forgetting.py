@@ -46,27 +46,27 @@ def world(tmp_path):
         yield WordCloudMaker(deps, storage, Limiter(InProcessRateLimiter())), Analyses(deps), uow, storage, now
 
 
-def test_the_clouds_and_their_limit_go_once_no_analysis_of_the_person_is_left(world):
+async def test_the_clouds_and_their_limit_go_once_no_analysis_of_the_person_is_left(world):
     maker, _analyses, uow, storage, _now = world
-    keys = [c.image_key for c in maker.generate().clouds if c.image_key]
+    keys = [c.image_key for c in (await maker.generate()).clouds if c.image_key]
     assert keys and all(storage.exists(k) for k in keys)
     with pytest.raises(ResourceExhausted):
-        maker.generate()  # the limit (1 an hour) holds a key of the person
+        await maker.generate()  # the limit (1 an hour) holds a key of the person
 
     with pytest.raises(FailedPrecondition) as refused:
-        maker.forget_author(AUTHOR)  # the purge of diary 1 is still owed
+        await maker.forget_author(AUTHOR)  # the purge of diary 1 is still owed
     assert refused.value.reason == "EMOTION4091"
     with uow() as unit:
         assert unit.word_clouds.for_author(AUTHOR)
 
     delete_diary(uow, 1)
-    maker.forget_author(AUTHOR)
-    maker.forget_author(AUTHOR)  # a repeat finds nothing more
+    await maker.forget_author(AUTHOR)
+    await maker.forget_author(AUTHOR)  # a repeat finds nothing more
 
     with uow() as unit:
         assert unit.word_clouds.for_author(AUTHOR) == []
     assert not any(storage.exists(k) for k in keys)
-    maker.generate()  # the limit's key was forgotten: a new account with this number starts afresh
+    await maker.generate()  # the limit's key was forgotten: a new account with this number starts afresh
 
 
 def test_deletion_markers_expire_after_their_hold_only(world):

@@ -22,13 +22,13 @@ class SignedIn:
         return Identity(user_id=7, login_id="haru", session_id="s1", expires_at=2_000_000_000)
 
 
-def test_a_user_draws_word_clouds_a_bounded_number_of_times(tmp_path):
+async def test_a_user_draws_word_clouds_a_bounded_number_of_times(tmp_path):
     settings = EmotionSettings(data_dir=tmp_path, limit_word_cloud_generations=Rate(2, 86400))
     with emotion_dependencies(tmp_path, clock=lambda: datetime.datetime(2026, 12, 7, 12), settings=settings,
                               authenticator=SignedIn()) as (deps, _):
         maker = WordCloudMaker(deps, LocalFolderStorage(tmp_path / "media"), Limiter(InProcessRateLimiter()))
-        maker.generate()
-        maker.generate()
+        await maker.generate()
+        await maker.generate()
         with pytest.raises(ResourceExhausted) as refused:
-            maker.generate()
+            await maker.generate()
     assert (refused.value.reason, refused.value.retry_after_seconds) == ("WORDCLOUD4291", 86400)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import zoneinfo
 
@@ -34,7 +35,10 @@ class Diaries:
         """The author's current day (decision: dates are assigned by the server)."""
         return self._d.clock().replace(tzinfo=datetime.UTC).astimezone(self._zone).date()
 
-    def create(self, title: str, content: str, photo: bytes) -> Diary:
+    async def create(self, title: str, content: str, photo: bytes) -> Diary:
+        return await asyncio.to_thread(self._create, title, content, photo)
+
+    def _create(self, title: str, content: str, photo: bytes) -> Diary:
         identity = self._d.authenticator.require()
         settings = self._d.settings
         title = clean_text(title, field_reason="DIARY4001", max_chars=settings.title_max_chars, multiline=False)
@@ -71,20 +75,29 @@ class Diaries:
             self._d.storage.put(photo_key, image.data, image.content_type)
         return diary
 
-    def list(self) -> list[Diary]:
+    async def list(self) -> list[Diary]:
+        return await asyncio.to_thread(self._list)
+
+    def _list(self) -> list[Diary]:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             return uow.diaries.list_for_author(identity.user_id)
 
-    def search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
+    async def search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
         """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""
+        return await asyncio.to_thread(self._search, text, size, cursor)
+
+    def _search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
         identity = self._d.authenticator.require()
         text = clean_text(text, field_reason="DIARY4007", max_chars=SEARCH_MAX_CHARS, multiline=False)
         check_page(size, cursor)
         found = self._d.search.search(identity.user_id, text, cursor or None, size + 1)
         return split_page(found, size)
 
-    def get(self, diary_id: int) -> Diary:
+    async def get(self, diary_id: int) -> Diary:
+        return await asyncio.to_thread(self._get, diary_id)
+
+    def _get(self, diary_id: int) -> Diary:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             diary = uow.diaries.get_for_author(diary_id, identity.user_id)
@@ -92,7 +105,10 @@ class Diaries:
             raise NotFound("DIARY4041", "no such diary of the caller")
         return diary
 
-    def by_date(self, day: str) -> Diary:
+    async def by_date(self, day: str) -> Diary:
+        return await asyncio.to_thread(self._by_date, day)
+
+    def _by_date(self, day: str) -> Diary:
         identity = self._d.authenticator.require()
         try:
             parsed = parse_day(day)
@@ -104,11 +120,14 @@ class Diaries:
             raise NotFound("DIARY4042", "no diary that day")
         return diary
 
-    def forget_author(self, user_id: int, login_id: str) -> int:
+    async def forget_author(self, user_id: int, login_id: str) -> int:
         """A deleted account (docs/account-deletion.md; the user service's relay only): every
         diary deleted with its purge owed, as `delete` does for one, every other job row naming
         a diary or the person dropped, and the feed forgets the person, in one transaction; then
         the diary-writes limit forgets them. A repeat finds nothing more to do."""
+        return await asyncio.to_thread(self._forget_author, user_id, login_id)
+
+    def _forget_author(self, user_id: int, login_id: str) -> int:
         self._d.authenticator.require_service(ACCOUNT_REPORTERS)
         if user_id <= 0 or not login_id:
             raise InvalidArgument("DIARY4008", "a deleted account needs its id and login id")
@@ -126,8 +145,11 @@ class Diaries:
         self._d.limiter.reset(self._writes, user_id)
         return len(diaries)
 
-    def delete(self, diary_id: int) -> None:
+    async def delete(self, diary_id: int) -> None:
         """Delete the diary now; its analysis and photo go through the durable purge job."""
+        await asyncio.to_thread(self._delete, diary_id)
+
+    def _delete(self, diary_id: int) -> None:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             diary = uow.diaries.get_for_author(diary_id, identity.user_id)

@@ -76,7 +76,10 @@ class Exports:
     def __init__(self, deps: ExportDependencies) -> None:
         self._d = deps
 
-    def start(self, profile_json: str) -> Export:
+    async def start(self, profile_json: str) -> Export:
+        return await asyncio.to_thread(self._start, profile_json)
+
+    def _start(self, profile_json: str) -> Export:
         identity = self._d.authenticator.require()
         if len(profile_json.encode()) > PROFILE_MAX_BYTES:
             raise InvalidArgument("COMMON4000", "profile snapshot too large")
@@ -111,7 +114,10 @@ class Exports:
             raise AlreadyExists("EXPORT4091", "an export of the caller is running") from None
         return row
 
-    def get(self, export_id: int) -> Export:
+    async def get(self, export_id: int) -> Export:
+        return await asyncio.to_thread(self._get, export_id)
+
+    def _get(self, export_id: int) -> Export:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             row = uow.transfers.export(export_id)

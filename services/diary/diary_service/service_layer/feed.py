@@ -68,10 +68,14 @@ class Feed:
         self._comments = Limit("comments", settings.limit_comments, "FEED4292")
         self._reactions = Limit("reactions", settings.limit_reactions, "FEED4293")
 
-    def forget_limits(self, user_id: int) -> None:
+    async def forget_limits(self, user_id: int) -> None:
         """A deleted account's rate-limit keys (docs/account-deletion.md)."""
-        for limit in (self._posts, self._comments, self._reactions):
-            self._d.limiter.reset(limit, user_id)
+
+        def reset() -> None:
+            for limit in (self._posts, self._comments, self._reactions):
+                self._d.limiter.reset(limit, user_id)
+
+        await asyncio.to_thread(reset)
 
     def _write(self, change: Callable[[UnitOfWork], object]) -> object:
         """Run `change` in a unit of work and commit. When a concurrent identical write (the

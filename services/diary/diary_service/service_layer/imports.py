@@ -85,19 +85,22 @@ class Imports:
         with self._d.uow() as uow:
             return uow.transfers.running_import(user_id) is not None
 
-    def start(self, archive_key: str) -> Import:
+    async def start(self, archive_key: str) -> Import:
         """Check the archive the gateway stored under `archive_key` (imports/<user id>/…) and
         start its job; a refused archive is deleted."""
+        return await asyncio.to_thread(self._start, archive_key)
+
+    def _start(self, archive_key: str) -> Import:
         identity = self._d.authenticator.require()
         if not archive_key.startswith(f"{UPLOADS}/{identity.user_id}/"):
             raise InvalidArgument("COMMON4000", "not an upload of the caller")
         try:
-            return self._start(identity.user_id, archive_key)
+            return self._check_and_start(identity.user_id, archive_key)
         except (InvalidArgument, AlreadyExists):
             self._d.storage.delete(archive_key)
             raise
 
-    def _start(self, user_id: int, key: str) -> Import:
+    def _check_and_start(self, user_id: int, key: str) -> Import:
         if self._running(user_id):  # before the costly check; the unique key decides
             raise AlreadyExists("IMPORT4091", "an import of the caller is running")
         file = self._d.storage.open(key)
@@ -149,7 +152,10 @@ class Imports:
             log.info("abandoned import uploads deleted", extra={"count": deleted})
         return deleted
 
-    def get(self, import_id: int) -> Import:
+    async def get(self, import_id: int) -> Import:
+        return await asyncio.to_thread(self._get, import_id)
+
+    def _get(self, import_id: int) -> Import:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             row = uow.transfers.import_(import_id)

@@ -112,15 +112,21 @@ class Notifications:
     def __init__(self, deps: NotificationDependencies) -> None:
         self._d = deps
 
-    def page(self, *, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
+    async def page(self, *, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
         """One page of the caller's notifications, newest first, and the next cursor (0: none)."""
+        return await asyncio.to_thread(self._page, unchecked_only, size, cursor)
+
+    def _page(self, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
         caller = self._d.authenticator.require()
         check_page(size, cursor)
         with self._d.uow() as uow:
             rows = uow.notifications.page(caller.user_id, unchecked_only=unchecked_only, before_id=cursor or None, size=size + 1)
         return split_page(rows, size)
 
-    def check(self, ids: list[int], everything: bool) -> int:
+    async def check(self, ids: list[int], everything: bool) -> int:
+        return await asyncio.to_thread(self._check, ids, everything)
+
+    def _check(self, ids: list[int], everything: bool) -> int:
         caller = self._d.authenticator.require()
         if not everything and not 1 <= len(ids) <= MAX_CHECK_IDS:
             raise InvalidArgument("NOTICE4001", f"1-{MAX_CHECK_IDS} notification ids, or all")

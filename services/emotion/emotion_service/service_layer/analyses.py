@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -45,15 +46,23 @@ class Analyses:
             raise InvalidArgument("EMOTION4001", "empty text")
         return self._d.analyser.analyse([text])[0]
 
-    def analyse_text(self, text: str):
+    async def analyse_text(self, text: str):
+        return await asyncio.to_thread(self._analyse_text, text)
+
+    def _analyse_text(self, text: str):
         self._d.authenticator.require_user_or_service(READERS)
         return self._analyse(text)
 
-    def analyse_diary(
+    async def analyse_diary(
         self, diary_id: int, author_id: int, day: str, text: str, restored: DiaryAnalysis | None = None
     ) -> DiaryAnalysis | None:
         """Store the diary's analysis once; None when the diary was deleted (nothing stored).
         `restored`: an analysis kept in an export archive, stored as it is instead of a new one."""
+        return await asyncio.to_thread(self._analyse_diary, diary_id, author_id, day, text, restored)
+
+    def _analyse_diary(
+        self, diary_id: int, author_id: int, day: str, text: str, restored: DiaryAnalysis | None
+    ) -> DiaryAnalysis | None:
         self._d.authenticator.require_service(WRITERS)
         try:
             parsed_day = parse_day(day)
@@ -89,7 +98,10 @@ class Analyses:
                 return None
         return record
 
-    def get(self, diary_id: int) -> DiaryAnalysis:
+    async def get(self, diary_id: int) -> DiaryAnalysis:
+        return await asyncio.to_thread(self._get, diary_id)
+
+    def _get(self, diary_id: int) -> DiaryAnalysis:
         caller = self._d.authenticator.require_user_or_service(READERS)
         with self._d.uow() as uow:
             record = uow.analyses.get(diary_id)
@@ -106,8 +118,11 @@ class Analyses:
             uow.commit()
         return expired
 
-    def delete(self, diary_id: int) -> int | None:
+    async def delete(self, diary_id: int) -> int | None:
         """Forget a deleted diary's analysis; returns its author when there was one."""
+        return await asyncio.to_thread(self._delete, diary_id)
+
+    def _delete(self, diary_id: int) -> int | None:
         self._d.authenticator.require_service(WRITERS)
         with self._d.uow() as uow:
             record = uow.analyses.get(diary_id)

@@ -6,6 +6,7 @@ the CDC issue moves the distributed profile's reads to the MongoDB read model).
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import datetime
 import zoneinfo
@@ -94,7 +95,10 @@ class StatisticsReader:
         self._d = deps
         self._zone = zoneinfo.ZoneInfo(deps.settings.time_zone)
 
-    def get(self, year: int, month: int) -> Statistics:
+    async def get(self, year: int, month: int) -> Statistics:
+        return await asyncio.to_thread(self._get, year, month)
+
+    def _get(self, year: int, month: int) -> Statistics:
         identity = self._d.authenticator.require()
         start, end = period(year, month)
         summaries = self._d.history.summaries(identity.user_id, start, end)

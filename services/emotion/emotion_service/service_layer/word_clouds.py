@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from dataclasses import dataclass
 
@@ -42,21 +43,30 @@ class WordCloudMaker:
         interval = datetime.timedelta(hours=self._d.settings.word_cloud_interval_hours)
         return WordClouds(clouds, generated, generated + interval)
 
-    def get(self) -> WordClouds:
+    async def get(self) -> WordClouds:
+        return await asyncio.to_thread(self._get)
+
+    def _get(self) -> WordClouds:
         identity = self._d.authenticator.require()
         with self._d.uow() as uow:
             return self._result(uow.word_clouds.for_author(identity.user_id))
 
-    def generate(self) -> WordClouds:
+    async def generate(self) -> WordClouds:
+        return await asyncio.to_thread(self._generate)
+
+    def _generate(self) -> WordClouds:
         identity = self._d.authenticator.require()
         self._limiter.hit(self._generations, identity.user_id)
         return self.regenerate(identity.user_id)
 
-    def forget_author(self, author_id: int) -> None:
+    async def forget_author(self, author_id: int) -> None:
         """A deleted account (docs/account-deletion.md; the user service's relay only): its
         word clouds and their images, and its generation limit. Refused with EMOTION4091 while
         analyses of the author remain (their purges are still owed): a purge's redraw must find
         no cloud left to draw again. A repeat finds nothing more to do."""
+        await asyncio.to_thread(self._forget_author, author_id)
+
+    def _forget_author(self, author_id: int) -> None:
         self._d.authenticator.require_service(ACCOUNT_REPORTERS)
         with self._d.uow() as uow:
             if uow.analyses.has_author(author_id):
@@ -68,8 +78,11 @@ class WordCloudMaker:
             self._storage.delete(key)
         self._limiter.reset(self._generations, author_id)
 
-    def refresh_after_deletion(self, author_id: int) -> None:
+    async def refresh_after_deletion(self, author_id: int) -> None:
         """A deleted diary's words must leave the clouds: redraw them if the author has any."""
+        await asyncio.to_thread(self._refresh_after_deletion, author_id)
+
+    def _refresh_after_deletion(self, author_id: int) -> None:
         with self._d.uow() as uow:
             has_clouds = bool(uow.word_clouds.for_author(author_id))
         if has_clouds:
