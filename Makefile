@@ -141,7 +141,7 @@ run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTT
 
 # Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries; gateway/ and
 # the services' layers join as they are typed. Seconds, so `make test` runs it first.
-LINT_PATHS := libs
+LINT_PATHS := libs gateway
 
 lint: $(STAMP) ## type-check the shared libraries (mypy --strict; pyproject.toml's [tool.mypy])
 	$(VENV)/bin/mypy $(LINT_PATHS)

@@ -23,7 +23,9 @@ def main() -> None:
         host=settings.http_host,
         port=settings.http_port,
         workers=settings.workers,
-        http=functools.partial(
+        # uvicorn calls `http(config=..., server_state=..., app_state=..., _loop=...)` per connection, so
+        # any factory works, though its annotation names a class; a partial also pickles into spawned workers.
+        http=functools.partial(  # type: ignore[arg-type]  # uvicorn annotates `http` as a class, not a factory
             LimitedHttpToolsProtocol,
             limits=HttpLimits(
                 max_header_bytes=settings.http_max_header_bytes,

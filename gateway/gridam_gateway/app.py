@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
@@ -41,7 +42,7 @@ Protected endpoints need `Authorization: Bearer <accessToken>`; an invalid or ex
 
 def create_app(settings: GatewaySettings) -> FastAPI:
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory = app.state.clients = ClientFactory.from_settings(settings)
         app.state.users = factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE)
         app.state.diaries = factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE)
@@ -79,12 +80,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     if settings.api_docs:
         app.include_router(docs.router)
 
-    @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인")
-    async def healthz():
+    # response_model=None: the dict goes out as it is, not through a model made from the annotation.
+    @app.get("/healthz", tags=["ops"], summary="프로세스 생존 확인", response_model=None)
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], summary="서비스 준비 상태 (gRPC 헬스 체크)")
-    async def readyz(request: Request):
+    async def readyz(request: Request) -> JsonResponse:
         state = request.app.state
         checks = {
             "user": await state.users.check_health(USER_SERVICE.full_name),

@@ -9,6 +9,7 @@ import re
 import time
 
 from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridam_gateway.errors import BodyTooLarge, api_error_response
 from gridam_runtime import context
@@ -39,7 +40,7 @@ SECURITY_HEADERS = (
 
 class EdgeMiddleware:
     def __init__(
-        self, app, *, max_json_bytes: int, max_upload_bytes: int, access_log: bool, large_uploads: dict[str, int] | None = None
+        self, app: ASGIApp, *, max_json_bytes: int, max_upload_bytes: int, access_log: bool, large_uploads: dict[str, int] | None = None
     ) -> None:
         self.app = app
         self.max_json_bytes = max_json_bytes
@@ -51,7 +52,7 @@ class EdgeMiddleware:
         # (a lock and a tuple each in prometheus_client) happen once per combination.
         self._metrics: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -64,7 +65,7 @@ class EdgeMiddleware:
         status = 500
         started = False
 
-        async def send_with_id(message) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status, started
             if message["type"] == "http.response.start":
                 started = True
@@ -86,7 +87,7 @@ class EdgeMiddleware:
                 raise BodyTooLarge
             received = 0
 
-            async def limited_receive():
+            async def limited_receive() -> Message:
                 nonlocal received
                 message = await receive()
                 if message["type"] == "http.request":

@@ -27,7 +27,7 @@ def risk_level(analysis: pb.Analysis) -> str:
     return pb.RiskLevel.Name(analysis.risk_level).removeprefix("RISK_LEVEL_").lower()
 
 
-def analysis_result(analysis: pb.Analysis) -> dict:
+def analysis_result(analysis: pb.Analysis) -> dict[str, object]:
     return {
         "emotion": label(analysis.dominant),
         "emotions": [{key(score.emotion): score.fraction for score in analysis.distribution}],

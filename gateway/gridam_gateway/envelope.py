@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from google.protobuf.timestamp_pb2 import Timestamp
 from starlette.responses import Response
 
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
-def local_time(stamp) -> str:
+def local_time(stamp: Timestamp) -> str:
     """A protobuf Timestamp as Korean local time with its offset (§0.5, decision 17):
     2026-12-07T12:21:34+09:00, so a browser in any time zone reads the right instant."""
     return stamp.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).isoformat(timespec="seconds")
@@ -47,6 +49,6 @@ def ok(result: Any = None, message: str = "요청이 성공했습니다.", code:
     return JsonResponse(envelope(result, message, code))
 
 
-def failure(status: int, code: str, message: str, result: Any = None, headers: dict[str, str] | None = None) -> JsonResponse:
+def failure(status: int, code: str, message: str, result: Any = None, headers: Mapping[str, str] | None = None) -> JsonResponse:
     body = {"timestamp": _now(), "success": False, "code": code, "message": message, "result": result}
     return JsonResponse(body, status_code=status, headers=headers)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import grpc
 from fastapi import FastAPI, Request, Response
@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from gridam_gateway.envelope import failure
+from gridam_gateway.envelope import JsonResponse, failure
 from gridam_runtime.errors import CalleeError, error_info
 
 log = logging.getLogger("gridam.gateway")
@@ -172,7 +172,7 @@ class ApiError(Exception):
         self.result = result
 
 
-def api_error_response(code: str, result: object = None, headers: dict[str, str] | None = None):
+def api_error_response(code: str, result: object = None, headers: dict[str, str] | None = None) -> JsonResponse:
     status, message = REASONS[code]
     return failure(status, code, message, result, headers)
 
@@ -181,7 +181,7 @@ def _callee(error: grpc.aio.AioRpcError) -> str:
     return error.callee if isinstance(error, CalleeError) else ""
 
 
-def rpc_error_response(error: grpc.aio.AioRpcError):
+def rpc_error_response(error: grpc.aio.AioRpcError) -> JsonResponse:
     """A service's failure. A service answers with a callee's status only when it is about the
     user's own request (gridam_runtime.interceptors); a fault between services reaches here as
     UNAVAILABLE (503) or INTERNAL (500), never as a callee's 400 or 401."""
@@ -228,30 +228,30 @@ def _korean_reason(kind: str) -> str:
     return "값이 올바르지 않습니다."
 
 
-async def _api_error(_: Request, exc: ApiError):
+async def _api_error(_: Request, exc: ApiError) -> JsonResponse:
     return api_error_response(exc.code, exc.result)
 
 
-async def _rpc_error(_: Request, exc: grpc.aio.AioRpcError):
+async def _rpc_error(_: Request, exc: grpc.aio.AioRpcError) -> JsonResponse:
     return rpc_error_response(exc)
 
 
-async def _validation_error(_: Request, exc: RequestValidationError):
+async def _validation_error(_: Request, exc: RequestValidationError) -> JsonResponse:
     code, fields = _validation_result(exc)
     return api_error_response(code, fields or None)
 
 
-async def _client_gone(_: Request, exc: ClientDisconnect):
+async def _client_gone(_: Request, exc: ClientDisconnect) -> JsonResponse:
     # The client left, or was cut off as too slow (http_protocol.py), while sending its
     # body: nothing went wrong here, and no one reads this answer.
     return api_error_response("COMMON4081")
 
 
-async def _body_too_large(_: Request, exc: BodyTooLarge):
+async def _body_too_large(_: Request, exc: BodyTooLarge) -> JsonResponse:
     return api_error_response("COMMON4131")
 
 
-async def _http_error(_: Request, exc: HTTPException):
+async def _http_error(_: Request, exc: HTTPException) -> JsonResponse:
     # FastAPI raises a bare 400 when a body cannot be read or decoded at all: a chunked body
     # past the limit (EdgeMiddleware raised inside FastAPI's read), invalid UTF-8. (Multipart
     # bodies are read by uploads.read_form, which answers COMMON4005 itself.)
@@ -263,26 +263,47 @@ async def _http_error(_: Request, exc: HTTPException):
     return api_error_response(code)
 
 
-async def _unexpected(_: Request, exc: Exception):
+async def _unexpected(_: Request, exc: Exception) -> JsonResponse:
     error_id = uuid.uuid4().hex[:12]
     log.error("unhandled error", exc_info=exc, extra={"error_id": error_id})
     return failure(500, "COMMON500", INTERNAL_MESSAGE, f"오류 번호: {error_id}")
 
 
-HANDLERS = {
-    ApiError: _api_error,
-    grpc.aio.AioRpcError: _rpc_error,
-    RequestValidationError: _validation_error,
-    ClientDisconnect: _client_gone,
-    BodyTooLarge: _body_too_large,
-    HTTPException: _http_error,
-    Exception: _unexpected,
-}
+# Starlette's type for an exception handler: one that takes any exception.
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+E = TypeVar("E", bound=Exception)
 
 
-async def error_response(request: Request, exc: Exception):
+def _handling(kind: type[E], handle: Callable[[Request, E], Awaitable[Response]]) -> tuple[type[Exception], Handler]:
+    """`kind` and its handler `handle`, as a handler of any exception. Starlette (and error_response)
+    call the handler of a class only with an instance of it, so `handle` always gets an `E`."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, kind):
+            raise TypeError(f"the handler of {kind.__name__} was given {type(exc).__name__}") from exc
+        return await handle(request, exc)
+
+    return kind, handler
+
+
+HANDLERS: dict[type[Exception], Handler] = dict(
+    [
+        _handling(ApiError, _api_error),
+        _handling(grpc.aio.AioRpcError, _rpc_error),
+        _handling(RequestValidationError, _validation_error),
+        _handling(ClientDisconnect, _client_gone),
+        _handling(BodyTooLarge, _body_too_large),
+        _handling(HTTPException, _http_error),
+        _handling(Exception, _unexpected),
+    ]
+)
+
+
+async def error_response(request: Request, exc: Exception) -> Response:
     """The answer the app's handlers give `exc` (the most specific handler of its class)."""
-    handler = next(HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS)
+    handler = next(
+        HANDLERS[kind] for kind in type(exc).__mro__ if issubclass(kind, Exception) and kind in HANDLERS
+    )
     return await handler(request, exc)
 
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
+from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.server import ServerState
 
 from gridam_gateway.errors import api_error_response
 
@@ -33,8 +36,16 @@ HEADERS, BODY, IDLE = "headers", "body", "idle"
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
-    def __init__(self, *args, limits: HttpLimits, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        limits: HttpLimits,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
         self._limits = limits
         self._phase = IDLE
         self._head_bytes = 0

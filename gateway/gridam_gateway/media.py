@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
+from gridam_domain.signed_urls import UrlSigner
 from gridam_domain.storage import ObjectStorage, OpenedObject
 from gridam_gateway.errors import ApiError
 
@@ -26,16 +27,19 @@ def media_url(request: Request, key: str) -> str:
     """A signed URL for a stored object, or "" when there is none."""
     if not key:
         return ""
-    return request.app.state.public_base_url + request.app.state.signer.sign(MEDIA_PREFIX + key)
+    base_url: str = request.app.state.public_base_url
+    signer: UrlSigner = request.app.state.signer
+    return base_url + signer.sign(MEDIA_PREFIX + key)
 
 
 @router.get("/api/media/{key:path}", summary="서명된 이미지 주소로 이미지 받기", include_in_schema=True)
-async def get_media(key: str, request: Request, exp: str | None = None, sig: str | None = None):
-    signer = request.app.state.signer
-    if not signer.verify(request.url.path, exp, sig):
+async def get_media(key: str, request: Request, exp: str | None = None, sig: str | None = None) -> Response:
+    signer: UrlSigner = request.app.state.signer
+    storage: ObjectStorage = request.app.state.storage
+    if exp is None or not signer.verify(request.url.path, exp, sig):  # verify() refuses a missing exp too
         raise ApiError("IMAGE4031")
     try:
-        opened, data = await asyncio.to_thread(_load, request.app.state.storage, key)
+        opened, data = await asyncio.to_thread(_load, storage, key)
     except ValueError:  # not a valid key at all
         opened, data = None, None
     if opened is None:

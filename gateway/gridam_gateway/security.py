@@ -17,6 +17,7 @@ from gridam_gateway.errors import ApiError
 from gridam_runtime import context
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import Unauthenticated
+from gridam_runtime.tokens import AccessTokenVerifier
 
 
 def bearer(request: Request) -> str | None:
@@ -31,8 +32,9 @@ def authenticate(request: Request) -> Identity:
     token = bearer(request)
     if token is None:
         raise ApiError("AUTH4011")
+    verifier: AccessTokenVerifier = request.app.state.verifier
     try:
-        identity = request.app.state.verifier.verify(token)
+        identity = verifier.verify(token)
     except Unauthenticated:
         raise ApiError("AUTH4011") from None
     context.bearer_token.set(token)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from gridam.card.v1 import card_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_gateway.emotions import KOREAN
-from gridam_gateway.envelope import ok
+from gridam_gateway.envelope import JsonResponse, ok
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
 from gridam_gateway.routes.diaries import parse_diary_id
@@ -17,7 +17,7 @@ from gridam_runtime.context import Identity
 router = APIRouter(prefix="/api/emotion-cards", tags=["emotion cards"], route_class=SignedInRoute)
 
 
-def card_info(request: Request, card: pb.Card) -> dict:
+def card_info(request: Request, card: pb.Card) -> dict[str, object]:
     """The emotion-card object the web client reads (§3), plus a few extra fields it ignores."""
     return {
         "emotionCardId": card.id,
@@ -33,13 +33,13 @@ def card_info(request: Request, card: pb.Card) -> dict:
 
 
 @router.get("/card-image", summary="일기의 감정 카드 (생성 전에는 404 EMOTIONCARD4001, 내 일기가 아니거나 없으면 404 DIARY4041)")
-async def card_of_diary(request: Request, diaryId: str = Query(max_length=20)):
+async def card_of_diary(request: Request, diaryId: str = Query(max_length=20)) -> JsonResponse:
     reply = await request.app.state.cards.GetCardByDiary(pb.GetCardByDiaryRequest(diary_id=parse_diary_id(diaryId)))
     return ok(card_info(request, reply.card))
 
 
 @router.get("/date", summary="날짜별 내 감정 카드 (그날 가장 최근 일기의 카드; 없으면 result null)")
-async def card_of_day(request: Request, date: str = Query(max_length=10, description="YYYY-MM-DD")):
+async def card_of_day(request: Request, date: str = Query(max_length=10, description="YYYY-MM-DD")) -> JsonResponse:
     reply = await request.app.state.cards.GetCardByDate(pb.GetCardByDateRequest(date=date))
     return ok(card_info(request, reply.card) if reply.HasField("card") else None)
 
@@ -51,7 +51,7 @@ async def gallery(
     size: int = page_size(9),
     cursor: int | None = CURSOR,
     userId: str | None = Query(None, max_length=40),
-):
+) -> JsonResponse:
     if userId is not None and userId != caller.login_id:
         # Another user's cards: only those shared in posts the caller may see (403 when none).
         owner = (await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=userId))).profile

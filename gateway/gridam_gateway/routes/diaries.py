@@ -10,7 +10,7 @@ from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam_gateway.emotions import analysis_result
-from gridam_gateway.envelope import ok
+from gridam_gateway.envelope import JsonResponse, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
@@ -46,7 +46,7 @@ DIARY_FORM_DOC = {
 }
 
 
-def diary_item(request: Request, diary: pb.Diary) -> dict:
+def diary_item(request: Request, diary: pb.Diary) -> dict[str, object]:
     return {
         "diaryId": str(diary.id),  # a string for the web client (§0.4)
         "title": diary.title,
@@ -91,7 +91,7 @@ async def _read_diary_form(request: Request) -> tuple[str, str, bytes]:
 
 
 @router.post("", summary="일기 작성 (multipart: request JSON + 선택 image)", openapi_extra=DIARY_FORM_DOC)
-async def create_diary(request: Request):
+async def create_diary(request: Request) -> JsonResponse:
     title, content, photo = await _read_diary_form(request)
     reply = await request.app.state.diaries.CreateDiary(
         pb.CreateDiaryRequest(title=title, content=content, photo=photo), timeout=15.0
@@ -105,7 +105,7 @@ async def create_diary(request: Request):
     description="웹 클라이언트는 작성 때와 같은 multipart(request, image)를 보내지만, 내용은 바뀌지 않고 카드만 새로 그립니다.",
     openapi_extra=DIARY_FORM_DOC,
 )
-async def regenerate_card(request: Request, diaryId: str = Query(max_length=20)):
+async def regenerate_card(request: Request, diaryId: str = Query(max_length=20)) -> JsonResponse:
     diary_id = parse_diary_id(diaryId)
     reply = await request.app.state.cards.RegenerateCard(card_pb.RegenerateCardRequest(diary_id=diary_id), timeout=90.0)
     card = reply.card
@@ -116,7 +116,7 @@ async def regenerate_card(request: Request, diaryId: str = Query(max_length=20))
 
 
 @router.get("/list", summary="내 일기 전체 (최신순)")
-async def list_diaries(request: Request):
+async def list_diaries(request: Request) -> JsonResponse:
     reply = await request.app.state.diaries.ListDiaries(pb.ListDiariesRequest())
     return ok([diary_item(request, d) for d in reply.diaries])
 
@@ -127,19 +127,19 @@ async def search_diaries(
     q: str = Query(max_length=200, description="찾을 말 (1~100자)"),
     size: int = page_size(20),
     cursor: int | None = CURSOR,
-):
+) -> JsonResponse:
     reply = await request.app.state.diaries.SearchDiaries(pb.SearchDiariesRequest(query=q, size=size, cursor=cursor or 0))
     return ok(page("diaryList", [diary_item(request, d) for d in reply.diaries], reply.next_cursor))
 
 
 @router.get("", summary="날짜별 일기 (그날의 가장 최근 일기)")
-async def diary_by_date(request: Request, date: str = Query(max_length=10, description="YYYY-MM-DD")):
+async def diary_by_date(request: Request, date: str = Query(max_length=10, description="YYYY-MM-DD")) -> JsonResponse:
     reply = await request.app.state.diaries.GetDiaryByDate(pb.GetDiaryByDateRequest(date=date))
     return ok(diary_item(request, reply.diary))
 
 
 @router.get("/{diary_id}/analysis", summary="일기의 감정 분석 결과 (웹 API 확장; 분석 전에는 404 EMOTION4041)")
-async def diary_analysis(diary_id: str, request: Request):
+async def diary_analysis(diary_id: str, request: Request) -> JsonResponse:
     diary_id_number = parse_diary_id(diary_id)
     # Ownership first: another user's diary is "not found", never "not analysed yet".
     await request.app.state.diaries.GetDiary(pb.GetDiaryRequest(diary_id=diary_id_number))
@@ -148,6 +148,6 @@ async def diary_analysis(diary_id: str, request: Request):
 
 
 @router.delete("/{diary_id}", summary="일기 삭제 (분석 결과와 사진도 삭제)")
-async def delete_diary(diary_id: str, request: Request):
+async def delete_diary(diary_id: str, request: Request) -> JsonResponse:
     await request.app.state.diaries.DeleteDiary(pb.DeleteDiaryRequest(diary_id=parse_diary_id(diary_id)))
     return ok(None, "일기가 삭제되었습니다.")

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import json
 import secrets
-from collections.abc import AsyncIterator
-from typing import BinaryIO
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import BinaryIO, TypeVar
 
 import grpc
 from fastapi import APIRouter, Depends, Request
@@ -21,7 +21,7 @@ from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_gateway.emotions import key
-from gridam_gateway.envelope import local_time, ok
+from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.security import SignedInRoute, current_user
@@ -54,7 +54,7 @@ ARCHIVE_UPLOAD_DOC = {
 }
 
 
-def _progress(transfer: pb.Transfer) -> dict:
+def _progress(transfer: pb.Transfer) -> dict[str, object]:
     return {
         "state": STATES.get(transfer.state, "RUNNING"),
         "progress": transfer.progress,
@@ -66,7 +66,7 @@ def _progress(transfer: pb.Transfer) -> dict:
     }
 
 
-def _export(request: Request, transfer: pb.Transfer) -> dict:
+def _export(request: Request, transfer: pb.Transfer) -> dict[str, object]:
     done = transfer.state == pb.TRANSFER_STATE_DONE
     return {
         "exportId": transfer.id,
@@ -76,12 +76,20 @@ def _export(request: Request, transfer: pb.Transfer) -> dict:
     }
 
 
-def _import(transfer: pb.Transfer) -> dict:
+def _import(transfer: pb.Transfer) -> dict[str, object]:
     return {"importId": transfer.id, "format": transfer.format, "diariesAdded": transfer.diaries_added, **_progress(transfer)}
 
 
-async def _follows(method, request_type) -> list[dict]:
-    people, cursor = [], 0
+# ListFollowers or ListFollowing, each with its own request.
+FollowListRequest = TypeVar("FollowListRequest", user_pb.ListFollowersRequest, user_pb.ListFollowingRequest)
+FollowList = user_pb.ListFollowersResponse | user_pb.ListFollowingResponse
+
+
+async def _follows(
+    method: Callable[[FollowListRequest], Awaitable[FollowList]], request_type: type[FollowListRequest]
+) -> list[dict[str, str]]:
+    people: list[dict[str, str]] = []
+    cursor = 0
     while True:
         reply = await method(request_type(page_size=FOLLOW_PAGE, cursor=cursor))
         people += [{"userId": e.profile.user_id, "userName": e.profile.nickname} for e in reply.entries]
@@ -118,13 +126,13 @@ async def _snapshot(request: Request) -> str:
 
 
 @router.post("/export", summary="내 모든 기록 내보내기 시작 (웹 API 확장, docs/export-import.md)")
-async def start_export(request: Request):
+async def start_export(request: Request) -> JsonResponse:
     reply = await request.app.state.diaries.StartExport(pb.StartExportRequest(profile_json=await _snapshot(request)))
     return ok(_export(request, reply.transfer), "내보내기를 시작했습니다. 준비되면 내려받을 수 있습니다.")
 
 
 @router.get("/export/{export_id}", summary="내보내기 진행 상황과 내려받기 주소")
-async def get_export(export_id: int, request: Request):
+async def get_export(export_id: int, request: Request) -> JsonResponse:
     if not 1 <= export_id < 2**63:
         raise ApiError("EXPORT4041")
     reply = await request.app.state.diaries.GetExport(pb.GetExportRequest(export_id=export_id))
@@ -146,7 +154,7 @@ async def _stored(storage: ObjectStorage, key: str) -> AsyncIterator[BinaryIO]:
 
 
 @router.post(IMPORT_PATH.removeprefix("/api/users"), summary="GriDam 또는 Day One 내보내기 가져오기 (multipart file)", openapi_extra=ARCHIVE_UPLOAD_DOC)
-async def start_import(request: Request, identity: Identity = Depends(current_user)):
+async def start_import(request: Request, identity: Identity = Depends(current_user)) -> JsonResponse:
     # The upload goes into the media store as it arrives (GRIDAM_MAX_IMPORT_BODY_BYTES, 2 GiB);
     # the diary service checks it there whole and deletes it when it refuses it.
     storage = request.app.state.storage
@@ -167,7 +175,7 @@ async def start_import(request: Request, identity: Identity = Depends(current_us
 
 
 @router.get("/import/{import_id}", summary="가져오기 진행 상황")
-async def get_import(import_id: int, request: Request):
+async def get_import(import_id: int, request: Request) -> JsonResponse:
     if not 1 <= import_id < 2**63:
         raise ApiError("IMPORT4041")
     reply = await request.app.state.diaries.GetImport(pb.GetImportRequest(import_id=import_id))

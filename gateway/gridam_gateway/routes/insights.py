@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from gridam.emotion.v1 import emotion_service_pb2 as pb
 from gridam_gateway.emotions import KOREAN, key, label
-from gridam_gateway.envelope import local_time, ok
+from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.security import SignedInRoute, current_user
@@ -15,13 +16,15 @@ from gridam_runtime.context import Identity
 router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=SignedInRoute)
 
 
-def _iso(ts) -> str | None:
+def _iso(ts: Timestamp) -> str | None:
     if not ts.seconds and not ts.nanos:
         return None
     return local_time(ts)
 
 
-def _word_clouds(request: Request, reply) -> dict:
+def _word_clouds(
+    request: Request, reply: pb.GetWordCloudsResponse | pb.GenerateWordCloudsResponse
+) -> dict[str, object]:
     return {
         "imageUrls": [
             {"emotion": label(c.emotion), "url": media_url(request, c.image_key)} for c in reply.clouds if c.image_key
@@ -36,13 +39,13 @@ def _word_clouds(request: Request, reply) -> dict:
 
 
 @router.get("/word-cloud", summary="내 워드클라우드 (감정별 이미지와 키워드; 생성 전에는 빈 목록)")
-async def word_clouds(request: Request):
+async def word_clouds(request: Request) -> JsonResponse:
     reply = await request.app.state.emotions.GetWordClouds(pb.GetWordCloudsRequest())
     return ok(_word_clouds(request, reply))
 
 
 @router.post("/word-cloud/generate/{user_id}", summary="내 워드클라우드 새로 생성 (본인 userId만)")
-async def generate_word_clouds(user_id: str, request: Request, caller: Identity = Depends(current_user)):
+async def generate_word_clouds(user_id: str, request: Request, caller: Identity = Depends(current_user)) -> JsonResponse:
     if user_id != caller.login_id:
         raise ApiError("WORDCLOUD4031")
     reply = await request.app.state.emotions.GenerateWordClouds(pb.GenerateWordCloudsRequest(), timeout=60.0)
@@ -63,7 +66,7 @@ async def statistics(
     request: Request,
     year: int = Query(ge=1900, le=9998, description="연도, 예: 2026"),
     month: int = Query(0, ge=0, le=12, description="월 1~12, 0이면 한 해 전체"),
-):
+) -> JsonResponse:
     reply = await request.app.state.emotions.GetStatistics(pb.GetStatisticsRequest(year=year, month=month))
     months = []
     for m in reply.months:

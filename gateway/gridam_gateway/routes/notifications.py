@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2 as user_pb
-from gridam_gateway.envelope import local_time, ok
+from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
@@ -31,7 +31,9 @@ async def _actors(request: Request, login_ids: set[str]) -> dict[str, user_pb.Pr
 
     async def profile(login_id: str) -> user_pb.Profile | None:
         try:
-            reply = await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=login_id))
+            reply: user_pb.GetProfileResponse = await request.app.state.users.GetProfile(
+                user_pb.GetProfileRequest(user_id=login_id)
+            )
         except grpc.aio.AioRpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND:
                 raise
@@ -46,7 +48,7 @@ def _message(n: pb.Notification, actor: user_pb.Profile | None) -> str:
     return n.message.replace(ACTOR, actor.nickname if actor is not None else GONE_NAME)
 
 
-async def _page(request: Request, unchecked_only: bool, size: int, cursor: int | None) -> dict:
+async def _page(request: Request, unchecked_only: bool, size: int, cursor: int | None) -> dict[str, object]:
     reply = await request.app.state.diaries.ListNotifications(
         pb.ListNotificationsRequest(unchecked_only=unchecked_only, size=size, cursor=cursor or 0)
     )
@@ -71,17 +73,17 @@ async def _page(request: Request, unchecked_only: bool, size: int, cursor: int |
 
 
 @router.get("/unchecked", summary="읽지 않은 알림 (최신순, 커서 페이지)")
-async def unchecked(request: Request, size: int = page_size(4), cursor: int | None = CURSOR):
+async def unchecked(request: Request, size: int = page_size(4), cursor: int | None = CURSOR) -> JsonResponse:
     return ok(await _page(request, True, size, cursor))
 
 
 @router.get("/recent", summary="최근 알림 (읽은 알림 포함, 최신순, 커서 페이지)")
-async def recent(request: Request, size: int = page_size(3), cursor: int | None = CURSOR):
+async def recent(request: Request, size: int = page_size(3), cursor: int | None = CURSOR) -> JsonResponse:
     return ok(await _page(request, False, size, cursor))
 
 
 @router.patch("/checked", summary="알림 읽음 처리 (notificationIds 최대 100개, 또는 all: true)")
-async def check(body: CheckNotificationsBody, request: Request):
+async def check(body: CheckNotificationsBody, request: Request) -> JsonResponse:
     if not body.all and not body.notificationIds:
         raise ApiError("NOTICE4001")
     reply = await request.app.state.diaries.CheckNotifications(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from gridam.user.v1 import user_service_pb2 as pb
-from gridam_gateway.envelope import local_time, ok
+from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.schemas import AccountDeletionBody, IntroductionBody, NicknameBody, PasswordChangeBody
@@ -30,7 +30,7 @@ IMAGE_UPLOAD_DOC = {
 }
 
 
-def user_info(request: Request, profile: pb.Profile) -> dict:
+def user_info(request: Request, profile: pb.Profile) -> dict[str, object]:
     return {
         "userId": profile.user_id,
         "profileImgUrl": media_url(request, profile.avatar_key),
@@ -43,38 +43,38 @@ def user_info(request: Request, profile: pb.Profile) -> dict:
 
 
 @router.get("/profile", summary="내 프로필 (로그인 확인)")
-async def my_profile(request: Request):
+async def my_profile(request: Request) -> JsonResponse:
     reply = await request.app.state.users.GetProfile(pb.GetProfileRequest())
     return ok(user_info(request, reply.profile))
 
 
 @router.get("/profile/{user_id}", summary="다른 사용자의 프로필")
-async def profile(user_id: str, request: Request):
+async def profile(user_id: str, request: Request) -> JsonResponse:
     reply = await request.app.state.users.GetProfile(pb.GetProfileRequest(user_id=user_id[:40]))
     return ok(user_info(request, reply.profile))
 
 
 @router.patch("/nickname", summary="닉네임 변경")
-async def change_nickname(body: NicknameBody, request: Request):
+async def change_nickname(body: NicknameBody, request: Request) -> JsonResponse:
     reply = await request.app.state.users.UpdateProfile(pb.UpdateProfileRequest(nickname=body.nickname))
     return ok(user_info(request, reply.profile), "닉네임이 변경되었습니다.")
 
 
 @router.patch("/introduction", summary="소개 변경 (웹 API 확장)")
-async def change_introduction(body: IntroductionBody, request: Request):
+async def change_introduction(body: IntroductionBody, request: Request) -> JsonResponse:
     reply = await request.app.state.users.UpdateProfile(pb.UpdateProfileRequest(introduction=body.introduction))
     return ok(user_info(request, reply.profile), "소개가 변경되었습니다.")
 
 
 @router.patch("/profile-image", summary="프로필 이미지 변경 (multipart image)", openapi_extra=IMAGE_UPLOAD_DOC)
-async def change_profile_image(request: Request):
+async def change_profile_image(request: Request) -> JsonResponse:
     data = await read_image_part(request)
     reply = await request.app.state.users.SetAvatar(pb.SetAvatarRequest(image=data), timeout=15.0)
     return ok(user_info(request, reply.profile), "프로필 이미지가 변경되었습니다.")
 
 
 @router.patch("/password", summary="비밀번호 변경 (다른 기기의 로그인은 해제)")
-async def change_password(body: PasswordChangeBody, request: Request):
+async def change_password(body: PasswordChangeBody, request: Request) -> JsonResponse:
     if body.changedPassword != body.checkPassword:
         raise ApiError("USER4005")
     await request.app.state.users.ChangePassword(
@@ -84,6 +84,6 @@ async def change_password(body: PasswordChangeBody, request: Request):
 
 
 @router.delete("/me", summary="회원 탈퇴 (현재 비밀번호, 소셜 로그인 계정은 10분 안의 새 로그인; docs/account-deletion.md)")
-async def delete_account(body: AccountDeletionBody, request: Request):
+async def delete_account(body: AccountDeletionBody, request: Request) -> JsonResponse:
     reply = await request.app.state.users.DeleteAccount(pb.DeleteAccountRequest(current_password=body.password), timeout=10.0)
     return ok({"loginIdFreeAt": local_time(reply.login_id_free_at)}, "회원 탈퇴가 완료되었습니다. 그동안 이용해 주셔서 감사합니다.")
