@@ -139,11 +139,11 @@ proto-check: proto-lint proto ## fail when the protos are unformatted, break the
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_devtools.devstack
 
-# Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries; gateway/ and
-# the services' layers join as they are typed. Seconds, so `make test` runs it first.
+# Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries and the
+# gateway; the services' layers join as they are typed. Seconds, so `make test` runs it first.
 LINT_PATHS := libs gateway
 
-lint: $(STAMP) ## type-check the shared libraries (mypy --strict; pyproject.toml's [tool.mypy])
+lint: $(STAMP) ## type-check the shared libraries and the gateway (mypy --strict; pyproject.toml's [tool.mypy])
 	$(VENV)/bin/mypy $(LINT_PATHS)
 
 test: lint system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
