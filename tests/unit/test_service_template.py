@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pathlib
 
 import pytest
@@ -55,3 +56,12 @@ def test_the_template_page_lists_what_this_test_checks():
     text = TEMPLATE.read_text()
     for name in EVERY | GRPC | DATABASE | DATABASE_INSIDE | {"../migrations/"}:
         assert f"`{name}`" in text, name
+
+
+@pytest.mark.parametrize("folder", [f for f, (grpc, _) in DEPLOYABLES.items() if grpc])
+def test_a_servicer_only_awaits_use_cases(folder: str):
+    """One concurrency style per layer: the use case runs its blocking parts in threads, so a
+    servicer that hops to a thread itself calls a use case that is not async."""
+    tree = ast.parse((ROOT / folder / "servicer.py").read_text())
+    threads = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "to_thread"]
+    assert not threads, f"{folder}/servicer.py starts threads itself on lines {threads}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from card_service.adapters.orm import Card
@@ -63,7 +61,7 @@ class CardServicer(card_service_pb2_grpc.CardServiceServicer):
         return pb.RegenerateCardResponse(card=card_message(await self._cards.regenerate(request.diary_id)))
 
     async def ForgetAuthor(self, request, context):
-        await asyncio.to_thread(self._cards.forget_author, request.user_id)
+        await self._cards.forget_author(request.user_id)
         return pb.ForgetAuthorResponse()
 
     async def DeleteCards(self, request, context):

@@ -398,8 +398,8 @@ class Cards:
             uow.commit()
         return expired
 
-    def forget_author(self, user_id: int) -> None:
+    async def forget_author(self, user_id: int) -> None:
         """A deleted account (docs/account-deletion.md; the user service's relay only): its
         regeneration limit. Its cards go with the purges of its diaries."""
         self._d.authenticator.require_service(ACCOUNT_REPORTERS)
-        self._d.limiter.reset(self._regenerations, user_id)
+        await asyncio.to_thread(self._d.limiter.reset, self._regenerations, user_id)
