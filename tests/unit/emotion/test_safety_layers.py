@@ -125,6 +125,67 @@ def test_a_present_after_a_better_past_still_counts(check):
     assert check.check("I used to be fine, but now I want to die.").flagged
 
 
+# Grammars for whole families of wordings (eighth round): a life stopped in any verb of stopping, removing
+# oneself, a way out of the world, a place scouted for its empty hour, a step off an edge thought of on it,
+# the mind going somewhere dark, becoming a chore or a weight in someone's life, 인간 실격.
+@pytest.mark.parametrize(("text", "risk"), [
+    ("이제 이 인생을 스스로 그만두고 싶다는 생각뿐이다.", RiskLevel.URGENT),
+    ("사는 걸 그만하고 싶어.", RiskLevel.URGENT),
+    ("요즘은 내가 나를 지워 버리고 싶다.", RiskLevel.URGENT),
+    ("자기 전에 이 세상에서 빠져나갈 방법을 찾는 상상을 한다.", RiskLevel.URGENT),
+    ("대교에 두 번 가서 사람이 가장 드문 시간을 확인했다.", RiskLevel.URGENT),
+    ("I drove past the overpass three times to find out when it's deserted.", RiskLevel.URGENT),
+    ("On the station platform I kept thinking about stepping off.", RiskLevel.URGENT),
+    ("My mind keeps drifting to dark places these days.", RiskLevel.URGENT),
+    ("I've turned into a burden in my sister's life.", RiskLevel.CONCERN),
+    ("I'm a weight she never asked for.", RiskLevel.CONCERN),
+    ("터널의 끝이 전혀 안 보인다.", RiskLevel.CONCERN),
+    ("난 그냥 인간 실격이야.", RiskLevel.CONCERN),
+])
+def test_constructs_read_whole_families_of_wordings(check, text, risk):
+    result = check.check(text)
+    assert result.risk is risk
+    assert any(reason.startswith(("ko.", "en.")) for reason in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "My brother would be better off without me.",     # the writer as the object, beside a named other
+    "죽고 싶다는 말이 이제 농담이 아니다.",              # reported words the writer owns
+    "죽고 싶다는 말을 입에 달고 산다.",
+    "Not that I want to die, but lately I wish I could disappear for good.",  # a denial turned back
+    "죽고 싶다 아니 진짜로 죽고 싶다",                  # a bare 아니 is no denial
+])
+def test_the_writer_is_still_read_in_reported_or_denied_frames(check, text):
+    assert check.check(text).flagged
+
+
+def test_a_construct_after_reported_words_is_the_writer_s(check):
+    result = check.check("다들 나아질 거라고 하는데 그 말이 나한텐 아무 의미 없다.")
+    assert result.risk is RiskLevel.CONCERN and "ko.hopeless" in result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "상담 선생님이 죽고 싶은 생각이 있는지 물어보셨다. 없다고 말씀드렸다.",      # an honorific reported question
+    "The nurse wanted to know if I had thoughts of killing myself. I said no, just stress.",
+    "ㅅㄱㅅㄷ 아니고 그냥 피곤할 뿐",                                        # a slang denial right after it
+    "Not that I'd ever hurt myself, I just need a long weekend.",           # "not that I …"
+    "It's not like I want to die, I'm just bored of this job.",
+    "시험 범위 보고 단톡에 죽고 싶다고 보냈더니 다들 ㅋㅋ 같이 공부하자고 했다.",  # a message laughed at
+    "고등학생 때 매일 죽고 싶다고 쓰던 노트를 오랜만에 다시 펼쳤다. 지금은 행복하다.",  # a past relative clause
+    "열일곱 살 때 나는 살고 싶지 않았다. 지금은 상담을 마치고 약도 끊었다.",      # an age in the past
+    "At fifteen I believed there was no future for me. I'm 34 now and run a bakery.",
+    "I used to think my family would be better off without me. Turns out I was so wrong about that.",
+    "My late uncle passed away last month, an overdose.",                   # deaths of named others
+    "Joined a suicide bereavement group after losing my cousin.",
+    "the algorithm keeps showing videos that say sewerslide instead of the real word.",  # media
+    "친구가 요즘 죽고 싶다는 말을 자주 한다.",
+    "서울에서의 삶을 접고 제주로 내려가기로 했다.",                            # a move, not a life ended
+    "We talked about ending things with the landlord and moving out.",
+])
+def test_context_reads_questions_denials_quotes_pasts_and_others_of_the_eighth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")
@@ -182,9 +243,10 @@ def test_feedback_follows_the_risk_level():
 
 
 # The target is recall >= 98 % (a test at 95 %) and false alarms <= 3 % (a test at 5 %) on
-# the held-out part. Measured now: recall 93.2 % (ko) and 100 % (en), false alarms 1.8 % (ko) and
-# 3.6 % (en) (data/safety/README.md), so this guards the level reached, not the target: Korean recall
-# is under 95 %, and English false alarms sit one entry under 5 %. Tighten these as the check improves.
+# the held-out part. Measured after the eighth development part: recall 93.2 % (ko) and 100 % (en),
+# false alarms 1.8 % (ko) and 3.6 % (en) (data/safety/README.md), so this guards the level reached, not
+# the target: Korean recall is under 95 %, and English false alarms sit one entry under 5 %. Tighten
+# these as the check improves.
 RECALL_FLOOR = 0.90
 FALSE_ALARM_CEILING = 0.06
 

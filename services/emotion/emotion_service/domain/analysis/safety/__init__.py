@@ -46,11 +46,12 @@ REASONS: tuple[str, ...] = tuple(dict.fromkeys(
     + ["learned.urgent", "learned.concern"]))
 
 # Sentence ends: punctuation, line breaks, and (for diaries written without punctuation) a
-# Korean sentence-final ending followed by a space ("갔다 ", "싶어요 "; not "다 나눠줬다" or "필요 ").
+# Korean sentence-final ending followed by a space ("갔다 ", "싶어요 "; not "다 나눠줬다" or "필요 ",
+# nor before a denial of what was just said: "ㅈㄱㅅㄷ 아님", "죽고 싶다 아니고").
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…~])\s*|\n+|"
-    r"(?<=[었았였했겠싶같한된는렸졌랐왔봤줬냈났텼셨없있싫좋많갔섰켰웠쳤녔렀뤘겼혔니]다)\s+(?=\S)|"
-    r"(?<=[어아여해워세에죠네까봐줘래]요)\s+(?=\S)")
+    r"(?<=[었았였했겠싶같한된는렸졌랐왔봤줬냈났텼셨없있싫좋많갔섰켰웠쳤녔렀뤘겼혔니]다)\s+(?=\S)(?!아니|아님|아냐)|"
+    r"(?<=[어아여해워세에죠네까봐줘래]요)\s+(?=\S)(?!아니|아님|아냐)")
 
 
 #: An entry the learned layer scores above this (but not above THRESHOLD) has all its sentences

@@ -61,6 +61,14 @@ _KO: dict[str, list[str]] = {
         r"(?:삶|인생|내인생|나|모든걸|모든것|모든게|이모든걸|(?<![을를이가])다)(?:을|를|도|이|가)?(?:그만)?(?:끝내고싶|끝내버리고싶|끝내야겠|끝낼까|끝났으면좋겠|끝나버렸으면|끝냈으면)",
         r"세상(?:을|에서)?(?:떠나고싶|떠날까|하직)|이세상에(?:서)?(?:없고싶|있고싶지않)",
         r"극단적(?:인)?선택(?:을)?(?:하고|할까|하려|할래|하게될|할것같|해버)",
+        # a life stopped by one's own hand, in any verb of stopping ("삶을 그만두고 싶다", "인생 접고 싶다")
+        # (접다 only of 인생: "서울에서의 삶을 접고" is a move)
+        (r"(?:삶|인생|목숨|이생)(?:을|를|도|은)?(?:이제|그냥|다|그만|여기서)?(?:내손으로|제손으로|스스로)?"
+         r"(?:(?:그만두|그만하|멈추|끝내|마치)(?:고싶|고파|고만싶|려고|려한|기로|어버리고|어버릴|고말|야겠|야할까)|(?:그만둘|그만할|멈출|끝낼|마칠)(?:까|래|거야|생각))|"
+         r"인생(?:을|도)?(?:이제|그냥|다|그만|여기서)?(?:접고싶|접고파|접어버리고|접을까|접어야겠)"),
+        r"(?:사는|살아가는|살아있는|숨쉬는|존재하는)(?:걸|것을|것도|거|일)(?:이제|그냥|다)?(?:그만두|그만하|멈추|끝내)(?:고싶|고파|려|기로|어버리|고말|야겠)",
+        # removing oneself ("내가 나를 치워 버리고 싶다", "나를 세상에서 지워 버리고 싶다")
+        r"(?:나를|날|나자신을|내자신을|저를|제자신을)(?:그냥|좀|확|이세상에서|세상에서|영영)?(?:치워|지워|없애|치우|지우)(?:버리고싶|버리고파|버릴까|버려야|버리고말|고싶|고파|야겠)",
     ],
     "passive_wish": [
         r"눈(?:을|이)?(?:안|못)?(?:뜨|떠)(?:지)?(?:않|말|안|못)?(?:았으면|았음|기를|길|지않았으면|지말았으면|고싶지않)",
@@ -83,6 +91,10 @@ _KO: dict[str, list[str]] = {
         r"(?:나|내|내가|나는)(?:그냥|차라리)?(?:사라|없어|소멸|증발)(?:졌|지)(?:으면|면|음)",
         r"존재(?:하지)?(?:않았으면|하고싶지않|하지않고싶|자체를지우고|를지우고싶)|(?:없던|없었던)사람이(?:되고|었으면)",
         r"(?:다음|이번)생(?:은|에는)?없|그만존재",
+        # vanishing or dying as a favour to someone ("사라져 드리고 싶다", "죽어 주고 싶다")
+        r"(?:사라져|없어져|죽어|꺼져)(?:드리|줘|주)(?:고싶|고파|야겠|야하나|버리고싶|려고)",
+        # this season or year wished to be one's last ("올겨울이 내 마지막 겨울이었으면")
+        r"(?:내|나의|제|내인생)마지막(?:겨울|봄|여름|가을|생일|명절|추석|설|크리스마스)(?:이었으면|였으면|이기를|이길|이면좋|였음|이었음)",
     ],
     "suicidal_thoughts": [
         r"(?:자살|ㅈㅅ)(?:생각|충동|사고|시도|을생각|에대해|이라는|방법|계획|을떠올|을검색|하는상상)",
@@ -99,6 +111,8 @@ _KO: dict[str, list[str]] = {
         r"(?:그|이상한|어두운)생각(?:이|들이)(?:또|다시|자꾸)(?:들|찾아|올라|떠오|시작)",
         r"(?:죽음|자살)(?:충동|생각)|충동(?:이|을)(?:또|다시|자꾸)(?:들|올라|참|느껴)",
         r"(?:이렇게|이대로)(?:죽어도|끝나도)(?:괜찮|좋|상관없|아무렇지)",
+        # a way out of the world, looked for ("이 세상에서 나가는 문을 찾는 생각", "세상을 떠날 방법")
+        r"세상(?:에서|을|밖으로)(?:(?:나가는|나갈|빠져나가는|빠져나갈|내리는|내릴)(?:문|출구|방법|길|생각|상상|궁리)|(?:떠나는|떠날|사라지는|사라질)(?:방법|생각|상상|궁리))",
     ],
     "self_harm": [
         r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함)|긋고싶|그었다|그어버렸",
@@ -129,6 +143,8 @@ _KO: dict[str, list[str]] = {
         r"(?:날|날짜|디데이|그날)(?:을|를|도)?(?:정했|잡았|정해두|정해놨)(?:.{0,4})(?:마지막|떠날|끝낼|죽)",
         r"(?:그날|디데이)(?:까지|이오면|이되면)(?:는)?(?:며칠|버티|참|티안|평소처럼)",
         r"(?:옥상|난간)\S{0,12}(?:확인|열려있|낮더|높이를)|(?:다리|대교)에가봤\S{0,20}(?:다시가|또가)",
+        # a place scouted for when nobody is there ("다리에 몇 번 가서 사람이 제일 없는 시간을 알아뒀다")
+        r"(?:다리|대교|방파제|절벽|선로|철로|난간|저수지|댐|육교)\S{0,30}?(?:사람|인적)(?:이|은)?(?:제일|가장|아무도)?(?:없는|드문|뜸한|끊기는|끊긴|적은)(?:시간|때|시각)\S{0,8}?(?:알아|확인|봐두|봐뒀|알았|체크|파악)",
     ],
     "farewell": [
         r"(?<!올해)(?<!이번)(?<!오늘의)(?<!방학)(?<!학기)(?<!연말)(?<!여행)(?<!이번달)(?<!이달의)마지막(?:일기|글|편지|기록|페이지|기록이)(?:가|이|일|를|로|로남|가될|이될|다|야|입니다|예요|를쓴|를남)",
@@ -163,8 +179,8 @@ _KO: dict[str, list[str]] = {
         r"(?:사라지는|없어지는|죽는|뒤지는)(?:게|것이|거)(?:맞|낫|나을|옳)|없어져도되는|사라져도되는|죽어도되는|(?:폐기|처리)(?:되는|되고싶)",
     ],
     "hopeless": [
-        r"터널(?:은|이)?끝이(?:없|안보)|(?:쳇바퀴|굴레|늪)(?:에서)?(?:내릴|벗어날|빠져나갈)\S{0,4}(?:방법|수)(?:이|가)?없|평생이럴(?:거|것)",
-        r"(?:앞으로|이제)(?:도)?(?:좋아지는|나아지는|달라지는)(?:거|게|것|일)(?:은|도)?없|나아질(?:거란|거라는|것이란)(?:말|생각|기대)(?:은|도|이|가)?(?:이제)?(?:하나도)?(?:안믿|못믿|없)|희망이라는(?:말|단어)(?:이|가)?\S{0,8}(?:남의|낯설|모르|없)|인생(?:걍|그냥)?(?:망겜|노답)|버틸이유(?:를|가)(?:모르|없)",
+        r"터널(?:의|은|이)?끝(?:이|은|도)?(?:아예|전혀|영영|도무지|아무리가도)?(?:없|안보|보이지않)|(?:쳇바퀴|굴레|늪)(?:에서)?(?:내릴|벗어날|빠져나갈)\S{0,4}(?:방법|수)(?:이|가)?없|평생이럴(?:거|것)",
+        r"(?:앞으로|이제)(?:도)?(?:좋아지는|나아지는|달라지는)(?:거|게|것|일)(?:은|도)?없|나아질(?:거란|거라는|것이란|거라고)(?:말|생각|기대|얘기)(?:은|도|이|가)?(?:이제)?(?:하나도|아무|아무런)?(?:안믿|못믿|없|의미없|와닿지|안와닿|빈말|공허)|희망이라는(?:말|단어)(?:이|가)?\S{0,8}(?:남의|낯설|모르|없)|인생(?:걍|그냥)?(?:망겜|노답)|버틸이유(?:를|가)(?:모르|없)",
         r"희망(?:이|도|따위)?(?:없|안보|보이지않|하나도없|이라곤없|을잃|이사라)|절망(?:적|뿐|밖에)",
         r"(?:절대|평생|영영|영원히|죽어도)(?:못|안)(?:빠져나|벗어나|나아지|바뀌|갚)|갇혀(?:사는|살|있는|지내)|노답인생|인생노답|(?:뭘|무엇을|어떻게|아무리)해도(?:달라질|바뀔|나아질)(?:게|것이|건)?없|(?:나아질|좋아질)(?:거라는|것이라는)?(?:믿음|희망|기대)(?:이|도)?(?:하나도)?(?:안남|없|사라)|좋은날(?:이)?(?:올|오리라|올거라|올끼라)\S{0,8}(?:안든|없|안들)|(?:탈출구|출구|빠져나갈구멍)(?:가|도|는)?(?:1도|하나도|전혀)?(?:없|안보)",
         r"출구(?:가|도)?(?:없|안보)|벗어날(?:수|방법|길|구멍)(?:이|가|도)?(?:없|안보)|빠져나갈(?:수|길|구멍)(?:이|가)?없",
@@ -184,15 +200,16 @@ _KO: dict[str, list[str]] = {
     ],
     "worthless_only": [
         r"(?:나는|난|내가|나같은게|저는)(?:존재(?:자체)?가)?(?:진짜|정말|그냥|아무|너무)?(?:쓸모없|쓰레기|실패작|아무것도아닌|필요없는|쓸데없는존재|가치없|무가치|벌레|인간쓰레기)",
-        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)|불량품|있으나마나|아무것도아니(?:다|야|에요)|나를필요로하는사람(?:도|이)?없|잘하는(?:게|것이|것도)(?:하나도|아무것도)없|어디에도(?:안맞|쓸모|필요없|설자리)|(?:나는|난)\S{0,6}한심|(?<![가-힣])나(?:개|진짜)?쓰레기(?:임|야|다|인)|쓰레기같은(?:인간|사람|놈|존재)|(?:사람으로서|인간으로서)\S{0,3}(?:낙제|실격|실패|자격이없)",
+        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)|불량품|있으나마나|아무것도아니(?:다|야|에요)|나를필요로하는사람(?:도|이)?없|잘하는(?:게|거|것이|것도|건)(?:하나도|아무것도|1도|한개도|전혀)없|어디에도(?:안맞|쓸모|필요없|설자리)|(?:나는|난)\S{0,6}한심|(?<![가-힣])나(?:개|진짜)?쓰레기(?:임|야|다|인)|쓰레기같은(?:인간|사람|놈|존재)|(?:사람으로서|인간으로서)\S{0,3}(?:낙제|실격|실패|자격이없)",
         r"(?:나는|난|나같은\S{0,3})\S{0,8}쓸모(?:가|도)?없",
+        r"(?<![가-힣])(?:나|난|나는|저는|전|내가)\S{0,6}(?:인간|사람)(?:으로서)?실격|인간실격(?:임|이다|이야|인듯|인거|그자체)",
     ],
 }
 
 # --- English -----------------------------------------------------------------------------------
 # A first-person subject or none at all (diaries drop it: "Want to die.").
 _I = r"(?:^|\bi\b|\bi'?m\b|\bim\b|\bi've\b|\bive\b|\bi'?d\b|\bme\b|\bjust\b|\breally\b|\bhonestly\b|\bstill\b|\bsometimes\b|\bpart of me\b|\bkinda\b|\bkind of\b)"
-_DEATH_GOAL = (r"(?:die|be dead|kill myself|end (?:it|it all|my life|things|everything|this)|commit suicide|"
+_DEATH_GOAL = (r"(?:die|be dead|kill myself|end (?:it|it all|my life|things|everything|this)|commit suicide|leave (?:this|the) world|"
                r"not exist|stop existing|stop living|not be alive|not be here|"
                r"disappear(?!\s+(?:to|into|for\s+a|on|off\s+to|somewhere|from\s+social|from\s+the\s+group))|go to sleep forever|"
                r"sleep forever|be gone|hurt myself|not wake up)")
@@ -207,11 +224,13 @@ _EN: dict[str, list[str]] = {
         r"\bcheck(?:ing)?\s+out\s+(?:for good|early|of life|permanently)\b|\bwon'?t\s+be\s+(?:around|here|alive)\s+(?:much longer|for long|anymore|by|next)\b",
         r"\bcommit(?:ting)?\s+suicide\b|\bsuicide\s+(?:is|seems|feels)\s+(?:the|like|my)\b",
         r"\bi\s+(?:could|should|might)\s+just\s+(?:die|end it|disappear)\b",
-        r"\b(?:lights?|it\s+all)\s+off\s+(?:permanently|for\s+good|forever)\b|\bwant\s+out\s+of\s+(?:existing|existence|life|this\s+life)\b|\bsix[- ]feet[- ]under\b|\bclock\s+out\s+(?:for\s+good|permanently|forever)\b",
+        r"\b(?:lights?|it\s+all)\s+off\s+(?:permanently|for\s+good|forever)\b|\bwant\s+out\s+of\s+(?:existing|existence|life|this\s+life|my\s+(?:own\s+)?life)\b|\bsix[- ]feet[- ]under\b|\bclock\s+out\s+(?:for\s+good|permanently|forever)\b",
         r"\b(?:i'?d\s+like|i\s+want|i\s+wish)\s+to\s+be\s+(?!done\s+with)\w+(?:\s+\w+){0,3}\s+for\s+good\b|\b(?:this\s+is\s+)?where\s+my\s+story\s+ends\b|\bmy\s+story\s+ends\s+here\b",
         r"\btaking\s+my\s+own\s+life\b|\bone\s+way\s+or\s+another\s+(?:this|it)\s+ends\b|\blog\s+off\s+(?:irl|life|from\s+life)\b|\bdespawn\b(?!\s+(?:the|all|them))",
         r"\bwant\s+(?:my\s+life|it\s+all|everything|my\s+existence)\s+to\s+(?:end|stop|be over)\b(?!\s+for\s+(?:a|an|one|the)\s+(?:week|day|while|bit|minute|second|moment|hour|night|weekend))|\bbetter\s+to\s+be\s+(?:finished|dead|gone|over\s+with)\b",
         r"\bwhat\s+is\s+the\s+point\s+of\s+(?:me|him|her|my|someone like me)\s+(?:living|being alive|existing)\b|\baway\s+for\s+good\b|\bi'?m\s+ready\s+to\s+go\b(?=\W*$)",
+        # a way out of the world itself ("looking for the exit from this world", "a way out of being alive")
+        r"\b(?:way|door|exit)\s+(?:out\s+of|from)\s+(?:this\s+world|the\s+world|life|this\s+life|being\s+alive|existence|existing)\b",
     ],
     "passive_wish": [
         r"\b(?:not|never|don'?t)\s+(?:to\s+)?wake\s+up\b|\bwouldn'?t\s+wake\s+up\b|\bdidn'?t\s+have\s+to\s+wake\s+up\b",
@@ -235,10 +254,16 @@ _EN: dict[str, list[str]] = {
         r"\b(?:the\s+)?(?:thoughts|urges?|voice)\s+(?:are|is|came|come)\s+back\b|\bpassive\s+ideation\b|\bideation\b",
         r"\b(?:pills|tablets|bottle)\b[^.!?\n]{0,60}\b(?:for\s+me|myself)\b|\bhow\s+easy\s+it\s+(?:would|could|'?d)\s+be\s+to\b|\bwhether\s+it\s+would\s+(?:be\s+)?(?:quick|hurt|painless)\b|\b(?:thinking|thought)\s+about\s+(?:going\s+in|jumping|driving\s+off|walking\s+into|stepping\s+off)\b|\bwhat\s+if\s+i\s+just\s+(?:didn'?t|stepped|drove|let go|jumped|swerved|ended|stopped)\b|\b(?:river|sea|water|bridge|drop)\s+(?:is|would\s+be|might\s+be)\s+kinder\b",
         r"\b(?:swerve|step)\s+(?:into|in front of)\s+(?:traffic|the train|the bus|a truck|oncoming)",
+        # a step off an edge, thought of on the edge itself ("on the platform I thought about stepping forward")
+        r"\b(?:platform|tracks|train|edge|ledge|curb|kerb|traffic|railing)\b[^.!?\n]{0,40}\b(?:thought|thinking|think|imagined|imagining)\s+(?:about|of)\s+(?:just\s+)?(?:stepping|leaning|falling|tipping)\s+(?:forward|off|over|in|out)\b",
+        # the mind going somewhere dark ("my head goes places it shouldn't", "my thoughts drift to dark places")
+        (r"\b(?:head|mind|brain|thoughts)\s+(?:keeps?\s+|kept\s+)?(?:go(?:es|ing)?|went|wander(?:s|ed|ing)?|drift(?:s|ed|ing)?|slip(?:s|ped|ping)?)\s+(?:off\s+)?(?:to\s+|back\s+to\s+)?"
+         r"(?:(?:some\s+)?(?:really\s+)?(?:dark|bad|scary|awful)\s+places?|places\s+(?:it|they)\s+shouldn'?t|somewhere\s+(?:dark|it\s+shouldn'?t))"),
+        r"\b(?:about|of|over)\s+ending\s+(?:it\s+all|things|everything|my\s+(?:own\s+)?life)\b(?!\s+with\b)(?![^.!?\n]{0,25}\b(?:relationship|marriage|engagement|contract|lease|call|meeting|conversation|season|series|book|story|chapter|project|job|partnership|friendship)\b)",
     ],
     "self_harm": [
         r"\bself[- ]?(?:harm|injur|mutilat)",
-        r"\b(?:and|then|i)\s+cut\s+again\b|^cut\s+(?:again|tonight)\b|^cut\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|slack|in|out)\b)|\bi\s+cut\s+(?:again|tonight|last night)\b|\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hit|hitting|punch(?:ed|ing)?|scratch(?:ed|ing)?|hurt|hurting|harm(?:ed|ing)?|bruis(?:e|ed|ing)|carv(?:e|ed|ing)|starv(?:e|ed|ing)|pinch(?:ed|ing)?|bit(?:e|ing)?)\s+(?:myself|my\s+(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|hands?|face|head))\b(?!\s+(?:a|an|some|off|short|free|loose|slack|playing|at\s+(?:the\s+)?(?:gym|work|practice)|during|while|when|lifting|running|skiing|falling|on\s+the)\b)",
+        r"\b(?:and|then|i)\s+cut\s+again\b|^cut\s+(?:again|tonight)\b|^cut\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|slack|in|out)\b)|\bi\s+cut\s+(?:again|tonight|last night)\b|\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hit|hitting|punch(?:ed|ing)?|scratch(?:ed|ing)?|hurt|hurting|harm(?:ed|ing)?|bruis(?:e|ed|ing)|carv(?:e|ed|ing)|starv(?:e|ed|ing)|pinch(?:ed|ing)?|bit(?:e|ing)?)\s+(?:myself|my\s+(?:arms?|forearms?|wrists?|thighs?|legs?|skin|stomach|hips?|hands?|face|head))\b(?!\s+(?:a|an|some|off|short|free|loose|slack|playing|at\s+(?:the\s+)?(?:gym|work|practice)|during|while|when|lifting|running|skiing|falling|on\s+the)\b)",
         r"\b(?:blade|razor|sharpener|box cutter|scissors)s?\b[^.!?\n]{0,40}\b(?:arm|wrist|thigh|skin|again|sleeves?|myself|hips?)\b",
         r"\b(?:hide|hiding|hid|cover(?:ing|ed)?)\s+(?:up\s+)?(?:the\s+|my\s+|new\s+|fresh\s+)?(?:scars|cuts|marks|wounds|bruises)\b|\bfresh\s+(?:cuts|scars|marks)\b",
         r"\buntil\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang|banging|banged|hit|hitting)\s+my\s+head\s+(?:against|on|into)\b",
@@ -261,6 +286,9 @@ _EN: dict[str, list[str]] = {
         r"\b(?:insurance|policy)\b[^.!?\n]{0,40}\bpays?\s+out\b|\bwrote\s+down\s+where\b[^.!?\n]{0,40}\b(?:deed|title|will|passwords?|papers|documents)\b",
         r"\b(?:tallest|highest|top)\s+(?:car\s*park|parking\s+(?:garage|structure|lot)|building|bridge|level)\b[^.!?\n]{0,50}\b(?:open|access|checked|found|looked|scouted)\b|\b(?:picked|chosen|chose)\s+(?:the\s+)?(?:day|night|date|weekend)\b",
         r"\b(?:picked|chose|set|have)\s+(?:a|the)\s+date\b|\bi\s+(?:have|'ve got|ve got)\s+a\s+plan\b|\bmy\s+plan\s+is\b|\bmade\s+(?:a|my)\s+plan\b",
+        # a place scouted for when nobody is there ("walked the bridge to see when it's emptiest")
+        (r"\b(?:bridge|roof|rooftop|ledge|tracks|cliffs?|overpass|car\s*park|parking\s+(?:garage|structure)|pier|quarry|dam|tower)\b[^.!?\n]{0,50}\b(?:to\s+(?:see|find\s+out|learn|check|know|work\s+out)|figured\s+out|worked\s+out|checked|clocked)\b"
+         r"[^.!?\n]{0,20}\b(?:when|what\s+time|which\s+hour)\b[^.!?\n]{0,25}\b(?:emptiest|quietest|deserted|empty|nobody|no\s+one|no-one|least\s+busy)\b"),
     ],
     "farewell": [
         r"\b(?:this|it|today)\s+(?:may|might|will|could|is going to)\s+be\s+(?:my\s+|the\s+)?last\s+(?:entry|post|time|page|thing|day|note|words)\b",
@@ -314,6 +342,8 @@ _EN: dict[str, list[str]] = {
     ],
     "burden_only": [
         r"\b(?:i'?m|i am|im|feel like|being|i feel like)\s+(?:such\s+|just\s+|only\s+|nothing\s+but\s+|always\s+)?(?:a|an)\s+(?:burden|drain|inconvenience|weight)\b",
+        (r"\b(?:i'?ve\s+(?:become|turned\s+into)|i\s+(?:became|turned\s+into)|i'?m\s+(?:becoming|turning\s+into))\s+(?:such\s+|just\s+|only\s+|nothing\s+but\s+)?(?:a|an)\s+(?:\w+\s+)?(?:burden|drain|chore|weight|obligation|liability|charity\s+case|inconvenience|problem)\b|"
+         r"\b(?:burden|weight|chore|obligation|responsibility)\s+(?:he|she|they|nobody|no\s+one)\s+(?:didn'?t|never|did\s+not)\s+(?:sign(?:ed)?\s+up|ask(?:ed)?)\s+for\b|\b(?:didn'?t|never|did\s+not)\s+sign(?:ed)?\s+up\s+for\s+(?:me\b|(?:looking\s+after|taking\s+care\s+of|babysitting|carrying|nursing)\s+me\b)"),
         r"\bi\s+ruin\s+everything\b|\bthe\s+problem\s+(?:someone|everyone|people)\s+(?:else\s+)?(?:has|have)\s+to\s+(?:solve|deal|fix)\b|\bi'?m\s+(?:so\s+)?exhausting\b|\ba\s+tax\s+(?:people|everyone)\s+pay|\bif\s+they\s+didn'?t\s+have\s+to\s+deal\s+with\s+me\b|\bextra\s+work\s+for\s+(?:people|everyone|ppl)\b|"
         r"\btoo\s+heavy\s+(?:on|for)\s+(?:him|her|them)\b|\ba\s+drain\s+on\b|\bdragging\s+(?:the\s+whole\s+\w+|everyone|them|us|the\s+team)\s+down\b|\bi'?m\s+the\s+reason\s+(?:everyone|they|my\s+\w+)\b|\bwrecking\s+(?:my\s+)?(?:whole\s+)?(?:family|their\s+lives|everyone)\b|"
         r"\b(?:heavy\s+)?(?:stone|weight|anchor|load|millstone)\s+(?:on|around|round)\s+(?:his|her|their|my\s+\w+'?s|everyone'?s)\s+(?:back|neck|shoulders)\b|\bdead\s+weight\b|\bi'?m\s+(?:just\s+)?(?:one\s+more|another|the)\s+(?:problem|thing|burden|weight)\b|\bmaking\s+(?:\w+\s+){0,2}(?:life|lives|things|everything)\s+harder\b|\bburden\s+(?:to|on|for)\s+(?:everyone|everybody|my|them|you|the people)\b|\bruin(?:ing)?\s+everyone'?s\s+li(?:fe|ves)\b",

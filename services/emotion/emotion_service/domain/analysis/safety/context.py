@@ -3,10 +3,14 @@
 Each rule names one reading a careful reader would give and that the constructs alone cannot:
 - idioms and hyperbole ("배고파 죽겠다", "dying to see it"): removed before matching;
 - negation of the statement itself ("죽고 싶지는 않다", "I'm not suicidal");
-- other people, media and games ("드라마 주인공이…", "the character wanted to die", "게임에서 죽었다");
+- other people, media and games ("드라마 주인공이…", "the character wanted to die", "게임에서 죽었다"),
+  words reported or a question asked ("…다는 말", "…냐고 물으셨다", "asked if …") unless a construct of the
+  writer's stands outside them ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words
+  ("…다는 말이 농담이 아니게 됐다"), and the writer as the object ("better off without me") is still the writer;
 - a past that is over ("2년 전에는 죽고 싶었다. 지금은 괜찮다"), unless the sentence also says it
   is back ("또", "again", "lately");
-- jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke");
+- jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke"),
+  and a message the writer sent that others laughed at ("…라고 올렸더니 다들 ㅋㅋ");
 - a death wish told in the past tense and laughed off ("창피해서 죽고 싶었다ㅋㅋ", "I wanted to die lol"):
   an embarrassing moment, not a wish (a present-tense one with a laugh still counts).
 
@@ -53,7 +57,10 @@ _KO_NEGATED = re.compile(
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)|"
     # "it is not that …": a verb made a noun and denied ("살기 싫은 건 아니야", "죽고 싶다거나 그런 건 전혀 아니고")
     r"(?:싶|싫|파)(?:다거나|거나|다든가|은|다는|단)(?:그런)?(?:건|거|게|것은|것이|뜻은|뜻이|말은|얘기는)"
-    r"(?:진짜|정말|절대|전혀|결코|딱히|꼭)?(?:아니|아냐|아님|아닌)")
+    r"(?:진짜|정말|절대|전혀|결코|딱히|꼭)?(?:아니|아냐|아님|아닌)|"
+    # the statement denied as it stands, in the spoken short forms ("ㅈㄱㅅㄷ 아님 ㅋㅋ", "살기 싫다 아니고")
+    r"(?:죽고싶|자살하고싶|살기싫|사라지고싶|자해하고싶|뒤지고싶)(?:다|어|음|은거|은건|다는거|다는건)?(?:진짜|절대|전혀|결코|딱히)?"
+    r"(?:아님|아니고|아냐|아니야|아니에요|아닙니다|아니다|아니거든|아니구요|아니고요)(?![?])")
 _EN_NEGATED = re.compile(
     r"\b(?:suicide|self[- ]?harm|killing\s+myself|dying|death)\b[^.!?\n]{0,12}\b(?:has|have|had|is|was)\s+(?:never|not|n'?t)\b|"
     r"\b(?:don'?t|do\s+not|never|didn'?t)\s+(?:really\s+|actually\s+)?(?:wish|hope|pray)\s+(?:i\s+(?:was|were|could\s+be)|to\s+be)\s+(?:dead|gone|dying)\b|"
@@ -62,6 +69,8 @@ _EN_NEGATED = re.compile(
     r"\b(?:not|never|won'?t|wouldn'?t|will\s+never|would\s+never)\b[^.!?\n]{0,25}\b(?:harm|hurt|kill)\w*\s+myself\b|"
     r"\bno\s+(?:wish|desire|plans?|intentions?|thoughts?|urges?)\s+(?:to|of|about)\s+(?:die|dying|hurt|hurting|harm|harming|kill|killing|end|ending|suicide)\b|"
     r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
+    # "not that I want to die", "it's not like I'd hurt myself" (not "not that I don't …")
+    r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
@@ -77,38 +86,70 @@ _KO_OTHERS = re.compile(
     r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
     r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
-    r"(?<!횡단)(?<!인)보도|속보|기자회견|투신사건|사건이있었다고|(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|투신사고|자살사고)")
+    r"(?<!횡단)(?<!인)보도|속보|기자회견|투신사건|사건이있었다고|투신사고|자살사고)")
+# Words reported ("…다고 하셨다", "…라는 말"): someone else's, unless a construct of the writer's follows
+# the report ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words ("…다는 말이 농담이 아니게 됐다").
+_KO_REPORTED = re.compile(
+    r"(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|물으|묻|여쭤|여쭈|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|"
+    r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)")
+_KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
     r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
     r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
-    r"raid|respawn|my (?:friend|sister|brother|mom|dad|cousin|coworker|classmate|roommate)|celebrity|actor|singer)\b")
+    r"raid|respawn|celebrity|actor|singer|"
+    r"my\s+(?:(?:old|best|older|younger|little|big|baby|ex|former|late|dear|childhood|college|school|oldest|eldest|twin|first)\s+)?"
+    r"(?:friend|sister|brother|mom|mum|mother|dad|father|cousin|coworker|co-worker|classmate|roommate|flatmate|housemate|neighbou?r|uncle|aunt|"
+    r"grandma|grandpa|grandmother|grandfather|nephew|niece|boss|teacher|student|patient|client|colleague|buddy|teammate|bandmate)|"
+    # media and posts read or watched ("reading about a kid from the next town", "tiktok keeps saying …")
+    r"(?:reading|hearing|watching|seeing)\s+(?:a\s+(?:post|video|story|thread|clip)|about\s+(?:a|an|the|this|that|some)\s+(?:\w+\s+){0,2}"
+    r"(?:kid|teen|teenager|student|man|woman|boy|girl|person|guy|celebrity|singer|actor|case|story))|tiktok|youtube|reddit|instagram|the\s+algorithm|"
+    r"(?:a|the)\s+(?:post|video|thread|clip|comments))\b")
 # A death or harm whose grammar names someone else ("died by suicide", "took her own life"): theirs even
 # when the writer is in the sentence ("an actor I loved"), unless a construct of the writer's is left.
-_EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+overdose)\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|"
+_EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+overdose)\b|"
+                       r"\blost\s+(?:my|a|our|his|her|their)\s+(?:\w+\s+){0,2}?to\s+(?:suicide|an?\s+overdose|self[- ]harm)\b|"
+                       r"\bsuicide\s+(?:loss|bereavement)\b|\b(?:loss|survivors?|bereaved)\s+(?:of|after|by)\s+suicide\b|"
+                       r"(?<!almost )(?<!nearly )\b(?:died|passed\s+away|passed)\b(?:\s+\w+){0,3},?\s+(?:of\s+)?an?\s+overdose\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|"
                        r"\bkill(?:s|ed)?\s+(?:him|her|them)sel(?:f|ves)\b|\b(?:his|her|their)\s+(?:suicide|overdose|self[- ]harm)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
 _QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
-                       r"(?:냐고|는지|있는지|있냐고)(?:물었|물어|묻|질문)|문항|설문")
+                       r"\b(?:wanted|needed)\s+to\s+know\s+(?:if|whether)\b|\b(?:asks|asking)\s+(?:me\s+)?(?:if|whether)\b|"
+                       r"(?:냐고|는지|있는지|있냐고|냐며|는지를)(?:물었|물어|묻|물으|질문|여쭤|여쭈|확인하셨|하셨|하시)")
+# A questionnaire's item: the whole sentence is the item.
+_QUESTIONNAIRE = re.compile(r"문항|설문|\bquestionnaire\b")
+_CLAUSE_END = re.compile(r"[,;]|\b(?:and|but|so)\b")
 # The writer as the subject ("my friend said she wants to die" is about the friend).
 _EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|myself)\b")
+_EN_ME = re.compile(r"\bme\b")
 _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|저|저는|제가|저도)(?:[^가-힣]|$)|나도|저도|내가|나는")
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
-                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|흉터|흉이)")
+                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|흉터|흉이|"
+                      r"(?:\d+|열\S?|스무|서른|마흔|쉰|예순)\S{0,2}살(?:때|적|무렵|즈음)|(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던)")
+# A construct inside a past relative clause ("사라지고 싶다고만 적던 이 앱을 다시 켰다"): only the clause is
+# asked whether it is back ("다시" there is the app's).
+_KO_PAST_CLAUSE = re.compile(r"(?:고|고만|다고|라고|다고만)(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던")
 _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안난|안났|안든|안들|안생|사라졌|없어졌|필요없|잘다닌|됐|되었)|"
                           r"(?:그런|그랬던|한|했던)지(?:벌써|이제|어느덧)?\S{0,4}(?:년|달|개월)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
-                          r"살아남|살길잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
+                          r"살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
+                          r"(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
 _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
-                      r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
+                      r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
+                      # an age told in the past ("at sixteen", "at age 15", "as a teenager")
+                      r"at\s+(?:age\s+\d{1,2}|\d{1,2}\s+years?\s+old|(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?!\s+(?:to|past|after|minutes|o'?clock)))|"
+                      r"as\s+a\s+(?:teen|teenager|kid|child)|in\s+my\s+(?:teens|early\s+twenties)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
 _EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?:well|okay))\b|\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\bit\s+got\s+better\b|\b(?:turning|turned)\s+point\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
-                          r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
+                          r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|"
+                          # the old belief seen as wrong; the writer's age now, after one told in the past
+                          r"\bhow\s+wrong\s+(?:that|i|it|they)\s+(?:was|were|turned\s+out)|\bturned\s+out\s+(?:to\s+be\s+)?(?:so\s+|completely\s+|dead\s+)?wrong\b|\bi\s+was\s+(?:so\s+|completely\s+|dead\s+)?wrong\s+(?:about|then)\b|"
+                          r"\bi'?m\s+(?:\d{2}|twenty|thirty|forty|fifty|sixty)[\w-]*\s+now\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
                           r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
 
@@ -124,7 +165,10 @@ _IMAGINING = re.compile(r"상상|떠올리게|그려보")
 # Laughter marks are not joke markers (reveal() drops them: people laugh off real distress).
 _JOKE = re.compile(r"농담|장난|드립|개그|밈|(?<![a-z])(?:jk|j/k|just\s+kidding|joking|kidding|as\s+a\s+joke|meme)(?![a-z])")
 _LAUGHED_OFF_PAST = re.compile(r"죽고싶었|죽는줄|죽을뻔|사라지고싶었|\bwanted\s+to\s+die\b|\b(?:almost|nearly)\s+died\b|\bi\s+died\b")
-_MEANT = re.compile(r"진심|사실은|사실|농담아니|장난아니|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
+# A message the writer sent, answered with laughter ("유서 쓰는 중이라고 올렸더니 다들 ㅋㅋ"): the past
+# laughed off, as a quotation.
+_SELF_QUOTE_LAUGHED = re.compile(rf"(?:다|라|자)고\S{{0,8}}?(?:올렸|보냈|썼|했|남겼|말했|쳤)더니\S{{0,12}}?(?:{LAUGH}|웃|빵터|농담|드립)")
+_MEANT = re.compile(r"진심|사실은|사실|농담(?:이|으로)?\s?아니|장난(?:이|으로)?\s?아니|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
 
 
 # Quoted words are someone else's ('그동안 감사했습니다' on a shop's shutter), not the writer's.
@@ -163,21 +207,25 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | N
     negated = _EN_NEGATED.search(sentence)
     if negated and not _turned_back(sentence, negated.end()):
         return "negated"
-    if _QUESTION.search(sentence) or _QUESTION.search(compact):
+    if _QUESTIONNAIRE.search(compact) or _asked(sentence, compact):
         return "question"
     # A bare topic echoed as a question ("자해?"): the next sentence answers it.
     if compact.endswith("?") and len(compact) <= 6:
         return "question"
     if _DISPOSED.search(compact) or _DISPOSED.search(sentence):
         return "disposed"
-    others_ko = (_KO_OTHERS.search(compact) and not _KO_FIRST_PERSON.search(sentence)
+    others_ko = ((_KO_OTHERS.search(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
                  and not _IMAGINING.search(compact))
-    others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence)
+    others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence) and not _me_in_construct(sentence)
                  or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence)))
     if others_ko or others_en:
         return "others"
     past = _KO_PAST.search(compact) or _EN_PAST.search(sentence)
-    back = _KO_BACK.search(compact) or _EN_BACK.search(sentence)
+    clause = _KO_PAST_CLAUSE.search(compact)
+    if clause and find_constructs(compact[:clause.end()]) and not find_constructs(compact[clause.end():]):
+        back = _KO_BACK.search(compact[:clause.end()])
+    else:
+        back = _KO_BACK.search(compact) or _EN_BACK.search(sentence)
     if past and not back and resolved():
         return "past"
     if past and _past_against_now(sentence, compact):
@@ -186,7 +234,37 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | N
         return "joke"
     if LAUGH in sentence and (_LAUGHED_OFF_PAST.search(compact) or _LAUGHED_OFF_PAST.search(sentence)):
         return "joke"
+    if _SELF_QUOTE_LAUGHED.search(compact) and not _MEANT.search(sentence):
+        return "joke"
     return None
+
+
+def _asked(sentence: str, compact: str) -> bool:
+    """A question someone asked, with no construct of the writer's outside it: the question's clause (after
+    "asked if", up to the next comma or "and"; before "…냐고 물었다") is set aside and the rest read."""
+    for m in _QUESTION.finditer(sentence):
+        rest = sentence[m.end():]
+        clause_end = _CLAUSE_END.search(rest)
+        if not find_constructs(sentence[:m.start()] + " " + (rest[clause_end.end():] if clause_end else "")):
+            return True
+    return any(not find_constructs(compact[m.end():]) for m in _QUESTION.finditer(compact))
+
+
+def _reported(compact: str) -> bool:
+    """Words reported from someone else, with no construct of the writer's after the report."""
+    if _KO_OWNED.search(compact):
+        return False
+    return any(not find_constructs(compact[m.end():]) for m in _KO_REPORTED.finditer(compact))
+
+
+def _me_in_construct(sentence: str) -> bool:
+    """The writer is the object of an English construct ("better off without me", "if a car hit me")."""
+    for construct in find_constructs(sentence):
+        if construct.language == "en":
+            match = construct.pattern.search(sentence)
+            if match and _EN_ME.search(match.group(0)):
+                return True
+    return False
 
 
 def _past_against_now(sentence: str, compact: str) -> bool:

@@ -65,6 +65,8 @@ _STRONG_CUES = re.compile(
     r"살이유|살아서|살아갈|살아있|유서|수면제|한강|옥상|난간|뛰어내|목을|장례|태어나지|짐이|짐만|짐짝|민폐|희망이|포기|"
     r"버틸|견딜|쓸모|가치가|존재|칼|긋|그었|피가|피날|영원히|편해지|데려가|하늘나라|그만하고|놓고싶|"
     r"계정|탈퇴|해지하|맡겼|데리러|트렁크|방법들|곁에|옆자리|눕고싶|심장이멈|작별|"
+    # places scouted for the empty hour, leaving not to come back, an insurance clause waited out in secret
+    r"돌아오지않|안돌아올|돌아올생각|사람이(?:제일|가장)?없는|인적이|보험|티내지|티안내|눈치채지|실격|"
     r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|alive|exist\w*|disappear\w*|vanish\w*|harm\w*|blade|razor|bleed|bled|"
     r"pills?|overdose|goodbye|bridge|jump\w*|rope|burden|better off|worthless|pointless|hopeless|trapped|funeral|"
     r"without me|miss me|mercy|give up|giving away|gave away|won'?t need|never come back|not be here|deserve|no point|"
@@ -73,7 +75,10 @@ _STRONG_CUES = re.compile(
     r"insurance|policy|prescription|stockpil\w*|for good|fault|disappointment|stopped believing|closing in|"
     # farewells and plans told through acts (an account closed, a pet rehomed, a night picked)
     r"loose ends|new home for|rehom\w*|accounts|socials|the night|guardrail|swerve|heart (?:just )?stop\w*|"
-    r"won'?t be (?:back|coming back)|wouldn'?t be coming back|relieved if|hardware store)\b")
+    r"won'?t be (?:back|coming back)|wouldn'?t be coming back|relieved if|hardware store|"
+    # places scouted for the empty hour, a day settled on, affairs in order, the mind going somewhere dark
+    r"emptiest|quietest|deserted|(?:nobody|no one)(?:'s|\s+is)?\s+around|(?:everything|affairs|all|things)(?:'s|\s+is|\s+are)?\s+in\s+order(?!\s+to)|"
+    r"relief to have|sign(?:ed)? up for|dark places|places it shouldn'?t|when (?:the \w+ is|it'?s) (?:quiet|empty|asleep))\b")
 _WEAK_CUES = re.compile(
     r"마지막|잠들|깨어|눈을|떠나|안녕|세상|인생|삶|의미|고마웠|용서|사고|다리|안아|"
     r"\b(?:last|life|live|living|sleep\w*|forever|hope\w*|train|traffic|crash\w*|cut\w*|notice|worth|escape|away|"
