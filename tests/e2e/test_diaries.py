@@ -77,6 +77,46 @@ def test_written_diary_is_listed_found_by_date_and_analysed(api: Api):
     assert item["hashtags"] == [t["tagName"] for t in analysis["hashtags"]]
 
 
+def listed_once_reachable(api: Api, user: User) -> dict:
+    """/api/diary/list once the gateway's channel found the diary service started again (it
+    answers 503 until then, within its capped back-off of 2 s); the body without its timestamp."""
+    deadline = time.monotonic() + 30
+    while (reply := api.get("/api/diary/list", user)).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert reply.status_code == 200, reply.text
+    return {key: value for key, value in reply.json().items() if key != "timestamp"}
+
+
+LIST_CALLS = 'grpc_server_handled_total{grpc_code="OK",grpc_method="ListDiaries",grpc_service="gridam.diary.v1.DiaryService"}'
+
+
+def test_the_list_joins_every_page_of_the_diary_service_into_the_same_answer(api: Api):
+    """The diary service answers ListDiaries in pages (GRIDAM_DIARY_LIST_PAGE_SIZE, 100); the
+    gateway reads them all, so /api/diary/list is the whole list however small a page is. Here
+    the service runs with pages of 2 for 5 diaries (3 pages, the last one short)."""
+    user = api.new_user()
+    written = [write(api, user, title=f"일기 {n}", content=f"{n}번째 일기. 오늘은 조금 피곤했다.") for n in range(5)]
+    analysed_diaries(api, user)  # nothing about them changes any more
+    whole = listed_once_reachable(api, user)  # one page of the default size
+    assert [d["diaryId"] for d in whole["result"]] == written[::-1]
+    stack = api.stack
+    stack.process("diary-service").process.send_signal(signal.SIGKILL)
+    stack.process("diary-service").process.wait()
+    port = int(stack.env["GRIDAM_DIARY_SERVICE_ADDR"].rpartition(":")[2])  # where callers find it
+    paged = None
+    try:
+        paged = stack.start_instance("diary-service", port, metrics_port=stack.metrics_port("diary-service"),
+                                     env={"GRIDAM_DIARY_LIST_PAGE_SIZE": "2"})
+        assert listed_once_reachable(api, user) == whole
+        assert metric(api, "diary-service", LIST_CALLS) == 3  # the pages the gateway read
+    finally:
+        if paged is not None:
+            paged.process.send_signal(signal.SIGKILL)
+            paged.process.wait()
+        stack.restart_service("diary-service")
+    assert listed_once_reachable(api, user) == whole  # and the stack is as the next test expects it
+
+
 def test_photo_is_stored_without_exif_and_served_by_signed_url(api: Api):
     user = api.new_user()
     diary_id = write(api, user, image=jpeg_with_gps())

@@ -117,8 +117,20 @@ async def regenerate_card(request: Request, diaryId: str = Query(max_length=20))
 
 @router.get("/list", summary="내 일기 전체 (최신순)")
 async def list_diaries(request: Request) -> JsonResponse:
-    reply = await request.app.state.diaries.ListDiaries(pb.ListDiariesRequest())
-    return ok([diary_item(request, d) for d in reply.diaries])
+    # The web client expects all of them in one answer (§2.3); the diary service answers a page at
+    # a time (page_size 0: its default, GRIDAM_DIARY_LIST_PAGE_SIZE, 100), so the pages are read one
+    # after another and joined. Keyset pages: none is repeated or skipped if a diary is written or
+    # deleted meanwhile.
+    items: list[dict[str, object]] = []
+    token = ""
+    while True:
+        reply = await request.app.state.diaries.ListDiaries(pb.ListDiariesRequest(page_token=token))
+        items += [diary_item(request, d) for d in reply.diaries]
+        if not reply.next_page_token:
+            return ok(items)
+        if reply.next_page_token == token:  # a page that does not move on would never end
+            raise RuntimeError("ListDiaries answered the page token it was given")
+        token = reply.next_page_token
 
 
 @router.get("/search", summary="내 일기 검색 (제목·내용, 대소문자 무시, 최신순, 커서 페이지)")

@@ -6,6 +6,7 @@ import zoneinfo
 
 from pydantic import Field, field_validator
 
+from diary_service.domain.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gridam_runtime.limits import Rate, RateSetting
 from gridam_runtime.settings import JobSettings
 
@@ -19,6 +20,9 @@ class DiarySettings(JobSettings):
     time_zone: str = "Asia/Seoul"
     title_max_chars: int = 100
     content_max_chars: int = 5000
+    # Diaries in a page of ListDiaries when the caller leaves page_size 0 (the gateway's
+    # /api/diary/list does, and joins the pages). At most domain.pages.MAX_PAGE_SIZE.
+    diary_list_page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
     # Per-user limits (gridam_runtime.limits), written count/seconds. A diary owes an analysis
     # and a card; a post, comment, reaction or like may notify someone.

@@ -98,8 +98,8 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         return pb.CreateDiaryResponse(diary=_diary(diary))
 
     async def ListDiaries(self, request, context):
-        diaries = await self._diaries.list()
-        return pb.ListDiariesResponse(diaries=[_diary(d) for d in diaries])
+        diaries, next_token = await self._diaries.list(request.page_size, request.page_token)
+        return pb.ListDiariesResponse(diaries=[_diary(d) for d in diaries], next_page_token=next_token)
 
     async def SearchDiaries(self, request, context):
         found, next_cursor = await self._diaries.search(request.query, request.size or 20, request.cursor)

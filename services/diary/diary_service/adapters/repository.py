@@ -9,6 +9,7 @@ from sqlalchemy import case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
+from diary_service.domain.pages import DiaryKey
 
 
 class DiaryRepository:
@@ -30,6 +31,17 @@ class DiaryRepository:
 
     def list_for_author(self, author_id: int) -> list[Diary]:
         return list(self._db.scalars(select(Diary).where(Diary.author_id == author_id).order_by(Diary.date.desc(), Diary.id.desc())))
+
+    def page_for_author(self, author_id: int, after: DiaryKey | None, limit: int) -> list[Diary]:
+        """At most `limit` of the author's diaries in list_for_author's order (day, then id, newest
+        first), strictly after the diary at `after`: one backward range of ix_diaries_author_date
+        (author_id, date, id), read backwards from `after`. `date <= after.date` bounds the range;
+        the OR only drops that day's rows from `after.id` up (spelt out rather than as a row-value
+        comparison, which MariaDB may not turn into a range)."""
+        query = select(Diary).where(Diary.author_id == author_id)
+        if after is not None:
+            query = query.where(Diary.date <= after.date, or_(Diary.date < after.date, Diary.id < after.id))
+        return list(self._db.scalars(query.order_by(Diary.date.desc(), Diary.id.desc()).limit(limit)))
 
     def containing(self, author_id: int, text: str, before_id: int | None, limit: int) -> list[Diary]:
         """The author's diaries whose title or content contains `text` (case-insensitive), newest first."""

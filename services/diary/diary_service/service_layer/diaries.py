@@ -7,6 +7,7 @@ import datetime
 import zoneinfo
 
 from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
+from diary_service.domain import pages
 from diary_service.domain.text import clean_text
 from diary_service.service_layer.dependencies import Dependencies
 from gridam_runtime.errors import InvalidArgument, NotFound
@@ -75,13 +76,21 @@ class Diaries:
             self._d.storage.put(photo_key, image.data, image.content_type)
         return diary
 
-    async def list(self) -> list[Diary]:
-        return await asyncio.to_thread(self._list)
+    async def list(self, page_size: int, page_token: str) -> tuple[list[Diary], str]:
+        """A page of the caller's diaries, newest first (by day, then id), and the token of the
+        next page ("" on the last). `page_size` 0: the setting's default (domain.pages)."""
+        return await asyncio.to_thread(self._list, page_size, page_token)
 
-    def _list(self) -> list[Diary]:
+    def _list(self, page_size: int, page_token: str) -> tuple[list[Diary], str]:
         identity = self._d.authenticator.require()
+        size = pages.page_size(page_size, self._d.settings.diary_list_page_size)
+        after = pages.decode_token(page_token)
         with self._d.uow() as uow:
-            return uow.diaries.list_for_author(identity.user_id)
+            rows = uow.diaries.page_for_author(identity.user_id, after, size + 1)
+        page = rows[:size]
+        # The extra row only says whether there is a next page.
+        next_token = pages.encode_token(pages.DiaryKey(page[-1].date, page[-1].id)) if len(rows) > size else ""
+        return page, next_token
 
     async def search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
         """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""

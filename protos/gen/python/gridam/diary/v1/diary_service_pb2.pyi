@@ -100,14 +100,20 @@ class CreateDiaryResponse(_message.Message):
     def __init__(self, diary: _Optional[_Union[Diary, _Mapping]] = ...) -> None: ...
 
 class ListDiariesRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListDiariesResponse(_message.Message):
-    __slots__ = ("diaries",)
+    __slots__ = ("diaries", "next_page_token")
     DIARIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     diaries: _containers.RepeatedCompositeFieldContainer[Diary]
-    def __init__(self, diaries: _Optional[_Iterable[_Union[Diary, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, diaries: _Optional[_Iterable[_Union[Diary, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class SearchDiariesRequest(_message.Message):
     __slots__ = ("query", "size", "cursor")

@@ -175,7 +175,10 @@ class DiaryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListDiaries(self, request, context):
-        """ListDiaries returns all of the caller's diaries, newest first.
+        """ListDiaries pages through the caller's diaries, newest first: by day, and by id within a
+        day (the order of all of them is the same as before paging). Keyset pages: a diary written
+        or deleted between two calls moves no other diary across a page boundary, so none is
+        repeated or skipped.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
