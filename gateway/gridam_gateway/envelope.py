@@ -4,7 +4,6 @@ message, result."""
 from __future__ import annotations
 
 import datetime
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,17 +20,9 @@ def local_time(stamp: Timestamp) -> str:
     return stamp.ToDatetime(tzinfo=datetime.UTC).astimezone(KST).isoformat(timespec="seconds")
 
 
-_stamp: tuple[int, str] = (0, "")  # the last second formatted, and its text
-
-
 def _now() -> str:
-    """Korean wall-clock time to the second, with its offset (decision 17). Every response carries it, so each second is
-    formatted once (datetime's formatting costs ~10 µs)."""
-    global _stamp
-    second = int(time.time())
-    if second != _stamp[0]:
-        _stamp = (second, datetime.datetime.fromtimestamp(second, KST).isoformat())
-    return _stamp[1]
+    """Korean wall-clock time to the second, with its offset (decision 17)."""
+    return datetime.datetime.now(KST).isoformat(timespec="seconds")
 
 
 class JsonResponse(Response):

@@ -27,7 +27,7 @@ def build_discovery(settings: BaseGridamSettings) -> Discovery:
 def freeze_startup_objects() -> None:
     """Call once a process has started: what start-up allocated (modules, the app, clients,
     ~100k objects) is moved out of the garbage collector's reach, so a full collection scans
-    only what requests made: a few ms instead of ~65 ms that every call in flight waits for."""
+    only what requests made, and the calls in flight do not wait for it (docs/performance.md)."""
     gc.collect()
     gc.freeze()
 

@@ -91,7 +91,7 @@ class PostRepository:
 
     # The timeline looks back through the post ids in windows: the first spans this many ids per
     # post asked for, each next one TIMELINE_WIDENING times more. A window that holds a few
-    # hundred posts too many costs less than one more statement (~1 µs a row against ~1 ms).
+    # hundred posts too many costs less than one more statement (docs/performance.md).
     TIMELINE_FIRST_WINDOW = 512
     TIMELINE_WIDENING = 8
 

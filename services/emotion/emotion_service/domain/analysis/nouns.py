@@ -134,7 +134,7 @@ nothing everything myself yourself himself herself itself ourselves themselves
 """.split())
 
 
-@lru_cache(maxsize=65536)  # lemminflect's lookup costs ~10 µs a word; diaries reuse their words
+@lru_cache(maxsize=65536)  # lemminflect's lookup is the analyser's dearest per word; diaries reuse their words
 def _parts_of_speech(word: str) -> frozenset[str]:
     return frozenset(lemminflect.getAllLemmas(word))
 
