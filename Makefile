@@ -139,11 +139,13 @@ proto-check: proto-lint proto ## fail when the protos are unformatted, break the
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_devtools.devstack
 
-# Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries and the
-# gateway; the services' layers join as they are typed. Seconds, so `make test` runs it first.
-LINT_PATHS := libs gateway
+# Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries, the gateway,
+# the user, card and CDC services and the gpu-worker; the diary and emotion services join once typed.
+# Calls between services are checked too: a client is typed as its service's stub, which `make proto`
+# generates (gridam_runtime.clients). Seconds, so `make test` runs it first.
+LINT_PATHS := libs gateway services/user/user_service services/card/card_service services/cdc/cdc_service gpu-worker/gpu_worker
 
-lint: $(STAMP) ## type-check the shared libraries and the gateway (mypy --strict; pyproject.toml's [tool.mypy])
+lint: $(STAMP) ## type-check the shared libraries, the gateway, the user, card and CDC services and the gpu-worker (mypy --strict; pyproject.toml's [tool.mypy])
 	$(VENV)/bin/mypy $(LINT_PATHS)
 
 test: lint system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)

@@ -8,7 +8,7 @@ from gpu_worker.config import GpuWorkerSettings
 from gpu_worker.service_layer.dispatcher import Dispatcher
 from gpu_worker.adapters.metrics import GpuWorkerMetrics
 from gpu_worker.servicer import ImageGenServicer
-from gpu_worker.adapters.workers import EngineSpec, ProcessPool
+from gpu_worker.adapters.workers import EngineSpec, ProcessPool, WorkerHandle
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery
@@ -32,7 +32,9 @@ def build_pool(settings: GpuWorkerSettings, metrics: GpuWorkerMetrics | None) ->
     )
 
 
-def build_dispatcher(settings: GpuWorkerSettings, pool: ProcessPool, metrics: GpuWorkerMetrics | None) -> Dispatcher:
+def build_dispatcher(
+    settings: GpuWorkerSettings, pool: ProcessPool, metrics: GpuWorkerMetrics | None
+) -> Dispatcher[WorkerHandle]:
     return Dispatcher(
         pool,
         max_batch_size=settings.max_batch_size,

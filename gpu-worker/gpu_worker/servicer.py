@@ -9,8 +9,8 @@ read) and `retry_after_seconds` in the ErrorInfo metadata (what GriDam's clients
 from __future__ import annotations
 
 import math
+from typing import Any
 
-import grpc
 from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 
@@ -22,6 +22,7 @@ from gridam.imagegen.v1 import imagegen_service_pb2_grpc
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import STATUS_DETAILS_KEY, InvalidArgument, ResourceExhausted, to_status_details
+from gridam_runtime.server import ServicerContext
 
 MIN_SIDE, MAX_SIDE = 64, 1024
 MAX_STEPS = 50
@@ -75,12 +76,12 @@ def status_with_retry_info(error: ResourceExhausted) -> bytes:
 
 
 class ImageGenServicer(imagegen_service_pb2_grpc.ImageGenServiceServicer):
-    def __init__(self, dispatcher: Dispatcher, authenticator: Authenticator, allowed_callers: frozenset[str]) -> None:
+    def __init__(self, dispatcher: Dispatcher[Any], authenticator: Authenticator, allowed_callers: frozenset[str]) -> None:
         self._dispatcher = dispatcher
         self._auth = authenticator
         self._allowed = allowed_callers
 
-    async def GenerateImage(self, request: pb.GenerateImageRequest, ctx: grpc.aio.ServicerContext) -> pb.GenerateImageResponse:
+    async def GenerateImage(self, request: pb.GenerateImageRequest, ctx: ServicerContext) -> pb.GenerateImageResponse:
         self._auth.require_service(self._allowed)
         image_request = to_image_request(request)
         try:

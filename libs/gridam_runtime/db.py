@@ -7,7 +7,7 @@ import pathlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Self, TypeVar, Unpack
+from typing import Any, Self, TypeVar, Unpack, cast
 
 import sqlalchemy
 from alembic import command
@@ -31,12 +31,21 @@ MYSQL_TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql
 
 
 def declarative_base() -> type[DeclarativeBase]:
-    """A new declarative base: each service's tables in a metadata of their own."""
+    """A new declarative base: each service's tables in a metadata of their own. mypy does not
+    take the returned class as a base class: a typed service declares
+    `class Base(DeclarativeBase): ...` in its adapters/orm.py instead (the same thing)."""
 
     class Base(DeclarativeBase):
         pass
 
     return Base
+
+
+def affected_rows(db: Session, statement: sqlalchemy.Executable) -> int:
+    """Execute an UPDATE or DELETE in the session; how many rows it matched. Session.execute is
+    typed as returning a Result, which has no rowcount; for these statements it is a CursorResult
+    (SQLAlchemy's own documentation casts it the same way)."""
+    return cast("sqlalchemy.CursorResult[Any]", db.execute(statement)).rowcount
 
 
 def utcnow() -> datetime.datetime:

@@ -31,7 +31,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import grpc
 import uvloop
@@ -56,12 +56,27 @@ LIVENESS_SERVICE = "liveness"
 
 
 
+ServicerT = TypeVar("ServicerT")
+
+# The context a servicer's method is given. The generated servicers (*_pb2_grpc.pyi) type it by the
+# method's request and reply; a servicer method may take it as this, their common supertype.
+ServicerContext = grpc.aio.ServicerContext[Any, Any]
+
+
 @dataclass(frozen=True)
-class ServiceDefinition:
+class ServiceDefinition(Generic[ServicerT]):
     discovery_name: str  # e.g. "gridam-user"
     full_name: str  # e.g. "gridam.user.v1.UserService"
-    add_to_server: Callable[[Any, HandlerRegistry], None]  # a generated add_*Servicer_to_server
-    servicer: Any
+    # A generated add_*Servicer_to_server, typed (*_pb2_grpc.pyi) to take its service's servicer.
+    add_to_server: Callable[[ServicerT, grpc.aio.Server], None]
+    servicer: ServicerT
+
+
+def _as_server(registrar: HandlerRegistry) -> grpc.aio.Server:
+    """The chain's registrar where a generated add_*Servicer_to_server wants the server: those
+    functions call only the two methods of HandlerRegistry, which the registrar has, but their
+    types name the server (the stubs': mypy-protobuf's and types-grpcio-health-checking's)."""
+    return cast(grpc.aio.Server, registrar)
 
 
 def run(main: Coroutine[Any, Any, None]) -> None:
@@ -131,19 +146,17 @@ async def _finish_background(tasks: list[asyncio.Task[None]], grace: float) -> N
 
 
 def add_service(
-    server: grpc.aio.Server, settings: ServiceSettings, service: ServiceDefinition, revocations: RevocationList | None
+    server: grpc.aio.Server, settings: ServiceSettings, service: ServiceDefinition[Any], revocations: RevocationList | None
 ) -> health.aio.HealthServicer:
     """Register the service and the health service on `server`, each method behind the call chain;
     access.MissingAccess, before anything listens, when a method declares no access rule."""
     from gridam_runtime.auth import Authenticator  # only when serving (see HandlerChain.wrap)
 
     chain = HandlerChain(access_log=settings.access_log)
-    registrar = chain.registrar(server)
+    registrar = _as_server(chain.registrar(server))
     service.add_to_server(service.servicer, registrar)
     health_servicer = health.aio.HealthServicer()
-    # The registrar stands in for the server (it has the methods the function calls); the stub
-    # names only the real servers.
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)  # type: ignore[arg-type]
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
     # The keys it needs follow from the methods' rules: the users' public key where a method takes
     # user tokens, the public key of each service some method names (a missing one stops the start).
     chain.authenticator = Authenticator.for_service(
@@ -154,7 +167,7 @@ def add_service(
 
 async def run_server(
     settings: ServiceSettings,
-    service: ServiceDefinition,
+    service: ServiceDefinition[Any],
     discovery: Discovery,
     *,
     ready: Callable[[], Awaitable[bool]],

@@ -126,6 +126,7 @@ def _worker_main(slot: int, factory: EngineFactory, conn: Connection, log_level:
             return
         batch_id, requests = message
         begin = time.perf_counter()
+        answer: tuple[object, ...]  # ("error", batch_id, message, traceback) or ("result", ...)
         try:
             pngs = list(engine.generate(requests))
             if len(pngs) != len(requests):
@@ -186,7 +187,6 @@ class ProcessPool:
         start_timeout: float = 300.0,
         batch_timeout: float = 20.0,
         log_level: str = "INFO",
-        mp_context: str = "spawn",
     ) -> None:
         self._factory = factory
         self.size = size
@@ -194,13 +194,13 @@ class ProcessPool:
         self._start_timeout = start_timeout
         self._batch_timeout = batch_timeout
         self._log_level = log_level
-        self._ctx = multiprocessing.get_context(mp_context)
+        self._ctx = multiprocessing.get_context("spawn")  # never fork: see the module's docstring
         self._slots: list[WorkerHandle | None] = [None] * size
         self._failures = [0] * size  # consecutive start failures per slot (back-off)
         self._idle: asyncio.Queue[WorkerHandle] = asyncio.Queue()
         self._generations = itertools.count()
         self._batch_ids = itertools.count()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         self._closing = False
         self._started_once: set[int] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -316,7 +316,7 @@ class ProcessPool:
         self._track(asyncio.ensure_future(self._await_loaded(handle)))
         log.info("worker starting", extra={"slot": slot, "pid": process.pid})
 
-    def _track(self, task: asyncio.Future) -> None:
+    def _track(self, task: asyncio.Future[None]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -351,7 +351,7 @@ class ProcessPool:
         with contextlib.suppress(RuntimeError):
             self._loop.call_soon_threadsafe(self._on_exit, handle)
 
-    def _on_message(self, handle: WorkerHandle, message: tuple) -> None:
+    def _on_message(self, handle: WorkerHandle, message: tuple[Any, ...]) -> None:  # as _worker_main sent it
         kind = message[0]
         if kind == "ready":
             handle.engine = message[2]

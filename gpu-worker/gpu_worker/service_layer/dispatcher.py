@@ -35,7 +35,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import grpc
 
@@ -57,14 +57,18 @@ class Internal(DomainError):
     status_code = grpc.StatusCode.INTERNAL
 
 
-class Pool(Protocol):
+# A worker as its pool hands it out (ProcessPool: a WorkerHandle); the dispatcher only gives it back.
+W = TypeVar("W")
+
+
+class Pool(Protocol[W]):
     """What the dispatcher needs from the workers (ProcessPool, or a test double)."""
 
-    async def acquire(self): ...
+    async def acquire(self) -> W: ...
 
-    def release(self, worker) -> None: ...
+    def release(self, worker: W) -> None: ...
 
-    async def run(self, worker, requests: list[ImageRequest]) -> BatchOutput: ...
+    async def run(self, worker: W, requests: list[ImageRequest]) -> BatchOutput: ...
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,10 @@ class _Batch:
     errors: list[str] = field(default_factory=list)
 
 
-class Dispatcher:
+class Dispatcher(Generic[W]):
     def __init__(
         self,
-        pool: Pool,
+        pool: Pool[W],
         *,
         max_batch_size: int = 8,
         max_batch_wait: float = 0.020,
@@ -118,8 +122,8 @@ class Dispatcher:
         self._depth = 0
         self._retries: deque[_Batch] = deque()
         self._wake = asyncio.Event()
-        self._scheduler: asyncio.Task | None = None
-        self._inflight: set[asyncio.Task] = set()
+        self._scheduler: asyncio.Task[None] | None = None
+        self._inflight: set[asyncio.Task[None]] = set()
         self._closing = False
         if metrics is not None:
             metrics.queue_capacity.set(max_queue)
@@ -251,7 +255,7 @@ class Dispatcher:
         self._set_depth(sum(len(q) for q in self._queues.values()))
         return _Batch(items)
 
-    async def _execute(self, worker, batch: _Batch) -> None:
+    async def _execute(self, worker: W, batch: _Batch) -> None:
         now = self._clock()
         items = []
         for pending in batch.items:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from types import FrameType
+from typing import Any
 
 from prometheus_client import start_http_server
 
@@ -28,7 +30,7 @@ def run_reader(settings: CdcSettings) -> None:
     _start(settings)
     reader = Reader(settings, KafkaPublisher(settings))
 
-    def stop(_signum, _frame) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
         reader.stopping = True  # seen at the next transaction boundary or heartbeat
 
     signal.signal(signal.SIGTERM, stop)
@@ -54,7 +56,7 @@ def run_projector(settings: CdcSettings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     timeout_ms = int(settings.call_timeout_seconds * 1000)
-    mongo = MongoClient(
+    mongo: MongoClient[dict[str, Any]] = MongoClient(
         settings.analytics_mongodb_url,
         serverSelectionTimeoutMS=timeout_ms,
         connectTimeoutMS=timeout_ms,

@@ -42,13 +42,16 @@ PNG_COMPRESS_LEVEL = 1  # zlib level: 1 is ~3x faster than Pillow's default 6 fo
 _LUT_SIZE = 256
 
 
-def _hex(code: str) -> tuple[float, float, float]:
+RGB = tuple[float, float, float]  # channels in 0..1
+
+
+def _hex(code: str) -> RGB:
     code = code.lstrip("#")
-    return tuple(int(code[i : i + 2], 16) / 255.0 for i in (0, 2, 4))  # type: ignore[return-value]
+    return int(code[0:2], 16) / 255.0, int(code[2:4], 16) / 255.0, int(code[4:6], 16) / 255.0
 
 
-def _shade(rgb: Sequence[float], factor: float) -> tuple[float, float, float]:
-    return tuple(c * factor for c in rgb)  # type: ignore[return-value]
+def _shade(rgb: RGB, factor: float) -> RGB:
+    return rgb[0] * factor, rgb[1] * factor, rgb[2] * factor
 
 
 # web-api.md §10: (diary card / pie colour, stats popup colour, day-popup card background), plus one

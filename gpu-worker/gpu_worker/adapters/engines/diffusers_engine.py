@@ -184,7 +184,7 @@ class DiffusersEngine:
             raise RuntimeError("DiffusersEngine.generate() before load()")
         if not batch:
             return []
-        out: list[bytes | None] = [None] * len(batch)
+        out: dict[int, bytes] = {}  # position in the batch -> its PNG
         groups: dict[tuple[int, int, int], list[int]] = {}
         for i, r in enumerate(batch):  # one group normally; tolerate mixed keys
             groups.setdefault(r.batch_key(), []).append(i)
@@ -192,7 +192,7 @@ class DiffusersEngine:
             pngs = self._generate_group([batch[i] for i in idx], width, height, steps)
             for i, png in zip(idx, pngs, strict=True):
                 out[i] = png
-        return out  # type: ignore[return-value]
+        return [out[i] for i in range(len(batch))]
 
     def _generate_group(self, batch: Sequence[ImageRequest], width: int, height: int, steps: int) -> list[bytes]:
         import torch
@@ -233,4 +233,4 @@ def _cuda_available() -> bool:
         import torch
     except ImportError:
         return False
-    return torch.cuda.is_available()
+    return bool(torch.cuda.is_available())

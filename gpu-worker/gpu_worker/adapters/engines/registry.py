@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from gpu_worker.domain.images import ImageEngine
@@ -24,13 +25,14 @@ def engine_names() -> list[str]:
     return sorted(ENGINES)
 
 
-def engine_class(name: str) -> type:
+def engine_class(name: str) -> Callable[..., ImageEngine]:
     try:
         target = ENGINES[name]
     except KeyError:
         raise ValueError(f"unknown image engine {name!r}; known: {', '.join(engine_names())}") from None
     module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    engine: Callable[..., ImageEngine] = getattr(importlib.import_module(module_name), class_name)  # an ENGINES class
+    return engine
 
 
 def engine_options(name: str) -> list[str]:

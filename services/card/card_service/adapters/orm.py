@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId
 
-Base = declarative_base()
+
+class Base(DeclarativeBase):
+    """The card service's tables, in a metadata of their own."""
 
 
 class Card(Base):
@@ -33,7 +35,7 @@ class Card(Base):
     dominant: Mapped[str] = mapped_column(String(16))
     distribution: Mapped[dict[str, float]] = mapped_column(JSON)
     hashtags: Mapped[list[str]] = mapped_column(JSON)
-    keywords: Mapped[list[list]] = mapped_column(JSON)
+    keywords: Mapped[list[list[str | float]]] = mapped_column(JSON)  # [word, weight] pairs
     feedback: Mapped[str] = mapped_column(Text)
     safety_flag: Mapped[bool] = mapped_column(Boolean)
     language: Mapped[str] = mapped_column(String(8))

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from card_service.adapters.orm import Card, DeletedDiary
+from gridam_runtime.db import affected_rows
 
 
 class CardRepository:
@@ -45,13 +46,14 @@ class CardRepository:
         self._db.execute(delete(Card).where(Card.diary_id == diary_id))
 
     def image_in_use(self, image_key: str) -> bool:
-        return self._db.scalar(select(func.count()).select_from(Card).where(Card.image_key == image_key)) > 0
+        count = self._db.scalar(select(func.count()).select_from(Card).where(Card.image_key == image_key))
+        return bool(count)
 
     def is_deleted(self, diary_id: int) -> bool:
         return self._db.get(DeletedDiary, diary_id) is not None
 
     def forget_deletions_before(self, cutoff: datetime.datetime) -> int:
-        return self._db.execute(delete(DeletedDiary).where(DeletedDiary.deleted_at < cutoff)).rowcount
+        return affected_rows(self._db, delete(DeletedDiary).where(DeletedDiary.deleted_at < cutoff))
 
     def mark_deleted(self, diary_id: int, at: datetime.datetime) -> None:
         if not self.is_deleted(diary_id):

@@ -101,7 +101,11 @@ def _rgb(colour: str) -> RGB:
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
     """`a` moved a share `t` towards `b`."""
-    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+    def channel(x: int, y: int) -> int:
+        return int(round(x + (y - x) * t))
+
+    return channel(a[0], b[0]), channel(a[1], b[1]), channel(a[2], b[2])
 
 
 def _luminance(c: RGB) -> float:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from card_service.config import CardSettings
 from card_service.unit_of_work import UnitOfWork
+from gridam.diary.v1.diary_service_pb2_grpc import DiaryServiceStub
+from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam.imagegen.v1.imagegen_service_pb2_grpc import ImageGenServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
@@ -21,9 +24,11 @@ class Dependencies:
     uow: Callable[[], UnitOfWork]
     authenticator: Authenticator
     storage: ObjectStorage
-    emotion: object  # ServiceClient of gridam.emotion.v1.EmotionService
-    diaries: object  # ServiceClient of gridam.diary.v1.DiaryService (a day's latest diary; who may see which posts)
-    imagegen: object  # ServiceClient of gridam.imagegen.v1.ImageGenService
+    # The clients of the services the use cases call (ClientFactory.client: a ServiceClient, typed
+    # as the stub of its service).
+    emotion: EmotionServiceStub
+    diaries: DiaryServiceStub  # a day's latest diary; who may see which posts
+    imagegen: ImageGenServiceStub
     service_tokens: ServiceTokenIssuer
     limiter: Limiter
     clock: Callable[[], datetime.datetime] = utcnow

@@ -23,7 +23,7 @@ import datetime
 import decimal
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import orjson
 
@@ -50,6 +50,14 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode()
     return value
+
+
+@overload
+def json_row(row: dict[str, Any]) -> dict[str, Any]: ...
+
+
+@overload
+def json_row(row: None) -> None: ...
 
 
 def json_row(row: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -31,6 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
@@ -68,7 +69,7 @@ FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 10.0  # between attempts of a 
 
 class Projector:
     def __init__(
-        self, consumer: Consumer, diaries: Collection, lag: ConsumerLag, batch_size: int, stop: threading.Event
+        self, consumer: Consumer, diaries: Collection[dict[str, Any]], lag: ConsumerLag, batch_size: int, stop: threading.Event
     ) -> None:
         self.consumer = consumer
         self.diaries = diaries
@@ -177,7 +178,10 @@ def _decode(message: Message) -> tuple[Change, PartWrite] | None:
     """The change and its write, or None (logged and counted) for a message that can never be
     applied."""
     try:
-        change = Change.decode(message.key(), message.value())
+        key, value = message.key(), message.value()
+        if key is None or value is None:
+            raise ValueError("a change event has a key and a value")
+        change = Change.decode(key, value)
         write = part_write(change)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         where = {"topic": message.topic(), "partition": message.partition(), "offset": message.offset()}

@@ -23,10 +23,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 import pymysql
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from prometheus_client import Counter, Gauge
 from pymysqlreplication import BinLogStreamReader
 from pymysqlreplication.event import HeartbeatLogEvent, MariadbGtidEvent, XidEvent
@@ -88,7 +89,7 @@ class KafkaPublisher:
         # Of each change topic (Reader.run checks that they have as many).
         self.partitions = settings.cdc_topic_partitions
 
-    def _delivered(self, error, _message) -> None:
+    def _delivered(self, error: KafkaError | None, _message: Message) -> None:
         if error is not None and self._error is None:
             self._error = KafkaException(error)
 
@@ -139,7 +140,10 @@ class KafkaPublisher:
                 if message is None:
                     raise KafkaException("the reader position could not be read")
                 if message.error() is None:
-                    saved = orjson.loads(message.value())
+                    value = message.value()
+                    if value is None:
+                        raise KafkaException("the reader position record is empty")
+                    saved = orjson.loads(value)
                     return Position(saved["gtid"], tuple(saved["tables"]), saved.get("complete", True))
         finally:
             consumer.close()
@@ -188,7 +192,7 @@ class Reader:
                     "SELECT BINLOG_GTID_POS(%s, %s), @@server_id",
                     (status["binlog_snapshot_file"], int(status["binlog_snapshot_position"])),
                 )
-                gtid, server_id = cursor.fetchone()
+                gtid, server_id = _one(cursor)
             gtid = _last_gtid(gtid) or f"0-{server_id}-0"  # no transaction ever binlogged
             resume = replay_from or gtid
             self._publisher.save_position(Position(resume, self._tables, complete=False))
@@ -228,9 +232,9 @@ class Reader:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SHOW BINARY LOGS")
-                oldest = cursor.fetchone()[0]
+                oldest = _one(cursor)[0]
                 cursor.execute("SELECT BINLOG_GTID_POS(%s, 4)", (oldest,))
-                start = _last_gtid(cursor.fetchone()[0] or "")
+                start = _last_gtid(_one(cursor)[0] or "")
         finally:
             connection.close()
         if start and gtid_seq(start) > gtid_seq(position.gtid):
@@ -332,15 +336,30 @@ def _last_gtid(gtid_list: str) -> str:
     return gtid_list.split(",")[-1].strip()
 
 
-def _change(event, row: dict, gtid: str, index: int, commit_ms: int) -> Change:
+def _one(cursor: pymysql.cursors.Cursor) -> tuple[Any, ...]:
+    """The row a statement that always gives one (SHOW, SELECT of functions) gave."""
+    row = cursor.fetchone()
+    if row is None:
+        raise pymysql.err.InterfaceError("the statement returned no row")
+    return row
+
+
+def _change(event: Any, row: dict[str, Any], gtid: str, index: int, commit_ms: int) -> Change:
+    """The change of one row of a rows event (mysql-replication's, untyped)."""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    values: dict[str, Any]  # the row as it is after the change, or was before a delete
     if isinstance(event, WriteRowsEvent):
-        op, before, after = CREATE, None, json_row(row["values"])
+        op = CREATE
+        after = values = json_row(row["values"])
     elif isinstance(event, UpdateRowsEvent):
-        op, before, after = UPDATE, json_row(row["before_values"]), json_row(row["after_values"])
+        op = UPDATE
+        before, after = json_row(row["before_values"]), json_row(row["after_values"])
+        values = after
     else:
-        op, before, after = DELETE, json_row(row["values"]), None
+        op = DELETE
+        before = values = json_row(row["values"])
     primary = event.primary_key
     columns = primary if isinstance(primary, (tuple, list)) else (primary,)
-    values = after if after is not None else before
     return Change(op, event.schema, event.table, {column: values[column] for column in columns}, before, after, gtid, index, commit_ms)
 

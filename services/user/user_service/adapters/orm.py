@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId
 from gridam_runtime.jobs import job_table
 
-Base = declarative_base()
+
+class Base(DeclarativeBase):
+    """The user service's tables, in a metadata of their own."""
 
 
 class User(Base):

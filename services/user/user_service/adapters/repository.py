@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.pool import PoolProxiedConnection
 
-from gridam_runtime.db import PlainRead
+from gridam_runtime.db import PlainRead, affected_rows
 from user_service.adapters.orm import DeletedLoginId, Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
 
 
@@ -158,12 +158,13 @@ class PhoneVerificationRepository:
         """Count one attempt at the code unless `max_attempts` were made; False if they were.
         One conditional UPDATE, so parallel attempts all count on SQLite too, where FOR UPDATE
         locks nothing."""
-        result = self._db.execute(
+        counted = affected_rows(
+            self._db,
             update(PhoneVerification)
             .where(PhoneVerification.phone == phone, PhoneVerification.attempts < max_attempts)
-            .values(attempts=PhoneVerification.attempts + 1)
+            .values(attempts=PhoneVerification.attempts + 1),
         )
-        return result.rowcount == 1
+        return counted == 1
 
     def add(self, row: PhoneVerification) -> None:
         self._db.add(row)
@@ -190,12 +191,13 @@ class SessionRepository:
     def mark_used(self, token_hash: str, now: datetime.datetime) -> bool:
         """Mark a token used; False if it already was. One conditional UPDATE, so of parallel
         callers exactly one wins, on SQLite too, where FOR UPDATE locks nothing."""
-        result = self._db.execute(
+        marked = affected_rows(
+            self._db,
             update(RefreshToken)
             .where(RefreshToken.token_hash == token_hash, RefreshToken.used_at.is_(None))
-            .values(used_at=now)
+            .values(used_at=now),
         )
-        return result.rowcount == 1
+        return marked == 1
 
     def get(self, session_id: str) -> Session | None:
         return self._db.get(Session, session_id)
@@ -230,10 +232,10 @@ class FollowRepository:
         self._db.flush()
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
-        result = self._db.execute(
-            delete(Follow).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
+        removed = affected_rows(
+            self._db, delete(Follow).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
         )
-        return result.rowcount > 0
+        return removed > 0
 
     def page(self, *, user_id: int, followers: bool, cursor: int, size: int) -> list[tuple[int, User]]:
         """(follow id, other user) rows, newest first, strictly after `cursor` when it is set."""

@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,7 @@ from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken
 from user_service.domain import validation
 from user_service.service_layer.outbox import ACCOUNT_DELETED, account_deleted_event
 from user_service.service_layer.dependencies import Dependencies
+from user_service.unit_of_work import UnitOfWork
 
 OAUTH_STATE_TTL_SECONDS = 600
 # A browser binding carries at least 128 random bits (the gateway sends 256).
@@ -157,7 +159,7 @@ class Accounts:
             uow.commit()
             return user
 
-    def _verified(self, verification: PhoneVerification | None) -> bool:
+    def _verified(self, verification: PhoneVerification | None) -> TypeGuard[PhoneVerification]:
         """A number verified on the server within the window (decision 8)."""
         window = datetime.timedelta(seconds=self._s.phone_verified_window_seconds)
         return (
@@ -176,7 +178,9 @@ class Accounts:
         self._d.limiter.hit(self._login_failures, login_id)
         with self._d.uow() as uow:
             user = uow.users.by_login_id(login_id)
-            if not self._password_matches(user.password_hash if user else None, password):
+            # Checked without an account too (against the dummy hash): both failures take as long.
+            matches = self._password_matches(user.password_hash if user else None, password)
+            if user is None or not matches:
                 raise InvalidArgument("AUTH4001", "wrong login id or password")
             self._d.limiter.reset(self._login_failures, login_id)
             tokens = self._start_session(uow, user)
@@ -200,7 +204,7 @@ class Accounts:
 
     # --- sessions -----------------------------------------------------------------------
 
-    def _start_session(self, uow, user: User) -> Tokens:
+    def _start_session(self, uow: UnitOfWork, user: User) -> Tokens:
         session = Session(id=uuid.uuid4().hex, user_id=user.id, created_at=self._d.clock())
         refresh = self._new_refresh_token(session.id)
         uow.sessions.add(session, refresh[1])
@@ -215,7 +219,7 @@ class Accounts:
         access, expires = self._d.issuer.issue(user.id, user.login_id, session_id)
         return Tokens(access, refresh_token, expires)
 
-    def _revoke(self, uow, session: Session, reason: str) -> None:
+    def _revoke(self, uow: UnitOfWork, session: Session, reason: str) -> None:
         uow.sessions.revoke(session, reason, self._d.clock())
         # Access tokens of the session stay valid until they expire unless listed here.
         self._d.revocations.revoke(session.id, self._s.access_token_ttl_seconds + 60)
@@ -242,6 +246,8 @@ class Accounts:
             if row.expires_at <= now:  # raised before the commit: the token stays unused
                 raise Unauthenticated("AUTH4012", "refresh token expired")
             user = uow.users.get(session.user_id)
+            if user is None:  # the account is gone (its sessions go with it)
+                raise Unauthenticated("AUTH4012", "session revoked")
             token, new_row = self._new_refresh_token(session.id)
             uow.sessions.add_token(new_row)
             tokens = self._tokens(user, session.id, token)
@@ -320,7 +326,7 @@ class Accounts:
             uow.commit()
         return free_at
 
-    def forget_leftovers(self, user_id: int, event: dict) -> None:
+    def forget_leftovers(self, user_id: int, event: dict[str, str]) -> None:
         """What the relay removes after the deletion (each step idempotent): this service's
         rate-limit keys naming the person, and their avatar unless another account uses the
         same content-addressed object."""
@@ -377,7 +383,7 @@ class Accounts:
         if not hmac.compare_digest(parts[3], self._binding_digest(browser_binding)):
             raise InvalidArgument("OAUTH4004", "the login was started in another browser")
 
-    def _provider(self, provider: str):
+    def _provider(self, provider: str) -> OAuthProviderClient:
         client = self._d.oauth_providers.get(provider)
         if client is None:
             raise InvalidArgument("OAUTH4001", f"provider {provider!r} not configured")
@@ -408,7 +414,7 @@ class Accounts:
         with self._d.uow() as uow:
             user = uow.users.by_oauth(provider, identity.subject)
             created = user is None
-            if created:
+            if user is None:
                 user = User(
                     login_id=self._social_login_id(uow, provider, identity.subject), password_hash=None,
                     nickname=validation.social_nickname(identity.nickname, DEFAULT_SOCIAL_NICKNAME),
@@ -422,7 +428,7 @@ class Accounts:
             return tokens, created
 
     @staticmethod
-    def _social_login_id(uow, provider: str, subject: str) -> str:
+    def _social_login_id(uow: UnitOfWork, provider: str, subject: str) -> str:
         """A readable handle such as `kakao_1a2b3c4d` (login ids are at most 20 characters)."""
         digest = hashlib.sha256(f"{provider}:{subject}".encode()).hexdigest()
         for length in range(8, 14):

@@ -23,8 +23,11 @@ from collections.abc import Callable, Sequence
 import sqlalchemy
 
 from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
+from gridam.diary.v1.diary_service_pb2_grpc import DiaryServiceStub
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
 from gridam_runtime import context
 from gridam_runtime.jobs import Handler, Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -53,12 +56,12 @@ class OutboxRelay:
         self,
         engine: sqlalchemy.Engine,
         jobs: JobQueue,
-        diary,  # ServiceClient of gridam.diary.v1.DiaryService
+        diary: DiaryServiceStub,  # the clients (ClientFactory.client), typed as their stubs
         service_tokens: ServiceTokenIssuer,
         # What this process removes of a deleted account: (user id, account_deleted payload).
-        leftovers: Sequence[Callable[[int, dict], None]],
-        cards,  # ServiceClient of gridam.card.v1.CardService
-        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
+        leftovers: Sequence[Callable[[int, dict[str, str]], None]],
+        cards: CardServiceStub,
+        emotion: EmotionServiceStub,
     ) -> None:
         self._engine = engine
         self._jobs = jobs
@@ -73,7 +76,7 @@ class OutboxRelay:
         return {NOTIFY_FOLLOW: self.notify_follow, ACCOUNT_DELETED: self.account_deleted}
 
     async def account_deleted(self, job: Job) -> None:
-        event = json.loads(job.payload)
+        event: dict[str, str] = json.loads(job.payload)  # account_deleted_event's
         context.bearer_token.set(self._service_tokens.token())
         await self._diary.ForgetAuthor(diary_pb.ForgetAuthorRequest(user_id=job.subject_id, login_id=event["login_id"]))
         await self._cards.ForgetAuthor(card_pb.ForgetAuthorRequest(user_id=job.subject_id))

@@ -17,6 +17,7 @@ from user_service.adapters.repository import ProfileRow
 from user_service.domain import validation
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.outbox import NOTIFY_FOLLOW, follow_event
+from user_service.unit_of_work import UnitOfWork
 
 AVATAR_MAX_SIDE = 512
 MAX_PAGE_SIZE = 100
@@ -68,7 +69,7 @@ class Profiles:
             uow.commit()
             return user
 
-    def forget_limits(self, user_id: int, _event: dict) -> None:
+    def forget_limits(self, user_id: int, _event: dict[str, str]) -> None:
         """A deleted account's follow and avatar-upload limit keys (the outbox relay's leftovers)."""
         for limit in (self._follows, self._avatar_uploads):
             self._d.limiter.reset(limit, user_id)
@@ -101,13 +102,13 @@ class Profiles:
             uow.commit()
 
     @staticmethod
-    def _me(uow, user_id: int) -> User:
+    def _me(uow: UnitOfWork, user_id: int) -> User:
         user = uow.users.get(user_id)
         if user is None:  # the token outlived its account
             raise NotFound("USER4041", "caller's account is gone")
         return user
 
-    def _target(self, uow, login_id: str) -> User:
+    def _target(self, uow: UnitOfWork, login_id: str) -> User:
         user = uow.users.by_login_id(login_id.strip().lower())
         if user is None:
             raise NotFound("USER4041", "no such user")
