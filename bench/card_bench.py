@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import math
 import os
 import pathlib
@@ -51,7 +52,6 @@ import time
 from dataclasses import dataclass, field
 
 from bench.harness import ROOT, percentile
-
 
 UNET_TFLOP_PER_STEP = 0.80  # docs/performance.md, "The gpu-worker": SD-1.x/2.x UNet at a 64x64 latent (512x512)
 VAE_DECODE_TFLOP = 2.5  # SD VAE decoder to 512x512
@@ -323,8 +323,8 @@ def _timed(fn, seconds: float, sync) -> tuple[int, float]:
 def gpu_bench(args: argparse.Namespace) -> int:
     import torch
 
-    from gpu_worker.domain.images import ImageRequest
     from gpu_worker.adapters.engines.registry import build_engine
+    from gpu_worker.domain.images import ImageRequest
 
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.dtype]
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
@@ -348,7 +348,7 @@ def gpu_bench(args: argparse.Namespace) -> int:
             requests = [ImageRequest(prompt=f"bench prompt {i}", seed=i, width=args.size, height=args.size,
                                      steps=args.steps) for i in range(batch)]
 
-            def pipeline_call() -> None:
+            def pipeline_call(batch: int = batch, requests: list[ImageRequest] = requests) -> None:
                 generators = [torch.Generator(args.device).manual_seed(i) for i in range(batch)]
                 engine.pipe(prompt=[r.prompt for r in requests], height=args.size, width=args.size,
                             num_inference_steps=args.steps, guidance_scale=0.0, generator=generators,
@@ -360,7 +360,7 @@ def gpu_bench(args: argparse.Namespace) -> int:
                 runs, elapsed = _timed(pipeline_call, args.seconds, sync)
                 gpu_rate = runs * batch / elapsed
                 engine.generate(requests)
-                runs, elapsed = _timed(lambda: engine.generate(requests), args.seconds / 2, sync)
+                runs, elapsed = _timed(functools.partial(engine.generate, requests), args.seconds / 2, sync)
                 serving_rate = runs * batch / elapsed
                 rows.append((batch, gpu_rate, serving_rate, ""))
             except torch.cuda.OutOfMemoryError:

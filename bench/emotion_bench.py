@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     entries = sum(count for part in parts for (_, kind), (count, _) in part.counts.items()
                   if kind in ("positive", "negative"))
     for part in parts:
-        for line in part.lines()[:1] + [l for l in part.lines() if l.startswith("  ") and "recall" in l]:
+        for line in part.lines()[:1] + [text for text in part.lines() if text.startswith("  ") and "recall" in text]:
             print("  " + line)
     print(f"  {entries} entries in {time.perf_counter() - start:.1f} s ({entries / (time.perf_counter() - start):.0f} entries/s)")
     print(f"  target batched >= {TARGET_BATCHED_PER_S:.0f}/s: {verdict(ok)}")

@@ -29,9 +29,9 @@ from bench.harness import percentile
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2_grpc
 from gridam_runtime.clients import service_config
-from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.server import grpc_server_options
 from gridam_runtime.settings import BaseGridamSettings, load_settings
+from gridam_runtime.tweaks import lower_poller_priority
 
 CALL_TIMEOUT_SECONDS = 5.0  # what the gateway's ServiceClient passes (call_timeout_seconds)
 

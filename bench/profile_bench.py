@@ -49,22 +49,21 @@ from bench.harness import (
     ROOT,
     WRK_SCRIPT,
     BenchError,
+    CpuMeter,
     Infra,
     PathResult,
-    CpuMeter,
+    check_clean,
     git_revision,
     measure_wrk,
     print_checks,
     record_speed_check,
     run_on_stack,
     run_wrk,
-    check_clean,
     speed_check,
     summary,
     table,
 )
 from gridam_devtools.devstack import DevStack
-
 
 RESULTS_FILE = ROOT / "bench" / "results" / "profile_bench.json"
 PROFILE_PATH = "/api/users/profile"

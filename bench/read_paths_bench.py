@@ -84,16 +84,7 @@ from bench.harness import (
 )
 from bench.timeline_bench import AUDIENCE_WEIGHTS, AUDIENCES, INSERT_CHUNK, REQUESTS_SCRIPT, Population, log_in, seed_users
 from card_service.adapters.orm import Card
-from diary_service.adapters.orm import (
-    ANALYSIS_DONE,
-    REACTION_TYPES,
-    CommentLike,
-    Diary,
-    FeedComment,
-    FeedPost,
-    Notification,
-    PostReaction,
-)
+from diary_service.adapters.orm import ANALYSIS_DONE, REACTION_TYPES, CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.service_layer import notifications as notices
 from emotion_service.adapters.orm import DiaryAnalysis
 from gridam_domain.emotions import EMOTIONS

@@ -69,7 +69,6 @@ from bench.harness import (
     summary,
     table,
 )
-
 from diary_service.adapters.orm import FeedPost
 from diary_service.adapters.repository import PostRepository
 from gridam_runtime import db

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from pymongo import MongoClient
 
-from gridam_runtime import db
 from gridam_domain.read_model import COLLECTION
 from gridam_domain.storage import LocalFolderStorage
+from gridam_runtime import db
 from soak.load import AS_DESIGNED
 from soak.stack import Fault, SoakStack
 from tests.support.cdc import read_model_state, sql_state

@@ -12,6 +12,8 @@ from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
+from gridam_domain.signed_urls import UrlSigner
+from gridam_domain.storage import LocalFolderStorage
 from gridam_gateway import docs, errors
 from gridam_gateway.config import GatewaySettings
 from gridam_gateway.edge import EdgeMiddleware
@@ -20,11 +22,8 @@ from gridam_gateway.media import router as media_router
 from gridam_gateway.routes import auth, cards, diaries, exports, feed, follows, insights, notifications, users
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
-from gridam_runtime.tokens import read_secret
 from gridam_runtime.settings import load_settings
-from gridam_domain.signed_urls import UrlSigner
-from gridam_domain.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenVerifier
+from gridam_runtime.tokens import AccessTokenVerifier, read_secret
 
 USER_SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"]
 DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]

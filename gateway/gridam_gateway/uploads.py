@@ -14,8 +14,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from gridam_gateway.errors import ApiError
 from gridam_domain.images import MAX_UPLOAD_BYTES
+from gridam_gateway.errors import ApiError
 
 
 class _Utf8MultiPartParser(MultiPartParser):

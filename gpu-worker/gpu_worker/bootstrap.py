@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from gpu_worker.adapters.metrics import GpuWorkerMetrics
+from gpu_worker.adapters.workers import EngineSpec, ProcessPool, WorkerHandle
 from gpu_worker.config import GpuWorkerSettings
 from gpu_worker.service_layer.dispatcher import Dispatcher
-from gpu_worker.adapters.metrics import GpuWorkerMetrics
 from gpu_worker.servicer import ImageGenServicer
-from gpu_worker.adapters.workers import EngineSpec, ProcessPool, WorkerHandle
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery

@@ -14,11 +14,11 @@ from typing import Any
 from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 
-from gpu_worker.service_layer.dispatcher import Dispatcher
 from gpu_worker.domain.images import ImageRequest
-from gridam_domain.emotions import EMOTION_KEYS
+from gpu_worker.service_layer.dispatcher import Dispatcher
 from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc
+from gridam_domain.emotions import EMOTION_KEYS
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import STATUS_DETAILS_KEY, InvalidArgument, ResourceExhausted, to_status_details

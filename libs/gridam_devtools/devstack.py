@@ -20,8 +20,8 @@ import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gridam_devtools.keys import ensure_keys
-from gridam_runtime.tweaks import GRPC_EXPERIMENTS
 from gridam_runtime.settings import REPO_ROOT
+from gridam_runtime.tweaks import GRPC_EXPERIMENTS
 
 STARTUP_TIMEOUT_SECONDS = 60
 

@@ -43,9 +43,9 @@ from gridam_runtime import context
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.discovery import Discovery, Endpoint
 from gridam_runtime.errors import CalleeError
-from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.server import grpc_server_options
 from gridam_runtime.settings import BaseGridamSettings
+from gridam_runtime.tweaks import lower_poller_priority
 
 StubT = TypeVar("StubT")  # a generated stub class, e.g. user_service_pb2_grpc.UserServiceStub
 

@@ -7,7 +7,7 @@ import pathlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Self, TypeVar, Unpack, cast
+from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy
 from alembic import command
@@ -226,7 +226,7 @@ class PlainRead:
     it out again (what a SQLAlchemy Connection does by itself).
     """
 
-    def __init__(self, statement: sqlalchemy.Select[Unpack[tuple[Any, ...]]]) -> None:
+    def __init__(self, statement: sqlalchemy.Select[*tuple[Any, ...]]) -> None:
         self._statement = statement
         self._compiled: dict[tuple[str, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
 

@@ -38,14 +38,7 @@ import sqlalchemy.exc
 from prometheus_client import Counter, Histogram
 
 from gridam_runtime import context
-from gridam_runtime.errors import (
-    STATUS_DETAILS_KEY,
-    USER_REQUEST_REASONS,
-    CalleeError,
-    DomainError,
-    error_info,
-    to_status_details,
-)
+from gridam_runtime.errors import STATUS_DETAILS_KEY, USER_REQUEST_REASONS, CalleeError, DomainError, error_info, to_status_details
 
 if TYPE_CHECKING:
     from gridam_runtime.access import Rule

@@ -39,7 +39,7 @@ class RevocationList(abc.ABC):
     @abc.abstractmethod
     def is_revoked(self, session_id: str) -> bool: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: most lists run nothing to stop
         """Stop whatever the list runs in the background."""
 
 
@@ -189,7 +189,7 @@ class RedisRevocationList(RevocationList):
             pipe.pttl(key)
         now = time.monotonic()
         until = {
-            key.decode()[len(self._prefix) :]: now + ttl / 1000 for key, ttl in zip(keys, pipe.execute()) if ttl > 0
+            key.decode()[len(self._prefix) :]: now + ttl / 1000 for key, ttl in zip(keys, pipe.execute(), strict=True) if ttl > 0
         }
         with self._lock:
             for sid, t in self._until.items():  # published while the keys were being read

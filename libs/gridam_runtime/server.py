@@ -42,10 +42,10 @@ from prometheus_client import start_http_server
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.consul_agent import go_duration
 from gridam_runtime.discovery import Discovery, Registration
-from gridam_runtime.tweaks import lower_poller_priority
 from gridam_runtime.interceptors import HandlerChain, HandlerRegistry
 from gridam_runtime.kv import RevocationList
 from gridam_runtime.settings import ServiceSettings
+from gridam_runtime.tweaks import lower_poller_priority
 
 log = logging.getLogger("gridam.server")
 

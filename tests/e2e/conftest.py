@@ -19,4 +19,4 @@ def one_korean_day() -> None:
     """For tests that write diaries and then ask for them by today's date: a test started
     just before midnight KST (15:00 UTC) waits until the new day has begun, so that its
     writes and its questions fall on the same day."""
-    time.sleep(seconds_until_safe_from_midnight(datetime.datetime.now(datetime.timezone.utc)))
+    time.sleep(seconds_until_safe_from_midnight(datetime.datetime.now(datetime.UTC)))

@@ -94,6 +94,23 @@ def media_traces(stack, person: Person, objects: list) -> list[str]:
     return left + named
 
 
+def redis_values(client: redis.Redis, key: bytes) -> list:
+    """What a key holds, whatever its type: a string's value, a list's, set's or sorted set's
+    members, a hash's fields and values."""
+    kind = client.type(key).decode()
+    if kind == "string":
+        return [client.get(key)]
+    if kind == "list":
+        return client.lrange(key, 0, -1)
+    if kind == "zset":
+        return client.zrange(key, 0, -1)
+    if kind == "set":
+        return list(client.smembers(key))
+    if kind == "hash":
+        return [item for pair in client.hgetall(key).items() for item in pair]
+    return []
+
+
 def redis_traces(stack, person: Person, before: set[bytes]) -> list[str]:
     """Every key and value; a numeric id counts in a key's segments or as a whole value. Keys that
     existed before the person did are left out of the id check: the test stacks share one Redis,
@@ -102,14 +119,7 @@ def redis_traces(stack, person: Person, before: set[bytes]) -> list[str]:
     found = []
     try:
         for key in client.scan_iter(count=1000):
-            kind = client.type(key).decode()
-            values = {
-                "string": lambda: [client.get(key)],
-                "list": lambda: client.lrange(key, 0, -1),
-                "set": lambda: list(client.smembers(key)),
-                "hash": lambda: [item for pair in client.hgetall(key).items() for item in pair],
-                "zset": lambda: client.zrange(key, 0, -1),
-            }.get(kind, lambda: [])()
+            values = redis_values(client, key)
             text = key.decode(errors="replace") + " " + " ".join(v.decode(errors="replace") for v in values if v is not None)
             found += [f"redis {key!r}: {t}" for t in person.in_text(text)]
             if key not in before and str(person.user_id) in key.decode(errors="replace").split(":"):

@@ -15,7 +15,6 @@ from gridam_runtime.tokens import AUDIENCE, ISSUER
 from tests.support.api import Api, client_address, new_login_id, new_phone
 from tests.support.web import assert_error
 
-
 # --- phone verification and sign-up ------------------------------------------------------
 # Client errors on these screens are HTTP 200 with success: false (decision 15).
 
@@ -178,7 +177,10 @@ def test_expired_garbage_forged_and_alg_none_tokens_get_401(api: Api, stack):
         assert_error(reply, 401, "AUTH4011")
     assert_error(api.get("/api/users/profile"), 401, "AUTH4011")
     # HS256 signed with the public key as the secret (algorithm confusion) is refused too.
-    import hmac, hashlib, base64, json  # noqa: E401  (local: only this check builds a token by hand)
+    import base64
+    import hashlib
+    import hmac  # noqa: E401  (local: only this check builds a token by hand)
+    import json
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

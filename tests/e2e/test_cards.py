@@ -16,17 +16,7 @@ from tests.support.api import Api, User
 from tests.support.days import today
 from tests.support.procfs import children
 from tests.support.waiting import wait_until
-from tests.support.web import (
-    CARD_TIMEOUT_SECONDS,
-    KOREAN_LABELS,
-    NINE,
-    assert_error,
-    diary_form,
-    metric,
-    numeric_id,
-    wait_for_card,
-    write,
-)
+from tests.support.web import CARD_TIMEOUT_SECONDS, KOREAN_LABELS, NINE, assert_error, diary_form, metric, numeric_id, wait_for_card, write
 
 pytestmark = pytest.mark.usefixtures("one_korean_day")
 

@@ -341,7 +341,7 @@ def test_a_logged_out_session_cannot_reach_diaries_statistics_or_word_clouds(api
         ("GET", f"/api/v1/statistics/emotions?year={today()[:4]}"),
         ("GET", "/api/v1/word-cloud"),
     ):
-        wait_until(lambda: api.request(method, path, user).status_code == 401, f"{path} refused", timeout=10, interval=0.05)
+        wait_until(lambda method=method, path=path: api.request(method, path, user).status_code == 401, f"{path} refused", timeout=10, interval=0.05)
         assert_error(api.request(method, path, user), 401, "AUTH4011")
 
 

@@ -125,7 +125,7 @@ def test_an_account_round_trips_through_its_export_into_a_fresh_account(api: Api
 
     theirs, mine = diaries_of(api, owner), diaries_of(api, newcomer)
     assert [(d["date"], d["title"], d["content"]) for d in mine] == [(d["date"], d["title"], d["content"]) for d in theirs]
-    for original, restored in zip(theirs, mine):
+    for original, restored in zip(theirs, mine, strict=True):
         assert analysis_of(api, newcomer, restored["diaryId"]) == analysis_of(api, owner, original["diaryId"])
         assert (original["imageUrl"] is None) == (restored["imageUrl"] is None)
         if original["imageUrl"]:

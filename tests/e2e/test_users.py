@@ -9,12 +9,11 @@ import time
 import httpx
 from PIL import Image
 
-from gridam_runtime.tokens import read_secret
 from gridam_domain.signed_urls import UrlSigner
+from gridam_runtime.tokens import read_secret
 from tests.support.api import Api
 from tests.support.procfs import niceness
 from tests.support.web import assert_error, jpeg_with_gps, stored_files
-
 
 # --- profile ---------------------------------------------------------------------------
 

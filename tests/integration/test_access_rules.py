@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
-import gridam
 import pytest
 from google.protobuf import descriptor, descriptor_pool, message_factory
 
+import gridam
 from gridam_devtools.keys import ensure_keys
 from gridam_runtime import access
 from gridam_runtime.access import MissingAccess

@@ -21,10 +21,10 @@ from confluent_kafka import Consumer, KafkaError, Message, Producer, TopicPartit
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo import MongoClient
 
+from cdc_service.adapters.topics import change_topics, ensure_topics
 from cdc_service.config import CdcSettings
 from cdc_service.domain.envelope import CREATE, DELETE, UPDATE, Change
 from cdc_service.domain.read_model import document_partition, part_write
-from cdc_service.adapters.topics import change_topics, ensure_topics
 from tests.support.cdc_changes import SCHEMAS, analysis_row, card_row, change, diary_row
 from tests.support.servers import FerretDb, Kafka, free_port
 from tests.support.waiting import wait_until

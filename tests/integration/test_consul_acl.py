@@ -21,10 +21,10 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
-from gridam_runtime.clients import ClientFactory
 from gridam_devtools.devstack import DevStack
-from gridam_runtime.discovery import ConsulDiscovery
 from gridam_devtools.keys import ensure_keys
+from gridam_runtime.clients import ClientFactory
+from gridam_runtime.discovery import ConsulDiscovery
 from tests.support.health_servers import TIMEOUT_S, HealthServer, exactly
 from tests.support.servers import Consul, free_port, stack_env
 from tests.support.waiting import wait_until, wait_until_async

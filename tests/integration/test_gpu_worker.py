@@ -22,8 +22,8 @@ from PIL import Image
 
 from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc
-from gridam_runtime.errors import error_info
 from gridam_devtools.keys import ensure_keys
+from gridam_runtime.errors import error_info
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
 from tests.support.servers import free_port
 from tests.support.waiting import wait_until_async

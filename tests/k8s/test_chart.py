@@ -884,7 +884,7 @@ def environment_docs(application: dict) -> list[dict]:
 def test_each_environment_deploys_its_own_values_rendered_and_committed() -> None:
     apps = applications()
     assert set(apps) == {"gridam-production", "gridam-staging"}
-    for name, app in apps.items():
+    for app in apps.values():
         folder = app["spec"]["source"]["path"]
         namespace = app["spec"]["destination"]["namespace"]
         assert app["spec"]["source"]["directory"] == {"include": "manifests.yaml"}

@@ -20,13 +20,13 @@ from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam_devtools.keys import ensure_keys
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import NotFound
-from gridam_devtools.keys import ensure_keys
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 from tests.support.migrated import migrate
 from tests.support.pngs import art_png

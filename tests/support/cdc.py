@@ -21,8 +21,8 @@ from pymongo import MongoClient
 
 from cdc_service.domain.envelope import Change, json_row
 from cdc_service.domain.read_model import TABLES
-from gridam_runtime import db
 from gridam_domain.read_model import COLLECTION
+from gridam_runtime import db
 from tests.support.servers import ROOT
 
 TIMEOUT_SECONDS = 90  # generous: a shared CI machine

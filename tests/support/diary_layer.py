@@ -22,13 +22,13 @@ from diary_service.service_layer.feed import Feed
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
+from gridam_devtools.keys import ensure_keys
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.jobs import JobQueue
-from gridam_devtools.keys import ensure_keys
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 from tests.support.migrated import migrate
 

@@ -12,15 +12,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
+from gridam_devtools.keys import ensure_keys
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import context, db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.jobs import JobQueue
-from gridam_runtime.tokens import read_secret
-from gridam_devtools.keys import ensure_keys
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenIssuer
+from gridam_runtime.tokens import AccessTokenIssuer, read_secret
 from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.migrated import migrate
 from user_service.adapters.orm import User, user_jobs

@@ -14,12 +14,12 @@ from gridam_runtime.errors import (
     STATUS_DETAILS_KEY,
     USER_REQUEST_REASONS,
     CalleeError,
+    DomainError,
     InvalidArgument,
     NotFound,
     ResourceExhausted,
     Unauthenticated,
     Unavailable,
-    DomainError,
     error_info,
     to_status_details,
 )

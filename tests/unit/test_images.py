@@ -9,8 +9,8 @@ import zlib
 import pytest
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin, features
 
-from gridam_runtime.errors import DomainError, InvalidArgument
 from gridam_domain.images import MAX_UPLOAD_BYTES, SanitizedImage, sanitize_image
+from gridam_runtime.errors import DomainError, InvalidArgument
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
@@ -44,7 +44,7 @@ def opened(result: SanitizedImage) -> Image.Image:
 
 
 def close_to(actual, expected, tolerance=40) -> bool:
-    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected))
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
 
 
 def png_claiming(width: int, height: int) -> bytes:

@@ -4,7 +4,7 @@ import datetime
 
 from tests.support.days import seconds_until_safe_from_midnight
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def at(hour: int, minute: int, second: int = 0) -> datetime.datetime:

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from gridam_runtime.errors import DomainError, InvalidArgument, Unavailable
-from user_service.config import UserSettings
-from user_service.service_layer.accounts import Accounts
+from tests.doubles.oauth_provider import OAuthProviderDouble
+from tests.support.user_layer import user_dependencies
 from user_service.adapters.oauth import (
     KAKAO_AUTHORIZE_URL,
     KAKAO_TOKEN_URL,
@@ -29,9 +29,8 @@ from user_service.adapters.oauth import (
     OAuthIdentity,
     OAuthProviderClient,
 )
-
-from tests.doubles.oauth_provider import OAuthProviderDouble
-from tests.support.user_layer import user_dependencies
+from user_service.config import UserSettings
+from user_service.service_layer.accounts import Accounts
 
 CLIENTS: dict[str, type[OAuthProviderClient]] = {"kakao": KakaoClient, "naver": NaverClient}
 SUBJECTS = {"kakao": "3141592653", "naver": "32742776-AbCdEf_naver-id"}

@@ -9,10 +9,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gridam_devtools.keys import SERVICE_CALLERS, ensure_keys
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator, ServiceCaller
 from gridam_runtime.errors import PermissionDenied, Unauthenticated
-from gridam_devtools.keys import SERVICE_CALLERS, ensure_keys
 from gridam_runtime.tokens import (
     LEEWAY_SECONDS,
     SERVICE_AUDIENCE,

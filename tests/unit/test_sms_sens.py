@@ -11,14 +11,7 @@ from pydantic import ValidationError
 
 from gridam_runtime.errors import Unavailable
 from tests.doubles.sens_sms_provider import SensMessage, SensSmsProviderDouble
-from user_service.adapters.sms import (
-    OutboxFileSmsSender,
-    SensAccount,
-    SensSmsSender,
-    SmsSettings,
-    build_sms_sender,
-    sens_signature,
-)
+from user_service.adapters.sms import OutboxFileSmsSender, SensAccount, SensSmsSender, SmsSettings, build_sms_sender, sens_signature
 from user_service.config import UserSettings
 
 TEXT = "[그리담] 인증번호 [123456]를 입력해 주세요. (3분 이내)"

@@ -9,13 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gridam_domain.storage import (
-    LocalFolderStorage,
-    ObjectStorage,
-    StoredObject,
-    content_addressed_key,
-    validate_key,
-)
+from gridam_domain.storage import LocalFolderStorage, ObjectStorage, StoredObject, content_addressed_key, validate_key
 
 
 @pytest.fixture

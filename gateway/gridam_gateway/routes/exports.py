@@ -20,13 +20,13 @@ from fastapi import APIRouter, Depends, Request
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
+from gridam_domain.storage import ObjectStorage
 from gridam_gateway.emotions import key
 from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.security import SignedInRoute, current_user
 from gridam_gateway.uploads import stream_file_part
-from gridam_domain.storage import ObjectStorage
 from gridam_runtime.context import Identity
 
 router = APIRouter(prefix="/api/users", tags=["users"], route_class=SignedInRoute)

@@ -41,7 +41,7 @@ async def _actors(request: Request, login_ids: set[str]) -> dict[str, user_pb.Pr
         return reply.profile
 
     ids = sorted(login_ids)
-    return dict(zip(ids, await asyncio.gather(*(profile(i) for i in ids))))
+    return dict(zip(ids, await asyncio.gather(*(profile(i) for i in ids)), strict=True))
 
 
 def _message(n: pb.Notification, actor: user_pb.Profile | None) -> str:

@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gpu_worker.domain.images import ImageEngine, ImageRequest
 from gpu_worker.adapters.metrics import GpuWorkerMetrics
+from gpu_worker.domain.images import ImageEngine, ImageRequest
 
 log = logging.getLogger("gridam.gpu_worker.pool")
 

@@ -39,9 +39,9 @@ from typing import Generic, Protocol, TypeVar
 
 import grpc
 
-from gpu_worker.domain.images import ImageRequest
 from gpu_worker.adapters.metrics import GpuWorkerMetrics
 from gpu_worker.adapters.workers import BatchOutput, EngineFailed, WorkerLost
+from gpu_worker.domain.images import ImageRequest
 from gridam_runtime.errors import DomainError, ResourceExhausted, Unavailable
 
 log = logging.getLogger("gridam.gpu_worker.dispatcher")

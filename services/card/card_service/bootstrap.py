@@ -13,6 +13,7 @@ from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
@@ -21,7 +22,6 @@ from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every, marker_sweep_seconds
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"

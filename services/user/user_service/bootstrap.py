@@ -11,17 +11,16 @@ from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
-from gridam_runtime.tokens import read_secret
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_domain.storage import LocalFolderStorage
-from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
+from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer, read_secret
 from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
 from user_service.adapters.orm import user_jobs
 from user_service.adapters.sms import build_sms_sender

@@ -12,13 +12,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
-from user_service.adapters.repository import (
-    FollowRepository,
-    PhoneVerificationRepository,
-    ProfileReads,
-    SessionRepository,
-    UserRepository,
-)
+from user_service.adapters.repository import FollowRepository, PhoneVerificationRepository, ProfileReads, SessionRepository, UserRepository
 from user_service.service_layer.outbox import NOTIFY_FOLLOW, follow_event_prefix
 
 

@@ -17,10 +17,10 @@ from card_service.service_layer.dependencies import Dependencies
 from card_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import LocalFolderStorage
 from tests.support.pngs import art_png, opened_png
 
 DIARY, AUTHOR = 41, 7

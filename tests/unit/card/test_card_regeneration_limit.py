@@ -13,12 +13,12 @@ from card_service.config import CardSettings
 from card_service.service_layer.cards import Cards
 from card_service.service_layer.dependencies import Dependencies
 from card_service.unit_of_work import UnitOfWork
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import ResourceExhausted
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
-from gridam_domain.storage import LocalFolderStorage
 from tests.unit.card.test_card_recording import AUTHOR, DIARY, AnalysisOfTheDiary, ArtDrawer, FixedServiceToken
 
 

@@ -9,14 +9,7 @@ import pytest
 from PIL import Image, ImageChops, ImageFont
 
 from card_service.domain import composition
-from card_service.domain.composition import (
-    DEFAULT_SIZE,
-    EMOTION_STYLES,
-    CardArtError,
-    compose_card,
-    format_date,
-    wrap_text,
-)
+from card_service.domain.composition import DEFAULT_SIZE, EMOTION_STYLES, CardArtError, compose_card, format_date, wrap_text
 from gridam_domain.fonts import korean_font_path
 from tests.support.pngs import art_png, opened_png
 

@@ -6,16 +6,7 @@ import dataclasses
 
 import pytest
 
-from card_service.domain.prompts import (
-    CALM_PROMPT,
-    EMOTION_KEYS,
-    MAX_MOTIFS,
-    ImagePrompt,
-    build_prompt,
-    card_hashtags,
-    is_denied,
-    seed_for,
-)
+from card_service.domain.prompts import CALM_PROMPT, EMOTION_KEYS, MAX_MOTIFS, ImagePrompt, build_prompt, card_hashtags, is_denied, seed_for
 from emotion_service.domain.analysis.analyser import Analysis
 from emotion_service.domain.analysis.emotions import Distribution, Emotion
 from emotion_service.domain.analysis.safety import RiskLevel

@@ -15,11 +15,11 @@ from diary_service.config import DiarySettings
 from diary_service.domain import pages
 from diary_service.service_layer.dependencies import Dependencies
 from diary_service.service_layer.diaries import Diaries
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import DomainError, InvalidArgument
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import LocalFolderStorage
 
 OWNER, STRANGER = 1, 2
 # Noon in Seoul (UTC+9) on these days: the day a diary belongs to.

@@ -16,8 +16,8 @@ import zipfile
 import zoneinfo
 
 import pytest
-from PIL import Image
 from google.protobuf.timestamp_pb2 import Timestamp
+from PIL import Image
 
 from diary_service.adapters.orm import ANALYSIS_DONE, Diary, FeedComment, FeedPost, PostReaction
 from diary_service.service_layer import archive

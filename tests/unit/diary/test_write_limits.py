@@ -18,12 +18,12 @@ from diary_service.service_layer.dependencies import Dependencies, FeedDependenc
 from diary_service.service_layer.diaries import ANALYSE, Diaries
 from diary_service.service_layer.feed import Feed
 from gridam.user.v1 import user_service_pb2 as user_pb
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import context
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import DomainError
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
-from gridam_domain.storage import LocalFolderStorage
 
 NOW = datetime.datetime(2026, 12, 7, 12)
 OWNER, STRANGERS = 1, range(100, 110)

@@ -36,7 +36,7 @@ def test_json_lines_round_trip():
 
 
 def test_invalid_utf8_is_replaced_not_fatal():
-    data = (b"\xff\xfe\xc3 " + "오늘 시험에 떨어져서 너무 슬펐다\n".encode("utf-8")
+    data = (b"\xff\xfe\xc3 " + "오늘 시험에 떨어져서 너무 슬펐다\n".encode()
             + b"plain \x80 english line, I was happy\n")
     proc = _run(data)
     assert proc.returncode == 0, proc.stderr.decode()

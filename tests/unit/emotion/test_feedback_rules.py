@@ -26,7 +26,7 @@ def analyser() -> DiaryAnalyser:
 def test_every_line_on_the_test_part_keeps_the_rules_and_lines_vary(analyser, language):
     entries = load_diaries([DIARIES / f"test-{language}.jsonl"])
     results = analyser.analyse([e.text for e in entries])
-    problems = [(e.id, r.feedback, p) for e, r in zip(entries, results)
+    problems = [(e.id, r.feedback, p) for e, r in zip(entries, results, strict=True)
                 if (p := feedback_problems(e.text, r.language, r.dominant, r.feedback, r.hashtags))]
     assert problems == []
     lines: dict[Emotion, set[str]] = defaultdict(set)

@@ -11,9 +11,9 @@ import pytest
 from emotion_service.domain.analysis.emotions import Emotion
 from emotion_service.domain.analysis.evaluate import evaluate_safety
 from emotion_service.domain.analysis.feedback import CONCERN_KO, CRISIS_EN, CRISIS_KO, FeedbackWriter
+from emotion_service.domain.analysis.jsonl import files_digest
 from emotion_service.domain.analysis.safety import RiskLevel, SafetyCheck
 from emotion_service.domain.analysis.safety.disguise import LAUGH, reveal
-from emotion_service.domain.analysis.jsonl import files_digest
 from emotion_service.domain.analysis.safety.semantic import BANK, BANK_EMBEDDINGS, SemanticLayer
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]

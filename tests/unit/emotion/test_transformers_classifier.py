@@ -20,11 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from emotion_service.domain.analysis.emotions import EMOTIONS, Distribution, Emotion  # noqa: E402
-from emotion_service.domain.analysis.transformers_classifier import (  # noqa: E402
-    TransformersClassifier,
-    load_label_map,
-    parse_label_map,
-)
+from emotion_service.domain.analysis.transformers_classifier import TransformersClassifier, load_label_map, parse_label_map  # noqa: E402
 
 # KOTE-style label names, in id order; 절망 is deliberately left out of the map.
 LABELS = ("기쁨", "행복", "슬픔", "화남/분노", "짜증", "없음", "절망")

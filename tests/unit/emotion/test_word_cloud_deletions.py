@@ -10,9 +10,9 @@ import pytest
 from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.service_layer import word_clouds
 from emotion_service.service_layer.word_clouds import WordCloudMaker
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import LocalFolderStorage
 from tests.support.emotion_layer import emotion_dependencies
 
 AUTHOR = 7

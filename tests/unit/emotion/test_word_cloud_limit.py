@@ -9,11 +9,11 @@ import pytest
 
 from emotion_service.config import EmotionSettings
 from emotion_service.service_layer.word_clouds import WordCloudMaker
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import ResourceExhausted
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
-from gridam_domain.storage import LocalFolderStorage
 from tests.support.emotion_layer import emotion_dependencies
 
 

@@ -9,14 +9,7 @@ import pytest
 from PIL import Image, ImageFont
 
 from emotion_service.domain.analysis.emotions import Emotion
-from emotion_service.domain.wordclouds import (
-    PALETTES,
-    DiaryKeywords,
-    WeightedWord,
-    aggregate_keywords,
-    render_word_cloud,
-    render_word_clouds,
-)
+from emotion_service.domain.wordclouds import PALETTES, DiaryKeywords, WeightedWord, aggregate_keywords, render_word_cloud, render_word_clouds
 from gridam_domain import fonts
 from gridam_domain.fonts import FontMissingError, korean_font_path
 from tests.support.pngs import opened_png

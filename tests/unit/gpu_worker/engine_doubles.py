@@ -13,8 +13,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gpu_worker.domain.images import ImageRequest
 from gpu_worker.adapters.workers import BatchOutput, EngineFailed, WorkerLost
+from gpu_worker.domain.images import ImageRequest
 
 
 def echo_png(request: ImageRequest) -> bytes:

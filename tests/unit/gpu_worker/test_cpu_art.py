@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gpu_worker.domain.images import ImageRequest
 from gpu_worker.adapters.engines.cpu_art import CpuArtEngine, draw_art, layer_plan, normalise_motifs, normalise_palette
 from gpu_worker.adapters.engines.registry import build_engine
+from gpu_worker.domain.images import ImageRequest
 from tests.support.pngs import png_pixels
 
 SIZE = 192  # small enough to keep the suite fast; structure is resolution independent

@@ -19,9 +19,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from gpu_worker.domain.images import ImageRequest  # noqa: E402
 from gpu_worker.adapters.engines.diffusers_engine import CALM_PROMPT, DiffusersEngine  # noqa: E402
 from gpu_worker.adapters.engines.registry import build_engine  # noqa: E402
+from gpu_worker.domain.images import ImageRequest  # noqa: E402
 from tests.support.pngs import png_pixels
 from tests.support.tiny_diffusion import write_tiny_pipeline  # noqa: E402
 

@@ -10,9 +10,9 @@ import pytest
 from google.rpc import error_details_pb2, status_pb2
 from prometheus_client import CollectorRegistry
 
-from gpu_worker.service_layer.dispatcher import DeadlineExceeded, Dispatcher, Internal
-from gpu_worker.domain.images import ImageRequest
 from gpu_worker.adapters.metrics import GpuWorkerMetrics
+from gpu_worker.domain.images import ImageRequest
+from gpu_worker.service_layer.dispatcher import DeadlineExceeded, Dispatcher, Internal
 from gpu_worker.servicer import status_with_retry_info
 from gridam_runtime.errors import ResourceExhausted, Unavailable
 from tests.unit.gpu_worker.engine_doubles import FakePool, echo_png

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from diary_service.config import DiarySettings
+from gpu_worker.adapters.workers import EngineSpec
 from gpu_worker.config import GpuWorkerSettings
 from gpu_worker.servicer import to_image_request
-from gpu_worker.adapters.workers import EngineSpec
 from gridam.imagegen.v1 import imagegen_service_pb2 as pb
 from gridam_runtime.errors import InvalidArgument
 

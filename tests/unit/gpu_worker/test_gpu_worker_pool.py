@@ -9,9 +9,9 @@ import signal
 import pytest
 from prometheus_client import CollectorRegistry
 
-from gpu_worker.domain.images import ImageRequest
 from gpu_worker.adapters.metrics import GpuWorkerMetrics
 from gpu_worker.adapters.workers import EngineFailed, ProcessPool, WorkerLost
+from gpu_worker.domain.images import ImageRequest
 from tests.support.waiting import wait_until_async
 from tests.unit.gpu_worker.engine_doubles import EchoFactory, echo_png
 

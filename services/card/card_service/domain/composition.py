@@ -36,8 +36,8 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from gridam_domain.emotions import Emotion
 from gridam_domain import fonts
+from gridam_domain.emotions import Emotion
 
 __all__ = [
     "DEFAULT_SIZE",

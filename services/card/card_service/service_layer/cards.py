@@ -25,13 +25,13 @@ from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam_domain.dates import parse_day
+from gridam_domain.images import PNG_SIGNATURE, sanitize_image
+from gridam_domain.paging import check_page, split_page
+from gridam_domain.storage import content_addressed_key
 from gridam_runtime import context
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
 from gridam_runtime.limits import Limit
-from gridam_domain.images import PNG_SIGNATURE, sanitize_image
-from gridam_domain.storage import content_addressed_key
-from gridam_domain.paging import check_page, split_page
-from gridam_domain.dates import parse_day
 
 log = logging.getLogger("gridam.card.cards")
 

@@ -83,7 +83,7 @@ class SmsSender(abc.ABC):
     @abc.abstractmethod
     def send(self, phone: str, code: str, text: str) -> None: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: a sender may hold nothing
         """Release what the sender holds (connections)."""
 
 

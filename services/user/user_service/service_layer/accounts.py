@@ -19,20 +19,13 @@ from typing import TypeGuard
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
-from gridam_runtime.errors import (
-    AlreadyExists,
-    NotFound,
-    FailedPrecondition,
-    InvalidArgument,
-    ResourceExhausted,
-    Unauthenticated,
-)
+from gridam_runtime.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated
 from gridam_runtime.limits import Limit, Rate
 from user_service.adapters.oauth import OAuthIdentity, OAuthProviderClient
 from user_service.adapters.orm import OAuthLink, PhoneVerification, RefreshToken, Session, User
 from user_service.domain import validation
-from user_service.service_layer.outbox import ACCOUNT_DELETED, account_deleted_event
 from user_service.service_layer.dependencies import Dependencies
+from user_service.service_layer.outbox import ACCOUNT_DELETED, account_deleted_event
 from user_service.unit_of_work import UnitOfWork
 
 OAUTH_STATE_TTL_SECONDS = 600

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
+from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
+from gridam_runtime.db import utcnow
 from gridam_runtime.kv import RevocationList
 from gridam_runtime.limits import Limiter
-from gridam_domain.storage import ObjectStorage
 from gridam_runtime.tokens import AccessTokenIssuer
-from gridam_runtime.db import utcnow
 from user_service.adapters.oauth import OAuthProviderClient
 from user_service.adapters.sms import SmsSender
 from user_service.config import UserSettings

@@ -6,12 +6,12 @@ import asyncio
 
 from sqlalchemy.exc import IntegrityError
 
+from gridam_domain.images import sanitize_image
+from gridam_domain.paging import split_page
+from gridam_domain.storage import content_addressed_key
 from gridam_runtime.auth import ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
-from gridam_domain.images import sanitize_image
 from gridam_runtime.limits import Limit
-from gridam_domain.storage import content_addressed_key
-from gridam_domain.paging import split_page
 from user_service.adapters.orm import Follow, User
 from user_service.adapters.repository import ProfileRow
 from user_service.domain import validation
