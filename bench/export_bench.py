@@ -246,7 +246,9 @@ def photo_psnr(storage: LocalFolderStorage, exported_key: str, imported_key: str
 def account_contents(env: dict[str, str], storage: LocalFolderStorage, user_id: int) -> dict[datetime.date, dict]:
     """Everything of a person that an export carries, per diary date: card images as SHA-256 of
     their bytes (the stored keys are the importer's to choose), photos as their stored keys."""
-    digest = lambda key: hashlib.sha256(storage.get(key).data).hexdigest()  # noqa: E731
+    def digest(key: str) -> str:
+        return hashlib.sha256(storage.get(key).data).hexdigest()
+
     engines = {name: db.create_engine(env[f"GRIDAM_{name.upper()}_DATABASE_URL"]) for name in ("diary", "emotion", "card")}
     try:
         with engines["diary"].connect() as connection:
@@ -320,7 +322,9 @@ def measure(infra: Infra, env: dict[str, str], args: argparse.Namespace) -> dict
               f"in {time.perf_counter() - began:.0f} s; exporting ...", flush=True)
         runs.append(export_once(infra, token, size, seeded))
 
-    mib = lambda kib: f"{kib / 1024:,.1f}"  # noqa: E731
+    def mib(kib: int) -> str:
+        return f"{kib / 1024:,.1f}"
+
     header = ("diaries", "images", "export s", "progress reports (polls)", "archive MB", "worker RSS at rest MiB",
               "worker peak RSS MiB", "download s", "gateway peak +MiB")
     rows = [header] + [

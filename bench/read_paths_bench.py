@@ -520,7 +520,9 @@ def top_functions(raw: pathlib.Path, count: int) -> tuple[int, list[tuple[str, f
         own[python[-1]] += n
         for name in set(python):
             inclusive[name] += n
-    share = lambda c: [(name, n / max(1, total)) for name, n in c.most_common(count)]  # noqa: E731
+    def share(counts: collections.Counter[str]) -> list[tuple[str, float]]:
+        return [(name, n / max(1, total)) for name, n in counts.most_common(count)]
+
     return total, share(own), share(inclusive)
 
 

@@ -108,7 +108,7 @@ class DevStack:
     def _spawn(
         self, name: str, module: str, extra_env: Mapping[str, str] | None = None, args: tuple[str, ...] = ()
     ) -> Managed:
-        output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None  # noqa: SIM115
+        output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None  # closed with the process
         process = subprocess.Popen(
             [sys.executable, "-m", module, *args],
             env={**self.env, **(extra_env or {})},

@@ -520,7 +520,7 @@ def _make_handler(double: OAuthProviderDouble) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (stdlib naming)
             self._handle()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:  # noqa: N802 (stdlib naming)
             self._handle()
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet

@@ -371,7 +371,7 @@ def test_result_is_immutable_and_bytes():
     result = sanitize_image(encode(two_tone(), "JPEG"))
     assert isinstance(result.data, bytes)
     with pytest.raises(AttributeError):
-        result.width = 1  # type: ignore[misc]
+        result.width = 1  # type: ignore[misc]  # a frozen dataclass written to on purpose
 
 
 def test_bytearray_input_is_accepted():

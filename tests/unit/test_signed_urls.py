@@ -87,7 +87,7 @@ def test_different_paths_get_different_signatures(signer):
 @pytest.mark.parametrize("path", ["relative/x.jpg", "", "/a b.jpg", "/a?b", "/a#b", "/a%2e%2e/b", "/a\nb", "/ä.jpg", None])
 def test_unsignable_paths_are_refused(signer, path):
     with pytest.raises(ValueError):
-        signer.sign(path)  # type: ignore[arg-type]
+        signer.sign(path)  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 # -- verification failures ----------------------------------------------------------------------------
@@ -130,10 +130,10 @@ GARBAGE = [None, "", "abc", "-1", "1e10", "0x10", "１２３", "٣٤٥", "1" * 5
 @pytest.mark.parametrize("value", GARBAGE)
 def test_garbage_never_raises_and_never_verifies(signer, value):
     path, exp, sig = split(signer.sign(PATH, now=NOW))
-    assert signer.verify(path, value, sig, now=NOW) is False  # type: ignore[arg-type]
-    assert signer.verify(path, exp, value, now=NOW) is False  # type: ignore[arg-type]
-    assert signer.verify(value, exp, sig, now=NOW) is False  # type: ignore[arg-type]
-    assert signer.verify(value, value, value, now=NOW) is False  # type: ignore[arg-type]
+    assert signer.verify(path, value, sig, now=NOW) is False  # type: ignore[arg-type]  # the wrong type on purpose
+    assert signer.verify(path, exp, value, now=NOW) is False  # type: ignore[arg-type]  # the wrong type on purpose
+    assert signer.verify(value, exp, sig, now=NOW) is False  # type: ignore[arg-type]  # the wrong type on purpose
+    assert signer.verify(value, value, value, now=NOW) is False  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_missing_parameters_are_refused(signer):
@@ -168,7 +168,7 @@ def test_short_secret_is_refused(secret):
 
 def test_secret_must_be_bytes():
     with pytest.raises(TypeError):
-        UrlSigner("s" * 64)  # type: ignore[arg-type]
+        UrlSigner("s" * 64)  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 @pytest.mark.parametrize("kwargs", [{"ttl_seconds": 0}, {"ttl_seconds": -5}, {"bucket_seconds": 0}])

@@ -271,7 +271,7 @@ def test_good_keys_are_accepted(store, key):
 
 def test_non_string_key_is_rejected(store):
     with pytest.raises(ValueError):
-        store.get(b"abc")  # type: ignore[arg-type]
+        store.get(b"abc")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 @pytest.mark.parametrize("content_type", ["", "jpeg", "image/jpeg\nX-Evil: 1", "image/jpeg\r", "image/ jpeg", "이미지/jpeg"])

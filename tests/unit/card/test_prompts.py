@@ -39,7 +39,7 @@ def test_prompt_describes_mood_motifs_and_style():
     assert "touch of joy" in result.prompt  # JOY at 25% is a strong second emotion
     assert result.prompt.isascii() is False  # Korean motifs stay Korean
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.calm = True  # type: ignore[misc]
+        result.calm = True  # type: ignore[misc]  # a frozen dataclass written to on purpose
 
 
 def test_style_varies_by_emotion():

@@ -36,7 +36,7 @@ def _one(analyser: DiaryAnalyser, text: str) -> Analysis:
 def test_analysis_is_frozen_and_consistent(analyser):
     a = _one(analyser, KO_DIARY)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        a.dominant = Emotion.SAD  # type: ignore[misc]
+        a.dominant = Emotion.SAD  # type: ignore[misc]  # a frozen dataclass written to on purpose
     assert a.dominant is a.distribution.dominant
     assert math.isclose(sum(a.distribution.values()), 1.0, abs_tol=1e-3)
     assert a.language == "ko" and not a.safety_flag

@@ -16,6 +16,7 @@ import textwrap
 
 import pytest
 
+# Set before the imports below load transformers, which reads them once (hence E402).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 

@@ -12,6 +12,7 @@ import io
 import logging
 import os
 
+# Set before the imports below load transformers and diffusers, which read them once (hence E402).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
