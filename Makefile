@@ -140,10 +140,10 @@ run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTT
 	$(PY) -m gridam_devtools.devstack
 
 # Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries, the gateway,
-# the user, card and CDC services and the gpu-worker; the diary and emotion services join once typed.
+# every service (user, card, CDC, diary, emotion) and the gpu-worker.
 # Calls between services are checked too: a client is typed as its service's stub, which `make proto`
 # generates (gridam_runtime.clients). Seconds, so `make test` runs it first.
-LINT_PATHS := libs gateway services/user/user_service services/card/card_service services/cdc/cdc_service gpu-worker/gpu_worker
+LINT_PATHS := libs gateway services/user/user_service services/card/card_service services/cdc/cdc_service services/diary/diary_service services/emotion/emotion_service gpu-worker/gpu_worker
 
 lint: $(STAMP) ## type-check the shared libraries, the gateway, the user, card and CDC services and the gpu-worker (mypy --strict; pyproject.toml's [tool.mypy])
 	$(VENV)/bin/mypy $(LINT_PATHS)

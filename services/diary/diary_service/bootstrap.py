@@ -15,17 +15,19 @@ from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Diaries
 from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
-from diary_service.service_layer.imports import ABANDONED_UPLOAD_SWEEP_SECONDS, IMPORT, ImportDependencies, ImportRunner, Imports
-from diary_service.service_layer.transfers import Transfers
 from diary_service.service_layer.feed import Feed
+from diary_service.service_layer.imports import ABANDONED_UPLOAD_SWEEP_SECONDS, IMPORT, ImportDependencies, ImportRunner, Imports
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
+from diary_service.service_layer.transfers import Transfers
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
+from gridam_domain.read_model import open_read_model
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
@@ -34,9 +36,7 @@ from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every
-from gridam_domain.read_model import open_read_model
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
@@ -65,8 +65,13 @@ async def serve(settings: DiarySettings) -> None:
     sessions = db.session_factory(engine)
     read_sessions = db.session_factory(read_engine)
     jobs = _job_queue(settings)
-    uow = lambda: UnitOfWork(sessions, jobs)  # noqa: E731
-    reads = lambda: UnitOfWork(read_sessions, jobs)  # noqa: E731
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(sessions, jobs)
+
+    def reads() -> UnitOfWork:
+        return UnitOfWork(read_sessions, jobs)
+
     read_model = open_read_model(settings)
     deps = Dependencies(
         settings=settings,
@@ -134,7 +139,10 @@ async def work(settings: DiarySettings) -> None:
     factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
     emotion = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
     cards = factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE)
-    uow = lambda: UnitOfWork(sessions, jobs)  # noqa: E731
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(sessions, jobs)
+
     storage = LocalFolderStorage(settings.media_root)
     service_tokens = ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME)
     pipeline = DiaryPipeline(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, Notification
@@ -11,11 +13,12 @@ from diary_service.service_layer.feed import CommentView, Feed, PostView
 from diary_service.service_layer.notifications import Notifications
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.diary.v1 import diary_service_pb2_grpc
+from gridam_runtime.server import ServicerContext
 
 ANALYSIS_STATES = {ANALYSIS_DONE: pb.ANALYSIS_STATE_DONE, ANALYSIS_FAILED: pb.ANALYSIS_STATE_FAILED}
 
 
-def _timestamp(moment) -> Timestamp:
+def _timestamp(moment: datetime.datetime) -> Timestamp:
     stamp = Timestamp()
     stamp.FromDatetime(moment)
     return stamp
@@ -73,7 +76,7 @@ def _comment(view: CommentView) -> pb.Comment:
 def _notification(notification: Notification) -> pb.Notification:
     return pb.Notification(
         id=notification.id,
-        notice_type=pb.NoticeType.Value("NOTICE_TYPE_" + notification.notice_type),
+        notice_type="NOTICE_TYPE_" + notification.notice_type,  # the enum's label
         entity_id=notification.entity_id,
         actor_login_id=notification.actor_login_id,
         image_key=notification.image_key,
@@ -93,99 +96,104 @@ class DiaryServicer(diary_service_pb2_grpc.DiaryServiceServicer):
         self._notifications = notifications
         self._transfers = transfers  # exports and imports (None where a test does not need them)
 
-    async def CreateDiary(self, request, context):
+    def _transfer_service(self) -> transfers.Transfers:
+        if self._transfers is None:
+            raise RuntimeError("this servicer was built without exports and imports")
+        return self._transfers
+
+    async def CreateDiary(self, request: pb.CreateDiaryRequest, context: ServicerContext) -> pb.CreateDiaryResponse:
         diary = await self._diaries.create(request.title, request.content, request.photo)
         return pb.CreateDiaryResponse(diary=_diary(diary))
 
-    async def ListDiaries(self, request, context):
+    async def ListDiaries(self, request: pb.ListDiariesRequest, context: ServicerContext) -> pb.ListDiariesResponse:
         diaries, next_token = await self._diaries.list(request.page_size, request.page_token)
         return pb.ListDiariesResponse(diaries=[_diary(d) for d in diaries], next_page_token=next_token)
 
-    async def SearchDiaries(self, request, context):
+    async def SearchDiaries(self, request: pb.SearchDiariesRequest, context: ServicerContext) -> pb.SearchDiariesResponse:
         found, next_cursor = await self._diaries.search(request.query, request.size or 20, request.cursor)
         return pb.SearchDiariesResponse(diaries=[_diary(d) for d in found], next_cursor=next_cursor)
 
-    async def GetDiary(self, request, context):
+    async def GetDiary(self, request: pb.GetDiaryRequest, context: ServicerContext) -> pb.GetDiaryResponse:
         diary = await self._diaries.get(request.diary_id)
         return pb.GetDiaryResponse(diary=_diary(diary))
 
-    async def GetDiaryByDate(self, request, context):
+    async def GetDiaryByDate(self, request: pb.GetDiaryByDateRequest, context: ServicerContext) -> pb.GetDiaryByDateResponse:
         diary = await self._diaries.by_date(request.date)
         return pb.GetDiaryByDateResponse(diary=_diary(diary))
 
-    async def DeleteDiary(self, request, context):
+    async def DeleteDiary(self, request: pb.DeleteDiaryRequest, context: ServicerContext) -> pb.DeleteDiaryResponse:
         await self._diaries.delete(request.diary_id)
         return pb.DeleteDiaryResponse()
 
-    async def CreatePost(self, request, context):
+    async def CreatePost(self, request: pb.CreatePostRequest, context: ServicerContext) -> pb.CreatePostResponse:
         audience = AUDIENCE_NAMES.get(request.audience, "")
         post = await self._feed.create(
             request.card_id, request.content, audience, confirm_sensitive=request.confirm_sensitive
         )
         return pb.CreatePostResponse(post=_post(post))
 
-    async def ListUserPosts(self, request, context):
+    async def ListUserPosts(self, request: pb.ListUserPostsRequest, context: ServicerContext) -> pb.ListUserPostsResponse:
         return pb.ListUserPostsResponse(posts=[_post(p) for p in await self._feed.of_user(request.author_id)])
 
-    async def GetPost(self, request, context):
+    async def GetPost(self, request: pb.GetPostRequest, context: ServicerContext) -> pb.GetPostResponse:
         return pb.GetPostResponse(post=_post(await self._feed.get(request.post_id)))
 
-    async def DeletePost(self, request, context):
+    async def DeletePost(self, request: pb.DeletePostRequest, context: ServicerContext) -> pb.DeletePostResponse:
         await self._feed.delete(request.post_id)
         return pb.DeletePostResponse()
 
-    async def ListTimeline(self, request, context):
+    async def ListTimeline(self, request: pb.ListTimelineRequest, context: ServicerContext) -> pb.ListTimelineResponse:
         posts, next_cursor = await self._feed.timeline(request.size or 20, request.cursor)
         return pb.ListTimelineResponse(posts=[_post(p) for p in posts], next_cursor=next_cursor)
 
-    async def ToggleReaction(self, request, context):
+    async def ToggleReaction(self, request: pb.ToggleReactionRequest, context: ServicerContext) -> pb.ToggleReactionResponse:
         mine, counts = await self._feed.toggle_reaction(request.post_id, request.reaction_type)
         return pb.ToggleReactionResponse(my_reaction=mine, reaction_counts=counts)
 
-    async def CreateComment(self, request, context):
+    async def CreateComment(self, request: pb.CreateCommentRequest, context: ServicerContext) -> pb.CreateCommentResponse:
         view = await self._feed.comment(request.post_id, request.content, request.parent_comment_id)
         return pb.CreateCommentResponse(comment=_comment(view))
 
-    async def ListComments(self, request, context):
+    async def ListComments(self, request: pb.ListCommentsRequest, context: ServicerContext) -> pb.ListCommentsResponse:
         return pb.ListCommentsResponse(comments=[_comment(c) for c in await self._feed.comments(request.post_id)])
 
-    async def SetCommentLike(self, request, context):
+    async def SetCommentLike(self, request: pb.SetCommentLikeRequest, context: ServicerContext) -> pb.SetCommentLikeResponse:
         view = await self._feed.set_comment_like(request.post_id, request.comment_id, request.liked)
         return pb.SetCommentLikeResponse(likes=view.likes, liked=view.liked)
 
-    async def ListNotifications(self, request, context):
+    async def ListNotifications(self, request: pb.ListNotificationsRequest, context: ServicerContext) -> pb.ListNotificationsResponse:
         rows, next_cursor = await self._notifications.page(
             unchecked_only=request.unchecked_only, size=request.size or 20, cursor=request.cursor
         )
         return pb.ListNotificationsResponse(notifications=[_notification(n) for n in rows], next_cursor=next_cursor)
 
-    async def CheckNotifications(self, request, context):
+    async def CheckNotifications(self, request: pb.CheckNotificationsRequest, context: ServicerContext) -> pb.CheckNotificationsResponse:
         changed = await self._notifications.check(list(request.notification_ids), request.all)
         return pb.CheckNotificationsResponse(checked_count=changed)
 
-    async def ForgetAuthor(self, request, context):
+    async def ForgetAuthor(self, request: pb.ForgetAuthorRequest, context: ServicerContext) -> pb.ForgetAuthorResponse:
         deleted = await self._diaries.forget_author(request.user_id, request.login_id)
         await self._feed.forget_limits(request.user_id)
         return pb.ForgetAuthorResponse(deleted_diaries=deleted)
 
-    async def RecordFollow(self, request, context):
+    async def RecordFollow(self, request: pb.RecordFollowRequest, context: ServicerContext) -> pb.RecordFollowResponse:
         await self._notifications.record_follow(
             request.event_id, request.follower_id, request.follower_login_id, request.followee_id
         )
         return pb.RecordFollowResponse()
 
-    async def StartExport(self, request, context):
-        row = await self._transfers.exports.start(request.profile_json)
+    async def StartExport(self, request: pb.StartExportRequest, context: ServicerContext) -> pb.StartExportResponse:
+        row = await self._transfer_service().exports.start(request.profile_json)
         return pb.StartExportResponse(transfer=transfers.message(row))
 
-    async def GetExport(self, request, context):
-        row = await self._transfers.exports.get(request.export_id)
+    async def GetExport(self, request: pb.GetExportRequest, context: ServicerContext) -> pb.GetExportResponse:
+        row = await self._transfer_service().exports.get(request.export_id)
         return pb.GetExportResponse(transfer=transfers.message(row))
 
-    async def StartImport(self, request, context):
-        row = await self._transfers.imports.start(request.archive_key)
+    async def StartImport(self, request: pb.StartImportRequest, context: ServicerContext) -> pb.StartImportResponse:
+        row = await self._transfer_service().imports.start(request.archive_key)
         return pb.StartImportResponse(transfer=transfers.message(row))
 
-    async def GetImport(self, request, context):
-        row = await self._transfers.imports.get(request.import_id)
+    async def GetImport(self, request: pb.GetImportRequest, context: ServicerContext) -> pb.GetImportResponse:
+        row = await self._transfer_service().imports.get(request.import_id)
         return pb.GetImportResponse(transfer=transfers.message(row))

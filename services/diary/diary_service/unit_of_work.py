@@ -13,13 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from diary_service.adapters.orm import CommentLike, FeedComment, FeedPost, Notification, PostReaction
-from diary_service.adapters.repository import (
-    CommentRepository,
-    DiaryRepository,
-    NotificationRepository,
-    PostRepository,
-    ReactionRepository,
-)
+from diary_service.adapters.repository import CommentRepository, DiaryRepository, NotificationRepository, PostRepository, ReactionRepository
 from diary_service.adapters.transfers import TransferRepository
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue

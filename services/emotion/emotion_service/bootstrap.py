@@ -6,9 +6,9 @@ import json
 import pathlib
 
 from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalysisHistory
+from emotion_service.config import EmotionSettings
 from emotion_service.domain.analysis.analyser import DiaryAnalyser
 from emotion_service.domain.analysis.factory import build_classifier
-from emotion_service.config import EmotionSettings
 from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses
 from emotion_service.service_layer.dependencies import Dependencies
 from emotion_service.service_layer.statistics import StatisticsReader
@@ -16,15 +16,15 @@ from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS, WordClo
 from emotion_service.servicer import EmotionServicer
 from emotion_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam_domain.read_model import open_read_model
+from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
-from gridam_domain.read_model import open_read_model
 from gridam_runtime.periodic import every, marker_sweep_seconds
 from gridam_runtime.server import ServiceDefinition, run_server
-from gridam_domain.storage import LocalFolderStorage
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"].full_name
@@ -56,7 +56,10 @@ async def serve(settings: EmotionSettings) -> None:
     limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     analyser = build_analyser(settings)
-    uow = lambda: UnitOfWork(sessions)  # noqa: E731
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(sessions)
+
     read_model = open_read_model(settings)
     deps = Dependencies(
         settings=settings,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from emotion_service.adapters.orm import DiaryAnalysis
+from emotion_service.domain.analysis.analyser import Analysis
 from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.domain.analysis.safety import RiskLevel
 from emotion_service.service_layer.analyses import Analyses
@@ -12,18 +16,29 @@ from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import WordCloudMaker, WordClouds
 from gridam.emotion.v1 import emotion_service_pb2 as pb
 from gridam.emotion.v1 import emotion_service_pb2_grpc
+from gridam_runtime.server import ServicerContext
 
-EMOTION_PB = {e: pb.Emotion.Value(f"EMOTION_{e.name}") for e in EMOTIONS}
-RISK_PB = {r: pb.RiskLevel.Value(f"RISK_LEVEL_{r.name}") for r in RiskLevel}
+EMOTION_PB = {
+    Emotion.HAPPY: pb.EMOTION_HAPPY,
+    Emotion.JOY: pb.EMOTION_JOY,
+    Emotion.SAD: pb.EMOTION_SAD,
+    Emotion.ANXIOUS: pb.EMOTION_ANXIOUS,
+    Emotion.ANGRY: pb.EMOTION_ANGRY,
+    Emotion.SURPRISE: pb.EMOTION_SURPRISE,
+    Emotion.DISGUST: pb.EMOTION_DISGUST,
+    Emotion.FEAR: pb.EMOTION_FEAR,
+    Emotion.NONE: pb.EMOTION_NONE,
+}
+RISK_PB = {RiskLevel.NONE: pb.RISK_LEVEL_NONE, RiskLevel.CONCERN: pb.RISK_LEVEL_CONCERN, RiskLevel.URGENT: pb.RISK_LEVEL_URGENT}
 
 
-def _timestamp(value) -> Timestamp:
+def _timestamp(value: datetime.datetime) -> Timestamp:
     ts = Timestamp()
     ts.FromDatetime(value)
     return ts
 
 
-def _analysis(analysis, classifier: str) -> pb.Analysis:
+def _analysis(analysis: Analysis, classifier: str) -> pb.Analysis:
     """From the analyser's result (not stored)."""
     return pb.Analysis(
         distribution=[pb.EmotionScore(emotion=EMOTION_PB[e], fraction=analysis.distribution[e]) for e in EMOTIONS],
@@ -38,6 +53,12 @@ def _analysis(analysis, classifier: str) -> pb.Analysis:
     )
 
 
+def _keyword(pair: list[str | float]) -> pb.Keyword:
+    """A stored [word, weight] pair."""
+    word, weight = pair
+    return pb.Keyword(word=str(word), weight=float(weight))
+
+
 def _stored(record: DiaryAnalysis) -> pb.Analysis:
     return pb.Analysis(
         distribution=[
@@ -48,7 +69,7 @@ def _stored(record: DiaryAnalysis) -> pb.Analysis:
         feedback=record.feedback,
         safety_flag=record.safety_flag,
         risk_level=RISK_PB[record.risk],
-        keywords=[pb.Keyword(word=w, weight=x) for w, x in record.keywords],
+        keywords=[_keyword(pair) for pair in record.keywords],
         language=record.language,
         classifier=record.classifier,
     )
@@ -70,18 +91,19 @@ def _restored(analysis: pb.Analysis) -> DiaryAnalysis:
     )
 
 
-def _clouds(result: WordClouds) -> dict:
-    fields: dict = {
+def _clouds(result: WordClouds) -> dict[str, Any]:
+    """The fields of a GetWordCloudsResponse or GenerateWordCloudsResponse."""
+    fields: dict[str, Any] = {
         "clouds": [
             pb.WordCloud(
                 emotion=EMOTION_PB[Emotion[c.emotion]],
-                words=[pb.Keyword(word=w, weight=x) for w, x in c.words],
+                words=[_keyword(pair) for pair in c.words],
                 image_key=c.image_key,
             )
             for c in result.clouds
         ]
     }
-    if result.generated_at is not None:
+    if result.generated_at is not None and result.next_generation is not None:  # set together
         fields["generated_at"] = _timestamp(result.generated_at)
         fields["next_generation"] = _timestamp(result.next_generation)
     return fields
@@ -94,32 +116,32 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
         self._word_clouds = word_clouds
         self._classifier = classifier
 
-    async def AnalyzeText(self, request, context):
+    async def AnalyzeText(self, request: pb.AnalyzeTextRequest, context: ServicerContext) -> pb.AnalyzeTextResponse:
         analysis = await self._analyses.analyse_text(request.text)
         return pb.AnalyzeTextResponse(analysis=_analysis(analysis, self._classifier))
 
-    async def AnalyzeDiary(self, request, context):
+    async def AnalyzeDiary(self, request: pb.AnalyzeDiaryRequest, context: ServicerContext) -> pb.AnalyzeDiaryResponse:
         restored = _restored(request.restored) if request.HasField("restored") else None
         record = await self._analyses.analyse_diary(request.diary_id, request.author_id, request.date, request.text, restored)
         if record is None:
             return pb.AnalyzeDiaryResponse(stored=False)
         return pb.AnalyzeDiaryResponse(analysis=_stored(record), stored=True)
 
-    async def GetAnalysis(self, request, context):
+    async def GetAnalysis(self, request: pb.GetAnalysisRequest, context: ServicerContext) -> pb.GetAnalysisResponse:
         record = await self._analyses.get(request.diary_id)
         return pb.GetAnalysisResponse(analysis=_stored(record), date=record.date.isoformat(), author_id=record.author_id)
 
-    async def DeleteAnalysis(self, request, context):
+    async def DeleteAnalysis(self, request: pb.DeleteAnalysisRequest, context: ServicerContext) -> pb.DeleteAnalysisResponse:
         author_id = await self._analyses.delete(request.diary_id)
         if author_id is not None:
             await self._word_clouds.refresh_after_deletion(author_id)
         return pb.DeleteAnalysisResponse()
 
-    async def ForgetAuthor(self, request, context):
+    async def ForgetAuthor(self, request: pb.ForgetAuthorRequest, context: ServicerContext) -> pb.ForgetAuthorResponse:
         await self._word_clouds.forget_author(request.user_id)
         return pb.ForgetAuthorResponse()
 
-    async def GetStatistics(self, request, context):
+    async def GetStatistics(self, request: pb.GetStatisticsRequest, context: ServicerContext) -> pb.GetStatisticsResponse:
         stats = await self._statistics.get(request.year, request.month)
         return pb.GetStatisticsResponse(
             months=[
@@ -142,10 +164,10 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
             longest_streak=stats.longest_streak,
         )
 
-    async def GetWordClouds(self, request, context):
+    async def GetWordClouds(self, request: pb.GetWordCloudsRequest, context: ServicerContext) -> pb.GetWordCloudsResponse:
         result = await self._word_clouds.get()
         return pb.GetWordCloudsResponse(**_clouds(result))
 
-    async def GenerateWordClouds(self, request, context):
+    async def GenerateWordClouds(self, request: pb.GenerateWordCloudsRequest, context: ServicerContext) -> pb.GenerateWordCloudsResponse:
         result = await self._word_clouds.generate()
         return pb.GenerateWordCloudsResponse(**_clouds(result))

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId
 from gridam_runtime.jobs import job_table
 
 ANALYSIS_PENDING, ANALYSIS_DONE, ANALYSIS_FAILED = "pending", "done", "failed"
 
-Base = declarative_base()
+
+class Base(DeclarativeBase):
+    """The diary service's tables, in a metadata of their own."""
 
 
 class Diary(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.domain.pages import DiaryKey
+from gridam_runtime.db import affected_rows
 
 
 class DiaryRepository:
@@ -62,15 +63,16 @@ class DiaryRepository:
         self._db.execute(delete(Diary).where(Diary.id == diary_id))
 
     def count_for_author(self, author_id: int) -> int:
-        return self._db.scalar(select(func.count()).select_from(Diary).where(Diary.author_id == author_id))
+        count = self._db.scalar(select(func.count()).select_from(Diary).where(Diary.author_id == author_id))
+        return count or 0  # COUNT(*) always answers a row: never None
 
     def photo_in_use(self, photo_key: str) -> bool:
         return bool(self._db.scalar(select(exists().where(Diary.photo_key == photo_key))))
 
     def record_analysis(self, diary_id: int, hashtags: list[str], state: str) -> bool:
         """Copy the analysis' hashtags onto the diary; False when the diary is gone."""
-        result = self._db.execute(update(Diary).where(Diary.id == diary_id).values(hashtags=hashtags, analysis_state=state))
-        return result.rowcount == 1
+        updated = affected_rows(self._db, update(Diary).where(Diary.id == diary_id).values(hashtags=hashtags, analysis_state=state))
+        return updated == 1
 
 
 class PostRepository:
@@ -221,8 +223,8 @@ class CommentRepository:
         return True
 
     def unlike(self, comment_id: int, user_id: int) -> bool:
-        result = self._db.execute(delete(CommentLike).where(CommentLike.comment_id == comment_id, CommentLike.user_id == user_id))
-        return result.rowcount == 1
+        removed = affected_rows(self._db, delete(CommentLike).where(CommentLike.comment_id == comment_id, CommentLike.user_id == user_id))
+        return removed == 1
 
     def delete_of_posts(self, post_ids: list[int]) -> None:
         self._db.execute(delete(CommentLike).where(CommentLike.post_id.in_(post_ids)))
@@ -259,7 +261,7 @@ class NotificationRepository:
         query = update(Notification).where(Notification.recipient_id == recipient_id, Notification.checked.is_(False))
         if ids is not None:
             query = query.where(Notification.id.in_(ids))
-        return self._db.execute(query.values(checked=True)).rowcount
+        return affected_rows(self._db, query.values(checked=True))
 
     def delete_of_posts(self, post_ids: list[int]) -> None:
         self._db.execute(delete(Notification).where(Notification.post_id.in_(post_ids)))

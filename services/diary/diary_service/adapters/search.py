@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
+
+from pymongo.collection import Collection
 
 from diary_service.adapters.orm import Diary
 from diary_service.unit_of_work import UnitOfWork
-from gridam_domain.read_model import document_id
+from gridam_domain.read_model import Document, document_id
 
 
 class DiarySearch(Protocol):
@@ -37,19 +39,19 @@ class SqlDiarySearch:
 class ReadModelDiarySearch:
     """Reads the `diaries` collection of the read model (see cdc_service/domain/read_model.py)."""
 
-    def __init__(self, collection) -> None:  # a pymongo Collection
+    def __init__(self, collection: Collection[Document]) -> None:
         self._collection = collection
 
     def search(self, author_id: int, text: str, before_id: int | None, limit: int) -> list[Diary]:
         pattern = {"$regex": re.escape(text), "$options": "i"}
-        query: dict = {"diary.author_id": author_id, "$or": [{"diary.title": pattern}, {"diary.content": pattern}]}
+        query: dict[str, Any] = {"diary.author_id": author_id, "$or": [{"diary.title": pattern}, {"diary.content": pattern}]}
         if before_id is not None:
             query["_id"] = {"$lt": document_id(before_id)}
         documents = self._collection.find(query, {"diary": 1}).sort("_id", -1).limit(limit)
         return [_diary(document["diary"]) for document in documents]
 
 
-def _diary(row: dict) -> Diary:
+def _diary(row: Document) -> Diary:
     return Diary(
         id=row["id"],
         author_id=row["author_id"],

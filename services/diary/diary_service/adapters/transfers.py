@@ -4,19 +4,22 @@ of its owner a page at a time."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import TRANSFER_RUNNING, Diary, Export, FeedComment, FeedPost, Import
+from gridam_runtime.db import affected_rows
+
+TransferT = TypeVar("TransferT", Export, Import)
 
 
 class TransferRepository:
     def __init__(self, db: Session) -> None:
         self._db = db
 
-    def add(self, row: Export | Import) -> Export | Import:
+    def add(self, row: TransferT) -> TransferT:
         self._db.add(row)
         self._db.flush()  # assigns the id; a second running one of the user fails here
         return row
@@ -42,7 +45,7 @@ class TransferRepository:
         """Update a running row only if it still holds `expected` (nobody advanced it meanwhile)."""
         conditions = [getattr(model, name) == value for name, value in expected.items()]
         query = update(model).where(model.id == row_id, model.state == TRANSFER_RUNNING, *conditions).values(**values)
-        return self._db.execute(query).rowcount == 1
+        return affected_rows(self._db, query) == 1
 
     def diaries_after(self, author_id: int, after_id: int, limit: int) -> list[Diary]:
         query = select(Diary).where(Diary.author_id == author_id, Diary.id > after_id)

@@ -242,6 +242,16 @@ def _cards(value: Any, where: str, names: set[str]) -> tuple[ArchivedCard, ...]:
     return tuple(sorted(cards, key=lambda card: card.version))
 
 
+def _day(value: object, where: str) -> datetime.date:
+    """A diary's day: a string YYYY-MM-DD."""
+    if isinstance(value, str):
+        try:
+            return parse_day(value)
+        except ValueError:
+            pass
+    raise _fault(BAD_JSON, f"{where}: date is not YYYY-MM-DD")
+
+
 def _gridam(archive: zipfile.ZipFile, names: set[str]) -> Archive:
     document = _json(archive, DIARIES)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -256,10 +266,7 @@ def _gridam(archive: zipfile.ZipFile, names: set[str]) -> Archive:
         where = f"diary {index + 1}"
         if not isinstance(entry, dict):
             raise _fault(BAD_JSON, f"{where} is not an object")
-        try:
-            day = parse_day(entry.get("date"))
-        except (TypeError, ValueError):
-            raise _fault(BAD_JSON, f"{where}: date is not YYYY-MM-DD") from None
+        day = _day(entry.get("date"), where)
         photo = entry.get("photo") or ""
         if photo and (not isinstance(photo, str) or photo not in names):
             raise _fault(BAD_JSON, f"{where}: photo {photo!r} is not in the archive")

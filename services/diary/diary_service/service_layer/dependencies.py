@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from diary_service.adapters.search import DiarySearch
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
+from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
+from gridam.user.v1.user_service_pb2_grpc import UserServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
@@ -34,8 +36,10 @@ class FeedDependencies:
     # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
     reads: Callable[[], UnitOfWork]
     authenticator: Authenticator
-    users: object  # ServiceClient of gridam.user.v1.UserService
-    cards: object  # ServiceClient of gridam.card.v1.CardService
+    # The clients of the services the use cases call (ClientFactory.client: a ServiceClient, typed
+    # as the stub of its service).
+    users: UserServiceStub
+    cards: CardServiceStub
     limiter: Limiter
     service_tokens: ServiceTokenIssuer
 

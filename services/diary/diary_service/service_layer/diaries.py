@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import datetime
 import zoneinfo
 
@@ -10,12 +11,12 @@ from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
 from diary_service.domain import pages
 from diary_service.domain.text import clean_text
 from diary_service.service_layer.dependencies import Dependencies
-from gridam_runtime.errors import InvalidArgument, NotFound
-from gridam_domain.images import sanitize_image
-from gridam_runtime.limits import Limit
-from gridam_domain.storage import content_addressed_key
-from gridam_domain.paging import check_page, split_page
 from gridam_domain.dates import parse_day
+from gridam_domain.images import sanitize_image
+from gridam_domain.paging import check_page, split_page
+from gridam_domain.storage import content_addressed_key
+from gridam_runtime.errors import InvalidArgument, NotFound
+from gridam_runtime.limits import Limit
 
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
@@ -76,12 +77,13 @@ class Diaries:
             self._d.storage.put(photo_key, image.data, image.content_type)
         return diary
 
-    async def list(self, page_size: int, page_token: str) -> tuple[list[Diary], str]:
+    # From here on `list` in the class body names this method: annotations say builtins.list.
+    async def list(self, page_size: int, page_token: str) -> tuple[builtins.list[Diary], str]:
         """A page of the caller's diaries, newest first (by day, then id), and the token of the
         next page ("" on the last). `page_size` 0: the setting's default (domain.pages)."""
         return await asyncio.to_thread(self._list, page_size, page_token)
 
-    def _list(self, page_size: int, page_token: str) -> tuple[list[Diary], str]:
+    def _list(self, page_size: int, page_token: str) -> tuple[builtins.list[Diary], str]:
         identity = self._d.authenticator.require()
         size = pages.page_size(page_size, self._d.settings.diary_list_page_size)
         after = pages.decode_token(page_token)
@@ -92,11 +94,11 @@ class Diaries:
         next_token = pages.encode_token(pages.DiaryKey(page[-1].date, page[-1].id)) if len(rows) > size else ""
         return page, next_token
 
-    async def search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
+    async def search(self, text: str, size: int, cursor: int) -> tuple[builtins.list[Diary], int]:
         """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""
         return await asyncio.to_thread(self._search, text, size, cursor)
 
-    def _search(self, text: str, size: int, cursor: int) -> tuple[list[Diary], int]:
+    def _search(self, text: str, size: int, cursor: int) -> tuple[builtins.list[Diary], int]:
         identity = self._d.authenticator.require()
         text = clean_text(text, field_reason="DIARY4007", max_chars=SEARCH_MAX_CHARS, multiline=False)
         check_page(size, cursor)

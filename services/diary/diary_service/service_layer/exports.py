@@ -17,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import pathlib
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +31,9 @@ from diary_service.adapters.orm import TRANSFER_DONE, TRANSFER_EXPIRED, TRANSFER
 from diary_service.service_layer import archive
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
@@ -46,7 +50,7 @@ DIARIES_SHARE = 80
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
-def progress(row) -> int:
+def progress(row: Export) -> int:
     if row.state != TRANSFER_RUNNING:
         return 100
     diaries = row.diaries_done / row.diaries_total if row.diaries_total else 1.0
@@ -133,8 +137,8 @@ class ExportBuilder:
         self,
         uow: Callable[[], UnitOfWork],
         jobs: JobQueue,
-        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
-        cards,  # ServiceClient of gridam.card.v1.CardService
+        emotion: EmotionServiceStub,  # the clients (ClientFactory.client), typed as their stubs
+        cards: CardServiceStub,
         storage: ObjectStorage,
         service_tokens: ServiceTokenIssuer,
         ttl_seconds: int,
@@ -155,11 +159,18 @@ class ExportBuilder:
         with self._uow() as uow:
             return uow.transfers.export(export_id)
 
+    def _current(self, export_id: int) -> Export:
+        """The row again, after an update of it (export rows are never deleted)."""
+        row = self._row(export_id)
+        if row is None:
+            raise RuntimeError(f"export {export_id} is gone")
+        return row
+
     def _page(self, row: Export) -> list[Diary]:
         with self._uow() as uow:
             return uow.transfers.diaries_after(row.user_id, row.cursor, PAGE)
 
-    def _advance(self, row: Export, **values) -> None:
+    def _advance(self, row: Export, **values: int) -> None:
         """Record progress only if nobody else did meanwhile (a worker whose lease ran out)."""
         with self._uow() as uow:
             changed = uow.transfers.advance(Export, row.id, {"parts": row.parts}, {"updated_at": self._clock(), **values})
@@ -174,7 +185,8 @@ class ExportBuilder:
             return
         context.bearer_token.set(self._service_tokens.token())
         while diaries := await asyncio.to_thread(self._page, row):
-            entries, files = [], []
+            entries: list[dict[str, Any]] = []
+            files: list[list[str]] = []
             for diary in diaries:
                 entry, diary_files = await self._diary(diary)
                 entries.append(entry)
@@ -189,11 +201,12 @@ class ExportBuilder:
                 "images_total": row.images_total + len(files),
             }
             await asyncio.to_thread(self._advance, row, **values)
-            row = await asyncio.to_thread(self._row, row.id)
+            row = await asyncio.to_thread(self._current, row.id)
         await asyncio.to_thread(self._assemble, row, job)
 
-    async def _diary(self, diary: Diary) -> tuple[dict, list[list[str]]]:
-        files = []
+    async def _diary(self, diary: Diary) -> tuple[dict[str, Any], list[list[str]]]:
+        files: list[list[str]] = []
+        analysis: dict[str, Any] | None
         try:
             reply = await self._emotion.GetAnalysis(emotion_pb.GetAnalysisRequest(diary_id=diary.id))
             analysis = _analysis(reply.analysis)
@@ -231,7 +244,7 @@ class ExportBuilder:
 
     # -- assembling the zip ----------------------------------------------------------------
 
-    def _parts(self, row: Export) -> Iterator[dict]:
+    def _parts(self, row: Export) -> Iterator[dict[str, Any]]:
         for number in range(1, row.parts + 1):
             stored = self._storage.get(_part_key(row.id, number))
             if stored is None:
@@ -258,7 +271,7 @@ class ExportBuilder:
                     out.write(b"]}\n")
                 self._copy_images(row, zf, profile_files)
             temporary.flush()
-            self._storage.put_file(key, temporary.name, "application/zip")
+            self._storage.put_file(key, pathlib.Path(temporary.name), "application/zip")
         self._finish(row, job, key)
         for number in range(1, row.parts + 1):
             self._storage.delete(_part_key(row.id, number))
@@ -283,7 +296,7 @@ class ExportBuilder:
                 self._advance(row, images_done=done)
         self._advance(row, images_done=done, images_total=max(done, row.images_total))
 
-    def _feed(self, user_id: int) -> dict:
+    def _feed(self, user_id: int) -> dict[str, Any]:
         with self._uow() as uow:
             posts = uow.transfers.posts_of(user_id)
             counts, _ = uow.reactions.summary([p.id for p in posts], user_id) if posts else ({}, {})
@@ -350,11 +363,11 @@ class ExportBuilder:
         await asyncio.to_thread(self._expire, job)
 
 
-def _document(body: dict) -> str:
+def _document(body: dict[str, Any]) -> str:
     return json.dumps({"format": archive.FORMAT, "version": archive.VERSION, **body}, ensure_ascii=False, indent=1)
 
 
-def _comment(comment: FeedComment) -> dict:
+def _comment(comment: FeedComment) -> dict[str, Any]:
     return {
         "id": comment.id,
         "userId": comment.author_login_id,
@@ -364,8 +377,10 @@ def _comment(comment: FeedComment) -> dict:
     }
 
 
-def _analysis(analysis: emotion_pb.Analysis) -> dict:
-    name = lambda value: emotion_pb.Emotion.Name(value).removeprefix("EMOTION_")  # noqa: E731
+def _analysis(analysis: emotion_pb.Analysis) -> dict[str, Any]:
+    def name(value: emotion_pb.Emotion) -> str:
+        return emotion_pb.Emotion.Name(value).removeprefix("EMOTION_")
+
     return {
         "emotions": {name(score.emotion): score.fraction for score in analysis.distribution},
         "dominant": name(analysis.dominant),
@@ -378,7 +393,7 @@ def _analysis(analysis: emotion_pb.Analysis) -> dict:
     }
 
 
-def _profile(snapshot: dict) -> tuple[dict, list[list[str]]]:
+def _profile(snapshot: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
     """profile.json from the gateway's snapshot, its storage keys turned into archive files."""
     files: list[list[str]] = []
 

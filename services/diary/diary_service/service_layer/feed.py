@@ -16,23 +16,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
 from diary_service.adapters.orm import REACTION_TYPES, FeedComment, FeedPost, PostReaction
-from diary_service.service_layer import notifications as notices
 from diary_service.domain.text import clean_text
+from diary_service.service_layer import notifications as notices
 from diary_service.service_layer.dependencies import FeedDependencies
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_domain import text
+from gridam_domain.paging import check_page, split_page
 from gridam_runtime import context
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
 from gridam_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from gridam_runtime.limits import Limit
-from gridam_domain.paging import check_page, split_page
 
 POST_MAX_CHARS = 500
 COMMENT_MAX_CHARS = 500
@@ -40,6 +41,8 @@ COMMENT_MAX_CHARS = 500
 # many by others than its author (who always has room to reply), plus the author's own.
 MAX_COMMENTS_PER_POST = 1000
 PUBLIC, FOLLOWERS, PRIVATE = "PUBLIC", "FOLLOWERS", "PRIVATE"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class Feed:
 
         await asyncio.to_thread(reset)
 
-    def _write(self, change: Callable[[UnitOfWork], object]) -> object:
+    def _write(self, change: Callable[[UnitOfWork], T]) -> T:
         """Run `change` in a unit of work and commit. When a concurrent identical write (the
         same reaction, the same like) won the race for a unique key, run it once more: it
         then sees that row and does what a repeated request does."""
@@ -143,7 +146,7 @@ class Feed:
         if card.safety_flag and not confirm_sensitive:
             raise FailedPrecondition("FEED4007", "sharing a safety-flagged card needs confirm_sensitive")
 
-        def store() -> FeedPost:
+        def store() -> PostView:
             with self._d.uow() as uow:
                 # The card outlives its diary until the purge job runs: no post of a deleted diary.
                 if uow.diaries.get_for_author(card.diary_id, caller.user_id, lock=True) is None:
@@ -302,7 +305,7 @@ class Feed:
                     created_at=utcnow(),
                 )
             )
-            if tell_parent:
+            if tell_parent and parent is not None:  # tell_parent implies a parent
                 uow.notifications.upsert(notices.reply_notice(post, parent, comment))
             # The post's author hears of every comment, unless it is theirs or they were
             # just told of it as a reply to their own comment.

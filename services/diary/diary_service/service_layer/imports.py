@@ -26,7 +26,7 @@ import zipfile
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 
@@ -35,8 +35,10 @@ from diary_service.service_layer import archive
 from diary_service.service_layer.diaries import CARD, COUNT, PHOTO_MAX_SIDE
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam_domain.images import sanitize_image
+from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam_domain.images import SanitizedImage, sanitize_image
 from gridam_domain.storage import ObjectStorage, content_addressed_key
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
@@ -164,19 +166,20 @@ class Imports:
         return row
 
 
-def _restored(analysis: dict) -> emotion_pb.Analysis:
+def _restored(analysis: dict[str, Any]) -> emotion_pb.Analysis:
+    """The archive's analysis (checked by archive.py); enums given by their labels."""
     return emotion_pb.Analysis(
         distribution=[
-            emotion_pb.EmotionScore(emotion=emotion_pb.Emotion.Value(f"EMOTION_{key}"), fraction=fraction)
+            emotion_pb.EmotionScore(emotion=f"EMOTION_{key}", fraction=fraction)
             for key, fraction in analysis["emotions"].items()
         ],
-        dominant=emotion_pb.Emotion.Value(f"EMOTION_{analysis['dominant']}"),
+        dominant=f"EMOTION_{analysis['dominant']}",
         hashtags=analysis["hashtags"],
         feedback=analysis["feedback"],
         safety_flag=analysis["safetyFlag"] or analysis["riskLevel"] == "urgent",
         keywords=[emotion_pb.Keyword(word=word, weight=weight) for word, weight in analysis["keywords"]],
         language=analysis["language"],
-        risk_level=emotion_pb.RiskLevel.Value(f"RISK_LEVEL_{analysis['riskLevel'].upper()}"),
+        risk_level=f"RISK_LEVEL_{analysis['riskLevel'].upper()}",
     )
 
 
@@ -187,8 +190,8 @@ class ImportRunner:
         self,
         uow: Callable[[], UnitOfWork],
         jobs: JobQueue,
-        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
-        cards,  # ServiceClient of gridam.card.v1.CardService
+        emotion: EmotionServiceStub,  # the clients (ClientFactory.client), typed as their stubs
+        cards: CardServiceStub,
         storage: ObjectStorage,
         service_tokens: ServiceTokenIssuer,
         time_zone: str,
@@ -207,13 +210,20 @@ class ImportRunner:
         with self._uow() as uow:
             return uow.transfers.import_(import_id)
 
+    def _current(self, import_id: int) -> Import:
+        """The row again, after an update of it (import rows are never deleted)."""
+        row = self._row(import_id)
+        if row is None:
+            raise RuntimeError(f"import {import_id} is gone")
+        return row
+
     def _open(self, row: Import) -> BinaryIO:
         file = self._storage.open(row.archive_key)
         if file is None:
             raise RuntimeError(f"import {row.id}: its archive is gone")
         return file
 
-    def _photo(self, zf: zipfile.ZipFile, entry: archive.ArchivedDiary) -> tuple[str, object]:
+    def _photo(self, zf: zipfile.ZipFile, entry: archive.ArchivedDiary) -> tuple[str, SanitizedImage | None]:
         if not entry.photo:
             return "", None
         image = sanitize_image(archive.image_bytes(zf, entry.photo), max_side=PHOTO_MAX_SIDE)
@@ -254,7 +264,7 @@ class ImportRunner:
             if not advanced:
                 raise LeaseLost(f"import {row.id}")
             uow.commit()
-        if photo_key and not self._storage.exists(photo_key):  # a purge of the same photo raced us
+        if image is not None and not self._storage.exists(photo_key):  # a purge of the same photo raced us
             self._storage.put(photo_key, image.data, image.content_type)
         return diary
 
@@ -337,7 +347,7 @@ class ImportRunner:
                     hashtags = await self._analyse(diary, entry)
                     restored = hashtags is not None and await self._restore_cards(zf, diary, entry)
                     await asyncio.to_thread(self._record, row, index, diary, hashtags, restored)
-                row = await asyncio.to_thread(self._row, row.id)
+                row = await asyncio.to_thread(self._current, row.id)
         await asyncio.to_thread(self._finish, row, job)
 
     def _pending(self, row: Import, index: int) -> Diary | None:

@@ -16,10 +16,10 @@ import asyncio
 
 from diary_service.adapters.orm import FeedComment, FeedPost, Notification
 from diary_service.service_layer.dependencies import NotificationDependencies
-from gridam_runtime.db import utcnow
 from gridam_domain.emotions import Emotion
-from gridam_runtime.errors import InvalidArgument
 from gridam_domain.paging import check_page, split_page
+from gridam_runtime.db import utcnow
+from gridam_runtime.errors import InvalidArgument
 
 ACTOR = "{actor}"
 EXCERPT_CHARS = 80
@@ -34,7 +34,7 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-def _notice(recipient_id: int, notice_type: str, entity_id: int, dedupe_key: str, **fields) -> Notification:
+def _notice(recipient_id: int, notice_type: str, entity_id: int, dedupe_key: str, **fields: str | int) -> Notification:
     return Notification(
         recipient_id=recipient_id,
         notice_type=notice_type,

@@ -23,16 +23,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Notification
-from diary_service.service_layer.notifications import card_ready_notice
+from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, Notification
 from diary_service.service_layer.diaries import ANALYSE, CARD, PURGE
+from diary_service.service_layer.notifications import card_ready_notice
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
 from gridam.user.v1 import user_service_pb2 as user_pb
+from gridam.user.v1.user_service_pb2_grpc import UserServiceStub
+from gridam_domain.storage import ObjectStorage
 from gridam_runtime import context
 from gridam_runtime.jobs import Job, JobQueue, LeaseLost
-from gridam_domain.storage import ObjectStorage
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 
@@ -41,9 +44,9 @@ class DiaryPipeline:
         self,
         uow: Callable[[], UnitOfWork],
         jobs: JobQueue,
-        emotion,  # ServiceClient of gridam.emotion.v1.EmotionService
-        cards,  # ServiceClient of gridam.card.v1.CardService
-        users,  # ServiceClient of gridam.user.v1.UserService
+        emotion: EmotionServiceStub,  # the clients (ClientFactory.client), typed as their stubs
+        cards: CardServiceStub,
+        users: UserServiceStub,
         storage: ObjectStorage,
         service_tokens: ServiceTokenIssuer,
     ) -> None:
@@ -55,7 +58,7 @@ class DiaryPipeline:
         self._storage = storage
         self._service_tokens = service_tokens
 
-    def _load(self, diary_id: int):
+    def _load(self, diary_id: int) -> Diary | None:
         with self._uow() as uow:
             return uow.diaries.get(diary_id)
 

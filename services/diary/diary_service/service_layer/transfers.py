@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -19,7 +20,7 @@ class Transfers:
     imports: imports.Imports
 
 
-def _timestamp(moment) -> Timestamp:
+def _timestamp(moment: datetime.datetime) -> Timestamp:
     stamp = Timestamp()
     stamp.FromDatetime(moment)
     return stamp

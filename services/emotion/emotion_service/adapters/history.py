@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
+
+from pymongo.collection import Collection
 
 from emotion_service.unit_of_work import UnitOfWork
+from gridam_domain.read_model import Document
 
 Summary = tuple[int, datetime.date, str]  # (diary id, day, dominant emotion name)
-Keywords = tuple[int, str, list]  # (diary id, dominant emotion name, [[word, weight], ...])
+Keywords = tuple[int, str, list[list[str | float]]]  # (diary id, dominant emotion name, [[word, weight], ...])
 
 
 class AnalysisHistory(Protocol):
@@ -37,7 +40,7 @@ class SqlAnalysisHistory:
 
     def summaries(self, author_id: int, start: datetime.date | None = None, end: datetime.date | None = None) -> list[Summary]:
         with self._uow() as uow:
-            return [tuple(row) for row in uow.analyses.summaries(author_id, start, end)]
+            return [(diary_id, day, dominant) for diary_id, day, dominant in uow.analyses.summaries(author_id, start, end)]
 
     def dates(self, author_id: int) -> list[datetime.date]:
         with self._uow() as uow:
@@ -45,20 +48,20 @@ class SqlAnalysisHistory:
 
     def keywords(self, author_id: int) -> list[Keywords]:
         with self._uow() as uow:
-            return [tuple(row) for row in uow.analyses.keywords(author_id)]
+            return [(diary_id, dominant, keywords) for diary_id, dominant, keywords in uow.analyses.keywords(author_id)]
 
 
 class ReadModelAnalysisHistory:
-    def __init__(self, collection) -> None:  # a pymongo Collection
+    def __init__(self, collection: Collection[Document]) -> None:
         self._collection = collection
 
-    def _analyses(self, author_id: int, extra: dict | None = None, fields: tuple[str, ...] = ()) -> list[dict]:
+    def _analyses(self, author_id: int, extra: dict[str, Any] | None = None, fields: tuple[str, ...] = ()) -> list[Document]:
         query = {"analysis.author_id": author_id, **(extra or {})}
         projection = {f"analysis.{field}": 1 for field in ("diary_id", "date", *fields)}
         return [document["analysis"] for document in self._collection.find(query, projection)]
 
     def summaries(self, author_id: int, start: datetime.date | None = None, end: datetime.date | None = None) -> list[Summary]:
-        period: dict = {}
+        period: dict[str, str] = {}
         if start is not None:
             period["$gte"] = start.isoformat()
         if end is not None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from emotion_service.domain.analysis.safety import RiskLevel
-from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId, declarative_base
+from gridam_runtime.db import MYSQL_TABLE_ARGS, BigId
 
-Base = declarative_base()
+
+class Base(DeclarativeBase):
+    """The emotion service's tables, in a metadata of their own."""
 
 
 class DiaryAnalysis(Base):
@@ -25,7 +27,7 @@ class DiaryAnalysis(Base):
     dominant: Mapped[str] = mapped_column(String(16))  # Emotion name, e.g. "HAPPY"
     distribution: Mapped[dict[str, float]] = mapped_column(JSON)  # all nine names -> fractions
     hashtags: Mapped[list[str]] = mapped_column(JSON)
-    keywords: Mapped[list[list]] = mapped_column(JSON)  # [[word, weight], ...]
+    keywords: Mapped[list[list[str | float]]] = mapped_column(JSON)  # [[word, weight], ...]
     feedback: Mapped[str] = mapped_column(Text)
     safety_flag: Mapped[bool] = mapped_column(Boolean)
     language: Mapped[str] = mapped_column(String(8))
@@ -61,6 +63,6 @@ class WordCloud(Base):
 
     author_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     emotion: Mapped[str] = mapped_column(String(16), primary_key=True)
-    words: Mapped[list[list]] = mapped_column(JSON)  # [[word, weight], ...], top weight 1.0
+    words: Mapped[list[list[str | float]]] = mapped_column(JSON)  # [[word, weight], ...], top weight 1.0
     image_key: Mapped[str] = mapped_column(String(200))
     generated_at: Mapped[datetime.datetime] = mapped_column(DateTime)

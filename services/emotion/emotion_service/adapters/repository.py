@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from emotion_service.adapters.orm import DeletedDiary, DiaryAnalysis, WordCloud
+from gridam_runtime.db import affected_rows
 
 
 class AnalysisRepository:
@@ -39,7 +41,9 @@ class AnalysisRepository:
             deletion.author_id = author_id
         return deletion
 
-    def summaries(self, author_id: int, start: datetime.date | None = None, end: datetime.date | None = None):
+    def summaries(
+        self, author_id: int, start: datetime.date | None = None, end: datetime.date | None = None
+    ) -> Sequence[Row[int, datetime.date, str]]:
         """(diary_id, date, dominant) of the author's analyses, oldest first, optionally in [start, end)."""
         query = select(DiaryAnalysis.diary_id, DiaryAnalysis.date, DiaryAnalysis.dominant).where(
             DiaryAnalysis.author_id == author_id
@@ -53,7 +57,7 @@ class AnalysisRepository:
     def dates(self, author_id: int) -> list[datetime.date]:
         return list(self._db.scalars(select(DiaryAnalysis.date).where(DiaryAnalysis.author_id == author_id).distinct()))
 
-    def keywords(self, author_id: int):
+    def keywords(self, author_id: int) -> Sequence[Row[int, str, list[list[str | float]]]]:
         """(diary_id, dominant, keywords) of every analysis of the author."""
         return self._db.execute(
             select(DiaryAnalysis.diary_id, DiaryAnalysis.dominant, DiaryAnalysis.keywords).where(DiaryAnalysis.author_id == author_id)
@@ -63,7 +67,7 @@ class AnalysisRepository:
         return self._db.scalar(select(DiaryAnalysis.diary_id).where(DiaryAnalysis.author_id == author_id).limit(1)) is not None
 
     def forget_deletions_before(self, cutoff: datetime.datetime) -> int:
-        return self._db.execute(delete(DeletedDiary).where(DeletedDiary.deleted_at < cutoff)).rowcount
+        return affected_rows(self._db, delete(DeletedDiary).where(DeletedDiary.deleted_at < cutoff))
 
     def deleted_ids(self, author_id: int) -> set[int]:
         return set(self._db.scalars(select(DeletedDiary.diary_id).where(DeletedDiary.author_id == author_id)))

@@ -20,9 +20,9 @@ import random
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from gridam_domain import fonts
@@ -242,8 +242,15 @@ def _overlap(a: _Box, b: _Box, gap: int) -> bool:
 _FILL = 0.4  # share of the canvas the words' boxes may cover before all sizes shrink
 
 
+def _bbox(font: ImageFont.FreeTypeFont, text: str) -> _Box:
+    """The box of `text` drawn at (0, 0): whole pixels without a stroke (Pillow annotates its
+    coordinates as floats, which a fractional stroke width would make them)."""
+    left, top, right, bottom = font.getbbox(text)
+    return _Box(int(left), int(top), int(right), int(bottom))
+
+
 def _text_area(path: str, text: str, font_size: int) -> int:
-    left, top, right, bottom = fonts.font(path, font_size).getbbox(text)
+    left, top, right, bottom = _bbox(fonts.font(path, font_size), text)
     return (right - left) * (bottom - top)
 
 
@@ -319,7 +326,7 @@ def render_word_cloud(
         colour = palette.words[max(0, shade - rng.randint(0, 1))]
         while True:
             font = fonts.font(path, font_size)
-            left, top, right, bottom = font.getbbox(text)
+            left, top, right, bottom = _bbox(font, text)
             box = _place(width, height, margin, (right - left, bottom - top), placed, phase, gap)
             if box is not None:
                 draw.text((box.left - left, box.top - top), text, font=font, fill=colour)
@@ -336,7 +343,7 @@ def render_word_cloud(
 
 def render_word_clouds(
     aggregated: Mapping[Emotion, Sequence[tuple[str, float]]],
-    **options,
+    **options: Any,
 ) -> dict[Emotion, bytes]:
     """`render_word_cloud` for every emotion of `aggregate_keywords`' result; emotions with
     nothing to draw are left out. `options` are passed through (size, seed, …)."""

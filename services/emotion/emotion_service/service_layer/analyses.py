@@ -8,17 +8,20 @@ import datetime
 from sqlalchemy.exc import IntegrityError
 
 from emotion_service.adapters.orm import DiaryAnalysis
+from emotion_service.domain.analysis.analyser import Analysis
 from emotion_service.service_layer.dependencies import Dependencies
+from gridam_domain.dates import parse_day
 from gridam_runtime.auth import ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound
-from gridam_domain.dates import parse_day
 
 # Internal callers of each method (service names as in their service tokens).
 WRITERS = frozenset({"gridam-diary"})
 READERS = frozenset({"gridam-diary", "gridam-card"})
 
 
-def _stored(diary_id: int, author_id: int, day: datetime.date, analysis, classifier: str, now) -> DiaryAnalysis:
+def _stored(
+    diary_id: int, author_id: int, day: datetime.date, analysis: Analysis, classifier: str, now: datetime.datetime
+) -> DiaryAnalysis:
     return DiaryAnalysis(
         diary_id=diary_id,
         author_id=author_id,
@@ -40,16 +43,16 @@ class Analyses:
     def __init__(self, deps: Dependencies) -> None:
         self._d = deps
 
-    def _analyse(self, text: str):
+    def _analyse(self, text: str) -> Analysis:
         text = text[: self._d.settings.max_text_chars]
         if not text.strip():
             raise InvalidArgument("EMOTION4001", "empty text")
         return self._d.analyser.analyse([text])[0]
 
-    async def analyse_text(self, text: str):
+    async def analyse_text(self, text: str) -> Analysis:
         return await asyncio.to_thread(self._analyse_text, text)
 
-    def _analyse_text(self, text: str):
+    def _analyse_text(self, text: str) -> Analysis:
         self._d.authenticator.require_user_or_service(READERS)
         return self._analyse(text)
 

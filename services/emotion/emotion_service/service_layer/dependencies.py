@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from emotion_service.adapters.history import AnalysisHistory
 from emotion_service.config import EmotionSettings
+from emotion_service.domain.analysis.analyser import DiaryAnalyser
 from emotion_service.unit_of_work import UnitOfWork
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
@@ -18,7 +19,7 @@ class Dependencies:
     settings: EmotionSettings
     uow: Callable[[], UnitOfWork]
     authenticator: Authenticator
-    analyser: object  # DiaryAnalyser: analyse(texts) -> list[Analysis]
+    analyser: DiaryAnalyser
     classifier_name: str
     history: AnalysisHistory  # what statistics and word clouds read
     clock: Callable[[], datetime.datetime] = utcnow

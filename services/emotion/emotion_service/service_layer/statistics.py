@@ -11,9 +11,12 @@ import calendar
 import datetime
 import zoneinfo
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from emotion_service.adapters.history import Summary
 from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.service_layer.dependencies import Dependencies
 from gridam_runtime.errors import InvalidArgument
 
 
@@ -62,10 +65,10 @@ def streaks(dates: list[datetime.date], today: datetime.date) -> tuple[int, int]
     return current, longest
 
 
-def compute(summaries, all_dates: list[datetime.date], start: datetime.date, end: datetime.date, today: datetime.date) -> Statistics:
+def compute(summaries: Sequence[Summary], all_dates: list[datetime.date], start: datetime.date, end: datetime.date, today: datetime.date) -> Statistics:
     """`summaries`: (diary_id, date, dominant name) of the period, oldest first."""
-    month_counts: dict[str, Counter] = {}
-    day_counts: Counter = Counter()
+    month_counts: dict[str, Counter[Emotion]] = {}
+    day_counts: Counter[datetime.date] = Counter()
     day_latest: dict[datetime.date, tuple[int, Emotion]] = {}
     for diary_id, day, dominant in summaries:
         emotion = Emotion[dominant]
@@ -91,7 +94,7 @@ def compute(summaries, all_dates: list[datetime.date], start: datetime.date, end
 
 
 class StatisticsReader:
-    def __init__(self, deps) -> None:
+    def __init__(self, deps: Dependencies) -> None:
         self._d = deps
         self._zone = zoneinfo.ZoneInfo(deps.settings.time_zone)
 

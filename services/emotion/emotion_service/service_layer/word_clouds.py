@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from emotion_service.adapters.orm import WordCloud
 from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.domain.wordclouds import DiaryKeywords, aggregate_keywords, render_word_cloud
+from emotion_service.service_layer.dependencies import Dependencies
+from gridam_domain.storage import ObjectStorage, content_addressed_key
 from gridam_runtime.errors import FailedPrecondition
 from gridam_runtime.limits import Limit, Limiter
-from gridam_domain.storage import ObjectStorage, content_addressed_key
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ ACCOUNT_REPORTERS = frozenset({"gridam-user"})
 
 
 class WordCloudMaker:
-    def __init__(self, deps, storage: ObjectStorage, limiter: Limiter) -> None:
+    def __init__(self, deps: Dependencies, storage: ObjectStorage, limiter: Limiter) -> None:
         self._d = deps
         self._storage = storage
         self._limiter = limiter
@@ -111,7 +112,7 @@ class WordCloudMaker:
             old_keys = {c.image_key for c in uow.word_clouds.for_author(author_id)}
         aggregated = aggregate_keywords(
             (
-                DiaryKeywords(Emotion[dominant], [(w, float(x)) for w, x in keywords or []])
+                DiaryKeywords(Emotion[dominant], [(str(w), float(x)) for w, x in keywords or []])
                 for diary_id, dominant, keywords in rows
                 if diary_id not in deleted
             ),

@@ -14,6 +14,7 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from emotion_service.domain.analysis.analyser import Analysis, DiaryAnalyser
 from emotion_service.domain.analysis.factory import CLASSIFIERS, build_classifier
@@ -33,7 +34,7 @@ def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def to_json(analysis: Analysis) -> dict:
+def to_json(analysis: Analysis) -> dict[str, Any]:
     return {
         "dominant": analysis.dominant.name,
         "emotion": analysis.dominant.korean,

@@ -23,7 +23,8 @@ __all__ = ["DomainBlend", "as_distribution_rows"]
 def as_distribution_rows(scores: np.ndarray) -> np.ndarray:
     """Non-negative rows summing to 1 (an all-zero row stays zero)."""
     scores = np.clip(scores, 0.0, None)
-    return scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
+    rows: np.ndarray = scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)  # numpy types arithmetic on ndarray[Any] as Any
+    return rows
 
 
 class DomainBlend:
@@ -44,10 +45,10 @@ class DomainBlend:
             return out
         diary = self.is_diary(texts)
         if diary.any():
-            picked = [t for t, d in zip(texts, diary) if d]
+            picked = [t for t, d in zip(texts, diary, strict=True) if d]
             out[diary] = as_distribution_rows(self.diary.predict(picked))
         if (~diary).any():
-            picked = [t for t, d in zip(texts, diary) if not d]
+            picked = [t for t, d in zip(texts, diary, strict=True) if not d]
             raw = np.clip(self.comments.predict(picked), 0.0, None)
             if self._comment_extra is not None:
                 raw = raw + np.array([self._comment_extra(t) for t in picked])

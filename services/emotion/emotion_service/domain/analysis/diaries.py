@@ -5,6 +5,7 @@ import pathlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from emotion_service.domain.analysis.emotions import Emotion
 from emotion_service.domain.analysis.jsonl import read_jsonl
@@ -35,7 +36,7 @@ class MarkedEntry:
 
 
 def load_diaries(paths: Sequence[str | pathlib.Path]) -> list[DiaryEntry]:
-    def make(row: dict) -> DiaryEntry:
+    def make(row: dict[str, Any]) -> DiaryEntry:
         return DiaryEntry(row["id"], row["lang"], Emotion[row["emotion"]], row["kind"], row["text"],
                           tuple(row.get("hashtags", ())), tuple(row.get("hashtags_ok", ())))
 
@@ -44,7 +45,7 @@ def load_diaries(paths: Sequence[str | pathlib.Path]) -> list[DiaryEntry]:
 
 def load_marked(paths: Sequence[str | pathlib.Path]) -> list[MarkedEntry]:
     """The entries of `paths` that carry hand-marked hashtags."""
-    def make(row: dict) -> MarkedEntry:
+    def make(row: dict[str, Any]) -> MarkedEntry:
         return MarkedEntry(row["id"], row["lang"], row["text"], tuple(row.get("hashtags", ())),
                            tuple(row.get("hashtags_ok", ())))
 
@@ -84,9 +85,9 @@ def score_diaries(entries: Sequence[DiaryEntry], predicted: Sequence[Emotion], n
         right = guess is entry.emotion
         scores.n += 1
         scores.right += right
-        for table, key in ((scores.by_emotion, entry.emotion), (scores.by_kind, entry.kind)):
-            table[key][0] += 1
-            table[key][1] += right
+        for counts in (scores.by_emotion[entry.emotion], scores.by_kind[entry.kind]):
+            counts[0] += 1
+            counts[1] += right
     return scores
 
 

@@ -7,7 +7,7 @@ here.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from gridam_domain.emotions import EMOTIONS, Emotion
 
@@ -42,7 +42,7 @@ class Distribution(Mapping[Emotion, float]):
     def __getitem__(self, emotion: Emotion) -> float:
         return self._fractions[emotion]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Emotion]:
         return iter(EMOTIONS)
 
     def __len__(self) -> int:

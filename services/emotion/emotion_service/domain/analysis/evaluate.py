@@ -21,20 +21,19 @@ import argparse
 import pathlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from emotion_service.domain.analysis.diaries import (DiaryScores, HashtagScores, load_diaries, load_marked,
-                                              score_diaries, score_hashtags)
+from emotion_service.domain.analysis.diaries import DiaryScores, HashtagScores, load_diaries, load_marked, score_diaries, score_hashtags
 from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.domain.analysis.goemotions import EkmanScores, load_goemotions, score_ekman
 from emotion_service.domain.analysis.keywords import KeywordExtractor
 from emotion_service.domain.analysis.kote import KoteRow, Scores, emotion_counts, load_kote, score
 from emotion_service.domain.analysis.ngram_model import fit_ridge
 from emotion_service.domain.analysis.offline import KO_LEXICON_WEIGHT, OfflineClassifier, load_blend
-from emotion_service.domain.analysis.safety import SafetyCheck
-from emotion_service.domain.analysis.safety import RiskLevel
+from emotion_service.domain.analysis.safety import RiskLevel, SafetyCheck
 from emotion_service.domain.analysis.safety.evaluation import Entry, SafetyScores, load_entries, score_safety
 from emotion_service.domain.analysis.train import ALPHA, MIN_DF
 
@@ -53,14 +52,14 @@ def _dominants(classifier: OfflineClassifier, texts: Sequence[str]) -> list[Emot
 def cross_validated_predictions(rows: Sequence[KoteRow], folds: int = 5, *, seed: int = 0,
                                 alpha: float = ALPHA, min_df: int = MIN_DF,
                                 ko_lexicon_weight: float = KO_LEXICON_WEIGHT,
-                                progress=None) -> list[Emotion]:
+                                progress: Callable[[str], object] | None = None) -> list[Emotion]:
     """The dominant emotion of every row, each predicted by a model not fitted on it."""
     if folds < 2:
         raise ValueError("folds must be at least 2")
     counts = emotion_counts(rows)
     texts = [r.text for r in rows]
     order = np.random.default_rng(seed).permutation(len(rows))
-    predicted: list[Emotion | None] = [None] * len(rows)
+    predicted: dict[int, Emotion] = {}  # row index -> its prediction
     for k, held_out in enumerate(np.array_split(order, folds), 1):
         train = np.setdiff1d(order, held_out)
         model = fit_ridge([texts[i] for i in train], counts[train], alpha=alpha, min_df=min_df)
@@ -69,10 +68,11 @@ def cross_validated_predictions(rows: Sequence[KoteRow], folds: int = 5, *, seed
             predicted[int(i)] = emotion
         if progress:
             progress(f"fold {k}/{folds} done")
-    return predicted  # type: ignore[return-value]
+    return [predicted[i] for i in range(len(rows))]  # the folds hold every row once
 
 
-def evaluate(path: str, folds: int = 5, *, seed: int = 0, progress=None, **options) -> Scores:
+def evaluate(path: str, folds: int = 5, *, seed: int = 0, progress: Callable[[str], object] | None = None,
+             **options: Any) -> Scores:
     rows = load_kote(path)
     if folds >= 2:
         predicted = cross_validated_predictions(rows, folds, seed=seed, progress=progress, **options)
@@ -160,18 +160,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ({time.perf_counter() - start:.1f} s)")
         return 0
     if args.diaries:
-        for part in evaluate_diaries(args.diaries):
-            print("\n".join(part.lines()))
+        for diary_scores in evaluate_diaries(args.diaries):
+            print("\n".join(diary_scores.lines()))
         print(f"  ({time.perf_counter() - start:.1f} s)")
         return 0
     if args.hashtags:
-        for part in evaluate_hashtags(args.hashtags):
-            print("\n".join(part.lines()))
+        for hashtag_scores in evaluate_hashtags(args.hashtags):
+            print("\n".join(hashtag_scores.lines()))
         return 0
     if args.safety:
         check = SafetyCheck(use_semantic=not args.no_semantic, use_learned=not args.no_learned)
-        for part in evaluate_safety(args.safety_data, check):
-            print("\n".join(part.lines()))
+        for safety_scores in evaluate_safety(args.safety_data, check):
+            print("\n".join(safety_scores.lines()))
         ordinary = score_safety(ordinary_diaries(args.ordinary_diaries), check,
                                 f"ordinary diaries ({args.ordinary_diaries}, no crisis content)")
         print("\n".join(ordinary.lines()))

@@ -97,8 +97,8 @@ def score_ekman(rows: Sequence[GoRow], predicted: Sequence[Emotion]) -> EkmanSco
     top1 = float(np.mean([g in t for g, t in zip(guesses, truths, strict=True)])) if rows else 0.0
     f1 = {}
     for c in sorted(set(EKMAN.values())):
-        tp = sum(1 for g, t in zip(guesses, truths) if g == c and c in t)
-        fp = sum(1 for g, t in zip(guesses, truths) if g == c and c not in t)
-        fn = sum(1 for g, t in zip(guesses, truths) if g != c and c in t)
+        tp = sum(1 for g, t in zip(guesses, truths, strict=True) if g == c and c in t)
+        fp = sum(1 for g, t in zip(guesses, truths, strict=True) if g == c and c not in t)
+        fn = sum(1 for g, t in zip(guesses, truths, strict=True) if g != c and c in t)
         f1[c] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     return EkmanScores(len(rows), top1, float(np.mean(list(f1.values()))), f1)

@@ -6,14 +6,14 @@ import hashlib
 import json
 import pathlib
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 __all__ = ["files_digest", "read_jsonl"]
 
 T = TypeVar("T")
 
 
-def read_jsonl(path: str | pathlib.Path, make: Callable[[dict], T], what: str) -> list[T]:
+def read_jsonl(path: str | pathlib.Path, make: Callable[[dict[str, Any]], T], what: str) -> list[T]:
     """`make(row)` for every non-blank line; a bad line raises ValueError("<path>:<line>: not <what> …")."""
     out = []
     for number, line in enumerate(pathlib.Path(path).read_text(encoding="utf-8").splitlines(), 1):

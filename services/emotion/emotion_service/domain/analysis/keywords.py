@@ -28,6 +28,17 @@ class Keywords:
     hashtags: tuple[str, ...]  # 1-3, without '#'
 
 
+@dataclass(slots=True)
+class _Found:
+    """A word of the text as `extract` counts it."""
+
+    score: float
+    position: int  # of its first use
+    feeling: bool  # a feeling word
+    kind: str  # nouns.STANDING, VERBAL or NAME (its first use)
+    as_noun: bool  # used as a noun at least once
+
+
 # One-syllable Korean nouns worth showing; other one-syllable nouns (것, 때, 점) say too little.
 _KO_ONE_SYLLABLE = frozenset({
     "비", "밥", "책", "꽃", "꿈", "술", "빵", "산", "차", "옷", "돈", "길", "잠", "숲", "봄",
@@ -117,8 +128,7 @@ class KeywordExtractor:
     def extract(self, text: str, language: str | None = None,
                 dominant: Emotion | None = None) -> Keywords:
         language = language or detect_language(text)
-        # word -> [score, first position, is-feeling-word, kind, used as a noun at least once]
-        found: dict[str, list] = {}
+        found: dict[str, _Found] = {}
         for noun in nouns(text, language):
             word = noun.word
             if not _worth_showing(word, language):
@@ -129,22 +139,22 @@ class KeywordExtractor:
             entry = found.get(word)
             if entry is None:
                 # earlier words weigh a little more (the topic tends to come first)
-                found[word] = [weight * (1.0 + 0.2 / (1 + noun.position / 8)), noun.position, feeling,
-                               noun.kind, noun.kind != VERBAL]
+                found[word] = _Found(weight * (1.0 + 0.2 / (1 + noun.position / 8)), noun.position, feeling,
+                                     noun.kind, noun.kind != VERBAL)
             else:
-                entry[0] += weight
-                entry[4] |= noun.kind != VERBAL
-        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-        top = ranked[0][1][0] if ranked else 1.0
-        keywords = tuple((w, round(v[0] / top, 4)) for w, v in ranked[: self.max_keywords])
+                entry.score += weight
+                entry.as_noun |= noun.kind != VERBAL
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1].score, kv[1].position))
+        top = ranked[0][1].score if ranked else 1.0
+        keywords = tuple((w, round(v.score / top, 4)) for w, v in ranked[: self.max_keywords])
         return Keywords(keywords, self._hashtags(ranked, language, dominant))
 
-    def _hashtags(self, ranked: list, language: str, dominant: Emotion | None) -> tuple[str, ...]:
+    def _hashtags(self, ranked: list[tuple[str, _Found]], language: str, dominant: Emotion | None) -> tuple[str, ...]:
         # Names stay off: a card shared to the feed should not carry a friend's name.
-        shown = [(w, v) for w, v in ranked if v[3] != NAME]
-        tiers = ([w for w, v in shown if v[4] and not v[2]],  # nouns used as nouns
-                 [w for w, v in shown if not v[4] and not v[2]],  # nouns of X하다 verbs
-                 [w for w, v in shown if v[2]])  # feeling words
+        shown = [(w, v) for w, v in ranked if v.kind != NAME]
+        tiers = ([w for w, v in shown if v.as_noun and not v.feeling],  # nouns used as nouns
+                 [w for w, v in shown if not v.as_noun and not v.feeling],  # nouns of X하다 verbs
+                 [w for w, v in shown if v.feeling])  # feeling words
         tags = tiers[0][: self.max_hashtags]
         for tier in tiers[1:]:
             if len(tags) >= MIN_HASHTAGS_FROM_TEXT:

@@ -18,6 +18,7 @@ the normal equations with an unpenalised intercept.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import pathlib
 import re
@@ -67,7 +68,7 @@ def word_ngrams(text: str) -> list[str]:
             continue
         words.append(f"~{token}" if reach else token)
         reach = _NEGATION_REACH if token in _NEGATORS or token.endswith("n't") else max(reach - 1, 0)
-    return [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in zip(words, words[1:])]
+    return [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def _char_and_word_ngrams(text: str) -> list[str]:
@@ -78,7 +79,9 @@ def _char_and_word_ngrams(text: str) -> list[str]:
 FEATURE_SETS: dict[str, Callable[[str], list[str]]] = {"char": char_ngrams, "char+word": _char_and_word_ngrams}
 
 
-def _rows(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray, features: Callable[[str], list[str]]):
+def _rows(
+    texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray, features: Callable[[str], list[str]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR parts (indptr, indices, data) of the TF-IDF matrix of `texts` over `vocab`."""
     indptr = [0]
     indices: list[int] = []
@@ -193,7 +196,8 @@ def fit_ridge(texts: Sequence[str], targets: np.ndarray, *, alpha: float = 1.0, 
         out = np.empty((n, k))
         for c in range(k):
             out[:, c] = np.bincount(row_ids, weights=data * w[indices, c], minlength=n)
-        return out - x_mean @ w
+        centred: np.ndarray = out - x_mean @ w  # numpy types arithmetic on ndarray[Any] as Any
+        return centred
 
     def xtu(u: np.ndarray) -> np.ndarray:  # Xcᵀ @ u, (v, k)
         out = np.empty((v, k))

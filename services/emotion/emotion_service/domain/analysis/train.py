@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import hashlib
 import pathlib
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -105,12 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     entries = load_diaries(files)
     comments = {"ko": [r.text for r in load_kote(args.kote)], "en": [r.text for r in load_goemotions(args.goemotions)]}
     built = datetime.date.today().isoformat()
-    jobs = [("offline-ko.npz", lambda: train(args.kote)), ("offline-en.npz", lambda: train_goemotions(args.goemotions))]
+    jobs: list[tuple[str, Callable[[], NgramModel]]] = [
+        ("offline-ko.npz", lambda: train(args.kote)), ("offline-en.npz", lambda: train_goemotions(args.goemotions))
+    ]
     for language in ("ko", "en"):
         mine = [e for e in entries if e.lang == language]
-        jobs.append((f"offline-{language}-diary.npz", lambda mine=mine, language=language: train_diary(mine, language)))
-        jobs.append((f"offline-{language}-gate.npz", lambda mine=mine, language=language:
-                     train_gate(comments[language], [e.text for e in mine], language)))
+        jobs.append((f"offline-{language}-diary.npz", functools.partial(train_diary, mine, language)))
+        jobs.append((f"offline-{language}-gate.npz",
+                     functools.partial(train_gate, comments[language], [e.text for e in mine], language)))
     for name, build in jobs:
         start = time.perf_counter()
         model = build()

