@@ -139,13 +139,15 @@ proto-check: proto-lint proto ## fail when the protos are unformatted, break the
 run: $(STAMP) ## run GriDam (embedded profile) on http://127.0.0.1:$${GRIDAM_HTTP_PORT:-8080}
 	$(PY) -m gridam_devtools.devstack
 
-# Static checks: mypy --strict ([tool.mypy] in pyproject.toml) on the shared libraries, the gateway,
-# every service (user, card, CDC, diary, emotion) and the gpu-worker.
-# Calls between services are checked too: a client is typed as its service's stub, which `make proto`
-# generates (gridam_runtime.clients). Seconds, so `make test` runs it first.
+# Static checks: ruff on every Python file ([tool.ruff]; the generated protos left out), then mypy
+# --strict ([tool.mypy]) on the shared libraries, the gateway, every service (user, card, CDC, diary,
+# emotion) and the gpu-worker. Calls between services are checked too: a client is typed as its
+# service's stub, which `make proto` generates (gridam_runtime.clients). Seconds, so `make test` runs
+# it first.
 LINT_PATHS := libs gateway services/user/user_service services/card/card_service services/cdc/cdc_service services/diary/diary_service services/emotion/emotion_service gpu-worker/gpu_worker
 
-lint: $(STAMP) ## type-check the shared libraries, the gateway, the user, card and CDC services and the gpu-worker (mypy --strict; pyproject.toml's [tool.mypy])
+lint: $(STAMP) ## ruff on everything, mypy --strict on the libraries, the gateway, the services and the gpu-worker
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy $(LINT_PATHS)
 
 test: lint system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)

