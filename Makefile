@@ -153,8 +153,9 @@ lint: $(STAMP) ## ruff on everything, mypy --strict on the libraries, the gatewa
 test: lint system-deps infra-tools k8s-tools $(ML_STAMP) $(MYSQL_STAMP) proto-check ## set up and run every test (unit, integration, end-to-end)
 	$(PY) -m pytest
 
-test-unit: $(ML_STAMP) ## unit tests only: the rules, in well under a minute (no data-set scores)
-	$(PY) -m pytest tests/unit -m "not quality"
+# On both cores (pytest-xdist): ~45 s instead of ~66 s on our 2-core machine.
+test-unit: $(ML_STAMP) ## unit tests only: the rules, in under a minute (no data-set scores)
+	$(PY) -m pytest -n 2 tests/unit -m "not quality"
 
 test-quality: $(ML_STAMP) ## the models and rule sets scored on their data sets (emotions, crisis check, hashtags, feedback)
 	$(PY) -m pytest tests -m quality

@@ -65,6 +65,8 @@ __all__ = [
     "RecordedRequest",
 ]
 
+# How often the server thread looks for shutdown (the stdlib default, 0.5 s, is what each stop waited).
+POLL_SECONDS = 0.05
 PROVIDERS = ("kakao", "naver")
 ENDPOINTS = ("authorize", "token", "userinfo")
 
@@ -183,7 +185,7 @@ class OAuthProviderDouble:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="oauth-provider-double", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="oauth-provider-double", daemon=True)
         self._thread.start()
         host, port = server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
