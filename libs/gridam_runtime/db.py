@@ -155,8 +155,8 @@ class HeldReadConnections:
     """Threads that read keep one connection of an autocommit read engine between their reads,
     instead of checking one out of the pool and back in for every read.
 
-    SQLAlchemy's checkout and check-in cost the user service ~35 µs of its ~520 µs per profile
-    read (three A/B pairs of the profile benchmark). The first `max_held` threads that read
+    SQLAlchemy's checkout and check-in are a measurable share of a profile read (the gain:
+    docs/performance.md). The first `max_held` threads that read
     keep theirs (the event loop's, where profile reads run, and a few of the default
     executor's); any other thread takes one from the pool per read, as before, so the pool
     is never emptied by threads. A kept connection is replaced once a read has found it
@@ -219,7 +219,8 @@ class HeldReadConnections:
 class PlainRead:
     """A SELECT run straight on a DBAPI cursor of a pooled connection (`engine.raw_connection()`),
     compiled once per dialect: a row comes back as a tuple, without the per-execution work of
-    SQLAlchemy's Connection and Result (~55 µs of a ~75 µs primary-key read). Only for the
+    SQLAlchemy's Connection and Result, most of a primary-key read's cost in Python (the gain:
+    docs/performance.md). Only for the
     hottest reads of plain columns (no type conversion on the way out).
 
     A DBAPI error that means the connection is gone invalidates it, so the pool does not hand

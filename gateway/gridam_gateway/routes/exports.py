@@ -34,8 +34,8 @@ router = APIRouter(prefix="/api/users", tags=["users"], route_class=SignedInRout
 STATES = {pb.TRANSFER_STATE_DONE: "DONE", pb.TRANSFER_STATE_EXPIRED: "EXPIRED"}
 FOLLOW_PAGE = 100
 IMPORT_PATH = "/api/users/import"
-# Checking a whole archive (every photo decoded) takes longer than an ordinary call: ~25 ms a
-# photo on a busy 2-core machine, so ~2 minutes for a 5,000-photo archive (docs/export-import.md).
+# Checking a whole archive (every photo decoded) takes longer than an ordinary call: minutes for
+# thousands of photos (measured in docs/export-import.md).
 IMPORT_TIMEOUT_SECONDS = 600.0
 
 ARCHIVE_UPLOAD_DOC = {

@@ -19,8 +19,8 @@ How a picture is made (all vectorised numpy on float32 (h, w) fields, a few Pill
 * **calm=True** ignores prompt, motifs and palette: a quiet, low-contrast sky/horizon gradient in one
   of a few pastel schemes (chosen by the seed) with faint clouds.
 
-The prompt is not used (the motifs and palette carry the content). ~50-100 ms per 512x512 image on
-one core, PNG encoding included.
+The prompt is not used (the motifs and palette carry the content). Its speed: bench/README.md
+(`bench.card_bench`).
 """
 
 from __future__ import annotations

@@ -39,8 +39,8 @@ class Profiles:
     async def get(self, login_id: str) -> ProfileRow:
         """The profile of `login_id`, or the caller's own without one."""
         # Runs on the event loop, not in a worker thread: a token check from memory and one
-        # primary-key read on the autocommit read engine (~0.2 ms, bounded by its timeouts)
-        # cost less CPU than the hop to a thread and back (~0.3 ms).
+        # primary-key read on the autocommit read engine (bounded by its timeouts) cost less
+        # CPU than the hop to a thread and back (docs/performance.md).
         identity = self._d.authenticator.require()
         with self._d.reads() as reads:
             if login_id:
