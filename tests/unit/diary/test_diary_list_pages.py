@@ -16,24 +16,14 @@ from diary_service.domain import pages
 from diary_service.service_layer.dependencies import Dependencies
 from diary_service.service_layer.diaries import Diaries
 from gridam_domain.storage import LocalFolderStorage
-from gridam_runtime.context import Identity
 from gridam_runtime.errors import DomainError, InvalidArgument
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter
+from tests.support.callers import Caller
 
 OWNER, STRANGER = 1, 2
 # Noon in Seoul (UTC+9) on these days: the day a diary belongs to.
 DAY_1, DAY_2, DAY_3, DAY_4 = (datetime.datetime(2026, 3, d, 3) for d in (1, 2, 3, 4))
-
-
-class Caller:
-    """Test double of Authenticator: whoever the test says is signed in."""
-
-    def __init__(self) -> None:
-        self.user_id = OWNER
-
-    def require(self) -> Identity:
-        return Identity(user_id=self.user_id, login_id=f"user{self.user_id}", session_id="s", expires_at=2_000_000_000)
 
 
 class Clock:
@@ -46,7 +36,7 @@ class Clock:
 
 class World:
     def __init__(self, uow, tmp_path, **settings) -> None:
-        self.caller, self.clock = Caller(), Clock()
+        self.caller, self.clock = Caller(OWNER), Clock()
         self.diaries = Diaries(Dependencies(
             settings=DiarySettings(**settings), uow=uow, authenticator=self.caller,
             storage=LocalFolderStorage(tmp_path / "media"), search=None, limiter=Limiter(InProcessRateLimiter()),

@@ -20,24 +20,14 @@ from diary_service.service_layer.feed import Feed
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import context
-from gridam_runtime.context import Identity
 from gridam_runtime.errors import DomainError
 from gridam_runtime.kv import InProcessRateLimiter
 from gridam_runtime.limits import Limiter, Rate
+from tests.support.callers import Caller
 
 NOW = datetime.datetime(2026, 12, 7, 12)
 OWNER, STRANGERS = 1, range(100, 110)
 SERVICE_TOKEN = "diary-service-token"
-
-
-class Caller:
-    """Test double of Authenticator: whoever the test says is signed in."""
-
-    def __init__(self) -> None:
-        self.user_id = OWNER
-
-    def require(self) -> Identity:
-        return Identity(user_id=self.user_id, login_id=f"user{self.user_id}", session_id="s", expires_at=2_000_000_000)
 
 
 class Follows:
@@ -87,7 +77,7 @@ def reason(coroutine) -> str:
 
 
 async def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow, engine, tmp_path):
-    caller = Caller()
+    caller = Caller(OWNER)
     diaries = Diaries(Dependencies(
         settings=settings(limit_diary_writes=Rate(3, 3600)), uow=uow, authenticator=caller,
         storage=LocalFolderStorage(tmp_path / "media"), search=None, limiter=Limiter(InProcessRateLimiter()),
@@ -106,7 +96,7 @@ async def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow,
 
 def test_no_one_can_use_up_a_post_s_comments_and_its_owner_can_always_reply(uow, monkeypatch):
     monkeypatch.setattr(feed_module, "MAX_COMMENTS_PER_POST", 5)
-    caller = Caller()
+    caller = Caller(OWNER)
     feed = a_feed(uow, caller, settings(comments_per_author_per_post=3))
     post = a_post(uow)
     caller.user_id = STRANGERS[0]
@@ -126,7 +116,7 @@ def test_no_one_can_use_up_a_post_s_comments_and_its_owner_can_always_reply(uow,
 
 
 def test_comments_reactions_and_likes_are_bounded_per_user(uow):
-    caller = Caller()
+    caller = Caller(OWNER)
     feed = a_feed(uow, caller, settings(limit_comments=Rate(2, 600), limit_reactions=Rate(3, 600)))
     post = a_post(uow)
     caller.user_id = STRANGERS[0]
@@ -143,7 +133,7 @@ def test_comments_reactions_and_likes_are_bounded_per_user(uow):
 def test_a_reply_asks_about_a_third_person_s_follow_with_the_service_token(uow):
     """The user service tells a user only of follows they are part of (finding 12): whether the
     parent comment's author still follows the post's author is asked as the diary service."""
-    caller = Caller()
+    caller = Caller(OWNER)
     follows = Follows({(STRANGERS[0], OWNER), (STRANGERS[1], OWNER)})
     feed = a_feed(uow, caller, settings(), follows)
     post = a_post(uow, audience="FOLLOWERS")
