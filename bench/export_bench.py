@@ -36,6 +36,7 @@ Exit status: 0 when the target passes, 1 when it fails, 2 when the run itself fa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import io
@@ -43,7 +44,9 @@ import math
 import pathlib
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -95,15 +98,25 @@ def memory_kib(pid: int) -> dict[str, int]:
     return figures
 
 
+@contextlib.contextmanager
+def service_engines(env: dict[str, str]) -> Iterator[dict[str, sa.Engine]]:
+    """The diary, emotion and card services' databases, disposed of at the end."""
+    engines = {name: db.create_engine(env[f"GRIDAM_{name.upper()}_DATABASE_URL"]) for name in ("diary", "emotion", "card")}
+    try:
+        yield engines
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+
+
 def seed_account(env: dict[str, str], storage: LocalFolderStorage, user_id: int, diaries: int, args: argparse.Namespace,
                  rng: random.Random) -> dict[str, int]:
     """`diaries` diaries of `user_id` with analyses, cards and photos, straight into the databases."""
-    engines = {name: db.create_engine(env[f"GRIDAM_{name.upper()}_DATABASE_URL"]) for name in ("diary", "emotion", "card")}
     first_day = datetime.date(2010, 1, 1)
     now = db.utcnow()
     rows = {"diary": [], "emotion": [], "card": []}
     photos = cards = 0
-    try:
+    with service_engines(env) as engines:
         with engines["diary"].begin() as connection:
             next_id = (connection.execute(sa.select(sa.func.max(Diary.id))).scalar() or 0) + 1
         for n in range(diaries):
@@ -137,9 +150,6 @@ def seed_account(env: dict[str, str], storage: LocalFolderStorage, user_id: int,
             with engines[database].begin() as connection:
                 for start in range(0, len(rows[database]), INSERT_CHUNK):
                     connection.execute(sa.insert(model), rows[database][start : start + INSERT_CHUNK])
-    finally:
-        for engine in engines.values():
-            engine.dispose()
     return {"diaries": diaries, "photos": photos, "cards": cards}
 
 
@@ -180,6 +190,14 @@ def fresh_worker(infra: Infra):
     return worker
 
 
+def start_job(http: httpx.Client, path: str, id_field: str, **post: Any) -> str:
+    """POST `path` (an export or an import): the path of the job it started, to poll."""
+    reply = http.post(path, **post)
+    if reply.status_code != 200:
+        raise BenchError(f"POST {path} -> {reply.status_code} {reply.text}")
+    return f"{path}/{reply.json()['result'][id_field]}"
+
+
 def follow_job(http: httpx.Client, path: str, worker, what: str) -> tuple[dict, list[int], int]:
     """Poll a job every POLL_SECONDS until DONE: its last result, the distinct progress values
     seen, and the number of polls."""
@@ -205,10 +223,7 @@ def export_once(infra: Infra, token: str, size: int, seeded: dict[str, int]) -> 
     archive = infra.root / f"export-{size}.zip"
     with httpx.Client(base_url=stack.http_url, headers=headers, timeout=60) as http:
         began = time.perf_counter()
-        reply = http.post("/api/users/export")
-        if reply.status_code != 200:
-            raise BenchError(f"POST /api/users/export -> {reply.status_code} {reply.text}")
-        path = f"/api/users/export/{reply.json()['result']['exportId']}"
+        path = start_job(http, "/api/users/export", "exportId")
         result, reports, polls = follow_job(http, path, worker, f"export of {size} diaries")
         seconds = time.perf_counter() - began
         peak = memory_kib(worker.pid)["VmHWM"]
@@ -249,8 +264,7 @@ def account_contents(env: dict[str, str], storage: LocalFolderStorage, user_id: 
     def digest(key: str) -> str:
         return hashlib.sha256(storage.get(key).data).hexdigest()
 
-    engines = {name: db.create_engine(env[f"GRIDAM_{name.upper()}_DATABASE_URL"]) for name in ("diary", "emotion", "card")}
-    try:
+    with service_engines(env) as engines:
         with engines["diary"].connect() as connection:
             diaries = connection.execute(sa.select(Diary.id, Diary.date, Diary.title, Diary.content, Diary.photo_key)
                                          .where(Diary.author_id == user_id)).all()
@@ -262,9 +276,6 @@ def account_contents(env: dict[str, str], storage: LocalFolderStorage, user_id: 
             for card in connection.execute(sa.select(Card.diary_id, Card.version, Card.image_key)
                                            .where(Card.author_id == user_id).order_by(Card.version)):
                 cards.setdefault(card.diary_id, []).append((card.version, digest(card.image_key)))
-    finally:
-        for engine in engines.values():
-            engine.dispose()
     contents = {}
     for diary in diaries:
         analysis = analyses.get(diary.id)
@@ -284,10 +295,7 @@ def round_trip(infra: Infra, env: dict[str, str], storage: LocalFolderStorage, r
     with httpx.Client(base_url=infra.stack.http_url, headers={"Authorization": f"Bearer {token}"}, timeout=600) as http:
         began = time.perf_counter()
         with run.archive.open("rb") as archive:  # httpx streams a file part from the file
-            reply = http.post("/api/users/import", files={"file": ("export.zip", archive, "application/zip")})
-        if reply.status_code != 200:
-            raise BenchError(f"POST /api/users/import -> {reply.status_code} {reply.text}")
-        path = f"/api/users/import/{reply.json()['result']['importId']}"
+            path = start_job(http, "/api/users/import", "importId", files={"file": ("export.zip", archive, "application/zip")})
         result, reports, _ = follow_job(http, path, worker, f"import of {run.size} diaries")
         seconds = time.perf_counter() - began
     peak = memory_kib(worker.pid)["VmHWM"]

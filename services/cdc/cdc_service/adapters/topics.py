@@ -27,6 +27,12 @@ _BROKER_NOT_READY = {
 }
 
 
+def _worth_waiting(exc: KafkaException, deadline: float) -> bool:
+    """Whether the admin call's error is a broker not ready yet, with time left to wait for it."""
+    error = exc.args[0]
+    return (error.retriable() or error.code() in _BROKER_NOT_READY) and time.monotonic() <= deadline
+
+
 def change_topics(settings: CdcSettings) -> list[NewTopic]:
     """One topic per captured table; the replication factor is the broker's default. Compacted:
     only the latest value of each row's key is kept, and a deleted row's tombstone (reader.py)
@@ -65,7 +71,7 @@ def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> dict[str
                 error = exc.args[0]
                 if error.code() == KafkaError.TOPIC_ALREADY_EXISTS:
                     continue
-                if not (error.retriable() or error.code() in _BROKER_NOT_READY) or time.monotonic() > deadline:
+                if not _worth_waiting(exc, deadline):
                     raise
                 log.warning("broker not ready, retrying", extra={"topic": topic.topic, "error": error.str()})
                 retry.append(topic)
@@ -77,7 +83,7 @@ def ensure_topics(settings: CdcSettings, topics: Iterable[NewTopic]) -> dict[str
         try:
             metadata = admin.list_topics(timeout=settings.call_timeout_seconds).topics
         except KafkaException as exc:
-            if exc.args[0].code() not in _BROKER_NOT_READY or time.monotonic() > deadline:
+            if not _worth_waiting(exc, deadline):
                 raise
             metadata = {}
         if all(
