@@ -44,6 +44,7 @@ from typing import Any
 import httpx
 from prometheus_client import Gauge
 
+from gridam_runtime.backoff import Backoff
 from gridam_runtime.consul_agent import ConsulAgent, ConsulDenied, ConsulError
 
 log = logging.getLogger(__name__)
@@ -136,19 +137,6 @@ class StaticDiscovery(Discovery):
 
     async def close(self) -> None:
         pass
-
-
-class _Backoff:
-    def __init__(self) -> None:
-        self._delay = _BACKOFF_MIN_S
-
-    def reset(self) -> None:
-        self._delay = _BACKOFF_MIN_S
-
-    def next(self) -> float:
-        delay = self._delay
-        self._delay = min(delay * 2, _BACKOFF_MAX_S)
-        return delay
 
 
 def _check_payload(reg: Registration, passing: bool) -> dict[str, Any]:
@@ -310,7 +298,7 @@ class ConsulDiscovery(Discovery):
                 await attempted.wait()
 
     async def _keep_registered(self, reg: Registration, serving: Callable[[], bool], attempted: asyncio.Event) -> None:
-        backoff = _Backoff()
+        backoff = Backoff(_BACKOFF_MIN_S, _BACKOFF_MAX_S)
         content_hash: str | None = ""
         registrations = 0
         failing = False
@@ -418,7 +406,7 @@ class ConsulDiscovery(Discovery):
         await watch.publish()
 
     async def _follow(self, watch: _Watch) -> None:
-        backoff = _Backoff()
+        backoff = Backoff(_BACKOFF_MIN_S, _BACKOFF_MAX_S)
         while True:
             try:
                 await self._look_up(watch, watch.next_wait(time.monotonic(), self._wait_s))

@@ -1,6 +1,7 @@
 """The CDC reader (`python -m cdc_service reader`) on real MariaDB (binlog ROW, full metadata)
-and real Kafka: snapshot then stream, keyed and ordered per row, no gap across kill -9, a new
-snapshot when its position was purged, an added column flowing through."""
+and real Kafka: snapshot then stream, keyed and ordered per row, no gap across kill -9, a MariaDB
+restart waited out in the process, a new snapshot when its position was purged, an added column
+flowing through."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from tests.support.cdc import TIMEOUT_SECONDS, CdcWorld
+from tests.support.servers import private_mariadb
 
 pytestmark = pytest.mark.integration
 
@@ -75,6 +77,35 @@ def test_kill_9_mid_stream_then_restart_leaves_no_gap(world: CdcWorld):
         writer.join()
     latest = world.wait_until_caught_up()
     assert len(written) > 20 and set(written) <= set(latest)
+
+
+def test_a_mariadb_restart_is_waited_out_in_process_and_streaming_resumes_from_the_saved_position(kafka, infra_root, tmp_path):
+    # A MariaDB of its own, stopped under the reader: the reader must neither exit (Kubernetes
+    # would count a crash loop) nor take a new snapshot, and must publish what was written around it.
+    with private_mariadb(infra_root / "mariadb-cdc-outage") as mariadb:
+        world = CdcWorld(mariadb, kafka, tmp_path)
+        try:
+            kept, deleted = world.insert_diary("재시작 전"), world.insert_diary("지울 일기")
+            world.start_reader()
+            world.wait_until_caught_up()
+            unread = [world.insert_diary(f"멈추기 직전 {n}") for n in range(3)]  # maybe not read before the stop
+            mariadb.stop()
+            time.sleep(8)  # several tries with back-off (0.5, 1, 2, 4 s)
+            assert world.reader.poll() is None, f"the reader exited while MariaDB was down:\n{world.log()[-3000:]}"
+            mariadb.launch()
+            world.engine.dispose()  # the test's own pooled connections died with the server
+            after = world.insert_diary("재시작 후")
+            world.sql("UPDATE diaries SET title = '재시작 후 고침' WHERE id = :id", id=kept)
+            world.sql("DELETE FROM diaries WHERE id = :id", id=deleted)
+            latest = world.wait_until_caught_up()
+            assert set(unread) | {after, kept} <= set(latest)
+            assert latest[kept].after["title"] == "재시작 후 고침" and latest[deleted].op == "d"
+            log = world.log()
+            assert log.count("MariaDB unreachable: trying again") >= 2, log[-3000:]
+            assert log.count("snapshot started") == 1, "streaming did not resume from the saved binlog position"
+            assert world.stop_reader() == 0
+        finally:
+            world.close()
 
 
 def snapshot_markers(world: CdcWorld) -> list[dict]:

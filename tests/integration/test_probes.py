@@ -19,7 +19,7 @@ import pytest
 
 from gridam_devtools.devstack import SERVICES, DevStack, grpc_serving
 from gridam_runtime.server import LIVENESS_SERVICE
-from tests.support.servers import MariaDb, Redis, stack_env
+from tests.support.servers import MariaDb, Redis, private_mariadb, stack_env
 
 OUTAGE_SECONDS = 30
 POLL_SECONDS = 0.5
@@ -28,17 +28,14 @@ MYSQL_BACKED = [spec for spec in SERVICES if spec.migrates]
 
 @pytest.fixture
 def outage_stack(infra_root: pathlib.Path, redis_server: Redis) -> Iterator[tuple[DevStack, MariaDb]]:
-    # A MariaDB of its own: stopping the session's would break the other tests' stacks.
-    mariadb = MariaDb(infra_root / "mariadb-outage")
-    mariadb.start()
-    data_dir = infra_root / "stack-outage"
-    stack = DevStack(stack_env(data_dir, mariadb, redis_server, databases="gridam_outage"), log_dir=data_dir)
-    try:
-        stack.start()
-        yield stack, mariadb
-    finally:
-        stack.stop()
-        mariadb.stop()
+    with private_mariadb(infra_root / "mariadb-outage") as mariadb:
+        data_dir = infra_root / "stack-outage"
+        stack = DevStack(stack_env(data_dir, mariadb, redis_server, databases="gridam_outage"), log_dir=data_dir)
+        try:
+            stack.start()
+            yield stack, mariadb
+        finally:
+            stack.stop()
 
 
 def probe(stack: DevStack) -> dict[str, tuple[bool, bool]]:

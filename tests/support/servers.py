@@ -5,6 +5,7 @@ private throw-away instance on free ports under one folder, started without syst
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import pathlib
 import pwd
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -161,6 +163,18 @@ class MariaDb:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+@contextlib.contextmanager
+def private_mariadb(root: pathlib.Path) -> Iterator[MariaDb]:
+    """A MariaDB of a test's own, for a test that stops and starts it (an outage of the session's
+    would break the other tests)."""
+    mariadb = MariaDb(root)
+    mariadb.start()
+    try:
+        yield mariadb
+    finally:
+        mariadb.stop()
 
 
 @dataclass

@@ -14,8 +14,11 @@
    heartbeats. With `binlog_row_metadata=FULL` each row event names its columns, so an added
    column simply appears in the following events.
 
-Any error (MariaDB or Kafka gone for longer than the producer's retries) ends the process
-with a non-zero status: its supervisor restarts it and it resumes from the saved position.
+MariaDB unreachable (refused, lost, shutting down: CONNECTION_LOST) is waited out in the process:
+it tries again with a back-off and resumes as a restart would, from the saved position (after the
+snapshot that position calls for, if any). Any other error (Kafka gone for longer than the
+producer's retries) ends the process with a non-zero status: its supervisor restarts it and it
+resumes from the saved position.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from cdc_service.adapters.topics import change_topics, ensure_topics, position_t
 from cdc_service.config import CdcSettings
 from cdc_service.domain.envelope import CREATE, DELETE, READ, UPDATE, Change, gtid_seq, json_row
 from cdc_service.domain.read_model import document_partition
+from gridam_runtime.backoff import Backoff
 
 log = logging.getLogger("gridam.cdc")
 
@@ -48,9 +52,16 @@ POSITION_SAVED_AT = Gauge(
 )
 LAST_COMMIT = Gauge("gridam_cdc_reader_last_commit_timestamp_seconds", "MySQL commit time of the last change read")
 SNAPSHOTS = Counter("gridam_cdc_snapshots_total", "Consistent snapshots taken", ["reason"])
+MYSQL_RETRIES = Counter("gridam_cdc_reader_mysql_retries_total", "Times the reader lost MariaDB and tried again")
 
 ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236  # e.g. the requested GTID was purged
 FLUSH_TIMEOUT_SECONDS = 60
+# MySQL client and server error codes of a MariaDB that cannot be reached or went away: can't
+# connect (2003), gone away (2006), lost during a query (2013, 2055), shutting down (1053),
+# connection killed (1927, e.g. by a restart).
+CONNECTION_LOST = frozenset({2003, 2006, 2013, 2055, 1053, 1927})
+RETRY_MIN_SECONDS = 0.5
+RETRY_MAX_SECONDS = 10.0
 
 
 class PositionPurged(Exception):
@@ -86,6 +97,7 @@ class KafkaPublisher:
             }
         )
         self._error: Exception | None = None
+        self.saved: Position | None = None  # what Kafka holds: load_position's, then save_position's
         # Of each change topic (Reader.run checks that they have as many).
         self.partitions = settings.cdc_topic_partitions
 
@@ -120,11 +132,12 @@ class KafkaPublisher:
         self.flush()
         self._producer.produce(self._settings.position_topic, position.encode(), b"reader", on_delivery=self._delivered)
         self.flush()
+        self.saved = position
         POSITION_SEQ.set(gtid_seq(position.gtid))
         POSITION_SAVED_AT.set_to_current_time()
 
     def load_position(self) -> Position | None:
-        """The last saved position: the last record of the one-partition position topic."""
+        """The last saved position: the last record of the one-partition position topic (also `saved`)."""
         consumer = Consumer(
             {"bootstrap.servers": self._settings.kafka_bootstrap_servers, "group.id": "gridam-cdc-reader-position", "enable.auto.commit": False}
         )
@@ -144,7 +157,8 @@ class KafkaPublisher:
                     if value is None:
                         raise KafkaException("the reader position record is empty")
                     saved = orjson.loads(value)
-                    return Position(saved["gtid"], tuple(saved["tables"]), saved.get("complete", True))
+                    self.saved = Position(saved["gtid"], tuple(saved["tables"]), saved.get("complete", True))
+                    return self.saved
         finally:
             consumer.close()
 
@@ -155,6 +169,7 @@ class Reader:
         self._publisher = publisher
         self._tables = tuple(f"{schema}.{table}" for schema, table in settings.tables)
         self.stopping = False
+        self._backoff = Backoff(RETRY_MIN_SECONDS, RETRY_MAX_SECONDS)
 
     def _connect(self) -> pymysql.Connection:
         arguments = self._settings.mysql_connection()
@@ -271,6 +286,7 @@ class Reader:
                         index += 1
                         self._publisher.publish(_change(event, row, gtid, index, commit_ms))
                 else:  # a commit (XID) or an idle heartbeat: a transaction boundary
+                    self._backoff.reset()  # connected and reading again
                     if isinstance(event, XidEvent):
                         completed = Position(gtid, self._tables)
                     idle = isinstance(event, HeartbeatLogEvent)
@@ -296,25 +312,49 @@ class Reader:
             # A diary's changes go to the same partition number of every change topic.
             raise RuntimeError(f"the change topics have different partition counts: {partitions}")
         self._publisher.partitions = counts.pop()
-        position = self._publisher.load_position()
-        if position is None:
-            position = self.snapshot("initial")
-        elif position.tables != self._tables:
-            position = self._snapshot_again(position, "tables changed")
-        elif not position.complete:
-            position = self._snapshot_again(position, "snapshot interrupted")
-        else:
-            try:
-                self._check_not_purged(position)
-            except PositionPurged:
-                log.warning("saved position purged from the binlog", extra={"gtid": position.gtid})
-                position = self.snapshot("position purged")
+        self._publisher.load_position()
+        purged = False
         while not self.stopping:
             try:
-                self.stream(position)
+                self.stream(self._start_position(self._publisher.saved, purged))
+                purged = False
             except PositionPurged:
                 log.warning("position purged while streaming", exc_info=True)
-                position = self.snapshot("position purged")
+                purged = True
+            except pymysql.err.OperationalError as exc:
+                if not exc.args or exc.args[0] not in CONNECTION_LOST:
+                    raise
+                delay = self._backoff.next()
+                MYSQL_RETRIES.inc()
+                saved = self._publisher.saved
+                log.warning(
+                    "MariaDB unreachable: trying again",
+                    extra={"error": str(exc), "retry_in_seconds": delay, "resume_from": saved.gtid if saved else None},
+                )
+                self._wait(delay)
+
+    def _start_position(self, saved: Position | None, purged: bool) -> Position:
+        """Where streaming starts from `saved`: there, or after the snapshot it calls for (none
+        saved yet, other tables, a snapshot interrupted, or its binlog purged)."""
+        if saved is None:
+            return self.snapshot("initial")
+        if saved.tables != self._tables:
+            return self._snapshot_again(saved, "tables changed")
+        if not saved.complete:
+            return self._snapshot_again(saved, "snapshot interrupted")
+        if not purged:
+            try:
+                self._check_not_purged(saved)
+                return saved
+            except PositionPurged:
+                log.warning("saved position purged from the binlog", extra={"gtid": saved.gtid})
+        return self.snapshot("position purged")
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, but return at once when asked to stop (the signal handler sets `stopping`)."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, seconds))
 
 
 def _watermarks(consumer: Consumer, partition: TopicPartition) -> tuple[int, int]:
