@@ -1,9 +1,10 @@
 """Real user journeys through the gateway's web API at a fixed rate, every request in a history file.
 
-A journey is one visit of a user: a new user signs up (the real SMS flow) or a known one comes back,
-logs in, writes a diary (some with a photo), looks at the analysis and card of an earlier diary,
-shares a ready card, follows someone, reacts to and comments on a post, reads the feed, the calendar,
-the statistics and a search, sometimes deletes an older diary, and logs out.
+A journey is one visit of a user: a new user signs up (the real SMS flow) and logs in, or a known one
+comes back (as the app does: its kept session refreshed, or a login when it had logged out), writes a
+diary (some with a photo), looks at the analysis and card of an earlier diary, shares a ready card,
+follows someone, reacts to and comments on a post, reads the feed, the calendar, the statistics and a
+search, sometimes deletes an older diary, and sometimes logs out.
 
 History lines (JSON): at (epoch s), user, op (method and route), request_id, status (0: no answer),
 code (the envelope's code or the transport error), and for an acknowledged write `ack` and its ids.
@@ -34,6 +35,13 @@ _ROUTE_IDS = re.compile(r"/(\d+|u[0-9a-f]{12})(?=/|$)")
 AS_DESIGNED = ("EMOTION4041", "EMOTIONCARD4001", "FEED4041")
 REACTIONS = ("좋아요", "공감해요", "슬퍼요", "힘내요")
 WORDS = ("바다", "산책", "커피", "친구", "비", "고양이", "시험", "여행")
+# Visits that end with a logout. The others keep the session, as the app does (a refresh token lives
+# 14 days), so most returns refresh it instead of logging in: a login hashes the password (argon2,
+# the costliest request), which a journey per login would make the bulk of the stack's CPU.
+LOGOUT_SHARE = 0.2
+# A kept session that is gone (expired, or revoked after a rotated token was presented again, e.g.
+# when the answer of the previous refresh was lost in a fault): the app asks for a login.
+SESSION_GONE = ("AUTH4012", "AUTH4013")
 
 
 class History:
@@ -175,7 +183,7 @@ class Journeys:
                 member = self._sign_up(api)
             else:
                 api.user = member.user.login_id
-                self._log_in(api, member)
+                self._come_back(api, member)
             self._visit(api, member, rnd)
             outcome = "finished"
         except Abort:
@@ -208,6 +216,15 @@ class Journeys:
         member.user.access_token, member.user.refresh_token = result["accessToken"], result["refreshToken"]
         if not member.numeric_id:
             member.numeric_id = int(jwt.decode(member.user.access_token, options={"verify_signature": False})["sub"])
+
+    def _come_back(self, api: RecordingApi, member: Member) -> None:
+        user = member.user
+        if user.refresh_token:
+            tokens = api.call("POST", "/api/auth/reissue", json={"refreshToken": user.refresh_token}, ok=SESSION_GONE)
+            if tokens is not None:
+                user.access_token, user.refresh_token = tokens["accessToken"], tokens["refreshToken"]
+                return
+        self._log_in(api, member)
 
     def _visit(self, api: RecordingApi, me: Member, rnd: random.Random) -> None:
         user = me.user
@@ -254,4 +271,6 @@ class Journeys:
             api.call("DELETE", f"/api/diary/{doomed}", user)
             me.diaries.remove(doomed)
             api.ack("deletion", diary_id=int(doomed))
-        api.call("POST", "/api/auth/logout", user, json={"accessToken": user.access_token})
+        if rnd.random() < LOGOUT_SHARE:
+            api.call("POST", "/api/auth/logout", user, json={"accessToken": user.access_token})
+            user.access_token = user.refresh_token = ""

@@ -1,14 +1,18 @@
-"""Statistics arithmetic: periods, month counts, the daily series and streaks."""
+"""Statistics arithmetic: periods, month counts, the daily series and streaks; one read of the history per request."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
 
+from emotion_service.adapters.history import Keywords, Summary
 from emotion_service.domain.analysis.emotions import Emotion
-from emotion_service.service_layer.statistics import compute, period, streaks
+from emotion_service.service_layer.statistics import StatisticsReader, compute, period, streaks
+from gridam_runtime.context import Identity
 from gridam_runtime.errors import InvalidArgument
+from tests.support.emotion_layer import emotion_dependencies
 
 D = datetime.date
 
@@ -52,3 +56,37 @@ def test_a_year_has_twelve_months():
     stats = compute([], [], D(2026, 1, 1), D(2027, 1, 1), D(2026, 6, 1))
     assert [m.month for m in stats.months] == [f"2026-{m:02d}" for m in range(1, 13)]
     assert len(stats.days) == 365
+
+
+class SignedIn:
+    def require(self) -> Identity:
+        return Identity(user_id=7, login_id="haru", session_id="s1", expires_at=2_000_000_000)
+
+
+class CountedHistory:
+    """An author's analyses in memory, counting the reads (on FerretDB each one scans the read model)."""
+
+    def __init__(self, rows: list[Summary]) -> None:
+        self.rows = rows
+        self.reads = 0
+
+    def summaries(self, author_id: int, start: D | None = None, end: D | None = None) -> list[Summary]:
+        self.reads += 1
+        return sorted(row for row in self.rows if (start is None or row[1] >= start) and (end is None or row[1] < end))
+
+    def dates(self, author_id: int) -> list[D]:
+        self.reads += 1
+        return [row[1] for row in self.rows]
+
+    def keywords(self, author_id: int) -> list[Keywords]:
+        raise AssertionError("statistics read no keywords")
+
+
+async def test_a_request_reads_the_history_once_and_counts_the_streak_across_months(tmp_path):
+    history = CountedHistory([(1, D(2026, 11, 29), "SAD"), (2, D(2026, 11, 30), "HAPPY"), (3, D(2026, 12, 1), "HAPPY"),
+                              (4, D(2026, 12, 2), "SAD")])
+    with emotion_dependencies(tmp_path, clock=lambda: datetime.datetime(2026, 12, 2, 3), authenticator=SignedIn()) as (deps, _):
+        stats = await StatisticsReader(dataclasses.replace(deps, history=history)).get(2026, 12)
+    assert history.reads == 1
+    assert [(m.month, m.total) for m in stats.months] == [("2026-12", 2)]
+    assert (stats.current_streak, stats.longest_streak) == (4, 4)  # November's days count
