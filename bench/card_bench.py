@@ -55,7 +55,7 @@ from bench.harness import ROOT, percentile
 
 UNET_TFLOP_PER_STEP = 0.80  # docs/performance.md, "The gpu-worker": SD-1.x/2.x UNet at a 64x64 latent (512x512)
 VAE_DECODE_TFLOP = 2.5  # SD VAE decoder to 512x512
-SERVICE = "gridam.imagegen.v1.ImageGenService"
+SERVICE = "gridam.imagegen.v2.ImageGenService"
 
 
 # -- CPU mode: the real server over gRPC --------------------------------------------------------
@@ -115,13 +115,17 @@ async def _wait_serving(address: str, process: subprocess.Popen, log: pathlib.Pa
 async def _drive(address: str, token: str, run: Run, size: int, args: argparse.Namespace) -> None:
     import grpc
 
-    from gridam.imagegen.v1 import imagegen_service_pb2 as pb
-    from gridam.imagegen.v1 import imagegen_service_pb2_grpc
+    from gridam.common.v1 import emotion_pb2
+    from gridam.imagegen.v2 import imagegen_service_pb2 as pb
+    from gridam.imagegen.v2 import imagegen_service_pb2_grpc
 
     state = {"measuring": False, "stop": False, "end": 0.0}
     seeds = iter(range(10**9))
     metadata = (("authorization", f"Bearer {token}"),)
-    palette = [pb.EmotionWeight(emotion="SAD", weight=0.6), pb.EmotionWeight(emotion="JOY", weight=0.4)]
+    palette = [
+        emotion_pb2.EmotionShare(emotion=emotion_pb2.EMOTION_SAD, fraction=0.6),
+        emotion_pb2.EmotionShare(emotion=emotion_pb2.EMOTION_JOY, fraction=0.4),
+    ]
 
     async with grpc.aio.insecure_channel(address) as channel:
         stub = imagegen_service_pb2_grpc.ImageGenServiceStub(channel)

@@ -87,7 +87,7 @@ from card_service.adapters.orm import Card
 from diary_service.adapters.orm import ANALYSIS_DONE, REACTION_TYPES, CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.service_layer import notifications as notices
 from emotion_service.adapters.orm import DiaryAnalysis
-from gridam_domain.emotions import EMOTIONS
+from gridam_domain.emotions import EMOTIONS, Emotion
 from gridam_runtime import db
 from user_service.adapters.orm import User
 
@@ -235,7 +235,7 @@ class Seeder:
                     "distribution": distribution, "hashtags": hashtags, "keywords": keywords, "feedback": feedback,
                     "safety_flag": False, "language": "ko", "created_at": at}
             rows.cards.append(card)
-        self._notify(rows, notices.card_ready_notice(author, diary_id, day.isoformat(), dominant, hashtags,
+        self._notify(rows, notices.card_ready_notice(author, diary_id, day.isoformat(), Emotion[dominant], hashtags,
                                                      card["image_key"]), at)
         self.diary_counts[author] += 1
         return diary, card

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 
-from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
+from gridam.card.v2 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
-from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam.emotion.v2 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_domain.signed_urls import UrlSigner
 from gridam_domain.storage import LocalFolderStorage

@@ -3,21 +3,22 @@ for `emotion`, English keys with fractions for `emotions`."""
 
 from __future__ import annotations
 
-from gridam.emotion.v1 import emotion_service_pb2 as pb
+from gridam.emotion.v2 import emotion_service_pb2 as pb
 from gridam_domain.emotions import EMOTIONS
+from gridam_runtime.emotions import from_proto
 
 # "HAPPY" -> "행복", in the proto's order.
 KOREAN: dict[str, str] = {e.name: e.korean for e in EMOTIONS}
 
 
 def key(emotion: int) -> str:
-    """English key of a proto Emotion ("HAPPY")."""
-    return pb.Emotion.Name(emotion).removeprefix("EMOTION_")
+    """English key of a gridam.common.v1 Emotion ("HAPPY")."""
+    return from_proto(emotion).name
 
 
 def label(emotion: int) -> str:
-    """Korean label of a proto Emotion ("행복")."""
-    return KOREAN[key(emotion)]
+    """Korean label of a gridam.common.v1 Emotion ("행복")."""
+    return from_proto(emotion).korean
 
 
 def risk_level(analysis: pb.Analysis) -> str:

@@ -8,16 +8,19 @@ from gpu_worker.adapters.metrics import GpuWorkerMetrics
 from gpu_worker.adapters.workers import EngineSpec, ProcessPool, WorkerHandle
 from gpu_worker.config import GpuWorkerSettings
 from gpu_worker.service_layer.dispatcher import Dispatcher
-from gpu_worker.servicer import ImageGenServicer
-from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from gpu_worker.servicer import ImageGenServicer, ImageGenV1Servicer
+from gridam.imagegen.v1 import imagegen_service_pb2 as v1
+from gridam.imagegen.v1 import imagegen_service_pb2_grpc as v1_grpc
+from gridam.imagegen.v2 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery
-from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.server import Contract, ServiceDefinition, run_server
 
 log = logging.getLogger("gridam.gpu_worker")
 
 DISCOVERY_NAME = "gridam-imagegen"
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImageGenService"].full_name
+V1_SERVICE_NAME = v1.DESCRIPTOR.services_by_name["ImageGenService"].full_name  # for one release: docs/protos.md
 
 
 def build_pool(settings: GpuWorkerSettings, metrics: GpuWorkerMetrics | None) -> ProcessPool:
@@ -74,7 +77,13 @@ async def serve(settings: GpuWorkerSettings) -> None:
     try:
         await run_server(
             settings,
-            ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, imagegen_service_pb2_grpc.add_ImageGenServiceServicer_to_server, servicer),
+            ServiceDefinition(
+                DISCOVERY_NAME,
+                SERVICE_NAME,
+                imagegen_service_pb2_grpc.add_ImageGenServiceServicer_to_server,
+                servicer,
+                previous=(Contract(V1_SERVICE_NAME, v1_grpc.add_ImageGenServiceServicer_to_server, ImageGenV1Servicer(servicer)),),
+            ),
             build_discovery(settings),
             ready=ready,
             cleanup=cleanup,

@@ -4,11 +4,16 @@ GenerateImage accepts only service tokens of the allowed callers (gridam-card by
 validates the request, queues it, and answers with the PNG. RESOURCE_EXHAUSTED carries the
 retry hint twice: `google.rpc.RetryInfo` in the status details (what gRPC-aware clients
 read) and `retry_after_seconds` in the ErrorInfo metadata (what GriDam's clients read).
+
+`ImageGenServicer` serves gridam.imagegen.v2; `ImageGenV1Servicer`, v1 for one release (callers
+not yet rolled out, docs/protos.md), reads v1's emotion keys into v2's typed emotions and asks
+the v2 servicer. Removed in the next release.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from google.protobuf import duration_pb2
@@ -16,13 +21,17 @@ from google.rpc import error_details_pb2, status_pb2
 
 from gpu_worker.domain.images import ImageRequest
 from gpu_worker.service_layer.dispatcher import Dispatcher
-from gridam.imagegen.v1 import imagegen_service_pb2 as pb
-from gridam.imagegen.v1 import imagegen_service_pb2_grpc
-from gridam_domain.emotions import EMOTION_KEYS
-from gridam_runtime import context
+from gridam.common.v1 import emotion_pb2
+from gridam.imagegen.v1 import imagegen_service_pb2 as v1
+from gridam.imagegen.v1 import imagegen_service_pb2_grpc as v1_grpc
+from gridam.imagegen.v2 import imagegen_service_pb2 as pb
+from gridam.imagegen.v2 import imagegen_service_pb2_grpc
+from gridam_domain.emotions import Emotion
+from gridam_runtime import context, emotions
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import STATUS_DETAILS_KEY, InvalidArgument, ResourceExhausted, to_status_details
 from gridam_runtime.server import ServicerContext
+from gridam_runtime.versions import recast
 
 MIN_SIDE, MAX_SIDE = 64, 1024
 MAX_STEPS = 50
@@ -44,24 +53,22 @@ def to_image_request(message: pb.GenerateImageRequest) -> ImageRequest:
         raise InvalidArgument("IMAGEGEN4004", f"at most {MAX_MOTIFS} motifs, got {len(message.motifs)}")
     if any(len(m) > MAX_MOTIF_CHARS for m in message.motifs):
         raise InvalidArgument("IMAGEGEN4004", f"a motif is longer than {MAX_MOTIF_CHARS} characters")
-    palette = []
-    seen = set()
-    for entry in message.palette:
-        if entry.emotion not in EMOTION_KEYS:
-            raise InvalidArgument("IMAGEGEN4005", f"unknown palette emotion {entry.emotion[:20]!r}")
-        if entry.emotion in seen:
-            raise InvalidArgument("IMAGEGEN4005", f"palette emotion {entry.emotion} given twice")
-        if not (math.isfinite(entry.weight) and 0.0 <= entry.weight <= 1.0):
-            raise InvalidArgument("IMAGEGEN4006", f"palette weight of {entry.emotion} must be in [0, 1]")
-        seen.add(entry.emotion)
-        palette.append((entry.emotion, float(entry.weight)))
+    try:
+        shares = emotions.shares_from_proto(message.palette)
+    except emotions.InvalidEmotion as error:
+        raise InvalidArgument("IMAGEGEN4005", f"palette: {error}") from None
+    for emotion, fraction in shares.items():
+        if not (math.isfinite(fraction) and 0.0 <= fraction <= 1.0):
+            raise InvalidArgument("IMAGEGEN4006", f"palette share of {emotion.name} must be in [0, 1]")
+    # The engines key their colours by the emotion's name; the order is the caller's (largest first).
+    palette = tuple((emotion.name, float(fraction)) for emotion, fraction in shares.items())
     return ImageRequest(
         prompt=message.prompt,
         seed=message.seed,
         width=message.width,
         height=message.height,
         steps=message.steps,
-        palette=tuple(palette),
+        palette=palette,
         motifs=tuple(message.motifs),
         calm=message.calm,
     )
@@ -91,3 +98,25 @@ class ImageGenServicer(imagegen_service_pb2_grpc.ImageGenServiceServicer):
             await ctx.abort(exc.status_code, exc.detail, trailing_metadata=((STATUS_DETAILS_KEY, status_with_retry_info(exc)),))
             raise  # not reached: abort raises
         return pb.GenerateImageResponse(png=result.png, engine=result.engine, batch_size=result.batch_size)
+
+
+def v1_palette(palette: Iterable[v1.EmotionWeight]) -> list[emotion_pb2.EmotionShare]:
+    """v1's emotion keys ("SAD") as typed shares; IMAGEGEN4005 for a key that is no emotion."""
+    shares = []
+    for entry in palette:
+        if entry.emotion not in Emotion.__members__:
+            raise InvalidArgument("IMAGEGEN4005", f"unknown palette emotion {entry.emotion[:20]!r}")
+        shares.append(emotion_pb2.EmotionShare(emotion=emotions.to_proto(Emotion[entry.emotion]), fraction=entry.weight))
+    return shares
+
+
+class ImageGenV1Servicer(v1_grpc.ImageGenServiceServicer):
+    """gridam.imagegen.v1 over the v2 servicer, for one release (see the module docstring)."""
+
+    def __init__(self, current: ImageGenServicer) -> None:
+        self._current = current
+
+    async def GenerateImage(self, request: v1.GenerateImageRequest, ctx: ServicerContext) -> v1.GenerateImageResponse:
+        fields = {name: getattr(request, name) for name in ("prompt", "seed", "width", "height", "steps", "motifs", "calm")}
+        reply = await self._current.GenerateImage(pb.GenerateImageRequest(**fields, palette=v1_palette(request.palette)), ctx)
+        return recast(reply, v1.GenerateImageResponse)

@@ -47,9 +47,9 @@ class ServiceSpec:
 # Start order: a service's callees first.
 SERVICES = (
     ServiceSpec("user-service", "user_service", "USER", 50051, "gridam.user.v1.UserService"),
-    ServiceSpec("emotion-service", "emotion_service", "EMOTION", 50053, "gridam.emotion.v1.EmotionService"),
-    ServiceSpec("gpu-worker", "gpu_worker", "IMAGEGEN", 50055, "gridam.imagegen.v1.ImageGenService", migrates=False),
-    ServiceSpec("card-service", "card_service", "CARD", 50054, "gridam.card.v1.CardService"),
+    ServiceSpec("emotion-service", "emotion_service", "EMOTION", 50053, "gridam.emotion.v2.EmotionService"),
+    ServiceSpec("gpu-worker", "gpu_worker", "IMAGEGEN", 50055, "gridam.imagegen.v2.ImageGenService", migrates=False),
+    ServiceSpec("card-service", "card_service", "CARD", 50054, "gridam.card.v2.CardService"),
     ServiceSpec("diary-service", "diary_service", "DIARY", 50052, "gridam.diary.v1.DiaryService"),
 )
 

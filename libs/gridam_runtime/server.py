@@ -8,7 +8,8 @@ delay, stop(grace), cleanup.
 
 Health answers two questions under different names (Kubernetes probes ask for them by name,
 helm/gridam/templates/_helpers.tpl):
-- readiness, the service's full name (and "", the whole server, as gRPC health defines it):
+- readiness, the service's full name (and a previous version's it still serves, and "", the whole
+  server, as gRPC health defines it):
   SERVING only while the readiness check passes (database, Redis, discovery), NOT_SERVING before
   it first does and while draining. Consul's check and callers follow it.
 - liveness, LIVENESS_SERVICE: SERVING from the moment the server listens until it stops. It never
@@ -64,12 +65,31 @@ ServicerContext = grpc.aio.ServicerContext[Any, Any]
 
 
 @dataclass(frozen=True)
-class ServiceDefinition(Generic[ServicerT]):
-    discovery_name: str  # e.g. "gridam-user"
-    full_name: str  # e.g. "gridam.user.v1.UserService"
+class Contract(Generic[ServicerT]):
+    """One version of a service's contract a server serves (e.g. gridam.card.v1.CardService)."""
+
+    full_name: str
     # A generated add_*Servicer_to_server, typed (*_pb2_grpc.pyi) to take its service's servicer.
     add_to_server: Callable[[ServicerT, grpc.aio.Server], None]
     servicer: ServicerT
+
+
+@dataclass(frozen=True)
+class ServiceDefinition(Generic[ServicerT]):
+    discovery_name: str  # e.g. "gridam-user"
+    full_name: str  # e.g. "gridam.user.v1.UserService": the current contract, the one discovery checks
+    # A generated add_*Servicer_to_server, typed (*_pb2_grpc.pyi) to take its service's servicer.
+    add_to_server: Callable[[ServicerT, grpc.aio.Server], None]
+    servicer: ServicerT
+    # The contract a new version replaces, served beside it for one release so that callers not
+    # yet rolled out keep working (docs/protos.md): each behind the same call chain (its own
+    # methods' access options), with readiness under its name too (the probes of pods not yet
+    # rolled out ask for it).
+    previous: tuple[Contract[Any], ...] = ()
+
+    @property
+    def contracts(self) -> tuple[Contract[Any], ...]:
+        return (Contract(self.full_name, self.add_to_server, self.servicer), *self.previous)
 
 
 def _as_server(registrar: HandlerRegistry) -> grpc.aio.Server:
@@ -154,7 +174,8 @@ def add_service(
 
     chain = HandlerChain(access_log=settings.access_log)
     registrar = _as_server(chain.registrar(server))
-    service.add_to_server(service.servicer, registrar)
+    for contract in service.contracts:
+        contract.add_to_server(contract.servicer, registrar)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
     # The keys it needs follow from the methods' rules: the users' public key where a method takes
@@ -180,12 +201,13 @@ async def run_server(
     server = grpc.aio.server(options=grpc_server_options())
     lower_poller_priority(settings.grpc_poller_niceness)
     health_servicer = add_service(server, settings, service, revocations)
-    names = ["", service.full_name]  # readiness
+    full_names = [contract.full_name for contract in service.contracts]
+    names = ["", *full_names]  # readiness
     for name in names:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     await health_servicer.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
     if settings.reflection:
-        reflection.enable_server_reflection([service.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+        reflection.enable_server_reflection([*full_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     address = f"{settings.grpc_host}:{settings.grpc_port}"
     if server.add_insecure_port(address) == 0:
         raise SystemExit(f"cannot listen on {address}")
@@ -211,7 +233,7 @@ async def run_server(
     # while Consul is unreachable, and reports an authorisation error before readiness is first set.
     await discovery.register(registration, serving=lambda: readiness.serving)
     readiness_task = asyncio.create_task(readiness.follow())
-    log.info("listening", extra={"address": address, "service": service.full_name})
+    log.info("listening", extra={"address": address, "service": service.full_name, "also": full_names[1:]})
     tasks = [asyncio.create_task(work(stop), name=getattr(work, "__qualname__", repr(work))) for work in background]
     for task in tasks:
         task.add_done_callback(lambda done: _watch_background(done, stop))

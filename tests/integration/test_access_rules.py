@@ -135,10 +135,12 @@ async def call(entry: Served, service: str, method: str, token: str | None) -> g
 
 def test_every_method_of_every_service_is_walked():
     assert {full_name for full_name, _ in METHODS} == {
-        "gridam.user.v1.UserService", "gridam.diary.v1.DiaryService", "gridam.emotion.v1.EmotionService",
-        "gridam.card.v1.CardService", "gridam.imagegen.v1.ImageGenService",
+        "gridam.user.v1.UserService", "gridam.diary.v1.DiaryService",
+        "gridam.emotion.v2.EmotionService", "gridam.card.v2.CardService", "gridam.imagegen.v2.ImageGenService",
+        # Served beside v2 for one release (docs/protos.md): their access is checked as long as they are.
+        "gridam.emotion.v1.EmotionService", "gridam.card.v1.CardService", "gridam.imagegen.v1.ImageGenService",
     }
-    assert len(METHODS) >= 60  # 21 + 23 + 8 + 10 + 1 when written
+    assert len(METHODS) >= 80  # 21 + 23 + 2 * (8 + 11 + 1) when written
 
 
 @pytest.mark.parametrize(("service", "method"), METHODS, ids=[f"{s.rsplit('.', 1)[1]}.{m}" for s, m in METHODS])

@@ -20,15 +20,19 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from PIL import Image
 
-from gridam.imagegen.v1 import imagegen_service_pb2 as pb
-from gridam.imagegen.v1 import imagegen_service_pb2_grpc
+from gridam.common.v1 import emotion_pb2 as common
+from gridam.imagegen.v1 import imagegen_service_pb2 as v1
+from gridam.imagegen.v1 import imagegen_service_pb2_grpc as v1_grpc
+from gridam.imagegen.v2 import imagegen_service_pb2 as pb
+from gridam.imagegen.v2 import imagegen_service_pb2_grpc
 from gridam_devtools.keys import ensure_keys
 from gridam_runtime.errors import error_info
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer
 from tests.support.servers import free_port
 from tests.support.waiting import wait_until_async
 
-SERVICE = "gridam.imagegen.v1.ImageGenService"
+SERVICE = "gridam.imagegen.v2.ImageGenService"
+V1_SERVICE = "gridam.imagegen.v1.ImageGenService"  # served beside v2 for one release (docs/protos.md)
 WORKERS = 4
 
 
@@ -68,9 +72,9 @@ class GpuWorker:
         return found
 
 
-async def _health(channel: grpc.aio.Channel) -> int:
+async def _health(channel: grpc.aio.Channel, service: str = SERVICE) -> int:
     # A generous timeout: on a loaded 2-core CI machine the first answers can take seconds.
-    reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=SERVICE), timeout=10)
+    reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=service), timeout=10)
     return reply.status
 
 
@@ -131,7 +135,8 @@ async def stub(gpu_worker):
 def request(seed: int, size: int = 128) -> pb.GenerateImageRequest:
     return pb.GenerateImageRequest(
         prompt="바다", seed=seed, width=size, height=size,
-        palette=[pb.EmotionWeight(emotion="SAD", weight=0.6), pb.EmotionWeight(emotion="HAPPY", weight=0.4)],
+        palette=[common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.6),
+                 common.EmotionShare(emotion=common.EMOTION_HAPPY, fraction=0.4)],
         motifs=["#바다", f"wave{seed % 5}"],
     )
 
@@ -179,6 +184,25 @@ async def test_concurrent_callers_get_their_own_images_in_shared_batches(gpu_wor
     again = await stub.GenerateImage(request(7), metadata=metadata, timeout=30)
     assert again.png == replies[7].png
     assert gpu_worker.metric("gridam_imagegen_images_total") >= 49
+
+
+async def test_a_v1_caller_gets_the_same_picture_from_emotion_keys(gpu_worker, stub):
+    """A card service not yet rolled out calls v1 with its emotions as keys, as before."""
+    metadata = (("authorization", f"Bearer {gpu_worker.token()}"),)
+    async with grpc.aio.insecure_channel(gpu_worker.address) as channel:
+        assert await _health(channel, V1_SERVICE) == health_pb2.HealthCheckResponse.SERVING
+        old = v1_grpc.ImageGenServiceStub(channel)
+        sent = request(7)
+        fields = {name: getattr(sent, name) for name in ("prompt", "seed", "width", "height", "motifs")}
+        palette = [v1.EmotionWeight(emotion="SAD", weight=0.6), v1.EmotionWeight(emotion="HAPPY", weight=0.4)]
+        reply = await old.GenerateImage(v1.GenerateImageRequest(**fields, palette=palette), metadata=metadata, timeout=30)
+        assert reply.png == (await stub.GenerateImage(sent, metadata=metadata, timeout=30)).png
+        with pytest.raises(grpc.aio.AioRpcError) as invalid:
+            await old.GenerateImage(
+                v1.GenerateImageRequest(**fields, palette=[v1.EmotionWeight(emotion="행복", weight=1.0)]),
+                metadata=metadata, timeout=10,
+            )
+        assert error_info(invalid.value).reason == "IMAGEGEN4005"
 
 
 async def wait_all_workers_live(gpu_worker) -> None:

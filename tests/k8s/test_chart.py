@@ -47,9 +47,9 @@ KUBE_MODELS = REPO / "tools" / "kube-models"
 PROTO_SERVICES = {
     "user": "gridam.user.v1.user_service_pb2",
     "diary": "gridam.diary.v1.diary_service_pb2",
-    "emotion": "gridam.emotion.v1.emotion_service_pb2",
-    "card": "gridam.card.v1.card_service_pb2",
-    "gpu-worker": "gridam.imagegen.v1.imagegen_service_pb2",
+    "emotion": "gridam.emotion.v2.emotion_service_pb2",
+    "card": "gridam.card.v2.card_service_pb2",
+    "gpu-worker": "gridam.imagegen.v2.imagegen_service_pb2",
 }
 # The code each process runs: a package, or the one function of a package that starts it
 # (the diary service and its pipeline workers share a package, not their clients).

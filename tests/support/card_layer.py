@@ -18,8 +18,9 @@ from card_service.service_layer.cards import PIPELINE, Cards
 from card_service.service_layer.dependencies import Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam.common.v1 import emotion_pb2 as common_pb
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.imagegen.v2 import imagegen_service_pb2 as imagegen_pb
 from gridam_devtools.keys import ensure_keys
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
@@ -41,9 +42,9 @@ class StoredAnalyses:
     def store(self, diary_id: int, author_id: int, date: datetime.date, *, safety_flag: bool = False,
               hashtags: tuple[str, ...] = ("산책", "친구"), feedback: str = "좋은 하루였네요.") -> None:
         analysis = emotion_pb.Analysis(
-            dominant=emotion_pb.EMOTION_SAD if safety_flag else emotion_pb.EMOTION_HAPPY,
-            distribution=[emotion_pb.EmotionScore(emotion=emotion_pb.EMOTION_HAPPY, fraction=0.7),
-                          emotion_pb.EmotionScore(emotion=emotion_pb.EMOTION_SAD, fraction=0.3)],
+            dominant=common_pb.EMOTION_SAD if safety_flag else common_pb.EMOTION_HAPPY,
+            distribution=[common_pb.EmotionShare(emotion=common_pb.EMOTION_HAPPY, fraction=0.7),
+                          common_pb.EmotionShare(emotion=common_pb.EMOTION_SAD, fraction=0.3)],
             hashtags=list(hashtags), keywords=[emotion_pb.Keyword(word=tag, weight=1.0) for tag in hashtags],
             feedback=feedback, safety_flag=safety_flag, language="ko",
         )

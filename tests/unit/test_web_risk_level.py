@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from gridam.emotion.v1 import emotion_service_pb2 as pb
+from gridam.common.v1 import emotion_pb2 as common_pb
+from gridam.emotion.v2 import emotion_service_pb2 as pb
 from gridam_gateway.emotions import analysis_result
 
 
@@ -21,6 +22,6 @@ from gridam_gateway.emotions import analysis_result
     ],
 )
 def test_the_risk_level_shown(level, flagged, shown):
-    analysis = pb.Analysis(dominant=pb.EMOTION_SAD, safety_flag=flagged, risk_level=level, language="ko")
+    analysis = pb.Analysis(dominant=common_pb.EMOTION_SAD, safety_flag=flagged, risk_level=level, language="ko")
     result = analysis_result(analysis)
     assert (result["riskLevel"], result["safetyFlag"]) == (shown, flagged)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from gridam.card.v1 import card_service_pb2 as pb
+from gridam.card.v2 import card_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2 as user_pb
-from gridam_gateway.emotions import KOREAN
+from gridam_gateway.emotions import key, label
 from gridam_gateway.envelope import JsonResponse, ok
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
@@ -23,13 +23,17 @@ def card_info(request: Request, card: pb.Card) -> dict[str, object]:
         "emotionCardId": card.id,
         "diaryId": str(card.diary_id),
         "cardImageUrl": media_url(request, card.image_key),
-        "emotion": KOREAN[card.dominant],
-        "emotions": [dict(card.distribution)],
+        "emotion": label(card.dominant),
+        "emotions": [{key(share.emotion): share.fraction for share in card.distribution}],
         "hashtags": [{"tagName": tag} for tag in card.hashtags],
         "feedback": card.feedback,
         "date": card.date,
         "version": card.version,
     }
+
+
+def _page_token(cursor: int | None) -> str:
+    return str(cursor) if cursor else ""
 
 
 @router.get("/card-image", summary="일기의 감정 카드 (생성 전에는 404 EMOTIONCARD4001, 내 일기가 아니거나 없으면 404 DIARY4041)")
@@ -56,8 +60,9 @@ async def gallery(
         # Another user's cards: only those shared in posts the caller may see (403 when none).
         owner = (await request.app.state.users.GetProfile(user_pb.GetProfileRequest(user_id=userId))).profile
         reply = await request.app.state.cards.ListSharedCards(
-            pb.ListSharedCardsRequest(author_id=owner.id, size=size, cursor=cursor or 0)
+            pb.ListSharedCardsRequest(author_id=owner.id, page_size=size, page_token=_page_token(cursor))
         )
     else:
-        reply = await request.app.state.cards.ListCards(pb.ListCardsRequest(size=size, cursor=cursor or 0))
-    return ok(page("cardInfoList", [card_info(request, c) for c in reply.cards], reply.next_cursor))
+        reply = await request.app.state.cards.ListCards(pb.ListCardsRequest(page_size=size, page_token=_page_token(cursor)))
+    # The card service's page token is the decimal id the web API shows as the cursor (card.v2's proto).
+    return ok(page("cardInfoList", [card_info(request, c) for c in reply.cards], int(reply.next_page_token or 0)))

@@ -6,9 +6,9 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.datastructures import UploadFile
 
-from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v2 import card_service_pb2 as card_pb
 from gridam.diary.v1 import diary_service_pb2 as pb
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
 from gridam_gateway.emotions import analysis_result
 from gridam_gateway.envelope import JsonResponse, ok
 from gridam_gateway.errors import ApiError

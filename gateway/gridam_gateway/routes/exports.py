@@ -18,7 +18,7 @@ import grpc
 from fastapi import APIRouter, Depends, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_domain.storage import ObjectStorage
 from gridam_gateway.emotions import key

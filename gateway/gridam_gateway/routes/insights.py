@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from gridam.emotion.v1 import emotion_service_pb2 as pb
+from gridam.emotion.v2 import emotion_service_pb2 as pb
 from gridam_gateway.emotions import KOREAN, key, label
 from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError

@@ -76,7 +76,7 @@ diaryWorker:
 emotion:
   kind: grpc
   args: [serve]
-  grpcService: gridam.emotion.v1.EmotionService
+  grpcService: gridam.emotion.v2.EmotionService
   addressVar: GRIDAM_EMOTION_SERVICE_ADDR
   migrate: true
   calls: []
@@ -90,7 +90,7 @@ emotion:
 card:
   kind: grpc
   args: [serve]
-  grpcService: gridam.card.v1.CardService
+  grpcService: gridam.card.v2.CardService
   addressVar: GRIDAM_CARD_SERVICE_ADDR
   migrate: true
   calls: [diary, emotion, gpuWorker]
@@ -103,7 +103,7 @@ card:
 gpuWorker:
   kind: grpc
   args: [serve]
-  grpcService: gridam.imagegen.v1.ImageGenService
+  grpcService: gridam.imagegen.v2.ImageGenService
   addressVar: GRIDAM_IMAGEGEN_SERVICE_ADDR
   calls: []
   stores: []

@@ -7,12 +7,14 @@ import pathlib
 from card_service.config import CardSettings
 from card_service.service_layer.cards import ACCOUNT_REPORTERS, PIPELINE, Cards
 from card_service.service_layer.dependencies import Dependencies
-from card_service.servicer import CardServicer
+from card_service.servicer import CardServicer, CardV1Servicer
 from card_service.unit_of_work import UnitOfWork
-from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
+from gridam.card.v1 import card_service_pb2 as v1
+from gridam.card.v1 import card_service_pb2_grpc as v1_grpc
+from gridam.card.v2 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
-from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
-from gridam.imagegen.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from gridam.emotion.v2 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam.imagegen.v2 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
@@ -21,11 +23,12 @@ from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every, marker_sweep_seconds
-from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.server import Contract, ServiceDefinition, run_server
 from gridam_runtime.tokens import ServiceTokenIssuer
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name
+V1_SERVICE_NAME = v1.DESCRIPTOR.services_by_name["CardService"].full_name  # for one release: docs/protos.md
 EMOTION_SERVICE = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"]
 DIARY_SERVICE = diary_service_pb2.DESCRIPTOR.services_by_name["DiaryService"]
 IMAGEGEN_SERVICE = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImageGenService"]
@@ -54,6 +57,7 @@ async def serve(settings: CardSettings) -> None:
         limiter=Limiter(limits),
     )
     cards = Cards(deps)
+    servicer = CardServicer(cards)
 
     async def cleanup() -> None:
         await factory.close()
@@ -64,7 +68,13 @@ async def serve(settings: CardSettings) -> None:
 
     await run_server(
         settings,
-        ServiceDefinition(DISCOVERY_NAME, SERVICE_NAME, card_service_pb2_grpc.add_CardServiceServicer_to_server, CardServicer(cards)),
+        ServiceDefinition(
+            DISCOVERY_NAME,
+            SERVICE_NAME,
+            card_service_pb2_grpc.add_CardServiceServicer_to_server,
+            servicer,
+            previous=(Contract(V1_SERVICE_NAME, v1_grpc.add_CardServiceServicer_to_server, CardV1Servicer(servicer)),),
+        ),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
         cleanup=cleanup,

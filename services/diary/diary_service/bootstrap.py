@@ -22,9 +22,9 @@ from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.service_layer.transfers import Transfers
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
-from gridam.card.v1 import card_service_pb2, card_service_pb2_grpc
+from gridam.card.v2 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
-from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam.emotion.v2 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2, user_service_pb2_grpc
 from gridam_domain.read_model import open_read_model
 from gridam_domain.storage import LocalFolderStorage

@@ -13,9 +13,11 @@ from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses
 from emotion_service.service_layer.dependencies import Dependencies
 from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS, WordCloudMaker
-from emotion_service.servicer import EmotionServicer
+from emotion_service.servicer import EmotionServicer, EmotionV1Servicer
 from emotion_service.unit_of_work import UnitOfWork
-from gridam.emotion.v1 import emotion_service_pb2, emotion_service_pb2_grpc
+from gridam.emotion.v1 import emotion_service_pb2 as v1
+from gridam.emotion.v1 import emotion_service_pb2_grpc as v1_grpc
+from gridam.emotion.v2 import emotion_service_pb2, emotion_service_pb2_grpc
 from gridam_domain.read_model import open_read_model
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
@@ -24,10 +26,11 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every, marker_sweep_seconds
-from gridam_runtime.server import ServiceDefinition, run_server
+from gridam_runtime.server import Contract, ServiceDefinition, run_server
 
 MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parents[1] / "migrations"
 SERVICE_NAME = emotion_service_pb2.DESCRIPTOR.services_by_name["EmotionService"].full_name
+V1_SERVICE_NAME = v1.DESCRIPTOR.services_by_name["EmotionService"].full_name  # for one release: docs/protos.md
 
 
 def migrate(settings: EmotionSettings) -> None:
@@ -83,7 +86,13 @@ async def serve(settings: EmotionSettings) -> None:
 
     await run_server(
         settings,
-        ServiceDefinition("gridam-emotion", SERVICE_NAME, emotion_service_pb2_grpc.add_EmotionServiceServicer_to_server, servicer),
+        ServiceDefinition(
+            "gridam-emotion",
+            SERVICE_NAME,
+            emotion_service_pb2_grpc.add_EmotionServiceServicer_to_server,
+            servicer,
+            previous=(Contract(V1_SERVICE_NAME, v1_grpc.add_EmotionServiceServicer_to_server, EmotionV1Servicer(servicer)),),
+        ),
         build_discovery(settings),
         ready=database_readiness(engine, redis_client),
         cleanup=cleanup,

@@ -1,4 +1,10 @@
-"""gRPC servicer: proto in, service-layer call, proto out. No rules here."""
+"""gRPC servicer: proto in, service-layer call, proto out. No rules here.
+
+`EmotionServicer` serves gridam.emotion.v2. `EmotionV1Servicer` serves v1 for one release
+(callers not yet rolled out, docs/protos.md) over it: v1's messages are v2's on the wire (the
+same numbers for the same emotions), so each of its methods reads the request as v2's, asks the
+v2 servicer and reads the reply as v1's. Removed in the next release.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +15,21 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.domain.analysis.analyser import Analysis
-from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
+from emotion_service.domain.analysis.emotions import Emotion
 from emotion_service.domain.analysis.safety import RiskLevel
 from emotion_service.service_layer.analyses import Analyses
 from emotion_service.service_layer.statistics import StatisticsReader
 from emotion_service.service_layer.word_clouds import WordCloudMaker, WordClouds
-from gridam.emotion.v1 import emotion_service_pb2 as pb
-from gridam.emotion.v1 import emotion_service_pb2_grpc
+from gridam.common.v1 import emotion_pb2 as common
+from gridam.emotion.v1 import emotion_service_pb2 as v1
+from gridam.emotion.v1 import emotion_service_pb2_grpc as v1_grpc
+from gridam.emotion.v2 import emotion_service_pb2 as pb
+from gridam.emotion.v2 import emotion_service_pb2_grpc
+from gridam_runtime.emotions import InvalidEmotion, from_proto, shares_from_proto, shares_to_proto, to_proto
+from gridam_runtime.errors import InvalidArgument
 from gridam_runtime.server import ServicerContext
+from gridam_runtime.versions import recast
 
-EMOTION_PB = {
-    Emotion.HAPPY: pb.EMOTION_HAPPY,
-    Emotion.JOY: pb.EMOTION_JOY,
-    Emotion.SAD: pb.EMOTION_SAD,
-    Emotion.ANXIOUS: pb.EMOTION_ANXIOUS,
-    Emotion.ANGRY: pb.EMOTION_ANGRY,
-    Emotion.SURPRISE: pb.EMOTION_SURPRISE,
-    Emotion.DISGUST: pb.EMOTION_DISGUST,
-    Emotion.FEAR: pb.EMOTION_FEAR,
-    Emotion.NONE: pb.EMOTION_NONE,
-}
 RISK_PB = {RiskLevel.NONE: pb.RISK_LEVEL_NONE, RiskLevel.CONCERN: pb.RISK_LEVEL_CONCERN, RiskLevel.URGENT: pb.RISK_LEVEL_URGENT}
 
 
@@ -41,8 +42,8 @@ def _timestamp(value: datetime.datetime) -> Timestamp:
 def _analysis(analysis: Analysis, classifier: str) -> pb.Analysis:
     """From the analyser's result (not stored)."""
     return pb.Analysis(
-        distribution=[pb.EmotionScore(emotion=EMOTION_PB[e], fraction=analysis.distribution[e]) for e in EMOTIONS],
-        dominant=EMOTION_PB[analysis.dominant],
+        distribution=shares_to_proto(analysis.distribution),
+        dominant=to_proto(analysis.dominant),
         hashtags=list(analysis.hashtags),
         feedback=analysis.feedback,
         safety_flag=analysis.safety_flag,
@@ -61,10 +62,8 @@ def _keyword(pair: list[str | float]) -> pb.Keyword:
 
 def _stored(record: DiaryAnalysis) -> pb.Analysis:
     return pb.Analysis(
-        distribution=[
-            pb.EmotionScore(emotion=EMOTION_PB[e], fraction=float(record.distribution.get(e.name, 0.0))) for e in EMOTIONS
-        ],
-        dominant=EMOTION_PB[Emotion[record.dominant]],
+        distribution=shares_to_proto({e: float(record.distribution.get(e.name, 0.0)) for e in Emotion}),
+        dominant=to_proto(Emotion[record.dominant]),
         hashtags=record.hashtags,
         feedback=record.feedback,
         safety_flag=record.safety_flag,
@@ -78,9 +77,13 @@ def _stored(record: DiaryAnalysis) -> pb.Analysis:
 def _restored(analysis: pb.Analysis) -> DiaryAnalysis:
     """An analysis from an export archive, to store as it is (its diary is filled in on storing)."""
     risk = RiskLevel[pb.RiskLevel.Name(analysis.risk_level).removeprefix("RISK_LEVEL_")] if analysis.risk_level else RiskLevel.NONE
+    try:
+        dominant, distribution = from_proto(analysis.dominant), shares_from_proto(analysis.distribution)
+    except InvalidEmotion as error:
+        raise InvalidArgument("COMMON4000", f"restored analysis: {error}") from None
     return DiaryAnalysis(
-        dominant=pb.Emotion.Name(analysis.dominant).removeprefix("EMOTION_"),
-        distribution={pb.Emotion.Name(s.emotion).removeprefix("EMOTION_"): s.fraction for s in analysis.distribution},
+        dominant=dominant.name,
+        distribution={emotion.name: fraction for emotion, fraction in distribution.items()},
         hashtags=list(analysis.hashtags),
         keywords=[[k.word, k.weight] for k in analysis.keywords],
         feedback=analysis.feedback,
@@ -96,7 +99,7 @@ def _clouds(result: WordClouds) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "clouds": [
             pb.WordCloud(
-                emotion=EMOTION_PB[Emotion[c.emotion]],
+                emotion=to_proto(Emotion[c.emotion]),
                 words=[_keyword(pair) for pair in c.words],
                 image_key=c.image_key,
             )
@@ -147,7 +150,7 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
             months=[
                 pb.MonthStatistics(
                     month=m.month,
-                    counts=[pb.EmotionCount(emotion=EMOTION_PB[e], count=n) for e, n in m.counts.items()],
+                    counts=[pb.EmotionCount(emotion=to_proto(e), count=n) for e, n in m.counts.items()],
                     total=m.total,
                 )
                 for m in stats.months
@@ -156,7 +159,7 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
                 pb.DayStatistics(
                     date=d.date.isoformat(),
                     count=d.count,
-                    dominant=EMOTION_PB[d.dominant] if d.dominant else pb.EMOTION_UNSPECIFIED,
+                    dominant=to_proto(d.dominant) if d.dominant else common.EMOTION_UNSPECIFIED,
                 )
                 for d in stats.days
             ],
@@ -171,3 +174,44 @@ class EmotionServicer(emotion_service_pb2_grpc.EmotionServiceServicer):
     async def GenerateWordClouds(self, request: pb.GenerateWordCloudsRequest, context: ServicerContext) -> pb.GenerateWordCloudsResponse:
         result = await self._word_clouds.generate()
         return pb.GenerateWordCloudsResponse(**_clouds(result))
+
+
+class EmotionV1Servicer(v1_grpc.EmotionServiceServicer):
+    """gridam.emotion.v1 over the v2 servicer, for one release (see the module docstring)."""
+
+    def __init__(self, current: EmotionServicer) -> None:
+        self._current = current
+
+    async def AnalyzeText(self, request: v1.AnalyzeTextRequest, context: ServicerContext) -> v1.AnalyzeTextResponse:
+        reply = await self._current.AnalyzeText(recast(request, pb.AnalyzeTextRequest), context)
+        return recast(reply, v1.AnalyzeTextResponse)
+
+    async def AnalyzeDiary(self, request: v1.AnalyzeDiaryRequest, context: ServicerContext) -> v1.AnalyzeDiaryResponse:
+        reply = await self._current.AnalyzeDiary(recast(request, pb.AnalyzeDiaryRequest), context)
+        return recast(reply, v1.AnalyzeDiaryResponse)
+
+    async def GetAnalysis(self, request: v1.GetAnalysisRequest, context: ServicerContext) -> v1.GetAnalysisResponse:
+        reply = await self._current.GetAnalysis(recast(request, pb.GetAnalysisRequest), context)
+        return recast(reply, v1.GetAnalysisResponse)
+
+    async def DeleteAnalysis(self, request: v1.DeleteAnalysisRequest, context: ServicerContext) -> v1.DeleteAnalysisResponse:
+        reply = await self._current.DeleteAnalysis(recast(request, pb.DeleteAnalysisRequest), context)
+        return recast(reply, v1.DeleteAnalysisResponse)
+
+    async def ForgetAuthor(self, request: v1.ForgetAuthorRequest, context: ServicerContext) -> v1.ForgetAuthorResponse:
+        reply = await self._current.ForgetAuthor(recast(request, pb.ForgetAuthorRequest), context)
+        return recast(reply, v1.ForgetAuthorResponse)
+
+    async def GetStatistics(self, request: v1.GetStatisticsRequest, context: ServicerContext) -> v1.GetStatisticsResponse:
+        reply = await self._current.GetStatistics(recast(request, pb.GetStatisticsRequest), context)
+        return recast(reply, v1.GetStatisticsResponse)
+
+    async def GetWordClouds(self, request: v1.GetWordCloudsRequest, context: ServicerContext) -> v1.GetWordCloudsResponse:
+        reply = await self._current.GetWordClouds(recast(request, pb.GetWordCloudsRequest), context)
+        return recast(reply, v1.GetWordCloudsResponse)
+
+    async def GenerateWordClouds(
+        self, request: v1.GenerateWordCloudsRequest, context: ServicerContext
+    ) -> v1.GenerateWordCloudsResponse:
+        reply = await self._current.GenerateWordClouds(recast(request, pb.GenerateWordCloudsRequest), context)
+        return recast(reply, v1.GenerateWordCloudsResponse)

@@ -15,8 +15,9 @@ from card_service.config import CardSettings
 from card_service.service_layer.cards import Cards
 from card_service.service_layer.dependencies import Dependencies
 from card_service.unit_of_work import UnitOfWork
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam.common.v1 import emotion_pb2 as common_pb
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.imagegen.v2 import imagegen_service_pb2 as imagegen_pb
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.kv import InProcessRateLimiter
@@ -51,8 +52,8 @@ class AnalysisOfTheDiary:
 
     async def GetAnalysis(self, request):
         analysis = emotion_pb.Analysis(
-            dominant=emotion_pb.EMOTION_HAPPY,
-            distribution=[emotion_pb.EmotionScore(emotion=emotion_pb.EMOTION_HAPPY, fraction=1.0)],
+            dominant=common_pb.EMOTION_HAPPY,
+            distribution=[common_pb.EmotionShare(emotion=common_pb.EMOTION_HAPPY, fraction=1.0)],
             hashtags=["산책"], feedback="좋은 하루였네요.", language="ko",
         )
         return emotion_pb.GetAnalysisResponse(analysis=analysis, date="2026-11-30", author_id=AUTHOR)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime
 
 from card_service.domain.prompts import CALM_PROMPT
-from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.common.v1 import emotion_pb2 as common_pb
 from gridam_runtime import context
 from tests.support.pngs import art_png
 from tests.unit.feed.test_feed_rules import reason
@@ -19,7 +20,7 @@ MADE = datetime.datetime(2026, 3, 1, 12, 0)
 def archived(*versions: int) -> list[card_pb.ArchivedCard]:
     cards = []
     for version in versions:
-        card = card_pb.ArchivedCard(version=version, png=art_png(64, 64, seed=version), dominant="HAPPY",
+        card = card_pb.ArchivedCard(version=version, png=art_png(64, 64, seed=version), dominant=common_pb.EMOTION_HAPPY,
                                     hashtags=["바다"], feedback=f"버전 {version}의 말")
         card.created_at.FromDatetime(MADE + datetime.timedelta(days=version))
         cards.append(card)

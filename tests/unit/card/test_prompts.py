@@ -6,16 +6,16 @@ import dataclasses
 
 import pytest
 
-from card_service.domain.prompts import CALM_PROMPT, EMOTION_KEYS, MAX_MOTIFS, ImagePrompt, build_prompt, card_hashtags, is_denied, seed_for
+from card_service.domain.prompts import CALM_PROMPT, MAX_MOTIFS, ImagePrompt, build_prompt, card_hashtags, is_denied, seed_for
 from emotion_service.domain.analysis.analyser import Analysis
-from emotion_service.domain.analysis.emotions import Distribution, Emotion
+from emotion_service.domain.analysis.emotions import EMOTIONS, Distribution, Emotion
 from emotion_service.domain.analysis.safety import RiskLevel
 
 
 def analysis(**overrides) -> dict:
     base = dict(
-        dominant="HAPPY",
-        distribution={"HAPPY": 0.55, "JOY": 0.25, "SAD": 0.1, "ANXIOUS": 0.06, "NONE": 0.04},
+        dominant=Emotion.HAPPY,
+        distribution={Emotion.HAPPY: 0.55, Emotion.JOY: 0.25, Emotion.SAD: 0.1, Emotion.ANXIOUS: 0.06, Emotion.NONE: 0.04},
         keywords=[("산책", 1.0), ("친구", 0.8), ("커피", 0.6), ("gallery", 0.5), ("바다", 0.4), ("노을", 0.3)],
         hashtags=["산책", "친구", "커피"],
         safety_flag=False,
@@ -44,15 +44,15 @@ def test_prompt_describes_mood_motifs_and_style():
 
 def test_style_varies_by_emotion():
     prompts = {key: build_prompt(analysis(dominant=key, distribution={key: 1.0}), diary_id=1, version=1).prompt
-               for key in EMOTION_KEYS}
-    assert len(set(prompts.values())) == len(EMOTION_KEYS)
+               for key in EMOTIONS}
+    assert len(set(prompts.values())) == len(EMOTIONS)
     assert all(prompt.endswith("no text") for prompt in prompts.values())
 
 
 def test_safety_flag_gives_a_fixed_calm_prompt_without_the_diary_content():
     diary = analysis(
-        dominant="SAD",
-        distribution={"SAD": 0.7, "FEAR": 0.3},
+        dominant=Emotion.SAD,
+        distribution={Emotion.SAD: 0.7, Emotion.FEAR: 0.3},
         keywords=[("바다", 1.0), ("다리", 0.9), ("엄마", 0.8), ("rain", 0.5)],
         hashtags=["바다", "다리", "엄마"],
         safety_flag=True,
@@ -63,8 +63,8 @@ def test_safety_flag_gives_a_fixed_calm_prompt_without_the_diary_content():
     assert result.prompt == CALM_PROMPT
     for word, _ in diary["keywords"]:
         assert word not in result.prompt
-    assert all(key in EMOTION_KEYS for key, _ in result.palette)
-    assert "SAD" not in dict(result.palette) and "FEAR" not in dict(result.palette)
+    assert all(isinstance(key, Emotion) for key, _ in result.palette)
+    assert Emotion.SAD not in dict(result.palette) and Emotion.FEAR not in dict(result.palette)
     assert sum(share for _, share in result.palette) == pytest.approx(1.0)
     # The same prompt whatever the diary said.
     other = build_prompt(analysis(safety_flag=True), diary_id=3, version=2)
@@ -110,8 +110,8 @@ def test_seed_is_stable_per_version_and_differs_across_versions_and_diaries():
 def test_palette_is_the_top_shares_renormalised():
     result = build_prompt(analysis(), diary_id=1, version=1)
     keys = [key for key, _ in result.palette]
-    assert keys == ["HAPPY", "JOY", "SAD"]
-    assert all(key in EMOTION_KEYS for key in keys)
+    assert keys == [Emotion.HAPPY, Emotion.JOY, Emotion.SAD]
+    assert all(isinstance(key, Emotion) for key in keys)
     shares = [share for _, share in result.palette]
     assert sum(shares) == pytest.approx(1.0, abs=1e-9)
     assert shares == sorted(shares, reverse=True)
@@ -119,10 +119,10 @@ def test_palette_is_the_top_shares_renormalised():
 
 
 def test_palette_drops_tiny_shares_and_handles_an_empty_distribution():
-    result = build_prompt(analysis(dominant="SAD", distribution={"SAD": 0.97, "FEAR": 0.03}), diary_id=1, version=1)
-    assert result.palette == (("SAD", 1.0),)
-    result = build_prompt(analysis(dominant="ANGRY", distribution={}), diary_id=1, version=1)
-    assert result.palette == (("ANGRY", 1.0),)
+    result = build_prompt(analysis(dominant=Emotion.SAD, distribution={Emotion.SAD: 0.97, Emotion.FEAR: 0.03}), diary_id=1, version=1)
+    assert result.palette == ((Emotion.SAD, 1.0),)
+    result = build_prompt(analysis(dominant=Emotion.ANGRY, distribution={}), diary_id=1, version=1)
+    assert result.palette == ((Emotion.ANGRY, 1.0),)
     assert "stormy" in result.prompt
 
 
@@ -139,7 +139,7 @@ def test_the_emotion_service_analysis_dataclass_is_accepted():
         risk=RiskLevel.NONE,
     )
     result = build_prompt(record, diary_id=9, version=1)
-    assert [key for key, _ in result.palette] == ["SAD", "FEAR", "NONE"]
+    assert [key for key, _ in result.palette] == [Emotion.SAD, Emotion.FEAR, Emotion.NONE]
     assert result.motifs == ("비", "우산", "혼자")
     assert "rainy" in result.prompt and "touch of apprehension" in result.prompt
 
@@ -152,8 +152,8 @@ def test_motifs_fall_back_to_hashtags_and_prompt_syntax_is_stripped():
 
 
 def test_dominant_falls_back_to_the_largest_share():
-    result = build_prompt(analysis(dominant=None, distribution={"FEAR": 0.8, "SAD": 0.2}), diary_id=1, version=1)
-    assert result.palette[0][0] == "FEAR"
+    result = build_prompt(analysis(dominant=None, distribution={Emotion.FEAR: 0.8, Emotion.SAD: 0.2}), diary_id=1, version=1)
+    assert result.palette[0][0] == Emotion.FEAR
     assert "misty" in result.prompt
 
 
@@ -163,3 +163,11 @@ def test_a_card_shows_no_hashtags_of_a_flagged_diary_and_never_a_deny_listed_one
     assert card_hashtags(tags, safety_flag=False) == ["산책", "손목", "카페"]
     # Ordinary words that merely contain a one-syllable deny-listed word stay.
     assert card_hashtags(["칼국수", "칼로리", "커피", "피로", "독도"], safety_flag=False) == ["칼국수", "칼로리", "커피", "피로", "독도"]
+
+
+@pytest.mark.parametrize("spelling", ["HAPPY", "행복", "EMOTION_HAPPY", 1])
+def test_an_emotion_is_the_domain_type_never_a_spelling_of_one(spelling):
+    with pytest.raises(TypeError):
+        build_prompt(analysis(dominant=spelling), diary_id=1, version=1)
+    with pytest.raises(TypeError):
+        build_prompt(analysis(distribution={spelling: 1.0}), diary_id=1, version=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from diary_service.service_layer.notifications import EXCERPT_CHARS, card_ready_notice, excerpt, follow_notice
+from gridam_domain.emotions import Emotion
 
 
 def test_excerpts_fold_whitespace_and_stop_at_the_limit():
@@ -14,12 +15,12 @@ def test_excerpts_fold_whitespace_and_stop_at_the_limit():
 
 
 def test_card_ready_names_the_day_the_emotion_in_korean_and_hashtags():
-    notice = card_ready_notice(7, 42, "2026-11-30", "HAPPY", ["바다", "친구", "a", "b", "c", "d"], "cards/x.png")
+    notice = card_ready_notice(7, 42, "2026-11-30", Emotion.HAPPY, ["바다", "친구", "a", "b", "c", "d"], "cards/x.png")
     assert (notice.recipient_id, notice.notice_type, notice.entity_id, notice.diary_id) == (7, "CARD_READY", 42, 42)
     assert notice.message == "2026-11-30 감정 카드가 완성되었어요"
     assert notice.content == "오늘의 감정: 행복 #바다 #친구 #a #b #c"  # five hashtags at most
     assert notice.image_key == "cards/x.png" and notice.dedupe_key == "CARD_READY:42"
-    unknown = card_ready_notice(7, 43, "2026-11-30", "", [], "cards/y.png")
+    unknown = card_ready_notice(7, 43, "2026-11-30", None, [], "cards/y.png")
     assert unknown.content == ""
 
 

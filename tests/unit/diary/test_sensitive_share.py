@@ -13,7 +13,7 @@ from diary_service.adapters.orm import Diary
 from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import FeedDependencies
 from diary_service.service_layer.feed import Feed
-from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v2 import card_service_pb2 as card_pb
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import FailedPrecondition
 from gridam_runtime.kv import InProcessRateLimiter
@@ -44,7 +44,7 @@ class Cards:
 
 
 @pytest.fixture
-def feed(uow) -> Feed:
+def feed(uow, reads) -> Feed:
     diaries = {}
     with uow() as unit:
         for card_id in (FLAGGED_CARD, ORDINARY_CARD):
@@ -54,7 +54,7 @@ def feed(uow) -> Feed:
         unit.commit()
     return Feed(
         FeedDependencies(
-            settings=DiarySettings(), uow=uow, reads=uow, authenticator=SignedIn(), users=None, cards=Cards(diaries),
+            settings=DiarySettings(), uow=uow, reads=uow, plain=reads, authenticator=SignedIn(), users=None, cards=Cards(diaries),
             limiter=Limiter(InProcessRateLimiter()), service_tokens=None,
         )
     )

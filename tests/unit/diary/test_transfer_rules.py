@@ -24,8 +24,9 @@ from diary_service.service_layer import archive
 from diary_service.service_layer.diaries import CARD
 from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
 from diary_service.service_layer.imports import IMPORT, ImportDependencies, ImportRunner, Imports
-from gridam.card.v1 import card_service_pb2 as card_pb
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.common.v1 import emotion_pb2 as common_pb
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
 from gridam_domain.storage import LocalFolderStorage, content_addressed_key
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import AlreadyExists, InvalidArgument
@@ -56,12 +57,12 @@ def analysis_of(text: str) -> emotion_pb.Analysis:
     sad = 0.7 if "비" in text else 0.1
     rest = (1 - sad) / 8
     distribution = [
-        emotion_pb.EmotionScore(emotion=value, fraction=sad if value == emotion_pb.EMOTION_SAD else rest)
+        common_pb.EmotionShare(emotion=value, fraction=sad if value == common_pb.EMOTION_SAD else rest)
         for value in range(1, 10)
     ]
     return emotion_pb.Analysis(
         distribution=distribution,
-        dominant=emotion_pb.EMOTION_SAD if sad > rest else emotion_pb.EMOTION_HAPPY,
+        dominant=common_pb.EMOTION_SAD if sad > rest else common_pb.EMOTION_HAPPY,
         hashtags=["새로분석"],
         feedback="오늘도 수고했어요.",
         keywords=[emotion_pb.Keyword(word="하루", weight=1.0)],
@@ -119,7 +120,7 @@ class CardDouble:
             created = Timestamp()
             created.FromDatetime(NOW)
             self.cards.setdefault(diary_id, []).append(
-                card_pb.Card(id=diary_id * 10 + version, diary_id=diary_id, image_key=key, version=version, dominant="SAD",
+                card_pb.Card(id=diary_id * 10 + version, diary_id=diary_id, image_key=key, version=version, dominant=common_pb.EMOTION_SAD,
                              hashtags=["비"], feedback="괜찮아요", created_at=created)
             )
 

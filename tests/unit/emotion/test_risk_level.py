@@ -15,7 +15,7 @@ from emotion_service.domain.analysis.emotions import Distribution, Emotion
 from emotion_service.domain.analysis.safety import RiskLevel
 from emotion_service.service_layer.analyses import Analyses
 from emotion_service.servicer import EmotionServicer
-from gridam.emotion.v1 import emotion_service_pb2 as pb
+from gridam.emotion.v2 import emotion_service_pb2 as pb
 from gridam_runtime.auth import ServiceCaller
 from tests.support.emotion_layer import emotion_dependencies
 

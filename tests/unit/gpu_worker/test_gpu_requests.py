@@ -7,8 +7,10 @@ import pytest
 from diary_service.config import DiarySettings
 from gpu_worker.adapters.workers import EngineSpec
 from gpu_worker.config import GpuWorkerSettings
-from gpu_worker.servicer import to_image_request
-from gridam.imagegen.v1 import imagegen_service_pb2 as pb
+from gpu_worker.servicer import to_image_request, v1_palette
+from gridam.common.v1 import emotion_pb2 as common
+from gridam.imagegen.v1 import imagegen_service_pb2 as v1
+from gridam.imagegen.v2 import imagegen_service_pb2 as pb
 from gridam_runtime.errors import InvalidArgument
 
 
@@ -19,7 +21,8 @@ def message(**fields) -> pb.GenerateImageRequest:
 
 def test_a_valid_request_becomes_an_image_request():
     request = to_image_request(message(
-        palette=[pb.EmotionWeight(emotion="SAD", weight=0.7), pb.EmotionWeight(emotion="HAPPY", weight=0.3)],
+        palette=[common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.7),
+                 common.EmotionShare(emotion=common.EMOTION_HAPPY, fraction=0.3)],
         motifs=["#바다", "rain"], calm=True, steps=4, width=64, height=1024,
     ))
     assert request.palette == (("SAD", 0.7), ("HAPPY", 0.3))
@@ -41,17 +44,27 @@ def test_a_valid_request_becomes_an_image_request():
         ({"prompt": "가" * 1001}, "IMAGEGEN4003"),
         ({"motifs": [f"m{i}" for i in range(11)]}, "IMAGEGEN4004"),
         ({"motifs": ["x" * 101]}, "IMAGEGEN4004"),
-        ({"palette": [pb.EmotionWeight(emotion="BORED", weight=0.5)]}, "IMAGEGEN4005"),
-        ({"palette": [pb.EmotionWeight(emotion="sad", weight=0.5)]}, "IMAGEGEN4005"),
-        ({"palette": [pb.EmotionWeight(emotion="SAD", weight=0.5)] * 2}, "IMAGEGEN4005"),
-        ({"palette": [pb.EmotionWeight(emotion="SAD", weight=1.5)]}, "IMAGEGEN4006"),
-        ({"palette": [pb.EmotionWeight(emotion="SAD", weight=float("nan"))]}, "IMAGEGEN4006"),
+        ({"palette": [common.EmotionShare(emotion=common.EMOTION_UNSPECIFIED, fraction=0.5)]}, "IMAGEGEN4005"),
+        ({"palette": [common.EmotionShare(emotion=10, fraction=0.5)]}, "IMAGEGEN4005"),  # a newer caller's emotion
+        ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.5)] * 2}, "IMAGEGEN4005"),
+        ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=1.5)]}, "IMAGEGEN4006"),
+        ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=float("nan"))]}, "IMAGEGEN4006"),
     ],
 )
 def test_out_of_bounds_requests_are_invalid_arguments(fields, reason):
     with pytest.raises(InvalidArgument) as invalid:
         to_image_request(message(**fields))
     assert invalid.value.reason == reason
+
+
+def test_a_v1_palette_is_read_into_typed_emotions():
+    """gridam.imagegen.v1 for one release (docs/protos.md): its emotion keys, exactly as v1 took them."""
+    shares = v1_palette([v1.EmotionWeight(emotion="SAD", weight=0.7), v1.EmotionWeight(emotion="HAPPY", weight=0.3)])
+    assert [(s.emotion, s.fraction) for s in shares] == [(common.EMOTION_SAD, 0.7), (common.EMOTION_HAPPY, 0.3)]
+    for key in ("BORED", "sad", "행복", "EMOTION_SAD", ""):
+        with pytest.raises(InvalidArgument) as invalid:
+            v1_palette([v1.EmotionWeight(emotion=key, weight=0.5)])
+        assert invalid.value.reason == "IMAGEGEN4005"
 
 
 def test_limits_are_inclusive():

@@ -18,17 +18,16 @@ reads at most 77 CLIP tokens and takes no negative prompt):
 * **Nothing harmful is printed either.** `card_hashtags` gives the hashtags a card shows:
   none for a flagged diary, the diary's own less any deny-listed ones otherwise.
 * `palette` is the distribution's top shares (at most 3, shares under 5% dropped),
-  renormalised to sum to 1, as (emotion key, share) pairs — `ImageRequest.palette` of the
-  gpu-worker.
+  renormalised to sum to 1, as (emotion, share) pairs — the picture's mood the gpu-worker is
+  given (gridam.imagegen.v2's palette).
 * `seed` comes from (diary_id, version) only: the same card version always draws the same
   picture, and a regeneration (version + 1) a different one.
 
-The analysis may be the emotion service's `Analysis` dataclass, its protobuf message, or a
-plain mapping: `dominant` (an emotion key such as "HAPPY", a Korean label, an `Emotion`, or
-the proto enum number), `distribution` (key → fraction, or (key, fraction) pairs, or
-protobuf `EmotionScore`s), `keywords` ((word, weight) pairs or protobuf `Keyword`s),
-`hashtags`, `safety_flag` and `language` ("ko"/"en", informational only — the prompt is
-English either way).
+The analysis is the emotion service's `Analysis` dataclass or a mapping with its fields:
+`dominant` (an `Emotion`, or None for the largest share), `distribution` (`Emotion` → fraction),
+`keywords` ((word, weight) pairs or protobuf `Keyword`s), `hashtags`, `safety_flag` and
+`language` ("ko"/"en", informational only — the prompt is English either way). Emotions are
+`gridam_domain.emotions.Emotion` only, never a spelling of one: anything else is a TypeError.
 """
 from __future__ import annotations
 
@@ -40,12 +39,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gridam_domain.emotions import EMOTION_KEYS, Emotion
+from gridam_domain.emotions import EMOTIONS, Emotion
 
 __all__ = [
     "CALM_PALETTE",
     "CALM_PROMPT",
-    "EMOTION_KEYS",
     "MAX_MOTIFS",
     "ImagePrompt",
     "build_prompt",
@@ -53,9 +51,6 @@ __all__ = [
     "is_denied",
     "seed_for",
 ]
-
-# docs/web-api.md §10: Korean label → emotion key ("행복" → "HAPPY").
-_KOREAN_LABELS = {e.korean: e.name for e in Emotion}
 
 MAX_MOTIFS = 5
 MAX_MOTIF_CHARS = 24
@@ -67,8 +62,8 @@ _SHARE_PLACES = 4
 @dataclass(frozen=True)
 class ImagePrompt:
     prompt: str
-    #: (emotion key, share) pairs, largest first, shares summing to 1.
-    palette: tuple[tuple[str, float], ...]
+    #: (emotion, share) pairs, largest first, shares summing to 1.
+    palette: tuple[tuple[Emotion, float], ...]
     #: Keyword motifs named in the prompt (none when calm).
     motifs: tuple[str, ...]
     #: A content-free calm picture (safety-flagged diary).
@@ -78,33 +73,33 @@ class ImagePrompt:
 
 
 # -- wording per emotion ---------------------------------------------------------------------
-_SCENES: dict[str, str] = {
-    "HAPPY": "a bright, cheerful scene bathed in golden afternoon sunlight",
-    "JOY": "a lively, playful scene full of sparkling light and bright colour",
-    "SAD": "a quiet, wistful scene on a rainy blue evening",
-    "ANXIOUS": "a restless scene of drifting clouds and swirling wind under a hazy sky",
-    "ANGRY": "a dramatic scene under a stormy crimson sky with strong wind",
-    "SURPRISE": "a whimsical scene with sudden bursts of light and unexpected colour",
-    "DISGUST": "an uneasy scene of wilted plants under a murky grey-green sky",
-    "FEAR": "a dim, misty path at dusk with one small warm light in the distance",
-    "NONE": "a calm, simple everyday scene",
+_SCENES: dict[Emotion, str] = {
+    Emotion.HAPPY: "a bright, cheerful scene bathed in golden afternoon sunlight",
+    Emotion.JOY: "a lively, playful scene full of sparkling light and bright colour",
+    Emotion.SAD: "a quiet, wistful scene on a rainy blue evening",
+    Emotion.ANXIOUS: "a restless scene of drifting clouds and swirling wind under a hazy sky",
+    Emotion.ANGRY: "a dramatic scene under a stormy crimson sky with strong wind",
+    Emotion.SURPRISE: "a whimsical scene with sudden bursts of light and unexpected colour",
+    Emotion.DISGUST: "an uneasy scene of wilted plants under a murky grey-green sky",
+    Emotion.FEAR: "a dim, misty path at dusk with one small warm light in the distance",
+    Emotion.NONE: "a calm, simple everyday scene",
 }
-_STYLES: dict[str, str] = {
-    "HAPPY": "soft watercolor illustration, warm light, pastel yellow tones, no text",
-    "JOY": "vibrant gouache illustration, cheerful orange and green tones, no text",
-    "SAD": "muted watercolor illustration, soft blue tones, diffused light, no text",
-    "ANXIOUS": "dreamy pastel illustration, lavender haze, soft edges, no text",
-    "ANGRY": "expressive oil pastel illustration, bold red and dark contrast, no text",
-    "SURPRISE": "playful storybook illustration, bright coral accents, no text",
-    "DISGUST": "muted gouache illustration, grey-green palette, no text",
-    "FEAR": "moody ink and watercolor illustration, deep violet shadows, soft glow, no text",
-    "NONE": "minimal flat illustration, soft neutral tones, gentle light, no text",
+_STYLES: dict[Emotion, str] = {
+    Emotion.HAPPY: "soft watercolor illustration, warm light, pastel yellow tones, no text",
+    Emotion.JOY: "vibrant gouache illustration, cheerful orange and green tones, no text",
+    Emotion.SAD: "muted watercolor illustration, soft blue tones, diffused light, no text",
+    Emotion.ANXIOUS: "dreamy pastel illustration, lavender haze, soft edges, no text",
+    Emotion.ANGRY: "expressive oil pastel illustration, bold red and dark contrast, no text",
+    Emotion.SURPRISE: "playful storybook illustration, bright coral accents, no text",
+    Emotion.DISGUST: "muted gouache illustration, grey-green palette, no text",
+    Emotion.FEAR: "moody ink and watercolor illustration, deep violet shadows, soft glow, no text",
+    Emotion.NONE: "minimal flat illustration, soft neutral tones, gentle light, no text",
 }
 # "with a touch of …" for a strong second emotion.
-_NOUNS: dict[str, str] = {
-    "HAPPY": "happiness", "JOY": "joy", "SAD": "melancholy", "ANXIOUS": "unease",
-    "ANGRY": "frustration", "SURPRISE": "wonder", "DISGUST": "distaste",
-    "FEAR": "apprehension", "NONE": "stillness",
+_NOUNS: dict[Emotion, str] = {
+    Emotion.HAPPY: "happiness", Emotion.JOY: "joy", Emotion.SAD: "melancholy", Emotion.ANXIOUS: "unease",
+    Emotion.ANGRY: "frustration", Emotion.SURPRISE: "wonder", Emotion.DISGUST: "distaste",
+    Emotion.FEAR: "apprehension", Emotion.NONE: "stillness",
 }
 SECOND_EMOTION_SHARE = 0.2
 
@@ -112,7 +107,7 @@ CALM_PROMPT = (
     "a calm, peaceful landscape in soft morning light, gentle rolling hills, a still lake "
     "and an open sky, serene and hopeful, soft watercolor illustration, pastel tones, no text"
 )
-CALM_PALETTE: tuple[tuple[str, float], ...] = (("NONE", 0.7), ("HAPPY", 0.3))
+CALM_PALETTE: tuple[tuple[Emotion, float], ...] = ((Emotion.NONE, 0.7), (Emotion.HAPPY, 0.3))
 
 # -- deny-list -------------------------------------------------------------------------------
 # Motifs must never steer the picture towards self-harm or violence. Keywords arrive with
@@ -174,22 +169,10 @@ def _get(analysis: Any, name: str, default: Any = None) -> Any:
     return getattr(analysis, name, default)
 
 
-def _emotion_key(value: Any) -> str | None:
-    """"HAPPY" / "happy" / "행복" / "EMOTION_HAPPY" / Emotion.HAPPY / 1 → "HAPPY"; else None."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):  # the proto enum number (0 = unspecified)
-        return EMOTION_KEYS[value - 1] if 1 <= value <= len(EMOTION_KEYS) else None
-    name = getattr(value, "name", None)  # an enum member
-    if isinstance(name, str) and not isinstance(value, str):
-        value = name
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    key = text.upper().removeprefix("EMOTION_")
-    if key in EMOTION_KEYS:
-        return key
-    return _KOREAN_LABELS.get(text)
+def _emotion(value: Any) -> Emotion:
+    if not isinstance(value, Emotion):
+        raise TypeError(f"an emotion is a gridam_domain.emotions.Emotion, got {value!r}")
+    return value
 
 
 def _pairs(items: Any, first: str, second: str) -> Iterable[tuple[Any, Any]]:
@@ -223,23 +206,28 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _shares(distribution: Any) -> dict[str, float]:
-    shares: dict[str, float] = {}
-    for key, fraction in _pairs(distribution, "emotion", "fraction"):
-        emotion, value = _emotion_key(key), _number(fraction)
-        if emotion is not None and value is not None and value > 0.0:
-            shares[emotion] = shares.get(emotion, 0.0) + value
+def _shares(distribution: Mapping[Emotion, float] | None) -> dict[Emotion, float]:
+    shares: dict[Emotion, float] = {}
+    for key, fraction in (distribution or {}).items():
+        emotion, value = _emotion(key), _number(fraction)
+        if value is not None and value > 0.0:
+            shares[emotion] = value
     return shares
 
 
-def _palette(shares: Mapping[str, float], dominant: str) -> tuple[tuple[str, float], ...]:
+def _ranked(shares: Mapping[Emotion, float]) -> list[Emotion]:
+    """Largest share first; ties in the emotions' order."""
+    return sorted(shares, key=lambda e: (-shares[e], EMOTIONS.index(e)))
+
+
+def _palette(shares: Mapping[Emotion, float], dominant: Emotion) -> tuple[tuple[Emotion, float], ...]:
     if not shares:
         return ((dominant, 1.0),)
-    ranked = sorted(shares, key=lambda k: (-shares[k], EMOTION_KEYS.index(k)))[:PALETTE_SIZE]
+    ranked = _ranked(shares)[:PALETTE_SIZE]
     total = sum(shares.values())
-    kept = [k for i, k in enumerate(ranked) if i == 0 or shares[k] / total >= PALETTE_MIN_SHARE]
-    kept_total = sum(shares[k] for k in kept)
-    rounded = [round(shares[k] / kept_total, _SHARE_PLACES) for k in kept]
+    kept = [e for i, e in enumerate(ranked) if i == 0 or shares[e] / total >= PALETTE_MIN_SHARE]
+    kept_total = sum(shares[e] for e in kept)
+    rounded = [round(shares[e] / kept_total, _SHARE_PLACES) for e in kept]
     rounded[0] = round(rounded[0] + (1.0 - sum(rounded)), _SHARE_PLACES)  # sum exactly 1
     return tuple(zip(kept, rounded, strict=True))
 
@@ -306,15 +294,17 @@ def build_prompt(analysis: Any, *, diary_id: int, version: int) -> ImagePrompt:
         return ImagePrompt(prompt=CALM_PROMPT, palette=CALM_PALETTE, motifs=(), calm=True, seed=seed)
 
     shares = _shares(_get(analysis, "distribution"))
-    dominant = _emotion_key(_get(analysis, "dominant"))
-    if dominant is None:
-        dominant = max(shares, key=lambda k: (shares[k], -EMOTION_KEYS.index(k))) if shares else "NONE"
+    named = _get(analysis, "dominant")
+    if named is not None:
+        dominant = _emotion(named)
+    else:
+        dominant = _ranked(shares)[0] if shares else Emotion.NONE
     palette = _palette(shares, dominant)
 
     parts = [_SCENES[dominant]]
     total = sum(shares.values())
-    others = [k for k in sorted(shares, key=lambda k: (-shares[k], EMOTION_KEYS.index(k))) if k != dominant]
-    if others and total > 0 and shares[others[0]] / total >= SECOND_EMOTION_SHARE and others[0] != "NONE":
+    others = [e for e in _ranked(shares) if e != dominant]
+    if others and total > 0 and shares[others[0]] / total >= SECOND_EMOTION_SHARE and others[0] is not Emotion.NONE:
         parts.append(f"with a touch of {_NOUNS[others[0]]}")
     motifs = _motifs(_get(analysis, "keywords"), _get(analysis, "hashtags"))
     if motifs:

@@ -21,15 +21,18 @@ from card_service.adapters.orm import Card
 from card_service.domain.composition import compose_card
 from card_service.domain.prompts import build_prompt, card_hashtags
 from card_service.service_layer.dependencies import Dependencies
-from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.common.v1 import emotion_pb2
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_pb
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.imagegen.v2 import imagegen_service_pb2 as imagegen_pb
 from gridam_domain.dates import parse_day
+from gridam_domain.emotions import Emotion
 from gridam_domain.images import PNG_SIGNATURE, sanitize_image
 from gridam_domain.paging import check_page, split_page
 from gridam_domain.storage import content_addressed_key
 from gridam_runtime import context
+from gridam_runtime.emotions import from_proto, shares_from_proto, to_proto
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
 from gridam_runtime.limits import Limit
 
@@ -41,8 +44,9 @@ ACCOUNT_REPORTERS = frozenset({"gridam-user"})
 NOT_READY = "EMOTIONCARD4001"
 
 
-def _emotion_key(value: int) -> str:
-    return emotion_pb.Emotion.Name(value).removeprefix("EMOTION_")
+def _distribution(analysis: emotion_pb.Analysis) -> dict[str, float]:
+    """An analysis' distribution as a card stores it: by the emotions' names (adapters/orm.py)."""
+    return {emotion.name: fraction for emotion, fraction in shares_from_proto(analysis.distribution).items()}
 
 
 class Cards:
@@ -165,8 +169,8 @@ class Cards:
             version=1,
             author_id=reply.author_id,
             date=datetime.date.fromisoformat(reply.date),
-            dominant=_emotion_key(analysis.dominant),
-            distribution={_emotion_key(s.emotion): s.fraction for s in analysis.distribution},
+            dominant=from_proto(analysis.dominant).name,
+            distribution=_distribution(analysis),
             hashtags=card_hashtags(analysis.hashtags, safety_flag=analysis.safety_flag),
             keywords=[[k.word, k.weight] for k in analysis.keywords],
             feedback=analysis.feedback,
@@ -204,8 +208,8 @@ class Cards:
     async def _draw(self, card: Card) -> bytes:
         prompt = build_prompt(
             {
-                "dominant": card.dominant,
-                "distribution": card.distribution,
+                "dominant": Emotion[card.dominant],
+                "distribution": {Emotion[key]: fraction for key, fraction in card.distribution.items()},
                 "keywords": [(w, float(x)) for w, x in card.keywords],
                 "hashtags": card.hashtags,
                 "safety_flag": card.safety_flag,
@@ -221,7 +225,7 @@ class Cards:
             width=settings.art_width,
             height=settings.art_height,
             steps=settings.art_steps,
-            palette=[imagegen_pb.EmotionWeight(emotion=k, weight=w) for k, w in prompt.palette],
+            palette=[emotion_pb2.EmotionShare(emotion=to_proto(e), fraction=share) for e, share in prompt.palette],
             motifs=list(prompt.motifs),
             calm=prompt.calm,
         )
@@ -355,8 +359,8 @@ class Cards:
                         version=card.version,
                         author_id=reply.author_id,
                         date=datetime.date.fromisoformat(reply.date),
-                        dominant=card.dominant or _emotion_key(analysis.dominant),
-                        distribution={_emotion_key(s.emotion): s.fraction for s in analysis.distribution},
+                        dominant=from_proto(card.dominant or analysis.dominant).name,
+                        distribution=_distribution(analysis),
                         hashtags=list(card.hashtags),
                         keywords=[[k.word, k.weight] for k in analysis.keywords],
                         feedback=card.feedback,

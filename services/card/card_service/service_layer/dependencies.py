@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from card_service.config import CardSettings
 from card_service.unit_of_work import UnitOfWork
 from gridam.diary.v1.diary_service_pb2_grpc import DiaryServiceStub
-from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
-from gridam.imagegen.v1.imagegen_service_pb2_grpc import ImageGenServiceStub
+from gridam.emotion.v2.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam.imagegen.v2.imagegen_service_pb2_grpc import ImageGenServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow

@@ -84,7 +84,7 @@ class ArchivedCard:
 
     version: int
     image: str
-    dominant: str
+    dominant: str  # an emotion's name (EMOTION_KEYS), or "": the analysis' dominant one
     hashtags: tuple[str, ...]
     feedback: str
     created_at: datetime.datetime | None = None  # naive UTC
@@ -239,6 +239,8 @@ def _cards(value: Any, where: str, names: set[str]) -> tuple[ArchivedCard, ...]:
     for card in cards:
         if card.image not in names:
             raise _fault(BAD_JSON, f"{where}: card image {card.image!r} is not in the archive")
+        if card.dominant and card.dominant not in EMOTION_KEYS:
+            raise _fault(BAD_JSON, f"{where}: a card's dominant emotion is not one of {', '.join(EMOTION_KEYS)}")
     return tuple(sorted(cards, key=lambda card: card.version))
 
 

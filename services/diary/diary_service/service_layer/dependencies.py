@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from diary_service.adapters.search import DiarySearch
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
-from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
+from gridam.card.v2.card_service_pb2_grpc import CardServiceStub
 from gridam.user.v1.user_service_pb2_grpc import UserServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator

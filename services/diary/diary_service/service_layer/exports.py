@@ -30,14 +30,15 @@ from sqlalchemy.exc import IntegrityError
 from diary_service.adapters.orm import TRANSFER_DONE, TRANSFER_EXPIRED, TRANSFER_RUNNING, Diary, Export, FeedComment
 from diary_service.service_layer import archive
 from diary_service.unit_of_work import UnitOfWork
-from gridam.card.v1 import card_service_pb2 as card_pb
-from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.card.v2.card_service_pb2_grpc import CardServiceStub
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v2.emotion_service_pb2_grpc import EmotionServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
+from gridam_runtime.emotions import from_proto
 from gridam_runtime.errors import AlreadyExists, InvalidArgument, NotFound
 from gridam_runtime.jobs import Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -233,7 +234,7 @@ class ExportBuilder:
                     "version": card.version,
                     "image": archive.archive_path(card.image_key),
                     "createdAt": local_time(card.created_at.ToDatetime()),
-                    "dominant": card.dominant,
+                    "dominant": from_proto(card.dominant).name,
                     "hashtags": list(card.hashtags),
                     "feedback": card.feedback,
                 }
@@ -378,12 +379,10 @@ def _comment(comment: FeedComment) -> dict[str, Any]:
 
 
 def _analysis(analysis: emotion_pb.Analysis) -> dict[str, Any]:
-    def name(value: emotion_pb.Emotion) -> str:
-        return emotion_pb.Emotion.Name(value).removeprefix("EMOTION_")
-
+    """The archive's analysis: emotions by their names (docs/export-import.md)."""
     return {
-        "emotions": {name(score.emotion): score.fraction for score in analysis.distribution},
-        "dominant": name(analysis.dominant),
+        "emotions": {from_proto(share.emotion).name: share.fraction for share in analysis.distribution},
+        "dominant": from_proto(analysis.dominant).name,
         "hashtags": list(analysis.hashtags),
         "keywords": [{"word": k.word, "weight": k.weight} for k in analysis.keywords],
         "feedback": analysis.feedback,

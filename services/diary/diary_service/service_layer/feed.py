@@ -25,7 +25,7 @@ from diary_service.domain.text import clean_text
 from diary_service.service_layer import notifications as notices
 from diary_service.service_layer.dependencies import FeedDependencies
 from diary_service.unit_of_work import UnitOfWork
-from gridam.card.v1 import card_service_pb2 as card_pb
+from gridam.card.v2 import card_service_pb2 as card_pb
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_domain import text
 from gridam_domain.paging import check_page, split_page

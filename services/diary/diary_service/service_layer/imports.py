@@ -34,15 +34,18 @@ from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_PENDING, TRANSFER
 from diary_service.service_layer import archive
 from diary_service.service_layer.diaries import CARD, COUNT, PHOTO_MAX_SIDE
 from diary_service.unit_of_work import UnitOfWork
-from gridam.card.v1 import card_service_pb2 as card_pb
-from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.card.v2.card_service_pb2_grpc import CardServiceStub
+from gridam.common.v1 import emotion_pb2
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v2.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam_domain.emotions import Emotion
 from gridam_domain.images import SanitizedImage, sanitize_image
 from gridam_domain.storage import ObjectStorage, content_addressed_key
 from gridam_runtime import context
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
+from gridam_runtime.emotions import shares_to_proto, to_proto
 from gridam_runtime.errors import AlreadyExists, InvalidArgument, NotFound
 from gridam_runtime.jobs import Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
@@ -167,13 +170,11 @@ class Imports:
 
 
 def _restored(analysis: dict[str, Any]) -> emotion_pb.Analysis:
-    """The archive's analysis (checked by archive.py); enums given by their labels."""
+    """The archive's analysis (checked by archive.py: emotions by their names); the risk level
+    given by its label."""
     return emotion_pb.Analysis(
-        distribution=[
-            emotion_pb.EmotionScore(emotion=f"EMOTION_{key}", fraction=fraction)
-            for key, fraction in analysis["emotions"].items()
-        ],
-        dominant=f"EMOTION_{analysis['dominant']}",
+        distribution=shares_to_proto({Emotion[key]: fraction for key, fraction in analysis["emotions"].items()}),
+        dominant=to_proto(Emotion[analysis["dominant"]]),
         hashtags=analysis["hashtags"],
         feedback=analysis["feedback"],
         safety_flag=analysis["safetyFlag"] or analysis["riskLevel"] == "urgent",
@@ -301,7 +302,9 @@ class ImportRunner:
             size += len(png)
             if size > MAX_RESTORED_CARD_BYTES:
                 break
-            message = card_pb.ArchivedCard(version=card.version, png=png, dominant=card.dominant,
+            # An archive's card may leave its emotion out (archive.py): the analysis' one is printed then.
+            dominant = to_proto(Emotion[card.dominant]) if card.dominant else emotion_pb2.EMOTION_UNSPECIFIED
+            message = card_pb.ArchivedCard(version=card.version, png=png, dominant=dominant,
                                            hashtags=card.hashtags, feedback=card.feedback)
             if card.created_at is not None:
                 message.created_at.FromDatetime(card.created_at)

@@ -97,8 +97,10 @@ def follow_notice(follower_id: int, follower_login_id: str, followee_id: int) ->
     )
 
 
-def card_ready_notice(author_id: int, diary_id: int, date: str, dominant: str, hashtags: list[str], image_key: str) -> Notification:
-    label = Emotion[dominant].korean if dominant in Emotion.__members__ else ""
+def card_ready_notice(
+    author_id: int, diary_id: int, date: str, dominant: Emotion | None, hashtags: list[str], image_key: str
+) -> Notification:
+    label = dominant.korean if dominant is not None else ""
     tags = " ".join(f"#{tag}" for tag in hashtags[:5])
     return _notice(
         author_id, "CARD_READY", diary_id, f"CARD_READY:{diary_id}",

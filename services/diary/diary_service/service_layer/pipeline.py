@@ -27,14 +27,15 @@ from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, No
 from diary_service.service_layer.diaries import ANALYSE, CARD, PURGE
 from diary_service.service_layer.notifications import card_ready_notice
 from diary_service.unit_of_work import UnitOfWork
-from gridam.card.v1 import card_service_pb2 as card_pb
-from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.card.v2.card_service_pb2_grpc import CardServiceStub
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v2.emotion_service_pb2_grpc import EmotionServiceStub
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam.user.v1.user_service_pb2_grpc import UserServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime import context
+from gridam_runtime.emotions import from_proto
 from gridam_runtime.jobs import Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer
 
@@ -117,7 +118,9 @@ class DiaryPipeline:
         reply = await self._cards.MakeCard(card_pb.MakeCardRequest(diary_id=job.subject_id))
         card = reply.card
         notice = (
-            card_ready_notice(card.author_id, card.diary_id, card.date, card.dominant, list(card.hashtags), card.image_key)
+            card_ready_notice(
+                card.author_id, card.diary_id, card.date, from_proto(card.dominant), list(card.hashtags), card.image_key
+            )
             if reply.made
             else None
         )

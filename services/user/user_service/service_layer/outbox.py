@@ -22,12 +22,12 @@ from collections.abc import Callable, Sequence
 
 import sqlalchemy
 
-from gridam.card.v1 import card_service_pb2 as card_pb
-from gridam.card.v1.card_service_pb2_grpc import CardServiceStub
+from gridam.card.v2 import card_service_pb2 as card_pb
+from gridam.card.v2.card_service_pb2_grpc import CardServiceStub
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.diary.v1.diary_service_pb2_grpc import DiaryServiceStub
-from gridam.emotion.v1 import emotion_service_pb2 as emotion_pb
-from gridam.emotion.v1.emotion_service_pb2_grpc import EmotionServiceStub
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_pb
+from gridam.emotion.v2.emotion_service_pb2_grpc import EmotionServiceStub
 from gridam_runtime import context
 from gridam_runtime.jobs import Handler, Job, JobQueue, LeaseLost
 from gridam_runtime.tokens import ServiceTokenIssuer

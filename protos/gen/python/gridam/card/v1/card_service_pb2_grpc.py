@@ -26,7 +26,10 @@ if _version_not_supported:
 
 
 class CardServiceStub:
-    """CardService owns card jobs, cards, card images and regeneration.
+    """Deprecated: gridam.card.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    CardService owns card jobs, cards, card images and regeneration.
 
     Identity: user-facing methods act for the caller in the forwarded user access token
     and show only the caller's own cards (another user's card answers NOT_FOUND); methods
@@ -97,7 +100,10 @@ class CardServiceStub:
 
 
 class CardServiceServicer:
-    """CardService owns card jobs, cards, card images and regeneration.
+    """Deprecated: gridam.card.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    CardService owns card jobs, cards, card images and regeneration.
 
     Identity: user-facing methods act for the caller in the forwarded user access token
     and show only the caller's own cards (another user's card answers NOT_FOUND); methods
@@ -254,7 +260,10 @@ def add_CardServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class CardService:
-    """CardService owns card jobs, cards, card images and regeneration.
+    """Deprecated: gridam.card.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    CardService owns card jobs, cards, card images and regeneration.
 
     Identity: user-facing methods act for the caller in the forwarded user access token
     and show only the caller's own cards (another user's card answers NOT_FOUND); methods

@@ -13,7 +13,10 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class EmotionServiceStub:
-    """EmotionService owns emotion analyses, statistics, word clouds and safety flags.
+    """Deprecated: gridam.emotion.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    EmotionService owns emotion analyses, statistics, word clouds and safety flags.
 
     Identity: user-facing methods read the caller from the forwarded user access token
     (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked
@@ -49,7 +52,10 @@ class EmotionServiceStub:
     """GenerateWordClouds renders the caller's word clouds from all their analysed diaries."""
 
 class EmotionServiceServicer(metaclass=_abc_1.ABCMeta):
-    """EmotionService owns emotion analyses, statistics, word clouds and safety flags.
+    """Deprecated: gridam.emotion.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    EmotionService owns emotion analyses, statistics, word clouds and safety flags.
 
     Identity: user-facing methods read the caller from the forwarded user access token
     (`authorization: Bearer …`) and only ever show the caller's own data. Methods marked

@@ -13,7 +13,10 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class ImageGenServiceStub:
-    """ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
+    """Deprecated: gridam.imagegen.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
     compatible ones (same size and steps) and runs them on its worker processes.
 
     Load shedding: when the queue is full the call fails with RESOURCE_EXHAUSTED and a
@@ -26,7 +29,10 @@ class ImageGenServiceStub:
     """GenerateImage draws one image. Internal: only services holding a service token."""
 
 class ImageGenServiceServicer(metaclass=_abc_1.ABCMeta):
-    """ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
+    """Deprecated: gridam.imagegen.v2 replaces it (emotions typed by gridam.common.v1). Served beside
+    it for one release for callers not yet rolled out (docs/protos.md); removed in the next.
+
+    ImageGenService is the gpu-worker: a dispatcher queues requests, forms batches of
     compatible ones (same size and steps) and runs them on its worker processes.
 
     Load shedding: when the queue is full the call fails with RESOURCE_EXHAUSTED and a
