@@ -60,8 +60,7 @@ def to_image_request(message: pb.GenerateImageRequest) -> ImageRequest:
     for emotion, fraction in shares.items():
         if not (math.isfinite(fraction) and 0.0 <= fraction <= 1.0):
             raise InvalidArgument("IMAGEGEN4006", f"palette share of {emotion.name} must be in [0, 1]")
-    # The engines key their colours by the emotion's name; the order is the caller's (largest first).
-    palette = tuple((emotion.name, float(fraction)) for emotion, fraction in shares.items())
+    palette = tuple((emotion, float(fraction)) for emotion, fraction in shares.items())  # in the caller's order
     return ImageRequest(
         prompt=message.prompt,
         seed=message.seed,

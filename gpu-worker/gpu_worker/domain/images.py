@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from gridam_domain.emotions import Emotion
+
 
 @dataclass(frozen=True)
 class ImageRequest:
@@ -19,8 +21,8 @@ class ImageRequest:
     width: int
     height: int
     steps: int = 0  # 0 = the engine's default
-    # Mood as (emotion key, share) pairs; keys from gridam_domain.emotions.EMOTION_KEYS.
-    palette: tuple[tuple[str, float], ...] = ()
+    # Mood as (emotion, share) pairs.
+    palette: tuple[tuple[Emotion, float], ...] = ()
     # Words that seed the motifs (e.g. hashtags).
     motifs: tuple[str, ...] = ()
     # Calm, content-free picture: prompt and motifs are ignored (safety-flagged diaries).

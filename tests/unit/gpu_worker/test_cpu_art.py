@@ -13,12 +13,13 @@ from PIL import Image
 from gpu_worker.adapters.engines.cpu_art import CpuArtEngine, draw_art, layer_plan, normalise_motifs, normalise_palette
 from gpu_worker.adapters.engines.registry import build_engine
 from gpu_worker.domain.images import ImageRequest
+from gridam_domain.emotions import Emotion
 from tests.support.pngs import png_pixels
 
 SIZE = 192  # small enough to keep the suite fast; structure is resolution independent
 
 
-def req(seed: int = 7, *, palette=(("HAPPY", 0.7), ("SAD", 0.3)), motifs=("바다", "산책"), calm=False,
+def req(seed: int = 7, *, palette=((Emotion.HAPPY, 0.7), (Emotion.SAD, 0.3)), motifs=("바다", "산책"), calm=False,
         width: int = SIZE, height: int = SIZE, prompt: str = "오늘은 바다를 걸었다") -> ImageRequest:
     return ImageRequest(prompt=prompt, seed=seed, width=width, height=height,
                         palette=tuple(palette), motifs=tuple(motifs), calm=calm)
@@ -67,8 +68,8 @@ def test_different_seeds_differ(engine):
 
 def test_palette_changes_colours(engine):
     warm, cold = engine.generate([
-        req(palette=(("ANGRY", 0.8), ("SURPRISE", 0.2))),
-        req(palette=(("SAD", 0.8), ("ANXIOUS", 0.2))),
+        req(palette=((Emotion.ANGRY, 0.8), (Emotion.SURPRISE, 0.2))),
+        req(palette=((Emotion.SAD, 0.8), (Emotion.ANXIOUS, 0.2))),
     ])
     assert mean_abs_diff(warm, cold) > 25
     w, c = png_pixels(warm).reshape(-1, 3).mean(0), png_pixels(cold).reshape(-1, 3).mean(0)
@@ -77,8 +78,8 @@ def test_palette_changes_colours(engine):
 
 def test_share_mixes_families(engine):
     mostly_happy, mostly_sad = engine.generate([
-        req(palette=(("HAPPY", 0.9), ("SAD", 0.1))),
-        req(palette=(("HAPPY", 0.1), ("SAD", 0.9))),
+        req(palette=((Emotion.HAPPY, 0.9), (Emotion.SAD, 0.1))),
+        req(palette=((Emotion.HAPPY, 0.1), (Emotion.SAD, 0.9))),
     ])
     assert mean_abs_diff(mostly_happy, mostly_sad) > 15
 
@@ -102,7 +103,7 @@ def test_motifs_change_structure(engine):
 
 def test_motif_normalisation():
     assert normalise_motifs(["#Rain", "rain", " 바다 ", ""]) == ["rain", "바다"]
-    assert normalise_palette([("행복", 1.0), ("SAD", 3.0), ("BOGUS", 5.0)]) == [("SAD", 0.75), ("HAPPY", 0.25)]
+    assert normalise_palette([(Emotion.HAPPY, 1.0), (Emotion.SAD, 3.0), (Emotion.FEAR, 0.0)]) == [("SAD", 0.75), ("HAPPY", 0.25)]
     assert normalise_palette([]) == [("NONE", 1.0)]
     assert req(motifs=("#Rain",)).motifs != req(motifs=("rain",)).motifs
     assert draw_art(req(motifs=("#Rain",))).tobytes() == draw_art(req(motifs=("rain",))).tobytes()
@@ -111,7 +112,7 @@ def test_motif_normalisation():
 def test_calm_is_quiet_and_ignores_content(engine):
     calm_a, calm_b, calm_c, busy = engine.generate([
         req(calm=True),
-        req(calm=True, motifs=("fire", "storm"), palette=(("ANGRY", 1.0),), prompt="다른 글"),
+        req(calm=True, motifs=("fire", "storm"), palette=((Emotion.ANGRY, 1.0),), prompt="다른 글"),
         req(calm=True, seed=8),
         req(),
     ])
@@ -140,7 +141,7 @@ def test_bad_size_rejected(engine):
 
 
 def test_batch_mixed_requests_in_order(engine):
-    batch = [req(seed=1), req(calm=True), req(seed=2, width=96, height=64), req(palette=(("FEAR", 1.0),), motifs=())]
+    batch = [req(seed=1), req(calm=True), req(seed=2, width=96, height=64), req(palette=((Emotion.FEAR, 1.0),), motifs=())]
     out = engine.generate(batch)
     assert len(out) == len(batch)
     for r, png in zip(batch, out, strict=True):

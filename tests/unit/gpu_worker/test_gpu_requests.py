@@ -11,6 +11,7 @@ from gpu_worker.servicer import to_image_request, v1_palette
 from gridam.common.v1 import emotion_pb2 as common
 from gridam.imagegen.v1 import imagegen_service_pb2 as v1
 from gridam.imagegen.v2 import imagegen_service_pb2 as pb
+from gridam_domain.emotions import Emotion
 from gridam_runtime.errors import InvalidArgument
 
 
@@ -25,7 +26,7 @@ def test_a_valid_request_becomes_an_image_request():
                  common.EmotionShare(emotion=common.EMOTION_HAPPY, fraction=0.3)],
         motifs=["#바다", "rain"], calm=True, steps=4, width=64, height=1024,
     ))
-    assert request.palette == (("SAD", 0.7), ("HAPPY", 0.3))
+    assert request.palette == ((Emotion.SAD, 0.7), (Emotion.HAPPY, 0.3))
     assert request.motifs == ("#바다", "rain")
     assert (request.width, request.height, request.steps, request.seed, request.calm) == (64, 1024, 4, 7, True)
     assert request.batch_key() == (64, 1024, 4)

@@ -35,6 +35,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from gpu_worker.domain.images import ImageRequest
+from gridam_domain.emotions import Emotion
 
 MAX_SIDE = 4096
 MAX_MOTIF_LAYERS = 4
@@ -77,11 +78,6 @@ FAMILIES: dict[str, np.ndarray] = {
     )
     for key, cols in _FRONTEND_COLOURS.items()
 }
-
-KOREAN_KEYS = {
-    "행복": "HAPPY", "기쁨": "JOY", "슬픔": "SAD", "불안": "ANXIOUS", "화남": "ANGRY",
-    "놀람": "SURPRISE", "역겨움": "DISGUST", "두려움": "FEAR", "없음": "NONE",
-}  # fmt: skip
 
 # (energy, warp, softness, brightness) per emotion, mixed by share.
 TEMPERAMENT: dict[str, tuple[float, float, float, float]] = {
@@ -135,12 +131,12 @@ def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
 
 
-def normalise_palette(palette: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
-    """(key, share) pairs with known keys (English or Korean), shares summing to 1, largest first."""
+def normalise_palette(palette: Sequence[tuple[Emotion, float]]) -> list[tuple[str, float]]:
+    """(emotion's name, share) pairs, shares summing to 1, largest first (the colour tables are by name)."""
     totals: dict[str, float] = {}
-    for key, share in palette:
-        name = KOREAN_KEYS.get(key, str(key).upper())
-        if name not in FAMILIES or not (share > 0) or not math.isfinite(share):
+    for emotion, share in palette:
+        name = emotion.name
+        if not (share > 0) or not math.isfinite(share):
             continue
         totals[name] = totals.get(name, 0.0) + float(share)
     total = sum(totals.values())

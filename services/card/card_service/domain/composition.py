@@ -131,19 +131,6 @@ def _readable(colour: RGB, background: RGB, minimum: float) -> RGB:
     return (0, 0, 0)
 
 
-def _resolve_emotion(emotion: str | Emotion) -> str:
-    if isinstance(emotion, Emotion):
-        return emotion.name
-    if isinstance(emotion, str):
-        key = emotion.strip()
-        if key.upper() in EMOTION_STYLES:
-            return key.upper()
-        for name, style in EMOTION_STYLES.items():  # a Korean label is accepted too
-            if style.label == key:
-                return name
-    raise ValueError(f"unknown emotion {emotion!r}; expected one of {', '.join(EMOTION_STYLES)}")
-
-
 def format_date(date: str | dt.date) -> str:
     """"2026-11-30" (or a date, or an ISO datetime string) → "2026년 11월 30일"."""
     if isinstance(date, dt.datetime):
@@ -298,26 +285,27 @@ def compose_card(
     art_png: bytes,
     *,
     date: str,
-    emotion: str,
+    emotion: Emotion,
     hashtags: Sequence[str],
     feedback: str,
     size: tuple[int, int] = DEFAULT_SIZE,
 ) -> bytes:
     """The emotion card as PNG bytes, `size` (width, height) pixels, RGB.
 
-    `emotion` is an English key ("HAPPY"; a Korean label or an `Emotion` also works),
+    `emotion` is a `gridam_domain.emotions.Emotion` (a TypeError otherwise: never a spelling of one),
     `date` "YYYY-MM-DD", `hashtags` with or without "#", `feedback` any length (wrapped, shrunk,
     and cut with "…" when it cannot fit).
 
     Raises `CardArtError` (a `ValueError`) when `art_png` is not a decodable PNG/JPEG/WEBP
-    image; `ValueError` for an unknown emotion, a bad date or a size outside 256–4096 px;
+    image; `ValueError` for a bad date or a size outside 256–4096 px;
     `gridam_domain.fonts.FontMissingError` when the Korean font package is not installed.
     """
     width, height = (int(v) for v in size)
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
         raise ValueError(f"card size must be within {MIN_SIDE}–{MAX_SIDE} px a side, got {width}×{height}")
-    key = _resolve_emotion(emotion)
-    style = EMOTION_STYLES[key]
+    if not isinstance(emotion, Emotion):
+        raise TypeError(f"an emotion is a gridam_domain.emotions.Emotion, got {emotion!r}")
+    style = EMOTION_STYLES[emotion.name]
     date_text = format_date(date)
     if isinstance(hashtags, str):
         hashtags = [hashtags]

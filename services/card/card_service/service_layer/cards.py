@@ -251,7 +251,7 @@ class Cards:
             compose_card,
             art,
             date=card.date.isoformat(),
-            emotion=card.dominant,
+            emotion=Emotion[card.dominant],
             hashtags=card.hashtags,
             feedback=card.feedback,
         )
