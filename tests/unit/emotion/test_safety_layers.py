@@ -186,6 +186,45 @@ def test_context_reads_questions_denials_quotes_pasts_and_others_of_the_eighth_r
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("어제 밤에 또 그었다. 내일은 반팔 못 입겠다.", RiskLevel.URGENT),                  # a relapse told as an act
+    ("ㅈㅎ 안 한 지 40일이었는데 오늘 깨졌다.", RiskLevel.URGENT),                    # a streak broken
+    ("수업 끝나고 아무도 없을 때 일부러 손등을 라이터로 지졌다.", RiskLevel.URGENT),     # a harm done on purpose
+    ("계속 그냥 죽자는 목소리가 머리에서 맴돈다.", RiskLevel.URGENT),                   # a voice that says it
+    ("어젯밤 자살이라고 쳐봤다가 무서워서 껐다.", RiskLevel.URGENT),                    # a search, any particle
+    ("엄마가 출근한 뒤 팔을 피가 날 때까지 긁었다.", RiskLevel.URGENT),                  # another person, another clause
+    ("다들 ㄱㅁㅇㅆ어. 진짜로.", RiskLevel.URGENT),                                    # a farewell in initials
+    ("요즘 잘 때 그냥 안 깼으면 좋겠닼ㅋ", RiskLevel.URGENT),                          # a laugh typed into the ending
+    ("Last entry. Thank you for everything.", RiskLevel.URGENT),
+    ("Logged out of everything. Goodbye I guess.", RiskLevel.URGENT),
+    ("가게를 접어도 다시 열어도 아무리 버텨도 달라지지 않을 것 같다.", RiskLevel.CONCERN),
+    ("이제는 누구에게도 필요 없는 사람이 된 것 같다.", RiskLevel.CONCERN),
+])
+def test_constructs_of_the_tenth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "자살 생각 그런 거 아님 그냥 시험이 싫을 뿐",                                   # a denial with a filler
+    "죽고 싶다 이런 건 아니고 그냥 일주일만 자고 싶다",                               # not split from its denial
+    "나 자해 안 함 고양이가 할퀸 거임",
+    "우울하냐고들 묻는데 난 그런 생각은 한 번도 안 해봤다.",
+    "동생이 죽고 싶으면 꼭 말하라고 했다. 고마웠다.",                                 # advice someone gave
+    "연극 대본 속 죽고 싶어 하는 인물 대사를 외웠다.",                               # someone else's wish
+    "올해 청소년 자살률 통계가 또 나왔다는 뉴스를 봤다.",
+    "후렴 가사는 '나 하나 사라져도 모르겠지'로 정했다.",                             # a quoted lyric
+    "단주 3년째다. 술 마시던 때는 매일 죽고 싶었지만 요즘은 아침 운동을 한다.",
+    "I've never once thought about ending my life, I'm just exhausted by the move.",
+    "Haven't had any thoughts of suicide since spring, my counsellor is pleased.",
+    "Tired yes, suicidal no. Pizza and bed.",
+    "The nurse asked me the question about thoughts of self-harm and I said no.",
+    "If my dad sees this dent in the car he's going to kill me.",
+    "My neighbour told me she's ready to die, she is ninety-eight and at peace.",
+])
+def test_context_of_the_tenth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

@@ -34,7 +34,7 @@ _KO_IDIOMS = re.compile(
     r"(?:에|에다|에만)목(?:을)?(?:매|메)(?:는|달|고|지|어)|죽도록|죽기살기|죽을맛|죽을똥살똥|죽여준다|죽여주는|죽인다(?:진짜)?(?:맛|분위기|노래|경치)|죽이는(?:맛|노래|경치|날씨)|"
     r"(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
     r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
-    r"(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
+    r"이맛에(?:사는|살지|산다)|(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
     r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
     r"(?:열심히|잘|행복하게|재밌게|즐겁게|건강하게)살자|목숨(?:걸고|을걸고)|죽었다깨어나도|죽을죄"
 )
@@ -44,22 +44,24 @@ _EN_IDIOMS = re.compile(
     r"\bto\s+die\s+for\b|\b(?:die|died)\s+(?:of|from)\s+(?:embarrassment|shame|boredom|laughter|cuteness|happiness)\b|"
     r"\bi'?m\s+dead\b(?=[^.!?\n]{0,10}(?:😂|🤣|lol|$))|\bdead\s+(?:tired|serious|last|end|line|battery|phone)\b|"
     r"\bdrop[- ]dead\b|\bkill\s+(?:time|the (?:mood|vibe|lights|engine|process))\b|\b(?:my|the)\s+(?:phone|battery|laptop|car|plant)s?\s+(?:died|is dead|was dead)\b|"
-    r"\bmurder(?:ed)?\s+(?:that|the|this)\b|\bwould\s+kill\s+for\b|\bover\s+my\s+dead\s+body\b|\bkill\s+me\s+now\b(?=[^.!?\n]{0,40}\b(?:lol|meeting|class|lecture|boring|haha)\b)"
+    r"\bmurder(?:ed)?\s+(?:that|the|this)\b|"
+    # someone else "is going to kill me" (in trouble with them)
+    r"\b(?:mom|mum|dad|she|he|they|boss|wife|husband|teacher|coach|parents|sister|brother|manager)\b[^.!?\n]{0,25}?(?:\bis|\bare|'s|'re|\bwill|'ll)?\s*(?:going\s+to|gonna|will|'ll)\s+(?:literally\s+|actually\s+)?kill\s+me\b|\bwould\s+kill\s+for\b|\bover\s+my\s+dead\s+body\b|\bkill\s+me\s+now\b(?=[^.!?\n]{0,40}\b(?:lol|meeting|class|lecture|boring|haha)\b)"
 )
 
 # Negation of the statement itself (not "I don't want to live", which is a construct).
 _KO_NEGATED = re.compile(
     r"(?:죽고싶|자살하고싶|죽을생각|자살할생각|자해할생각|사라지고싶)(?:지는|진|지|은건|은게|은거는|은건절대|은생각은|은마음은|까지는|은|다는뜻은|다는말은|다는건|다는게|다는거|다는것은|단건|단말은)?(?:절대|전혀)?(?:않|아니|아닌|없|안)|"
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
-    r"(?:자살|자해|죽고싶|죽을|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌)|"
-    r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는)(?:전혀|절대)?(?:없|안)|"
+    r"(?:자살|자해|죽고싶|죽을|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
+    r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
     r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
-    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|하지않|안할|아니)|"
+    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|안함|안했|안한다|하지않|안할|아니|아님|아냐)|"
     # "it is not that …": a verb made a noun and denied ("살기 싫은 건 아니야", "죽고 싶다거나 그런 건 전혀 아니고")
     r"(?:싶|싫|파)(?:다거나|거나|다든가|은|다는|단)(?:그런)?(?:건|거|게|것은|것이|뜻은|뜻이|말은|얘기는)"
     r"(?:진짜|정말|절대|전혀|결코|딱히|꼭)?(?:아니|아냐|아님|아닌)|"
     # the statement denied as it stands, in the spoken short forms ("ㅈㄱㅅㄷ 아님 ㅋㅋ", "살기 싫다 아니고")
-    r"(?:죽고싶|자살하고싶|살기싫|사라지고싶|자해하고싶|뒤지고싶)(?:다|어|음|은거|은건|다는거|다는건)?(?:진짜|절대|전혀|결코|딱히)?"
+    r"(?:죽고싶|자살하고싶|살기싫|사라지고싶|자해하고싶|뒤지고싶|자살생각|죽을생각)(?:다|어|음|은거|은건|다는거|다는건)?(?:이런|그런)?(?:건|거|게)?(?:진짜|절대|전혀|결코|딱히)?"
     r"(?:아님|아니고|아냐|아니야|아니에요|아닙니다|아니다|아니거든|아니구요|아니고요)(?![?])")
 _EN_NEGATED = re.compile(
     r"\b(?:suicide|self[- ]?harm|killing\s+myself|dying|death)\b[^.!?\n]{0,12}\b(?:has|have|had|is|was)\s+(?:never|not|n'?t)\b|"
@@ -71,7 +73,9 @@ _EN_NEGATED = re.compile(
     r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
     # "not that I want to die", "it's not like I'd hurt myself" (not "not that I don't …")
     r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
-    r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:harming|hurting|killing)\s+myself\b|"
+    r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:(?:harming|hurting|killing)\s+myself|ending\s+(?:it|things|my\s+life)|suicide|dying)\b|"
+    r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\bsuicidal\W{0,3}\s*no\b|"
+    r"\b(?:suicidal\s+(?:stuff|thoughts?|feelings?|urges?|ideation)|urges?|ideation)\b[^.!?\n]{0,20}\b(?:(?:has|have)\s+been|are|is)\s+(?:gone|quiet|absent)\b|"
     r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
@@ -82,16 +86,24 @@ _TURN = re.compile(r"\b(?:but|though|except|yet)\b|(?:지만|는데|은데|긴�
 
 # Someone else is the subject, or the sentence is about media, news or a game.
 _KO_OTHERS = re.compile(
-    r"(?:악역|장면|콘티|원고|드라마|영화|소설|웹툰|만화|책에서|책속|노래|가사|기사|뉴스|주인공|캐릭터|등장인물|유튜브|다큐|연예인|배우|작가|"
+    r"(?:악역|장면|콘티|원고|드라마|영화|소설|웹툰|만화|책에서|책속|노래|가사(?!라지|라졌|라진|라질|라져)|기사|뉴스|주인공|캐릭터|등장인물|유튜브|다큐|연예인|배우|작가|"
     r"게임|보스|레이드|던전|롤|배그|몹|캐릭|리스폰|판|"
-    r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀|"
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
-    r"(?<!횡단)(?<!인)보도|속보|기자회견|투신사건|사건이있었다고|투신사고|자살사고)")
+    # "…고 싶어 하다" tells someone else's wish ("죽고 싶어 하는 주인공")
+    r"(?:죽고|사라지고|자살하고|살기)(?:싶어|싫어)(?:하는|하던|한다|했다|하더라|하셨|하시|해서)|"
+    r"통계|사망원인|자살률|자살자수|(?<!횡단)(?<!인)보도|속보|기자회견|투신사건|사건이있었다고|투신사고|자살사고)")
+# Someone else named as a subject: theirs when it comes before the construct in the same clause
+# ("엄마가 또 죽고 싶다고…"), not when a clause ends between them ("엄마가 잠든 뒤 … 긁었다": the
+# writer's act, subject dropped) or the person comes after it.
+_KO_PERSON = re.compile(r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀")
+_KO_CLAUSE_BREAK = re.compile(r"(?:잠든|잠들|자는|간|나간|들어간|온|한|된)(?:뒤|후|다음)|(?:는|은|ㄴ)?동안|(?:을|ㄹ)?때|는데|니까|지만|고나서|자마자")
 # Words reported ("…다고 하셨다", "…라는 말"): someone else's, unless a construct of the writer's follows
 # the report ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words ("…다는 말이 농담이 아니게 됐다").
 _KO_REPORTED = re.compile(
     r"(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|물으|묻|여쭤|여쭈|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|"
-    r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)")
+    r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|"
+    # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
+    r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
 _KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
@@ -115,7 +127,7 @@ _EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+ov
                        r"(?<!almost )(?<!nearly )\b(?:died|passed\s+away|passed)\b(?:\s+\w+){0,3},?\s+(?:of\s+)?an?\s+overdose\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|"
                        r"\bkill(?:s|ed)?\s+(?:him|her|them)sel(?:f|ves)\b|\b(?:his|her|their)\s+(?:suicide|overdose|self[- ]harm)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
-_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
+_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:the|a|that|her|his)\s+question\s+(?:about|on)\b|\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
                        r"\b(?:wanted|needed)\s+to\s+know\s+(?:if|whether)\b|\b(?:asks|asking)\s+(?:me\s+)?(?:if|whether)\b|"
                        r"(?:냐고|는지|있는지|있냐고|냐며|는지를)(?:물었|물어|묻|물으|질문|여쭤|여쭈|확인하셨|하셨|하시)")
 # A questionnaire's item: the whole sentence is the item.
@@ -128,15 +140,16 @@ _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
-                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|흉터|흉이|"
+                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|던(?:때|시절|날들|무렵)|흉터|흉이|"
                       r"(?:\d+|열\S?|스무|서른|마흔|쉰|예순)\S{0,2}살(?:때|적|무렵|즈음)|(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던)")
 # A construct inside a past relative clause ("사라지고 싶다고만 적던 이 앱을 다시 켰다"): only the clause is
 # asked whether it is back ("다시" there is the app's).
-_KO_PAST_CLAUSE = re.compile(r"(?:고|고만|다고|라고|다고만)(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던")
+_KO_PAST_CLAUSE = re.compile(r"(?:고|고만|다고|라고|다고만)(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리|적었|썼|말했|되뇌었|생각했|검색했|찾아봤|올렸)던")
 _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안난|안났|안든|안들|안생|사라졌|없어졌|필요없|잘다닌|됐|되었)|"
                           r"(?:그런|그랬던|한|했던)지(?:벌써|이제|어느덧)?\S{0,4}(?:년|달|개월)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
-                          r"살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
+                          r"(?:안|않)(?:가|죽|떠나|하|뛰어내리)?(?:길|기를|은게|은것이|았던게)\S{0,3}(?:참|정말|진짜|천만)?(?:잘했|다행)|"
+                          r"(?:단주|금주|단약|회복|치료)\S{0,4}\d+(?:년|개월|달)째|\d+(?:년|개월)\S{0,3}기념|살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
                           r"(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
 _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
@@ -214,7 +227,7 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | N
         return "question"
     if _DISPOSED.search(compact) or _DISPOSED.search(sentence):
         return "disposed"
-    others_ko = ((_KO_OTHERS.search(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
+    others_ko = ((_KO_OTHERS.search(compact) or _person_before(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
                  and not _IMAGINING.search(compact))
     others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence) and not _me_in_construct(sentence)
                  or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence)))
@@ -248,6 +261,14 @@ def _asked(sentence: str, compact: str) -> bool:
         if not find_constructs(sentence[:m.start()] + " " + (rest[clause_end.end():] if clause_end else "")):
             return True
     return any(not find_constructs(compact[m.end():]) for m in _QUESTION.finditer(compact))
+
+
+def _person_before(compact: str) -> bool:
+    """Someone else named before the writer's construct, in the same clause."""
+    hits = [m for construct in find_constructs(compact) if construct.language == "ko" and (m := construct.pattern.search(compact))]
+    start = min((m.start() for m in hits), default=len(compact))
+    return any(not _KO_CLAUSE_BREAK.search(compact, person.end(), start)
+               for person in _KO_PERSON.finditer(compact, 0, start))
 
 
 def _reported(compact: str) -> bool:

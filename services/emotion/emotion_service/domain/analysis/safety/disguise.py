@@ -53,16 +53,29 @@ def compose_jamo(text: str) -> str:
 _CHOSEONG_SHORTHAND = {
     "ㅈㄱㅅㄷ": "죽고싶다", "ㅈㄱㅅㅇ": "죽고싶어", "ㅈㄱㅅㄴ": "죽고싶네", "ㅈㄱㅅㄱ": "죽고싶게",
     "ㅅㄱㅅㄷ": "살기싫다", "ㅅㄱㅅㅇ": "살기싫어", "ㅈㅅㅊㄷ": "자살충동", "ㅈㅅㅅㄱ": "자살생각",
+    "ㄱㅁㅇㅆ": "고마웠", "ㅁㅇㅎㅆ": "미안했", "ㅅㄹㅎㅆ": "사랑했",
 }
 _SHORTHAND = re.compile("|".join(sorted(_CHOSEONG_SHORTHAND, key=len, reverse=True)))
 
 # Laughter and crying marks carry no words; they are dropped so they cannot split or hide one.
 _MARKS = re.compile(r"[ㅋㅎㅠㅜ]{2,}|(?<![ㄱ-ㅎ])[ㅋㅎ](?=\s|$)|(?<![a-z])(?:lol+|lmf?ao+|ha(?:ha)+h?|he(?:he)+|xd+)(?![a-z])")
 
-# Between two Hangul syllables, anything but a space or a line break is a disguise ("자.살",
-# "죽_고_싶_다", "죽1고2싶다"): it is removed. Spaces are kept (the constructs ignore them).
+# A laugh typed into the last syllable's final consonant ("좋겠닼ㅋ", "싶닼ㅋㅋ"): the syllable
+# without it (ㅋ is the 24th final; no everyday word ends in one before a laugh).
+_LAUGH_IN_FINAL = re.compile(r"[\uac00-\ud7a3](?=ㅋ)")
+_FINAL_K = 24
+
+
+def _unlaugh_final(match: re.Match[str]) -> str:
+    code = ord(match.group(0)) - 0xAC00
+    return chr(0xAC00 + code - _FINAL_K) if code % 28 == _FINAL_K else match.group(0)
+
+
+# Between two Hangul syllables, anything but a space, a line break or a quotation mark is a
+# disguise ("자.살", "죽_고_싶_다", "죽1고2싶다"): it is removed. Spaces are kept (the constructs
+# ignore them); quotation marks too ("'…모르겠지'라는 가사": the context layer reads quotations).
 # A dot only between single syllables ("자.살"), so "했다.그리고" keeps its sentence break.
-_INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?]{1,3}(?=[\uac00-\ud7a3])|"
+_INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?'\"]{1,3}(?=[\uac00-\ud7a3])|"
                             r"(?<=(?<![\uac00-\ud7a3])[\uac00-\ud7a3])[.](?=[\uac00-\ud7a3])|"
                             r"(?<=[\uac00-\ud7a3])[.](?=[\uac00-\ud7a3](?:[.\s]|$))")
 
@@ -115,7 +128,7 @@ def _hangul_text(text: str) -> str:
     text = _SPACED_JAMO.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = compose_jamo(text)
     text = _SHORTHAND.sub(lambda m: _CHOSEONG_SHORTHAND[m.group(0)], text)
-    text = _MARKS.sub(f" {LAUGH} ", text)
+    text = _MARKS.sub(f" {LAUGH} ", _LAUGH_IN_FINAL.sub(_unlaugh_final, text))
     # Twice: "죽_고_싶" has overlapping windows.
     return _INSIDE_HANGUL.sub("", _INSIDE_HANGUL.sub("", text))
 
