@@ -1,4 +1,5 @@
-"""Small shared state with expiry: login rate limits and revoked sessions.
+"""Small shared state with expiry: login rate limits and revoked sessions; and the Redis
+subscription that keeps in-memory copies of shared state current (RedisSubscription).
 
 Redis in the distributed profile (shared by every replica). In the embedded profile the
 rate limits live in the user-service process (the only one that counts logins) and the
@@ -126,40 +127,108 @@ class RedisRateLimiter(RateLimiter):
         self._redis.delete(self._prefix + key)
 
 
+class RedisSubscription:
+    """A Redis channel followed in a background thread, for an in-memory copy that other
+    processes keep current by publishing their changes to it.
+
+    `on_subscribed` runs after every (re)subscription, before any message: the copy is
+    rebuilt there, so what was published while the connection was down is not lost.
+    `on_message` gets each message's data. The copy may be trusted (`live`) only while the
+    subscription is known to be alive (a PING answered in the last `stale_after_seconds`) and
+    rebuilt since it last started: otherwise the owner asks the source, as without the copy.
+    """
+
+    PING_INTERVAL_SECONDS = 1.0
+    STALE_AFTER_SECONDS = 3.0
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        channel: str,
+        *,
+        on_message: Callable[[bytes], None],
+        on_subscribed: Callable[[], None],
+        name: str,
+        stale_after_seconds: float = STALE_AFTER_SECONDS,
+    ) -> None:
+        self._redis = client
+        self._channel = channel
+        self._on_message = on_message
+        self._on_subscribed = on_subscribed
+        self._name = name
+        self._stale_after = stale_after_seconds
+        self._loaded = False  # on_subscribed ran since the subscription (re)started
+        self._alive_at = float("-inf")  # last time the subscription answered
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def live(self) -> bool:
+        return self._loaded and time.monotonic() - self._alive_at < self._stale_after
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._follow, name=self._name, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2 * self.PING_INTERVAL_SECONDS)
+
+    def _follow(self) -> None:
+        while not self._stopping.is_set():
+            pubsub: redis.client.PubSub = self._redis.pubsub()  # type: ignore[no-untyped-call]  # redis-py leaves Redis.pubsub() unannotated
+            try:
+                pubsub.subscribe(self._channel)
+                next_ping = 0.0
+                while not self._stopping.is_set():
+                    if time.monotonic() >= next_ping:
+                        pubsub.ping()
+                        next_ping = time.monotonic() + self.PING_INTERVAL_SECONDS
+                    message = pubsub.get_message(timeout=self.PING_INTERVAL_SECONDS)
+                    if message is None:
+                        continue
+                    if message["type"] == "subscribe":  # first time, or resubscribed after a reconnect
+                        self._loaded = False
+                        self._on_subscribed()
+                        self._loaded = True
+                    elif message["type"] == "message":
+                        self._on_message(message["data"])
+                    self._alive_at = time.monotonic()
+            except (redis.RedisError, OSError, ValueError):
+                log.warning("subscription to %s lost; asking the source per request until it is back", self._channel, exc_info=True)
+            finally:
+                self._loaded = False
+                pubsub.close()
+            self._stopping.wait(self.PING_INTERVAL_SECONDS)
+
+
 class RedisRevocationList(RevocationList):
     """Revoked sessions in Redis, mirrored in memory so checking a token costs no round trip.
 
     `revoke` writes the key (with its TTL) and publishes the session id in one transaction;
-    every process keeps a copy fed by that channel, so a revocation reaches all of them
-    within milliseconds. The copy is trusted only while the subscription is known to be
-    alive (a PING answered in the last STALE_AFTER_SECONDS): otherwise `is_revoked` asks
-    Redis, as without the copy. After every (re)subscription the copy is reloaded from the
-    keys, so what was published while the connection was down is not lost.
+    every process keeps a copy fed by that channel (RedisSubscription), so a revocation reaches
+    all of them within milliseconds. While the subscription is not live, `is_revoked` asks
+    Redis, as without the copy. After every (re)subscription the copy is reloaded from the keys.
     """
 
     CHANNEL = "gridam:revoked-sessions"
-    PING_INTERVAL_SECONDS = 1.0
-    STALE_AFTER_SECONDS = 3.0
 
     def __init__(self, client: redis.Redis, prefix: str = "gridam:revoked-session:") -> None:
         self._redis = client
         self._prefix = prefix
         self._until: dict[str, float] = {}  # session id -> time.monotonic() it stops mattering
         self._lock = threading.Lock()
-        self._loaded = False  # the copy holds every key present when the subscription started
-        self._alive_at = float("-inf")  # last time the subscription answered
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.subscription = RedisSubscription(
+            client, self.CHANNEL, on_message=self._received, on_subscribed=self._reload, name="revocations"
+        )
 
     def start(self) -> RedisRevocationList:
-        self._thread = threading.Thread(target=self._follow, name="revocations", daemon=True)
-        self._thread.start()
+        self.subscription.start()
         return self
 
     def close(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2 * self.PING_INTERVAL_SECONDS)
+        self.subscription.close()
 
     def revoke(self, session_id: str, ttl_seconds: int) -> None:
         ttl = max(1, ttl_seconds)
@@ -170,10 +239,14 @@ class RedisRevocationList(RevocationList):
         self._remember(session_id, ttl)  # this process knows at once, without its own message
 
     def is_revoked(self, session_id: str) -> bool:
-        if self._loaded and time.monotonic() - self._alive_at < self.STALE_AFTER_SECONDS:
+        if self.subscription.live:
             until = self._until.get(session_id)
             return until is not None and until > time.monotonic()
         return bool(self._redis.exists(self._prefix + session_id))
+
+    def _received(self, data: bytes) -> None:
+        session_id, _, ttl = data.decode().partition(" ")
+        self._remember(session_id, float(ttl))
 
     def _remember(self, session_id: str, ttl_seconds: float) -> None:
         now = time.monotonic()
@@ -195,34 +268,6 @@ class RedisRevocationList(RevocationList):
             for sid, t in self._until.items():  # published while the keys were being read
                 until[sid] = max(until.get(sid, 0.0), t)
             self._until = until
-
-    def _follow(self) -> None:
-        while not self._stopping.is_set():
-            pubsub: redis.client.PubSub = self._redis.pubsub()  # type: ignore[no-untyped-call]  # redis-py leaves Redis.pubsub() unannotated
-            try:
-                pubsub.subscribe(self.CHANNEL)
-                next_ping = 0.0
-                while not self._stopping.is_set():
-                    if time.monotonic() >= next_ping:
-                        pubsub.ping()
-                        next_ping = time.monotonic() + self.PING_INTERVAL_SECONDS
-                    message = pubsub.get_message(timeout=self.PING_INTERVAL_SECONDS)
-                    if message is None:
-                        continue
-                    if message["type"] == "subscribe":  # first time, or resubscribed after a reconnect
-                        self._loaded = False
-                        self._reload()
-                        self._loaded = True
-                    elif message["type"] == "message":
-                        session_id, _, ttl = message["data"].decode().partition(" ")
-                        self._remember(session_id, float(ttl))
-                    self._alive_at = time.monotonic()
-            except (redis.RedisError, OSError, ValueError):
-                log.warning("revocation subscription lost; asking Redis per request until it is back", exc_info=True)
-            finally:
-                self._loaded = False
-                pubsub.close()
-            self._stopping.wait(self.PING_INTERVAL_SECONDS)
 
 
 def build_state(redis_url: str, data_dir: pathlib.Path) -> tuple[RateLimiter, RevocationList, redis.Redis | None]:

@@ -17,14 +17,14 @@ def test_a_revocation_reaches_other_processes_and_later_ones(redis_server):
     revoker = RedisRevocationList(clients[0], prefix=prefix).start()
     watcher = RedisRevocationList(clients[1], prefix=prefix).start()
     try:
-        wait_until(lambda: watcher._loaded, "subscription ready", interval=0.01)
+        wait_until(lambda: watcher.subscription.live, "subscription ready", interval=0.01)
         revoker.revoke("s1", 60)
         assert revoker.is_revoked("s1")  # the revoking process knows without a round trip
         wait_until(lambda: watcher._until.get("s1") is not None, "published revocation received", interval=0.01)
         assert watcher.is_revoked("s1") and not watcher.is_revoked("s2")
         late = RedisRevocationList(clients[2], prefix=prefix).start()
         try:
-            wait_until(lambda: late._loaded, "a later process loads the revocations", interval=0.01)
+            wait_until(lambda: late.subscription.live, "a later process loads the revocations", interval=0.01)
             assert late.is_revoked("s1") and not late.is_revoked("s2")
         finally:
             late.close()

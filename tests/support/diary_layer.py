@@ -26,6 +26,7 @@ from gridam_devtools.keys import ensure_keys
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
+from gridam_runtime.follows import FollowLists
 from gridam_runtime.jobs import JobQueue
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
@@ -49,8 +50,9 @@ class DiaryLayer:
 
 
 @contextlib.contextmanager
-def diary_layer(settings: DiarySettings, *, users: Any, cards: Any) -> Iterator[DiaryLayer]:
-    """`users` and `cards`: the clients of the user and card services."""
+def diary_layer(settings: DiarySettings, *, users: Any, cards: Any, follow_lists: FollowLists | None = None) -> Iterator[DiaryLayer]:
+    """`users` and `cards`: the clients of the user and card services; `follow_lists`: the
+    feed's copy of followee lists (the distributed profile's), none by default."""
     ensure_keys(settings.keys_dir)
     migrate(MIGRATIONS_DIR, settings.database)
     engine = db.create_engine(settings.database)
@@ -72,7 +74,8 @@ def diary_layer(settings: DiarySettings, *, users: Any, cards: Any) -> Iterator[
                                    limiter=limiter))
     feed = Feed(FeedDependencies(settings=settings, uow=uow, reads=reads, authenticator=authenticator, users=users,
                                  cards=cards, limiter=limiter,
-                                 service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME)))
+                                 service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
+                                 follow_lists=follow_lists))
     try:
         yield DiaryLayer(uow, jobs, engine, diaries, feed, Notifications(NotificationDependencies(uow, authenticator)))
     finally:

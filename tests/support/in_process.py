@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import grpc
+import redis
 
 from card_service.config import CardSettings
 from diary_service.config import DiarySettings
 from gridam_runtime import context
 from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
+from gridam_runtime.follows import FollowLists, follow_changes
 from tests.support.card_layer import CardLayer, card_layer
 from tests.support.diary_layer import DiaryLayer, diary_layer
 from tests.support.user_layer import UserLayer, user_layer
@@ -83,13 +85,30 @@ class World:
 
 
 @contextlib.contextmanager
-def in_process_world(tmp_path, sens_provider, **card_overrides) -> Iterator[World]:
+def in_process_world(
+    tmp_path, sens_provider, *, databases: Mapping[str, str] | None = None, redis_url: str = "", **card_overrides
+) -> Iterator[World]:
+    """`databases`: URLs of the user and diary services' databases by service ("user",
+    "diary"; SQLite files in `tmp_path` otherwise); `redis_url`: a Redis the user service
+    tells follow changes through and the feed keeps its copy of followee lists by, as in the
+    distributed profile (none otherwise)."""
     to_users, to_diary, to_cards = InProcessClient(), InProcessClient(), InProcessClient()
     card_settings = CardSettings(data_dir=tmp_path, art_width=64, art_height=64)
-    with (
-        user_layer(UserSettings(data_dir=tmp_path), sens_provider) as users,
-        diary_layer(DiarySettings(data_dir=tmp_path), users=to_users, cards=to_cards) as diary,
-        card_layer(card_settings, diaries=to_diary, **card_overrides) as cards,
-    ):
-        to_users.servicer, to_diary.servicer, to_cards.servicer = users.servicer, diary.servicer, cards.servicer
-        yield World(users, diary, cards)
+    urls = databases or {}
+    client = redis.Redis.from_url(redis_url) if redis_url else None
+    follow_lists = FollowLists(client).start() if client is not None else None
+    try:
+        with (
+            user_layer(UserSettings(data_dir=tmp_path, database_url=urls.get("user", "")), sens_provider,
+                       follow_changes=follow_changes(client)) as users,
+            diary_layer(DiarySettings(data_dir=tmp_path, database_url=urls.get("diary", "")), users=to_users, cards=to_cards,
+                        follow_lists=follow_lists) as diary,
+            card_layer(card_settings, diaries=to_diary, **card_overrides) as cards,
+        ):
+            to_users.servicer, to_diary.servicer, to_cards.servicer = users.servicer, diary.servicer, cards.servicer
+            yield World(users, diary, cards)
+    finally:
+        if follow_lists is not None:
+            follow_lists.close()
+        if client is not None:
+            client.close()

@@ -32,6 +32,7 @@ from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
+from gridam_runtime.follows import FollowLists
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
@@ -73,6 +74,7 @@ async def serve(settings: DiarySettings) -> None:
         return UnitOfWork(read_sessions, jobs)
 
     read_model = open_read_model(settings)
+    follow_lists = FollowLists(redis_client).start() if redis_client is not None else None
     deps = Dependencies(
         settings=settings,
         uow=uow,
@@ -94,6 +96,7 @@ async def serve(settings: DiarySettings) -> None:
             cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
             limiter=limiter,
             service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
+            follow_lists=follow_lists,
         )
     )
 
@@ -102,6 +105,8 @@ async def serve(settings: DiarySettings) -> None:
         if read_model is not None:
             read_model[0].close()
         revocations.close()
+        if follow_lists is not None:
+            follow_lists.close()
         if redis_client is not None:
             redis_client.close()
         engine.dispose()

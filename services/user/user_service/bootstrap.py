@@ -16,6 +16,7 @@ from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
+from gridam_runtime.follows import follow_changes
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
@@ -85,6 +86,7 @@ async def serve(settings: UserSettings) -> None:
         storage=LocalFolderStorage(settings.media_root),
         oauth_providers=providers,
         oauth_state_key=read_secret(settings.oauth_state_key_path),
+        follow_changes=follow_changes(redis_client),
     )
     accounts, profiles = Accounts(deps), Profiles(deps)
     servicer = UserServicer(accounts, profiles)

@@ -14,6 +14,7 @@ from gridam.user.v1.user_service_pb2_grpc import UserServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
+from gridam_runtime.follows import FollowLists
 from gridam_runtime.limits import Limiter
 from gridam_runtime.tokens import ServiceTokenIssuer
 
@@ -42,6 +43,8 @@ class FeedDependencies:
     cards: CardServiceStub
     limiter: Limiter
     service_tokens: ServiceTokenIssuer
+    # Followee lists copied from the user service (distributed profile); None: always asked.
+    follow_lists: FollowLists | None = None
 
 
 @dataclass(frozen=True)

@@ -108,9 +108,26 @@ class Feed:
     async def _limit(self, limit: Limit, caller: Identity) -> None:
         await asyncio.to_thread(self._d.limiter.hit, limit, caller.user_id)
 
+    async def _followees(self, caller: Identity) -> list[int]:
+        """The caller's followees: from the copy when it knows them, else asked (and copied)."""
+        lists = self._d.follow_lists
+        if lists is None:
+            return list((await self._d.users.ListFollowingIds(user_pb.ListFollowingIdsRequest())).user_ids)
+        known = lists.get(caller.user_id)
+        if known is not None:
+            return list(known)
+        generation = lists.generation  # read before asking: a change meanwhile voids the answer
+        followees = list((await self._d.users.ListFollowingIds(user_pb.ListFollowingIdsRequest())).user_ids)
+        lists.put(caller.user_id, followees, generation)
+        return followees
+
     async def _follows(self, follower_id: int, followee_id: int, *, as_service: bool = False) -> bool:
-        """Asked with the caller's token about the caller's own follows; with the diary service's
-        token (`as_service`) about anyone's, which the user service answers to no user."""
+        """From the copy of the follower's followees when it knows them; else asked, with the
+        caller's token about the caller's own follows, with the diary service's token
+        (`as_service`) about anyone's, which the user service answers to no user."""
+        known = self._d.follow_lists.follows(follower_id, followee_id) if self._d.follow_lists is not None else None
+        if known is not None:
+            return known
         request = user_pb.GetFollowRelationRequest(follower_id=follower_id, followee_id=followee_id)
         if not as_service:
             return (await self._d.users.GetFollowRelation(request)).following
@@ -255,7 +272,7 @@ class Feed:
     async def timeline(self, size: int, cursor: int) -> tuple[list[PostView], int]:
         caller = await self._caller()
         check_page(size, cursor)
-        followees = list((await self._d.users.ListFollowingIds(user_pb.ListFollowingIdsRequest())).user_ids)
+        followees = await self._followees(caller)
 
         def read() -> tuple[list[PostView], int]:
             with self._d.reads() as uow:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.pool import PoolProxiedConnection
 
 from gridam_runtime.db import PlainRead, affected_rows
+from gridam_runtime.follows import MAX_FOLLOWEE_IDS
 from user_service.adapters.orm import DeletedLoginId, Follow, OAuthLink, PhoneVerification, RefreshToken, Session, User
 
 
@@ -62,16 +63,19 @@ class UserRepository:
         row = self._db.get(DeletedLoginId, digest)
         return row is not None and row.free_at > now
 
-    def forget(self, user: User, login_id_digest: str, free_at: datetime.datetime) -> None:
+    def forget(self, user: User, login_id_digest: str, free_at: datetime.datetime) -> set[int]:
         """Delete the account and everything of it in this schema: follow edges both ways (the
         other people's counts corrected), sessions, refresh tokens, OAuth links, the phone
-        verification; its login id stays reserved (as a digest) until `free_at`."""
+        verification; its login id stays reserved (as a digest) until `free_at`. Returns the
+        followers whose followees changed (the account's followers and itself)."""
+        changed = {user.id}
         for follower_id, followee_id in self._db.execute(
             select(Follow.follower_id, Follow.followee_id).where(
                 (Follow.follower_id == user.id) | (Follow.followee_id == user.id)
             )
         ).all():
             self.adjust_follow_counts(follower_id, followee_id, -1)
+            changed.add(follower_id)
         self._db.execute(delete(Follow).where((Follow.follower_id == user.id) | (Follow.followee_id == user.id)))
         sessions = select(Session.id).where(Session.user_id == user.id)
         self._db.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(sessions)))
@@ -82,6 +86,7 @@ class UserRepository:
         self._db.delete(user)
         self._db.merge(DeletedLoginId(digest=login_id_digest, free_at=free_at))
         self._db.flush()
+        return changed
 
     def adjust_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
         # Done in SQL, so concurrent follows never lose an update.
@@ -113,8 +118,7 @@ _PROFILE = select(*(_users[name] for name in ProfileRow._fields))
 _PROFILE_BY_ID = PlainRead(_PROFILE.where(_users.id == bindparam("user_id")))
 _PROFILE_BY_LOGIN_ID = PlainRead(_PROFILE.where(_users.login_id == bindparam("login_id")))
 _follows = Follow.__table__.c
-# Timelines in other services read at most this many followees of a user.
-MAX_FOLLOWEE_IDS = 10_000
+# Timelines in other services read at most MAX_FOLLOWEE_IDS followees of a user.
 _FOLLOWEE_IDS = PlainRead(select(_follows.followee_id).where(_follows.follower_id == bindparam("user_id")).limit(MAX_FOLLOWEE_IDS))
 _FOLLOWS = PlainRead(
     select(_follows.id).where(_follows.follower_id == bindparam("follower_id"), _follows.followee_id == bindparam("followee_id"))

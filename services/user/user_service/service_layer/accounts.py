@@ -313,10 +313,11 @@ class Accounts:
             self._d.revocations.revoke(identity.session_id, self._s.access_token_ttl_seconds + 60)
             free_at = now + datetime.timedelta(days=self._s.deleted_login_id_cool_down_days)
             event = account_deleted_event(user.login_id, user.phone or "", user.avatar_key)
-            uow.users.forget(user, self._login_id_digest(user.login_id), free_at)
+            followers = uow.users.forget(user, self._login_id_digest(user.login_id), free_at)
             uow.forget_follow_events(user.id)
             uow.owe(ACCOUNT_DELETED, user.id, event)
             uow.commit()
+        self._d.follow_changes.changed(followers)
         return free_at
 
     def forget_leftovers(self, user_id: int, event: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
+from gridam_runtime.follows import FollowChanges, UnsharedFollowChanges
 from gridam_runtime.kv import RevocationList
 from gridam_runtime.limits import Limiter
 from gridam_runtime.tokens import AccessTokenIssuer
@@ -34,4 +35,6 @@ class Dependencies:
     storage: ObjectStorage
     oauth_providers: Mapping[str, OAuthProviderClient]
     oauth_state_key: bytes
+    # Told after each commit that changes someone's followees (copies in other services).
+    follow_changes: FollowChanges = UnsharedFollowChanges()
     clock: Callable[[], datetime.datetime] = utcnow

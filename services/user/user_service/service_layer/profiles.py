@@ -135,7 +135,8 @@ class Profiles:
             uow.users.adjust_follow_counts(identity.user_id, target.id, +1)
             uow.owe(NOTIFY_FOLLOW, target.id, follow_event(identity.user_id, identity.login_id))
             uow.commit()
-            return True
+        self._d.follow_changes.changed((identity.user_id,))
+        return True
 
     async def unfollow(self, login_id: str) -> bool:
         return await asyncio.to_thread(self._unfollow, login_id)
@@ -149,7 +150,8 @@ class Profiles:
                 return False
             uow.users.adjust_follow_counts(identity.user_id, target.id, -1)
             uow.commit()
-            return True
+        self._d.follow_changes.changed((identity.user_id,))
+        return True
 
     async def follow_page(self, *, followers: bool, cursor: int, size: int) -> tuple[list[tuple[int, User]], int]:
         """One page of the caller's followers or followings and the next cursor (0 = none)."""
