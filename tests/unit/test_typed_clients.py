@@ -27,7 +27,7 @@ async def calls(factory: ClientFactory) -> None:
     reveal_type(reply)
     print(reply.profile.nickname)
     print(reply.profile.nick_name)  # line 12: no such field
-    await users.GetProfiles(pb.GetProfileRequest())  # line 13: no such method
+    await users.GetProfileList(pb.GetProfileRequest())  # line 13: no such method
     await users.GetProfile(pb.LoginRequest())  # line 14: another method's request
 '''
 

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
-import grpc
 from fastapi import APIRouter, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
@@ -27,21 +24,16 @@ ACTOR = "{actor}"
 
 
 async def _actors(request: Request, login_ids: set[str]) -> dict[str, user_pb.Profile | None]:
-    """The actors' profiles as they are now (nickname, avatar); None for a user who is gone."""
-
-    async def profile(login_id: str) -> user_pb.Profile | None:
-        try:
-            reply: user_pb.GetProfileResponse = await request.app.state.users.GetProfile(
-                user_pb.GetProfileRequest(user_id=login_id)
-            )
-        except grpc.aio.AioRpcError as exc:
-            if exc.code() != grpc.StatusCode.NOT_FOUND:
-                raise
-            return None
-        return reply.profile
-
-    ids = sorted(login_ids)
-    return dict(zip(ids, await asyncio.gather(*(profile(i) for i in ids)), strict=True))
+    """The actors' profiles as they are now (nickname, avatar), in one call; None for a user
+    who is gone."""
+    if not login_ids:
+        return {}
+    reply: user_pb.GetProfilesResponse = await request.app.state.users.GetProfiles(
+        user_pb.GetProfilesRequest(user_ids=sorted(login_ids))
+    )
+    found = {profile.user_id: profile for profile in reply.profiles}
+    # The user service reads a login id as GetProfile does (trimmed, lower case).
+    return {login_id: found.get(login_id.strip().lower()) for login_id in login_ids}
 
 
 def _message(n: pb.Notification, actor: user_pb.Profile | None) -> str:

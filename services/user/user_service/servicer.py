@@ -108,6 +108,10 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         user = await self._profiles.get(request.user_id)
         return pb.GetProfileResponse(profile=_profile(user))
 
+    async def GetProfiles(self, request: pb.GetProfilesRequest, context: ServicerContext) -> pb.GetProfilesResponse:
+        rows = await self._profiles.get_many(request.user_ids)
+        return pb.GetProfilesResponse(profiles=[_profile(row) for row in rows])
+
     async def UpdateProfile(self, request: pb.UpdateProfileRequest, context: ServicerContext) -> pb.UpdateProfileResponse:
         user = await self._profiles.update(
             request.nickname if request.HasField("nickname") else None,

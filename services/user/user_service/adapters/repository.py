@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, select, update
@@ -117,6 +118,12 @@ _users = User.__table__.c
 _PROFILE = select(*(_users[name] for name in ProfileRow._fields))
 _PROFILE_BY_ID = PlainRead(_PROFILE.where(_users.id == bindparam("user_id")))
 _PROFILE_BY_LOGIN_ID = PlainRead(_PROFILE.where(_users.login_id == bindparam("login_id")))
+# Batches of profiles (GetProfiles): one statement per number of login ids, each compiled once.
+MAX_PROFILES_PER_READ = 100
+_PROFILES_BY_LOGIN_IDS = [
+    PlainRead(_PROFILE.where(_users.login_id.in_([bindparam(f"login_id_{i}") for i in range(count)])))
+    for count in range(MAX_PROFILES_PER_READ + 1)
+]
 _follows = Follow.__table__.c
 # Timelines in other services read at most MAX_FOLLOWEE_IDS followees of a user.
 _FOLLOWEE_IDS = PlainRead(select(_follows.followee_id).where(_follows.follower_id == bindparam("user_id")).limit(MAX_FOLLOWEE_IDS))
@@ -139,6 +146,14 @@ class ProfileReads:
     def by_login_id(self, login_id: str) -> ProfileRow | None:
         row = _PROFILE_BY_LOGIN_ID.first(self._db, self._dialect, login_id=login_id)
         return None if row is None else ProfileRow._make(row)
+
+    def by_login_ids(self, login_ids: Sequence[str]) -> list[ProfileRow]:
+        """The profiles of up to MAX_PROFILES_PER_READ distinct login ids, in no order."""
+        if not login_ids:
+            return []
+        read = _PROFILES_BY_LOGIN_IDS[len(login_ids)]
+        params = {f"login_id_{i}": login_id for i, login_id in enumerate(login_ids)}
+        return [ProfileRow._make(row) for row in read.all(self._db, self._dialect, **params)]
 
     # Asked on every timeline read and feed visibility check of other services.
     def followee_ids(self, user_id: int) -> list[int]:

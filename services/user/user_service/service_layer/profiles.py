@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +14,7 @@ from gridam_runtime.auth import ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound, PermissionDenied
 from gridam_runtime.limits import Limit
 from user_service.adapters.orm import Follow, User
-from user_service.adapters.repository import ProfileRow
+from user_service.adapters.repository import MAX_PROFILES_PER_READ, ProfileRow
 from user_service.domain import validation
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.outbox import NOTIFY_FOLLOW, follow_event
@@ -50,6 +51,16 @@ class Profiles:
         if row is None:
             raise NotFound("USER4041", "no such user")
         return row
+
+    async def get_many(self, login_ids: Sequence[str]) -> list[ProfileRow]:
+        """The profiles of those of `login_ids` that name a user (in no order); as `get`, on the
+        event loop."""
+        self._d.authenticator.require()
+        wanted = sorted({login_id.strip().lower() for login_id in login_ids})
+        if len(wanted) > MAX_PROFILES_PER_READ:
+            raise InvalidArgument("COMMON4000", f"at most {MAX_PROFILES_PER_READ} user ids")
+        with self._d.reads() as reads:
+            return reads.profiles.by_login_ids(wanted)
 
     async def update(self, nickname: str | None, introduction: str | None) -> User:
         return await asyncio.to_thread(self._update, nickname, introduction)

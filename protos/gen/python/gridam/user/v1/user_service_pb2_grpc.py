@@ -85,6 +85,11 @@ class UserServiceStub:
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfileRequest.SerializeToString,
                 response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfileResponse.FromString,
                 _registered_method=True)
+        self.GetProfiles = channel.unary_unary(
+                '/gridam.user.v1.UserService/GetProfiles',
+                request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfilesRequest.SerializeToString,
+                response_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfilesResponse.FromString,
+                _registered_method=True)
         self.UpdateProfile = channel.unary_unary(
                 '/gridam.user.v1.UserService/UpdateProfile',
                 request_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.UpdateProfileRequest.SerializeToString,
@@ -212,6 +217,14 @@ class UserServiceServicer:
 
     def GetProfile(self, request, context):
         """GetProfile returns the caller's profile, or another user's when user_id is set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProfiles(self, request, context):
+        """GetProfiles returns the profiles of several users at once (for lists that show other
+        people, such as notifications): one read instead of a GetProfile per person.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -346,6 +359,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.GetProfile,
                     request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfileRequest.FromString,
                     response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfileResponse.SerializeToString,
+            ),
+            'GetProfiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProfiles,
+                    request_deserializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfilesRequest.FromString,
+                    response_serializer=gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfilesResponse.SerializeToString,
             ),
             'UpdateProfile': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateProfile,
@@ -652,6 +670,33 @@ class UserService:
             '/gridam.user.v1.UserService/GetProfile',
             gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfileRequest.SerializeToString,
             gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProfiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gridam.user.v1.UserService/GetProfiles',
+            gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfilesRequest.SerializeToString,
+            gridam_dot_user_dot_v1_dot_user__service__pb2.GetProfilesResponse.FromString,
             options,
             channel_credentials,
             insecure,

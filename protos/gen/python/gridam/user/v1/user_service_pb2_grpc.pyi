@@ -46,6 +46,10 @@ class UserServiceStub:
     """
     GetProfile: _aio.UnaryUnaryMultiCallable[_user_service_pb2.GetProfileRequest, _user_service_pb2.GetProfileResponse]
     """GetProfile returns the caller's profile, or another user's when user_id is set."""
+    GetProfiles: _aio.UnaryUnaryMultiCallable[_user_service_pb2.GetProfilesRequest, _user_service_pb2.GetProfilesResponse]
+    """GetProfiles returns the profiles of several users at once (for lists that show other
+    people, such as notifications): one read instead of a GetProfile per person.
+    """
     UpdateProfile: _aio.UnaryUnaryMultiCallable[_user_service_pb2.UpdateProfileRequest, _user_service_pb2.UpdateProfileResponse]
     """UpdateProfile changes the caller's nickname and/or introduction."""
     ChangePassword: _aio.UnaryUnaryMultiCallable[_user_service_pb2.ChangePasswordRequest, _user_service_pb2.ChangePasswordResponse]
@@ -164,6 +168,16 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _aio.ServicerContext[_user_service_pb2.GetProfileRequest, _abc.Awaitable[_user_service_pb2.GetProfileResponse]],
     ) -> _abc.Awaitable[_user_service_pb2.GetProfileResponse]:
         """GetProfile returns the caller's profile, or another user's when user_id is set."""
+
+    @_abc_1.abstractmethod
+    def GetProfiles(
+        self,
+        request: _user_service_pb2.GetProfilesRequest,
+        context: _aio.ServicerContext[_user_service_pb2.GetProfilesRequest, _abc.Awaitable[_user_service_pb2.GetProfilesResponse]],
+    ) -> _abc.Awaitable[_user_service_pb2.GetProfilesResponse]:
+        """GetProfiles returns the profiles of several users at once (for lists that show other
+        people, such as notifications): one read instead of a GetProfile per person.
+        """
 
     @_abc_1.abstractmethod
     def UpdateProfile(
