@@ -292,7 +292,7 @@ FALSE_ALARM_CEILING = 0.06
 
 @pytest.mark.quality
 def test_scores_on_the_held_out_test_part(check):
-    _, test = evaluate_safety(str(ROOT / "data" / "safety"), check)
+    _, test, *_later_parts = evaluate_safety(str(ROOT / "data" / "safety"), check)
     for language in ("ko", "en"):
         assert test.recall(language) >= RECALL_FLOOR, "\n".join(test.lines())
         assert test.false_alarms(language) <= FALSE_ALARM_CEILING, "\n".join(test.lines())

@@ -41,7 +41,11 @@ __all__ = ["cross_validated_predictions", "evaluate", "evaluate_diaries", "evalu
            "evaluate_safety", "main", "ordinary_diaries"]
 
 #: The parts of the crisis evaluation set: what the check was tuned on, and the held-out part.
-SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl"}
+#: The crisis set's parts, each scored alone: the development parts (tuned on) and the held-out parts
+#: (never tuned on; `test2` and `test3` were written later, by writers who saw neither the detector nor
+#: the other parts). A folder needs the first two; the later held-out parts are scored where present.
+SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl", "test2": "test2.jsonl", "test3": "test3.jsonl"}
+_REQUIRED_SAFETY_PARTS = ("dev", "test")
 
 
 def _dominants(classifier: OfflineClassifier, texts: Sequence[str]) -> list[Emotion]:
@@ -123,6 +127,8 @@ def evaluate_safety(folder: str, check: SafetyCheck | None = None) -> list[Safet
     scores = []
     for part, pattern in SAFETY_PARTS.items():
         files = sorted(pathlib.Path(folder).glob(pattern))
+        if not files and part not in _REQUIRED_SAFETY_PARTS:
+            continue
         if not files:
             raise FileNotFoundError(f"{folder}/{pattern}: no such file (the crisis evaluation set is data/safety/)")
         entries = [entry for path in files for entry in load_entries(path)]
@@ -139,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--diaries", nargs="+", help="diary set files (data/diaries/test-*.jsonl)")
     what.add_argument("--hashtags", nargs="+", help="diary set files with hashtags marked by hand")
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
-    parser.add_argument("--safety-data", default="data/safety", help="folder of dev*.jsonl and test.jsonl")
+    parser.add_argument("--safety-data", default="data/safety",
+                        help="folder of dev*.jsonl and test.jsonl (and test2.jsonl, test3.jsonl where present)")
     parser.add_argument("--ordinary-diaries", default="data/diaries",
                         help="with --safety: also count false alarms on the diary emotion set's test files")
     parser.add_argument("--no-learned", action="store_true",
