@@ -225,6 +225,36 @@ def test_context_of_the_tenth_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("부처님께 이 목숨 이제 그만 거두어 주십사 빌고 왔다.", RiskLevel.URGENT),            # a prayer to be taken
+    ("I pray to the Lord every night to take me, I'm so tired.", RiskLevel.URGENT),
+    ("명절까지만 치르고 떠나기로 마음먹었다.", RiskLevel.URGENT),                          # a last event first
+    ("이사 정리 끝나면 가려고 날짜를 잡아 뒀다.", RiskLevel.URGENT),
+    ("밤새 어떻게 하면 조용히 사라질 수 있을지만 생각했다.", RiskLevel.URGENT),
+    ("오늘도 다리미로 허벅지를 지졌다.", RiskLevel.URGENT),
+    ("My kids would save a fortune by me dying, honestly.", RiskLevel.URGENT),
+    ("Skipped dinner again, I don't deserve a meal after today.", RiskLevel.URGENT),
+    ("Paid the rent through June so nobody has to deal with it after.", RiskLevel.URGENT),
+    ("The dog is with my sister now, so I can go.", RiskLevel.URGENT),
+])
+def test_constructs_of_the_eleventh_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "몇 해 전 사업이 망했을 때 죽을 생각까지 했었다. 상담 선생님 도움으로 지금은 가게를 다시 열었다.",
+    "The winter I wanted to die is behind me; I'm doing well now and coaching my son's team.",
+    "Screening form again: no thoughts of being better off dead, mood fine.",
+    "Ready when the Lord calls, but in no hurry at all, the garden needs me.",
+    "Biopsy on Friday. I'm scared of dying, that's the truth, and I want every treatment there is.",
+    "Staff training today on suicide prevention in schools, good speaker.",
+    "If looks could kill I'd be gone, my wife saw the muddy boots.",
+    "Clean the garage or the neighbours will kill us all, said mum.",
+])
+def test_context_of_the_eleventh_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

@@ -83,6 +83,8 @@ _KO: dict[str, list[str]] = {
         r"(?:차|트럭|버스|지하철)(?:에|에라도)?(?:치여|치이|받혀)(?:서|면|었으면|였으면|버렸으면|고싶)",
         r"(?:차|트럭|버스|지하철)(?:가|이)?(?:그냥|확)?(?:나를|날)?(?:치고|쳐|덮쳐|박아|받아)\S{0,6}?(?:으면|면좋|줬으면|버렸으면|갔으면|가면|가도괜찮|가도좋|가도상관)",
         r"(?:병|암|큰병)(?:에|이라도|에라도)?걸려서?(?:죽|빨리|그냥)|(?:하늘|신)(?:이|님이)?(?:데려가|거둬)",
+        # a prayer to be taken ("이번 생은 이만 거두어 주십사", "주님 저를 데려가 주세요")
+        r"(?:이번생|이생|저를|나를|제목숨|내목숨|이목숨|이몸)\S{0,6}(?:거두어|거둬|데려가|불러)(?:주십사|주세요|주시|주소서|달라|줬으면|주었으면|가세요|가소서)",
         r"태어나(?:질|지)(?:말았어야|말았으면|않았으면|않았더라면|말걸|말았더라면)|안태어났(?:으면|더라면|어야)|태어난게(?:죄|후회|잘못|실수)",
         r"눈(?:을)?뜬(?:게|것이|것도|게너무)(?:싫|원망|괴로|지옥)|(?:그냥|영원히|이제그만)편해지고싶|몸에서빠져나가고싶|"
         r"며칠말고영원히|영원히(?:쉬|잠들|자고|눈감)|(?:내가|나는|나)?(?:애초에|처음부터)?(?:이세상에|세상에)?(?:없었으면|없었더라면)(?:좋았|좋겠|나았|했)",
@@ -109,6 +111,7 @@ _KO: dict[str, list[str]] = {
         r"(?:내가|나|제가)(?:죽으면|사라지면|없어지면)(?:어떨|누가|다들|슬퍼|장례|울어|편할|몇명)",
         r"(?:내|나의|제)장례식",
         r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|든|했|하게|떠오|머리)",
+        r"어떻게(?:하면)?\S{0,6}(?:없어질|사라질|죽을|끝낼)수있을(?:까|지)|"
         r"같이떠나면|함께떠나면|(?:베란다|창문|옥상|난간)\S{0,6}내려다보|(?:다|모든걸|나를)?끝낼수있을지|끝낼(?:궁리|방법)",
         r"내손으로(?:끝|마무리|목숨)|스스로(?:를)?끝내|나(?:를)?없애(?:는|고싶|버리|버릴)|나쁜(?:생각|마음)(?:이|을|만)?\S{0,6}(?:밀려|몰려)",
         r"(?:옥상|난간|철로|선로)(?:이|가)?(?:자꾸|계속|또)?(?:떠오|생각나|눈에밟|아른)|(?:농약|약병|수면제|번개탄|밧줄)\S{0,6}(?:눈이간|눈이가|생각나)",
@@ -131,6 +134,7 @@ _KO: dict[str, list[str]] = {
         r"(?:나를|나자신을|스스로를?|내몸을|제몸을)(?:막|또|계속)?(?:때리|때렸|해치|해쳤|다치게|벌주|상처)",
         r"(?:내|제)?몸에?(?:상처|흉|멍)(?:를|을)?(?:냈|내고싶|내|만들)",
         r"(?:담뱃불|라이터|불)(?:로|을)?(?:팔|손등|손|살|허벅지)\S{0,4}?(?:을|에)?(?:지지|지졌|데)",
+        r"(?:팔|손목|허벅지|손등|팔뚝|다리|살)(?:안쪽|바깥쪽)?(?:을|를|에)?(?:또|다시|일부러)?(?:지졌|지지고|지져)",
         r"아픈(?:게|것이)\S{0,6}(?:낫|시원|편)|일부러\S{0,10}(?:아프게|다치게|잡고있|쥐었|꽉쥐)",
         r"새(?:로운)?(?:줄|상처)(?:이|가)?(?:하나|또|더)|(?:손등|주먹|손)(?:이|가)?(?:다)?(?:터질|찢어질|피날)때까지|아픈(?:게|것이)(?:오히려)?(?:시원|좋|편|낫)|(?:내|제)상처(?:는)?(?:내가|제가)만든|그은(?:데|곳|자국)|손목에?(?:밴드|반창고|붕대)",
         r"흉터(?:를|가|들을)?(?:가리|숨기|늘어|또생|감추)|긴팔(?:로|만)?(?:가리|숨기)",
@@ -144,7 +148,9 @@ _KO: dict[str, list[str]] = {
         r"유서(?:를|도|같은|까지)?(?:써|썼|쓰|쓸|작성|남|준비)",
         r"(?:죽는|자살|고통없이죽는|편하게죽는|안아프게죽는)방법",
         r"(?:고통없이|안아프게|편하게|조용히)(?:죽|가는|갈수|떠나|끝내)",
-        r"(?:끝내기로|떠나기로|가기로)\S{0,4}(?:날|날짜)(?:을|를)?(?:잡|정)|(?:모아둔|모아놓은)(?:약|약봉지|수면제)|수익자|먼길(?:떠날|갈)준비|어디서할지(?:도)?정해",
+        r"(?:끝내기로|떠나기로|가기로|떠나려고|가려고|끝내려고)\S{0,4}(?:날|날짜)(?:을|를)?(?:잡|정)|"
+        # a last event to see first ("손주 돌잔치까지만 보고 가기로 했다")
+        r"까지만\S{0,8}(?:보고|하고|버티고|치르고)(?:나서)?(?:가기로|떠나기로|죽기로|끝내기로|가려고|떠나려고)|(?:모아둔|모아놓은)(?:약|약봉지|수면제)|수익자|먼길(?:떠날|갈)준비|어디서할지(?:도)?정해",
         r"(?:자살|사망)?보험\S{0,12}(?:면책|몇년이지나|지나야나오)|돌아오는(?:표|티켓|기차표|비행기표)(?:는|를|도)?(?:안|사지않|끊지않)|(?:갈곳|죽을곳|장소)(?:도|을|를)?(?:봐뒀|정해뒀|알아봐뒀)|남은준비는거의없|이제남은준비",
         r"(?:높은곳|뛰어내릴곳|죽을곳|죽는법|건물높이|아파트높이)\S{0,12}?(?:검색|찾아보|찾아봤|알아보|알아봤|봐뒀)",
         r"(?:날|날짜|디데이|그날)(?:을|를|도)?(?:정했|잡았|정해두|정해놨)(?:.{0,4})(?:마지막|떠날|끝낼|죽)",
@@ -249,6 +255,7 @@ _EN: dict[str, list[str]] = {
         r"\bif\s+(?:a|the)\s+(?:bus|car|truck|train)\s+(?:took|takes|hit|hits)\s+me\b|\b(?:lord|god)\s+would\s+(?:just\s+)?take\b|\bjust\s+not\s+come\s+back\b|\bif\s+the\s+(?:sea|river|water|fire)\s+(?:kept|took|had\s+taken)\s+me\b|\bgo\s+to\s+sleep\s+and\s+stay\s+there\b|\bhope\s+it'?s\s+quicker\b|"
         r"\bwhy\s+couldn'?t\s+i\s+have\s+gone\s+with\b|\bcall\s+me\s+home\b|\bsorry\s+to\s+(?:open\s+my\s+eyes|wake\s+up)\b|\bwon'?t\s+have\s+to\s+wake\s+up\b|\bif\s+i\s+disappeared\s+for\s+good\b|"
         r"\bwouldn'?t\s+mind\s+if\b[^.!?\n]{0,40}\b(?:on\s+me|killed\s+me|took\s+me|hit\s+me|rolled|crashed|didn'?t\s+wake)|\b(?:easier|better)\s+if\s+i\s+(?:just\s+)?(?:wasn'?t|weren'?t)\s+(?:around|here|alive)\b|\bwasn'?t\s+around\s+any\s*more\b|\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|took|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
+        r"\b(?:ask|asked|asking|beg|begged|begging|pray|prayed|praying)\s+(?:god|the\s+lord|jesus|him)\s+(?:every\s+(?:night|day|morning)\s+)?to\s+(?:let\s+me\s+(?:come|go)\s+(?:to|home)|take\s+me)\b",
         r"\b(?:wish|hope|hoping|wouldn'?t\s+mind|want)\b[^.!?\n]{0,30}\b(?:hit|run over|killed)\s+by\s+(?:a|the)\s+(?:car|bus|truck|train)\b|\bcrash(?:es|ed)?\b[^.!?\n]{0,30}\b(?:wouldn'?t|hope|mind|fine)\b",
         r"\bwouldn'?t\s+(?:mind|care)\s+(?:if\s+i\s+)?(?:dying|died|not waking|if\s+(?:it|the plane|the car|something)\b[^.!?\n]{0,25}\b(?:crash|killed|took me))",
         r"\b(?:hope|hoping|pray|praying)\s+(?:that\s+)?(?:i|it|the plane|something)\s+(?:don'?t\s+wake|doesn'?t\s+wake|die|just\s+(?:die|end)|crash|take\s+me|kills?\s+me)",
@@ -279,6 +286,8 @@ _EN: dict[str, list[str]] = {
         r"\buntil\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang|banging|banged|hit|hitting)\s+my\s+head\s+(?:against|on|into)\b",
         r"\brelapsed\b|\b(?:days?|weeks?|months?)\s+clean\b[^.!?\n]{0,30}\b(?:broke|ruined|gone|over|reset|again)\b|\bbroke\s+my\s+(?:streak|clean)\b",
         r"\b(?:urge|urges|itch)\s+to\s+(?:cut|hurt|harm|burn)\b",
+        # food refused as a punishment ("I don't deserve a hot supper")
+        r"\b(?:don'?t|do\s+not|didn'?t)\s+deserve\s+(?:to\s+eat|food|a\s+(?:\w+\s+)?(?:meal|supper|dinner|lunch|breakfast))\b",
         r"\blighter\b[^.!?\n]{0,60}\b(?:helps|thigh|arm|skin|burn)\b|\bnew\s+ones\s+are\s+(?:still\s+)?healing\b|\b(?:went\s+back\s+to|relapsed\s+into)\s+my\s+old\s+habit\b|\bblood\s+than\s+i\s+(?:meant|wanted|expected)\b|\bnew\s+row\s+of\s+(?:marks|cuts|lines)\b|\btape\s+on\s+my\s+wrist\b",
         r"\bmarks\s+on\s+my\s+(?:wrists?|arms?|thighs?)\b|\bneed\s+the\s+(?:sting|pain|blood)\b|\bon\s+my\s+own\s+(?:head|face|arms?|body)\b|\b(?:till|until)\s+my\s+(?:knuckles|skin|hands?)\s+(?:split|bled|bleed|cracked)\b",
     ],
@@ -312,6 +321,8 @@ _EN: dict[str, list[str]] = {
         r"\b(?:this|it)\s+is\s+(?:my|the)\s+(?:very\s+)?last\s+(?:entry|page|post|time\s+i)\b(?!\s+(?:of|for|before)\b)|\b(?:nobody|no\s+one)\s+(?:needs?|has)\s+to\s+worry\s+about\s+me\s+(?:after|anymore|soon)\b|\btold\s+everyone\s+i\s+love\s+them\b",
         r"\bsaid\s+everything\s+i\s+(?:need|needed|wanted)\s+to\s+say\b|\bi\s+want\s+(?:him|her|them|you)\s+to\s+have\s+(?:it|them|my)\b|\bi'?m\s+checking\s+out\b(?!\s+(?:of\s+the|the|a|at|this|that|some|new|those|these)\b)",
         r"\b(?:won'?t|not|don'?t\s+think\s+i'?ll)\s+be\s+(?:around|here)\s+(?:for|by|at|next|much|to\s+see)\b",
+        r"\b(?:so|now)\s+i\s+can\s+(?:go|rest|leave)(?:\s+now)?\W*$|"
+        r"\b(?:so|that\s+way)\s+(?:nobody|no\s+one)\s+(?:has|will\s+have|needs)\s+to\s+(?:deal\s+with|sort\s+out|handle|worry\s+about)\s+(?:it|anything|that|them)\s+(?:after|afterwards|later|when)\b|"
         r"\b(?:when|after|once)\s+i'?m\s+(?:gone|not here|not around|dead)\b|\bwhen\s+i'?m\s+no\s+longer\s+(?:here|around)\b",
         r"\btake\s+care\s+of\s+(?:my|the)\s+(?:cat|dog|kids?|plants?|sister|brother|mom|dad)\s+(?:for me|when|after)\b",
         r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
@@ -326,6 +337,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:take|remove|get)\s+(?:myself|me)\s+(?:off|out|away)\b[^.!?\n]{0,30}\b(?:for\s+good|permanently|forever)\b|\bbetter\s+(?:that\s+)?i\s+go\b|\b(?:with|without)\s+me\s+(?:subtracted|gone|out\s+of\s+the\s+picture)\b",
         r"\boutstayed\s+my\s+welcome\b|\bstop(?:ped)?\s+being\s+(?:his|her|their|everyone'?s|a)\s+problem\b|\b(?:manage|cope|do)\s+(?:fine\s+|better\s+)?without\s+me\b|\b(?:easier|better)\b[^.!?\n]{0,40}\bwithout\s+me\b",
         r"\b(?:save|spare)\b[^.!?\n]{0,40}\bif\s+i\s+(?:just\s+)?(?:kill\s+myself|died|was\s+gone|disappeared)\b",
+        r"\b(?:save|spare)\b[^.!?\n]{0,40}\bby\s+(?:just\s+)?(?:dying|being\s+(?:dead|gone)|disappearing|going\s+first)\b",
         r"\b(?:easier|lighter|simpler)\s+for\s+(?:everyone|them|my family|everybody)\s+if\s+i\s+(?:wasn'?t|weren'?t|was gone|were gone|disappeared|died)\b",
     ],
     "worthless_death": [

@@ -43,7 +43,7 @@ _EN_IDIOMS = re.compile(
     r"\b(?:die|died|dying|dead)\b[^.!?\n]{0,15}\blaugh|\bkilling\s+(?:it|me)\b(?![^.!?\n]{0,20}\b(?:for real|literally inside)\b)|"
     r"\bto\s+die\s+for\b|\b(?:die|died)\s+(?:of|from)\s+(?:embarrassment|shame|boredom|laughter|cuteness|happiness)\b|"
     r"\bi'?m\s+dead\b(?=[^.!?\n]{0,10}(?:😂|🤣|lol|$))|\bdead\s+(?:tired|serious|last|end|line|battery|phone)\b|"
-    r"\bdrop[- ]dead\b|\bkill\s+(?:time|the (?:mood|vibe|lights|engine|process))\b|\b(?:my|the)\s+(?:phone|battery|laptop|car|plant)s?\s+(?:died|is dead|was dead)\b|"
+    r"\bdrop[- ]dead\b|\bif\s+looks\s+could\s+kill\b|\b(?:will|'ll|gonna|going\s+to)\s+(?:literally\s+)?kill\s+us(?:\s+all)?\b|\bkill\s+(?:time|the (?:mood|vibe|lights|engine|process))\b|\b(?:my|the)\s+(?:phone|battery|laptop|car|plant)s?\s+(?:died|is dead|was dead)\b|"
     r"\bmurder(?:ed)?\s+(?:that|the|this)\b|"
     # someone else "is going to kill me" (in trouble with them)
     r"\b(?:mom|mum|dad|she|he|they|boss|wife|husband|teacher|coach|parents|sister|brother|manager)\b[^.!?\n]{0,25}?(?:\bis|\bare|'s|'re|\bwill|'ll)?\s*(?:going\s+to|gonna|will|'ll)\s+(?:literally\s+|actually\s+)?kill\s+me\b|\bwould\s+kill\s+for\b|\bover\s+my\s+dead\s+body\b|\bkill\s+me\s+now\b(?=[^.!?\n]{0,40}\b(?:lol|meeting|class|lecture|boring|haha)\b)"
@@ -70,7 +70,8 @@ _EN_NEGATED = re.compile(
     r"\b(?:thoughts?|urges?)\b[^.!?\n]{0,20}\b(?:haven'?t|have\s+not|hasn'?t)\s+(?:come\s+back|returned)\b|"
     r"\b(?:not|never|won'?t|wouldn'?t|will\s+never|would\s+never)\b[^.!?\n]{0,25}\b(?:harm|hurt|kill)\w*\s+myself\b|"
     r"\bno\s+(?:wish|desire|plans?|intentions?|thoughts?|urges?)\s+(?:to|of|about)\s+(?:die|dying|hurt|hurting|harm|harming|kill|killing|end|ending|suicide)\b|"
-    r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bnot\s+(?:hopeless|suicidal)\b|"
+    r"\b(?:say|said|answer(?:ed)?)\s+(?:honestly\s*:?\s*)?no\b|\bno\s+(?:thoughts?|wish(?:es)?|ideas?)\s+(?:of|about)\s+being\b|"
+    r"\bin\s+no\s+hurry\b|\bnot\s+in\s+(?:a|any)\s+hurry\b|(?<!not\s)(?<!n't\s)\b(?:i'?m|i\s+am|im)\s+(?:so\s+|really\s+)?(?:scared|afraid|terrified)\s+of\s+dying\b|\bnot\s+(?:hopeless|suicidal)\b|"
     # "not that I want to die", "it's not like I'd hurt myself" (not "not that I don't …")
     r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:(?:harming|hurting|killing)\s+myself|ending\s+(?:it|things|my\s+life)|suicide|dying)\b|"
@@ -107,7 +108,7 @@ _KO_REPORTED = re.compile(
 _KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
-    r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
+    r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\bsuicide\s+(?:risk|prevention|awareness|screening|training)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
     r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
@@ -139,7 +140,7 @@ _EN_ME = re.compile(r"\bme\b")
 _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|저|저는|제가|저도)(?:[^가-힣]|$)|나도|저도|내가|나는")
 
 # A past that is over, and what says it is not over.
-_KO_PAST = re.compile(r"(?:년전|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
+_KO_PAST = re.compile(r"(?:년전|해전|몇해|했었|하던|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
                       r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|던(?:때|시절|날들|무렵)|흉터|흉이|"
                       r"(?:\d+|열\S?|스무|서른|마흔|쉰|예순)\S{0,2}살(?:때|적|무렵|즈음)|(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던)")
 # A construct inside a past relative clause ("사라지고 싶다고만 적던 이 앱을 다시 켰다"): only the clause is
@@ -149,10 +150,10 @@ _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|�
                           r"(?:그런|그랬던|한|했던)지(?:벌써|이제|어느덧)?\S{0,4}(?:년|달|개월)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"(?:안|않)(?:가|죽|떠나|하|뛰어내리)?(?:길|기를|은게|은것이|았던게)\S{0,3}(?:참|정말|진짜|천만)?(?:잘했|다행)|"
-                          r"(?:단주|금주|단약|회복|치료)\S{0,4}\d+(?:년|개월|달)째|\d+(?:년|개월)\S{0,3}기념|살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
+                          r"(?:단주|금주|단약|회복|치료)\S{0,4}\d+(?:년|개월|달)째|(?:상담사|상담|치료|병원|프로그램)\S{0,6}(?:도움|덕분)|건져(?:줬|주었|냈)|살려(?:줬|주었|냈)|\d+(?:년|개월)\S{0,3}기념|살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
                           r"(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
-_EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
+_EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\bthe\s+(?:winter|summer|spring|autumn|fall|year|month|night|week)\s+(?:when\s+)?i\b|\bthe\s+first\s+(?:year|months?|weeks?|winter)\s+after\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
                       # an age told in the past ("at sixteen", "at age 15", "as a teenager")
                       r"at\s+(?:age\s+\d{1,2}|\d{1,2}\s+years?\s+old|(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?!\s+(?:to|past|after|minutes|o'?clock)))|"
