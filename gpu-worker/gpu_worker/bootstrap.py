@@ -12,7 +12,6 @@ from gpu_worker.servicer import ImageGenServicer, ImageGenV1Servicer
 from gridam.imagegen.v1 import imagegen_service_pb2 as v1
 from gridam.imagegen.v1 import imagegen_service_pb2_grpc as v1_grpc
 from gridam.imagegen.v2 import imagegen_service_pb2, imagegen_service_pb2_grpc
-from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery
 from gridam_runtime.server import Contract, ServiceDefinition, run_server
 
@@ -50,12 +49,10 @@ def build_dispatcher(
 
 
 async def serve(settings: GpuWorkerSettings) -> None:
-    # GenerateImage: service tokens only
-    authenticator = Authenticator.for_service(settings, None, service_callers=settings.allowed_callers, user_tokens=False)
     metrics = GpuWorkerMetrics()
     pool = build_pool(settings, metrics)
     dispatcher = build_dispatcher(settings, pool, metrics)
-    servicer = ImageGenServicer(dispatcher, authenticator, settings.allowed_callers)
+    servicer = ImageGenServicer(dispatcher)
     # The workers load in the background; health stays NOT_SERVING until all of them have.
     await pool.start()
     await dispatcher.start()

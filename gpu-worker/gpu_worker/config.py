@@ -13,8 +13,6 @@
     GRIDAM_MAX_QUEUE=64                      queued requests before RESOURCE_EXHAUSTED
     GRIDAM_RETRY_AFTER_SECONDS=1             the retry hint sent with RESOURCE_EXHAUSTED
     GRIDAM_MAX_REQUEST_SECONDS=120           the deadline of a request whose caller set none
-    GRIDAM_ALLOWED_CALLERS=gridam-card       services whose tokens may call GenerateImage (comma-separated;
-                                             each one's public key in the keys folder)
 """
 
 from __future__ import annotations
@@ -25,12 +23,6 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import NoDecode
 
 from gridam_runtime.settings import ServiceSettings
-
-
-def _split_names(value: Any) -> Any:
-    if isinstance(value, str):
-        return frozenset(part.strip() for part in value.split(",") if part.strip())
-    return value
 
 
 class GpuWorkerSettings(ServiceSettings):
@@ -63,19 +55,12 @@ class GpuWorkerSettings(ServiceSettings):
     worker_start_timeout_seconds: float = Field(300.0, gt=0)
     worker_batch_timeout_seconds: float = Field(20.0, gt=0)
 
-    allowed_callers: Annotated[frozenset[str], NoDecode] = frozenset({"gridam-card"})
-
     @field_validator("engine_model")
     @classmethod
     def _model_needed(cls, value: str, info: ValidationInfo) -> str:
         if info.data.get("engine") == "diffusers" and not value:
             raise ValueError("a model folder is required with GRIDAM_ENGINE=diffusers")
         return value
-
-    @field_validator("allowed_callers", mode="before")
-    @classmethod
-    def _callers(cls, value: Any) -> Any:
-        return _split_names(value)
 
     @field_validator("engine_warmup_batch_sizes", mode="before")
     @classmethod

@@ -1,7 +1,9 @@
 """ImageGenService over gRPC: a thin layer over the dispatcher.
 
-GenerateImage accepts only service tokens of the allowed callers (gridam-card by default),
-validates the request, queues it, and answers with the PNG. RESOURCE_EXHAUSTED carries the
+Who may call GenerateImage (gridam-card's service token) and the request's bounds (sizes,
+steps, lengths, shares in [0, 1]) are declared in the proto and checked by the call chain
+before the servicer runs (gridam_runtime.access, gridam_runtime.validation). The servicer reads
+the request's palette into domain emotions, queues it, and answers with the PNG. RESOURCE_EXHAUSTED carries the
 retry hint twice: `google.rpc.RetryInfo` in the status details (what gRPC-aware clients
 read) and `retry_after_seconds` in the ErrorInfo metadata (what GriDam's clients read).
 
@@ -12,7 +14,6 @@ the v2 servicer. Removed in the next release.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,38 +29,19 @@ from gridam.imagegen.v2 import imagegen_service_pb2 as pb
 from gridam.imagegen.v2 import imagegen_service_pb2_grpc
 from gridam_domain.emotions import Emotion
 from gridam_runtime import context, emotions
-from gridam_runtime.auth import Authenticator
 from gridam_runtime.errors import STATUS_DETAILS_KEY, InvalidArgument, ResourceExhausted, to_status_details
 from gridam_runtime.server import ServicerContext
 from gridam_runtime.versions import recast
 
-MIN_SIDE, MAX_SIDE = 64, 1024
-MAX_STEPS = 50
-MAX_PROMPT_CHARS = 1000
-MAX_MOTIFS = 10
-MAX_MOTIF_CHARS = 100
-
 
 def to_image_request(message: pb.GenerateImageRequest) -> ImageRequest:
-    """Validate a GenerateImageRequest; InvalidArgument (IMAGEGEN400x) when it is out of bounds."""
-    for name, side in (("width", message.width), ("height", message.height)):
-        if not MIN_SIDE <= side <= MAX_SIDE or side % 8:
-            raise InvalidArgument("IMAGEGEN4001", f"{name} must be a multiple of 8 in {MIN_SIDE}..{MAX_SIDE}, got {side}")
-    if not 0 <= message.steps <= MAX_STEPS:
-        raise InvalidArgument("IMAGEGEN4002", f"steps must be in 0..{MAX_STEPS}, got {message.steps}")
-    if len(message.prompt) > MAX_PROMPT_CHARS:
-        raise InvalidArgument("IMAGEGEN4003", f"prompt longer than {MAX_PROMPT_CHARS} characters")
-    if len(message.motifs) > MAX_MOTIFS:
-        raise InvalidArgument("IMAGEGEN4004", f"at most {MAX_MOTIFS} motifs, got {len(message.motifs)}")
-    if any(len(m) > MAX_MOTIF_CHARS for m in message.motifs):
-        raise InvalidArgument("IMAGEGEN4004", f"a motif is longer than {MAX_MOTIF_CHARS} characters")
+    """A GenerateImageRequest within its bounds (the call chain has checked them) as the domain's
+    ImageRequest; InvalidArgument IMAGEGEN4005 when its palette names no emotion, one this
+    version does not know, or one twice."""
     try:
         shares = emotions.shares_from_proto(message.palette)
     except emotions.InvalidEmotion as error:
         raise InvalidArgument("IMAGEGEN4005", f"palette: {error}") from None
-    for emotion, fraction in shares.items():
-        if not (math.isfinite(fraction) and 0.0 <= fraction <= 1.0):
-            raise InvalidArgument("IMAGEGEN4006", f"palette share of {emotion.name} must be in [0, 1]")
     palette = tuple((emotion, float(fraction)) for emotion, fraction in shares.items())  # in the caller's order
     return ImageRequest(
         prompt=message.prompt,
@@ -82,13 +64,10 @@ def status_with_retry_info(error: ResourceExhausted) -> bytes:
 
 
 class ImageGenServicer(imagegen_service_pb2_grpc.ImageGenServiceServicer):
-    def __init__(self, dispatcher: Dispatcher[Any], authenticator: Authenticator, allowed_callers: frozenset[str]) -> None:
+    def __init__(self, dispatcher: Dispatcher[Any]) -> None:
         self._dispatcher = dispatcher
-        self._auth = authenticator
-        self._allowed = allowed_callers
 
     async def GenerateImage(self, request: pb.GenerateImageRequest, ctx: ServicerContext) -> pb.GenerateImageResponse:
-        self._auth.require_service(self._allowed)
         image_request = to_image_request(request)
         try:
             # The interceptor keeps the caller's deadline on the monotonic clock, as the dispatcher's.

@@ -6,20 +6,23 @@
 3. deadline     - the caller's deadline is kept so outgoing calls never outlive it;
 4. access       - the caller is checked against the method's access option (access.py)
                   before the handler runs;
-5. errors       - DomainError -> its status code plus an ErrorInfo with the reason code;
+5. bounds       - the request is checked against its message's buf.validate rules
+                  (validation.py): INVALID_ARGUMENT with the field's reason before the
+                  handler runs;
+6. errors       - DomainError -> its status code plus an ErrorInfo with the reason code;
                   a failed outgoing call -> passed on unchanged only when its reason is about
                   the user's own request (errors.USER_REQUEST_REASONS); otherwise UNAVAILABLE
                   (a dependency down, slow or full) or INTERNAL (a fault between services),
                   the callee named in the log, never in the answer;
                   anything else -> INTERNAL with an error id, the traceback only in the log;
-6. RED metrics  - started / handled{code} counters and a latency histogram per method;
-7. access log   - one JSON line per call (method, code, duration, request id).
+7. RED metrics  - started / handled{code} counters and a latency histogram per method;
+8. access log   - one JSON line per call (method, code, duration, request id).
 
 The chain wraps each unary-unary method handler once, when the service registers it
 (`HandlerChain.registrar(server)` stands in for the server during registration), rather
 than as a grpc.aio ServerInterceptor, which gRPC runs as extra coroutines on every call.
 Registration reads each method's access rule, so a method without one stops the server
-before it listens. Streaming methods (health Watch) pass through untouched: only gRPC's
+before it listens, and its request's bounds, so a message without any costs nothing per call. Streaming methods (health Watch) pass through untouched: only gRPC's
 own, public, services have any.
 """
 
@@ -43,6 +46,7 @@ from gridam_runtime.errors import STATUS_DETAILS_KEY, USER_REQUEST_REASONS, Call
 if TYPE_CHECKING:
     from gridam_runtime.access import Rule
     from gridam_runtime.auth import Authenticator
+    from gridam_runtime.validation import RequestRules
 
 log = logging.getLogger("gridam.rpc")
 
@@ -135,7 +139,7 @@ class HandlerChain:
         # Imported when a service registers, not with this module: the CDC processes load the
         # runtime's server through the shared command line, but never serve, and their image has
         # neither the generated protos nor the token libraries.
-        from gridam_runtime import access
+        from gridam_runtime import access, validation
 
         rule = access.rule_for(method)
         if handler.unary_unary is None:
@@ -147,12 +151,12 @@ class HandlerChain:
         # RpcMethodHandler, shared with the threaded server, types them as the synchronous kind.
         behavior = cast(Behavior, handler.unary_unary)
         return grpc.unary_unary_rpc_method_handler(
-            self._wrap(method, behavior, None if rule == access.ANYONE else rule),
+            self._wrap(method, behavior, None if rule == access.ANYONE else rule, validation.rules_for(method)),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
 
-    def _wrap(self, method: str, behavior: Behavior, rule: Rule | None) -> Behavior:
+    def _wrap(self, method: str, behavior: Behavior, rule: Rule | None, bounds: RequestRules | None) -> Behavior:
         service_name, _, method_name = method.lstrip("/").rpartition("/")
         started = STARTED.labels(service_name, method_name)
         latency = LATENCY.labels(service_name, method_name)
@@ -181,6 +185,8 @@ class HandlerChain:
                 if rule is not None:
                     # From memory (verified tokens and revocations are kept), so on the event loop.
                     rule.admit(self.authenticator)
+                if bounds is not None:  # after access: a caller not let in learns nothing of the bounds
+                    bounds.check(request)
                 return await behavior(request, ctx)
             except DomainError as exc:
                 code = exc.status_code

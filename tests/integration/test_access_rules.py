@@ -6,6 +6,10 @@ here. Each service is served over real gRPC, registered as `run_server` register
 (server.add_service: the runtime's call chain and the Authenticator it makes from the rules),
 with a test double servicer that only records that it was reached: what is under test is the
 chain and the protos' options; what each handler does with a caller it admits is the use cases'.
+
+A refused caller sends the empty request, which breaks the bounds of some methods (their
+buf.validate rules): it is refused for who it is all the same, since access is checked first. An
+admitted caller sends a request within the bounds (WITHIN_BOUNDS).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from google.protobuf import descriptor, descriptor_pool, message_factory
 
 import gridam
 from gridam_devtools.keys import ensure_keys
-from gridam_runtime import access
+from gridam_runtime import access, validation
 from gridam_runtime.access import MissingAccess
 from gridam_runtime.discovery import StaticDiscovery
 from gridam_runtime.errors import error_info
@@ -34,6 +38,13 @@ from tests.support.servers import free_port
 
 # Every service a token can come from: the callers of internal methods and the rest.
 SERVICE_NAMES = ("gridam-user", "gridam-diary", "gridam-emotion", "gridam-card", "gridam-imagegen")
+
+# The fields an admitted caller sets, by request message name, where the empty request breaks the
+# message's bounds (test_an_admitted_caller_s_request_is_within_the_bounds keeps this complete).
+WITHIN_BOUNDS: dict[str, dict[str, Any]] = {
+    "GenerateImageRequest": {"width": 64, "height": 64},
+    "GetStatisticsRequest": {"year": 2026},
+}
 
 
 def generated_services() -> list[tuple[Any, descriptor.ServiceDescriptor]]:
@@ -117,13 +128,18 @@ def service_token(keys: Any, service: str) -> str:
     return ServiceTokenIssuer.from_keys_dir(keys / "keys", service).token()
 
 
-async def call(entry: Served, service: str, method: str, token: str | None) -> grpc.StatusCode:
-    """The status of calling the method with an empty request (OK when its handler answered)."""
+def request_of(service: str, method: str, *, within_bounds: bool) -> Any:
+    """The method's empty request, or one within its bounds."""
+    message = descriptor_pool.Default().FindMethodByName(f"{service}.{method}").input_type
+    fields = WITHIN_BOUNDS.get(message.name, {}) if within_bounds else {}
+    return message_factory.GetMessageClass(message)(**fields)
+
+
+async def call(entry: Served, service: str, method: str, token: str | None, *, within_bounds: bool = False) -> grpc.StatusCode:
+    """The status of calling the method (OK when its handler answered)."""
     assert entry.channel is not None
     metadata = (("authorization", f"Bearer {token}"),) if token else ()
-    request = message_factory.GetMessageClass(
-        descriptor_pool.Default().FindMethodByName(f"{service}.{method}").input_type
-    )()
+    request = request_of(service, method, within_bounds=within_bounds)
     try:
         await entry.channel.unary_unary(
             f"/{service}/{method}", request_serializer=type(request).SerializeToString, response_deserializer=bytes
@@ -161,7 +177,8 @@ async def test_a_method_admits_only_the_callers_its_option_names(served, keys, s
 
     async def admitted(caller: str) -> None:
         before = len(entry.reached)
-        assert await call(entry, service, method, tokens[caller]) == grpc.StatusCode.OK, f"{caller} is refused"
+        code = await call(entry, service, method, tokens[caller], within_bounds=True)
+        assert code == grpc.StatusCode.OK, f"{caller} is refused ({code.name})"
         assert entry.reached[before:] == [method]
 
     if rule.kind == access.PUBLIC:
@@ -176,6 +193,29 @@ async def test_a_method_admits_only_the_callers_its_option_names(served, keys, s
         await refused("a user token", grpc.StatusCode.PERMISSION_DENIED)
     else:
         await admitted("a user token")
+
+
+@pytest.mark.parametrize(("service", "method"), METHODS, ids=[f"{s.rsplit('.', 1)[1]}.{m}" for s, m in METHODS])
+def test_an_admitted_caller_s_request_is_within_the_bounds(service, method):
+    bounds = validation.rules_for(f"/{service}/{method}")
+    if bounds is not None:
+        bounds.check(request_of(service, method, within_bounds=True))
+
+
+async def test_a_request_out_of_bounds_is_refused_with_its_field_s_reason_and_never_reaches_the_handler(served, keys):
+    entry = served["gridam.imagegen.v2.ImageGenService"]
+    assert entry.channel is not None
+    before = len(entry.reached)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await entry.channel.unary_unary("/gridam.imagegen.v2.ImageGenService/GenerateImage")(
+            b"", metadata=(("authorization", f"Bearer {service_token(keys, 'gridam-card')}"),), timeout=10
+        )
+    assert (refused.value.code(), error_info(refused.value).reason) == (grpc.StatusCode.INVALID_ARGUMENT, "IMAGEGEN4001")
+    assert refused.value.details() == (
+        "width: must be greater than or equal to 64 and less than or equal to 1024; "
+        "height: must be greater than or equal to 64 and less than or equal to 1024"
+    )
+    assert len(entry.reached) == before
 
 
 def test_only_the_sign_in_methods_are_open_to_callers_without_a_token():

@@ -22,14 +22,16 @@ import yaml
 from pydantic import ValidationError
 from starlette.testclient import TestClient
 
-from card_service.service_layer.cards import ACCOUNT_REPORTERS as CARD_ACCOUNT_REPORTERS
-from card_service.service_layer.cards import PIPELINE as CARD_PIPELINE
 from diary_service.service_layer.notifications import FOLLOW_REPORTERS
-from emotion_service.service_layer.analyses import READERS, WRITERS
-from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS as EMOTION_ACCOUNT_REPORTERS
-from gpu_worker.config import GpuWorkerSettings
+from gridam.card.v1 import card_service_pb2 as card_v1
+from gridam.card.v2 import card_service_pb2 as card_v2
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_v1
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_v2
+from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_v1
+from gridam.imagegen.v2 import imagegen_service_pb2 as imagegen_v2
 from gridam_gateway.app import create_app
 from gridam_gateway.config import GatewaySettings
+from gridam_runtime.access import service_rules
 from gridam_runtime.server import LIVENESS_SERVICE
 from gridam_runtime.tokens import service_key_file
 from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args, template_args
@@ -816,13 +818,20 @@ def test_a_default_deny_covers_the_namespace_and_the_migration_jobs_reach_only_d
 # --- service-token keys -----------------------------------------------------------------
 
 
-# The services whose tokens each process's internal methods accept, as its code lists them.
+def declared_callers(*protos) -> frozenset[str]:
+    """The services the access options of these contracts' methods name."""
+    services = [service for proto in protos for service in proto.DESCRIPTOR.services_by_name.values()]
+    return frozenset().union(*(rule.services for service in services for rule in service_rules(service).values()))
+
+
+# The services whose tokens each process's internal methods accept: as their protos' access options
+# name them, or as the code lists them where a use case still checks the caller itself.
 ACCEPTED_SERVICE_CALLERS = {
     "user": DIARY_COUNTERS,
     "diary": frozenset(FOLLOW_REPORTERS),
-    "emotion": READERS | WRITERS | EMOTION_ACCOUNT_REPORTERS,
-    "card": CARD_PIPELINE | CARD_ACCOUNT_REPORTERS,
-    "gpu-worker": GpuWorkerSettings.model_fields["allowed_callers"].default,
+    "emotion": declared_callers(emotion_v1, emotion_v2),
+    "card": declared_callers(card_v1, card_v2),
+    "gpu-worker": declared_callers(imagegen_v1, imagegen_v2),
 }
 
 

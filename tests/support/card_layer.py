@@ -14,7 +14,7 @@ from typing import Any
 
 from card_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from card_service.config import CardSettings
-from card_service.service_layer.cards import PIPELINE, Cards
+from card_service.service_layer.cards import Cards
 from card_service.service_layer.dependencies import Dependencies
 from card_service.servicer import CardServicer
 from card_service.unit_of_work import UnitOfWork
@@ -94,7 +94,7 @@ def card_layer(settings: CardSettings, *, diaries: Any, **overrides: Any) -> Ite
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=PIPELINE),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=()),
         storage=LocalFolderStorage(settings.media_root),
         emotion=analyses,
         diaries=diaries,
@@ -103,8 +103,7 @@ def card_layer(settings: CardSettings, *, diaries: Any, **overrides: Any) -> Ite
         limiter=Limiter(limits),
     )
     deps = dataclasses.replace(deps, **overrides)
-    [pipeline] = PIPELINE
     try:
-        yield CardLayer(Cards(deps), deps.uow, analyses, drawer, ServiceTokenIssuer.from_keys_dir(settings.keys_dir, pipeline).token)
+        yield CardLayer(Cards(deps), deps.uow, analyses, drawer, ServiceTokenIssuer.from_keys_dir(settings.keys_dir, "gridam-diary").token)
     finally:
         engine.dispose()

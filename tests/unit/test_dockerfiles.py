@@ -284,11 +284,16 @@ LOADED_BY_NAME = {
 # Imported by code the image ships but never runs: the transformers classifier needs the `ml`
 # extra, which the emotion image leaves out (GRIDAM_CLASSIFIER=offline there); the CDC processes
 # load the runtime's server through the shared command line but never serve, and only serving
-# (registering methods: their access check) imports the token libraries and the generated protos.
-NOT_RUN = {"gridam/emotion-service": {"torch", "transformers"}, "gridam/cdc": {"jwt", "cryptography", "gridam"}}
+# (registering methods: their access and bounds checks) imports the token libraries, the generated
+# protos and protovalidate.
+NOT_RUN = {
+    "gridam/emotion-service": {"torch", "transformers"},
+    "gridam/cdc": {"jwt", "cryptography", "gridam", "buf", "protovalidate"},
+}
 FIRST_PARTY = {
     **{p.name: p for p in (REPO / "libs").iterdir() if (p / "__init__.py").exists()},
     "gridam": REPO / "protos/gen/python/gridam",
+    "buf": REPO / "protos/gen/python/buf",  # protovalidate's rules (buf.validate), generated beside ours
     "gridam_gateway": REPO / "gateway/gridam_gateway",
     "gpu_worker": REPO / "gpu-worker/gpu_worker",
     **{p.name: p for p in (REPO / "services").glob("*/*_service")},
@@ -311,7 +316,7 @@ def process_imports(path: str, target: str | None) -> tuple[set[str], set[str]]:
     all of its own code (what it copies apart from the shared packages), and every first-party
     module reached from it."""
     copied = [REPO / s for step in steps(path, target, "COPY") if not copied_from(step) for s in copy_args(step)[1]]
-    shared = {FIRST_PARTY[p] for p in ("gridam_runtime", "gridam_domain", "gridam_devtools", "gridam")}
+    shared = {FIRST_PARTY[p] for p in ("gridam_runtime", "gridam_domain", "gridam_devtools", "gridam", "buf")}
     todo = [f for c in copied if c not in shared for f in c.rglob("*.py")]
     seen: set[pathlib.Path] = set()
     first, third = set(), set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pathlib
 
 from card_service.config import CardSettings
-from card_service.service_layer.cards import ACCOUNT_REPORTERS, PIPELINE, Cards
+from card_service.service_layer.cards import Cards
 from card_service.service_layer.dependencies import Dependencies
 from card_service.servicer import CardServicer, CardV1Servicer
 from card_service.unit_of_work import UnitOfWork
@@ -48,7 +48,9 @@ async def serve(settings: CardSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=PIPELINE | ACCOUNT_REPORTERS),
+        # The use cases ask it for the calling user only; which services may call which method is
+        # the call chain's check (the access options), with its own authenticator (gridam_runtime.server).
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=()),
         storage=LocalFolderStorage(settings.media_root),
         emotion=factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE),
         diaries=factory.client("gridam-diary", diary_service_pb2_grpc.DiaryServiceStub, DIARY_SERVICE),

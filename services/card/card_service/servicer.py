@@ -161,16 +161,12 @@ class CardV1Servicer(v1_grpc.CardServiceServicer):
         return v1.GetCardByDateResponse(card=v1_card(reply.card)) if reply.HasField("card") else v1.GetCardByDateResponse()
 
     async def ListCards(self, request: v1.ListCardsRequest, context: ServicerContext) -> v1.ListCardsResponse:
-        if request.cursor < 0:
-            raise InvalidArgument("COMMON4002", "cursor >= 0")
         reply = await self._current.ListCards(
             pb.ListCardsRequest(page_size=request.size, page_token=page_token(request.cursor)), context
         )
         return v1.ListCardsResponse(cards=[v1_card(c) for c in reply.cards], next_cursor=page_cursor(reply.next_page_token))
 
     async def ListSharedCards(self, request: v1.ListSharedCardsRequest, context: ServicerContext) -> v1.ListSharedCardsResponse:
-        if request.cursor < 0:
-            raise InvalidArgument("COMMON4002", "cursor >= 0")
         reply = await self._current.ListSharedCards(
             pb.ListSharedCardsRequest(author_id=request.author_id, page_size=request.size, page_token=page_token(request.cursor)),
             context,

@@ -9,10 +9,10 @@ from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalys
 from emotion_service.config import EmotionSettings
 from emotion_service.domain.analysis.analyser import DiaryAnalyser
 from emotion_service.domain.analysis.factory import build_classifier
-from emotion_service.service_layer.analyses import READERS, WRITERS, Analyses
+from emotion_service.service_layer.analyses import READERS, Analyses
 from emotion_service.service_layer.dependencies import Dependencies
 from emotion_service.service_layer.statistics import StatisticsReader
-from emotion_service.service_layer.word_clouds import ACCOUNT_REPORTERS, WordCloudMaker
+from emotion_service.service_layer.word_clouds import WordCloudMaker
 from emotion_service.servicer import EmotionServicer, EmotionV1Servicer
 from emotion_service.unit_of_work import UnitOfWork
 from gridam.emotion.v1 import emotion_service_pb2 as v1
@@ -67,7 +67,7 @@ async def serve(settings: EmotionSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=uow,
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=READERS | WRITERS | ACCOUNT_REPORTERS),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=READERS),
         analyser=analyser,
         classifier_name=settings.classifier,
         history=ReadModelAnalysisHistory(read_model[1]) if read_model else SqlAnalysisHistory(uow),

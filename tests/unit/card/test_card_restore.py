@@ -77,11 +77,11 @@ async def test_a_safety_flagged_diary_gets_no_archived_card_but_the_calm_one(wor
     assert world.cards.drawer.requests[-1].prompt == CALM_PROMPT
 
 
-async def test_only_the_diary_pipeline_restores_cards_and_only_pngs(world):
+async def test_only_pngs_of_distinct_versions_are_restored(world):
+    """(Only the diary pipeline may call RestoreCards: its access option, tests/integration/test_access_rules.py.)"""
     await world.sign_up("haru")
     await world.act_as("haru")
     diary = await world.diary.diaries.create("하루", "바다에 갔다.", b"")
-    assert await reason(world.cards.cards.restore(diary.id, archived(1))) == "AUTH4031"
     not_png = archived(1)
     not_png[0].png = b"GIF89a" + not_png[0].png
     token = context.bearer_token.set(world.cards.pipeline_token())

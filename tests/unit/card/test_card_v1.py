@@ -10,7 +10,7 @@ from card_service.servicer import CardV1Servicer
 from gridam.card.v1 import card_service_pb2 as v1
 from gridam.card.v2 import card_service_pb2 as v2
 from gridam.common.v1 import emotion_pb2 as common
-from gridam_runtime import context
+from gridam_runtime import context, validation
 from gridam_runtime.errors import InvalidArgument
 from tests.support.pngs import art_png
 
@@ -44,10 +44,16 @@ async def test_a_v1_caller_pages_by_cursor_as_before(world):
 
     assert [c.id for c in first.cards] == ids[:0:-1] and first.next_cursor == ids[1]
     assert [c.id for c in second.cards] == ids[:1] and second.next_cursor == 0
-    for bad in (v1.ListCardsRequest(size=2, cursor=-1), v1.ListCardsRequest(size=101)):
+    bounds = validation.rules_for("/gridam.card.v1.CardService/ListCards")  # the call chain's check
+    for bad in (v1.ListCardsRequest(size=2, cursor=-1), v1.ListCardsRequest(size=101), v1.ListCardsRequest(size=-1)):
         with pytest.raises(InvalidArgument) as invalid:
-            await old.ListCards(bad, None)
+            bounds.check(bad)
         assert invalid.value.reason == "COMMON4002"
+    bounds.check(v1.ListCardsRequest(size=100, cursor=0))
+    shared = validation.rules_for("/gridam.card.v1.CardService/ListSharedCards")
+    with pytest.raises(InvalidArgument) as invalid:
+        shared.check(v1.ListSharedCardsRequest(author_id=1, size=2, cursor=-1))
+    assert invalid.value.reason == "COMMON4002"
 
 
 async def test_v2_pages_by_token(world):
@@ -64,6 +70,13 @@ async def test_v2_pages_by_token(world):
         with pytest.raises(InvalidArgument) as invalid:
             await current.ListCards(v2.ListCardsRequest(page_size=1, page_token=token), None)
         assert invalid.value.reason == "COMMON4002"
+    for method, request in (("ListCards", v2.ListCardsRequest), ("ListSharedCards", v2.ListSharedCardsRequest)):
+        bounds = validation.rules_for(f"/gridam.card.v2.CardService/{method}")  # the call chain's check
+        for size in (-1, 101):
+            with pytest.raises(InvalidArgument) as invalid:
+                bounds.check(request(page_size=size))
+            assert invalid.value.reason == "COMMON4002"
+        bounds.check(request(page_size=100))
 
 
 async def test_a_v1_restore_reads_its_emotion_keys(world):

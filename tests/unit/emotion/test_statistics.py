@@ -10,6 +10,9 @@ import pytest
 from emotion_service.adapters.history import Keywords, Summary
 from emotion_service.domain.analysis.emotions import Emotion
 from emotion_service.service_layer.statistics import StatisticsReader, compute, period, streaks
+from gridam.emotion.v1 import emotion_service_pb2 as emotion_v1
+from gridam.emotion.v2 import emotion_service_pb2 as emotion_v2
+from gridam_runtime import validation
 from gridam_runtime.context import Identity
 from gridam_runtime.errors import InvalidArgument
 from tests.support.emotion_layer import emotion_dependencies
@@ -22,8 +25,17 @@ def test_period_of_a_month_and_of_a_year():
     assert period(2024, 2) == (D(2024, 2, 1), D(2024, 3, 1))
     assert period(2026, 12) == (D(2026, 12, 1), D(2027, 1, 1))
     assert period(2026, 0) == (D(2026, 1, 1), D(2027, 1, 1))
-    with pytest.raises(InvalidArgument):
-        period(2026, 13)
+    assert period(9998, 0) == (D(9998, 1, 1), D(9999, 1, 1)) and period(1900, 1)[0] == D(1900, 1, 1)
+
+
+@pytest.mark.parametrize("version", [emotion_v1, emotion_v2])
+def test_a_period_out_of_bounds_is_refused_before_the_servicer(version):
+    bounds = validation.rules_for(f"/{version.DESCRIPTOR.package}.EmotionService/GetStatistics")
+    for year, month in ((2026, 13), (2026, -1), (1899, 1), (9999, 0)):
+        with pytest.raises(InvalidArgument) as invalid:
+            bounds.check(version.GetStatisticsRequest(year=year, month=month))
+        assert invalid.value.reason == "STAT4001"
+    bounds.check(version.GetStatisticsRequest(year=9998, month=12))
 
 
 def test_streaks_count_consecutive_days_and_the_current_run_ends_today_or_yesterday():

@@ -1,4 +1,5 @@
-"""Request validation and settings of the gpu-worker."""
+"""Request bounds (declared in the imagegen protos, checked by the call chain's
+gridam_runtime.validation), reading a request into the domain, and settings of the gpu-worker."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from gridam.common.v1 import emotion_pb2 as common
 from gridam.imagegen.v1 import imagegen_service_pb2 as v1
 from gridam.imagegen.v2 import imagegen_service_pb2 as pb
 from gridam_domain.emotions import Emotion
+from gridam_runtime import validation
 from gridam_runtime.errors import InvalidArgument
+
+BOUNDS = {
+    version: validation.rules_for(f"/gridam.imagegen.{version}.ImageGenService/GenerateImage") for version in ("v1", "v2")
+}
 
 
 def message(**fields) -> pb.GenerateImageRequest:
@@ -32,6 +38,14 @@ def test_a_valid_request_becomes_an_image_request():
     assert request.batch_key() == (64, 1024, 4)
 
 
+def v1_message(**fields) -> v1.GenerateImageRequest:
+    palette = [v1.EmotionWeight(emotion=common.Emotion.Name(s.emotion).removeprefix("EMOTION_"), weight=s.fraction)
+               for s in fields.pop("palette", [])]
+    base = dict(prompt="a calm sea", seed=7, width=512, height=512, steps=0)
+    return v1.GenerateImageRequest(**(base | fields), palette=palette)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
@@ -45,17 +59,45 @@ def test_a_valid_request_becomes_an_image_request():
         ({"prompt": "가" * 1001}, "IMAGEGEN4003"),
         ({"motifs": [f"m{i}" for i in range(11)]}, "IMAGEGEN4004"),
         ({"motifs": ["x" * 101]}, "IMAGEGEN4004"),
-        ({"palette": [common.EmotionShare(emotion=common.EMOTION_UNSPECIFIED, fraction=0.5)]}, "IMAGEGEN4005"),
-        ({"palette": [common.EmotionShare(emotion=10, fraction=0.5)]}, "IMAGEGEN4005"),  # a newer caller's emotion
-        ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.5)] * 2}, "IMAGEGEN4005"),
         ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=1.5)]}, "IMAGEGEN4006"),
+        ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=-0.1)]}, "IMAGEGEN4006"),
         ({"palette": [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=float("nan"))]}, "IMAGEGEN4006"),
     ],
 )
-def test_out_of_bounds_requests_are_invalid_arguments(fields, reason):
+def test_out_of_bounds_requests_are_invalid_arguments(version, fields, reason):
+    """Both versions declare the same bounds with the same reasons (v1 is served over v2's servicer,
+    which no longer checks them)."""
     with pytest.raises(InvalidArgument) as invalid:
-        to_image_request(message(**fields))
+        BOUNDS[version].check((v1_message if version == "v1" else message)(**fields))
     assert invalid.value.reason == reason
+
+
+def test_the_refusal_names_each_broken_field_and_rule():
+    with pytest.raises(InvalidArgument) as invalid:
+        BOUNDS["v2"].check(message(width=1020, motifs=["ok", "x" * 101], palette=[
+            common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.5),
+            common.EmotionShare(emotion=common.EMOTION_JOY, fraction=2.0),
+        ]))
+    assert invalid.value.reason == "IMAGEGEN4001"  # the first broken field's
+    assert invalid.value.detail == (
+        "width: must be a multiple of 8; palette[1].fraction: must be greater than or equal to 0 and less than or "
+        "equal to 1; motifs[1]: must be at most 100 characters"
+    )
+
+
+@pytest.mark.parametrize(
+    "palette",
+    [
+        [common.EmotionShare(emotion=common.EMOTION_UNSPECIFIED, fraction=0.5)],
+        [common.EmotionShare(emotion=10, fraction=0.5)],  # a newer caller's emotion
+        [common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.5)] * 2,
+    ],
+)
+def test_a_palette_of_no_known_emotion_is_refused_when_read(palette):
+    BOUNDS["v2"].check(message(palette=palette))  # within bounds: a share is in [0, 1]
+    with pytest.raises(InvalidArgument) as invalid:
+        to_image_request(message(palette=palette))
+    assert invalid.value.reason == "IMAGEGEN4005"
 
 
 def test_a_v1_palette_is_read_into_typed_emotions():
@@ -70,6 +112,12 @@ def test_a_v1_palette_is_read_into_typed_emotions():
 
 def test_limits_are_inclusive():
     motifs = [f"m{i}" for i in range(10)]
+    for version, make in (("v1", v1_message), ("v2", message)):
+        BOUNDS[version].check(make(prompt="가" * 1000, motifs=motifs, steps=50, width=1024, height=64))
+        BOUNDS[version].check(make(motifs=["x" * 100], steps=0, width=64, height=1024, palette=[
+            common.EmotionShare(emotion=common.EMOTION_SAD, fraction=0.0),
+            common.EmotionShare(emotion=common.EMOTION_JOY, fraction=1.0),
+        ]))
     request = to_image_request(message(prompt="x" * 1000, motifs=motifs, steps=50, width=1024, height=64))
     assert (len(request.prompt), request.motifs, request.steps, request.width, request.height) == (1000, tuple(motifs), 50, 1024, 64)
 
@@ -79,16 +127,13 @@ def test_settings_defaults_and_environment(monkeypatch):
     assert (defaults.grpc_port, defaults.engine, defaults.worker_processes) == (50055, "cpu-art", 4)
     assert (defaults.max_batch_size, defaults.max_batch_wait_ms, defaults.max_queue) == (8, 20, 64)
     assert defaults.retry_after_seconds == 1
-    assert defaults.allowed_callers == {"gridam-card"}
     assert defaults.engine_options() == {}
     monkeypatch.setenv("GRIDAM_ENGINE", "diffusers")
     monkeypatch.setenv("GRIDAM_ENGINE_MODEL", "/models/sd-turbo")
     monkeypatch.setenv("GRIDAM_ENGINE_DTYPE", "bf16")
     monkeypatch.setenv("GRIDAM_ENGINE_DEVICES", "cuda:0, cuda:1")
-    monkeypatch.setenv("GRIDAM_ALLOWED_CALLERS", "gridam-card,gridam-bench")
     monkeypatch.setenv("GRIDAM_MAX_BATCH_WAIT_MS", "5")
     settings = GpuWorkerSettings()
-    assert settings.allowed_callers == {"gridam-card", "gridam-bench"}
     assert settings.engine_devices == ("cuda:0", "cuda:1")
     assert settings.max_batch_wait_seconds == 0.005
     assert settings.engine_options() == {"model": "/models/sd-turbo", "dtype": "bf16", "torch_compile": False,

@@ -6,6 +6,11 @@ is composed with the date, emotion, hashtags and feedback (domain/composition.py
 stored content-addressed → a card row records it. The row is written last, so a failure
 anywhere leaves no half-made card, and an image whose row is not recorded (the diary was
 deleted meanwhile, or the write failed) is removed again.
+
+Who may call each use case (the diary pipeline for the internal ones) and the bounds of its
+request (page sizes) are declared on its RPC in the proto and checked before the servicer runs
+(gridam_runtime.access, gridam_runtime.validation); what stays here is per object: a card is
+its author's.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from gridam.imagegen.v2 import imagegen_service_pb2 as imagegen_pb
 from gridam_domain.dates import parse_day
 from gridam_domain.emotions import Emotion
 from gridam_domain.images import PNG_SIGNATURE, sanitize_image
-from gridam_domain.paging import check_page, split_page
+from gridam_domain.paging import split_page
 from gridam_domain.storage import content_addressed_key
 from gridam_runtime import context
 from gridam_runtime.emotions import from_proto, shares_from_proto, to_proto
@@ -38,9 +43,6 @@ from gridam_runtime.limits import Limit
 
 log = logging.getLogger("gridam.card.cards")
 
-PIPELINE = frozenset({"gridam-diary"})
-# Only the user service's outbox relay reports deleted accounts.
-ACCOUNT_REPORTERS = frozenset({"gridam-user"})
 NOT_READY = "EMOTIONCARD4001"
 
 
@@ -104,7 +106,6 @@ class Cards:
 
     async def page(self, size: int, cursor: int) -> tuple[list[Card], int]:
         identity = await asyncio.to_thread(self._d.authenticator.require)
-        check_page(size, cursor)
 
         def read() -> list[Card]:
             with self._d.uow() as uow:
@@ -117,7 +118,6 @@ class Cards:
         """Another user's cards the caller sees through that user's posts (decision 3): the
         diary service, asked with the caller's own token, says which posts are visible."""
         identity = await asyncio.to_thread(self._d.authenticator.require)
-        check_page(size, cursor)
         if author_id == identity.user_id:
             return await self.page(size, cursor)
         posts = (await self._d.diaries.ListUserPosts(diary_pb.ListUserPostsRequest(author_id=author_id))).posts
@@ -134,7 +134,6 @@ class Cards:
 
     async def versions(self, diary_id: int) -> list[Card]:
         """Every version of a diary's card, oldest first (internal: the diary service's export)."""
-        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
 
         def read() -> list[Card]:
             with self._d.uow() as uow:
@@ -150,7 +149,6 @@ class Cards:
 
     async def make(self, diary_id: int) -> Card | None:
         """Version 1 of a diary's card, made once (internal); None when the diary was deleted."""
-        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
 
         def existing() -> tuple[bool, Card | None]:
             with self._d.uow() as uow:
@@ -327,7 +325,6 @@ class Cards:
         Idempotent: cards the diary has already are returned as they are. None when nothing is
         restored: the diary was deleted, or its analysis is safety-flagged — an urgent diary's
         card is only ever the calm one, which the caller has drawn instead (MakeCard)."""
-        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
         versions = [card.version for card in archived]
         if not archived or min(versions) < 1 or len(set(versions)) != len(versions):
             raise InvalidArgument("CARD4001", "card versions must be distinct and from 1")
@@ -377,7 +374,6 @@ class Cards:
 
     async def delete(self, diary_id: int) -> None:
         """Forget every card of a deleted diary and remove their images (internal)."""
-        await asyncio.to_thread(self._d.authenticator.require_service, PIPELINE)
 
         def forget() -> set[str]:
             with self._d.uow() as uow:
@@ -405,5 +401,4 @@ class Cards:
     async def forget_author(self, user_id: int) -> None:
         """A deleted account (docs/account-deletion.md; the user service's relay only): its
         regeneration limit. Its cards go with the purges of its diaries."""
-        self._d.authenticator.require_service(ACCOUNT_REPORTERS)
         await asyncio.to_thread(self._d.limiter.reset, self._regenerations, user_id)

@@ -14,8 +14,9 @@ from gridam_domain.dates import parse_day
 from gridam_runtime.auth import ServiceCaller
 from gridam_runtime.errors import InvalidArgument, NotFound
 
-# Internal callers of each method (service names as in their service tokens).
-WRITERS = frozenset({"gridam-diary"})
+# The services GetAnalysis answers (as its access option names them): which caller it is decides
+# whose analyses it may read (a user: their own). Who may call the other methods is the call
+# chain's check alone (gridam_runtime.access).
 READERS = frozenset({"gridam-diary", "gridam-card"})
 
 
@@ -50,11 +51,7 @@ class Analyses:
         return self._d.analyser.analyse([text])[0]
 
     async def analyse_text(self, text: str) -> Analysis:
-        return await asyncio.to_thread(self._analyse_text, text)
-
-    def _analyse_text(self, text: str) -> Analysis:
-        self._d.authenticator.require_user_or_service(READERS)
-        return self._analyse(text)
+        return await asyncio.to_thread(self._analyse, text)
 
     async def analyse_diary(
         self, diary_id: int, author_id: int, day: str, text: str, restored: DiaryAnalysis | None = None
@@ -66,7 +63,6 @@ class Analyses:
     def _analyse_diary(
         self, diary_id: int, author_id: int, day: str, text: str, restored: DiaryAnalysis | None
     ) -> DiaryAnalysis | None:
-        self._d.authenticator.require_service(WRITERS)
         try:
             parsed_day = parse_day(day)
         except ValueError:
@@ -126,7 +122,6 @@ class Analyses:
         return await asyncio.to_thread(self._delete, diary_id)
 
     def _delete(self, diary_id: int) -> int | None:
-        self._d.authenticator.require_service(WRITERS)
         with self._d.uow() as uow:
             record = uow.analyses.get(diary_id)
             deletion = uow.analyses.mark_deleted(diary_id, record.author_id if record else None, self._d.clock())

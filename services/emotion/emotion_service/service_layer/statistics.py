@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from emotion_service.adapters.history import Summary
 from emotion_service.domain.analysis.emotions import EMOTIONS, Emotion
 from emotion_service.service_layer.dependencies import Dependencies
-from gridam_runtime.errors import InvalidArgument
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,8 @@ class Statistics:
 
 
 def period(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    """[start, end) of a month, or of the whole year when month is 0."""
-    if not 1900 <= year <= 9998 or not 0 <= month <= 12:
-        raise InvalidArgument("STAT4001", "year 1900-9998, month 0-12")
+    """[start, end) of a month, or of the whole year when month is 0. The bounds (year 1900-9998,
+    month 0-12; STAT4001) are GetStatisticsRequest's, checked before the servicer runs."""
     if month == 0:
         return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     last = calendar.monthrange(year, month)[1]

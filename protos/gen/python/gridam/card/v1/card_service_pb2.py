@@ -22,11 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from gridam.options.v1 import access_pb2 as gridam_dot_options_dot_v1_dot_access__pb2
+from gridam.options.v1 import invalid_pb2 as gridam_dot_options_dot_v1_dot_invalid__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!gridam/card/v1/card_service.proto\x12\x0egridam.card.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egridam/options/v1/access.proto\"\xd6\x03\n\x04\x43\x61rd\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x19\n\x08\x64iary_id\x18\x02 \x01(\x03R\x07\x64iaryId\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\x12\x18\n\x07version\x18\x04 \x01(\x05R\x07version\x12\x1b\n\tauthor_id\x18\x05 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x06 \x01(\tR\x04\x64\x61te\x12\x1a\n\x08\x64ominant\x18\x07 \x01(\tR\x08\x64ominant\x12J\n\x0c\x64istribution\x18\x08 \x03(\x0b\x32&.gridam.card.v1.Card.DistributionEntryR\x0c\x64istribution\x12\x1a\n\x08hashtags\x18\t \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\n \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x0b \x01(\x08R\nsafetyFlag\x12\x39\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x1a?\n\x11\x44istributionEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x01R\x05value:\x02\x38\x01\",\n\x0fMakeCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"P\n\x10MakeCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\x12\x12\n\x04made\x18\x02 \x01(\x08R\x04made\")\n\x0eGetCardRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\";\n\x0fGetCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"2\n\x15GetCardByDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16GetCardByDiaryResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"*\n\x14GetCardByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"A\n\x15GetCardByDateResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\">\n\x10ListCardsRequest\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x02 \x01(\x03R\x06\x63ursor\"`\n\x11ListCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"a\n\x16ListSharedCardsRequest\x12\x1b\n\tauthor_id\x18\x01 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04size\x18\x02 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x03 \x01(\x03R\x06\x63ursor\"f\n\x17ListSharedCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"2\n\x15RegenerateCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16RegenerateCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"/\n\x12\x44\x65leteCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteCardsResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"2\n\x15ListDiaryCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"D\n\x16ListDiaryCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\"\xc9\x01\n\x0c\x41rchivedCard\x12\x18\n\x07version\x18\x01 \x01(\x05R\x07version\x12\x10\n\x03png\x18\x02 \x01(\x0cR\x03png\x12\x1a\n\x08\x64ominant\x18\x03 \x01(\tR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x04 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x05 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x39\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"d\n\x13RestoreCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x32\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x1c.gridam.card.v1.ArchivedCardR\x05\x63\x61rds\"^\n\x14RestoreCardsResponse\x12\x1a\n\x08restored\x18\x01 \x01(\x08R\x08restored\x12*\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds2\xa8\t\n\x0b\x43\x61rdService\x12\x66\n\x08MakeCard\x12\x1f.gridam.card.v1.MakeCardRequest\x1a .gridam.card.v1.MakeCardResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12U\n\x07GetCard\x12\x1e.gridam.card.v1.GetCardRequest\x1a\x1f.gridam.card.v1.GetCardResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12j\n\x0eGetCardByDiary\x12%.gridam.card.v1.GetCardByDiaryRequest\x1a&.gridam.card.v1.GetCardByDiaryResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\rGetCardByDate\x12$.gridam.card.v1.GetCardByDateRequest\x1a%.gridam.card.v1.GetCardByDateResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12[\n\tListCards\x12 .gridam.card.v1.ListCardsRequest\x1a!.gridam.card.v1.ListCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12m\n\x0fListSharedCards\x12&.gridam.card.v1.ListSharedCardsRequest\x1a\'.gridam.card.v1.ListSharedCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\x0eRegenerateCard\x12%.gridam.card.v1.RegenerateCardRequest\x1a&.gridam.card.v1.RegenerateCardResponse\"\x06\x8a\xb5\x18\x02\x08\x02\x12o\n\x0b\x44\x65leteCards\x12\".gridam.card.v1.DeleteCardsRequest\x1a#.gridam.card.v1.DeleteCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12q\n\x0c\x46orgetAuthor\x12#.gridam.card.v1.ForgetAuthorRequest\x1a$.gridam.card.v1.ForgetAuthorResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-user\x12x\n\x0eListDiaryCards\x12%.gridam.card.v1.ListDiaryCardsRequest\x1a&.gridam.card.v1.ListDiaryCardsResponse\"\x17\x90\x02\x01\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12r\n\x0cRestoreCards\x12#.gridam.card.v1.RestoreCardsRequest\x1a$.gridam.card.v1.RestoreCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diaryb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!gridam/card/v1/card_service.proto\x12\x0egridam.card.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egridam/options/v1/access.proto\x1a\x1fgridam/options/v1/invalid.proto\"\xd6\x03\n\x04\x43\x61rd\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x19\n\x08\x64iary_id\x18\x02 \x01(\x03R\x07\x64iaryId\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\x12\x18\n\x07version\x18\x04 \x01(\x05R\x07version\x12\x1b\n\tauthor_id\x18\x05 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x06 \x01(\tR\x04\x64\x61te\x12\x1a\n\x08\x64ominant\x18\x07 \x01(\tR\x08\x64ominant\x12J\n\x0c\x64istribution\x18\x08 \x03(\x0b\x32&.gridam.card.v1.Card.DistributionEntryR\x0c\x64istribution\x12\x1a\n\x08hashtags\x18\t \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\n \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x0b \x01(\x08R\nsafetyFlag\x12\x39\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x1a?\n\x11\x44istributionEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x01R\x05value:\x02\x38\x01\",\n\x0fMakeCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"P\n\x10MakeCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\x12\x12\n\x04made\x18\x02 \x01(\x08R\x04made\")\n\x0eGetCardRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\";\n\x0fGetCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"2\n\x15GetCardByDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16GetCardByDiaryResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"*\n\x14GetCardByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"A\n\x15GetCardByDateResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"n\n\x10ListCardsRequest\x12+\n\x04size\x18\x01 \x01(\x05\x42\x17\xbaH\x06\x1a\x04\x18\x64(\x00\x92\xb5\x18\nCOMMON4002R\x04size\x12-\n\x06\x63ursor\x18\x02 \x01(\x03\x42\x15\xbaH\x04\"\x02(\x00\x92\xb5\x18\nCOMMON4002R\x06\x63ursor\"`\n\x11ListCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"\x91\x01\n\x16ListSharedCardsRequest\x12\x1b\n\tauthor_id\x18\x01 \x01(\x03R\x08\x61uthorId\x12+\n\x04size\x18\x02 \x01(\x05\x42\x17\xbaH\x06\x1a\x04\x18\x64(\x00\x92\xb5\x18\nCOMMON4002R\x04size\x12-\n\x06\x63ursor\x18\x03 \x01(\x03\x42\x15\xbaH\x04\"\x02(\x00\x92\xb5\x18\nCOMMON4002R\x06\x63ursor\"f\n\x17ListSharedCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\x03R\nnextCursor\"2\n\x15RegenerateCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16RegenerateCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v1.CardR\x04\x63\x61rd\"/\n\x12\x44\x65leteCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteCardsResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"2\n\x15ListDiaryCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"D\n\x16ListDiaryCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds\"\xc9\x01\n\x0c\x41rchivedCard\x12\x18\n\x07version\x18\x01 \x01(\x05R\x07version\x12\x10\n\x03png\x18\x02 \x01(\x0cR\x03png\x12\x1a\n\x08\x64ominant\x18\x03 \x01(\tR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x04 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x05 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x39\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"d\n\x13RestoreCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x32\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x1c.gridam.card.v1.ArchivedCardR\x05\x63\x61rds\"^\n\x14RestoreCardsResponse\x12\x1a\n\x08restored\x18\x01 \x01(\x08R\x08restored\x12*\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x14.gridam.card.v1.CardR\x05\x63\x61rds2\xa8\t\n\x0b\x43\x61rdService\x12\x66\n\x08MakeCard\x12\x1f.gridam.card.v1.MakeCardRequest\x1a .gridam.card.v1.MakeCardResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12U\n\x07GetCard\x12\x1e.gridam.card.v1.GetCardRequest\x1a\x1f.gridam.card.v1.GetCardResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12j\n\x0eGetCardByDiary\x12%.gridam.card.v1.GetCardByDiaryRequest\x1a&.gridam.card.v1.GetCardByDiaryResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\rGetCardByDate\x12$.gridam.card.v1.GetCardByDateRequest\x1a%.gridam.card.v1.GetCardByDateResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12[\n\tListCards\x12 .gridam.card.v1.ListCardsRequest\x1a!.gridam.card.v1.ListCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12m\n\x0fListSharedCards\x12&.gridam.card.v1.ListSharedCardsRequest\x1a\'.gridam.card.v1.ListSharedCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\x0eRegenerateCard\x12%.gridam.card.v1.RegenerateCardRequest\x1a&.gridam.card.v1.RegenerateCardResponse\"\x06\x8a\xb5\x18\x02\x08\x02\x12o\n\x0b\x44\x65leteCards\x12\".gridam.card.v1.DeleteCardsRequest\x1a#.gridam.card.v1.DeleteCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12q\n\x0c\x46orgetAuthor\x12#.gridam.card.v1.ForgetAuthorRequest\x1a$.gridam.card.v1.ForgetAuthorResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-user\x12x\n\x0eListDiaryCards\x12%.gridam.card.v1.ListDiaryCardsRequest\x1a&.gridam.card.v1.ListDiaryCardsResponse\"\x17\x90\x02\x01\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12r\n\x0cRestoreCards\x12#.gridam.card.v1.RestoreCardsRequest\x1a$.gridam.card.v1.RestoreCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diaryb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,6 +37,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CARD_DISTRIBUTIONENTRY']._loaded_options = None
   _globals['_CARD_DISTRIBUTIONENTRY']._serialized_options = b'8\001'
+  _globals['_LISTCARDSREQUEST'].fields_by_name['size']._loaded_options = None
+  _globals['_LISTCARDSREQUEST'].fields_by_name['size']._serialized_options = b'\272H\006\032\004\030d(\000\222\265\030\nCOMMON4002'
+  _globals['_LISTCARDSREQUEST'].fields_by_name['cursor']._loaded_options = None
+  _globals['_LISTCARDSREQUEST'].fields_by_name['cursor']._serialized_options = b'\272H\004\"\002(\000\222\265\030\nCOMMON4002'
+  _globals['_LISTSHAREDCARDSREQUEST'].fields_by_name['size']._loaded_options = None
+  _globals['_LISTSHAREDCARDSREQUEST'].fields_by_name['size']._serialized_options = b'\272H\006\032\004\030d(\000\222\265\030\nCOMMON4002'
+  _globals['_LISTSHAREDCARDSREQUEST'].fields_by_name['cursor']._loaded_options = None
+  _globals['_LISTSHAREDCARDSREQUEST'].fields_by_name['cursor']._serialized_options = b'\272H\004\"\002(\000\222\265\030\nCOMMON4002'
   _globals['_CARDSERVICE'].methods_by_name['MakeCard']._loaded_options = None
   _globals['_CARDSERVICE'].methods_by_name['MakeCard']._serialized_options = b'\220\002\002\212\265\030\020\010\003\022\014gridam-diary'
   _globals['_CARDSERVICE'].methods_by_name['GetCard']._loaded_options = None
@@ -57,56 +67,56 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CARDSERVICE'].methods_by_name['ListDiaryCards']._serialized_options = b'\220\002\001\212\265\030\020\010\003\022\014gridam-diary'
   _globals['_CARDSERVICE'].methods_by_name['RestoreCards']._loaded_options = None
   _globals['_CARDSERVICE'].methods_by_name['RestoreCards']._serialized_options = b'\220\002\002\212\265\030\020\010\003\022\014gridam-diary'
-  _globals['_CARD']._serialized_start=119
-  _globals['_CARD']._serialized_end=589
-  _globals['_CARD_DISTRIBUTIONENTRY']._serialized_start=526
-  _globals['_CARD_DISTRIBUTIONENTRY']._serialized_end=589
-  _globals['_MAKECARDREQUEST']._serialized_start=591
-  _globals['_MAKECARDREQUEST']._serialized_end=635
-  _globals['_MAKECARDRESPONSE']._serialized_start=637
-  _globals['_MAKECARDRESPONSE']._serialized_end=717
-  _globals['_GETCARDREQUEST']._serialized_start=719
-  _globals['_GETCARDREQUEST']._serialized_end=760
-  _globals['_GETCARDRESPONSE']._serialized_start=762
-  _globals['_GETCARDRESPONSE']._serialized_end=821
-  _globals['_GETCARDBYDIARYREQUEST']._serialized_start=823
-  _globals['_GETCARDBYDIARYREQUEST']._serialized_end=873
-  _globals['_GETCARDBYDIARYRESPONSE']._serialized_start=875
-  _globals['_GETCARDBYDIARYRESPONSE']._serialized_end=941
-  _globals['_GETCARDBYDATEREQUEST']._serialized_start=943
-  _globals['_GETCARDBYDATEREQUEST']._serialized_end=985
-  _globals['_GETCARDBYDATERESPONSE']._serialized_start=987
-  _globals['_GETCARDBYDATERESPONSE']._serialized_end=1052
-  _globals['_LISTCARDSREQUEST']._serialized_start=1054
-  _globals['_LISTCARDSREQUEST']._serialized_end=1116
-  _globals['_LISTCARDSRESPONSE']._serialized_start=1118
-  _globals['_LISTCARDSRESPONSE']._serialized_end=1214
-  _globals['_LISTSHAREDCARDSREQUEST']._serialized_start=1216
-  _globals['_LISTSHAREDCARDSREQUEST']._serialized_end=1313
-  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_start=1315
-  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_end=1417
-  _globals['_REGENERATECARDREQUEST']._serialized_start=1419
-  _globals['_REGENERATECARDREQUEST']._serialized_end=1469
-  _globals['_REGENERATECARDRESPONSE']._serialized_start=1471
-  _globals['_REGENERATECARDRESPONSE']._serialized_end=1537
-  _globals['_DELETECARDSREQUEST']._serialized_start=1539
-  _globals['_DELETECARDSREQUEST']._serialized_end=1586
-  _globals['_DELETECARDSRESPONSE']._serialized_start=1588
-  _globals['_DELETECARDSRESPONSE']._serialized_end=1609
-  _globals['_FORGETAUTHORREQUEST']._serialized_start=1611
-  _globals['_FORGETAUTHORREQUEST']._serialized_end=1657
-  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1659
-  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1681
-  _globals['_LISTDIARYCARDSREQUEST']._serialized_start=1683
-  _globals['_LISTDIARYCARDSREQUEST']._serialized_end=1733
-  _globals['_LISTDIARYCARDSRESPONSE']._serialized_start=1735
-  _globals['_LISTDIARYCARDSRESPONSE']._serialized_end=1803
-  _globals['_ARCHIVEDCARD']._serialized_start=1806
-  _globals['_ARCHIVEDCARD']._serialized_end=2007
-  _globals['_RESTORECARDSREQUEST']._serialized_start=2009
-  _globals['_RESTORECARDSREQUEST']._serialized_end=2109
-  _globals['_RESTORECARDSRESPONSE']._serialized_start=2111
-  _globals['_RESTORECARDSRESPONSE']._serialized_end=2205
-  _globals['_CARDSERVICE']._serialized_start=2208
-  _globals['_CARDSERVICE']._serialized_end=3400
+  _globals['_CARD']._serialized_start=181
+  _globals['_CARD']._serialized_end=651
+  _globals['_CARD_DISTRIBUTIONENTRY']._serialized_start=588
+  _globals['_CARD_DISTRIBUTIONENTRY']._serialized_end=651
+  _globals['_MAKECARDREQUEST']._serialized_start=653
+  _globals['_MAKECARDREQUEST']._serialized_end=697
+  _globals['_MAKECARDRESPONSE']._serialized_start=699
+  _globals['_MAKECARDRESPONSE']._serialized_end=779
+  _globals['_GETCARDREQUEST']._serialized_start=781
+  _globals['_GETCARDREQUEST']._serialized_end=822
+  _globals['_GETCARDRESPONSE']._serialized_start=824
+  _globals['_GETCARDRESPONSE']._serialized_end=883
+  _globals['_GETCARDBYDIARYREQUEST']._serialized_start=885
+  _globals['_GETCARDBYDIARYREQUEST']._serialized_end=935
+  _globals['_GETCARDBYDIARYRESPONSE']._serialized_start=937
+  _globals['_GETCARDBYDIARYRESPONSE']._serialized_end=1003
+  _globals['_GETCARDBYDATEREQUEST']._serialized_start=1005
+  _globals['_GETCARDBYDATEREQUEST']._serialized_end=1047
+  _globals['_GETCARDBYDATERESPONSE']._serialized_start=1049
+  _globals['_GETCARDBYDATERESPONSE']._serialized_end=1114
+  _globals['_LISTCARDSREQUEST']._serialized_start=1116
+  _globals['_LISTCARDSREQUEST']._serialized_end=1226
+  _globals['_LISTCARDSRESPONSE']._serialized_start=1228
+  _globals['_LISTCARDSRESPONSE']._serialized_end=1324
+  _globals['_LISTSHAREDCARDSREQUEST']._serialized_start=1327
+  _globals['_LISTSHAREDCARDSREQUEST']._serialized_end=1472
+  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_start=1474
+  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_end=1576
+  _globals['_REGENERATECARDREQUEST']._serialized_start=1578
+  _globals['_REGENERATECARDREQUEST']._serialized_end=1628
+  _globals['_REGENERATECARDRESPONSE']._serialized_start=1630
+  _globals['_REGENERATECARDRESPONSE']._serialized_end=1696
+  _globals['_DELETECARDSREQUEST']._serialized_start=1698
+  _globals['_DELETECARDSREQUEST']._serialized_end=1745
+  _globals['_DELETECARDSRESPONSE']._serialized_start=1747
+  _globals['_DELETECARDSRESPONSE']._serialized_end=1768
+  _globals['_FORGETAUTHORREQUEST']._serialized_start=1770
+  _globals['_FORGETAUTHORREQUEST']._serialized_end=1816
+  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1818
+  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1840
+  _globals['_LISTDIARYCARDSREQUEST']._serialized_start=1842
+  _globals['_LISTDIARYCARDSREQUEST']._serialized_end=1892
+  _globals['_LISTDIARYCARDSRESPONSE']._serialized_start=1894
+  _globals['_LISTDIARYCARDSRESPONSE']._serialized_end=1962
+  _globals['_ARCHIVEDCARD']._serialized_start=1965
+  _globals['_ARCHIVEDCARD']._serialized_end=2166
+  _globals['_RESTORECARDSREQUEST']._serialized_start=2168
+  _globals['_RESTORECARDSREQUEST']._serialized_end=2268
+  _globals['_RESTORECARDSRESPONSE']._serialized_start=2270
+  _globals['_RESTORECARDSRESPONSE']._serialized_end=2364
+  _globals['_CARDSERVICE']._serialized_start=2367
+  _globals['_CARDSERVICE']._serialized_end=3559
 # @@protoc_insertion_point(module_scope)

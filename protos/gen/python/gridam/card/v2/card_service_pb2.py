@@ -22,18 +22,24 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from gridam.common.v1 import emotion_pb2 as gridam_dot_common_dot_v1_dot_emotion__pb2
 from gridam.options.v1 import access_pb2 as gridam_dot_options_dot_v1_dot_access__pb2
+from gridam.options.v1 import invalid_pb2 as gridam_dot_options_dot_v1_dot_invalid__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!gridam/card/v2/card_service.proto\x12\x0egridam.card.v2\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egridam/common/v1/emotion.proto\x1a\x1egridam/options/v1/access.proto\"\xa8\x03\n\x04\x43\x61rd\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x19\n\x08\x64iary_id\x18\x02 \x01(\x03R\x07\x64iaryId\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\x12\x18\n\x07version\x18\x04 \x01(\x05R\x07version\x12\x1b\n\tauthor_id\x18\x05 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x06 \x01(\tR\x04\x64\x61te\x12\x35\n\x08\x64ominant\x18\x07 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\x12\x42\n\x0c\x64istribution\x18\x08 \x03(\x0b\x32\x1e.gridam.common.v1.EmotionShareR\x0c\x64istribution\x12\x1a\n\x08hashtags\x18\t \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\n \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x0b \x01(\x08R\nsafetyFlag\x12\x39\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\",\n\x0fMakeCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"P\n\x10MakeCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\x12\x12\n\x04made\x18\x02 \x01(\x08R\x04made\")\n\x0eGetCardRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\";\n\x0fGetCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"2\n\x15GetCardByDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16GetCardByDiaryResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"*\n\x14GetCardByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"A\n\x15GetCardByDateResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"N\n\x10ListCardsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"g\n\x11ListCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"q\n\x16ListSharedCardsRequest\x12\x1b\n\tauthor_id\x18\x01 \x01(\x03R\x08\x61uthorId\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"m\n\x17ListSharedCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"2\n\x15RegenerateCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16RegenerateCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"/\n\x12\x44\x65leteCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteCardsResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"2\n\x15ListDiaryCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"D\n\x16ListDiaryCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds\"\xe4\x01\n\x0c\x41rchivedCard\x12\x18\n\x07version\x18\x01 \x01(\x05R\x07version\x12\x10\n\x03png\x18\x02 \x01(\x0cR\x03png\x12\x35\n\x08\x64ominant\x18\x03 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x04 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x05 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x39\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"d\n\x13RestoreCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x32\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x1c.gridam.card.v2.ArchivedCardR\x05\x63\x61rds\"^\n\x14RestoreCardsResponse\x12\x1a\n\x08restored\x18\x01 \x01(\x08R\x08restored\x12*\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds2\xa8\t\n\x0b\x43\x61rdService\x12\x66\n\x08MakeCard\x12\x1f.gridam.card.v2.MakeCardRequest\x1a .gridam.card.v2.MakeCardResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12U\n\x07GetCard\x12\x1e.gridam.card.v2.GetCardRequest\x1a\x1f.gridam.card.v2.GetCardResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12j\n\x0eGetCardByDiary\x12%.gridam.card.v2.GetCardByDiaryRequest\x1a&.gridam.card.v2.GetCardByDiaryResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\rGetCardByDate\x12$.gridam.card.v2.GetCardByDateRequest\x1a%.gridam.card.v2.GetCardByDateResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12[\n\tListCards\x12 .gridam.card.v2.ListCardsRequest\x1a!.gridam.card.v2.ListCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12m\n\x0fListSharedCards\x12&.gridam.card.v2.ListSharedCardsRequest\x1a\'.gridam.card.v2.ListSharedCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\x0eRegenerateCard\x12%.gridam.card.v2.RegenerateCardRequest\x1a&.gridam.card.v2.RegenerateCardResponse\"\x06\x8a\xb5\x18\x02\x08\x02\x12o\n\x0b\x44\x65leteCards\x12\".gridam.card.v2.DeleteCardsRequest\x1a#.gridam.card.v2.DeleteCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12q\n\x0c\x46orgetAuthor\x12#.gridam.card.v2.ForgetAuthorRequest\x1a$.gridam.card.v2.ForgetAuthorResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-user\x12x\n\x0eListDiaryCards\x12%.gridam.card.v2.ListDiaryCardsRequest\x1a&.gridam.card.v2.ListDiaryCardsResponse\"\x17\x90\x02\x01\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12r\n\x0cRestoreCards\x12#.gridam.card.v2.RestoreCardsRequest\x1a$.gridam.card.v2.RestoreCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diaryb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!gridam/card/v2/card_service.proto\x12\x0egridam.card.v2\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egridam/common/v1/emotion.proto\x1a\x1egridam/options/v1/access.proto\x1a\x1fgridam/options/v1/invalid.proto\"\xa8\x03\n\x04\x43\x61rd\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x19\n\x08\x64iary_id\x18\x02 \x01(\x03R\x07\x64iaryId\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\x12\x18\n\x07version\x18\x04 \x01(\x05R\x07version\x12\x1b\n\tauthor_id\x18\x05 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x06 \x01(\tR\x04\x64\x61te\x12\x35\n\x08\x64ominant\x18\x07 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\x12\x42\n\x0c\x64istribution\x18\x08 \x03(\x0b\x32\x1e.gridam.common.v1.EmotionShareR\x0c\x64istribution\x12\x1a\n\x08hashtags\x18\t \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\n \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x0b \x01(\x08R\nsafetyFlag\x12\x39\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\",\n\x0fMakeCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"P\n\x10MakeCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\x12\x12\n\x04made\x18\x02 \x01(\x08R\x04made\")\n\x0eGetCardRequest\x12\x17\n\x07\x63\x61rd_id\x18\x01 \x01(\x03R\x06\x63\x61rdId\";\n\x0fGetCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"2\n\x15GetCardByDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16GetCardByDiaryResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"*\n\x14GetCardByDateRequest\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\"A\n\x15GetCardByDateResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"g\n\x10ListCardsRequest\x12\x34\n\tpage_size\x18\x01 \x01(\x05\x42\x17\xbaH\x06\x1a\x04\x18\x64(\x00\x92\xb5\x18\nCOMMON4002R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"g\n\x11ListCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n\x16ListSharedCardsRequest\x12\x1b\n\tauthor_id\x18\x01 \x01(\x03R\x08\x61uthorId\x12\x34\n\tpage_size\x18\x02 \x01(\x05\x42\x17\xbaH\x06\x1a\x04\x18\x64(\x00\x92\xb5\x18\nCOMMON4002R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"m\n\x17ListSharedCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"2\n\x15RegenerateCardRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"B\n\x16RegenerateCardResponse\x12(\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x14.gridam.card.v2.CardR\x04\x63\x61rd\"/\n\x12\x44\x65leteCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x15\n\x13\x44\x65leteCardsResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"2\n\x15ListDiaryCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"D\n\x16ListDiaryCardsResponse\x12*\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds\"\xe4\x01\n\x0c\x41rchivedCard\x12\x18\n\x07version\x18\x01 \x01(\x05R\x07version\x12\x10\n\x03png\x18\x02 \x01(\x0cR\x03png\x12\x35\n\x08\x64ominant\x18\x03 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x04 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x05 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x39\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"d\n\x13RestoreCardsRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x32\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x1c.gridam.card.v2.ArchivedCardR\x05\x63\x61rds\"^\n\x14RestoreCardsResponse\x12\x1a\n\x08restored\x18\x01 \x01(\x08R\x08restored\x12*\n\x05\x63\x61rds\x18\x02 \x03(\x0b\x32\x14.gridam.card.v2.CardR\x05\x63\x61rds2\xa8\t\n\x0b\x43\x61rdService\x12\x66\n\x08MakeCard\x12\x1f.gridam.card.v2.MakeCardRequest\x1a .gridam.card.v2.MakeCardResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12U\n\x07GetCard\x12\x1e.gridam.card.v2.GetCardRequest\x1a\x1f.gridam.card.v2.GetCardResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12j\n\x0eGetCardByDiary\x12%.gridam.card.v2.GetCardByDiaryRequest\x1a&.gridam.card.v2.GetCardByDiaryResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\rGetCardByDate\x12$.gridam.card.v2.GetCardByDateRequest\x1a%.gridam.card.v2.GetCardByDateResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12[\n\tListCards\x12 .gridam.card.v2.ListCardsRequest\x1a!.gridam.card.v2.ListCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12m\n\x0fListSharedCards\x12&.gridam.card.v2.ListSharedCardsRequest\x1a\'.gridam.card.v2.ListSharedCardsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12g\n\x0eRegenerateCard\x12%.gridam.card.v2.RegenerateCardRequest\x1a&.gridam.card.v2.RegenerateCardResponse\"\x06\x8a\xb5\x18\x02\x08\x02\x12o\n\x0b\x44\x65leteCards\x12\".gridam.card.v2.DeleteCardsRequest\x1a#.gridam.card.v2.DeleteCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12q\n\x0c\x46orgetAuthor\x12#.gridam.card.v2.ForgetAuthorRequest\x1a$.gridam.card.v2.ForgetAuthorResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-user\x12x\n\x0eListDiaryCards\x12%.gridam.card.v2.ListDiaryCardsRequest\x1a&.gridam.card.v2.ListDiaryCardsResponse\"\x17\x90\x02\x01\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12r\n\x0cRestoreCards\x12#.gridam.card.v2.RestoreCardsRequest\x1a$.gridam.card.v2.RestoreCardsResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diaryb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridam.card.v2.card_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LISTCARDSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTCARDSREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\006\032\004\030d(\000\222\265\030\nCOMMON4002'
+  _globals['_LISTSHAREDCARDSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTSHAREDCARDSREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\006\032\004\030d(\000\222\265\030\nCOMMON4002'
   _globals['_CARDSERVICE'].methods_by_name['MakeCard']._loaded_options = None
   _globals['_CARDSERVICE'].methods_by_name['MakeCard']._serialized_options = b'\220\002\002\212\265\030\020\010\003\022\014gridam-diary'
   _globals['_CARDSERVICE'].methods_by_name['GetCard']._loaded_options = None
@@ -56,54 +62,54 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CARDSERVICE'].methods_by_name['ListDiaryCards']._serialized_options = b'\220\002\001\212\265\030\020\010\003\022\014gridam-diary'
   _globals['_CARDSERVICE'].methods_by_name['RestoreCards']._loaded_options = None
   _globals['_CARDSERVICE'].methods_by_name['RestoreCards']._serialized_options = b'\220\002\002\212\265\030\020\010\003\022\014gridam-diary'
-  _globals['_CARD']._serialized_start=151
-  _globals['_CARD']._serialized_end=575
-  _globals['_MAKECARDREQUEST']._serialized_start=577
-  _globals['_MAKECARDREQUEST']._serialized_end=621
-  _globals['_MAKECARDRESPONSE']._serialized_start=623
-  _globals['_MAKECARDRESPONSE']._serialized_end=703
-  _globals['_GETCARDREQUEST']._serialized_start=705
-  _globals['_GETCARDREQUEST']._serialized_end=746
-  _globals['_GETCARDRESPONSE']._serialized_start=748
-  _globals['_GETCARDRESPONSE']._serialized_end=807
-  _globals['_GETCARDBYDIARYREQUEST']._serialized_start=809
-  _globals['_GETCARDBYDIARYREQUEST']._serialized_end=859
-  _globals['_GETCARDBYDIARYRESPONSE']._serialized_start=861
-  _globals['_GETCARDBYDIARYRESPONSE']._serialized_end=927
-  _globals['_GETCARDBYDATEREQUEST']._serialized_start=929
-  _globals['_GETCARDBYDATEREQUEST']._serialized_end=971
-  _globals['_GETCARDBYDATERESPONSE']._serialized_start=973
-  _globals['_GETCARDBYDATERESPONSE']._serialized_end=1038
-  _globals['_LISTCARDSREQUEST']._serialized_start=1040
-  _globals['_LISTCARDSREQUEST']._serialized_end=1118
-  _globals['_LISTCARDSRESPONSE']._serialized_start=1120
-  _globals['_LISTCARDSRESPONSE']._serialized_end=1223
-  _globals['_LISTSHAREDCARDSREQUEST']._serialized_start=1225
-  _globals['_LISTSHAREDCARDSREQUEST']._serialized_end=1338
-  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_start=1340
-  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_end=1449
-  _globals['_REGENERATECARDREQUEST']._serialized_start=1451
-  _globals['_REGENERATECARDREQUEST']._serialized_end=1501
-  _globals['_REGENERATECARDRESPONSE']._serialized_start=1503
-  _globals['_REGENERATECARDRESPONSE']._serialized_end=1569
-  _globals['_DELETECARDSREQUEST']._serialized_start=1571
-  _globals['_DELETECARDSREQUEST']._serialized_end=1618
-  _globals['_DELETECARDSRESPONSE']._serialized_start=1620
-  _globals['_DELETECARDSRESPONSE']._serialized_end=1641
-  _globals['_FORGETAUTHORREQUEST']._serialized_start=1643
-  _globals['_FORGETAUTHORREQUEST']._serialized_end=1689
-  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1691
-  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1713
-  _globals['_LISTDIARYCARDSREQUEST']._serialized_start=1715
-  _globals['_LISTDIARYCARDSREQUEST']._serialized_end=1765
-  _globals['_LISTDIARYCARDSRESPONSE']._serialized_start=1767
-  _globals['_LISTDIARYCARDSRESPONSE']._serialized_end=1835
-  _globals['_ARCHIVEDCARD']._serialized_start=1838
-  _globals['_ARCHIVEDCARD']._serialized_end=2066
-  _globals['_RESTORECARDSREQUEST']._serialized_start=2068
-  _globals['_RESTORECARDSREQUEST']._serialized_end=2168
-  _globals['_RESTORECARDSRESPONSE']._serialized_start=2170
-  _globals['_RESTORECARDSRESPONSE']._serialized_end=2264
-  _globals['_CARDSERVICE']._serialized_start=2267
-  _globals['_CARDSERVICE']._serialized_end=3459
+  _globals['_CARD']._serialized_start=213
+  _globals['_CARD']._serialized_end=637
+  _globals['_MAKECARDREQUEST']._serialized_start=639
+  _globals['_MAKECARDREQUEST']._serialized_end=683
+  _globals['_MAKECARDRESPONSE']._serialized_start=685
+  _globals['_MAKECARDRESPONSE']._serialized_end=765
+  _globals['_GETCARDREQUEST']._serialized_start=767
+  _globals['_GETCARDREQUEST']._serialized_end=808
+  _globals['_GETCARDRESPONSE']._serialized_start=810
+  _globals['_GETCARDRESPONSE']._serialized_end=869
+  _globals['_GETCARDBYDIARYREQUEST']._serialized_start=871
+  _globals['_GETCARDBYDIARYREQUEST']._serialized_end=921
+  _globals['_GETCARDBYDIARYRESPONSE']._serialized_start=923
+  _globals['_GETCARDBYDIARYRESPONSE']._serialized_end=989
+  _globals['_GETCARDBYDATEREQUEST']._serialized_start=991
+  _globals['_GETCARDBYDATEREQUEST']._serialized_end=1033
+  _globals['_GETCARDBYDATERESPONSE']._serialized_start=1035
+  _globals['_GETCARDBYDATERESPONSE']._serialized_end=1100
+  _globals['_LISTCARDSREQUEST']._serialized_start=1102
+  _globals['_LISTCARDSREQUEST']._serialized_end=1205
+  _globals['_LISTCARDSRESPONSE']._serialized_start=1207
+  _globals['_LISTCARDSRESPONSE']._serialized_end=1310
+  _globals['_LISTSHAREDCARDSREQUEST']._serialized_start=1313
+  _globals['_LISTSHAREDCARDSREQUEST']._serialized_end=1451
+  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_start=1453
+  _globals['_LISTSHAREDCARDSRESPONSE']._serialized_end=1562
+  _globals['_REGENERATECARDREQUEST']._serialized_start=1564
+  _globals['_REGENERATECARDREQUEST']._serialized_end=1614
+  _globals['_REGENERATECARDRESPONSE']._serialized_start=1616
+  _globals['_REGENERATECARDRESPONSE']._serialized_end=1682
+  _globals['_DELETECARDSREQUEST']._serialized_start=1684
+  _globals['_DELETECARDSREQUEST']._serialized_end=1731
+  _globals['_DELETECARDSRESPONSE']._serialized_start=1733
+  _globals['_DELETECARDSRESPONSE']._serialized_end=1754
+  _globals['_FORGETAUTHORREQUEST']._serialized_start=1756
+  _globals['_FORGETAUTHORREQUEST']._serialized_end=1802
+  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1804
+  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1826
+  _globals['_LISTDIARYCARDSREQUEST']._serialized_start=1828
+  _globals['_LISTDIARYCARDSREQUEST']._serialized_end=1878
+  _globals['_LISTDIARYCARDSRESPONSE']._serialized_start=1880
+  _globals['_LISTDIARYCARDSRESPONSE']._serialized_end=1948
+  _globals['_ARCHIVEDCARD']._serialized_start=1951
+  _globals['_ARCHIVEDCARD']._serialized_end=2179
+  _globals['_RESTORECARDSREQUEST']._serialized_start=2181
+  _globals['_RESTORECARDSREQUEST']._serialized_end=2281
+  _globals['_RESTORECARDSRESPONSE']._serialized_start=2283
+  _globals['_RESTORECARDSRESPONSE']._serialized_end=2377
+  _globals['_CARDSERVICE']._serialized_start=2380
+  _globals['_CARDSERVICE']._serialized_end=3572
 # @@protoc_insertion_point(module_scope)

@@ -22,17 +22,20 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1egridam/common/v1/emotion.proto\x12\x10gridam.common.v1\"_\n\x0c\x45motionShare\x12\x33\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x07\x65motion\x12\x1a\n\x08\x66raction\x18\x02 \x01(\x01R\x08\x66raction*\xce\x01\n\x07\x45motion\x12\x17\n\x13\x45MOTION_UNSPECIFIED\x10\x00\x12\x11\n\rEMOTION_HAPPY\x10\x01\x12\x0f\n\x0b\x45MOTION_JOY\x10\x02\x12\x0f\n\x0b\x45MOTION_SAD\x10\x03\x12\x13\n\x0f\x45MOTION_ANXIOUS\x10\x04\x12\x11\n\rEMOTION_ANGRY\x10\x05\x12\x14\n\x10\x45MOTION_SURPRISE\x10\x06\x12\x13\n\x0f\x45MOTION_DISGUST\x10\x07\x12\x10\n\x0c\x45MOTION_FEAR\x10\x08\x12\x10\n\x0c\x45MOTION_NONE\x10\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1egridam/common/v1/emotion.proto\x12\x10gridam.common.v1\x1a\x1b\x62uf/validate/validate.proto\"x\n\x0c\x45motionShare\x12\x33\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x07\x65motion\x12\x33\n\x08\x66raction\x18\x02 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\xf0?)\x00\x00\x00\x00\x00\x00\x00\x00R\x08\x66raction*\xce\x01\n\x07\x45motion\x12\x17\n\x13\x45MOTION_UNSPECIFIED\x10\x00\x12\x11\n\rEMOTION_HAPPY\x10\x01\x12\x0f\n\x0b\x45MOTION_JOY\x10\x02\x12\x0f\n\x0b\x45MOTION_SAD\x10\x03\x12\x13\n\x0f\x45MOTION_ANXIOUS\x10\x04\x12\x11\n\rEMOTION_ANGRY\x10\x05\x12\x14\n\x10\x45MOTION_SURPRISE\x10\x06\x12\x13\n\x0f\x45MOTION_DISGUST\x10\x07\x12\x10\n\x0c\x45MOTION_FEAR\x10\x08\x12\x10\n\x0c\x45MOTION_NONE\x10\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridam.common.v1.emotion_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EMOTION']._serialized_start=150
-  _globals['_EMOTION']._serialized_end=356
-  _globals['_EMOTIONSHARE']._serialized_start=52
-  _globals['_EMOTIONSHARE']._serialized_end=147
+  _globals['_EMOTIONSHARE'].fields_by_name['fraction']._loaded_options = None
+  _globals['_EMOTIONSHARE'].fields_by_name['fraction']._serialized_options = b'\272H\024\022\022\031\000\000\000\000\000\000\360?)\000\000\000\000\000\000\000\000'
+  _globals['_EMOTION']._serialized_start=204
+  _globals['_EMOTION']._serialized_end=410
+  _globals['_EMOTIONSHARE']._serialized_start=81
+  _globals['_EMOTIONSHARE']._serialized_end=201
 # @@protoc_insertion_point(module_scope)

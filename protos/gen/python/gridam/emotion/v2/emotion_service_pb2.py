@@ -22,18 +22,24 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from gridam.common.v1 import emotion_pb2 as gridam_dot_common_dot_v1_dot_emotion__pb2
 from gridam.options.v1 import access_pb2 as gridam_dot_options_dot_v1_dot_access__pb2
+from gridam.options.v1 import invalid_pb2 as gridam_dot_options_dot_v1_dot_invalid__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'gridam/emotion/v2/emotion_service.proto\x12\x11gridam.emotion.v2\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egridam/common/v1/emotion.proto\x1a\x1egridam/options/v1/access.proto\"5\n\x07Keyword\x12\x12\n\x04word\x18\x01 \x01(\tR\x04word\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\x8f\x03\n\x08\x41nalysis\x12\x42\n\x0c\x64istribution\x18\x01 \x03(\x0b\x32\x1e.gridam.common.v1.EmotionShareR\x0c\x64istribution\x12\x35\n\x08\x64ominant\x18\x02 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x03 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x04 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x05 \x01(\x08R\nsafetyFlag\x12\x36\n\x08keywords\x18\x06 \x03(\x0b\x32\x1a.gridam.emotion.v2.KeywordR\x08keywords\x12\x1a\n\x08language\x18\x07 \x01(\tR\x08language\x12\x1e\n\nclassifier\x18\x08 \x01(\tR\nclassifier\x12;\n\nrisk_level\x18\t \x01(\x0e\x32\x1c.gridam.emotion.v2.RiskLevelR\triskLevel\"(\n\x12\x41nalyzeTextRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\"N\n\x13\x41nalyzeTextResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08\x61nalysis\"\xae\x01\n\x13\x41nalyzeDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x03 \x01(\tR\x04\x64\x61te\x12\x12\n\x04text\x18\x04 \x01(\tR\x04text\x12\x37\n\x08restored\x18\x05 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08restored\"g\n\x14\x41nalyzeDiaryResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08\x61nalysis\x12\x16\n\x06stored\x18\x02 \x01(\x08R\x06stored\"/\n\x12GetAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x7f\n\x13GetAnalysisResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08\x61nalysis\x12\x12\n\x04\x64\x61te\x18\x02 \x01(\tR\x04\x64\x61te\x12\x1b\n\tauthor_id\x18\x03 \x01(\x03R\x08\x61uthorId\"2\n\x15\x44\x65leteAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x18\n\x16\x44\x65leteAnalysisResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"@\n\x14GetStatisticsRequest\x12\x12\n\x04year\x18\x01 \x01(\x05R\x04year\x12\x14\n\x05month\x18\x02 \x01(\x05R\x05month\"Y\n\x0c\x45motionCount\x12\x33\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x07\x65motion\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\"v\n\x0fMonthStatistics\x12\x14\n\x05month\x18\x01 \x01(\tR\x05month\x12\x37\n\x06\x63ounts\x18\x02 \x03(\x0b\x32\x1f.gridam.emotion.v2.EmotionCountR\x06\x63ounts\x12\x14\n\x05total\x18\x03 \x01(\x05R\x05total\"p\n\rDayStatistics\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\x12\x35\n\x08\x64ominant\x18\x03 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\"\xd7\x01\n\x15GetStatisticsResponse\x12:\n\x06months\x18\x01 \x03(\x0b\x32\".gridam.emotion.v2.MonthStatisticsR\x06months\x12\x34\n\x04\x64\x61ys\x18\x02 \x03(\x0b\x32 .gridam.emotion.v2.DayStatisticsR\x04\x64\x61ys\x12%\n\x0e\x63urrent_streak\x18\x03 \x01(\x05R\rcurrentStreak\x12%\n\x0elongest_streak\x18\x04 \x01(\x05R\rlongestStreak\"\x8f\x01\n\tWordCloud\x12\x33\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x07\x65motion\x12\x30\n\x05words\x18\x02 \x03(\x0b\x32\x1a.gridam.emotion.v2.KeywordR\x05words\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\"\x16\n\x14GetWordCloudsRequest\"\xd1\x01\n\x15GetWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v2.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration\"\x1b\n\x19GenerateWordCloudsRequest\"\xd6\x01\n\x1aGenerateWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v2.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration*k\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x13\n\x0fRISK_LEVEL_NONE\x10\x01\x12\x16\n\x12RISK_LEVEL_CONCERN\x10\x02\x12\x15\n\x11RISK_LEVEL_URGENT\x10\x03\x32\xe9\x07\n\x0e\x45motionService\x12\x82\x01\n\x0b\x41nalyzeText\x12%.gridam.emotion.v2.AnalyzeTextRequest\x1a&.gridam.emotion.v2.AnalyzeTextResponse\"$\x90\x02\x01\x8a\xb5\x18\x1d\x08\x04\x12\x0cgridam-diary\x12\x0bgridam-card\x12x\n\x0c\x41nalyzeDiary\x12&.gridam.emotion.v2.AnalyzeDiaryRequest\x1a\'.gridam.emotion.v2.AnalyzeDiaryResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12\x82\x01\n\x0bGetAnalysis\x12%.gridam.emotion.v2.GetAnalysisRequest\x1a&.gridam.emotion.v2.GetAnalysisResponse\"$\x90\x02\x01\x8a\xb5\x18\x1d\x08\x04\x12\x0cgridam-diary\x12\x0bgridam-card\x12~\n\x0e\x44\x65leteAnalysis\x12(.gridam.emotion.v2.DeleteAnalysisRequest\x1a).gridam.emotion.v2.DeleteAnalysisResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12w\n\x0c\x46orgetAuthor\x12&.gridam.emotion.v2.ForgetAuthorRequest\x1a\'.gridam.emotion.v2.ForgetAuthorResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-user\x12m\n\rGetStatistics\x12\'.gridam.emotion.v2.GetStatisticsRequest\x1a(.gridam.emotion.v2.GetStatisticsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12m\n\rGetWordClouds\x12\'.gridam.emotion.v2.GetWordCloudsRequest\x1a(.gridam.emotion.v2.GetWordCloudsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12|\n\x12GenerateWordClouds\x12,.gridam.emotion.v2.GenerateWordCloudsRequest\x1a-.gridam.emotion.v2.GenerateWordCloudsResponse\"\t\x90\x02\x02\x8a\xb5\x18\x02\x08\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'gridam/emotion/v2/emotion_service.proto\x12\x11gridam.emotion.v2\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egridam/common/v1/emotion.proto\x1a\x1egridam/options/v1/access.proto\x1a\x1fgridam/options/v1/invalid.proto\"5\n\x07Keyword\x12\x12\n\x04word\x18\x01 \x01(\tR\x04word\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\x8f\x03\n\x08\x41nalysis\x12\x42\n\x0c\x64istribution\x18\x01 \x03(\x0b\x32\x1e.gridam.common.v1.EmotionShareR\x0c\x64istribution\x12\x35\n\x08\x64ominant\x18\x02 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\x12\x1a\n\x08hashtags\x18\x03 \x03(\tR\x08hashtags\x12\x1a\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x04 \x01(\tR\x08\x66\x65\x65\x64\x62\x61\x63k\x12\x1f\n\x0bsafety_flag\x18\x05 \x01(\x08R\nsafetyFlag\x12\x36\n\x08keywords\x18\x06 \x03(\x0b\x32\x1a.gridam.emotion.v2.KeywordR\x08keywords\x12\x1a\n\x08language\x18\x07 \x01(\tR\x08language\x12\x1e\n\nclassifier\x18\x08 \x01(\tR\nclassifier\x12;\n\nrisk_level\x18\t \x01(\x0e\x32\x1c.gridam.emotion.v2.RiskLevelR\triskLevel\"(\n\x12\x41nalyzeTextRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\"N\n\x13\x41nalyzeTextResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08\x61nalysis\"\xae\x01\n\x13\x41nalyzeDiaryRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\x12\x1b\n\tauthor_id\x18\x02 \x01(\x03R\x08\x61uthorId\x12\x12\n\x04\x64\x61te\x18\x03 \x01(\tR\x04\x64\x61te\x12\x12\n\x04text\x18\x04 \x01(\tR\x04text\x12\x37\n\x08restored\x18\x05 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08restored\"g\n\x14\x41nalyzeDiaryResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08\x61nalysis\x12\x16\n\x06stored\x18\x02 \x01(\x08R\x06stored\"/\n\x12GetAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x7f\n\x13GetAnalysisResponse\x12\x37\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\x1b.gridam.emotion.v2.AnalysisR\x08\x61nalysis\x12\x12\n\x04\x64\x61te\x18\x02 \x01(\tR\x04\x64\x61te\x12\x1b\n\tauthor_id\x18\x03 \x01(\x03R\x08\x61uthorId\"2\n\x15\x44\x65leteAnalysisRequest\x12\x19\n\x08\x64iary_id\x18\x01 \x01(\x03R\x07\x64iaryId\"\x18\n\x16\x44\x65leteAnalysisResponse\".\n\x13\x46orgetAuthorRequest\x12\x17\n\x07user_id\x18\x01 \x01(\x03R\x06userId\"\x16\n\x14\x46orgetAuthorResponse\"p\n\x14GetStatisticsRequest\x12+\n\x04year\x18\x01 \x01(\x05\x42\x17\xbaH\x08\x1a\x06\x18\x8eN(\xec\x0e\x92\xb5\x18\x08STAT4001R\x04year\x12+\n\x05month\x18\x02 \x01(\x05\x42\x15\xbaH\x06\x1a\x04\x18\x0c(\x00\x92\xb5\x18\x08STAT4001R\x05month\"Y\n\x0c\x45motionCount\x12\x33\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x07\x65motion\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\"v\n\x0fMonthStatistics\x12\x14\n\x05month\x18\x01 \x01(\tR\x05month\x12\x37\n\x06\x63ounts\x18\x02 \x03(\x0b\x32\x1f.gridam.emotion.v2.EmotionCountR\x06\x63ounts\x12\x14\n\x05total\x18\x03 \x01(\x05R\x05total\"p\n\rDayStatistics\x12\x12\n\x04\x64\x61te\x18\x01 \x01(\tR\x04\x64\x61te\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\x12\x35\n\x08\x64ominant\x18\x03 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x08\x64ominant\"\xd7\x01\n\x15GetStatisticsResponse\x12:\n\x06months\x18\x01 \x03(\x0b\x32\".gridam.emotion.v2.MonthStatisticsR\x06months\x12\x34\n\x04\x64\x61ys\x18\x02 \x03(\x0b\x32 .gridam.emotion.v2.DayStatisticsR\x04\x64\x61ys\x12%\n\x0e\x63urrent_streak\x18\x03 \x01(\x05R\rcurrentStreak\x12%\n\x0elongest_streak\x18\x04 \x01(\x05R\rlongestStreak\"\x8f\x01\n\tWordCloud\x12\x33\n\x07\x65motion\x18\x01 \x01(\x0e\x32\x19.gridam.common.v1.EmotionR\x07\x65motion\x12\x30\n\x05words\x18\x02 \x03(\x0b\x32\x1a.gridam.emotion.v2.KeywordR\x05words\x12\x1b\n\timage_key\x18\x03 \x01(\tR\x08imageKey\"\x16\n\x14GetWordCloudsRequest\"\xd1\x01\n\x15GetWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v2.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration\"\x1b\n\x19GenerateWordCloudsRequest\"\xd6\x01\n\x1aGenerateWordCloudsResponse\x12\x34\n\x06\x63louds\x18\x01 \x03(\x0b\x32\x1c.gridam.emotion.v2.WordCloudR\x06\x63louds\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12\x43\n\x0fnext_generation\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0enextGeneration*k\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x13\n\x0fRISK_LEVEL_NONE\x10\x01\x12\x16\n\x12RISK_LEVEL_CONCERN\x10\x02\x12\x15\n\x11RISK_LEVEL_URGENT\x10\x03\x32\xe9\x07\n\x0e\x45motionService\x12\x82\x01\n\x0b\x41nalyzeText\x12%.gridam.emotion.v2.AnalyzeTextRequest\x1a&.gridam.emotion.v2.AnalyzeTextResponse\"$\x90\x02\x01\x8a\xb5\x18\x1d\x08\x04\x12\x0cgridam-diary\x12\x0bgridam-card\x12x\n\x0c\x41nalyzeDiary\x12&.gridam.emotion.v2.AnalyzeDiaryRequest\x1a\'.gridam.emotion.v2.AnalyzeDiaryResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12\x82\x01\n\x0bGetAnalysis\x12%.gridam.emotion.v2.GetAnalysisRequest\x1a&.gridam.emotion.v2.GetAnalysisResponse\"$\x90\x02\x01\x8a\xb5\x18\x1d\x08\x04\x12\x0cgridam-diary\x12\x0bgridam-card\x12~\n\x0e\x44\x65leteAnalysis\x12(.gridam.emotion.v2.DeleteAnalysisRequest\x1a).gridam.emotion.v2.DeleteAnalysisResponse\"\x17\x90\x02\x02\x8a\xb5\x18\x10\x08\x03\x12\x0cgridam-diary\x12w\n\x0c\x46orgetAuthor\x12&.gridam.emotion.v2.ForgetAuthorRequest\x1a\'.gridam.emotion.v2.ForgetAuthorResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-user\x12m\n\rGetStatistics\x12\'.gridam.emotion.v2.GetStatisticsRequest\x1a(.gridam.emotion.v2.GetStatisticsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12m\n\rGetWordClouds\x12\'.gridam.emotion.v2.GetWordCloudsRequest\x1a(.gridam.emotion.v2.GetWordCloudsResponse\"\t\x90\x02\x01\x8a\xb5\x18\x02\x08\x02\x12|\n\x12GenerateWordClouds\x12,.gridam.emotion.v2.GenerateWordCloudsRequest\x1a-.gridam.emotion.v2.GenerateWordCloudsResponse\"\t\x90\x02\x02\x8a\xb5\x18\x02\x08\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridam.emotion.v2.emotion_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETSTATISTICSREQUEST'].fields_by_name['year']._loaded_options = None
+  _globals['_GETSTATISTICSREQUEST'].fields_by_name['year']._serialized_options = b'\272H\010\032\006\030\216N(\354\016\222\265\030\010STAT4001'
+  _globals['_GETSTATISTICSREQUEST'].fields_by_name['month']._loaded_options = None
+  _globals['_GETSTATISTICSREQUEST'].fields_by_name['month']._serialized_options = b'\272H\006\032\004\030\014(\000\222\265\030\010STAT4001'
   _globals['_EMOTIONSERVICE'].methods_by_name['AnalyzeText']._loaded_options = None
   _globals['_EMOTIONSERVICE'].methods_by_name['AnalyzeText']._serialized_options = b'\220\002\001\212\265\030\035\010\004\022\014gridam-diary\022\013gridam-card'
   _globals['_EMOTIONSERVICE'].methods_by_name['AnalyzeDiary']._loaded_options = None
@@ -50,52 +56,52 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EMOTIONSERVICE'].methods_by_name['GetWordClouds']._serialized_options = b'\220\002\001\212\265\030\002\010\002'
   _globals['_EMOTIONSERVICE'].methods_by_name['GenerateWordClouds']._loaded_options = None
   _globals['_EMOTIONSERVICE'].methods_by_name['GenerateWordClouds']._serialized_options = b'\220\002\002\212\265\030\002\010\002'
-  _globals['_RISKLEVEL']._serialized_start=2585
-  _globals['_RISKLEVEL']._serialized_end=2692
-  _globals['_KEYWORD']._serialized_start=159
-  _globals['_KEYWORD']._serialized_end=212
-  _globals['_ANALYSIS']._serialized_start=215
-  _globals['_ANALYSIS']._serialized_end=614
-  _globals['_ANALYZETEXTREQUEST']._serialized_start=616
-  _globals['_ANALYZETEXTREQUEST']._serialized_end=656
-  _globals['_ANALYZETEXTRESPONSE']._serialized_start=658
-  _globals['_ANALYZETEXTRESPONSE']._serialized_end=736
-  _globals['_ANALYZEDIARYREQUEST']._serialized_start=739
-  _globals['_ANALYZEDIARYREQUEST']._serialized_end=913
-  _globals['_ANALYZEDIARYRESPONSE']._serialized_start=915
-  _globals['_ANALYZEDIARYRESPONSE']._serialized_end=1018
-  _globals['_GETANALYSISREQUEST']._serialized_start=1020
-  _globals['_GETANALYSISREQUEST']._serialized_end=1067
-  _globals['_GETANALYSISRESPONSE']._serialized_start=1069
-  _globals['_GETANALYSISRESPONSE']._serialized_end=1196
-  _globals['_DELETEANALYSISREQUEST']._serialized_start=1198
-  _globals['_DELETEANALYSISREQUEST']._serialized_end=1248
-  _globals['_DELETEANALYSISRESPONSE']._serialized_start=1250
-  _globals['_DELETEANALYSISRESPONSE']._serialized_end=1274
-  _globals['_FORGETAUTHORREQUEST']._serialized_start=1276
-  _globals['_FORGETAUTHORREQUEST']._serialized_end=1322
-  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1324
-  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1346
-  _globals['_GETSTATISTICSREQUEST']._serialized_start=1348
-  _globals['_GETSTATISTICSREQUEST']._serialized_end=1412
-  _globals['_EMOTIONCOUNT']._serialized_start=1414
-  _globals['_EMOTIONCOUNT']._serialized_end=1503
-  _globals['_MONTHSTATISTICS']._serialized_start=1505
-  _globals['_MONTHSTATISTICS']._serialized_end=1623
-  _globals['_DAYSTATISTICS']._serialized_start=1625
-  _globals['_DAYSTATISTICS']._serialized_end=1737
-  _globals['_GETSTATISTICSRESPONSE']._serialized_start=1740
-  _globals['_GETSTATISTICSRESPONSE']._serialized_end=1955
-  _globals['_WORDCLOUD']._serialized_start=1958
-  _globals['_WORDCLOUD']._serialized_end=2101
-  _globals['_GETWORDCLOUDSREQUEST']._serialized_start=2103
-  _globals['_GETWORDCLOUDSREQUEST']._serialized_end=2125
-  _globals['_GETWORDCLOUDSRESPONSE']._serialized_start=2128
-  _globals['_GETWORDCLOUDSRESPONSE']._serialized_end=2337
-  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_start=2339
-  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_end=2366
-  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_start=2369
-  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_end=2583
-  _globals['_EMOTIONSERVICE']._serialized_start=2695
-  _globals['_EMOTIONSERVICE']._serialized_end=3696
+  _globals['_RISKLEVEL']._serialized_start=2695
+  _globals['_RISKLEVEL']._serialized_end=2802
+  _globals['_KEYWORD']._serialized_start=221
+  _globals['_KEYWORD']._serialized_end=274
+  _globals['_ANALYSIS']._serialized_start=277
+  _globals['_ANALYSIS']._serialized_end=676
+  _globals['_ANALYZETEXTREQUEST']._serialized_start=678
+  _globals['_ANALYZETEXTREQUEST']._serialized_end=718
+  _globals['_ANALYZETEXTRESPONSE']._serialized_start=720
+  _globals['_ANALYZETEXTRESPONSE']._serialized_end=798
+  _globals['_ANALYZEDIARYREQUEST']._serialized_start=801
+  _globals['_ANALYZEDIARYREQUEST']._serialized_end=975
+  _globals['_ANALYZEDIARYRESPONSE']._serialized_start=977
+  _globals['_ANALYZEDIARYRESPONSE']._serialized_end=1080
+  _globals['_GETANALYSISREQUEST']._serialized_start=1082
+  _globals['_GETANALYSISREQUEST']._serialized_end=1129
+  _globals['_GETANALYSISRESPONSE']._serialized_start=1131
+  _globals['_GETANALYSISRESPONSE']._serialized_end=1258
+  _globals['_DELETEANALYSISREQUEST']._serialized_start=1260
+  _globals['_DELETEANALYSISREQUEST']._serialized_end=1310
+  _globals['_DELETEANALYSISRESPONSE']._serialized_start=1312
+  _globals['_DELETEANALYSISRESPONSE']._serialized_end=1336
+  _globals['_FORGETAUTHORREQUEST']._serialized_start=1338
+  _globals['_FORGETAUTHORREQUEST']._serialized_end=1384
+  _globals['_FORGETAUTHORRESPONSE']._serialized_start=1386
+  _globals['_FORGETAUTHORRESPONSE']._serialized_end=1408
+  _globals['_GETSTATISTICSREQUEST']._serialized_start=1410
+  _globals['_GETSTATISTICSREQUEST']._serialized_end=1522
+  _globals['_EMOTIONCOUNT']._serialized_start=1524
+  _globals['_EMOTIONCOUNT']._serialized_end=1613
+  _globals['_MONTHSTATISTICS']._serialized_start=1615
+  _globals['_MONTHSTATISTICS']._serialized_end=1733
+  _globals['_DAYSTATISTICS']._serialized_start=1735
+  _globals['_DAYSTATISTICS']._serialized_end=1847
+  _globals['_GETSTATISTICSRESPONSE']._serialized_start=1850
+  _globals['_GETSTATISTICSRESPONSE']._serialized_end=2065
+  _globals['_WORDCLOUD']._serialized_start=2068
+  _globals['_WORDCLOUD']._serialized_end=2211
+  _globals['_GETWORDCLOUDSREQUEST']._serialized_start=2213
+  _globals['_GETWORDCLOUDSREQUEST']._serialized_end=2235
+  _globals['_GETWORDCLOUDSRESPONSE']._serialized_start=2238
+  _globals['_GETWORDCLOUDSRESPONSE']._serialized_end=2447
+  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_start=2449
+  _globals['_GENERATEWORDCLOUDSREQUEST']._serialized_end=2476
+  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_start=2479
+  _globals['_GENERATEWORDCLOUDSRESPONSE']._serialized_end=2693
+  _globals['_EMOTIONSERVICE']._serialized_start=2805
+  _globals['_EMOTIONSERVICE']._serialized_end=3806
 # @@protoc_insertion_point(module_scope)

@@ -22,24 +22,40 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from gridam.options.v1 import access_pb2 as gridam_dot_options_dot_v1_dot_access__pb2
+from gridam.options.v1 import invalid_pb2 as gridam_dot_options_dot_v1_dot_invalid__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)gridam/imagegen/v1/imagegen_service.proto\x12\x12gridam.imagegen.v1\x1a\x1egridam/options/v1/access.proto\"A\n\rEmotionWeight\x12\x18\n\x07\x65motion\x18\x01 \x01(\tR\x07\x65motion\x12\x16\n\x06weight\x18\x02 \x01(\x01R\x06weight\"\xef\x01\n\x14GenerateImageRequest\x12\x16\n\x06prompt\x18\x01 \x01(\tR\x06prompt\x12\x12\n\x04seed\x18\x02 \x01(\x03R\x04seed\x12\x14\n\x05width\x18\x03 \x01(\x05R\x05width\x12\x16\n\x06height\x18\x04 \x01(\x05R\x06height\x12\x14\n\x05steps\x18\x05 \x01(\x05R\x05steps\x12;\n\x07palette\x18\x06 \x03(\x0b\x32!.gridam.imagegen.v1.EmotionWeightR\x07palette\x12\x16\n\x06motifs\x18\x07 \x03(\tR\x06motifs\x12\x12\n\x04\x63\x61lm\x18\x08 \x01(\x08R\x04\x63\x61lm\"`\n\x15GenerateImageResponse\x12\x10\n\x03png\x18\x01 \x01(\x0cR\x03png\x12\x16\n\x06\x65ngine\x18\x02 \x01(\tR\x06\x65ngine\x12\x1d\n\nbatch_size\x18\x03 \x01(\x05R\tbatchSize2\x8f\x01\n\x0fImageGenService\x12|\n\rGenerateImage\x12(.gridam.imagegen.v1.GenerateImageRequest\x1a).gridam.imagegen.v1.GenerateImageResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-cardb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)gridam/imagegen/v1/imagegen_service.proto\x12\x12gridam.imagegen.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1egridam/options/v1/access.proto\x1a\x1fgridam/options/v1/invalid.proto\"Z\n\rEmotionWeight\x12\x18\n\x07\x65motion\x18\x01 \x01(\tR\x07\x65motion\x12/\n\x06weight\x18\x02 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\xf0?)\x00\x00\x00\x00\x00\x00\x00\x00R\x06weight\"\x82\x04\n\x14GenerateImageRequest\x12\x30\n\x06prompt\x18\x01 \x01(\tB\x18\xbaH\x05r\x03\x18\xe8\x07\x92\xb5\x18\x0cIMAGEGEN4003R\x06prompt\x12\x12\n\x04seed\x18\x02 \x01(\x03R\x04seed\x12j\n\x05width\x18\x03 \x01(\x05\x42T\xbaHA\x1a\x05\x18\x80\x08(@\xba\x01\x37\n\rmultiple_of_8\x12\x17must be a multiple of 8\x1a\rthis % 8 == 0\x92\xb5\x18\x0cIMAGEGEN4001R\x05width\x12l\n\x06height\x18\x04 \x01(\x05\x42T\xbaHA\x1a\x05\x18\x80\x08(@\xba\x01\x37\n\rmultiple_of_8\x12\x17must be a multiple of 8\x1a\rthis % 8 == 0\x92\xb5\x18\x0cIMAGEGEN4001R\x06height\x12/\n\x05steps\x18\x05 \x01(\x05\x42\x19\xbaH\x06\x1a\x04\x18\x32(\x00\x92\xb5\x18\x0cIMAGEGEN4002R\x05steps\x12M\n\x07palette\x18\x06 \x03(\x0b\x32!.gridam.imagegen.v1.EmotionWeightB\x10\x92\xb5\x18\x0cIMAGEGEN4006R\x07palette\x12\x36\n\x06motifs\x18\x07 \x03(\tB\x1e\xbaH\x0b\x92\x01\x08\x10\n\"\x04r\x02\x18\x64\x92\xb5\x18\x0cIMAGEGEN4004R\x06motifs\x12\x12\n\x04\x63\x61lm\x18\x08 \x01(\x08R\x04\x63\x61lm\"`\n\x15GenerateImageResponse\x12\x10\n\x03png\x18\x01 \x01(\x0cR\x03png\x12\x16\n\x06\x65ngine\x18\x02 \x01(\tR\x06\x65ngine\x12\x1d\n\nbatch_size\x18\x03 \x01(\x05R\tbatchSize2\x8f\x01\n\x0fImageGenService\x12|\n\rGenerateImage\x12(.gridam.imagegen.v1.GenerateImageRequest\x1a).gridam.imagegen.v1.GenerateImageResponse\"\x16\x90\x02\x02\x8a\xb5\x18\x0f\x08\x03\x12\x0bgridam-cardb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridam.imagegen.v1.imagegen_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_EMOTIONWEIGHT'].fields_by_name['weight']._loaded_options = None
+  _globals['_EMOTIONWEIGHT'].fields_by_name['weight']._serialized_options = b'\272H\024\022\022\031\000\000\000\000\000\000\360?)\000\000\000\000\000\000\000\000'
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['prompt']._loaded_options = None
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['prompt']._serialized_options = b'\272H\005r\003\030\350\007\222\265\030\014IMAGEGEN4003'
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['width']._loaded_options = None
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['width']._serialized_options = b'\272HA\032\005\030\200\010(@\272\0017\n\rmultiple_of_8\022\027must be a multiple of 8\032\rthis % 8 == 0\222\265\030\014IMAGEGEN4001'
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['height']._loaded_options = None
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['height']._serialized_options = b'\272HA\032\005\030\200\010(@\272\0017\n\rmultiple_of_8\022\027must be a multiple of 8\032\rthis % 8 == 0\222\265\030\014IMAGEGEN4001'
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['steps']._loaded_options = None
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['steps']._serialized_options = b'\272H\006\032\004\0302(\000\222\265\030\014IMAGEGEN4002'
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['palette']._loaded_options = None
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['palette']._serialized_options = b'\222\265\030\014IMAGEGEN4006'
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['motifs']._loaded_options = None
+  _globals['_GENERATEIMAGEREQUEST'].fields_by_name['motifs']._serialized_options = b'\272H\013\222\001\010\020\n\"\004r\002\030d\222\265\030\014IMAGEGEN4004'
   _globals['_IMAGEGENSERVICE'].methods_by_name['GenerateImage']._loaded_options = None
   _globals['_IMAGEGENSERVICE'].methods_by_name['GenerateImage']._serialized_options = b'\220\002\002\212\265\030\017\010\003\022\013gridam-card'
-  _globals['_EMOTIONWEIGHT']._serialized_start=97
-  _globals['_EMOTIONWEIGHT']._serialized_end=162
-  _globals['_GENERATEIMAGEREQUEST']._serialized_start=165
-  _globals['_GENERATEIMAGEREQUEST']._serialized_end=404
-  _globals['_GENERATEIMAGERESPONSE']._serialized_start=406
-  _globals['_GENERATEIMAGERESPONSE']._serialized_end=502
-  _globals['_IMAGEGENSERVICE']._serialized_start=505
-  _globals['_IMAGEGENSERVICE']._serialized_end=648
+  _globals['_EMOTIONWEIGHT']._serialized_start=159
+  _globals['_EMOTIONWEIGHT']._serialized_end=249
+  _globals['_GENERATEIMAGEREQUEST']._serialized_start=252
+  _globals['_GENERATEIMAGEREQUEST']._serialized_end=766
+  _globals['_GENERATEIMAGERESPONSE']._serialized_start=768
+  _globals['_GENERATEIMAGERESPONSE']._serialized_end=864
+  _globals['_IMAGEGENSERVICE']._serialized_start=867
+  _globals['_IMAGEGENSERVICE']._serialized_end=1010
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,7 @@
+from buf.validate import validate_pb2 as _validate_pb2
 from gridam.common.v1 import emotion_pb2 as _emotion_pb2
 from gridam.options.v1 import access_pb2 as _access_pb2
+from gridam.options.v1 import invalid_pb2 as _invalid_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
