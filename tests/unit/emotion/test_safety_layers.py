@@ -255,6 +255,33 @@ def test_context_of_the_eleventh_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("35층 회의실 창가에서 창문이 열리는지 밀어보고 있었다.", RiskLevel.URGENT),            # a high window tried
+    ("다리 난간에서 여기서 떨어지면 어떻게 될까 한참 생각했다.", RiskLevel.URGENT),
+    ("At the edge of the platform I waited a bit too long and thought about it.", RiskLevel.URGENT),
+    ("Cancelled the gym membership, told them I won't need it after March.", RiskLevel.URGENT),
+    ("은행 직원이 왜 해지하냐고 묻길래 이제 쓸 일이 없을 것 같다고 했다.", RiskLevel.URGENT),  # the writer's answer
+])
+def test_constructs_of_the_twelfth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "나 진짜 죽었음 ㅋㅋㅋ 예능 보다가 배 아파서 뒹굴었다.",                       # "I'm dead" laughing
+    "해외 발령 때문에 적금 해지하고 계좌도 정리했다.",                             # logistics with an ordinary reason
+    "Moving abroad next month, so I closed my accounts and gave my plants to Jo.",
+    "삼촌은 극단적 선택으로 세상을 떠났다. 오늘 납골당에 다녀왔다.",                # a death told as someone's choice
+    "요즘 사라질 생각 같은 건 1도 없음 그냥 바쁨",
+    "Sad, yes. Wanting to die, no. Went for a swim.",
+    "Two years clean from self-harm today, my sister baked a cake.",
+    "Our school ran a workshop on talking about suicide with teens.",
+    "used to think about dying every day in 9th grade. nothing like that now, i've got my band.",
+    "동기가 '이제 여한 없다 나 묻어줘' 하더니 치킨 시켰다 ㅋㅋ",                     # a quotation kept whole
+])
+def test_context_of_the_twelfth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")
@@ -316,8 +343,8 @@ def test_feedback_follows_the_risk_level():
 # false alarms 1.8 % (ko) and 3.6 % (en) (data/safety/README.md), so this guards the level reached, not
 # the target: Korean recall is under 95 %, and English false alarms sit one entry under 5 %. Tighten
 # these as the check improves.
-RECALL_FLOOR = 0.90
-FALSE_ALARM_CEILING = 0.06
+RECALL_FLOOR = 0.95
+FALSE_ALARM_CEILING = 0.05
 
 
 @pytest.mark.quality

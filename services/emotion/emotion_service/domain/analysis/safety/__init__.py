@@ -31,7 +31,7 @@ import re
 from collections.abc import Sequence
 
 from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs
-from emotion_service.domain.analysis.safety.context import drop_idioms, hit_is_discounted, resolved_elsewhere
+from emotion_service.domain.analysis.safety.context import QUOTED, drop_idioms, hit_is_discounted, resolved_elsewhere
 from emotion_service.domain.analysis.safety.disguise import reveal
 from emotion_service.domain.analysis.safety.learned import THRESHOLD, LearnedLayer
 from emotion_service.domain.analysis.safety.result import CATEGORIES, RiskLevel, SafetyResult
@@ -66,8 +66,14 @@ AGREEMENT_FLOOR = 0.45
 AGREEMENT_MARGIN = 0.015
 
 
+# Inside a short quotation the spaces are held (as word joiners) while splitting, so a quoted
+# sentence stays in the sentence that quotes it ("'이제 여한 없다 나 묻어줘' 이러더니 …").
+_HELD_SPACE = "\u2060"
+
+
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    held = QUOTED.sub(lambda m: re.sub(r"[ \t]", _HELD_SPACE, m.group(0)), text)
+    return [s.strip().replace(_HELD_SPACE, " ") for s in _SENTENCE_END.split(held) if s and s.strip()]
 
 
 class SafetyCheck:

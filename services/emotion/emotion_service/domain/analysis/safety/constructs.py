@@ -46,7 +46,7 @@ _KO: dict[str, list[str]] = {
         rf"{_DIE}(?:고|구)(?:만|도|싶|정말|진짜|너무|그냥)?{_WANT}",
         rf"{_DIE}어?(?:버리고|버릴까|버릴래|버려야)",
         r"(?:죽|뒤져|뒈져|디져)(?:어|여)?(?:버렸|버리|졌)?(?:었)?" + _WISH + r"|(?:죽어|뒤져|뒈져)버렸으면",
-        r"죽었(?:으면|음)",
+        r"죽었으면|죽었음(?:좋겠|좋을|해|함|싶)",
         rf"{_DIE}(?:어야겠|어야하나|어야할까|기로했|기로마음|으려고|을래요?$|을까(?!봐|바|\S?싶어서|\S?두려|\S?무서|말까하는걱정))",
         r"(?:자살|ㅈㅅ)(?:하고|할까|하려|할거|할래|해야|하고말|해버리|하기로|하면|하는게나|각|마렵|하러|할생각|하고도)",
         r"(?:살기|사는거|사는게|살아가는게|살아있는게)(?:가|도|조차|너무)?(?:싫|힘들어서못|지긋지긋|지겹)",
@@ -111,7 +111,9 @@ _KO: dict[str, list[str]] = {
         r"(?:내가|나|제가)(?:죽으면|사라지면|없어지면)(?:어떨|누가|다들|슬퍼|장례|울어|편할|몇명)",
         r"(?:내|나의|제)장례식",
         r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|든|했|하게|떠오|머리)",
-        r"어떻게(?:하면)?\S{0,6}(?:없어질|사라질|죽을|끝낼)수있을(?:까|지)|"
+        r"어떻게(?:하면)?\S{0,6}(?:없어질|사라질|죽을|끝낼)수있을(?:까|지)|(?:떨어지면|뛰어내리면|뛰어들면)\S{0,6}(?:어떻게될까|죽을까|어떨까|끝날까)|"
+        # a high window tried ("20층 창가에서 창문이 열리는지 밀어보는 나")
+        r"(?:\d+층|고층|옥상|꼭대기)\S{0,14}창문(?:이|을)?\S{0,6}(?:열리는지|열리나|열어보|밀어보)|"
         r"같이떠나면|함께떠나면|(?:베란다|창문|옥상|난간)\S{0,6}내려다보|(?:다|모든걸|나를)?끝낼수있을지|끝낼(?:궁리|방법)",
         r"내손으로(?:끝|마무리|목숨)|스스로(?:를)?끝내|나(?:를)?없애(?:는|고싶|버리|버릴)|나쁜(?:생각|마음)(?:이|을|만)?\S{0,6}(?:밀려|몰려)",
         r"(?:옥상|난간|철로|선로)(?:이|가)?(?:자꾸|계속|또)?(?:떠오|생각나|눈에밟|아른)|(?:농약|약병|수면제|번개탄|밧줄)\S{0,6}(?:눈이간|눈이가|생각나)",
@@ -270,6 +272,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:dark|bad|intrusive|those|the)\s+thoughts\s+(?:are|were|came|come|keep|kept|have been)\s+(?:back|coming|louder|again|creeping)",
         r"\b(?:the\s+)?(?:thoughts|urges?|voice)\s+(?:are|is|came|come)\s+back\b|\bpassive\s+ideation\b|\bideation\b",
         r"\b(?:pills|tablets|bottle)\b[^.!?\n]{0,60}\b(?:for\s+me|myself)\b|\bhow\s+easy\s+it\s+(?:would|could|'?d)\s+be\s+to\b|\bwhether\s+it\s+would\s+(?:be\s+)?(?:quick|hurt|painless)\b|\b(?:thinking|thought)\s+about\s+(?:going\s+in|jumping|driving\s+off|walking\s+into|stepping\s+off)\b|\bwhat\s+if\s+i\s+just\s+(?:didn'?t|stepped|drove|let go|jumped|swerved|ended|stopped)\b|\b(?:river|sea|water|bridge|drop)\s+(?:is|would\s+be|might\s+be)\s+kinder\b",
+        r"\b(?:platform|tracks|edge|ledge|bridge|roof|railing|yellow\s+line)\b[^.!?\n]{0,60}\b(?:thought|thinking)\s+about\s+it\b",
         r"\b(?:swerve|step)\s+(?:into|in front of)\s+(?:traffic|the train|the bus|a truck|oncoming)",
         # a step off an edge, thought of on the edge itself ("on the platform I thought about stepping forward")
         r"\b(?:platform|tracks|train|edge|ledge|curb|kerb|traffic|railing)\b[^.!?\n]{0,40}\b(?:thought|thinking|think|imagined|imagining)\s+(?:about|of)\s+(?:just\s+)?(?:stepping|leaning|falling|tipping)\s+(?:forward|off|over|in|out)\b",
@@ -298,7 +301,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:pills|meds|tablets|painkillers)\b[^.!?\n]{0,30}\b(?:all at once|at once|enough|the whole|whole bottle|stockpile|saved|hidden|stash)\b",
         r"\b(?:overdos(?:e|ing)|od'?ing)\b|\blethal\s+dose\b|\bhow\s+many\s+(?:pills|tablets)\b",
         r"\bsuicide\s+note\b|\b(?:wrote|writing|write|drafted|left)\s+(?:a|my|the)\s+(?:goodbye|final|last)?\s*(?:note|letter|letters)\b[^.!?\n]{0,30}\b(?:goodbye|final|when|after|find|for my|for them|to my)",
-        r"\b(?:reading|read|researching|looking|looked)\s+(?:up\s+)?(?:about\s+)?(?:ways|methods|places|how)\s+to\s+(?:do it|die|end it|jump|kill)\b|\b(?:wrote|writing|finished|rewrote|rewriting|drafted)\s+(?:the|my)\s+note\b|\b(?:looked|looking|look)\s+up\s+(?:how|ways|methods|the height|painless)|\b(?:googled|searched|researched|researching|looked into)\b[^.!?\n]{0,30}\b(?:painless|die|dying|bridge|overdose|lethal|how long it takes|methods?)\b",
+        r"\b(?:reading|read|researching|looking|looked)\s+(?:up\s+)?(?:about\s+)?(?:ways|methods|places|how)\s+to\s+(?:do it|die|end it|jump|kill)\b|\b(?:wrote|writing|finished|rewrote|rewriting|drafted)\s+(?:the|my)\s+note\b|\b(?:looked|looking|look)\s+up\s+(?:how\s+(?:to\s+(?:die|do\s+it|end|kill|jump|hang|overdose)|tall|high|far\s+down|many\s+(?:pills|tablets)|long\s+it\s+takes)|ways|methods|the height|painless)|\b(?:googled|searched|researched|researching|looked into)\b[^.!?\n]{0,30}\b(?:painless|die|dying|bridge|overdose|lethal|how long it takes|methods?)\b",
         r"\bpainless(?:ly)?\s+(?:way|ways|death|to die|method)",
         r"\b(?:the|a|that)\s+(?:bridge|roof|rooftop|ledge|tracks|cliff|balcony|overpass)\b[^.!?\n]{0,40}\b(?:jump|stood|standing|looked down|looking down|edge|how high|how far|the drop|over the rail)",
         r"\bjump(?:ing|ed)?\s+(?:off|from)\s+(?:a|the|that)\s+(?:bridge|roof|rooftop|building|cliff|balcony|ledge|overpass|tower|parking)|\bjump(?:ing|ed)?\s+in\s+front\s+of\b|\bhang(?:ing)?\s+myself\b|\bnoose\b|\brope\b[^.!?\n]{0,30}\b(?:closet|ceiling|strong enough|bought|beam|garage|barn|ready|tied|hidden|where i put)|\b(?:the|my)\s+rope(?:'s|\s+is)\b",
@@ -326,6 +329,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:when|after|once)\s+i'?m\s+(?:gone|not here|not around|dead)\b|\bwhen\s+i'?m\s+no\s+longer\s+(?:here|around)\b",
         r"\btake\s+care\s+of\s+(?:my|the)\s+(?:cat|dog|kids?|plants?|sister|brother|mom|dad)\s+(?:for me|when|after)\b",
         r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
+        r"\bwon'?t\s+(?:need|be\s+needing)\s+(?:it|them|this|that|any\s+of\s+(?:it|this|them))\s+(?:after|past|beyond)\s+(?:the\s+|this\s+|next\s+)?\w+",
         r"\bwon'?t\s+be\s+needing\s+(?:it|them|these|those|my|any)\b|\b(?:won'?t|will not)\s+(?:need|be needing)\s+(?:it|them|these|my)\b[^.!?\n]{0,20}\b(?:anymore|much longer|where i'?m going)\b",
     ],
     "burden": [

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from emotion_service.domain.analysis.safety.constructs import find_constructs
 from emotion_service.domain.analysis.safety.disguise import LAUGH
 
-__all__ = ["drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
+__all__ = ["QUOTED", "drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
 
 _KO_IDIOMS = re.compile(
     # "죽겠다/죽겠어/죽을 것 같다" after a state: hunger, sleepiness, laughter, boredom...
@@ -53,7 +53,7 @@ _EN_IDIOMS = re.compile(
 _KO_NEGATED = re.compile(
     r"(?:죽고싶|자살하고싶|죽을생각|자살할생각|자해할생각|사라지고싶)(?:지는|진|지|은건|은게|은거는|은건절대|은생각은|은마음은|까지는|은|다는뜻은|다는말은|다는건|다는게|다는거|다는것은|단건|단말은)?(?:절대|전혀)?(?:않|아니|아닌|없|안)|"
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
-    r"(?:자살|자해|죽고싶|죽을|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
+    r"(?:자살|자해|죽고싶|죽을|사라질|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
     r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
     r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|안함|안했|안한다|하지않|안할|아니|아님|아냐)|"
@@ -75,9 +75,9 @@ _EN_NEGATED = re.compile(
     # "not that I want to die", "it's not like I'd hurt myself" (not "not that I don't …")
     r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:(?:harming|hurting|killing)\s+myself|ending\s+(?:it|things|my\s+life)|suicide|dying)\b|"
-    r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\bsuicidal\W{0,3}\s*no\b|"
+    r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
     r"\b(?:suicidal\s+(?:stuff|thoughts?|feelings?|urges?|ideation)|urges?|ideation)\b[^.!?\n]{0,20}\b(?:(?:has|have)\s+been|are|is)\s+(?:gone|quiet|absent)\b|"
-    r"\b(?:without|free\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
+    r"\b(?:without|free\s+(?:of|from)|clean\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
     r"(?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself|want(?:ing)? to die|thinking (?:about|of) (?:suicide|killing|ending)|plans? (?:to|on)|planning (?:to|on)|in danger|a danger to myself|self[- ]harm(?:ing)?)")
@@ -92,6 +92,8 @@ _KO_OTHERS = re.compile(
     r"(?:이|가|은|는)(?:자기가)?(?:죽고싶다|살기싫다|자살하고싶다|사라지고싶다|자해)(?:고|며|면서|라고|더라)|"
     # "…고 싶어 하다" tells someone else's wish ("죽고 싶어 하는 주인공")
     r"(?:죽고|사라지고|자살하고|살기)(?:싶어|싫어)(?:하는|하던|한다|했다|하더라|하셨|하시|해서)|"
+    # a death told as someone's "extreme choice" ("극단적 선택이었다", "극단적 선택으로 세상을 떠났다")
+    r"극단적(?:인)?선택(?:이었|으로)|"
     r"통계|사망원인|자살률|자살자수|(?<!횡단)(?<!인)보도|속보|기자회견|투신사건|사건이있었다고|투신사고|자살사고)")
 # Someone else named as a subject: theirs when it comes before the construct in the same clause
 # ("엄마가 또 죽고 싶다고…"), not when a clause ends between them ("엄마가 잠든 뒤 … 긁었다": the
@@ -105,10 +107,10 @@ _KO_REPORTED = re.compile(
     r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|"
     # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
     r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
-_KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
+_KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
-    r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\bsuicide\s+(?:risk|prevention|awareness|screening|training)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
+    r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\bsuicide\s+(?:risk|prevention|awareness|screening|training)\b|\b(?:training|session|workshop|seminar|lecture|course|webinar|guidelines?|in-service)\b[^.!?\n]{0,30}\b(?:suicide|self[- ]harm)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
     r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
@@ -141,7 +143,7 @@ _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|해전|몇해|했었|하던|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
-                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|던(?:때|시절|날들|무렵)|흉터|흉이|"
+                      r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|던(?:때|시절|날|날들|무렵)|흉터|흉이|"
                       r"(?:\d+|열\S?|스무|서른|마흔|쉰|예순)\S{0,2}살(?:때|적|무렵|즈음)|(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던)")
 # A construct inside a past relative clause ("사라지고 싶다고만 적던 이 앱을 다시 켰다"): only the clause is
 # asked whether it is back ("다시" there is the app's).
@@ -157,14 +159,14 @@ _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\bthe\s+(?:winter|s
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
                       # an age told in the past ("at sixteen", "at age 15", "as a teenager")
                       r"at\s+(?:age\s+\d{1,2}|\d{1,2}\s+years?\s+old|(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?!\s+(?:to|past|after|minutes|o'?clock)))|"
-                      r"as\s+a\s+(?:teen|teenager|kid|child)|in\s+my\s+(?:teens|early\s+twenties)|"
+                      r"as\s+a\s+(?:teen|teenager|kid|child)|in\s+(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\s+grade|in\s+my\s+(?:teens|early\s+twenties)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
 _EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?:well|okay))\b|\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\bit\s+got\s+better\b|\b(?:turning|turned)\s+point\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
                           r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|"
                           # the old belief seen as wrong; the writer's age now, after one told in the past
                           r"\bhow\s+wrong\s+(?:that|i|it|they)\s+(?:was|were|turned\s+out)|\bturned\s+out\s+(?:to\s+be\s+)?(?:so\s+|completely\s+|dead\s+)?wrong\b|\bi\s+was\s+(?:so\s+|completely\s+|dead\s+)?wrong\s+(?:about|then)\b|"
                           r"\bi'?m\s+(?:\d{2}|twenty|thirty|forty|fifty|sixty)[\w-]*\s+now\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
-                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\b(?:a\s+)?long\s+way\b")
+                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\bnothing\s+like\s+(?:that|it\s+was|before|back\s+then)\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
 
 # A past told against the present in one sentence ("그땐 끝낼 방법만 생각했는데 요즘은 …", "I used to …,
@@ -173,6 +175,12 @@ _KO_NOW_TURN = re.compile(r"(?:었|았|였|했|던)(?:는데|지만|고)(?:지�
 _EN_NOW_TURN = re.compile(r"[,;]?\s*(?:but\s+|and\s+)?(?:now|today|these\s+days|nowadays)\b(?:\s+i\b)?")
 # Medicines gathered to be thrown away (폐의약품 수거함, a take-back bin), not to be taken.
 _DISPOSED = re.compile(r"폐의약품|수거함|\b(?:take[- ]?back|disposal|drop[- ]?off)\s+(?:bin|box|program|day|point)\b")
+# Settling affairs for an ordinary reason named in the same sentence (a wedding, a move abroad, a new
+# lease): the plan and farewell constructs read logistics that everyday life has too. Not when the
+# sentence also names death or a means.
+_ORDINARY_REASON = re.compile(r"결혼|혼인|신혼|이사|입사|전근|발령|유학|이민|해외|"
+                              r"\b(?:wedding|married|moving|abroad|relocat\w*|new\s+(?:job|lease|flat|apartment|house)|transfer(?:red)?|emigrat\w*|retir\w*)\b")
+_DEATH_OR_MEANS = re.compile(r"죽|자살|유서|번개탄|밧줄|수면제|\b(?:die|dying|dead|death|kill\w*|suicid\w*|note|rope|pills)\b")
 # Imagining is the writer's own mind, even when the word for a scene is there (장면을 상상).
 _IMAGINING = re.compile(r"상상|떠올리게|그려보")
 
@@ -187,7 +195,7 @@ _MEANT = re.compile(r"진심|사실은|사실|농담(?:이|으로)?\s?아니|장
 
 # Quoted words are someone else's ('그동안 감사했습니다' on a shop's shutter), not the writer's.
 # A single quote counts only when it is not an apostrophe (i'm, don't): no letter outside it.
-_QUOTED = re.compile(r"(?<![a-z])'(?=\S)[^'\n]{1,40}(?<=\S)'(?![a-z])|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”")
+QUOTED = re.compile(r"(?<![a-z])'(?=\S)[^'\n]{1,40}(?<=\S)'(?![a-z])|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”")
 
 
 def drop_idioms(sentence: str) -> str:
@@ -196,7 +204,7 @@ def drop_idioms(sentence: str) -> str:
     Korean idioms are found on the sentence without spaces (as the constructs read it), so a
     sentence that had one comes back in that spaceless form, with the idiom replaced by a space.
     """
-    without_english = _EN_IDIOMS.sub(" ", _QUOTED.sub(" ", sentence))
+    without_english = _EN_IDIOMS.sub(" ", QUOTED.sub(" ", sentence))
     compact = re.sub(r"\s+", "", without_english)
     if not _KO_IDIOMS.search(compact):
         return without_english
@@ -226,6 +234,9 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | N
     # A bare topic echoed as a question ("자해?"): the next sentence answers it.
     if compact.endswith("?") and len(compact) <= 6:
         return "question"
+    if (_ORDINARY_REASON.search(sentence) and not _DEATH_OR_MEANS.search(sentence)
+            and all(c.category in ("plan", "farewell") for c in find_constructs(sentence))):
+        return "ordinary"
     if _DISPOSED.search(compact) or _DISPOSED.search(sentence):
         return "disposed"
     others_ko = ((_KO_OTHERS.search(compact) or _person_before(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)

@@ -82,8 +82,9 @@ _INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?'\"]{1,3}(
 # Leetspeak: inside a word that also has letters, these stand for letters.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "*": "i", "|": "l", "€": "e"})
-_LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
-                        r"[a-z0-9@$!*|€]{2,}")
+# Not an ordinal ("10th"), and never ending in a symbol ("today!!" keeps its exclamation marks).
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?!\d+(?:st|nd|rd|th)\b)(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
+                        r"[a-z0-9@$!*|€]{1,}[a-z0-9]")
 # "1" for "i" before a verb ("1 want t0 d13").
 _LEET_I = re.compile(r"(?<![\w.])1(?=\s+(?:want|wanna|am|m|need|can'?t|just|will|don'?t|hate|feel|really|mean|wish)\b)")
 # Letters broken up by dots, dashes, underscores or spaces: "s.u.i.c.i.d.e", "k-i-l-l".
