@@ -229,7 +229,7 @@ def test_context_of_the_tenth_round(check, text):
     ("부처님께 이 목숨 이제 그만 거두어 주십사 빌고 왔다.", RiskLevel.URGENT),            # a prayer to be taken
     ("I pray to the Lord every night to take me, I'm so tired.", RiskLevel.URGENT),
     ("명절까지만 치르고 떠나기로 마음먹었다.", RiskLevel.URGENT),                          # a last event first
-    ("이사 정리 끝나면 가려고 날짜를 잡아 뒀다.", RiskLevel.URGENT),
+    ("방 정리 끝나면 떠나려고 날짜를 잡아 뒀다.", RiskLevel.URGENT),
     ("밤새 어떻게 하면 조용히 사라질 수 있을지만 생각했다.", RiskLevel.URGENT),
     ("오늘도 다리미로 허벅지를 지졌다.", RiskLevel.URGENT),
     ("My kids would save a fortune by me dying, honestly.", RiskLevel.URGENT),
