@@ -21,10 +21,11 @@ What it does:
         first pages (3 requests in 4) and second pages (the nextCursor of 4a), each with the
         user's own token, size 20: a warm-up, then `--runs` measured runs with the CPU of every
         process sampled; the report gives the median of each figure;
-     c. the query alone: PostRepository.timeline from this process on the diary database, for
+     c. the query alone: DiaryReads.timeline from this process on the diary database, for
         the same users' first and second pages (21 posts asked for, as the service asks),
-        `--query-calls` calls, each in its own session: latency, the CPU MariaDB and this
-        process spent per call, and the rows MariaDB read per call (Handler_read_* counters);
+        `--query-calls` calls on a kept connection of an autocommit engine (as the service):
+        latency, the CPU MariaDB and this process spent per call, and the rows MariaDB read per
+        call (Handler_read_* counters);
   5. prints the figures by data set, the ratios largest ÷ smallest, PASS/FAIL against the
      targets (p99 < 50 ms at the largest; p50 and server CPU per request < 1.5× the smallest's),
      and writes bench/results/timeline_bench.json.
@@ -49,7 +50,7 @@ from dataclasses import dataclass
 import httpx
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from bench.harness import (
     ROOT,
@@ -70,7 +71,7 @@ from bench.harness import (
     table,
 )
 from diary_service.adapters.orm import FeedPost
-from diary_service.adapters.repository import PostRepository
+from diary_service.adapters.reads import DiaryReads
 from gridam_runtime import db
 from user_service.adapters.orm import Follow, User
 
@@ -218,32 +219,39 @@ def wrk_script(folder: pathlib.Path, tokens: list[str], cursors: list[int | None
     return script
 
 
-def handler_reads(session: Session) -> int:
+def handler_reads(connection: PoolProxiedConnection) -> int:
     """Rows this connection's statements have read from storage so far (index and table)."""
-    rows = session.execute(sa.text("SHOW SESSION STATUS LIKE 'Handler_read%'")).all()
-    return sum(int(value) for _, value in rows)
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SHOW SESSION STATUS LIKE 'Handler_read%'")
+        return sum(int(value) for _, value in cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def measure_query(url: str, mariadb_pid: int, pages: list[tuple[int, list[int], int | None]], calls: int) -> dict:
-    """PostRepository.timeline alone, `calls` times over `pages` (user, followees, cursor)."""
-    engine = db.create_engine(url)
+    """DiaryReads.timeline alone, `calls` times over `pages` (user, followees, cursor), on a
+    connection of the autocommit read engine this thread keeps, as the service's reading threads."""
+    engine = db.create_engine(url, autocommit=True)
+    connections = db.HeldReadConnections(engine)
+    reads = DiaryReads(connections)
     try:
-        with Session(engine) as session:
-            repository = PostRepository(session)
-            before = handler_reads(session)
-            for me, followees, cursor in pages:
-                repository.timeline(me, followees, cursor, PAGE_SIZE + 1)
-            rows_read = (handler_reads(session) - before) / len(pages)
+        connection = connections.connection()  # the one this thread's reads use
+        before = handler_reads(connection)
+        for me, followees, cursor in pages:
+            reads.timeline(me, followees, cursor, PAGE_SIZE + 1)
+        rows_read = (handler_reads(connection) - before) / len(pages)
+        connections.give_back(connection)
         latencies = []
         mariadb_before, python_before = proc_stat(mariadb_pid)[1], time.process_time()
         for n in range(calls):
             me, followees, cursor = pages[n % len(pages)]
             begin = time.perf_counter()
-            with Session(engine) as session:  # a session per call, as the service's unit of work
-                PostRepository(session).timeline(me, followees, cursor, PAGE_SIZE + 1)
+            reads.timeline(me, followees, cursor, PAGE_SIZE + 1)
             latencies.append((time.perf_counter() - begin) * 1e3)
         mariadb_cpu, python_cpu = proc_stat(mariadb_pid)[1] - mariadb_before, time.process_time() - python_before
     finally:
+        connections.close()
         engine.dispose()
     cut = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
@@ -340,7 +348,7 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
             print(f"WARNING: other work took {g.other_cores:.2f} cores during the {d.posts:,}-post runs: figures "
                   "disturbed, run again on a quiet machine")
     print()
-    print(f"the query alone (PostRepository.timeline on MariaDB from one Python process, {PAGE_SIZE + 1} posts asked "
+    print(f"the query alone (DiaryReads.timeline on MariaDB from one Python process, {PAGE_SIZE + 1} posts asked "
           "for, first and second pages of the sampled users, a session per call):")
     print("  posts | calls | mean ms | p50 ms | p99 ms | MariaDB CPU µs/call | Python CPU µs/call | rows read/call")
     for d in data_sets:

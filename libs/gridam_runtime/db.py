@@ -7,7 +7,7 @@ import pathlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Self, TypeVar, cast
+from typing import Any, NamedTuple, Self, TypeVar, cast
 
 import sqlalchemy
 from alembic import command
@@ -220,8 +220,11 @@ class PlainRead:
     """A SELECT run straight on a DBAPI cursor of a pooled connection (`engine.raw_connection()`),
     compiled once per dialect: a row comes back as a tuple, without the per-execution work of
     SQLAlchemy's Connection and Result, most of a primary-key read's cost in Python (the gain:
-    docs/performance.md). Only for the
-    hottest reads of plain columns (no type conversion on the way out).
+    docs/performance.md). For the hottest reads. A column whose type the driver does not
+    return as SQLAlchemy would (JSON, a boolean on MariaDB, a date or time on SQLite) goes
+    through its type's own result processor for the dialect; the others come back untouched.
+    An IN list (`column.in_(bindparam(name, expanding=True))`, or a literal list) gets as many
+    placeholders as its value has items, per read; an empty one is refused.
 
     A DBAPI error that means the connection is gone invalidates it, so the pool does not hand
     it out again (what a SQLAlchemy Connection does by itself).
@@ -229,9 +232,9 @@ class PlainRead:
 
     def __init__(self, statement: sqlalchemy.Select[*tuple[Any, ...]]) -> None:
         self._statement = statement
-        self._compiled: dict[tuple[str, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
-    def _sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    def _sql(self, dialect: Dialect) -> _Compiled:
         key = (dialect.name, dialect.paramstyle)
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -239,18 +242,45 @@ class PlainRead:
             if not done.positional:  # MySQLdb, PyMySQL ("format") and sqlite3 ("qmark") are
                 raise ValueError(f"{dialect.name} uses named parameters ({dialect.paramstyle})")
             assert done.positiontup is not None  # set for every positional compilation
+            if dialect.paramstyle not in _PLACEHOLDERS:
+                raise ValueError(f"{dialect.name} uses {dialect.paramstyle} parameters")
+            processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in self._statement.selected_columns]
             # Values fixed in the statement (e.g. a LIMIT) are parameters too, with their value.
-            compiled = self._compiled[key] = (str(done), tuple(done.positiontup), dict(done.params))
+            compiled = self._compiled[key] = _Compiled(
+                str(done), tuple(done.positiontup), dict(done.params),
+                tuple(processors) if any(processors) else None,
+                frozenset(name for name, bind in done.binds.items() if bind.expanding),
+                _PLACEHOLDERS[dialect.paramstyle],
+            )
         return compiled
+
+    @staticmethod
+    def _arguments(compiled: _Compiled, params: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        fixed = compiled.fixed
+        if not compiled.expanding:
+            return compiled.sql, tuple(params[name] if name in params else fixed[name] for name in compiled.names)
+        sql, values = compiled.sql, []
+        for name in compiled.names:
+            value = params[name] if name in params else fixed[name]
+            if name not in compiled.expanding:
+                values.append(value)
+                continue
+            items = list(value)
+            if not items:
+                raise ValueError(f"an empty IN list ({name})")
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join([compiled.placeholder] * len(items)), 1)
+            values += items
+        return sql, tuple(values)
 
     def _run(
         self, connection: PoolProxiedConnection, dialect: Dialect, params: dict[str, Any], fetch: Callable[[DBAPICursor], _T]
-    ) -> _T:
-        sql, names, fixed = self._sql(dialect)
+    ) -> tuple[_T, _Compiled]:
+        compiled = self._sql(dialect)
+        sql, arguments = self._arguments(compiled, params)
         cursor = connection.cursor()
         try:
-            cursor.execute(sql, tuple(params[name] if name in params else fixed[name] for name in names))
-            return fetch(cursor)
+            cursor.execute(sql, arguments)
+            return fetch(cursor), compiled
         except dialect.loaded_dbapi.Error as exc:
             if dialect.is_disconnect(exc, connection.dbapi_connection, cursor):
                 connection.invalidate(exc)
@@ -259,10 +289,30 @@ class PlainRead:
             cursor.close()
 
     def first(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> tuple[Any, ...] | None:
-        return self._run(connection, dialect, params, _fetch_one)
+        row, compiled = self._run(connection, dialect, params, _fetch_one)
+        return row if row is None or compiled.processors is None else _processed(compiled.processors, row)
 
     def all(self, connection: PoolProxiedConnection, dialect: Dialect, **params: Any) -> list[tuple[Any, ...]]:
-        return self._run(connection, dialect, params, _fetch_all)
+        rows, compiled = self._run(connection, dialect, params, _fetch_all)
+        processors = compiled.processors
+        return rows if processors is None else [_processed(processors, row) for row in rows]
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    names: tuple[str, ...]
+    fixed: dict[str, Any]
+    processors: tuple[Callable[[Any], Any] | None, ...] | None  # None: no column needs one
+    expanding: frozenset[str]  # IN lists
+    placeholder: str
+
+
+# The drivers' positional placeholders (MySQLdb and PyMySQL: format; sqlite3: qmark).
+_PLACEHOLDERS = {"format": "%s", "qmark": "?"}
+
+
+def _processed(processors: tuple[Callable[[Any], Any] | None, ...], row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(value if process is None else process(value) for process, value in zip(processors, row, strict=True))
 
 
 def _fetch_one(cursor: DBAPICursor) -> tuple[Any, ...] | None:

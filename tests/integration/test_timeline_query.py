@@ -1,4 +1,4 @@
-"""PostRepository.timeline on the real MariaDB and on SQLite: exactly the posts of its plain
+"""DiaryReads.timeline (a plain read) on the real MariaDB and on SQLite: exactly the posts of its plain
 definition (mine with any audience, my followees' non-private ones, newest first, below the
 cursor), wherever in the id space they lie — behind long stretches of other people's posts and
 gaps in the ids, which make its windows widen."""
@@ -10,10 +10,9 @@ import random
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import AUDIENCES, Base, FeedPost
-from diary_service.adapters.repository import PostRepository
+from diary_service.adapters.reads import DiaryReads
 from gridam_runtime import db
 
 pytestmark = pytest.mark.integration
@@ -30,6 +29,15 @@ def engine(database_url):
     engine.dispose()
 
 
+@pytest.fixture
+def reads(engine):
+    read_engine = db.create_engine(engine.url.render_as_string(hide_password=False), autocommit=True)
+    connections = db.HeldReadConnections(read_engine)
+    yield DiaryReads(connections)
+    connections.close()
+    read_engine.dispose()
+
+
 def store(engine, posts: list[tuple[int, int, str]]) -> None:
     """(id, author, audience) rows; the ids are given so tests can place posts anywhere."""
     rows = [
@@ -41,9 +49,8 @@ def store(engine, posts: list[tuple[int, int, str]]) -> None:
         connection.execute(sa.insert(FeedPost), rows)
 
 
-def timeline(engine, followees: list[int], before_id: int | None, size: int) -> list[int]:
-    with Session(engine) as session:
-        return [post.id for post in PostRepository(session).timeline(ME, followees, before_id, size)]
+def timeline(reads: DiaryReads, followees: list[int], before_id: int | None, size: int) -> list[int]:
+    return [post.id for post in reads.timeline(ME, followees, before_id, size)]
 
 
 def expected(posts, followees: list[int], before_id: int | None, size: int) -> list[int]:
@@ -54,7 +61,7 @@ def expected(posts, followees: list[int], before_id: int | None, size: int) -> l
     return sorted(visible, reverse=True)[:size]
 
 
-def test_pages_match_the_plain_definition(engine):
+def test_pages_match_the_plain_definition(engine, reads):
     rng = random.Random(5)
     ids = sorted(rng.sample(range(1, 60_000), 3_000))  # gaps of all sizes
     posts = [(i, rng.randrange(1, 200), rng.choice(AUDIENCES)) for i in ids]
@@ -63,25 +70,25 @@ def test_pages_match_the_plain_definition(engine):
         for size in (1, 7, 21):
             cursor = None
             for _ in range(4):  # the first pages, each below the last post of the one before
-                page = timeline(engine, followees, cursor, size)
+                page = timeline(reads, followees, cursor, size)
                 assert page == expected(posts, followees, cursor, size), (followees, cursor, size)
                 if len(page) < size:
                     break
                 cursor = page[-1]
 
 
-def test_old_posts_behind_a_long_stretch_of_others_posts_are_found(engine):
+def test_old_posts_behind_a_long_stretch_of_others_posts_are_found(engine, reads):
     posts = [(1, 2, "FOLLOWERS"), (2, ME, "PRIVATE"), (3, 3, "PRIVATE")]
-    newest = 1_000 * 20 * PostRepository.TIMELINE_FIRST_WINDOW  # several widenings away from id 1
+    newest = 1_000 * 20 * DiaryReads.TIMELINE_FIRST_WINDOW  # several widenings away from id 1
     posts += [(i, 4, "PUBLIC") for i in range(10, newest + 1, newest // 5_000)]  # someone I do not follow
     store(engine, posts)
-    assert timeline(engine, [2, 3], None, 20) == [2, 1]
-    assert timeline(engine, [2, 3], 2, 20) == [1]
+    assert timeline(reads, [2, 3], None, 20) == [2, 1]
+    assert timeline(reads, [2, 3], 2, 20) == [1]
 
 
-def test_posts_on_both_sides_of_each_window_edge_are_found(engine):
+def test_posts_on_both_sides_of_each_window_edge_are_found(engine, reads):
     size = 10
-    first, widening = size * PostRepository.TIMELINE_FIRST_WINDOW, PostRepository.TIMELINE_WIDENING
+    first, widening = size * DiaryReads.TIMELINE_FIRST_WINDOW, DiaryReads.TIMELINE_WIDENING
     newest = 100 * first
     # Windows from the newest post: (newest - first, newest], then [.. - first * widening, ..);
     # from a cursor: [cursor - first, cursor), then the same widening.
@@ -90,10 +97,10 @@ def test_posts_on_both_sides_of_each_window_edge_are_found(engine):
     edges += [cursor - first, cursor - first - first * widening]
     near_edges = sorted({edge + step for edge in edges for step in (-1, 0, 1)}, reverse=True)
     store(engine, [(newest, 4, "PUBLIC"), (cursor, 4, "PUBLIC")] + [(i, 2, "FOLLOWERS") for i in near_edges])
-    assert timeline(engine, [2], None, size) == near_edges[:size]
-    assert timeline(engine, [2], cursor, size) == [i for i in near_edges if i < cursor][:size]
+    assert timeline(reads, [2], None, size) == near_edges[:size]
+    assert timeline(reads, [2], cursor, size) == [i for i in near_edges if i < cursor][:size]
 
 
-def test_no_posts_at_all(engine):
-    assert timeline(engine, [2, 3], None, 20) == []
-    assert timeline(engine, [], 10, 20) == []
+def test_no_posts_at_all(reads):
+    assert timeline(reads, [2, 3], None, 20) == []
+    assert timeline(reads, [], 10, 20) == []

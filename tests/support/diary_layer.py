@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy
 
 from diary_service.adapters.orm import diary_jobs
+from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import SqlDiarySearch
 from diary_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from diary_service.config import DiarySettings
@@ -69,15 +70,18 @@ def diary_layer(settings: DiarySettings, *, users: Any, cards: Any, follow_lists
     def reads() -> UnitOfWork:
         return UnitOfWork(read_sessions, jobs)
 
-    diaries = Diaries(Dependencies(settings=settings, uow=uow, authenticator=authenticator,
+    read_connections = db.HeldReadConnections(read_engine)
+    plain_reads = DiaryReads(read_connections)
+    diaries = Diaries(Dependencies(settings=settings, uow=uow, plain=plain_reads, authenticator=authenticator,
                                    storage=LocalFolderStorage(settings.media_root), search=SqlDiarySearch(reads),
                                    limiter=limiter))
-    feed = Feed(FeedDependencies(settings=settings, uow=uow, reads=reads, authenticator=authenticator, users=users,
+    feed = Feed(FeedDependencies(settings=settings, uow=uow, reads=reads, plain=plain_reads, authenticator=authenticator, users=users,
                                  cards=cards, limiter=limiter,
                                  service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
                                  follow_lists=follow_lists))
     try:
-        yield DiaryLayer(uow, jobs, engine, diaries, feed, Notifications(NotificationDependencies(uow, authenticator)))
+        yield DiaryLayer(uow, jobs, engine, diaries, feed, Notifications(NotificationDependencies(uow, plain_reads, authenticator)))
     finally:
+        read_connections.close()
         read_engine.dispose()
         engine.dispose()

@@ -10,6 +10,7 @@ import signal
 from prometheus_client import start_http_server
 
 from diary_service.adapters.orm import diary_jobs
+from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
 from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
@@ -61,6 +62,8 @@ def _job_queue(settings: DiarySettings) -> JobQueue:
 async def serve(settings: DiarySettings) -> None:
     engine = db.create_engine(settings.database)
     read_engine = db.create_engine(settings.database, autocommit=True)
+    read_connections = db.HeldReadConnections(read_engine)
+    plain_reads = DiaryReads(read_connections)
     limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     limiter = Limiter(limits)
     sessions = db.session_factory(engine)
@@ -78,6 +81,7 @@ async def serve(settings: DiarySettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=uow,
+        plain=plain_reads,
         authenticator=Authenticator.for_service(settings, revocations, service_callers=FOLLOW_REPORTERS),
         storage=LocalFolderStorage(settings.media_root),
         search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(reads),
@@ -91,6 +95,7 @@ async def serve(settings: DiarySettings) -> None:
             settings=settings,
             uow=deps.uow,
             reads=reads,
+            plain=plain_reads,
             authenticator=deps.authenticator,
             users=factory.client("gridam-user", user_service_pb2_grpc.UserServiceStub, USER_SERVICE),
             cards=factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE),
@@ -110,6 +115,7 @@ async def serve(settings: DiarySettings) -> None:
         if redis_client is not None:
             redis_client.close()
         engine.dispose()
+        read_connections.close()
         read_engine.dispose()
 
     imports = Imports(ImportDependencies(deps.uow, deps.authenticator, deps.storage, settings.time_zone))
@@ -122,7 +128,7 @@ async def serve(settings: DiarySettings) -> None:
             DiaryServicer(
                 Diaries(deps),
                 feed,
-                Notifications(NotificationDependencies(deps.uow, deps.authenticator)),
+                Notifications(NotificationDependencies(deps.uow, plain_reads, deps.authenticator)),
                 Transfers(Exports(ExportDependencies(deps.uow, deps.authenticator)), imports),
             ),
         ),

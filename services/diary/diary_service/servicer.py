@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, Notification
+from diary_service.adapters.reads import DiaryRow, NotificationRow
 from diary_service.service_layer import transfers
 from diary_service.service_layer.diaries import Diaries
 from diary_service.service_layer.feed import CommentView, Feed, PostView
@@ -19,12 +21,12 @@ ANALYSIS_STATES = {ANALYSIS_DONE: pb.ANALYSIS_STATE_DONE, ANALYSIS_FAILED: pb.AN
 
 
 def _timestamp(moment: datetime.datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+    """A naive UTC datetime as a Timestamp: its fields straight from the epoch seconds
+    (Timestamp.FromDatetime costs several times more)."""
+    return Timestamp(seconds=calendar.timegm(moment.timetuple()), nanos=moment.microsecond * 1000)
 
 
-def _diary(diary: Diary) -> pb.Diary:
+def _diary(diary: Diary | DiaryRow) -> pb.Diary:
     return pb.Diary(
         id=diary.id,
         author_id=diary.author_id,
@@ -73,10 +75,21 @@ def _comment(view: CommentView) -> pb.Comment:
     )
 
 
-def _notification(notification: Notification) -> pb.Notification:
+# Notice types as stored (adapters.orm.NOTICE_TYPES) to the enum's values.
+NOTICE_TYPES = {
+    "COMMENT": pb.NOTICE_TYPE_COMMENT,
+    "REPLY": pb.NOTICE_TYPE_REPLY,
+    "COMMENT_LIKE": pb.NOTICE_TYPE_COMMENT_LIKE,
+    "REACTION": pb.NOTICE_TYPE_REACTION,
+    "FOLLOW": pb.NOTICE_TYPE_FOLLOW,
+    "CARD_READY": pb.NOTICE_TYPE_CARD_READY,
+}
+
+
+def _notification(notification: Notification | NotificationRow) -> pb.Notification:
     return pb.Notification(
         id=notification.id,
-        notice_type="NOTICE_TYPE_" + notification.notice_type,  # the enum's label
+        notice_type=NOTICE_TYPES[notification.notice_type],
         entity_id=notification.entity_id,
         actor_login_id=notification.actor_login_id,
         image_key=notification.image_key,

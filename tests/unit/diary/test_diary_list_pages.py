@@ -1,4 +1,4 @@
-"""ListDiaries a page at a time (Diaries.list on SQLite; the authenticator is a test double):
+"""ListDiaries a page at a time (Diaries.list and its plain reads on SQLite; the authenticator is a test double):
 the pages give every diary once in the order the whole list had (day, then id, newest first),
 keyset pages stay put when a diary is written or deleted between two of them, and a bad page
 size or a page token the service did not issue is INVALID_ARGUMENT (COMMON4002), never a 500."""
@@ -35,10 +35,10 @@ class Clock:
 
 
 class World:
-    def __init__(self, uow, tmp_path, **settings) -> None:
+    def __init__(self, uow, reads, tmp_path, **settings) -> None:
         self.caller, self.clock = Caller(OWNER), Clock()
         self.diaries = Diaries(Dependencies(
-            settings=DiarySettings(**settings), uow=uow, authenticator=self.caller,
+            settings=DiarySettings(**settings), uow=uow, plain=reads, authenticator=self.caller,
             storage=LocalFolderStorage(tmp_path / "media"), search=None, limiter=Limiter(InProcessRateLimiter()),
             clock=self.clock,
         ))
@@ -80,8 +80,8 @@ async def reason(coroutine) -> str:
     return refused.value.reason
 
 
-async def test_pages_of_two_give_all_five_once_in_the_order_of_the_whole_list(uow, tmp_path):
-    world = World(uow, tmp_path)
+async def test_pages_of_two_give_all_five_once_in_the_order_of_the_whole_list(uow, reads, tmp_path):
+    world = World(uow, reads, tmp_path)
     order = await five_diaries(world)
     with uow() as unit:
         assert [d.id for d in unit.diaries.list_for_author(OWNER)] == order  # the order before paging
@@ -91,14 +91,14 @@ async def test_pages_of_two_give_all_five_once_in_the_order_of_the_whole_list(uo
     assert await world.all_pages(pages.MAX_PAGE_SIZE) == [order]
 
 
-async def test_page_size_0_takes_the_setting(uow, tmp_path):
-    world = World(uow, tmp_path, diary_list_page_size=2)
+async def test_page_size_0_takes_the_setting(uow, reads, tmp_path):
+    world = World(uow, reads, tmp_path, diary_list_page_size=2)
     order = await five_diaries(world)
     assert await world.all_pages(0) == [order[0:2], order[2:4], order[4:]]
 
 
-async def test_a_diary_written_between_pages_shifts_and_repeats_none(uow, tmp_path):
-    world = World(uow, tmp_path)
+async def test_a_diary_written_between_pages_shifts_and_repeats_none(uow, reads, tmp_path):
+    world = World(uow, reads, tmp_path)
     c, a, d, e, b = await five_diaries(world)
     first, token = await world.page(2)
     assert first == [c, a]
@@ -122,16 +122,16 @@ async def test_a_diary_written_between_pages_shifts_and_repeats_none(uow, tmp_pa
         assert behind.id in [diary.id for diary in unit.diaries.list_for_author(OWNER)]
 
 
-async def test_deleting_the_diary_a_token_names_moves_nothing(uow, tmp_path):
-    world = World(uow, tmp_path)
+async def test_deleting_the_diary_a_token_names_moves_nothing(uow, reads, tmp_path):
+    world = World(uow, reads, tmp_path)
     _, a, d, e, _ = await five_diaries(world)
     _, token = await world.page(2)
     await world.diaries.delete(a)  # the last diary of the page read
     assert await world.page(2, token) == ([d, e], pages.encode_token(pages.DiaryKey(DAY_1.date(), e)))
 
 
-async def test_bad_page_sizes_and_tokens_are_invalid_arguments(uow, tmp_path):
-    world = World(uow, tmp_path)
+async def test_bad_page_sizes_and_tokens_are_invalid_arguments(uow, reads, tmp_path):
+    world = World(uow, reads, tmp_path)
     await five_diaries(world)
     for size in (pages.MAX_PAGE_SIZE + 1, 2**31 - 1, -1):
         assert await reason(world.diaries.list(size, "")) == "COMMON4002"
@@ -155,8 +155,8 @@ async def test_bad_page_sizes_and_tokens_are_invalid_arguments(uow, tmp_path):
         assert await reason(world.diaries.list(2, bad)) == "COMMON4002", bad
 
 
-async def test_a_token_only_pages_through_the_callers_own_diaries(uow, tmp_path):
-    world = World(uow, tmp_path)
+async def test_a_token_only_pages_through_the_callers_own_diaries(uow, reads, tmp_path):
+    world = World(uow, reads, tmp_path)
     order = await five_diaries(world)
     _, token = await world.page(2)
     world.caller.user_id = STRANGER

@@ -53,10 +53,10 @@ def settings(**limits) -> DiarySettings:
     return DiarySettings(**limits)
 
 
-def a_feed(uow, caller: Caller, diary_settings: DiarySettings, follows: Follows | None = None) -> Feed:
+def a_feed(uow, reads, caller: Caller, diary_settings: DiarySettings, follows: Follows | None = None) -> Feed:
     return Feed(
         FeedDependencies(
-            settings=diary_settings, uow=uow, reads=uow, authenticator=caller, users=follows, cards=None,
+            settings=diary_settings, uow=uow, reads=uow, plain=reads, authenticator=caller, users=follows, cards=None,
             limiter=Limiter(InProcessRateLimiter()), service_tokens=FixedServiceToken(),
         )
     )
@@ -76,10 +76,10 @@ def reason(coroutine) -> str:
     return failure.value.reason
 
 
-async def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow, engine, tmp_path):
+async def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow, reads, engine, tmp_path):
     caller = Caller(OWNER)
     diaries = Diaries(Dependencies(
-        settings=settings(limit_diary_writes=Rate(3, 3600)), uow=uow, authenticator=caller,
+        settings=settings(limit_diary_writes=Rate(3, 3600)), uow=uow, plain=reads, authenticator=caller,
         storage=LocalFolderStorage(tmp_path / "media"), search=None, limiter=Limiter(InProcessRateLimiter()),
     ))
     for n in range(3):
@@ -94,10 +94,10 @@ async def test_a_burst_of_diaries_is_bounded_and_a_refused_one_owes_no_work(uow,
         assert owed.scalar_one() == 3
 
 
-def test_no_one_can_use_up_a_post_s_comments_and_its_owner_can_always_reply(uow, monkeypatch):
+def test_no_one_can_use_up_a_post_s_comments_and_its_owner_can_always_reply(uow, reads, monkeypatch):
     monkeypatch.setattr(feed_module, "MAX_COMMENTS_PER_POST", 5)
     caller = Caller(OWNER)
-    feed = a_feed(uow, caller, settings(comments_per_author_per_post=3))
+    feed = a_feed(uow, reads, caller, settings(comments_per_author_per_post=3))
     post = a_post(uow)
     caller.user_id = STRANGERS[0]
     for _ in range(3):
@@ -115,9 +115,9 @@ def test_no_one_can_use_up_a_post_s_comments_and_its_owner_can_always_reply(uow,
         assert len(unit.comments.of_post(post)) == 6
 
 
-def test_comments_reactions_and_likes_are_bounded_per_user(uow):
+def test_comments_reactions_and_likes_are_bounded_per_user(uow, reads):
     caller = Caller(OWNER)
-    feed = a_feed(uow, caller, settings(limit_comments=Rate(2, 600), limit_reactions=Rate(3, 600)))
+    feed = a_feed(uow, reads, caller, settings(limit_comments=Rate(2, 600), limit_reactions=Rate(3, 600)))
     post = a_post(uow)
     caller.user_id = STRANGERS[0]
     comment = asyncio.run(feed.comment(post, "좋은 하루네요", 0)).comment
@@ -130,12 +130,12 @@ def test_comments_reactions_and_likes_are_bounded_per_user(uow):
     assert reason(feed.set_comment_like(post, comment.id, False)) == "FEED4293"
 
 
-def test_a_reply_asks_about_a_third_person_s_follow_with_the_service_token(uow):
+def test_a_reply_asks_about_a_third_person_s_follow_with_the_service_token(uow, reads):
     """The user service tells a user only of follows they are part of (finding 12): whether the
     parent comment's author still follows the post's author is asked as the diary service."""
     caller = Caller(OWNER)
     follows = Follows({(STRANGERS[0], OWNER), (STRANGERS[1], OWNER)})
-    feed = a_feed(uow, caller, settings(), follows)
+    feed = a_feed(uow, reads, caller, settings(), follows)
     post = a_post(uow, audience="FOLLOWERS")
     with uow() as unit:
         parent = unit.comments.add(FeedComment(post_id=post, author_id=STRANGERS[0], author_login_id="fan",
@@ -145,7 +145,6 @@ def test_a_reply_asks_about_a_third_person_s_follow_with_the_service_token(uow):
     context.bearer_token.set("stranger-token")
     asyncio.run(feed.comment(post, "답글입니다", parent.id))
     assert follows.asked == [(STRANGERS[1], OWNER, "stranger-token"), (STRANGERS[0], OWNER, SERVICE_TOKEN)]
-    with uow() as unit:
-        [reply_notice] = [n for n in unit.notifications.page(STRANGERS[0], unchecked_only=False, before_id=None, size=10)]
+    [reply_notice] = reads.notification_page(STRANGERS[0], unchecked_only=False, before_id=None, size=10)
     assert reply_notice.notice_type == "REPLY"
     assert context.bearer_token.get() == "stranger-token"  # the caller's token is back for what follows

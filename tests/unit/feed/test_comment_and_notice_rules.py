@@ -6,7 +6,9 @@ taking a reaction or a like back withdraws."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from diary_service.adapters.orm import Notification
 from gridam_runtime import context
 from gridam_runtime.tokens import ServiceTokenIssuer
 from tests.unit.feed.test_feed_rules import FOLLOWERS, PRIVATE, reason
@@ -96,7 +98,10 @@ async def test_everyone_is_told_what_concerns_them_once_and_never_their_own_acti
 
     mine = await notices(world, "author")
     assert sorted(n.notice_type for n in mine) == ["COMMENT", "COMMENT", "REACTION"]
-    assert all(n.entity_id == post and n.post_id == post for n in mine)
+    assert all(n.entity_id == post for n in mine)
+    with world.diary.uow() as unit:  # each goes with the post (post_id)
+        stored = unit.connection().execute(select(Notification.post_id).where(Notification.id.in_([n.id for n in mine])))
+        assert set(stored.scalars()) == {post}
     [reaction] = [n for n in mine if n.notice_type == "REACTION"]
     assert reaction.actor_login_id == "friend" and "공감해요" in reaction.message  # who, and the latest type
     assert {n.content for n in mine if n.notice_type == "COMMENT"} == {COMMENT, "답글로 응원을 보냅니다"}

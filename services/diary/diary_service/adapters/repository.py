@@ -4,12 +4,13 @@ another user's diary is simply absent; post visibility is decided by the feed se
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import case, delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from diary_service.adapters.orm import CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
-from diary_service.domain.pages import DiaryKey
 from gridam_runtime.db import affected_rows
 
 
@@ -33,17 +34,6 @@ class DiaryRepository:
     def list_for_author(self, author_id: int) -> list[Diary]:
         return list(self._db.scalars(select(Diary).where(Diary.author_id == author_id).order_by(Diary.date.desc(), Diary.id.desc())))
 
-    def page_for_author(self, author_id: int, after: DiaryKey | None, limit: int) -> list[Diary]:
-        """At most `limit` of the author's diaries in list_for_author's order (day, then id, newest
-        first), strictly after the diary at `after`: one backward range of ix_diaries_author_date
-        (author_id, date, id), read backwards from `after`. `date <= after.date` bounds the range;
-        the OR only drops that day's rows from `after.id` up (spelt out rather than as a row-value
-        comparison, which MariaDB may not turn into a range)."""
-        query = select(Diary).where(Diary.author_id == author_id)
-        if after is not None:
-            query = query.where(Diary.date <= after.date, or_(Diary.date < after.date, Diary.id < after.id))
-        return list(self._db.scalars(query.order_by(Diary.date.desc(), Diary.id.desc()).limit(limit)))
-
     def containing(self, author_id: int, text: str, before_id: int | None, limit: int) -> list[Diary]:
         """The author's diaries whose title or content contains `text` (case-insensitive), newest first."""
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -53,11 +43,6 @@ class DiaryRepository:
         if before_id is not None:
             query = query.where(Diary.id < before_id)
         return list(self._db.scalars(query.order_by(Diary.id.desc()).limit(limit)))
-
-    def latest_on(self, author_id: int, day: datetime.date) -> Diary | None:
-        return self._db.scalar(
-            select(Diary).where(Diary.author_id == author_id, Diary.date == day).order_by(Diary.id.desc()).limit(1)
-        )
 
     def delete(self, diary_id: int) -> None:
         self._db.execute(delete(Diary).where(Diary.id == diary_id))
@@ -91,54 +76,37 @@ class PostRepository:
         query = select(FeedPost).where(FeedPost.author_id == author_id, FeedPost.audience.in_(audiences))
         return list(self._db.scalars(query.order_by(FeedPost.id.desc())))
 
-    # The timeline looks back through the post ids in windows: the first spans this many ids per
-    # post asked for, each next one TIMELINE_WIDENING times more. A window that holds a few
-    # hundred posts too many costs less than one more statement (docs/performance.md).
-    TIMELINE_FIRST_WINDOW = 512
-    TIMELINE_WIDENING = 8
-
-    def timeline(self, me: int, followees: list[int], before_id: int | None, size: int) -> list[FeedPost]:
-        """My posts and my followees' non-private ones, newest first, ids below `before_id`.
-
-        Sorting all of the authors' posts to keep the newest `size` cost as much as they had
-        written. Instead the posts are read in windows of ids, newest first, widening until `size`
-        posts are found; a window is one range of ix_feed_posts_author_id per author (author,
-        lower ≤ id < upper), so only the posts inside it are read, and the cost follows how far
-        back the page reaches, not how many posts there are. The followee ids (at most 10,000)
-        go whole into one IN list: MariaDB turns a list of 1,000 or more into a lookup table and
-        then reads the window on the primary key instead, newest first.
-        """
-        visible = (
-            select(FeedPost)
-            .where(
-                FeedPost.author_id.in_({me, *followees}),
-                or_(FeedPost.author_id == me, FeedPost.audience.in_(("PUBLIC", "FOLLOWERS"))),
-            )
-            .order_by(FeedPost.id.desc())
-        )
-        span = size * self.TIMELINE_FIRST_WINDOW
-        found: list[FeedPost] = []
-        upper = before_id
-        if upper is None:
-            # The first window ends at the newest post, whose id the same statement tells. Bounded on
-            # both sides, as the others: MariaDB may scan the primary key for `id > x ORDER BY id`.
-            newest = select(func.max(FeedPost.id)).scalar_subquery()
-            first_window = visible.add_columns(newest).where(FeedPost.id > newest - span, FeedPost.id <= newest)
-            rows = self._db.execute(first_window.limit(size)).all()
-            found = [post for post, _ in rows]
-            newest_id = rows[0][1] if rows else self._db.scalar(select(func.max(FeedPost.id)))
-            upper, span = (newest_id or 0) + 1 - span, span * self.TIMELINE_WIDENING
-        while len(found) < size and upper > 1:  # ids start at 1
-            lower = max(1, upper - span)
-            found += self._db.scalars(visible.where(FeedPost.id >= lower, FeedPost.id < upper).limit(size - len(found)))
-            upper, span = lower, span * self.TIMELINE_WIDENING
-        return found
-
     def ids_of_diary(self, diary_id: int) -> list[int]:
         return list(self._db.scalars(select(FeedPost.id).where(FeedPost.diary_id == diary_id)))
 
     def delete(self, post_ids: list[int]) -> None:
         self._db.execute(delete(FeedPost).where(FeedPost.id.in_(post_ids)))
+
+
+# Per post and reaction type: how many, and whether `user_id` is among them (here and in the
+# plain reads, adapters/reads.py).
+REACTION_SUMMARY = (
+    select(
+        PostReaction.post_id,
+        PostReaction.reaction_type,
+        func.count(),
+        func.max(case((PostReaction.user_id == bindparam("user_id"), 1), else_=0)),
+    )
+    .where(PostReaction.post_id.in_(bindparam("post_ids", expanding=True)))
+    .group_by(PostReaction.post_id, PostReaction.reaction_type)
+)
+# Reaction counts by type per post, and the asker's own reaction per post.
+ReactionSummary = tuple[dict[int, dict[str, int]], dict[int, str]]
+
+
+def summarize(rows: Iterable[Sequence[Any]]) -> ReactionSummary:
+    counts: dict[int, dict[str, int]] = {}
+    mine: dict[int, str] = {}
+    for post_id, reaction_type, n, includes_user in rows:
+        counts.setdefault(post_id, {})[reaction_type] = n
+        if includes_user:
+            mine[post_id] = reaction_type
+    return counts, mine
 
 
 class ReactionRepository:
@@ -156,25 +124,9 @@ class ReactionRepository:
         self._db.delete(reaction)
         self._db.flush()
 
-    def summary(self, post_ids: list[int], user_id: int) -> tuple[dict[int, dict[str, int]], dict[int, str]]:
+    def summary(self, post_ids: list[int], user_id: int) -> ReactionSummary:
         """Per post: the number of reactions of each type, and `user_id`'s own reaction (one query)."""
-        rows = self._db.execute(
-            select(
-                PostReaction.post_id,
-                PostReaction.reaction_type,
-                func.count(),
-                func.max(case((PostReaction.user_id == user_id, 1), else_=0)),
-            )
-            .where(PostReaction.post_id.in_(post_ids))
-            .group_by(PostReaction.post_id, PostReaction.reaction_type)
-        )
-        counts: dict[int, dict[str, int]] = {}
-        mine: dict[int, str] = {}
-        for post_id, reaction_type, n, includes_user in rows:
-            counts.setdefault(post_id, {})[reaction_type] = n
-            if includes_user:
-                mine[post_id] = reaction_type
-        return counts, mine
+        return summarize(self._db.execute(REACTION_SUMMARY, {"post_ids": post_ids, "user_id": user_id}))
 
     def delete_of_posts(self, post_ids: list[int]) -> None:
         self._db.execute(delete(PostReaction).where(PostReaction.post_id.in_(post_ids)))
@@ -247,14 +199,6 @@ class NotificationRepository:
     def withdraw(self, dedupe_key: str) -> None:
         """The event was undone (a reaction or a like taken back)."""
         self._db.execute(delete(Notification).where(Notification.dedupe_key == dedupe_key))
-
-    def page(self, recipient_id: int, *, unchecked_only: bool, before_id: int | None, size: int) -> list[Notification]:
-        query = select(Notification).where(Notification.recipient_id == recipient_id)
-        if unchecked_only:
-            query = query.where(Notification.checked.is_(False))
-        if before_id is not None:
-            query = query.where(Notification.id < before_id)
-        return list(self._db.scalars(query.order_by(Notification.id.desc()).limit(size)))
 
     def check(self, recipient_id: int, ids: list[int] | None) -> int:
         """Mark the recipient's notifications read (`ids`, or all of them for None)."""

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import DiarySearch
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
@@ -23,6 +24,8 @@ from gridam_runtime.tokens import ServiceTokenIssuer
 class Dependencies:
     settings: DiarySettings
     uow: Callable[[], UnitOfWork]
+    # The list and the diary of a day (plain reads on the autocommit read engine).
+    plain: DiaryReads
     authenticator: Authenticator
     storage: ObjectStorage
     search: DiarySearch
@@ -36,6 +39,8 @@ class FeedDependencies:
     uow: Callable[[], UnitOfWork]
     # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
     reads: Callable[[], UnitOfWork]
+    # The timeline (plain reads on the same engine).
+    plain: DiaryReads
     authenticator: Authenticator
     # The clients of the services the use cases call (ClientFactory.client: a ServiceClient, typed
     # as the stub of its service).
@@ -50,4 +55,5 @@ class FeedDependencies:
 @dataclass(frozen=True)
 class NotificationDependencies:
     uow: Callable[[], UnitOfWork]
+    plain: DiaryReads
     authenticator: Authenticator

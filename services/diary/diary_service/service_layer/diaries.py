@@ -8,6 +8,7 @@ import datetime
 import zoneinfo
 
 from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
+from diary_service.adapters.reads import DiaryRow
 from diary_service.domain import pages
 from diary_service.domain.text import clean_text
 from diary_service.service_layer.dependencies import Dependencies
@@ -78,17 +79,17 @@ class Diaries:
         return diary
 
     # From here on `list` in the class body names this method: annotations say builtins.list.
-    async def list(self, page_size: int, page_token: str) -> tuple[builtins.list[Diary], str]:
+    # The list, the diary of a day and a page of notifications are read on the event loop, not
+    # in a worker thread: a token check from memory and one indexed read of at most a page on
+    # the autocommit read engine (bounded by its timeouts) cost less than the hop to a thread
+    # and back, as for the user service's GetProfile (docs/performance.md).
+    async def list(self, page_size: int, page_token: str) -> tuple[builtins.list[DiaryRow], str]:
         """A page of the caller's diaries, newest first (by day, then id), and the token of the
         next page ("" on the last). `page_size` 0: the setting's default (domain.pages)."""
-        return await asyncio.to_thread(self._list, page_size, page_token)
-
-    def _list(self, page_size: int, page_token: str) -> tuple[builtins.list[Diary], str]:
         identity = self._d.authenticator.require()
         size = pages.page_size(page_size, self._d.settings.diary_list_page_size)
         after = pages.decode_token(page_token)
-        with self._d.uow() as uow:
-            rows = uow.diaries.page_for_author(identity.user_id, after, size + 1)
+        rows = self._d.plain.diary_page(identity.user_id, after, size + 1)
         page = rows[:size]
         # The extra row only says whether there is a next page.
         next_token = pages.encode_token(pages.DiaryKey(page[-1].date, page[-1].id)) if len(rows) > size else ""
@@ -116,17 +117,13 @@ class Diaries:
             raise NotFound("DIARY4041", "no such diary of the caller")
         return diary
 
-    async def by_date(self, day: str) -> Diary:
-        return await asyncio.to_thread(self._by_date, day)
-
-    def _by_date(self, day: str) -> Diary:
+    async def by_date(self, day: str) -> DiaryRow:
         identity = self._d.authenticator.require()
         try:
             parsed = parse_day(day)
         except ValueError:
             raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
-        with self._d.uow() as uow:
-            diary = uow.diaries.latest_on(identity.user_id, parsed)
+        diary = self._d.plain.latest_on(identity.user_id, parsed)
         if diary is None:
             raise NotFound("DIARY4042", "no diary that day")
         return diary

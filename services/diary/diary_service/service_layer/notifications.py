@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 
 from diary_service.adapters.orm import FeedComment, FeedPost, Notification
+from diary_service.adapters.reads import NotificationRow
 from diary_service.service_layer.dependencies import NotificationDependencies
 from gridam_domain.emotions import Emotion
 from gridam_domain.paging import check_page, split_page
@@ -114,15 +115,12 @@ class Notifications:
     def __init__(self, deps: NotificationDependencies) -> None:
         self._d = deps
 
-    async def page(self, *, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
-        """One page of the caller's notifications, newest first, and the next cursor (0: none)."""
-        return await asyncio.to_thread(self._page, unchecked_only, size, cursor)
-
-    def _page(self, unchecked_only: bool, size: int, cursor: int) -> tuple[list[Notification], int]:
+    async def page(self, *, unchecked_only: bool, size: int, cursor: int) -> tuple[list[NotificationRow], int]:
+        """One page of the caller's notifications, newest first, and the next cursor (0: none).
+        On the event loop, as Diaries.list (why: there)."""
         caller = self._d.authenticator.require()
         check_page(size, cursor)
-        with self._d.uow() as uow:
-            rows = uow.notifications.page(caller.user_id, unchecked_only=unchecked_only, before_id=cursor or None, size=size + 1)
+        rows = self._d.plain.notification_page(caller.user_id, unchecked_only=unchecked_only, before_id=cursor or None, size=size + 1)
         return split_page(rows, size)
 
     async def check(self, ids: list[int], everything: bool) -> int:
