@@ -15,6 +15,7 @@ from gridam_gateway.security import SignedInRoute
 router = APIRouter(prefix="/api/feed", tags=["feed"], route_class=SignedInRoute)
 
 AUDIENCES = {"PUBLIC": pb.AUDIENCE_PUBLIC, "FOLLOWERS": pb.AUDIENCE_FOLLOWERS, "PRIVATE": pb.AUDIENCE_PRIVATE}
+AUDIENCE_NAMES = {value: name.removeprefix("AUDIENCE_") for name, value in pb.Audience.items()}
 
 
 def feed_item(post: pb.Post) -> dict[str, object]:
@@ -24,7 +25,7 @@ def feed_item(post: pb.Post) -> dict[str, object]:
         "content": post.content,
         "createdAt": local_time(post.created_at),
         "emotionCardId": post.card_id,
-        "audience": pb.Audience.Name(post.audience).removeprefix("AUDIENCE_"),
+        "audience": AUDIENCE_NAMES[post.audience],
         "reactions": dict(post.reaction_counts),
         "myReaction": post.my_reaction or None,
     }
