@@ -282,6 +282,31 @@ def test_context_of_the_twelfth_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("초코야 언니 없어도 아빠 말 잘 듣고 잘 지내.", RiskLevel.URGENT),                  # a farewell said to a pet
+    ("마지막으로 다들 얼굴 한 번씩 봐서 다행이다.", RiskLevel.URGENT),
+    ("Wrote letters to each of my sisters and left them in my desk.", RiskLevel.URGENT),
+    ("I said sorry to my dad for everything, in advance.", RiskLevel.URGENT),
+])
+def test_constructs_of_the_fourteenth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "부장님이 그동안 고마웠다, 이제 좀 쉬겠다 하시는데 다들 박수쳤다.",              # someone else's farewell, reported
+    "어제 술자리에서 한 말 생각하면 이불 속으로 사라지고 싶다 ㅋㅋ",                  # an embarrassment idiom
+    "영화에서 아빠가 내가 없어야 너희가 산다면서 떠나는 장면이 슬펐다.",                # a character's words
+    "힘든 달이지만 내가 가족한테 짐이라고 생각하지는 않는다.",
+    "The squad is better off without me this season while my ankle heals.",
+    "I'm not a burden on my friends, and I finally believe it.",
+    "When I say I want to vanish I mean to a beach, nothing dark.",
+    "Rewrote the scene where the father decides the family is better off with the insurance money.",
+    "A year ago I tried to end my life. Today I ran my first half marathon.",
+])
+def test_context_of_the_fourteenth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

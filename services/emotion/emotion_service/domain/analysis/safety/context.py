@@ -32,7 +32,7 @@ _KO_IDIOMS = re.compile(
     r"죽(?:을|을만큼|도록|기살기로|자살자)(?:만큼|정도로|힘을다해)?(?:웃|뛰|달|공부|일|노력|열심|먹|좋|행복|맛있|사랑)|"
     r"(?:일|과제|숙제|업무|프로젝트|보고서|공부|청소|설거지|빨래|정리)(?:을|를|도)?(?:다|빨리|얼른|오늘|전부)*끝내(?:버리고|고|야)|"
     r"(?:에|에다|에만)목(?:을)?(?:매|메)(?:는|달|고|지|어)|죽도록|죽기살기|죽을맛|죽을똥살똥|죽여준다|죽여주는|죽인다(?:진짜)?(?:맛|분위기|노래|경치)|죽이는(?:맛|노래|경치|날씨)|"
-    r"(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
+    r"이불(?:속으로|속에|킥)\S{0,3}(?:사라지고싶|숨고싶|들어가고싶)|(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
     r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
     r"이맛에(?:사는|살지|산다)|(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
     r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
@@ -51,6 +51,7 @@ _EN_IDIOMS = re.compile(
 
 # Negation of the statement itself (not "I don't want to live", which is a construct).
 _KO_NEGATED = re.compile(
+    r"(?:짐|민폐|쓸모없|필요없는사람)\S{0,6}(?:이라고|라고|다고)\S{0,3}생각(?:하진|하지는|하지|은)?(?:않|안)|"
     r"(?:죽고싶|자살하고싶|죽을생각|자살할생각|자해할생각|사라지고싶)(?:지는|진|지|은건|은게|은거는|은건절대|은생각은|은마음은|까지는|은|다는뜻은|다는말은|다는건|다는게|다는거|다는것은|단건|단말은)?(?:절대|전혀)?(?:않|아니|아닌|없|안)|"
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
     r"(?:자살|자해|죽고싶|죽을|사라질|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
@@ -74,6 +75,7 @@ _EN_NEGATED = re.compile(
     r"\bin\s+no\s+hurry\b|\bnot\s+in\s+(?:a|any)\s+hurry\b|(?<!not\s)(?<!n't\s)\b(?:i'?m|i\s+am|im)\s+(?:so\s+|really\s+)?(?:scared|afraid|terrified)\s+of\s+dying\b|\bnot\s+(?:hopeless|suicidal)\b|"
     # "not that I want to die", "it's not like I'd hurt myself" (not "not that I don't …")
     r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
+    r"\b(?:i'?m|i\s+am|im)\s+not\s+(?:a\s+)?(?:burden|worthless|useless|a\s+waste)\b|\bnot\s+anything\s+dark\b|\bnothing\s+dark\b|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:(?:harming|hurting|killing)\s+myself|ending\s+(?:it|things|my\s+life)|suicide|dying)\b|"
     r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
     r"\b(?:suicidal\s+(?:stuff|thoughts?|feelings?|urges?|ideation)|urges?|ideation)\b[^.!?\n]{0,20}\b(?:(?:has|have)\s+been|are|is)\s+(?:gone|quiet|absent)\b|"
@@ -98,20 +100,24 @@ _KO_OTHERS = re.compile(
 # Someone else named as a subject: theirs when it comes before the construct in the same clause
 # ("엄마가 또 죽고 싶다고…"), not when a clause ends between them ("엄마가 잠든 뒤 … 긁었다": the
 # writer's act, subject dropped) or the person comes after it.
-_KO_PERSON = re.compile(r"친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀")
+_KO_PERSON = re.compile(r"아버지가|어머니가|할머니가|할아버지가|선생님이|과장님이|팀장님이|부장님이|사장님이|친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀")
 _KO_CLAUSE_BREAK = re.compile(r"(?:잠든|잠들|자는|간|나간|들어간|온|한|된)(?:뒤|후|다음)|(?:는|은|ㄴ)?동안|(?:을|ㄹ)?때|는데|니까|지만|고나서|자마자")
+# A scene of a drama or a book told with a character's words: the "나" inside them is the character's.
+_KO_MEDIA = re.compile(r"드라마|영화|소설|웹툰|연극|뮤지컬|대사|장면|주인공|캐릭터|등장인물")
+_KO_SPEECH = re.compile(r"(?:다|라)면서|(?:다|라)며|(?:다|라)고(?:외치|소리치|말하|울부짖)")
 # Words reported ("…다고 하셨다", "…라는 말"): someone else's, unless a construct of the writer's follows
 # the report ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words ("…다는 말이 농담이 아니게 됐다").
 _KO_REPORTED = re.compile(
     r"(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|물으|묻|여쭤|여쭈|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|"
     r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|"
     # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
+    r"다\s?(?:하시|하셨)(?:는데|며|면서|더라|길래|다)|"
     r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
 _KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
     r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\bsuicide\s+(?:risk|prevention|awareness|screening|training)\b|\b(?:training|session|workshop|seminar|lecture|course|webinar|guidelines?|in-service)\b[^.!?\n]{0,30}\b(?:suicide|self[- ]harm)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
-    r"\b(?:the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
+    r"\b(?:screenplay|script|scene|the\s+play|musical|opera|the\s+lead|the\s+cast|hamlet|romeo|juliet|novel|poem|poet|author)\b|\b(?:died|dies)\s+by\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b|\b(?:read|heard)\s+about\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity)\s+(?:who|that)\b|"
     r"\b(?:he|she|character|protagonist|hero|heroine|villain|the show|the movie|the film|the book|"
     r"the novel|the drama|the series|the episode|the season|detective|narrator|a guy|the song|lyrics|the news|an article|a documentary|a podcast|the game|boss|"
     r"raid|respawn|celebrity|actor|singer|"
@@ -153,7 +159,7 @@ _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|�
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"(?:안|않)(?:가|죽|떠나|하|뛰어내리)?(?:길|기를|은게|은것이|았던게)\S{0,3}(?:참|정말|진짜|천만)?(?:잘했|다행)|"
                           r"(?:단주|금주|단약|회복|치료)\S{0,4}\d+(?:년|개월|달)째|(?:상담사|상담|치료|병원|프로그램)\S{0,6}(?:도움|덕분)|건져(?:줬|주었|냈)|살려(?:줬|주었|냈)|\d+(?:년|개월)\S{0,3}기념|살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
-                          r"(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
+                          r"(?:우울증|병)(?:이|의)?하는말이었|(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
 _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\bthe\s+(?:winter|summer|spring|autumn|fall|year|month|night|week)\s+(?:when\s+)?i\b|\bthe\s+first\s+(?:year|months?|weeks?|winter)\s+after\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
@@ -166,7 +172,7 @@ _EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?
                           # the old belief seen as wrong; the writer's age now, after one told in the past
                           r"\bhow\s+wrong\s+(?:that|i|it|they)\s+(?:was|were|turned\s+out)|\bturned\s+out\s+(?:to\s+be\s+)?(?:so\s+|completely\s+|dead\s+)?wrong\b|\bi\s+was\s+(?:so\s+|completely\s+|dead\s+)?wrong\s+(?:about|then)\b|"
                           r"\bi'?m\s+(?:\d{2}|twenty|thirty|forty|fifty|sixty)[\w-]*\s+now\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
-                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\bnothing\s+like\s+(?:that|it\s+was|before|back\s+then)\b|\b(?:a\s+)?long\s+way\b")
+                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\btoday\s+i\s+(?:ran|finished|passed|graduated|completed|celebrated)\b|\bnothing\s+like\s+(?:that|it\s+was|before|back\s+then)\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
 
 # A past told against the present in one sentence ("그땐 끝낼 방법만 생각했는데 요즘은 …", "I used to …,
@@ -178,8 +184,8 @@ _DISPOSED = re.compile(r"폐의약품|수거함|\b(?:take[- ]?back|disposal|drop
 # Settling affairs for an ordinary reason named in the same sentence (a wedding, a move abroad, a new
 # lease): the plan and farewell constructs read logistics that everyday life has too. Not when the
 # sentence also names death or a means.
-_ORDINARY_REASON = re.compile(r"결혼|혼인|신혼|이사|입사|전근|발령|유학|이민|해외|"
-                              r"\b(?:wedding|married|moving|abroad|relocat\w*|new\s+(?:job|lease|flat|apartment|house)|transfer(?:red)?|emigrat\w*|retir\w*)\b")
+_ORDINARY_REASON = re.compile(r"결혼|혼인|신혼|이사|입사|전근|발령|유학|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|"
+                              r"\b(?:wedding|married|moving|abroad|graduat\w*|cohort|farewell\s+party|leaving\s+(?:do|party)|relocat\w*|new\s+(?:job|lease|flat|apartment|house)|transfer(?:red)?|emigrat\w*|retir\w*)\b")
 _DEATH_OR_MEANS = re.compile(r"죽|자살|유서|번개탄|밧줄|수면제|\b(?:die|dying|dead|death|kill\w*|suicid\w*|note|rope|pills)\b")
 # Imagining is the writer's own mind, even when the word for a scene is there (장면을 상상).
 _IMAGINING = re.compile(r"상상|떠올리게|그려보")
@@ -240,7 +246,7 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | N
     if _DISPOSED.search(compact) or _DISPOSED.search(sentence):
         return "disposed"
     others_ko = ((_KO_OTHERS.search(compact) or _person_before(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
-                 and not _IMAGINING.search(compact))
+                 and not _IMAGINING.search(compact)) or (_KO_MEDIA.search(compact) and _KO_SPEECH.search(compact))
     others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence) and not _me_in_construct(sentence)
                  or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence)))
     if others_ko or others_en:
