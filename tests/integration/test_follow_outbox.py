@@ -19,7 +19,6 @@ import pytest
 import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from diary_service.service_layer.notifications import FOLLOW_REPORTERS
 from gridam.diary.v1 import diary_service_pb2 as diary_pb
 from gridam.diary.v1 import diary_service_pb2_grpc
 from gridam.user.v1 import user_service_pb2 as user_pb
@@ -156,7 +155,7 @@ async def test_the_relay_retries_until_the_diary_records_the_follow_then_complet
         data_dir=tmp_path, database_url=database_url, grpc_port=user_port, diary_service_addr=f"127.0.0.1:{diary_port}"
     )
     with user_dependencies(settings) as (deps, engine):  # keys and schema, as `make run` prepares them
-        double = DiaryRecordFollowDouble(ServiceTokenVerifier.from_keys_dir(settings.keys_dir, FOLLOW_REPORTERS))
+        double = DiaryRecordFollowDouble(ServiceTokenVerifier.from_keys_dir(settings.keys_dir, ("gridam-user",)))
         diary = grpc.aio.server()
         diary_service_pb2_grpc.add_DiaryServiceServicer_to_server(double, diary)
         diary.add_insecure_port(settings.diary_service_addr)

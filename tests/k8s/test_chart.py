@@ -22,13 +22,14 @@ import yaml
 from pydantic import ValidationError
 from starlette.testclient import TestClient
 
-from diary_service.service_layer.notifications import FOLLOW_REPORTERS
 from gridam.card.v1 import card_service_pb2 as card_v1
 from gridam.card.v2 import card_service_pb2 as card_v2
+from gridam.diary.v1 import diary_service_pb2 as diary_v1
 from gridam.emotion.v1 import emotion_service_pb2 as emotion_v1
 from gridam.emotion.v2 import emotion_service_pb2 as emotion_v2
 from gridam.imagegen.v1 import imagegen_service_pb2 as imagegen_v1
 from gridam.imagegen.v2 import imagegen_service_pb2 as imagegen_v2
+from gridam.user.v1 import user_service_pb2 as user_v1
 from gridam_gateway.app import create_app
 from gridam_gateway.config import GatewaySettings
 from gridam_runtime.access import service_rules
@@ -37,7 +38,6 @@ from gridam_runtime.tokens import service_key_file
 from tests.k8s.support import CHART, REPO, helm, render, render_text, scenario_args, template_args
 from user_service.adapters.sms import SensSmsSender, build_sms_sender
 from user_service.config import UserSettings
-from user_service.service_layer.profiles import DIARY_COUNTERS
 
 SCENARIOS = ["default", "kubernetes-discovery", "minimal"]
 # The chart's minimum Kubernetes (Chart.yaml kubeVersion) and the newest schemas kubernetes-validate ships.
@@ -824,11 +824,10 @@ def declared_callers(*protos) -> frozenset[str]:
     return frozenset().union(*(rule.services for service in services for rule in service_rules(service).values()))
 
 
-# The services whose tokens each process's internal methods accept: as their protos' access options
-# name them, or as the code lists them where a use case still checks the caller itself.
+# The services whose tokens each process's methods accept, as their protos' access options name them.
 ACCEPTED_SERVICE_CALLERS = {
-    "user": DIARY_COUNTERS,
-    "diary": frozenset(FOLLOW_REPORTERS),
+    "user": declared_callers(user_v1),
+    "diary": declared_callers(diary_v1),
     "emotion": declared_callers(emotion_v1, emotion_v2),
     "card": declared_callers(card_v1, card_v2),
     "gpu-worker": declared_callers(imagegen_v1, imagegen_v2),

@@ -20,7 +20,7 @@ from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
 from diary_service.service_layer.diaries import Diaries
 from diary_service.service_layer.feed import Feed
-from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
+from diary_service.service_layer.notifications import Notifications
 from diary_service.servicer import DiaryServicer
 from diary_service.unit_of_work import UnitOfWork
 from gridam_devtools.keys import ensure_keys
@@ -62,7 +62,7 @@ def diary_layer(settings: DiarySettings, *, users: Any, cards: Any, follow_lists
     jobs = JobQueue(diary_jobs)
     limits, revocations, _ = build_state("", settings.data_dir)
     limiter = Limiter(limits)
-    authenticator = Authenticator.for_service(settings, revocations, service_callers=FOLLOW_REPORTERS)
+    authenticator = Authenticator.for_service(settings, revocations, service_callers=())
 
     def uow() -> UnitOfWork:
         return UnitOfWork(sessions, jobs)

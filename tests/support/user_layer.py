@@ -28,7 +28,7 @@ from user_service.bootstrap import MIGRATIONS_DIR
 from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts, Tokens
 from user_service.service_layer.dependencies import Dependencies
-from user_service.service_layer.profiles import DIARY_COUNTERS, FOLLOW_READERS, Profiles
+from user_service.service_layer.profiles import FOLLOW_READERS, Profiles
 from user_service.servicer import UserServicer
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
@@ -52,7 +52,7 @@ def user_dependencies(settings: UserSettings, **overrides: Any) -> Iterator[tupl
         uow=lambda: UnitOfWork(sessions, jobs),
         reads=lambda: ReadUnitOfWork(read_connections),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=DIARY_COUNTERS | FOLLOW_READERS),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=FOLLOW_READERS),
         hasher=PasswordHasher(time_cost=1, memory_cost=1024),
         limiter=Limiter(limits),
         revocations=revocations,

@@ -18,7 +18,7 @@ from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Dia
 from diary_service.service_layer.exports import EXPORT, EXPORT_EXPIRE, ExportBuilder, ExportDependencies, Exports
 from diary_service.service_layer.feed import Feed
 from diary_service.service_layer.imports import ABANDONED_UPLOAD_SWEEP_SECONDS, IMPORT, ImportDependencies, ImportRunner, Imports
-from diary_service.service_layer.notifications import FOLLOW_REPORTERS, Notifications
+from diary_service.service_layer.notifications import Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.service_layer.transfers import Transfers
 from diary_service.servicer import DiaryServicer
@@ -82,7 +82,9 @@ async def serve(settings: DiarySettings) -> None:
         settings=settings,
         uow=uow,
         plain=plain_reads,
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=FOLLOW_REPORTERS),
+        # The use cases ask it for the calling user only; which services may call which method is
+        # the call chain's check (the access options), with its own authenticator (gridam_runtime.server).
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=()),
         storage=LocalFolderStorage(settings.media_root),
         search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(reads),
         limiter=limiter,

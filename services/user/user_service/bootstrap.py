@@ -29,7 +29,7 @@ from user_service.config import UserSettings
 from user_service.service_layer.accounts import Accounts
 from user_service.service_layer.dependencies import Dependencies
 from user_service.service_layer.outbox import ACCOUNT_DELETED, OutboxRelay
-from user_service.service_layer.profiles import DIARY_COUNTERS, FOLLOW_READERS, Profiles
+from user_service.service_layer.profiles import FOLLOW_READERS, Profiles
 from user_service.servicer import UserServicer
 from user_service.unit_of_work import ReadUnitOfWork, UnitOfWork
 
@@ -78,7 +78,7 @@ async def serve(settings: UserSettings) -> None:
         uow=lambda: UnitOfWork(sessions, jobs),
         reads=lambda: ReadUnitOfWork(read_connections),
         issuer=AccessTokenIssuer.from_file(settings.jwt_private_key_path, settings.access_token_ttl_seconds),
-        authenticator=Authenticator.for_service(settings, revocations, service_callers=DIARY_COUNTERS | FOLLOW_READERS),
+        authenticator=Authenticator.for_service(settings, revocations, service_callers=FOLLOW_READERS),
         hasher=PasswordHasher(),
         limiter=Limiter(limiter),
         revocations=revocations,

@@ -167,7 +167,3 @@ async def test_a_follow_event_is_one_notification_whatever_its_deliveries(people
     assert refused.value.reason == "NOTICE4002"
     [follow] = await notices(world, "author")
     assert (follow.notice_type, follow.entity_id, follow.actor_login_id, follow.checked) == ("FOLLOW", fan, "friend", False)
-    for token in ((await world.users.log_in("friend")).access_token, world.cards.pipeline_token()):
-        context.bearer_token.set(token)  # a user, or a service other than the user service: not allowed
-        assert await reason(world.notifications.record_follow(4, fan, "friend", star)) == "AUTH4031"
-    assert [n.id for n in await notices(world, "author")] == [follow.id]

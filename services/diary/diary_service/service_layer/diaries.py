@@ -22,8 +22,6 @@ from gridam_runtime.limits import Limit
 # Kinds of work owed (jobs in diary_jobs): for a diary (subject = diary id), and COUNT for
 # an author (subject = author id) whose number of diaries changed.
 ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
-# Only the user service's outbox relay reports deleted accounts.
-ACCOUNT_REPORTERS = ("gridam-user",)
 PHOTO_MAX_SIDE = 2048
 SEARCH_MAX_CHARS = 100
 
@@ -136,7 +134,6 @@ class Diaries:
         return await asyncio.to_thread(self._forget_author, user_id, login_id)
 
     def _forget_author(self, user_id: int, login_id: str) -> int:
-        self._d.authenticator.require_service(ACCOUNT_REPORTERS)
         if user_id <= 0 or not login_id:
             raise InvalidArgument("DIARY4008", "a deleted account needs its id and login id")
         with self._d.uow() as uow:

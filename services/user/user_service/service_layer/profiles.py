@@ -25,9 +25,9 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
-# Services allowed to report diary counts.
-DIARY_COUNTERS = frozenset({"gridam-diary"})
-# Services that may ask who follows whom about any two users (the feed's visibility rules).
+# Services that may ask who follows whom about any two users (the feed's visibility rules), as
+# GetFollowRelation's access option names them: which caller it is decides what it may ask. Who
+# may call the other methods is the call chain's check alone (gridam_runtime.access).
 FOLLOW_READERS = frozenset({"gridam-diary"})
 
 
@@ -55,7 +55,6 @@ class Profiles:
     async def get_many(self, login_ids: Sequence[str]) -> list[ProfileRow]:
         """The profiles of those of `login_ids` that name a user (in no order); as `get`, on the
         event loop."""
-        self._d.authenticator.require()
         wanted = sorted({login_id.strip().lower() for login_id in login_ids})
         if len(wanted) > MAX_PROFILES_PER_READ:
             raise InvalidArgument("COMMON4000", f"at most {MAX_PROFILES_PER_READ} user ids")
@@ -105,7 +104,6 @@ class Profiles:
         await asyncio.to_thread(self._set_diary_count, user_id, count, as_of)
 
     def _set_diary_count(self, user_id: int, count: int, as_of: int) -> None:
-        self._d.authenticator.require_service(DIARY_COUNTERS)
         if count < 0 or as_of <= 0:
             raise InvalidArgument("USER4008", "count >= 0 and as_of > 0")
         with self._d.uow() as uow:
