@@ -307,6 +307,28 @@ def test_context_of_the_fourteenth_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("자해 끊은 지 40일이었는데 오늘 리셋됨.", RiskLevel.URGENT),                       # a streak broken
+    ("아끼던 패딩 동생 줌. 이제 나는 입을 일 없어서.", RiskLevel.URGENT),
+    ("이직보다 더 확실한 방법 있음 ㅇㅇ", RiskLevel.URGENT),
+    ("나 하나 없어지면 다들 편할 듯 ㅋㅋ 농담 아님", RiskLevel.URGENT),              # a joke denied
+    ("told my aunt i love her. that was the last call i needed to make.", RiskLevel.URGENT),
+])
+def test_constructs_of_the_fifteenth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "ㅈㅎ 끊은 지 100일 ㅎㅎ 기념으로 케이크 먹음",                                  # a streak kept
+    "아 쪽팔려 죽고 싶다 ㅋㅋ 단톡에 엄마한테 보낼 걸 올림",
+    "예전엔 나 없어지면 다 편할 거라 생각했는데 상담 받고 생각이 바뀜.",
+    "Never had any urge to end it, just a rough month at work.",
+    "used to think everyone was better off w/o me. feeling way more solid these days.",
+])
+def test_context_of_the_fifteenth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

@@ -111,6 +111,7 @@ _KO: dict[str, list[str]] = {
         r"(?:내가|나|제가)(?:죽으면|사라지면|없어지면)(?:어떨|누가|다들|슬퍼|장례|울어|편할|몇명)",
         r"(?:내|나의|제)장례식",
         r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|든|했|하게|떠오|머리)",
+        r"(?:퇴사|이직|자퇴|이혼|도망|휴학|잠수|그만두는것|관두는것)보다\S{0,6}(?:확실한|빠른|깔끔한|쉬운|확실히끝나는)(?:방법|길)|"
         r"어떻게(?:하면)?\S{0,6}(?:없어질|사라질|죽을|끝낼)수있을(?:까|지)|(?:떨어지면|뛰어내리면|뛰어들면)\S{0,6}(?:어떻게될까|죽을까|어떨까|끝날까)|"
         # a high window tried ("20층 창가에서 창문이 열리는지 밀어보는 나")
         r"(?:\d+층|고층|옥상|꼭대기)\S{0,14}창문(?:이|을)?\S{0,6}(?:열리는지|열리나|열어보|밀어보)|"
@@ -124,7 +125,7 @@ _KO: dict[str, list[str]] = {
         r"세상(?:에서|을|밖으로)(?:(?:나가는|나갈|빠져나가는|빠져나갈|내리는|내릴)(?:문|출구|방법|길|생각|상상|궁리)|(?:떠나는|떠날|사라지는|사라질)(?:방법|생각|상상|궁리))",
     ],
     "self_harm": [
-        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함|참은|안한|끊은)|긋고싶|그었다|그어버렸",
+        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함)|(?:자해|ㅈㅎ)\S{0,15}(?:리셋|다시1일|1일차|깨졌|무너졌)|긋고싶|그었다|그어버렸",
         r"(?:또|다시|오늘도|어제도|결국)(?:손목|팔|허벅지)?(?:을|를|에)?(?:그었|그음|그어버|긋고말|긋게됐)",
         # a harm done on purpose to one's own body ("일부러 손목 안쪽을 팬에 갖다 댔다")
         r"일부러\S{0,14}(?:손목|팔|팔뚝|허벅지|손등|손바닥|살)\S{0,12}(?:갖다댔|댔|지졌|데였|그었|찔렀|긁었|때렸|박았|태웠)",
@@ -174,6 +175,7 @@ _KO: dict[str, list[str]] = {
         # telling the dead one is coming soon, at their grave ("할머니 산소에서 저도 곧 간다고")
         r"(?:산소|묘소|묘|납골당|하늘나라|곁)\S{0,30}(?:저도|나도)(?:곧|금방|조만간|얼른|이제)(?:간다|갈게|갈께|갈거|가요|따라갈|뒤따라갈|따라가)",
         r"마지막으로\S{0,10}(?:들어서|듣고|봐서|보고|만나서)\S{0,6}(?:다행|좋았|됐)",
+        r"(?:이제|더는|더이상)(?:나는|난|내가)?(?:입을|쓸|탈|신을|들을|읽을|볼)일(?:이|도)?없",
         r"(?:아끼던|소중한|내|제|모든)?(?:물건|옷|책|게임기|물건들|짐|기타|카메라|노트북|컬렉션)\S{0,12}?(?:나눠줬|나눠주|나눠줄|나눠주고|줘버렸|주고있|넘겨줬|정리해뒀)",
         r"(?:나한테|나한텐|내겐|나에겐|나는)?(?:이제|더는|더이상|앞으로)(?:나한테|나한텐|내겐)?(?:필요(?:가)?없(?:을|으니|어서)|쓸일이없을|쓸일도없을)",
         r"마지막으로(?:제대로|한번|꼭)?(?:인사|고맙다|사랑한다|얼굴|목소리)|마지막으로\S{0,10}(?:이말|인사|고맙다|사랑한다|얼굴보)",
@@ -323,7 +325,7 @@ _EN: dict[str, list[str]] = {
         r"\blast\s+post\b(?=\W*$)|(?<!year's )(?<!years )(?<!week's )(?<!month's )\bmy\s+(?:very\s+)?last\s+(?:diary\s+)?(?:entry|page|post)\b(?!\s+(?:of|for|before|this|in)\b)",
         r"\b(?:giv(?:e|ing|en)|gave)\s+(?:away|out)\s+(?:my|all\s+my|most\s+of\s+my|some\s+of\s+my)\b|\b(?:giv(?:e|ing|en)|gave)\s+(?:my|all my)\b[^.!?\n]{0,30}\baway\b",
         r"\bgoodbye\s+for\s+(?:real|good|ever)\b|\bwhile\s+i\s+still\s+(?:could|can)\b|\bdelet(?:e|ing|ed)\s+(?:all\s+)?(?:of\s+)?my\s+accounts\b|\b(?:goodbye|farewell|bye)\s+(?:everyone|world|all|to everyone|to all)\b|\bsay(?:ing)?\s+my\s+goodbyes?\b|\b(?:i|i'?ve|ive)\s+(?:already\s+)?said\s+(?:all\s+)?(?:my\s+)?goodbyes?\b",
-        r"\b(?:wrote|writing|written)\s+(?:a\s+)?(?:letters?|notes?)\s+(?:to|for)\s+(?:each|every\s+one|all)\s+of\s+my\b|\bchanged\s+the\s+beneficiary\b|\bfor\s+everything,?\s+in\s+advance\b",
+        r"\b(?:wrote|writing|written)\s+(?:a\s+)?(?:letters?|notes?)\s+(?:to|for)\s+(?:each|every\s+one|all)\s+of\s+my\b|\bchanged\s+the\s+beneficiary\b|\bfor\s+everything,?\s+in\s+advance\b|\bthe\s+last\s+(?:call|person|goodbye|visit)\s+i\s+(?:needed|had|wanted)\s+to\s+(?:make|call|say|pay|see)\b",
         r"\bthank(?:s| you)\s+(?:everyone\s+|all\s+|all of you\s+)?for\s+everything\b|\bsorry\s+for\s+everything\b|\bforgive\s+me\b",
         r"\bnone\s+of\s+(?:it|this)\s+(?:was|is)\s+(?:on\s+you|your\s+fault)\b|\bif\s+you\s+find\s+this\b|\bmy\s+last\s+(?:log|login|message|stream|upload)\b|\b(?:gn|goodnight|good\s+night|bye)\s+forever\b|\bsorry\s+i\s+(?:couldn'?t|can'?t)\s+stay\b|\b(?:don'?t|never)\s+(?:you\s+)?(?:ever\s+)?(?:ever\s+)?think\s+this\s+was\s+(?:because\s+of|your\s+fault)\b",
         r"\bwon'?t\s+need\b[^.!?\n]{0,30}\bwhere\s+i'?m\s+going\b|\bi'?ve\s+made\s+my\s+peace\b(?!\s+with\s+(?:not|the|losing|that))|\bwhere\s+they'?ll\s+find\s+(?:them|it)\b",

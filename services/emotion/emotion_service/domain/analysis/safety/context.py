@@ -32,7 +32,7 @@ _KO_IDIOMS = re.compile(
     r"죽(?:을|을만큼|도록|기살기로|자살자)(?:만큼|정도로|힘을다해)?(?:웃|뛰|달|공부|일|노력|열심|먹|좋|행복|맛있|사랑)|"
     r"(?:일|과제|숙제|업무|프로젝트|보고서|공부|청소|설거지|빨래|정리)(?:을|를|도)?(?:다|빨리|얼른|오늘|전부)*끝내(?:버리고|고|야)|"
     r"(?:에|에다|에만)목(?:을)?(?:매|메)(?:는|달|고|지|어)|죽도록|죽기살기|죽을맛|죽을똥살똥|죽여준다|죽여주는|죽인다(?:진짜)?(?:맛|분위기|노래|경치)|죽이는(?:맛|노래|경치|날씨)|"
-    r"이불(?:속으로|속에|킥)\S{0,3}(?:사라지고싶|숨고싶|들어가고싶)|(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
+    r"이불(?:속으로|속에|킥)\S{0,3}(?:사라지고싶|숨고싶|들어가고싶)|(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서|려|려서|리고)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
     r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
     r"이맛에(?:사는|살지|산다)|(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
     r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
@@ -56,7 +56,7 @@ _KO_NEGATED = re.compile(
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
     r"(?:자살|자해|죽고싶|죽을|사라질|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
     r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
-    r"자해(?:를)?(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
+    r"(?:자해|ㅈㅎ)(?:를)?(?![^.!?]{0,18}(?:리셋|다시1일|1일차|깨졌|무너졌))(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|안함|안했|안한다|하지않|안할|아니|아님|아냐)|"
     # "it is not that …": a verb made a noun and denied ("살기 싫은 건 아니야", "죽고 싶다거나 그런 건 전혀 아니고")
     r"(?:싶|싫|파)(?:다거나|거나|다든가|은|다는|단)(?:그런)?(?:건|거|게|것은|것이|뜻은|뜻이|말은|얘기는)"
@@ -77,7 +77,7 @@ _EN_NEGATED = re.compile(
     r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
     r"\b(?:i'?m|i\s+am|im)\s+not\s+(?:a\s+)?(?:burden|worthless|useless|a\s+waste)\b|\bnot\s+anything\s+dark\b|\bnothing\s+dark\b|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:(?:harming|hurting|killing)\s+myself|ending\s+(?:it|things|my\s+life)|suicide|dying)\b|"
-    r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
+    r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t|never)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
     r"\b(?:suicidal\s+(?:stuff|thoughts?|feelings?|urges?|ideation)|urges?|ideation)\b[^.!?\n]{0,20}\b(?:(?:has|have)\s+been|are|is)\s+(?:gone|quiet|absent)\b|"
     r"\b(?:without|free\s+(?:of|from)|clean\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
@@ -159,7 +159,7 @@ _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|�
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"(?:안|않)(?:가|죽|떠나|하|뛰어내리)?(?:길|기를|은게|은것이|았던게)\S{0,3}(?:참|정말|진짜|천만)?(?:잘했|다행)|"
                           r"(?:단주|금주|단약|회복|치료)\S{0,4}\d+(?:년|개월|달)째|(?:상담사|상담|치료|병원|프로그램)\S{0,6}(?:도움|덕분)|건져(?:줬|주었|냈)|살려(?:줬|주었|냈)|\d+(?:년|개월)\S{0,3}기념|살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
-                          r"(?:우울증|병)(?:이|의)?하는말이었|(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
+                          r"(?:우울증|병)(?:이|의)?하는말이었|생각이(?:바뀌|바뀜|바뀌었|달라졌)|(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
 _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\bthe\s+(?:winter|summer|spring|autumn|fall|year|month|night|week)\s+(?:when\s+)?i\b|\bthe\s+first\s+(?:year|months?|weeks?|winter)\s+after\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
@@ -172,7 +172,7 @@ _EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?
                           # the old belief seen as wrong; the writer's age now, after one told in the past
                           r"\bhow\s+wrong\s+(?:that|i|it|they)\s+(?:was|were|turned\s+out)|\bturned\s+out\s+(?:to\s+be\s+)?(?:so\s+|completely\s+|dead\s+)?wrong\b|\bi\s+was\s+(?:so\s+|completely\s+|dead\s+)?wrong\s+(?:about|then)\b|"
                           r"\bi'?m\s+(?:\d{2}|twenty|thirty|forty|fifty|sixty)[\w-]*\s+now\b|\brecover(?:y|ed|ing)\b|\bsurviv(?:ed|or)\b|\bclean\s+for\b|"
-                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\btoday\s+i\s+(?:ran|finished|passed|graduated|completed|celebrated)\b|\bnothing\s+like\s+(?:that|it\s+was|before|back\s+then)\b|\b(?:a\s+)?long\s+way\b")
+                          r"\bglad\s+i\s+(?:stayed|held\s+on|didn'?t)\b|\b(?:therapy|meds|treatment)\s+(?:helped|worked|saved)\b|\bstill\s+here\b|\bhealed\b|\btoday\s+i\s+(?:ran|finished|passed|graduated|completed|celebrated)\b|\bfeeling\s+(?:way\s+|much\s+|a\s+lot\s+)?more\s+(?:solid|stable|like\s+myself|grounded)\b|\bnothing\s+like\s+(?:that|it\s+was|before|back\s+then)\b|\b(?:a\s+)?long\s+way\b")
 _EN_BACK = re.compile(r"\b(?:again|lately|these\s+days|recently|this\s+week|still|anymore|right\s+now)\b")
 
 # A past told against the present in one sentence ("그땐 끝낼 방법만 생각했는데 요즘은 …", "I used to …,
@@ -196,7 +196,7 @@ _LAUGHED_OFF_PAST = re.compile(r"죽고싶었|죽는줄|죽을뻔|사라지고�
 # A message the writer sent, answered with laughter ("유서 쓰는 중이라고 올렸더니 다들 ㅋㅋ"): the past
 # laughed off, as a quotation.
 _SELF_QUOTE_LAUGHED = re.compile(rf"(?:다|라|자)고\S{{0,8}}?(?:올렸|보냈|썼|했|남겼|말했|쳤)더니\S{{0,12}}?(?:{LAUGH}|웃|빵터|농담|드립)")
-_MEANT = re.compile(r"진심|사실은|사실|농담(?:이|으로)?\s?아니|장난(?:이|으로)?\s?아니|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
+_MEANT = re.compile(r"진심|사실은|사실|농담(?:이|으로)?\s?(?:아니|아님|아냐)|장난(?:이|으로)?\s?(?:아니|아님|아냐)|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
 
 
 # Quoted words are someone else's ('그동안 감사했습니다' on a shop's shutter), not the writer's.

@@ -135,7 +135,7 @@ def _hangul_text(text: str) -> str:
 
 
 # Words with digits that leetspeak would misread.
-_DIGIT_WORDS = [(re.compile(r"\bevery1\b"), "everyone"), (re.compile(r"\bsome1\b"), "someone"),
+_DIGIT_WORDS = [(re.compile(r"\bw/o\b"), "without"), (re.compile(r"\bevery1\b"), "everyone"), (re.compile(r"\bsome1\b"), "someone"),
                 (re.compile(r"\bno1\b"), "no one"), (re.compile(r"\b4ever\b"), "forever")]
 
 
