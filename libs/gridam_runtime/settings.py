@@ -55,6 +55,9 @@ class BaseGridamSettings(BaseSettings):
     # statistics, word clouds and diary search read it instead of the services' SQL tables.
     analytics_mongodb_url: str = ""
     analytics_mongodb_database: str = "gridam"
+    # Partitions of each CDC change topic: the projector keeps one summary document per author
+    # and partition (read_model.py in gridam_domain), and the statistics read that many.
+    cdc_topic_partitions: int = 3
 
     @property
     def keys_dir(self) -> pathlib.Path:

@@ -14,6 +14,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from pymongo import MongoClient, monitoring
 
 from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
@@ -21,9 +22,10 @@ from diary_service.unit_of_work import UnitOfWork as DiaryUnitOfWork
 from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalysisHistory
 from emotion_service.service_layer.statistics import compute, period
 from emotion_service.unit_of_work import UnitOfWork as EmotionUnitOfWork
+from gridam_domain.read_model import AUTHORS_COLLECTION, COLLECTION, author_document_id
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
-from tests.support.cdc import TIMEOUT_SECONDS, CdcWorld
+from tests.support.cdc import PARTITIONS, TIMEOUT_SECONDS, CdcWorld
 
 pytestmark = pytest.mark.integration
 
@@ -56,9 +58,10 @@ class Contract:
         }
         self.history = {
             "sql": SqlAnalysisHistory(lambda: EmotionUnitOfWork(emotion_sessions)),
-            "read model": ReadModelAnalysisHistory(collection),
+            "read model": ReadModelAnalysisHistory(collection, PARTITIONS),
         }
         self.emotion_engine = emotion_engine
+        self.read_model_database = collection.database.name
 
     def close(self) -> None:
         for engine in self._engines:
@@ -97,7 +100,8 @@ def seed(world: CdcWorld, emotion_engine: sa.Engine) -> dict[str, int]:
 
 
 def wait_for_read_model(world: CdcWorld, contract: Contract) -> None:
-    """Until the read model holds exactly the diaries and analyses of the SQL tables."""
+    """Until the read model holds exactly the diaries and analyses of the SQL tables, and the
+    authors' summary documents their analyses."""
     deadline = time.monotonic() + TIMEOUT_SECONDS
     collection = world.read_model()
     while True:
@@ -107,7 +111,8 @@ def wait_for_read_model(world: CdcWorld, contract: Contract) -> None:
         documents = list(collection.find({}, {"diary.title": 1, "analysis.diary_id": 1}))
         projected = {int(d["_id"]): d["diary"]["title"] for d in documents if d.get("diary")}
         projected_analyses = {int(d["_id"]) for d in documents if d.get("analysis")}
-        if projected == rows and projected_analyses == analysed:
+        summarised = {int(k) for d in collection.database[AUTHORS_COLLECTION].find() for k, entry in d["analyses"].items() if entry}
+        if projected == rows and projected_analyses == analysed == summarised:
             return
         assert time.monotonic() < deadline, f"read model not converged: {projected} vs {rows}\n{world.log()[-2000:]}"
         time.sleep(0.3)
@@ -175,3 +180,27 @@ def test_history_gives_the_same_dates_keywords_and_statistics(contract: Contract
         }
         assert statistics["sql"] == statistics["read model"]
     assert sorted(day.isoformat() for day in read_model.dates(ME)) == ["2026-10-03", "2026-10-17", "2026-11-02", "2026-11-20", "2026-12-01"]
+
+
+def test_statistics_read_only_the_authors_summary_documents_by_id(contract: Contract, ferretdb):
+    """What the read-model history sends to the server (real FerretDB, observed on the wire): a
+    lookup by `_id` of each of the author's summary documents, never a query of the diaries
+    (FerretDB answers any other filter by reading the whole collection)."""
+    sent: list[tuple[str, dict]] = []
+
+    class Finds(monitoring.CommandListener):
+        def started(self, event: monitoring.CommandStartedEvent) -> None:
+            if event.command_name == "find":
+                sent.append((event.command["find"], event.command["filter"]))
+
+        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+            pass
+
+        def failed(self, event: monitoring.CommandFailedEvent) -> None:
+            pass
+
+    with MongoClient(ferretdb.url, event_listeners=[Finds()]) as client:
+        history = ReadModelAnalysisHistory(client[contract.read_model_database][COLLECTION], PARTITIONS)
+        summaries = history.summaries(ME)
+    assert summaries == contract.history["sql"].summaries(ME)
+    assert sent == [("authors", {"_id": author_document_id(ME, partition)}) for partition in range(PARTITIONS)]

@@ -24,7 +24,8 @@ from pymongo import MongoClient
 from cdc_service.adapters.topics import change_topics, ensure_topics
 from cdc_service.config import CdcSettings
 from cdc_service.domain.envelope import CREATE, DELETE, UPDATE, Change
-from cdc_service.domain.read_model import document_partition, part_write
+from cdc_service.domain.read_model import diary_partition, document_partition, part_write
+from gridam_domain.read_model import AUTHORS_COLLECTION, author_document_id
 from tests.support.cdc_changes import SCHEMAS, analysis_row, card_row, change, diary_row
 from tests.support.servers import FerretDb, Kafka, free_port
 from tests.support.waiting import wait_until
@@ -126,6 +127,10 @@ class Pipeline:
 
     def documents(self) -> dict[int, dict]:
         return {int(doc["_id"]): doc for doc in self.mongo[self.settings.analytics_mongodb_database]["diaries"].find()}
+
+    def summaries(self) -> dict[str, dict]:
+        """The authors' summary documents by `_id`."""
+        return {doc["_id"]: doc for doc in self.mongo[self.settings.analytics_mongodb_database][AUTHORS_COLLECTION].find()}
 
     def partitions(self) -> list[TopicPartition]:
         return [
@@ -292,6 +297,58 @@ def test_a_diary_deleted_whole_leaves_no_document_even_when_its_history_is_repla
     pipeline.wait_all_committed()
     assert list(pipeline.documents()) == [2]
     assert pipeline.metric("gridam_cdc_invalid_messages_total") == 0
+    pipeline.stop_projector(projector)
+
+
+def test_each_author_has_a_summary_document_per_partition_kept_by_the_same_rules(pipeline: Pipeline):
+    """The statistics' summary documents (one per author and partition, `_id` only) follow the
+    analyses through inserts, updates and deletes; a replay and older versions change nothing;
+    an author whose analyses are all deleted (account deletion) keeps no summary document."""
+    partitions = pipeline.settings.cdc_topic_partitions
+    # Diaries 1 to 6 of author 7 fall on more than one partition; diary 9 is author 8's only one.
+    assert len({diary_partition(diary, partitions) for diary in range(1, 7)}) > 1
+    history = [change("diary_analyses", CREATE, analysis_row(d, dominant="HAPPY"), seq=10 + d) for d in range(1, 7)]
+    history += [
+        change("diary_analyses", CREATE, analysis_row(9, author_id=8), seq=19),
+        change("diary_analyses", UPDATE, analysis_row(1, dominant="SAD"), seq=20),
+        change("diary_analyses", DELETE, analysis_row(2, dominant="HAPPY"), seq=21),
+        change("diary_analyses", DELETE, analysis_row(9, author_id=8), seq=22),
+    ]
+    pipeline.publish(history)
+    projector = pipeline.start_projector()
+    pipeline.wait_all_committed()
+
+    def entries() -> dict[int, tuple[str, int, str, str]]:
+        """diary id -> (summary document, author, date, dominant) of every live entry."""
+        found = {}
+        for summary_id, summary in pipeline.summaries().items():
+            for key, entry in summary["analyses"].items():
+                if entry is not None:
+                    assert int(key) == entry["diary_id"]
+                    found[entry["diary_id"]] = (summary_id, summary["author_id"], entry["date"], entry["dominant"])
+        return found
+
+    expected = {
+        d: (author_document_id(7, diary_partition(d, partitions)), 7, "2026-11-20", "SAD" if d == 1 else "HAPPY") for d in (1, 3, 4, 5, 6)
+    }
+    assert entries() == expected
+    assert {summary["author_id"] for summary in pipeline.summaries().values()} == {7}  # author 8's went
+    projected = pipeline.summaries()
+
+    older = [change("diary_analyses", UPDATE, analysis_row(1, dominant="JOY"), seq=15)]
+    pipeline.publish(history + older)
+    pipeline.wait_all_committed()
+    assert pipeline.summaries() == projected
+
+    # Account deletion: the author's other analyses go too, and with them every summary document.
+    deleted = [change("diary_analyses", DELETE, analysis_row(d), seq=30 + d) for d in (1, 3, 4, 5, 6)]
+    pipeline.publish(deleted)
+    pipeline.wait_all_committed()
+    assert pipeline.summaries() == {}
+    # A restarted reader repeats the history, deletes included: nothing comes back.
+    pipeline.publish(history + deleted)
+    pipeline.wait_all_committed()
+    assert pipeline.summaries() == {}
     pipeline.stop_projector(projector)
 
 

@@ -20,44 +20,65 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from pymongo import MongoClient
 
 from cdc_service.domain.envelope import Change, json_row
-from cdc_service.domain.read_model import TABLES
-from gridam_domain.read_model import COLLECTION
+from cdc_service.domain.read_model import SUMMARY_COLUMNS, TABLES, diary_partition
+from gridam_domain.read_model import AUTHORS_COLLECTION, COLLECTION, author_document_id
 from gridam_runtime import db
+from gridam_runtime.settings import BaseGridamSettings
 from tests.support.servers import ROOT
 
 TIMEOUT_SECONDS = 90  # generous: a shared CI machine
 SERVICES = {"diary": "diary_service", "emotion": "emotion_service", "card": "card_service"}
 _run_ids = itertools.count(1)
+# The processes of the tests and the soak keep the default partition count.
+PARTITIONS: int = BaseGridamSettings.model_fields["cdc_topic_partitions"].default
 
 
 def sql_state(engine_of: Callable[[str], sa.Engine]) -> dict[int, dict]:
     """What the read model must hold: every captured row of the services' databases (`engine_of`
-    the service's name), mapped as the projector maps it."""
+    the service's name), mapped as the projector maps it; `summary`: the diary's entry in its
+    author's summary document ({_id, author_id, diary_id, date, dominant}), None without analysis."""
     state: dict[int, dict] = {}
     for table, service in (("diaries", "diary"), ("diary_analyses", "emotion"), ("cards", "card")):
         projection = TABLES[table]
         with engine_of(service).connect() as connection:
             for row in connection.execute(sa.text(f"SELECT * FROM {table}")):
                 values = json_row(dict(row._mapping))
-                document = state.setdefault(values[projection.diary_id_column], {"diary": None, "analysis": None, "cards": {}})
+                document = state.setdefault(values[projection.diary_id_column], _empty())
                 if projection.entry_column is None:
                     document[projection.part] = projection.value(values)
                 else:
                     document["cards"][str(values[projection.entry_column])] = projection.value(values)
+    for diary_id, document in state.items():
+        if (analysis := document["analysis"]) is not None:
+            author = analysis["author_id"]
+            document["summary"] = {
+                "_id": author_document_id(author, diary_partition(diary_id, PARTITIONS)),
+                "author_id": author,
+                **{name: analysis[name] for name in SUMMARY_COLUMNS},
+            }
     return state
 
 
+def _empty() -> dict:
+    return {"diary": None, "analysis": None, "cards": {}, "summary": None}
+
+
 def read_model_state(collection) -> dict[int, dict]:
-    """The read model's live parts (tombstones left out), shaped like sql_state."""
+    """The read model's live parts and summary entries (tombstones left out), shaped like sql_state."""
     state = {}
     for document in collection.find():
-        live = {
+        live = _empty() | {
             "diary": document.get("diary"),
             "analysis": document.get("analysis"),
             "cards": {key: card for key, card in (document.get("cards") or {}).items() if card is not None},
         }
         if live["diary"] or live["analysis"] or live["cards"]:
             state[int(document["_id"])] = live
+    for summary in collection.database[AUTHORS_COLLECTION].find():
+        for key, entry in (summary.get("analyses") or {}).items():
+            if entry is not None:
+                found = {"_id": summary["_id"], "author_id": summary.get("author_id"), **entry}
+                state.setdefault(int(key), _empty())["summary"] = found
     return state
 
 

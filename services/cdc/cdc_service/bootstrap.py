@@ -47,6 +47,7 @@ def run_projector(settings: CdcSettings) -> None:
 
     from cdc_service.adapters.topics import change_topics, ensure_topics
     from cdc_service.service_layer.projector import ConsumerLag, Projector
+    from gridam_domain.read_model import AUTHORS_COLLECTION
     from gridam_domain.read_model import COLLECTION as READ_MODEL_COLLECTION
 
     _start(settings)
@@ -77,8 +78,8 @@ def run_projector(settings: CdcSettings) -> None:
     )
     admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers, "client.id": "gridam-cdc-projector"})
     lag = ConsumerLag(consumer, admin, settings.call_timeout_seconds)
-    diaries = mongo[settings.analytics_mongodb_database][READ_MODEL_COLLECTION]
-    projector = Projector(consumer, diaries, lag, settings.cdc_projector_batch, stop)
+    database = mongo[settings.analytics_mongodb_database]
+    projector = Projector(consumer, database[READ_MODEL_COLLECTION], database[AUTHORS_COLLECTION], lag, settings.cdc_projector_batch, stop)
     try:
         projector.run([topic.topic for topic in topics])
     finally:

@@ -30,7 +30,6 @@ class CdcSettings(BaseGridamSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Topics: <prefix>.<schema>.<table> for the changes, <prefix>.reader-position for the reader.
     cdc_topic_prefix: str = "gridam.cdc"
-    cdc_topic_partitions: int = 3
 
     # Projector: it writes the read model at analytics_mongodb_url / analytics_mongodb_database
     # (shared settings: the services read it there). Its Kafka and MongoDB calls time out after

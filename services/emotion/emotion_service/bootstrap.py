@@ -70,7 +70,7 @@ async def serve(settings: EmotionSettings) -> None:
         authenticator=Authenticator.for_service(settings, revocations, service_callers=READERS),
         analyser=analyser,
         classifier_name=settings.classifier,
-        history=ReadModelAnalysisHistory(read_model[1]) if read_model else SqlAnalysisHistory(uow),
+        history=ReadModelAnalysisHistory(read_model[1], settings.cdc_topic_partitions) if read_model else SqlAnalysisHistory(uow),
     )
     storage = LocalFolderStorage(settings.media_root)
     analyses = Analyses(deps)

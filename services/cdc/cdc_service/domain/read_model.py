@@ -21,6 +21,17 @@ partition number of each change topic: `document_partition`). `_id` is the diary
 zero-padded text: FerretDB looks up only text (or ObjectId) `_id`s by index, and the padding
 keeps text order equal to number order (newest first in search).
 
+Next to them, one summary document per author and partition (`authors` collection, `_id` =
+`author_document_id`), which the statistics read by `_id` instead of querying the diaries:
+
+    {_id: "<author id, 20 digits>.<partition, 4 digits>", author_id,
+     analyses: {"<diary document id>": {diary_id, date, dominant} | null},
+     v: {analyses: {"<diary document id>": <version>}}}
+
+Its entries come from the same `diary_analyses` changes and follow the same rules (versions,
+tombstones, removal once no entry is live); an author's diaries are spread over the partitions,
+so keying it by partition too keeps one writer per document, the partition's projector.
+
 Values are typed for queries: JSON text columns decoded, TINYINT(1) flags as booleans, DATETIME
 (naive UTC) as dates; DATE stays YYYY-MM-DD text. FerretDB stores no nested arrays, so
 `keywords` ([[word, weight], ...]) become [{word, weight}, ...].
@@ -37,7 +48,7 @@ from typing import Any
 import orjson
 
 from cdc_service.domain.envelope import DELETE, Change
-from gridam_domain.read_model import document_id
+from gridam_domain.read_model import author_document_id, document_id
 
 
 def _json(value: Any) -> Any:
@@ -134,13 +145,36 @@ def part_write(change: Change) -> PartWrite:
     )
 
 
+SUMMARY_TABLE = "diary_analyses"
+SUMMARY_COLUMNS = ("diary_id", "date", "dominant")
+
+
+def summary_write(change: Change, partition: int) -> PartWrite | None:
+    """What an analysis change sets in its author's summary document for `partition` (the change's
+    topic partition); None for the other tables."""
+    if change.table != SUMMARY_TABLE:
+        return None
+    row = change.row
+    return PartWrite(
+        document_id=author_document_id(row["author_id"], partition),
+        path=f"analyses.{document_id(row['diary_id'])}",
+        version=change.version,
+        value=None if change.op == DELETE else {name: row[name] for name in SUMMARY_COLUMNS},
+        identity={"author_id": row["author_id"]},
+        owns_identity=False,
+    )
+
+
 def document_partition(change: Change, partitions: int) -> int:
     """The partition of `change` in its topic: the same number for every change of a diary in
     every change topic (they have as many partitions), so the projector that owns it sees all of
     the document's changes, in order per row."""
-    table = _projection(change.table)
-    key = document_id(change.row[table.diary_id_column]).encode()
-    return zlib.crc32(key) % partitions
+    return diary_partition(change.row[_projection(change.table).diary_id_column], partitions)
+
+
+def diary_partition(diary_id: int, partitions: int) -> int:
+    """The partition number of every change of a diary."""
+    return zlib.crc32(document_id(diary_id).encode()) % partitions
 
 
 @dataclass(frozen=True)
@@ -195,6 +229,11 @@ def live_parts(document: Mapping[str, Any]) -> list[str]:
     """The parts of a stored document that are not deleted ("diary", "analysis", "cards.<id>")."""
     live = [part for part in ("diary", "analysis") if document.get(part) is not None]
     return live + [f"cards.{key}" for key, card in (document.get("cards") or {}).items() if card is not None]
+
+
+def live_entries(document: Mapping[str, Any]) -> list[str]:
+    """The entries of a stored summary document that are not deleted ("analyses.<id>")."""
+    return [f"analyses.{key}" for key, entry in (document.get("analyses") or {}).items() if entry is not None]
 
 
 def versions_of(document: Mapping[str, Any]) -> dict[str, int]:

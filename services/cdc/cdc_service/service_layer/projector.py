@@ -9,6 +9,10 @@ same way: a change is never skipped because it could not be stored (the log says
 that is no change event is skipped, logged and counted; a tombstone (a key without a value,
 which follows every delete for log compaction) is skipped silently.
 
+An analysis change also sets its entry in the author's summary document for the change's partition
+(read_model.py), by the same rules, after the diary documents of the batch: the partition's projector
+is that document's only writer too.
+
 A document none of whose parts is left (its diary, analysis and every card deleted) is removed,
 so the read model keeps nothing of a deleted diary, its author id included
 (docs/account-deletion.md). Its versions go with it: a change replayed later (a batch consumed
@@ -30,7 +34,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
@@ -40,7 +45,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from cdc_service.domain.envelope import Change
-from cdc_service.domain.read_model import PartWrite, live_parts, merge, part_write, versions_of
+from cdc_service.domain.read_model import Merged, PartWrite, live_entries, live_parts, merge, part_write, summary_write, versions_of
 
 log = logging.getLogger("gridam.cdc.projector")
 
@@ -69,10 +74,17 @@ FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 10.0  # between attempts of a 
 
 class Projector:
     def __init__(
-        self, consumer: Consumer, diaries: Collection[dict[str, Any]], lag: ConsumerLag, batch_size: int, stop: threading.Event
+        self,
+        consumer: Consumer,
+        diaries: Collection[dict[str, Any]],
+        authors: Collection[dict[str, Any]],
+        lag: ConsumerLag,
+        batch_size: int,
+        stop: threading.Event,
     ) -> None:
         self.consumer = consumer
         self.diaries = diaries
+        self.authors = authors
         self.lag = lag
         self.batch_size = batch_size
         self.stop = stop
@@ -96,17 +108,22 @@ class Projector:
         self.known.clear()
         self.lag.forget(consumer, partitions)
 
-    def _write(self, changes: Sequence[tuple[Change, PartWrite]]) -> bool:
+    def _write(self, changes: Sequence[Decoded]) -> bool:
         """Write the changes, one update per document; False when stopped first."""
         documents: dict[str, list[tuple[Change, PartWrite]]] = {}
-        for change, write in changes:
+        summaries: dict[str, list[PartWrite]] = {}
+        for change, write, summary in changes:
             documents.setdefault(write.document_id, []).append((change, write))
-        pending = list(documents.items())
+            if summary is not None:
+                summaries.setdefault(summary.document_id, []).append(summary)
+        # Each document once per batch: the diary documents, then the authors' summaries.
+        pending: list[Callable[[], object]] = [partial(self._project, *item) for item in documents.items()]
+        pending += [partial(self._store, self.authors, document, writes, live_entries) for document, writes in summaries.items()]
         backoff = FIRST_BACKOFF_SECONDS
         done = 0
         while done < len(pending):
             try:
-                self._project(*pending[done])
+                pending[done]()
             except PyMongoError as exc:
                 log.warning(
                     "MongoDB write failed; retrying",
@@ -122,37 +139,48 @@ class Projector:
         return True
 
     def _project(self, document_id: str, changes: list[tuple[Change, PartWrite]]) -> None:
-        writes = [write for _, write in changes]
-        versions = self.known.get(document_id)
-        while True:
-            if versions is None:
-                merged = merge(None, writes)
-                try:
-                    self.diaries.insert_one(merged.new_document(document_id))
-                    break
-                except DuplicateKeyError:  # it exists: read its versions
-                    stored = self.diaries.find_one({"_id": document_id}, {"v": 1})
-                    versions = versions_of(stored) if stored is not None else None
-                    continue
-            merged = merge(versions, writes)
-            if merged.update is None or self.diaries.update_one({"_id": document_id}, merged.update).matched_count:
-                break
-            versions = None  # the document went away (the collection was dropped): start over
-        self.known.put(document_id, merged.versions)
-        if any(write.value is None for write in writes):
-            self._remove_if_empty(document_id)
+        merged = self._store(self.diaries, document_id, [write for _, write in changes], live_parts)
         applied_at = time.time()
         for (change, _), applied in zip(changes, merged.applied, strict=True):
             if applied:
                 END_TO_END_LAG.observe(max(0.0, applied_at - change.commit_ts_ms / 1000))
             PROJECTED.labels(change.table, change.op, "applied" if applied else "stale").inc()
 
-    def _remove_if_empty(self, document_id: str) -> None:
+    def _store(
+        self,
+        collection: Collection[dict[str, Any]],
+        document_id: str,
+        writes: list[PartWrite],
+        live: Callable[[Mapping[str, Any]], list[str]],
+    ) -> Merged:
+        """One write of `writes` newer than the document's versions (an insert for a new one);
+        the document is removed once `live` finds no part of it left."""
+        versions = self.known.get(document_id)
+        while True:
+            if versions is None:
+                merged = merge(None, writes)
+                try:
+                    collection.insert_one(merged.new_document(document_id))
+                    break
+                except DuplicateKeyError:  # it exists: read its versions
+                    stored = collection.find_one({"_id": document_id}, {"v": 1})
+                    versions = versions_of(stored) if stored is not None else None
+                    continue
+            merged = merge(versions, writes)
+            if merged.update is None or collection.update_one({"_id": document_id}, merged.update).matched_count:
+                break
+            versions = None  # the document went away (the collection was dropped): start over
+        self.known.put(document_id, merged.versions)
+        if any(write.value is None for write in writes):
+            self._remove_if_empty(collection, document_id, live)
+        return merged
+
+    def _remove_if_empty(self, collection: Collection[dict[str, Any]], document_id: str, live: Callable[[Mapping[str, Any]], list[str]]) -> None:
         """Remove the document once every part of it is deleted (found by its `_id`: see
         read_model.py on FerretDB's index)."""
-        document = self.diaries.find_one({"_id": document_id})
-        if document is not None and not live_parts(document):
-            self.diaries.delete_one({"_id": document_id})  # nobody else writes it (see above)
+        document = collection.find_one({"_id": document_id})
+        if document is not None and not live(document):
+            collection.delete_one({"_id": document_id})  # nobody else writes it (see above)
             self.known.forget(document_id)
 
     def _commit(self) -> None:
@@ -174,7 +202,10 @@ def _usable(message: Message) -> bool:
     return False
 
 
-def _decode(message: Message) -> tuple[Change, PartWrite] | None:
+Decoded = tuple[Change, PartWrite, PartWrite | None]  # a change, its diary write, its summary write
+
+
+def _decode(message: Message) -> Decoded | None:
     """The change and its write, or None (logged and counted) for a message that can never be
     applied."""
     try:
@@ -183,12 +214,16 @@ def _decode(message: Message) -> tuple[Change, PartWrite] | None:
             raise ValueError("a change event has a key and a value")
         change = Change.decode(key, value)
         write = part_write(change)
+        partition = message.partition()
+        if partition is None:
+            raise ValueError("a consumed message has a partition")
+        summary = summary_write(change, partition)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         where = {"topic": message.topic(), "partition": message.partition(), "offset": message.offset()}
         log.error("not a change event; skipped", extra={**where, "error": repr(exc)})
         INVALID.labels(message.topic()).inc()
         return None
-    return change, write
+    return change, write, summary
 
 
 class KnownVersions:

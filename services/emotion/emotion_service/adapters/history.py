@@ -3,9 +3,10 @@ answers that must agree (tests/contract/test_analytics_contract.py runs both on 
 
 - `SqlAnalysisHistory`: the emotion service's own `diary_analyses` table (embedded profile and
   the default);
-- `ReadModelAnalysisHistory`: the `analysis` parts of the MongoDB read model the CDC projector
-  keeps (distributed profile, GRIDAM_ANALYTICS_MONGODB_URL). It trails the table by the CDC lag
-  (about a second), so a just-deleted diary may still be there: callers that must not see it
+- `ReadModelAnalysisHistory`: the MongoDB read model the CDC projector keeps (distributed
+  profile, GRIDAM_ANALYTICS_MONGODB_URL): summaries and dates from the author's summary documents,
+  read by `_id` (one per change-topic partition), keywords from the `analysis` parts of the
+  diaries (a query: a scan in FerretDB). It trails the table by the CDC lag (about a second), so a just-deleted diary may still be there: callers that must not see it
   exclude the ids they know are deleted.
 """
 
@@ -13,12 +14,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from pymongo.collection import Collection
 
 from emotion_service.unit_of_work import UnitOfWork
-from gridam_domain.read_model import Document
+from gridam_domain.read_model import AUTHORS_COLLECTION, Document, author_document_id
 
 Summary = tuple[int, datetime.date, str]  # (diary id, day, dominant emotion name)
 Keywords = tuple[int, str, list[list[str | float]]]  # (diary id, dominant emotion name, [[word, weight], ...])
@@ -52,26 +53,31 @@ class SqlAnalysisHistory:
 
 
 class ReadModelAnalysisHistory:
-    def __init__(self, collection: Collection[Document]) -> None:
+    def __init__(self, collection: Collection[Document], partitions: int) -> None:
         self._collection = collection
+        self._authors = collection.database[AUTHORS_COLLECTION]
+        self._partitions = partitions
 
-    def _analyses(self, author_id: int, extra: dict[str, Any] | None = None, fields: tuple[str, ...] = ()) -> list[Document]:
-        query = {"analysis.author_id": author_id, **(extra or {})}
-        projection = {f"analysis.{field}": 1 for field in ("diary_id", "date", *fields)}
-        return [document["analysis"] for document in self._collection.find(query, projection)]
+    def _summaries(self, author_id: int) -> list[Document]:
+        # By `_id` alone: any other filter makes FerretDB read the whole collection.
+        entries = []
+        for partition in range(self._partitions):
+            document = self._authors.find_one({"_id": author_document_id(author_id, partition)}, {"analyses": 1})
+            if document is not None:
+                entries += [entry for entry in (document.get("analyses") or {}).values() if entry is not None]
+        return entries
+
+    def _analyses(self, author_id: int, fields: tuple[str, ...]) -> list[Document]:
+        projection = {f"analysis.{field}": 1 for field in ("diary_id", *fields)}
+        return [document["analysis"] for document in self._collection.find({"analysis.author_id": author_id}, projection)]
 
     def summaries(self, author_id: int, start: datetime.date | None = None, end: datetime.date | None = None) -> list[Summary]:
-        period: dict[str, str] = {}
-        if start is not None:
-            period["$gte"] = start.isoformat()
-        if end is not None:
-            period["$lt"] = end.isoformat()
-        rows = self._analyses(author_id, {"analysis.date": period} if period else None, ("dominant",))
-        summaries = [(row["diary_id"], datetime.date.fromisoformat(row["date"]), row["dominant"]) for row in rows]
+        rows = ((row["diary_id"], datetime.date.fromisoformat(row["date"]), row["dominant"]) for row in self._summaries(author_id))
+        summaries = [row for row in rows if (start is None or start <= row[1]) and (end is None or row[1] < end)]
         return sorted(summaries, key=lambda summary: (summary[1], summary[0]))
 
     def dates(self, author_id: int) -> list[datetime.date]:
-        return list({datetime.date.fromisoformat(row["date"]) for row in self._analyses(author_id)})
+        return list({datetime.date.fromisoformat(row["date"]) for row in self._summaries(author_id)})
 
     def keywords(self, author_id: int) -> list[Keywords]:
         rows = self._analyses(author_id, fields=("dominant", "keywords"))
