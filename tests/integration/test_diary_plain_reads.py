@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from diary_service.adapters.orm import Base, Diary, Notification
+from diary_service.adapters.orm import Base, CommentLike, Diary, FeedComment, FeedPost, Notification
 from diary_service.adapters.reads import DiaryReads, DiaryRow, NotificationRow
 from diary_service.domain.pages import DiaryKey
 from gridam_runtime import db
@@ -68,3 +68,28 @@ def test_diaries_and_notifications_read_as_the_orm_reads_them(engines):
     assert [n.content for n in unread] == ["3", "2"]
     assert [n.content for n in reads.notification_page(AUTHOR, unchecked_only=True, before_id=unread[-1].id, size=10)] == ["0"]
     assert reads.notification_page(OTHER, unchecked_only=False, before_id=None, size=10) == []
+
+
+def test_a_post_and_its_comments_with_their_likes(engines):
+    writer, reads = engines
+    with db.session_factory(writer)() as session:
+        post = FeedPost(author_id=AUTHOR, author_login_id="author", card_id=1, diary_id=1, content="카드", audience="FOLLOWERS",
+                        created_at=NOW)
+        session.add(post)
+        session.flush()
+        comments = [FeedComment(post_id=post.id, author_id=OTHER, author_login_id="other", parent_id=0, content=f"댓글 {n}",
+                                created_at=NOW) for n in range(3)]
+        session.add_all(comments)
+        session.flush()
+        session.add_all([CommentLike(comment_id=comments[0].id, user_id=user, post_id=post.id, created_at=NOW) for user in (AUTHOR, OTHER)]
+                        + [CommentLike(comment_id=comments[2].id, user_id=OTHER, post_id=post.id, created_at=NOW)])
+        session.commit()
+        post_id, ids = post.id, [c.id for c in comments]
+    row = reads.post(post_id)
+    assert (row.id, row.author_id, row.audience, row.created_at) == (post_id, AUTHOR, "FOLLOWERS", NOW)
+    assert reads.post(post_id + 1) is None
+    read = reads.comments(post_id, AUTHOR)
+    assert [(c.id, c.content, likes, liked) for c, likes, liked in read] == [
+        (ids[0], "댓글 0", 2, True), (ids[1], "댓글 1", 0, False), (ids[2], "댓글 2", 1, False),
+    ]
+    assert reads.comments(post_id + 1, AUTHOR) == []

@@ -1,5 +1,5 @@
-"""The diary service's hottest reads (the timeline and its reactions, the diary list, the diary
-of a day, a page of notifications) without ORM objects or a transaction: statements built and compiled once
+"""The diary service's hottest reads (the timeline and its reactions, a post and its comments, the
+diary list, the diary of a day, a page of notifications) without ORM objects or a transaction: statements built and compiled once
 (db.PlainRead), run on a connection of the autocommit read engine that the reading thread
 keeps (db.HeldReadConnections), rows as named tuples with the ORM classes' attribute names
 (the servicer turns either into the same protos). The gain: docs/performance.md."""
@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, or_, select
 
-from diary_service.adapters.orm import Diary, FeedPost, Notification
-from diary_service.adapters.repository import REACTION_SUMMARY, ReactionSummary, summarize
+from diary_service.adapters.orm import Diary, FeedComment, FeedPost, Notification
+from diary_service.adapters.repository import COMMENT_LIKES, REACTION_SUMMARY, ReactionSummary, like_counts, summarize
 from diary_service.domain.pages import DiaryKey
 from gridam_runtime import db
 
@@ -72,6 +72,24 @@ _FIRST_WINDOW = db.PlainRead(
 _NEWEST_POST_ID = db.PlainRead(select(func.max(_posts.id)))
 _WINDOW = db.PlainRead(_VISIBLE_POSTS.where(_posts.id >= bindparam("lower"), _posts.id < bindparam("upper")).limit(bindparam("limit")))
 _REACTION_SUMMARY = db.PlainRead(REACTION_SUMMARY)
+_POST = db.PlainRead(select(*(_posts[name] for name in PostRow._fields)).where(_posts.id == bindparam("post_id")))
+
+
+class CommentRow(NamedTuple):
+    id: int
+    post_id: int
+    author_id: int
+    author_login_id: str
+    parent_id: int
+    content: str
+    created_at: datetime.datetime
+
+
+_comments = FeedComment.__table__.c
+_COMMENTS_OF_POST = db.PlainRead(
+    select(*(_comments[name] for name in CommentRow._fields)).where(_comments.post_id == bindparam("post_id")).order_by(_comments.id)
+)
+_COMMENT_LIKES = db.PlainRead(COMMENT_LIKES)
 
 _diaries = Diary.__table__.c
 _DIARIES_OF_AUTHOR = select(*(_diaries[name] for name in DiaryRow._fields)).where(_diaries.author_id == bindparam("author_id"))
@@ -160,6 +178,22 @@ class DiaryReads:
     def reaction_summary(self, post_ids: list[int], user_id: int) -> ReactionSummary:
         """As ReactionRepository.summary."""
         return summarize(self._all(_REACTION_SUMMARY, post_ids=post_ids, user_id=user_id)) if post_ids else ({}, {})
+
+    def post(self, post_id: int) -> PostRow | None:
+        rows = self._all(_POST, post_id=post_id)
+        return PostRow._make(rows[0]) if rows else None
+
+    def comments(self, post_id: int, user_id: int) -> list[tuple[CommentRow, int, bool]]:
+        """A post's comments, oldest first, each with its likes and whether `user_id` likes it;
+        one connection for both statements."""
+        connection, dialect = self._connections.connection(), self._connections.dialect
+        try:
+            comments = [CommentRow._make(row) for row in _COMMENTS_OF_POST.all(connection, dialect, post_id=post_id)]
+            ids = [c.id for c in comments]
+            likes = like_counts(_COMMENT_LIKES.all(connection, dialect, comment_ids=ids, user_id=user_id)) if ids else {}
+        finally:
+            self._connections.give_back(connection)
+        return [(c, *likes.get(c.id, (0, False))) for c in comments]
 
     def diary_page(self, author_id: int, after: DiaryKey | None, limit: int) -> list[DiaryRow]:
         """At most `limit` of the author's diaries in the list's order (day, then id, newest

@@ -132,6 +132,19 @@ class ReactionRepository:
         self._db.execute(delete(PostReaction).where(PostReaction.post_id.in_(post_ids)))
 
 
+# Per comment with likes: how many, and whether `user_id` is among them (here and in the plain
+# reads, adapters/reads.py).
+COMMENT_LIKES = (
+    select(CommentLike.comment_id, func.count(), func.max(case((CommentLike.user_id == bindparam("user_id"), 1), else_=0)))
+    .where(CommentLike.comment_id.in_(bindparam("comment_ids", expanding=True)))
+    .group_by(CommentLike.comment_id)
+)
+
+
+def like_counts(rows: Iterable[Sequence[Any]]) -> dict[int, tuple[int, bool]]:
+    return {comment_id: (n, bool(includes_user)) for comment_id, n, includes_user in rows}
+
+
 class CommentRepository:
     def __init__(self, db: Session) -> None:
         self._db = db
@@ -159,12 +172,7 @@ class CommentRepository:
 
     def likes(self, comment_ids: list[int], user_id: int) -> dict[int, tuple[int, bool]]:
         """Per comment with likes: how many, and whether `user_id` is among them (one query)."""
-        rows = self._db.execute(
-            select(CommentLike.comment_id, func.count(), func.max(case((CommentLike.user_id == user_id, 1), else_=0)))
-            .where(CommentLike.comment_id.in_(comment_ids))
-            .group_by(CommentLike.comment_id)
-        )
-        return {comment_id: (n, bool(includes_user)) for comment_id, n, includes_user in rows}
+        return like_counts(self._db.execute(COMMENT_LIKES, {"comment_ids": comment_ids, "user_id": user_id}))
 
     def like(self, comment: FeedComment, user_id: int, at: datetime.datetime) -> bool:
         """True when the like is new."""

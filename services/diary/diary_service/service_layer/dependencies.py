@@ -39,7 +39,7 @@ class FeedDependencies:
     uow: Callable[[], UnitOfWork]
     # Read-only use cases: sessions of the autocommit engine (no ROLLBACK round trip per read).
     reads: Callable[[], UnitOfWork]
-    # The timeline (plain reads on the same engine).
+    # The timeline and a post's comments (plain reads on the same engine).
     plain: DiaryReads
     authenticator: Authenticator
     # The clients of the services the use cases call (ClientFactory.client: a ServiceClient, typed

@@ -21,7 +21,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from diary_service.adapters.orm import REACTION_TYPES, FeedComment, FeedPost, PostReaction
-from diary_service.adapters.reads import PostRow
+from diary_service.adapters.reads import CommentRow, PostRow
 from diary_service.adapters.repository import ReactionSummary
 from diary_service.domain.text import clean_text
 from diary_service.service_layer import notifications as notices
@@ -65,7 +65,7 @@ def _with_reactions(posts: Sequence[FeedPost | PostRow], summary: ReactionSummar
 class CommentView:
     """A comment as one caller sees it."""
 
-    comment: FeedComment
+    comment: FeedComment | CommentRow
     likes: int
     liked: bool
 
@@ -146,7 +146,7 @@ class Feed:
         finally:
             context.bearer_token.reset(token)
 
-    async def _visible(self, user_id: int, post: FeedPost, *, as_service: bool = False) -> bool:
+    async def _visible(self, user_id: int, post: FeedPost | PostRow, *, as_service: bool = False) -> bool:
         if post.author_id == user_id or post.audience == PUBLIC:
             return True
         return post.audience == FOLLOWERS and await self._follows(user_id, post.author_id, as_service=as_service)
@@ -341,11 +341,14 @@ class Feed:
 
     async def comments(self, post_id: int) -> list[CommentView]:
         caller = await self._caller()
-        await self._visible_post(caller, post_id)
+        # The post on the event loop (one primary-key read, as Diaries.list says), its comments
+        # and their likes in one hop to a thread (a post may have a thousand).
+        post = self._d.plain.post(post_id)
+        if post is None or not await self._visible(caller.user_id, post):
+            raise NotFound("FEED4041", "no such post visible to the caller")
 
         def read() -> list[CommentView]:
-            with self._d.reads() as uow:
-                return self._comment_views(uow, uow.comments.of_post(post_id), caller)
+            return [CommentView(*row) for row in self._d.plain.comments(post_id, caller.user_id)]
 
         return await asyncio.to_thread(read)
 
