@@ -61,7 +61,8 @@ _SENTENCE_END = re.compile(
 #: on the everyday diaries (1 of 648 more false alarms; a lead of 0.01 gave 3). The floor rose from
 #: 0.4 to 0.42 when the learned layer was refitted with the seventh part: two everyday diaries
 #: (a thank-you, a child choking on a sweet) came to 0.405-0.409, and no development entry needs
-#: the band between.
+#: the band between. It rose to 0.45 with the ninth and tenth parts, for the same reason: two
+#: everyday diaries came to 0.44-0.45 and the development recall is the same at both floors.
 AGREEMENT_FLOOR = 0.45
 AGREEMENT_MARGIN = 0.015
 

@@ -7,10 +7,14 @@ Each rule names one reading a careful reader would give and that the constructs 
   words reported or a question asked ("…다는 말", "…냐고 물으셨다", "asked if …") unless a construct of the
   writer's stands outside them ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words
   ("…다는 말이 농담이 아니게 됐다"), and the writer as the object ("better off without me") is still the writer;
+  a Korean subject named before the construct is its owner only within the same clause ("엄마가 잠든 뒤
+  …긁었다" is the writer's act);
 - a past that is over ("2년 전에는 죽고 싶었다. 지금은 괜찮다"), unless the sentence also says it
   is back ("또", "again", "lately");
 - jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke"),
   and a message the writer sent that others laughed at ("…라고 올렸더니 다들 ㅋㅋ");
+- logistics with an ordinary reason in the same sentence (a wedding, a move, a leaving party): a plan
+  or farewell construct there is everyday life unless the sentence names death or a means;
 - a death wish told in the past tense and laughed off ("창피해서 죽고 싶었다ㅋㅋ", "I wanted to die lol"):
   an embarrassing moment, not a wish (a present-tense one with a laugh still counts).
 
@@ -110,8 +114,9 @@ _KO_SPEECH = re.compile(r"(?:다|라)면서|(?:다|라)며|(?:다|라)고(?:외�
 _KO_REPORTED = re.compile(
     r"(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|물으|묻|여쭤|여쭈|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|"
     r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|"
-    # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
+    # an elder's words reported without 고 ("이제 좀 쉬겠다 하시는데")
     r"다\s?(?:하시|하셨)(?:는데|며|면서|더라|길래|다)|"
+    # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
     r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
 _KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
 _EN_OTHERS = re.compile(

@@ -84,7 +84,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "$": "s", "!": "i", "*": "i", "|": "l", "€": "e"})
 # Not an ordinal ("10th"), and never ending in a symbol ("today!!" keeps its exclamation marks).
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?!\d+(?:st|nd|rd|th)\b)(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
-                        r"[a-z0-9@$!*|€]{1,}[a-z0-9]")
+                        r"[a-z0-9@$!*|€]+[a-z0-9]")
 # "1" for "i" before a verb ("1 want t0 d13").
 _LEET_I = re.compile(r"(?<![\w.])1(?=\s+(?:want|wanna|am|m|need|can'?t|just|will|don'?t|hate|feel|really|mean|wish)\b)")
 # Letters broken up by dots, dashes, underscores or spaces: "s.u.i.c.i.d.e", "k-i-l-l".
@@ -134,7 +134,7 @@ def _hangul_text(text: str) -> str:
     return _INSIDE_HANGUL.sub("", _INSIDE_HANGUL.sub("", text))
 
 
-# Words with digits that leetspeak would misread.
+# Shorthand that leetspeak would misread ("every1") or that stands for a plain word ("w/o").
 _DIGIT_WORDS = [(re.compile(r"\bw/o\b"), "without"), (re.compile(r"\bevery1\b"), "everyone"), (re.compile(r"\bsome1\b"), "someone"),
                 (re.compile(r"\bno1\b"), "no one"), (re.compile(r"\b4ever\b"), "forever")]
 
