@@ -2,7 +2,9 @@
 
 Invariants (each a list of violations; empty = holds):
 - every write the API acknowledged exists: users, diaries, posts, follows, reactions, comments, and
-  every acknowledged deletion is applied (the diary, its analysis and its cards are gone);
+  every acknowledged deletion is applied (the diary, its analysis and its cards are gone); a diary
+  whose deletion was asked for but not answered (a timeout, a 5xx: it may have been applied) may be
+  gone, with its posts;
 - every live diary has exactly one analysis and at least one card;
 - no notification is duplicated (one per event: a card ready, a follow, a reaction of one person);
 - the MongoDB read model equals MySQL;
@@ -92,6 +94,18 @@ def check(stack: SoakStack, history: list[dict]) -> Findings:
         stores.close()
 
 
+#: History entries that are not requests: what the load recorded beside them.
+NOT_REQUESTS = ("ack", "attempt", "journey")
+
+
+def deleted_diaries(history: list[dict], present: set) -> set:
+    """The diaries a deletion took: every acknowledged one, and those asked for without an answer
+    (indeterminate) that are indeed gone. An unanswered deletion of a diary still there changes nothing."""
+    acknowledged = {e["diary_id"] for e in history if e["op"] == "ack" and e["ack"] == "deletion"}
+    unanswered = {e["diary_id"] for e in history if e["op"] == "attempt" and e["attempt"] == "deletion"}
+    return acknowledged | (unanswered - present)
+
+
 def _check_stores(stores: Stores, history: list[dict], findings: Findings) -> None:
     acks = collections.defaultdict(list)
     for entry in history:
@@ -102,7 +116,8 @@ def _check_stores(stores: Stores, history: list[dict], findings: Findings) -> No
     diaries = stores.ids("diary", "SELECT id FROM diaries")
     posts = stores.ids("diary", "SELECT id FROM feed_posts")
     deleted = {a["diary_id"] for a in acks["deletion"]}
-    deleted_posts = {a["post_id"] for a in acks["post"] if a["diary_id"] in deleted}
+    gone = deleted_diaries(history, diaries)
+    deleted_posts = {a["post_id"] for a in acks["post"] if a["diary_id"] in gone}
     follows = stores.ids("user", "SELECT follower_id, followee_id FROM follows")
     reactions = stores.ids("diary", "SELECT post_id, user_id FROM post_reactions")
     comments = stores.ids("diary", "SELECT id FROM feed_comments")
@@ -113,7 +128,7 @@ def _check_stores(stores: Stores, history: list[dict], findings: Findings) -> No
         return post_id in deleted_posts
 
     lost = [f"user {a['login_id']}" for a in acks["user"] if a["login_id"] not in users]
-    lost += [f"diary {a['diary_id']}" for a in acks["diary"] if a["diary_id"] not in diaries and a["diary_id"] not in deleted]
+    lost += [f"diary {a['diary_id']}" for a in acks["diary"] if a["diary_id"] not in diaries and a["diary_id"] not in gone]
     lost += [f"post {a['post_id']}" for a in acks["post"] if a["post_id"] not in posts and not gone_post(a["post_id"])]
     lost += [f"follow {a['follower_id']}->{a['followee_id']}" for a in acks["follow"] if (a["follower_id"], a["followee_id"]) not in follows]
     lost += [f"reaction of {a['user_id']} on post {a['post_id']}" for a in acks["reaction"]
@@ -239,7 +254,7 @@ def evaluate(history: list[dict], faults: list[Fault], findings: Findings, alert
              slack: list[dict], rules_for: dict[str, str], alerts_until: float,
              exits: list[tuple[float, str, int]]) -> Outcome:
     """The figures of the report. `alerts`: firing spans (alert_spans) up to `alerts_until`."""
-    requests = sorted((e for e in history if e["op"] not in ("ack", "journey")), key=lambda e: e["at"])
+    requests = sorted((e for e in history if e["op"] not in NOT_REQUESTS), key=lambda e: e["at"])
     applied = [f for f in faults if f.started_at]
     windows = [(f.started_at, f.healed_at + WINDOW_AFTER_HEALING_S) for f in applied]
     inside = [r for r in requests if any(a <= r["at"] < b for a, b in windows)]

@@ -123,6 +123,11 @@ class RecordingApi(Api):
     def ack(self, what: str, **ids) -> None:
         self.history.write({"at": time.time(), "user": self.user, "op": "ack", "ack": what, **ids})
 
+    def attempt(self, what: str, **ids) -> None:
+        """A write about to be asked for: if its answer is lost (a timeout, a 5xx) it may still have been
+        applied, and the checker accepts either outcome (an indeterminate operation, as Jepsen's :info)."""
+        self.history.write({"at": time.time(), "user": self.user, "op": "attempt", "attempt": what, **ids})
+
 
 class Journeys:
     """Starts `rate` journeys a second on `concurrency` threads until stopped. A journey that cannot
@@ -268,6 +273,7 @@ class Journeys:
         api.call("GET", "/api/diary/search", user, params={"q": words[0]})
         if len(me.diaries) > 3 and rnd.random() < 0.3:
             doomed = me.diaries[0]
+            api.attempt("deletion", diary_id=int(doomed))
             api.call("DELETE", f"/api/diary/{doomed}", user)
             me.diaries.remove(doomed)
             api.ack("deletion", diary_id=int(doomed))
