@@ -4,7 +4,7 @@ list, the diary of a day, the card gallery, the card of a day, the unread notifi
 comments, with the profile read (`GET /api/users/profile`) as the reference floor; at two data sizes.
 
     .venv/bin/python -m bench.read_paths_bench [--users 10000] [--follows 50] [--posts 20000,200000]
-        [--sample 200] [--connections 4] [--seconds 8] [--runs 2] [--warmup 2]
+        [--sample 200] [--connections 4] [--seconds 8] [--runs 2] [--warmup 2] [--paths card-gallery,card-date]
         [--py-spy FOLDER [--py-spy-paths timeline,diary-list,...] [--py-spy-seconds 15]]
     .venv/bin/python -m bench.read_paths_bench --quick     # small data, short runs: does it still run?
 
@@ -387,9 +387,11 @@ def _get(http: httpx.Client, path: str, token: str) -> dict:
 
 
 def requests_by_path(http_url: str, seeder: Seeder, readers: list[int], tokens: list[str],
-                     rng: random.Random) -> dict[str, list[tuple[str, str]]]:
-    """Each path's (request path, token) pairs over the readers; the second timeline pages and the
-    posts whose comments are read come from each reader's first page, read once here."""
+                     rng: random.Random, paths: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The (request path, token) pairs of each path of `paths` over the readers; the second
+    timeline pages and the posts whose comments are read come from each reader's first page, read
+    once here. Every path's requests are drawn and checked whichever are measured, so a run of a
+    few paths reads the same readers' days and posts as a run of all."""
     by_path: dict[str, list[tuple[str, str]]] = {key: [] for key in PATH_KEYS}
     with httpx.Client(base_url=http_url, timeout=30) as http:
         for reader, token in zip(readers, tokens, strict=True):
@@ -413,6 +415,7 @@ def requests_by_path(http_url: str, seeder: Seeder, readers: list[int], tokens: 
             if len(requests) < len(readers) / 2:
                 raise BenchError(f"{key}: requests for only {len(requests)} of {len(readers)} readers: too little data")
             _get(http, requests[0][0], requests[0][1])
+    by_path = {key: requests for key, requests in by_path.items() if key in paths}
     for requests in by_path.values():
         rng.shuffle(requests)
     return by_path
@@ -603,16 +606,18 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
         if other > 0.25:
             print(f"WARNING: other work took {other:.2f} cores during the {d.posts:,}-post runs: figures disturbed")
     print()
-    growth = {key: _cpu(large.results[key]) / _cpu(small.results[key]) for key in PATH_KEYS}
+    growth = {key: _cpu(large.results[key]) / _cpu(small.results[key]) for key in large.results}
     print(f"CPU per request, {large.posts:,} ÷ {small.posts:,} posts: "
           + ", ".join(f"{labels[k]} {g:.2f}×" for k, g in growth.items()))
-    rows_growth = {key: large.rows_read[key] / max(1.0, small.rows_read[key]) for key in PATH_KEYS}
+    rows_growth = {key: large.rows_read[key] / max(1.0, small.rows_read[key]) for key in large.results}
     print(f"rows read per request, {large.posts:,} ÷ {small.posts:,} posts: "
           + ", ".join(f"{labels[k]} {g:.2f}×" for k, g in rows_growth.items()))
     print()
 
     checks: dict[str, tuple[bool, str]] = {}
     for key in TIMELINE_PATHS:
+        if key not in large.results:
+            continue
         r = large.results[key]
         checks[f"{key}_rps"] = (r.rps >= TARGET_TIMELINE_RPS,
                                 f"{labels[key]} at {large.posts:,} posts: {r.rps:,.0f} pages/s ≥ {TARGET_TIMELINE_RPS:,.0f}")
@@ -620,7 +625,7 @@ def report(data_sets: list[DataSet], config: dict, args: argparse.Namespace) -> 
                                 f"{labels[key]}: p99 {r.p99_ms:.1f} ms < {TARGET_TIMELINE_P99_MS:g} ms")
         checks[f"{key}_cpu"] = (_cpu(r) <= TARGET_TIMELINE_CPU_US,
                                 f"{labels[key]}: {_cpu(r):,.0f} µs CPU per page ≤ {TARGET_TIMELINE_CPU_US:,.0f}")
-    for key in PATH_KEYS:
+    for key in large.results:
         if key in TIMELINE_PATHS or key == PROFILE:
             continue
         ratio = _cpu(large.results[key]) / floor
@@ -659,6 +664,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per path and round (default 8)")
     parser.add_argument("--runs", type=int, default=2, help="rounds per data set; medians reported (default 2)")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per path and data set (default 2)")
+    parser.add_argument("--paths", default=",".join(PATH_KEYS),
+                        help=f"paths measured, of {','.join(PATH_KEYS)}; the profile read always (default: all)")
     parser.add_argument("--py-spy", type=pathlib.Path, default=None, metavar="FOLDER",
                         help="afterwards, profile paths with py-spy into FOLDER (see --py-spy-paths)")
     parser.add_argument("--py-spy-paths", default="timeline,diary-list,card-gallery,unread,comments",
@@ -688,9 +695,14 @@ def parse_args() -> argparse.Namespace:
         parser.error("--follows must be below --users, --sample between 1 and --users")
     if args.runs < 1 or args.seconds < 1 or args.warmup < 0 or args.connections < 1:
         parser.error("--runs, --seconds and --connections must be at least 1, --warmup at least 0")
+    asked = {k for k in args.paths.split(",") if k}
+    if unknown := asked - set(PATH_KEYS):
+        parser.error(f"--paths: unknown {sorted(unknown)}; known: {','.join(PATH_KEYS)}")
+    args.paths = [k for k in PATH_KEYS if k in asked or k == PROFILE]
     args.py_spy_paths = [k for k in args.py_spy_paths.split(",") if k]
     if unknown := set(args.py_spy_paths) - set(PATH_KEYS):
         parser.error(f"--py-spy-paths: unknown {sorted(unknown)}; known: {','.join(PATH_KEYS)}")
+    args.py_spy_paths = [k for k in args.py_spy_paths if k in args.paths]  # of the paths measured
     args.wrk_threads, args.workers, args.no_access_log = 1, None, False
     return args
 
@@ -739,7 +751,7 @@ def measure_read_paths(infra: Infra, env: dict[str, str], args: argparse.Namespa
             sizes = seeder.table_sizes()
             print(f"seeded up to {posts:,} posts in {time.monotonic() - begin:.1f}s: "
                   + ", ".join(f"{n} {v:,}" for n, v in sizes.items()), flush=True)
-            by_path = requests_by_path(infra.stack.http_url, seeder, readers, tokens, rng)
+            by_path = requests_by_path(infra.stack.http_url, seeder, readers, tokens, rng, args.paths)
             scripts = {key: wrk_script(infra.root, key, requests) for key, requests in by_path.items()}
             data_sets.append(DataSet(posts, sizes, *measure_data_set(infra, args, roots, scripts, posts, rows)))
         rows.close()
