@@ -34,6 +34,9 @@ class GatewaySettings(BaseGridamSettings):
     http_body_timeout_seconds: float = Field(30.0, gt=0)
     # Swagger UI at /docs and the schema at /openapi.json; off in production (Helm).
     api_docs: bool = True
+    # Where the user service announces profile changes: the notifications' actors are then read
+    # from a copy (profiles.py); empty = asked on every page (embedded profile).
+    redis_url: str = ""
 
     @model_validator(mode="after")
     def _metrics_of_the_serving_process(self) -> GatewaySettings:

@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from gridam_runtime.errors import DomainError
-from gridam_runtime.follows import FollowLists, RedisFollowChanges
+from gridam_runtime.follows import FollowLists, follow_changes
 from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.in_process import World, in_process_world
 from tests.support.servers import free_port
@@ -135,7 +135,7 @@ def test_an_answer_older_than_a_change_is_not_kept(redis_server):
     try:
         wait_until(lambda: lists.subscription.live, "subscription live", interval=0.01)
         generation = lists.generation  # a reader asks the user service ...
-        RedisFollowChanges(clients[1]).changed([7])  # ... and 7 follows someone meanwhile
+        follow_changes(clients[1]).changed([7])  # ... and 7 follows someone meanwhile
         changed_since(lists, generation)
         lists.put(7, [1, 2], generation)
         assert lists.get(7) is None

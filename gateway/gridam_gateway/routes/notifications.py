@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from gridam.diary.v1 import diary_service_pb2 as pb
-from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
 from gridam_gateway.paging import CURSOR, page, page_size
+from gridam_gateway.profiles import ProfileSummary, profile_summaries
 from gridam_gateway.schemas import CheckNotificationsBody
 from gridam_gateway.security import SignedInRoute
 
@@ -23,20 +23,7 @@ GONE_NAME = "알 수 없는 사용자"
 ACTOR = "{actor}"
 
 
-async def _actors(request: Request, login_ids: set[str]) -> dict[str, user_pb.Profile | None]:
-    """The actors' profiles as they are now (nickname, avatar), in one call; None for a user
-    who is gone."""
-    if not login_ids:
-        return {}
-    reply: user_pb.GetProfilesResponse = await request.app.state.users.GetProfiles(
-        user_pb.GetProfilesRequest(user_ids=sorted(login_ids))
-    )
-    found = {profile.user_id: profile for profile in reply.profiles}
-    # The user service reads a login id as GetProfile does (trimmed, lower case).
-    return {login_id: found.get(login_id.strip().lower()) for login_id in login_ids}
-
-
-def _message(n: pb.Notification, actor: user_pb.Profile | None) -> str:
+def _message(n: pb.Notification, actor: ProfileSummary | None) -> str:
     return n.message.replace(ACTOR, actor.nickname if actor is not None else GONE_NAME)
 
 
@@ -44,7 +31,10 @@ async def _page(request: Request, unchecked_only: bool, size: int, cursor: int |
     reply = await request.app.state.diaries.ListNotifications(
         pb.ListNotificationsRequest(unchecked_only=unchecked_only, size=size, cursor=cursor or 0)
     )
-    actors = await _actors(request, {n.actor_login_id for n in reply.notifications if n.actor_login_id})
+    # The actors' nicknames and avatars as they are now; None for a user who is gone.
+    actors = await profile_summaries(
+        request.app.state.users, request.app.state.profile_summaries, {n.actor_login_id for n in reply.notifications if n.actor_login_id}
+    )
     items = []
     for n in reply.notifications:
         actor = actors.get(n.actor_login_id)

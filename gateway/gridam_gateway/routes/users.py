@@ -8,8 +8,9 @@ from gridam.user.v1 import user_service_pb2 as pb
 from gridam_gateway.envelope import JsonResponse, local_time, ok
 from gridam_gateway.errors import ApiError
 from gridam_gateway.media import media_url
+from gridam_gateway.profiles import forget_own_profile
 from gridam_gateway.schemas import AccountDeletionBody, IntroductionBody, NicknameBody, PasswordChangeBody
-from gridam_gateway.security import SignedInRoute
+from gridam_gateway.security import SignedInRoute, authenticate
 from gridam_gateway.uploads import read_image_part
 
 router = APIRouter(prefix="/api/users", tags=["users"], route_class=SignedInRoute)
@@ -57,6 +58,7 @@ async def profile(user_id: str, request: Request) -> JsonResponse:
 @router.patch("/nickname", summary="닉네임 변경")
 async def change_nickname(body: NicknameBody, request: Request) -> JsonResponse:
     reply = await request.app.state.users.UpdateProfile(pb.UpdateProfileRequest(nickname=body.nickname))
+    forget_own_profile(request.app.state.profile_summaries, reply.profile.user_id)
     return ok(user_info(request, reply.profile), "닉네임이 변경되었습니다.")
 
 
@@ -70,6 +72,7 @@ async def change_introduction(body: IntroductionBody, request: Request) -> JsonR
 async def change_profile_image(request: Request) -> JsonResponse:
     data = await read_image_part(request)
     reply = await request.app.state.users.SetAvatar(pb.SetAvatarRequest(image=data), timeout=15.0)
+    forget_own_profile(request.app.state.profile_summaries, reply.profile.user_id)
     return ok(user_info(request, reply.profile), "프로필 이미지가 변경되었습니다.")
 
 
@@ -86,4 +89,5 @@ async def change_password(body: PasswordChangeBody, request: Request) -> JsonRes
 @router.delete("/me", summary="회원 탈퇴 (현재 비밀번호, 소셜 로그인 계정은 10분 안의 새 로그인; docs/account-deletion.md)")
 async def delete_account(body: AccountDeletionBody, request: Request) -> JsonResponse:
     reply = await request.app.state.users.DeleteAccount(pb.DeleteAccountRequest(current_password=body.password), timeout=10.0)
+    forget_own_profile(request.app.state.profile_summaries, authenticate(request).login_id)
     return ok({"loginIdFreeAt": local_time(reply.login_id_free_at)}, "회원 탈퇴가 완료되었습니다. 그동안 이용해 주셔서 감사합니다.")

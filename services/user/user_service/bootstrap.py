@@ -20,6 +20,7 @@ from gridam_runtime.follows import follow_changes
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state
 from gridam_runtime.limits import Limiter
+from gridam_runtime.profiles import profile_changes
 from gridam_runtime.server import ServiceDefinition, run_server
 from gridam_runtime.tokens import AccessTokenIssuer, ServiceTokenIssuer, read_secret
 from user_service.adapters.oauth import KakaoClient, NaverClient, OAuthEndpoints, OAuthProviderClient
@@ -87,6 +88,7 @@ async def serve(settings: UserSettings) -> None:
         oauth_providers=providers,
         oauth_state_key=read_secret(settings.oauth_state_key_path),
         follow_changes=follow_changes(redis_client),
+        profile_changes=profile_changes(redis_client),
     )
     accounts, profiles = Accounts(deps), Profiles(deps)
     servicer = UserServicer(accounts, profiles)

@@ -318,6 +318,7 @@ class Accounts:
             uow.owe(ACCOUNT_DELETED, user.id, event)
             uow.commit()
         self._d.follow_changes.changed(followers)
+        self._d.profile_changes.changed((user.login_id,))
         return free_at
 
     def forget_leftovers(self, user_id: int, event: dict[str, str]) -> None:

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
+from gridam_runtime.copies import Changes, UnsharedChanges
 from gridam_runtime.db import utcnow
-from gridam_runtime.follows import FollowChanges, UnsharedFollowChanges
 from gridam_runtime.kv import RevocationList
 from gridam_runtime.limits import Limiter
 from gridam_runtime.tokens import AccessTokenIssuer
@@ -35,6 +35,8 @@ class Dependencies:
     storage: ObjectStorage
     oauth_providers: Mapping[str, OAuthProviderClient]
     oauth_state_key: bytes
-    # Told after each commit that changes someone's followees (copies in other services).
-    follow_changes: FollowChanges = UnsharedFollowChanges()
+    # Told after each commit that changes someone's followees (the diary service's copies) ...
+    follow_changes: Changes = UnsharedChanges()
+    # ... or someone's nickname or avatar, or deletes an account (the gateway's copies).
+    profile_changes: Changes = UnsharedChanges()
     clock: Callable[[], datetime.datetime] = utcnow

@@ -77,7 +77,9 @@ class Profiles:
                 setattr(user, field, value)
             user.updated_at = self._d.clock()
             uow.commit()
-            return user
+        if nickname is not None:
+            self._d.profile_changes.changed((user.login_id,))
+        return user
 
     def forget_limits(self, user_id: int, _event: dict[str, str]) -> None:
         """A deleted account's follow and avatar-upload limit keys (the outbox relay's leftovers)."""
@@ -97,7 +99,8 @@ class Profiles:
             user = self._me(uow, identity.user_id)
             user.avatar_key, user.updated_at = key, self._d.clock()
             uow.commit()
-            return user
+        self._d.profile_changes.changed((user.login_id,))
+        return user
 
     async def set_diary_count(self, user_id: int, count: int, as_of: int) -> None:
         """The diary service's count of a user's diaries (internal: diary service only)."""
