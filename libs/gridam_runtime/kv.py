@@ -270,9 +270,16 @@ class RedisRevocationList(RevocationList):
             self._until = until
 
 
+def redis_client(redis_url: str) -> redis.Redis | None:
+    """The client of the configured Redis; None without one (the embedded profile)."""
+    if not redis_url:
+        return None
+    return redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
+
+
 def build_state(redis_url: str, data_dir: pathlib.Path) -> tuple[RateLimiter, RevocationList, redis.Redis | None]:
     """Redis-backed when a URL is configured; in process and under `data_dir` otherwise."""
-    if not redis_url:
+    client = redis_client(redis_url)
+    if client is None:
         return InProcessRateLimiter(), LocalFileRevocationList(data_dir / "revoked-sessions.db"), None
-    client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
     return RedisRateLimiter(client), RedisRevocationList(client).start(), client

@@ -15,6 +15,7 @@ import sqlalchemy
 from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import SqlDiarySearch
+from diary_service.adapters.timeline_heads import PostChanges, TimelineHeads
 from diary_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
@@ -51,9 +52,13 @@ class DiaryLayer:
 
 
 @contextlib.contextmanager
-def diary_layer(settings: DiarySettings, *, users: Any, cards: Any, follow_lists: FollowLists | None = None) -> Iterator[DiaryLayer]:
-    """`users` and `cards`: the clients of the user and card services; `follow_lists`: the
-    feed's copy of followee lists (the distributed profile's), none by default."""
+def diary_layer(
+    settings: DiarySettings, *, users: Any, cards: Any, follow_lists: FollowLists | None = None,
+    timeline_heads: TimelineHeads | None = None, post_changes: PostChanges | None = None,
+) -> Iterator[DiaryLayer]:
+    """`users` and `cards`: the clients of the user and card services; `follow_lists` and
+    `timeline_heads`: the feed's copies of followee lists and of timelines' newest posts, and
+    `post_changes` where its writes tell the latter (the distributed profile's), none by default."""
     ensure_keys(settings.keys_dir)
     migrate(MIGRATIONS_DIR, settings.database)
     engine = db.create_engine(settings.database)
@@ -65,7 +70,7 @@ def diary_layer(settings: DiarySettings, *, users: Any, cards: Any, follow_lists
     authenticator = Authenticator.for_service(settings, revocations, service_callers=())
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, jobs)
+        return UnitOfWork(sessions, jobs, post_changes)
 
     def reads() -> UnitOfWork:
         return UnitOfWork(read_sessions, jobs)
@@ -78,7 +83,7 @@ def diary_layer(settings: DiarySettings, *, users: Any, cards: Any, follow_lists
     feed = Feed(FeedDependencies(settings=settings, uow=uow, reads=reads, plain=plain_reads, authenticator=authenticator, users=users,
                                  cards=cards, limiter=limiter,
                                  service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
-                                 follow_lists=follow_lists))
+                                 follow_lists=follow_lists, timeline_heads=timeline_heads))
     try:
         yield DiaryLayer(uow, jobs, engine, diaries, feed, Notifications(NotificationDependencies(uow, plain_reads, authenticator)))
     finally:

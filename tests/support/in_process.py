@@ -20,6 +20,7 @@ import grpc
 import redis
 
 from card_service.config import CardSettings
+from diary_service.adapters.timeline_heads import TimelineHeads, post_changes
 from diary_service.config import DiarySettings
 from gridam_runtime import context
 from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
@@ -90,19 +91,20 @@ def in_process_world(
 ) -> Iterator[World]:
     """`databases`: URLs of the user and diary services' databases by service ("user",
     "diary"; SQLite files in `tmp_path` otherwise); `redis_url`: a Redis the user service
-    tells follow changes through and the feed keeps its copy of followee lists by, as in the
-    distributed profile (none otherwise)."""
+    tells follow changes through and the feed keeps its copies of followee lists and timeline
+    heads by, as in the distributed profile (none otherwise)."""
     to_users, to_diary, to_cards = InProcessClient(), InProcessClient(), InProcessClient()
     card_settings = CardSettings(data_dir=tmp_path, art_width=64, art_height=64)
     urls = databases or {}
     client = redis.Redis.from_url(redis_url) if redis_url else None
     follow_lists = FollowLists(client).start() if client is not None else None
+    timeline_heads = TimelineHeads(client).start() if client is not None else None
     try:
         with (
             user_layer(UserSettings(data_dir=tmp_path, database_url=urls.get("user", "")), sens_provider,
                        follow_changes=follow_changes(client)) as users,
             diary_layer(DiarySettings(data_dir=tmp_path, database_url=urls.get("diary", "")), users=to_users, cards=to_cards,
-                        follow_lists=follow_lists) as diary,
+                        follow_lists=follow_lists, timeline_heads=timeline_heads, post_changes=post_changes(client)) as diary,
             card_layer(card_settings, diaries=to_diary, **card_overrides) as cards,
         ):
             to_users.servicer, to_diary.servicer, to_cards.servicer = users.servicer, diary.servicer, cards.servicer
@@ -110,5 +112,7 @@ def in_process_world(
     finally:
         if follow_lists is not None:
             follow_lists.close()
+        if timeline_heads is not None:
+            timeline_heads.close()
         if client is not None:
             client.close()

@@ -12,6 +12,7 @@ from prometheus_client import start_http_server
 from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import ReadModelDiarySearch, SqlDiarySearch
+from diary_service.adapters.timeline_heads import TimelineHeads, post_changes
 from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
 from diary_service.service_layer.diaries import ANALYSE, CARD, COUNT, PURGE, Diaries
@@ -35,7 +36,7 @@ from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.follows import FollowLists
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
-from gridam_runtime.kv import build_state
+from gridam_runtime.kv import build_state, redis_client
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every
 from gridam_runtime.server import ServiceDefinition, run_server
@@ -70,14 +71,21 @@ async def serve(settings: DiarySettings) -> None:
     read_sessions = db.session_factory(read_engine)
     jobs = _job_queue(settings)
 
+    changes_of_posts = post_changes(redis_client)
+
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, jobs)
+        return UnitOfWork(sessions, jobs, changes_of_posts)
 
     def reads() -> UnitOfWork:
         return UnitOfWork(read_sessions, jobs)
 
     read_model = open_read_model(settings)
     follow_lists = FollowLists(redis_client).start() if redis_client is not None else None
+    timeline_heads = (
+        TimelineHeads(redis_client, max_readers=settings.timeline_cached_readers).start()
+        if redis_client is not None and settings.timeline_cached_readers
+        else None
+    )
     deps = Dependencies(
         settings=settings,
         uow=uow,
@@ -86,7 +94,7 @@ async def serve(settings: DiarySettings) -> None:
         # the call chain's check (the access options), with its own authenticator (gridam_runtime.server).
         authenticator=Authenticator.for_service(settings, revocations, service_callers=()),
         storage=LocalFolderStorage(settings.media_root),
-        search=ReadModelDiarySearch(read_model[1]) if read_model else SqlDiarySearch(reads),
+        search=ReadModelDiarySearch(read_model[1], settings.cdc_topic_partitions) if read_model else SqlDiarySearch(reads),
         limiter=limiter,
     )
 
@@ -104,6 +112,7 @@ async def serve(settings: DiarySettings) -> None:
             limiter=limiter,
             service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
             follow_lists=follow_lists,
+            timeline_heads=timeline_heads,
         )
     )
 
@@ -114,6 +123,8 @@ async def serve(settings: DiarySettings) -> None:
         revocations.close()
         if follow_lists is not None:
             follow_lists.close()
+        if timeline_heads is not None:
+            timeline_heads.close()
         if redis_client is not None:
             redis_client.close()
         engine.dispose()
@@ -152,9 +163,12 @@ async def work(settings: DiarySettings) -> None:
     factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
     emotion = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
     cards = factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE)
+    # The purge deletes posts shared in the moment their diary was deleted: the timelines' copies hear of it.
+    redis_for_changes = redis_client(settings.redis_url)
+    changes_of_posts = post_changes(redis_for_changes)
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, jobs)
+        return UnitOfWork(sessions, jobs, changes_of_posts)
 
     storage = LocalFolderStorage(settings.media_root)
     service_tokens = ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME)
@@ -193,4 +207,6 @@ async def work(settings: DiarySettings) -> None:
         await worker.run(stop)
     finally:
         await factory.close()
+        if redis_for_changes is not None:
+            redis_for_changes.close()
         engine.dispose()

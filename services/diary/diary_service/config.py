@@ -33,6 +33,9 @@ class DiarySettings(JobSettings):
     # Comments one person may leave on one post. The post-wide cap (1,000) counts only the
     # others' comments, so no one can use up the owner's room to reply.
     comments_per_author_per_post: int = Field(100, ge=1)
+    # Readers whose newest timeline posts the service keeps in memory (distributed profile, with
+    # Redis; adapters/timeline_heads.py). 0: every page is read from the database.
+    timeline_cached_readers: int = Field(10_000, ge=0)
     # How long a finished export can be downloaded before its archive is deleted (docs/export-import.md).
     export_ttl_hours: float = Field(72.0, gt=0)
 

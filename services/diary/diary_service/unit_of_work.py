@@ -1,7 +1,8 @@
 """Unit of work of the diary service.
 
 Diaries and the jobs owed for them share the transaction, so a diary never exists without
-its analysis job, nor a purge job without the deletion that owes it.
+its analysis job, nor a purge job without the deletion that owes it. After a commit that wrote
+or deleted posts it tells their authors to the timelines' copies (adapters/timeline_heads.py).
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from sqlalchemy.orm import Session as DbSession
 
 from diary_service.adapters.orm import CommentLike, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.adapters.repository import CommentRepository, DiaryRepository, NotificationRepository, PostRepository, ReactionRepository
+from diary_service.adapters.timeline_heads import PostChanges, UnsharedPostChanges
 from diary_service.adapters.transfers import TransferRepository
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 
 
 class UnitOfWork(db.UnitOfWork):
-    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue) -> None:
+    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue, post_changes: PostChanges | None = None) -> None:
         super().__init__(session_factory)
         self._jobs = jobs
+        self._post_changes = post_changes or UnsharedPostChanges()
 
     def _attach(self, session: DbSession) -> None:
         self.diaries = DiaryRepository(session)
@@ -31,10 +34,25 @@ class UnitOfWork(db.UnitOfWork):
         self.comments = CommentRepository(session)
         self.notifications = NotificationRepository(session)
         self.transfers = TransferRepository(session)
+        self._authors_of_changed_posts: set[int] = set()
+
+    def commit(self) -> None:
+        super().commit()
+        if self._authors_of_changed_posts:
+            self._post_changes.changed(self._authors_of_changed_posts)
+            self._authors_of_changed_posts = set()
+
+    def add_post(self, post: FeedPost) -> FeedPost:
+        """Posts are written here, not through `posts`, so that their authors are told."""
+        self._db.add(post)
+        self._db.flush()
+        self._authors_of_changed_posts.add(post.author_id)
+        return post
 
     def delete_posts(self, post_ids: list[int]) -> None:
         """Posts go with everything attached to them: reactions, comments, likes, notifications."""
         if post_ids:
+            self._authors_of_changed_posts.update(self.posts.authors_of(post_ids))
             self.reactions.delete_of_posts(post_ids)
             self.comments.delete_of_posts(post_ids)
             self.notifications.delete_of_posts(post_ids)

@@ -40,7 +40,7 @@ class FixedServiceToken:
 
 def share(uow, diary_id: int) -> int:
     with uow() as unit:
-        post = unit.posts.add(FeedPost(author_id=7, author_login_id="haru", card_id=diary_id * 10, diary_id=diary_id,
+        post = unit.add_post(FeedPost(author_id=7, author_login_id="haru", card_id=diary_id * 10, diary_id=diary_id,
                                        content="공유", audience="PUBLIC", created_at=NOW))
         unit.reactions.add(PostReaction(post_id=post.id, user_id=8, reaction_type="좋아요", created_at=NOW))
         unit.comments.add(FeedComment(post_id=post.id, author_id=8, author_login_id="dal", content="힘내요", created_at=NOW))

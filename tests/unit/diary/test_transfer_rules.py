@@ -187,11 +187,11 @@ def test_an_export_holds_every_diary_with_its_analysis_cards_photos_and_feed(uow
         asyncio.run(emotion.AnalyzeDiary(emotion_pb.AnalyzeDiaryRequest(diary_id=diary_id, text="비")))
     cards.draw(ids[0], versions=2)
     with uow() as unit:
-        post = unit.posts.add(FeedPost(author_id=OWNER, author_login_id="user7", card_id=1, diary_id=ids[0],
+        post = unit.add_post(FeedPost(author_id=OWNER, author_login_id="user7", card_id=1, diary_id=ids[0],
                                        content="오늘의 카드", audience="PUBLIC", created_at=NOW))
         unit.reactions.add(PostReaction(post_id=post.id, user_id=9, reaction_type="힘내요", created_at=NOW))
         unit.comments.add(FeedComment(post_id=post.id, author_id=9, author_login_id="dal", content="힘내", created_at=NOW))
-        theirs = unit.posts.add(FeedPost(author_id=9, author_login_id="dal", card_id=2, diary_id=999, content="달",
+        theirs = unit.add_post(FeedPost(author_id=9, author_login_id="dal", card_id=2, diary_id=999, content="달",
                                          audience="PUBLIC", created_at=NOW))
         unit.comments.add(FeedComment(post_id=theirs.id, author_id=OWNER, author_login_id="user7", content="좋아요",
                                       created_at=NOW))

@@ -64,7 +64,7 @@ def a_feed(uow, reads, caller: Caller, diary_settings: DiarySettings, follows: F
 
 def a_post(uow, audience: str = "PUBLIC") -> int:
     with uow() as unit:
-        post = unit.posts.add(FeedPost(author_id=OWNER, author_login_id="owner", card_id=1, diary_id=1, content="",
+        post = unit.add_post(FeedPost(author_id=OWNER, author_login_id="owner", card_id=1, diary_id=1, content="",
                                        audience=audience, created_at=NOW))
         unit.commit()
         return post.id

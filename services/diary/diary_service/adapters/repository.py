@@ -64,11 +64,6 @@ class PostRepository:
     def __init__(self, db: Session) -> None:
         self._db = db
 
-    def add(self, post: FeedPost) -> FeedPost:
-        self._db.add(post)
-        self._db.flush()
-        return post
-
     def get(self, post_id: int) -> FeedPost | None:
         return self._db.get(FeedPost, post_id)
 
@@ -78,6 +73,9 @@ class PostRepository:
 
     def ids_of_diary(self, diary_id: int) -> list[int]:
         return list(self._db.scalars(select(FeedPost.id).where(FeedPost.diary_id == diary_id)))
+
+    def authors_of(self, post_ids: list[int]) -> set[int]:
+        return set(self._db.scalars(select(FeedPost.author_id).where(FeedPost.id.in_(post_ids)).distinct()))
 
     def delete(self, post_ids: list[int]) -> None:
         self._db.execute(delete(FeedPost).where(FeedPost.id.in_(post_ids)))

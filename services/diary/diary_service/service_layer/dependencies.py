@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import DiarySearch
+from diary_service.adapters.timeline_heads import TimelineHeads
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import UnitOfWork
 from gridam.card.v2.card_service_pb2_grpc import CardServiceStub
@@ -50,6 +51,8 @@ class FeedDependencies:
     service_tokens: ServiceTokenIssuer
     # Followee lists copied from the user service (distributed profile); None: always asked.
     follow_lists: FollowLists | None = None
+    # The newest posts of recently read timelines (distributed profile); None: always read.
+    timeline_heads: TimelineHeads | None = None
 
 
 @dataclass(frozen=True)

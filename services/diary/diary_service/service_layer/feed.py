@@ -176,7 +176,7 @@ class Feed:
                 # The card outlives its diary until the purge job runs: no post of a deleted diary.
                 if uow.diaries.get_for_author(card.diary_id, caller.user_id, lock=True) is None:
                     raise NotFound("DIARY4041", "the card's diary was deleted")
-                post = uow.posts.add(
+                post = uow.add_post(
                     FeedPost(
                         author_id=caller.user_id,
                         author_login_id=caller.login_id,
@@ -281,13 +281,26 @@ class Feed:
         caller = await self._caller()
         check_page(size, cursor)
         followees = await self._followees(caller)
+        heads = self._d.timeline_heads
+        authors = frozenset((caller.user_id, *followees))
+        rows = heads.page(caller.user_id, authors, cursor or None, size + 1) if heads is not None else None
 
         def read() -> tuple[list[PostView], int]:
-            rows = self._d.plain.timeline(caller.user_id, followees, cursor or None, size + 1)
-            posts, next_cursor = split_page(rows, size)
+            posts, next_cursor = split_page(rows if rows is not None else self._timeline_rows(caller.user_id, authors, followees, cursor, size), size)
             return _with_reactions(posts, self._d.plain.reaction_summary([p.id for p in posts], caller.user_id)), next_cursor
 
-        return await asyncio.to_thread(read)
+        # From the head, one statement is left (the reactions): on the event loop, as Diaries.list says.
+        return read() if rows is not None else await asyncio.to_thread(read)
+
+    def _timeline_rows(self, reader_id: int, authors: frozenset[int], followees: list[int], cursor: int, size: int) -> list[PostRow]:
+        """A page's `size + 1` rows from the database; a first page reads the whole head and keeps it."""
+        heads = self._d.timeline_heads
+        if heads is None or cursor or size + 1 > heads.HEAD_POSTS:
+            return self._d.plain.timeline(reader_id, followees, cursor or None, size + 1)
+        number = heads.number  # taken before reading: a change meanwhile voids the head
+        head = self._d.plain.timeline(reader_id, followees, None, heads.HEAD_POSTS)
+        heads.put(reader_id, authors, head, number)
+        return head[: size + 1]
 
     def _comment_views(self, uow: UnitOfWork, comments: list[FeedComment], caller: Identity) -> list[CommentView]:
         likes = uow.comments.likes([c.id for c in comments], caller.user_id) if comments else {}
