@@ -23,8 +23,10 @@ gateway:
   kind: http
   args: []
   calls: [user, diary, emotion, card]
-  stores: []
-  secretEnv: {}
+  # redis: the user service's profile changes, for its copy of the notifications' actors
+  stores: [redis]
+  secretEnv:
+    GRIDAM_REDIS_URL: redis-url
   keys: [jwt-ed25519.pub.pem, media-url.key]
   media: true
 user:
