@@ -15,7 +15,7 @@ import sqlalchemy
 from diary_service.adapters.orm import diary_jobs
 from diary_service.adapters.reads import DiaryReads
 from diary_service.adapters.search import SqlDiarySearch
-from diary_service.adapters.timeline_heads import PostChanges, TimelineHeads
+from diary_service.adapters.timeline_heads import TimelineHeads
 from diary_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from diary_service.config import DiarySettings
 from diary_service.service_layer.dependencies import Dependencies, FeedDependencies, NotificationDependencies
@@ -28,6 +28,7 @@ from gridam_devtools.keys import ensure_keys
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
+from gridam_runtime.copies import Changes
 from gridam_runtime.follows import FollowLists
 from gridam_runtime.jobs import JobQueue
 from gridam_runtime.kv import build_state
@@ -54,7 +55,7 @@ class DiaryLayer:
 @contextlib.contextmanager
 def diary_layer(
     settings: DiarySettings, *, users: Any, cards: Any, follow_lists: FollowLists | None = None,
-    timeline_heads: TimelineHeads | None = None, post_changes: PostChanges | None = None,
+    timeline_heads: TimelineHeads | None = None, post_changes: Changes | None = None,
 ) -> Iterator[DiaryLayer]:
     """`users` and `cards`: the clients of the user and card services; `follow_lists` and
     `timeline_heads`: the feed's copies of followee lists and of timelines' newest posts, and

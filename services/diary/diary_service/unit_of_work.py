@@ -15,17 +15,17 @@ from sqlalchemy.orm import Session as DbSession
 
 from diary_service.adapters.orm import CommentLike, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.adapters.repository import CommentRepository, DiaryRepository, NotificationRepository, PostRepository, ReactionRepository
-from diary_service.adapters.timeline_heads import PostChanges, UnsharedPostChanges
 from diary_service.adapters.transfers import TransferRepository
 from gridam_runtime import db
+from gridam_runtime.copies import Changes, UnsharedChanges
 from gridam_runtime.jobs import JobQueue
 
 
 class UnitOfWork(db.UnitOfWork):
-    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue, post_changes: PostChanges | None = None) -> None:
+    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue, post_changes: Changes | None = None) -> None:
         super().__init__(session_factory)
         self._jobs = jobs
-        self._post_changes = post_changes or UnsharedPostChanges()
+        self._post_changes = post_changes or UnsharedChanges()
 
     def _attach(self, session: DbSession) -> None:
         self.diaries = DiaryRepository(session)

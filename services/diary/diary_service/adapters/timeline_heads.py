@@ -3,7 +3,7 @@ timeline page someone opened a moment ago costs no window statement (docs/perfor
 
 Posts are never edited: a timeline changes only when a post of one of its authors is written or
 deleted, or when the reader's followees change. Every unit of work that writes or deletes posts
-publishes, after its commit, their authors' ids on a Redis channel (`RedisPostChanges`), from
+publishes, after its commit, their authors' ids on a Redis channel (`post_changes`), from
 the diary service and its pipeline workers alike. A copy (`TimelineHeads`) remembers, per
 author, the number of the last change it received; a reader's head is answered only while no
 author of it changed after the head was read, while its followees are the ones it was read with,
@@ -14,56 +14,24 @@ which bounds how long a lost publication can keep a deleted post or hide a new o
 
 from __future__ import annotations
 
-import abc
 import dataclasses
-import logging
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 import redis
 
 from diary_service.adapters.reads import PostRow
+from gridam_runtime.copies import Changes, changes
 from gridam_runtime.kv import RedisSubscription
-
-log = logging.getLogger("gridam.timeline-heads")
 
 CHANNEL = "gridam:posts-changed"
 _NEVER = (0, 0.0)
 
 
-class PostChanges(abc.ABC):
-    """Where writers of posts announce whose posts changed."""
-
-    @abc.abstractmethod
-    def changed(self, author_ids: Collection[int]) -> None:
-        """After the commit: the posts of `author_ids` are no longer what they were."""
-
-
-class UnsharedPostChanges(PostChanges):
-    """No Redis (the embedded profile): no process keeps heads, nothing to tell."""
-
-    def changed(self, author_ids: Collection[int]) -> None:
-        pass
-
-
-class RedisPostChanges(PostChanges):
-    def __init__(self, client: redis.Redis) -> None:
-        self._redis = client
-
-    def changed(self, author_ids: Collection[int]) -> None:
-        if not author_ids:
-            return
-        try:
-            self._redis.publish(CHANNEL, " ".join(str(i) for i in author_ids))
-        except (redis.RedisError, OSError):
-            # The posts are committed; failing the request would not undo them. The heads'
-            # subscriptions are likely down too (then not trusted), else MAX_AGE_SECONDS bounds them.
-            log.warning("post change of authors %s not published", sorted(author_ids), exc_info=True)
-
-
-def post_changes(client: redis.Redis | None) -> PostChanges:
-    return RedisPostChanges(client) if client is not None else UnsharedPostChanges()
+def post_changes(client: redis.Redis | None) -> Changes:
+    """Where writers of posts announce, after the commit, the authors whose posts changed."""
+    return changes(client, CHANNEL)
 
 
 @dataclasses.dataclass(frozen=True)
