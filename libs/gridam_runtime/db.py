@@ -208,6 +208,15 @@ class HeldReadConnections:
         if held is None or held[0] is not connection:
             connection.close()
 
+    def rows(self, read: PlainRead, **params: Any) -> list[tuple[Any, ...]]:
+        """One plain read on the calling thread's connection (for several on one connection:
+        connection() and give_back())."""
+        connection = self.connection()
+        try:
+            return read.all(connection, self._engine.dialect, **params)
+        finally:
+            self.give_back(connection)
+
     def close(self) -> None:
         """Give every kept connection back to the pool (at shutdown, when nothing reads)."""
         with self._lock:

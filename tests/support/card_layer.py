@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from card_service.adapters.reads import CardReads
 from card_service.bootstrap import DISCOVERY_NAME, MIGRATIONS_DIR
 from card_service.config import CardSettings
 from card_service.service_layer.cards import Cards
@@ -88,12 +89,15 @@ def card_layer(settings: CardSettings, *, diaries: Any, **overrides: Any) -> Ite
     ensure_keys(settings.keys_dir)
     migrate(MIGRATIONS_DIR, settings.database)
     engine = db.create_engine(settings.database)
+    read_engine = db.create_engine(settings.database, autocommit=True)
+    read_connections = db.HeldReadConnections(read_engine)
     sessions = db.session_factory(engine)
     limits, revocations, _ = build_state("", settings.data_dir)
     analyses, drawer = StoredAnalyses(), ArtDrawer()
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
+        plain=CardReads(read_connections),
         authenticator=Authenticator.for_service(settings, revocations, service_callers=()),
         storage=LocalFolderStorage(settings.media_root),
         emotion=analyses,
@@ -106,4 +110,6 @@ def card_layer(settings: CardSettings, *, diaries: Any, **overrides: Any) -> Ite
     try:
         yield CardLayer(Cards(deps), deps.uow, analyses, drawer, ServiceTokenIssuer.from_keys_dir(settings.keys_dir, "gridam-diary").token)
     finally:
+        read_connections.close()
+        read_engine.dispose()
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 
+from card_service.adapters.reads import CardReads
 from card_service.config import CardSettings
 from card_service.service_layer.cards import Cards
 from card_service.service_layer.dependencies import Dependencies
@@ -41,6 +42,8 @@ def migrate(settings: CardSettings) -> None:
 
 async def serve(settings: CardSettings) -> None:
     engine = db.create_engine(settings.database)
+    read_engine = db.create_engine(settings.database, autocommit=True)
+    read_connections = db.HeldReadConnections(read_engine)
     limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
@@ -48,6 +51,7 @@ async def serve(settings: CardSettings) -> None:
     deps = Dependencies(
         settings=settings,
         uow=lambda: UnitOfWork(sessions),
+        plain=CardReads(read_connections),
         # The use cases ask it for the calling user only; which services may call which method is
         # the call chain's check (the access options), with its own authenticator (gridam_runtime.server).
         authenticator=Authenticator.for_service(settings, revocations, service_callers=()),
@@ -66,6 +70,8 @@ async def serve(settings: CardSettings) -> None:
         revocations.close()
         if redis_client is not None:
             redis_client.close()
+        read_connections.close()
+        read_engine.dispose()
         engine.dispose()
 
     await run_server(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from card_service.adapters.orm import Card
+from card_service.adapters.reads import CardRow
 from card_service.service_layer.cards import Cards
 from gridam.card.v1 import card_service_pb2 as v1
 from gridam.card.v1 import card_service_pb2_grpc as v1_grpc
@@ -26,7 +27,7 @@ from gridam_runtime.versions import recast
 DEFAULT_PAGE_SIZE = 9
 
 
-def card_message(card: Card) -> pb.Card:
+def card_message(card: Card | CardRow) -> pb.Card:
     created = Timestamp()
     created.FromDatetime(card.created_at)
     return pb.Card(

@@ -81,6 +81,7 @@ def cards_and_storage(tmp_path):
     deps = Dependencies(
         settings=CardSettings(data_dir=tmp_path, art_width=64, art_height=64),
         uow=lambda: UnitOfWork(sessions),
+        plain=None,  # the gallery and the day's card are not read here
         authenticator=PipelineCaller(),
         storage=storage,
         emotion=AnalysisOfTheDiary(),

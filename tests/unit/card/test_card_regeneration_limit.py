@@ -41,6 +41,7 @@ def cards(tmp_path):
     deps = Dependencies(
         settings=CardSettings(data_dir=tmp_path, art_width=64, art_height=64, limit_card_regenerations=Rate(3, 86400)),
         uow=lambda: UnitOfWork(sessions),
+        plain=None,  # the gallery and the day's card are not read here
         authenticator=TheAuthor(),
         storage=storage,
         emotion=AnalysisOfTheDiary(),

@@ -1,4 +1,4 @@
-"""Card queries. Reads are scoped to an author unless a service asks."""
+"""Card queries in a unit of work's ORM session (the gallery, the card of a diary and of a day: adapters/reads.py)."""
 
 from __future__ import annotations
 
@@ -28,19 +28,6 @@ class CardRepository:
 
     def all_of(self, diary_id: int) -> list[Card]:
         return list(self._db.scalars(select(Card).where(Card.diary_id == diary_id)))
-
-    def page(
-        self, author_id: int, size: int, before_id: int | None, diary_ids: list[int] | None = None
-    ) -> list[Card]:
-        """Newest version of each of the author's diaries (only `diary_ids` when given), newest
-        card first, ids below `before_id`."""
-        newest = select(func.max(Card.id)).where(Card.author_id == author_id)
-        if diary_ids is not None:
-            newest = newest.where(Card.diary_id.in_(diary_ids))
-        query = select(Card).where(Card.id.in_(newest.group_by(Card.diary_id).scalar_subquery()))
-        if before_id is not None:
-            query = query.where(Card.id < before_id)
-        return list(self._db.scalars(query.order_by(Card.id.desc()).limit(size)))
 
     def delete_all_of(self, diary_id: int) -> None:
         self._db.execute(delete(Card).where(Card.diary_id == diary_id))

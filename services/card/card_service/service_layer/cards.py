@@ -23,6 +23,7 @@ import grpc
 from sqlalchemy.exc import IntegrityError
 
 from card_service.adapters.orm import Card
+from card_service.adapters.reads import CardRow
 from card_service.domain.composition import compose_card
 from card_service.domain.prompts import build_prompt, card_hashtags
 from card_service.service_layer.dependencies import Dependencies
@@ -70,11 +71,15 @@ class Cards:
             raise NotFound("EMOTIONCARD4041", "no such card of the caller")
         return card
 
-    async def by_diary(self, diary_id: int) -> Card:
+    # The card of a diary, of a day and the gallery are read on the event loop, not in a worker
+    # thread: a token check from memory and one indexed read of at most a page on the autocommit
+    # read engine (bounded by its timeouts) cost less than the hop to a thread and back, as the
+    # diary service's list and day (docs/performance.md).
+    async def by_diary(self, diary_id: int) -> CardRow:
         """The caller's diary's card; DIARY4041 when there is no such diary of the caller, and
         EMOTIONCARD4001 only while the caller's diary has no card yet (decision 16)."""
-        identity = await asyncio.to_thread(self._d.authenticator.require)
-        card = await asyncio.to_thread(self._latest, diary_id)
+        identity = self._d.authenticator.require()
+        card = self._d.plain.latest(diary_id)
         if card is not None and card.author_id == identity.user_id:
             return card
         if card is None:
@@ -87,50 +92,47 @@ class Cards:
                 raise NotFound(NOT_READY, "no card of the caller's diary yet")
         raise NotFound("DIARY4041", "no such diary of the caller")
 
-    async def by_date(self, day: str) -> Card | None:
-        """The card of the caller's latest diary of that day (decision 9), asked of the diary
-        service with the caller's token; None while that diary has no card yet."""
-        identity = await asyncio.to_thread(self._d.authenticator.require)
+    async def by_date(self, day: str) -> CardRow | None:
+        """The card of the caller's latest diary of that day (decision 9); None while that diary
+        has no card yet.
+
+        Which diary is the latest only the diary service knows (a newer one may have no card yet,
+        and a deleted one's cards may not be deleted yet), so it is asked, with the caller's token,
+        unless the caller has no card of that day at all: then that diary has none either.
+        Usually the latest diary is the one of the caller's newest card that day, read first."""
+        identity = self._d.authenticator.require()
         try:
-            parse_day(day)
+            date = parse_day(day)
         except ValueError:
             raise InvalidArgument("DIARY4003", "date must be YYYY-MM-DD") from None
+        card = self._d.plain.latest_of_day(identity.user_id, date)
+        if card is None:
+            return None
         try:
             reply = await self._d.diaries.GetDiaryByDate(diary_pb.GetDiaryByDateRequest(date=day))
         except grpc.aio.AioRpcError as error:
-            if error.code() == grpc.StatusCode.NOT_FOUND:  # no diary that day
+            if error.code() == grpc.StatusCode.NOT_FOUND:  # no diary that day (they were deleted)
                 return None
             raise
-        card = await asyncio.to_thread(self._latest, reply.diary.id)
+        if reply.diary.id != card.diary_id:
+            card = self._d.plain.latest(reply.diary.id)
         return card if card is not None and card.author_id == identity.user_id else None
 
-    async def page(self, size: int, cursor: int) -> tuple[list[Card], int]:
-        identity = await asyncio.to_thread(self._d.authenticator.require)
+    async def page(self, size: int, cursor: int) -> tuple[list[CardRow], int]:
+        identity = self._d.authenticator.require()
+        return split_page(self._d.plain.page(identity.user_id, size + 1, cursor or None), size)
 
-        def read() -> list[Card]:
-            with self._d.uow() as uow:
-                return uow.cards.page(identity.user_id, size + 1, cursor or None)
-
-        cards = await asyncio.to_thread(read)
-        return split_page(cards, size)
-
-    async def shared_page(self, author_id: int, size: int, cursor: int) -> tuple[list[Card], int]:
+    async def shared_page(self, author_id: int, size: int, cursor: int) -> tuple[list[CardRow], int]:
         """Another user's cards the caller sees through that user's posts (decision 3): the
         diary service, asked with the caller's own token, says which posts are visible."""
-        identity = await asyncio.to_thread(self._d.authenticator.require)
+        identity = self._d.authenticator.require()
         if author_id == identity.user_id:
             return await self.page(size, cursor)
         posts = (await self._d.diaries.ListUserPosts(diary_pb.ListUserPostsRequest(author_id=author_id))).posts
         diary_ids = sorted({p.diary_id for p in posts})
         if not diary_ids:
             raise PermissionDenied("EMOTIONCARD4031", "none of this user's cards is shared with the caller")
-
-        def read() -> list[Card]:
-            with self._d.uow() as uow:
-                return uow.cards.page(author_id, size + 1, cursor or None, diary_ids)
-
-        cards = await asyncio.to_thread(read)
-        return split_page(cards, size)
+        return split_page(self._d.plain.page(author_id, size + 1, cursor or None, diary_ids), size)
 
     async def versions(self, diary_id: int) -> list[Card]:
         """Every version of a diary's card, oldest first (internal: the diary service's export)."""

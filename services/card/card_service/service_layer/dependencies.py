@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from card_service.adapters.reads import CardReads
 from card_service.config import CardSettings
 from card_service.unit_of_work import UnitOfWork
 from gridam.diary.v1.diary_service_pb2_grpc import DiaryServiceStub
@@ -22,6 +23,8 @@ from gridam_runtime.tokens import ServiceTokenIssuer
 class Dependencies:
     settings: CardSettings
     uow: Callable[[], UnitOfWork]
+    # The gallery, the card of a diary and of a day (plain reads on the autocommit read engine).
+    plain: CardReads
     authenticator: Authenticator
     storage: ObjectStorage
     # The clients of the services the use cases call (ClientFactory.client: a ServiceClient, typed
