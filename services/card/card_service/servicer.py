@@ -18,8 +18,8 @@ from gridam.card.v1 import card_service_pb2 as v1
 from gridam.card.v1 import card_service_pb2_grpc as v1_grpc
 from gridam.card.v2 import card_service_pb2 as pb
 from gridam.card.v2 import card_service_pb2_grpc
-from gridam_domain.emotions import Emotion
-from gridam_runtime.emotions import from_proto, shares_to_proto, to_proto
+from gridam_domain.emotions import EMOTIONS, Emotion
+from gridam_runtime.emotions import from_proto, to_proto
 from gridam_runtime.errors import InvalidArgument
 from gridam_runtime.server import ServicerContext
 from gridam_runtime.versions import recast
@@ -27,23 +27,33 @@ from gridam_runtime.versions import recast
 DEFAULT_PAGE_SIZE = 9
 
 
+# A card stores its emotions by their names (adapters/orm.py): each name's proto value, in the
+# proto's order (shares_to_proto's), looked up by name without an Emotion in between.
+_PROTO_BY_NAME = {emotion.name: to_proto(emotion) for emotion in EMOTIONS}
+
+
 def card_message(card: Card | CardRow) -> pb.Card:
     created = Timestamp()
     created.FromDatetime(card.created_at)
-    return pb.Card(
+    message = pb.Card(
         id=card.id,
         diary_id=card.diary_id,
         image_key=card.image_key,
         version=card.version,
         author_id=card.author_id,
         date=card.date.isoformat(),
-        dominant=to_proto(Emotion[card.dominant]),  # stored by its name (adapters/orm.py)
-        distribution=shares_to_proto({Emotion[key]: fraction for key, fraction in card.distribution.items()}),
+        dominant=_PROTO_BY_NAME[card.dominant],
         hashtags=card.hashtags,
         feedback=card.feedback,
         safety_flag=card.safety_flag,
         created_at=created,
     )
+    # Added in place: a list of EmotionShares given to the constructor is built, then copied.
+    add, shares = message.distribution.add, card.distribution
+    for name, value in _PROTO_BY_NAME.items():
+        if name in shares:
+            add(emotion=value, fraction=shares[name])
+    return message
 
 
 def page_cursor(token: str) -> int:
