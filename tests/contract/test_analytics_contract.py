@@ -22,7 +22,7 @@ from diary_service.unit_of_work import UnitOfWork as DiaryUnitOfWork
 from emotion_service.adapters.history import ReadModelAnalysisHistory, SqlAnalysisHistory
 from emotion_service.service_layer.statistics import compute, period
 from emotion_service.unit_of_work import UnitOfWork as EmotionUnitOfWork
-from gridam_domain.read_model import AUTHORS_COLLECTION, COLLECTION, author_document_id
+from gridam_domain.read_model import AUTHORS_COLLECTION, COLLECTION, author_document_id, document_id
 from gridam_runtime import db
 from gridam_runtime.jobs import JobQueue
 from tests.support.cdc import PARTITIONS, TIMEOUT_SECONDS, CdcWorld
@@ -54,7 +54,7 @@ class Contract:
         collection = world.read_model()
         self.search = {
             "sql": SqlDiarySearch(lambda: DiaryUnitOfWork(diary_sessions, JobQueue(diary_jobs))),
-            "read model": ReadModelDiarySearch(collection),
+            "read model": ReadModelDiarySearch(collection, PARTITIONS),
         }
         self.history = {
             "sql": SqlAnalysisHistory(lambda: EmotionUnitOfWork(emotion_sessions)),
@@ -101,7 +101,7 @@ def seed(world: CdcWorld, emotion_engine: sa.Engine) -> dict[str, int]:
 
 def wait_for_read_model(world: CdcWorld, contract: Contract) -> None:
     """Until the read model holds exactly the diaries and analyses of the SQL tables, and the
-    authors' summary documents their analyses."""
+    authors' summary documents their diaries and analyses."""
     deadline = time.monotonic() + TIMEOUT_SECONDS
     collection = world.read_model()
     while True:
@@ -111,8 +111,9 @@ def wait_for_read_model(world: CdcWorld, contract: Contract) -> None:
         documents = list(collection.find({}, {"diary.title": 1, "analysis.diary_id": 1}))
         projected = {int(d["_id"]): d["diary"]["title"] for d in documents if d.get("diary")}
         projected_analyses = {int(d["_id"]) for d in documents if d.get("analysis")}
-        summarised = {int(k) for d in collection.database[AUTHORS_COLLECTION].find() for k, entry in d["analyses"].items() if entry}
-        if projected == rows and projected_analyses == analysed == summarised:
+        summaries = list(collection.database[AUTHORS_COLLECTION].find())
+        summarised = {part: {int(k) for d in summaries for k, entry in (d.get(part) or {}).items() if entry} for part in ("diaries", "analyses")}
+        if projected == rows and summarised["diaries"] == set(rows) and projected_analyses == analysed == summarised["analyses"]:
             return
         assert time.monotonic() < deadline, f"read model not converged: {projected} vs {rows}\n{world.log()[-2000:]}"
         time.sleep(0.3)
@@ -182,25 +183,62 @@ def test_history_gives_the_same_dates_keywords_and_statistics(contract: Contract
     assert sorted(day.isoformat() for day in read_model.dates(ME)) == ["2026-10-03", "2026-10-17", "2026-11-02", "2026-11-20", "2026-12-01"]
 
 
+class Finds(monitoring.CommandListener):
+    """The (collection, filter) of every find a client sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            self.sent.append((event.command["find"], event.command["filter"]))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+def summary_finds() -> list[tuple[str, dict]]:
+    return [(AUTHORS_COLLECTION, {"_id": author_document_id(ME, partition)}) for partition in range(PARTITIONS)]
+
+
+def diary_finds(ids) -> list[tuple[str, dict]]:
+    return [(COLLECTION, {"_id": document_id(diary_id)}) for diary_id in ids]
+
+
 def test_statistics_read_only_the_authors_summary_documents_by_id(contract: Contract, ferretdb):
     """What the read-model history sends to the server (real FerretDB, observed on the wire): a
     lookup by `_id` of each of the author's summary documents, never a query of the diaries
     (FerretDB answers any other filter by reading the whole collection)."""
-    sent: list[tuple[str, dict]] = []
-
-    class Finds(monitoring.CommandListener):
-        def started(self, event: monitoring.CommandStartedEvent) -> None:
-            if event.command_name == "find":
-                sent.append((event.command["find"], event.command["filter"]))
-
-        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-            pass
-
-        def failed(self, event: monitoring.CommandFailedEvent) -> None:
-            pass
-
-    with MongoClient(ferretdb.url, event_listeners=[Finds()]) as client:
+    finds = Finds()
+    with MongoClient(ferretdb.url, event_listeners=[finds]) as client:
         history = ReadModelAnalysisHistory(client[contract.read_model_database][COLLECTION], PARTITIONS)
         summaries = history.summaries(ME)
     assert summaries == contract.history["sql"].summaries(ME)
-    assert sent == [("authors", {"_id": author_document_id(ME, partition)}) for partition in range(PARTITIONS)]
+    assert finds.sent == summary_finds()
+
+
+def test_word_clouds_read_the_authors_analysed_diaries_by_id(contract: Contract, ferretdb):
+    """The keywords: the author's summary documents, then each analysed diary of theirs by `_id`."""
+    finds = Finds()
+    with MongoClient(ferretdb.url, event_listeners=[finds]) as client:
+        history = ReadModelAnalysisHistory(client[contract.read_model_database][COLLECTION], PARTITIONS)
+        keywords = history.keywords(ME)
+    assert sorted(keywords) == sorted(contract.history["sql"].keywords(ME))
+    assert finds.sent == summary_finds() + diary_finds(sorted(diary_id for diary_id, _, _ in keywords))
+
+
+def test_search_reads_the_authors_diaries_by_id_newest_first_until_the_page_is_full(contract: Contract, ferretdb):
+    """The search: the author's summary documents, then their diaries by `_id`, newest first,
+    below the cursor, and no more once the page (here 2) is full."""
+    mine = [diary.id for diary in contract.search["sql"].search(ME, "", None, 50)]  # every diary of ME, newest first
+    finds = Finds()
+    with MongoClient(ferretdb.url, event_listeners=[finds]) as client:
+        search = ReadModelDiarySearch(client[contract.read_model_database][COLLECTION], PARTITIONS)
+        found = search.search(ME, "rain", mine[0], 2)
+    assert [diary.id for diary in found] == [diary.id for diary in contract.search["sql"].search(ME, "rain", mine[0], 2)]
+    read = mine[1 : mine.index(found[-1].id) + 1]
+    assert finds.sent == summary_finds() + diary_finds(read)
+    assert len(read) < len(mine) - 1  # it stopped before the author's oldest diaries

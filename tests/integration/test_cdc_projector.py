@@ -301,48 +301,59 @@ def test_a_diary_deleted_whole_leaves_no_document_even_when_its_history_is_repla
 
 
 def test_each_author_has_a_summary_document_per_partition_kept_by_the_same_rules(pipeline: Pipeline):
-    """The statistics' summary documents (one per author and partition, `_id` only) follow the
-    analyses through inserts, updates and deletes; a replay and older versions change nothing;
-    an author whose analyses are all deleted (account deletion) keeps no summary document."""
+    """The summary documents behind the statistics, the search and the word clouds (one per author
+    and partition, `_id` only) follow the diaries and analyses through inserts, updates and
+    deletes; a replay and older versions change nothing; an author whose diaries and analyses are
+    all deleted (account deletion) keeps no summary document."""
     partitions = pipeline.settings.cdc_topic_partitions
     # Diaries 1 to 6 of author 7 fall on more than one partition; diary 9 is author 8's only one.
     assert len({diary_partition(diary, partitions) for diary in range(1, 7)}) > 1
-    history = [change("diary_analyses", CREATE, analysis_row(d, dominant="HAPPY"), seq=10 + d) for d in range(1, 7)]
+    # Diary 7 is never analysed.
+    history = [change("diaries", CREATE, diary_row(d), seq=d) for d in range(1, 8)]
+    history.append(change("diaries", CREATE, diary_row(9, author_id=8), seq=9))
+    history += [change("diary_analyses", CREATE, analysis_row(d, dominant="HAPPY"), seq=10 + d) for d in range(1, 7)]
     history += [
         change("diary_analyses", CREATE, analysis_row(9, author_id=8), seq=19),
         change("diary_analyses", UPDATE, analysis_row(1, dominant="SAD"), seq=20),
         change("diary_analyses", DELETE, analysis_row(2, dominant="HAPPY"), seq=21),
         change("diary_analyses", DELETE, analysis_row(9, author_id=8), seq=22),
+        change("diaries", UPDATE, diary_row(2, title="고침"), seq=23),  # diary 2 stays, without its analysis
+        change("diaries", DELETE, diary_row(9, author_id=8), seq=24),
     ]
     pipeline.publish(history)
     projector = pipeline.start_projector()
     pipeline.wait_all_committed()
 
-    def entries() -> dict[int, tuple[str, int, str, str]]:
-        """diary id -> (summary document, author, date, dominant) of every live entry."""
+    def entries(part: str) -> dict[int, tuple]:
+        """diary id -> (summary document, author, the entry's other values) of every live entry of `part`."""
         found = {}
         for summary_id, summary in pipeline.summaries().items():
-            for key, entry in summary["analyses"].items():
+            for key, entry in (summary.get(part) or {}).items():
                 if entry is not None:
                     assert int(key) == entry["diary_id"]
-                    found[entry["diary_id"]] = (summary_id, summary["author_id"], entry["date"], entry["dominant"])
+                    found[entry["diary_id"]] = (summary_id, summary["author_id"], *(v for k, v in entry.items() if k != "diary_id"))
         return found
 
-    expected = {
-        d: (author_document_id(7, diary_partition(d, partitions)), 7, "2026-11-20", "SAD" if d == 1 else "HAPPY") for d in (1, 3, 4, 5, 6)
-    }
-    assert entries() == expected
+    def summary_of(diary: int) -> str:
+        return author_document_id(7, diary_partition(diary, partitions))
+
+    assert entries("analyses") == {d: (summary_of(d), 7, "2026-11-20", "SAD" if d == 1 else "HAPPY") for d in (1, 3, 4, 5, 6)}
+    assert entries("diaries") == {d: (summary_of(d), 7) for d in range(1, 8)}
     assert {summary["author_id"] for summary in pipeline.summaries().values()} == {7}  # author 8's went
     projected = pipeline.summaries()
 
-    older = [change("diary_analyses", UPDATE, analysis_row(1, dominant="JOY"), seq=15)]
+    older = [change("diary_analyses", UPDATE, analysis_row(1, dominant="JOY"), seq=15), change("diaries", DELETE, diary_row(2), seq=22)]
     pipeline.publish(history + older)
     pipeline.wait_all_committed()
     assert pipeline.summaries() == projected
 
-    # Account deletion: the author's other analyses go too, and with them every summary document.
+    # Account deletion: the author's other diaries and analyses go too, and with them every summary document.
     deleted = [change("diary_analyses", DELETE, analysis_row(d), seq=30 + d) for d in (1, 3, 4, 5, 6)]
-    pipeline.publish(deleted)
+    deleted += [change("diaries", DELETE, diary_row(d), seq=40 + d) for d in range(1, 8)]
+    pipeline.publish(deleted[:5])
+    pipeline.wait_all_committed()
+    assert entries("analyses") == {} and entries("diaries") == {d: (summary_of(d), 7) for d in range(1, 8)}
+    pipeline.publish(deleted[5:])
     pipeline.wait_all_committed()
     assert pipeline.summaries() == {}
     # A restarted reader repeats the history, deletes included: nothing comes back.

@@ -20,7 +20,7 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from pymongo import MongoClient
 
 from cdc_service.domain.envelope import Change, json_row
-from cdc_service.domain.read_model import SUMMARY_COLUMNS, TABLES, diary_partition
+from cdc_service.domain.read_model import SUMMARIES, TABLES, diary_partition
 from gridam_domain.read_model import AUTHORS_COLLECTION, COLLECTION, author_document_id
 from gridam_runtime import db
 from gridam_runtime.settings import BaseGridamSettings
@@ -35,32 +35,34 @@ PARTITIONS: int = BaseGridamSettings.model_fields["cdc_topic_partitions"].defaul
 
 def sql_state(engine_of: Callable[[str], sa.Engine]) -> dict[int, dict]:
     """What the read model must hold: every captured row of the services' databases (`engine_of`
-    the service's name), mapped as the projector maps it; `summary`: the diary's entry in its
-    author's summary document ({_id, author_id, diary_id, date, dominant}), None without analysis."""
+    the service's name), mapped as the projector maps it; `summaries`: the diary's entries in its
+    author's summary document by part ("diaries", "analyses"), each {_id, author_id, diary_id, ...}."""
     state: dict[int, dict] = {}
     for table, service in (("diaries", "diary"), ("diary_analyses", "emotion"), ("cards", "card")):
         projection = TABLES[table]
         with engine_of(service).connect() as connection:
             for row in connection.execute(sa.text(f"SELECT * FROM {table}")):
                 values = json_row(dict(row._mapping))
-                document = state.setdefault(values[projection.diary_id_column], _empty())
+                diary_id = values[projection.diary_id_column]
+                document = state.setdefault(diary_id, _empty())
+                value = projection.value(values)
                 if projection.entry_column is None:
-                    document[projection.part] = projection.value(values)
+                    document[projection.part] = value
                 else:
-                    document["cards"][str(values[projection.entry_column])] = projection.value(values)
-    for diary_id, document in state.items():
-        if (analysis := document["analysis"]) is not None:
-            author = analysis["author_id"]
-            document["summary"] = {
-                "_id": author_document_id(author, diary_partition(diary_id, PARTITIONS)),
-                "author_id": author,
-                **{name: analysis[name] for name in SUMMARY_COLUMNS},
-            }
+                    document["cards"][str(values[projection.entry_column])] = value
+                if (entries := SUMMARIES.get(table)) is not None:
+                    author = values["author_id"]
+                    document["summaries"][entries.part] = {
+                        "_id": author_document_id(author, diary_partition(diary_id, PARTITIONS)),
+                        "author_id": author,
+                        "diary_id": diary_id,
+                        **{name: value[name] for name in entries.columns},
+                    }
     return state
 
 
 def _empty() -> dict:
-    return {"diary": None, "analysis": None, "cards": {}, "summary": None}
+    return {"diary": None, "analysis": None, "cards": {}, "summaries": {}}
 
 
 def read_model_state(collection) -> dict[int, dict]:
@@ -75,10 +77,11 @@ def read_model_state(collection) -> dict[int, dict]:
         if live["diary"] or live["analysis"] or live["cards"]:
             state[int(document["_id"])] = live
     for summary in collection.database[AUTHORS_COLLECTION].find():
-        for key, entry in (summary.get("analyses") or {}).items():
-            if entry is not None:
-                found = {"_id": summary["_id"], "author_id": summary.get("author_id"), **entry}
-                state.setdefault(int(key), _empty())["summary"] = found
+        for entries in SUMMARIES.values():
+            for key, entry in (summary.get(entries.part) or {}).items():
+                if entry is not None:
+                    found = {"_id": summary["_id"], "author_id": summary.get("author_id"), **entry}
+                    state.setdefault(int(key), _empty())["summaries"][entries.part] = found
     return state
 
 

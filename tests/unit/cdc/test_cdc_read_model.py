@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from cdc_service.domain.envelope import CREATE, DELETE, READ, UPDATE
-from cdc_service.domain.read_model import document_partition, merge, part_write, versions_of
+from cdc_service.domain.read_model import document_partition, live_entries, merge, part_write, summary_write, versions_of
 from tests.support.cdc_changes import analysis_row, card_row, change, diary_row
 
 DOC_5 = "00000000000000000005"
@@ -173,6 +173,50 @@ def test_a_new_document_is_the_update_written_out():
         "v": {"analysis": analysis.version, "cards": {"77": card.version}},
     }
     assert versions_of(document) == merge(None, [analysis, card]).versions
+
+
+# --- the authors' summary documents ---------------------------------------------------------
+
+SUMMARY_7_2 = "00000000000000000007.0002"
+
+
+def test_diary_and_analysis_changes_are_entries_of_their_authors_summary_for_the_partition():
+    diary = summary_write(change("diaries", UPDATE, diary_row(5, author_id=7, title="고침"), seq=40), partition=2)
+    analysis = summary_write(change("diary_analyses", CREATE, analysis_row(5, author_id=7, dominant="SAD"), seq=41), partition=2)
+    card = summary_write(change("cards", CREATE, card_row(77, diary_id=5), seq=42), partition=2)
+
+    assert card is None  # no reader needs the cards from there
+    assert diary is not None and analysis is not None
+    assert (diary.document_id, diary.path, diary.value) == (SUMMARY_7_2, f"diaries.{DOC_5}", {"diary_id": 5})
+    assert (analysis.document_id, analysis.path, analysis.value) == (
+        SUMMARY_7_2,
+        f"analyses.{DOC_5}",
+        {"diary_id": 5, "date": "2026-11-20", "dominant": "SAD"},
+    )
+    document = merge(None, [diary, analysis]).new_document(SUMMARY_7_2)
+    assert document == {
+        "_id": SUMMARY_7_2,
+        "author_id": 7,
+        "diaries": {DOC_5: {"diary_id": 5}},
+        "analyses": {DOC_5: analysis.value},
+        "v": {"diaries": {DOC_5: diary.version}, "analyses": {DOC_5: analysis.version}},
+    }
+    assert sorted(live_entries(document)) == [f"analyses.{DOC_5}", f"diaries.{DOC_5}"]
+
+
+def test_a_summary_is_left_without_live_entries_only_once_the_diaries_and_analyses_are_deleted():
+    created = [
+        summary_write(change("diaries", CREATE, diary_row(5), seq=40), partition=2),
+        summary_write(change("diary_analyses", CREATE, analysis_row(5), seq=41), partition=2),
+    ]
+    analysis_deleted = summary_write(change("diary_analyses", DELETE, analysis_row(5), seq=42), partition=2)
+    diary_deleted = summary_write(change("diaries", DELETE, diary_row(5), seq=43), partition=2)
+
+    only_the_diary = merge(None, [*created, analysis_deleted]).new_document(SUMMARY_7_2)
+    nothing = merge(None, [*created, analysis_deleted, diary_deleted]).new_document(SUMMARY_7_2)
+
+    assert live_entries(only_the_diary) == [f"diaries.{DOC_5}"]
+    assert nothing["diaries"] == {DOC_5: None} and live_entries(nothing) == []
 
 
 # --- partitions -----------------------------------------------------------------------------

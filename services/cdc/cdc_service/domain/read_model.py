@@ -22,15 +22,18 @@ zero-padded text: FerretDB looks up only text (or ObjectId) `_id`s by index, and
 keeps text order equal to number order (newest first in search).
 
 Next to them, one summary document per author and partition (`authors` collection, `_id` =
-`author_document_id`), which the statistics read by `_id` instead of querying the diaries:
+`author_document_id`), which the readers read by `_id` instead of querying the diaries (the
+statistics its analyses; the search and the word clouds the ids of the author's diaries and
+analysed diaries, whose documents they then read by `_id`, one at a time):
 
     {_id: "<author id, 20 digits>.<partition, 4 digits>", author_id,
      analyses: {"<diary document id>": {diary_id, date, dominant} | null},
-     v: {analyses: {"<diary document id>": <version>}}}
+     diaries: {"<diary document id>": {diary_id} | null},
+     v: {analyses: {"<diary document id>": <version>}, diaries: {...}}}
 
-Its entries come from the same `diary_analyses` changes and follow the same rules (versions,
-tombstones, removal once no entry is live); an author's diaries are spread over the partitions,
-so keying it by partition too keeps one writer per document, the partition's projector.
+Its entries come from the same `diary_analyses` and `diaries` changes and follow the same rules
+(versions, tombstones, removal once no entry is live); an author's diaries are spread over the
+partitions, so keying it by partition too keeps one writer per document, the partition's projector.
 
 Values are typed for queries: JSON text columns decoded, TINYINT(1) flags as booleans, DATETIME
 (naive UTC) as dates; DATE stays YYYY-MM-DD text. FerretDB stores no nested arrays, so
@@ -145,21 +148,34 @@ def part_write(change: Change) -> PartWrite:
     )
 
 
-SUMMARY_TABLE = "diary_analyses"
-SUMMARY_COLUMNS = ("diary_id", "date", "dominant")
+@dataclass(frozen=True)
+class SummaryEntries:
+    """Which entries of the author's summary documents one captured table's rows are."""
+
+    part: str  # the map of the summary document
+    columns: tuple[str, ...] = ()  # what an entry keeps besides the diary id
+
+
+# Captured tables whose rows are also entries of their author's summary documents.
+SUMMARIES: Mapping[str, SummaryEntries] = {
+    "diary_analyses": SummaryEntries(part="analyses", columns=("date", "dominant")),
+    "diaries": SummaryEntries(part="diaries"),
+}
 
 
 def summary_write(change: Change, partition: int) -> PartWrite | None:
-    """What an analysis change sets in its author's summary document for `partition` (the change's
-    topic partition); None for the other tables."""
-    if change.table != SUMMARY_TABLE:
+    """What a diary or analysis change sets in its author's summary document for `partition` (the
+    change's topic partition); None for the other tables."""
+    entries = SUMMARIES.get(change.table)
+    if entries is None:
         return None
     row = change.row
+    diary_id = row[_projection(change.table).diary_id_column]
     return PartWrite(
         document_id=author_document_id(row["author_id"], partition),
-        path=f"analyses.{document_id(row['diary_id'])}",
+        path=f"{entries.part}.{document_id(diary_id)}",
         version=change.version,
-        value=None if change.op == DELETE else {name: row[name] for name in SUMMARY_COLUMNS},
+        value=None if change.op == DELETE else {"diary_id": diary_id, **{name: row[name] for name in entries.columns}},
         identity={"author_id": row["author_id"]},
         owns_identity=False,
     )
@@ -232,8 +248,13 @@ def live_parts(document: Mapping[str, Any]) -> list[str]:
 
 
 def live_entries(document: Mapping[str, Any]) -> list[str]:
-    """The entries of a stored summary document that are not deleted ("analyses.<id>")."""
-    return [f"analyses.{key}" for key, entry in (document.get("analyses") or {}).items() if entry is not None]
+    """The entries of a stored summary document that are not deleted ("analyses.<id>", "diaries.<id>")."""
+    return [
+        f"{entries.part}.{key}"
+        for entries in SUMMARIES.values()
+        for key, entry in (document.get(entries.part) or {}).items()
+        if entry is not None
+    ]
 
 
 def versions_of(document: Mapping[str, Any]) -> dict[str, int]:

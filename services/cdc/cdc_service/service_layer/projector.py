@@ -9,9 +9,9 @@ same way: a change is never skipped because it could not be stored (the log says
 that is no change event is skipped, logged and counted; a tombstone (a key without a value,
 which follows every delete for log compaction) is skipped silently.
 
-An analysis change also sets its entry in the author's summary document for the change's partition
-(read_model.py), by the same rules, after the diary documents of the batch: the partition's projector
-is that document's only writer too.
+A diary or analysis change also sets its entry in the author's summary document for the change's
+partition (read_model.py), by the same rules, after the diary documents of the batch: the partition's
+projector is that document's only writer too.
 
 A document none of whose parts is left (its diary, analysis and every card deleted) is removed,
 so the read model keeps nothing of a deleted diary, its author id included

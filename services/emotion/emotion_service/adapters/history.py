@@ -4,10 +4,11 @@ answers that must agree (tests/contract/test_analytics_contract.py runs both on 
 - `SqlAnalysisHistory`: the emotion service's own `diary_analyses` table (embedded profile and
   the default);
 - `ReadModelAnalysisHistory`: the MongoDB read model the CDC projector keeps (distributed
-  profile, GRIDAM_ANALYTICS_MONGODB_URL): summaries and dates from the author's summary documents,
-  read by `_id` (one per change-topic partition), keywords from the `analysis` parts of the
-  diaries (a query: a scan in FerretDB). It trails the table by the CDC lag (about a second), so a just-deleted diary may still be there: callers that must not see it
-  exclude the ids they know are deleted.
+  profile, GRIDAM_ANALYTICS_MONGODB_URL), read by `_id` only: summaries and dates from the
+  author's summary documents (one per change-topic partition), keywords from the `analysis`
+  parts of the diary documents those list, one by one. It trails the table by the CDC lag (about
+  a second), so a just-deleted diary may still be there: callers that must not see it exclude
+  the ids they know are deleted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Protocol
 from pymongo.collection import Collection
 
 from emotion_service.unit_of_work import UnitOfWork
-from gridam_domain.read_model import AUTHORS_COLLECTION, Document, author_document_id
+from gridam_domain.read_model import AUTHORS_COLLECTION, Document, author_entries, diary_documents
 
 Summary = tuple[int, datetime.date, str]  # (diary id, day, dominant emotion name)
 Keywords = tuple[int, str, list[list[str | float]]]  # (diary id, dominant emotion name, [[word, weight], ...])
@@ -59,17 +60,7 @@ class ReadModelAnalysisHistory:
         self._partitions = partitions
 
     def _summaries(self, author_id: int) -> list[Document]:
-        # By `_id` alone: any other filter makes FerretDB read the whole collection.
-        entries = []
-        for partition in range(self._partitions):
-            document = self._authors.find_one({"_id": author_document_id(author_id, partition)}, {"analyses": 1})
-            if document is not None:
-                entries += [entry for entry in (document.get("analyses") or {}).values() if entry is not None]
-        return entries
-
-    def _analyses(self, author_id: int, fields: tuple[str, ...]) -> list[Document]:
-        projection = {f"analysis.{field}": 1 for field in ("diary_id", *fields)}
-        return [document["analysis"] for document in self._collection.find({"analysis.author_id": author_id}, projection)]
+        return author_entries(self._authors, author_id, self._partitions, "analyses")
 
     def summaries(self, author_id: int, start: datetime.date | None = None, end: datetime.date | None = None) -> list[Summary]:
         rows = ((row["diary_id"], datetime.date.fromisoformat(row["date"]), row["dominant"]) for row in self._summaries(author_id))
@@ -80,6 +71,9 @@ class ReadModelAnalysisHistory:
         return list({datetime.date.fromisoformat(row["date"]) for row in self._summaries(author_id)})
 
     def keywords(self, author_id: int) -> list[Keywords]:
-        rows = self._analyses(author_id, fields=("dominant", "keywords"))
+        ids = sorted(entry["diary_id"] for entry in self._summaries(author_id))
+        projection = {"analysis.diary_id": 1, "analysis.dominant": 1, "analysis.keywords": 1}
+        # An analysis deleted since the summaries were read has no part (None) or no document any more.
+        rows = [row for document in diary_documents(self._collection, ids, projection) if (row := document.get("analysis"))]
         # The read model keeps keywords as [{word, weight}] (no nested arrays in FerretDB).
         return [(row["diary_id"], row["dominant"], [[k["word"], k["weight"]] for k in row["keywords"] or []]) for row in rows]
