@@ -104,7 +104,7 @@ def in_process_world(
             user_layer(UserSettings(data_dir=tmp_path, database_url=urls.get("user", "")), sens_provider,
                        follow_changes=follow_changes(client)) as users,
             diary_layer(DiarySettings(data_dir=tmp_path, database_url=urls.get("diary", "")), users=to_users, cards=to_cards,
-                        follow_lists=follow_lists, timeline_heads=timeline_heads, post_changes=post_changes(client)) as diary,
+                        follow_lists=follow_lists, timeline_heads=timeline_heads, post_changes=post_changes(client, timeline_heads)) as diary,
             card_layer(card_settings, diaries=to_diary, **card_overrides) as cards,
         ):
             to_users.servicer, to_diary.servicer, to_cards.servicer = users.servicer, diary.servicer, cards.servicer

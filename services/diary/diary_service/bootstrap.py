@@ -71,7 +71,12 @@ async def serve(settings: DiarySettings) -> None:
     read_sessions = db.session_factory(read_engine)
     jobs = _job_queue(settings)
 
-    changes_of_posts = post_changes(redis_client)
+    timeline_heads = (
+        TimelineHeads(redis_client, max_readers=settings.timeline_cached_readers).start()
+        if redis_client is not None and settings.timeline_cached_readers
+        else None
+    )
+    changes_of_posts = post_changes(redis_client, timeline_heads)
 
     def uow() -> UnitOfWork:
         return UnitOfWork(sessions, jobs, changes_of_posts)
@@ -81,11 +86,6 @@ async def serve(settings: DiarySettings) -> None:
 
     read_model = open_read_model(settings)
     follow_lists = FollowLists(redis_client).start() if redis_client is not None else None
-    timeline_heads = (
-        TimelineHeads(redis_client, max_readers=settings.timeline_cached_readers).start()
-        if redis_client is not None and settings.timeline_cached_readers
-        else None
-    )
     deps = Dependencies(
         settings=settings,
         uow=uow,

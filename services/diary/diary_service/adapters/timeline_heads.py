@@ -4,7 +4,8 @@ timeline page someone opened a moment ago costs no window statement (docs/perfor
 Posts are never edited: a timeline changes only when a post of one of its authors is written or
 deleted, or when the reader's followees change. Every unit of work that writes or deletes posts
 publishes, after its commit, their authors' ids on a Redis channel (`post_changes`), from
-the diary service and its pipeline workers alike. A copy (`TimelineHeads`) remembers, per
+the diary service and its pipeline workers alike; the writing process's own copy hears of it
+before the request is answered (so the writer's next page shows it). A copy (`TimelineHeads`) remembers, per
 author, the number of the last change it received; a reader's head is answered only while no
 author of it changed after the head was read, while its followees are the ones it was read with,
 and while the subscription is live (RedisSubscription; otherwise, and without Redis — the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import redis
 
@@ -29,9 +30,25 @@ CHANNEL = "gridam:posts-changed"
 _NEVER = (0, 0.0)
 
 
-def post_changes(client: redis.Redis | None) -> Changes:
-    """Where writers of posts announce, after the commit, the authors whose posts changed."""
-    return changes(client, CHANNEL)
+def post_changes(client: redis.Redis | None, heads: TimelineHeads | None = None) -> Changes:
+    """Where writers of posts announce, after the commit, the authors whose posts changed: the
+    `heads` of the writing process at once, then every process through Redis."""
+    published = changes(client, CHANNEL)
+    return published if heads is None else _HereFirst(heads, published)
+
+
+class _HereFirst(Changes):
+    """A writer's own heads hear of its change before its request is answered, so the next
+    page its caller (or anyone) reads from this process shows it; the message reaches the other
+    processes within milliseconds."""
+
+    def __init__(self, heads: TimelineHeads, published: Changes) -> None:
+        self._heads = heads
+        self._published = published
+
+    def changed(self, keys: Collection[object]) -> None:
+        self._heads.changed(int(str(key)) for key in keys)
+        self._published.changed(keys)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +76,7 @@ class TimelineHeads:
         self._changed: dict[int, tuple[int, float]] = {}
         self._prune_at = 2 * max_readers
         self._lock = threading.Lock()
-        self.number = 0  # counts the messages received and the (re)subscriptions
+        self.number = 0  # counts the changes heard (here or published) and the (re)subscriptions
         self._cleared_at = 0
         self.subscription = RedisSubscription(
             client, CHANNEL, on_message=self._received, on_subscribed=self._clear, name="timeline-heads",
@@ -100,16 +117,20 @@ class TimelineHeads:
         changed = self._changed
         return all(changed.get(author, _NEVER)[0] <= number for author in authors)
 
-    def _received(self, data: bytes) -> None:
+    def changed(self, author_ids: Iterable[int]) -> None:
+        """The posts of `author_ids` changed: no head read before now shows any of them."""
         now = time.monotonic()
         with self._lock:
             self.number += 1
-            for author_id in data.split():
-                self._changed[int(author_id)] = (self.number, now)
+            for author_id in author_ids:
+                self._changed[author_id] = (self.number, now)
             if len(self._changed) > self._prune_at:
                 oldest_kept = now - self.MAX_AGE_SECONDS
                 self._changed = {author: change for author, change in self._changed.items() if change[1] >= oldest_kept}
                 self._prune_at = 2 * len(self._changed) + 2 * self._max_readers
+
+    def _received(self, data: bytes) -> None:
+        self.changed(int(author_id) for author_id in data.split())
 
     def _clear(self) -> None:
         """(Re)subscribed: whatever was published while the connection was down is lost."""
