@@ -114,6 +114,19 @@ async def test_followers_posts_and_their_comments_follow_the_copy(world):
     assert refused.value.reason == "FEED4041"
 
 
+async def test_a_callers_own_visibility_check_copies_their_list(world):
+    # No timeline read first: the comments of a FOLLOWERS post ask for the caller's whole list once.
+    await world.sign_up("reader", "author")
+    post = await world.share("author", FOLLOWERS)
+    await world.follow("reader", "author")
+    await world.act_as("reader")
+    assert world.lists.get(world.ids["reader"]) is None
+    assert [c.comment.content for c in await world.feed.comments(post)] == []
+    assert world.counting.asked == 1 and world.lists.get(world.ids["reader"]) == {world.ids["author"]}
+    assert [c.comment.content for c in await world.feed.comments(post)] == []
+    assert world.counting.asked == 1
+
+
 async def test_a_deleted_account_leaves_its_followers_copies(world):
     await world.sign_up("reader", "author")
     post = await world.share("author")

@@ -35,6 +35,7 @@ from gridam_runtime import context
 from gridam_runtime.context import Identity
 from gridam_runtime.db import utcnow
 from gridam_runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from gridam_runtime.follows import MAX_FOLLOWEE_IDS
 from gridam_runtime.limits import Limit
 
 POST_MAX_CHARS = 500
@@ -134,9 +135,17 @@ class Feed:
         """From the copy of the follower's followees when it knows them; else asked, with the
         caller's token about the caller's own follows, with the diary service's token
         (`as_service`) about anyone's, which the user service answers to no user."""
-        known = self._d.follow_lists.follows(follower_id, followee_id) if self._d.follow_lists is not None else None
+        lists = self._d.follow_lists
+        known = lists.follows(follower_id, followee_id) if lists is not None else None
         if known is not None:
             return known
+        caller = self._d.authenticator.require() if not as_service and lists is not None else None
+        if caller is not None and caller.user_id == follower_id:
+            # The caller's own follows: their whole list costs one call as the relation does,
+            # and the copy then answers their next reads too.
+            followees = await self._followees(caller)
+            if len(followees) < MAX_FOLLOWEE_IDS:
+                return followee_id in followees
         request = user_pb.GetFollowRelationRequest(follower_id=follower_id, followee_id=followee_id)
         if not as_service:
             return (await self._d.users.GetFollowRelation(request)).following
