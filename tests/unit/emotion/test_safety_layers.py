@@ -329,6 +329,61 @@ def test_context_of_the_fifteenth_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("퇴근길에 아빠한테 전화해서 그동안 고마웠다고, 다 미안했다고 했다.", RiskLevel.URGENT),  # the writer's own words
+    ("요새 어떻게 하면 아무도 안 놀라게 세상을 떠날 수 있을까만 생각한다.", RiskLevel.URGENT),
+    ("고마 콱 가삐고 싶다 요즘은.", RiskLevel.URGENT),                                  # dialect: 그만 가버리고 싶다
+    ("다음 주에 바다 가서 다시는 안 돌아올 거야.", RiskLevel.URGENT),
+    ("im a walking failure lately", RiskLevel.CONCERN),
+    ("honestly i should be deleted off the planet", RiskLevel.URGENT),
+    ("Swimming laps at dusk I hoped the lake would take me and not give me back.", RiskLevel.URGENT),
+    ("got a rope from the hardware store. saturday while everyone's out.", RiskLevel.URGENT),
+    ("Sunday is the day I go. Already decided.", RiskLevel.URGENT),
+    ("Kept working out in my head how I'd end it during the meeting.", RiskLevel.URGENT),
+    ("At the red light I pressed a cigarette against my wrist again.", RiskLevel.URGENT),
+    ("Returned my sister's books and thanked her for everything.", RiskLevel.URGENT),
+    ("Sent a few texts to old friends tonight. Those were goodbyes and nobody noticed.", RiskLevel.URGENT),
+    ("Messaged Jo thank you for everything since kindergarten, and she replied with a heart.", RiskLevel.URGENT),
+    ("Gave away my old desk. We're not moving, I just won't need anything now.", RiskLevel.URGENT),  # no reason
+    ("Mom has to help me shower now. I'm in their way all day.", RiskLevel.CONCERN),
+    ("요즘 그냥 안 깨어났으면 좋겠닼ㅋ 근데 농담이 아닌 것 같다.", RiskLevel.URGENT),   # meant, said with a laugh
+    ("ㅈㅎ 안 한 지 30일이었는데 다시 0일 됨", RiskLevel.URGENT),                      # a streak reset
+    ("다들 그동안 고마웠어. 애들한테는 나 이사 갔다고 전해 줘.", RiskLevel.URGENT),      # a cover story, not a reason
+])
+def test_constructs_of_the_sixteenth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "일주일 내내 죽고 싶을 만큼 연습했는데 공연은 대성공!",                             # effort, an idiom
+    "논문 이번 달 안에 끝내고 싶다.",
+    "3년 전엔 팔을 긋던 때가 있었다. 지금은 상담도 마쳤고 잘 지낸다.",
+    "예전엔 여기다 죽고 싶다고만 썼었음. 지금은 주말마다 등산 다니는 사람이 됨.",
+    "자해 같은 건 절대 안 함. 화나면 그냥 샤워함.",
+    "발표하다 말 꼬여서 그냥 사라지고 싶었다 ㅋㅋ 그래도 끝나고 칭찬 받음.",           # the laugh stays with it
+    "친구한테 카톡 옴. 요즘 너무 죽고 싶다고. 내일 같이 병원 가기로 했다.",           # the friend's words
+    "오늘 마지막 출근. 팀원들이 한 명씩 그동안 고마웠다고 인사해 줬다.",
+    "롤 접음. 계정 삭제함. 이제 자격증 공부만 한다.",                                # the reason a sentence away
+    "Choir ran long and I was bored stiff, God forgive me.",
+    "Dropped my coffee on the dean and wanted to vanish forever lol. Survived though.",
+    "Watched a film where the mom says 'you'd all be better off without me' and cried.",
+    "Tired, but not in a wanting-to-die way, just a sleepy-for-a-week way.",
+    "Last shift after 25 years at the depot. Everybody at the depot said goodbye and thanked me.",
+    "Gave away my old desk. We're moving to Leeds next month.",
+    "Hugged my whole team and thanked them for everything. I fly to Toronto on Monday.",
+    "At his going-away lunch we thanked each other for everything.",
+    "I wanted the floor to swallow me and disappear when my mic cut out.",
+    "Filed my piece on a teenager's suicide for the weekend paper.",                  # media, subject dropped
+    "자해 안 한 지 오늘로 200일째.",                                                   # a streak kept, not reset to 0
+])
+def test_context_of_the_sixteenth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
+def test_times_are_not_leetspeak_of_the_sixteenth_round():
+    assert reveal("up at 3am, bed by 11pm") == "up at 3am, bed by 11pm"
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

@@ -31,8 +31,8 @@ import re
 from collections.abc import Sequence
 
 from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs
-from emotion_service.domain.analysis.safety.context import QUOTED, drop_idioms, hit_is_discounted, resolved_elsewhere
-from emotion_service.domain.analysis.safety.disguise import reveal
+from emotion_service.domain.analysis.safety.context import QUOTED, denies_risk, drop_idioms, hit_is_discounted, resolved_elsewhere
+from emotion_service.domain.analysis.safety.disguise import LAUGH, reveal
 from emotion_service.domain.analysis.safety.learned import THRESHOLD, LearnedLayer
 from emotion_service.domain.analysis.safety.result import CATEGORIES, RiskLevel, SafetyResult
 from emotion_service.domain.analysis.safety.semantic import SemanticLayer
@@ -47,11 +47,12 @@ REASONS: tuple[str, ...] = tuple(dict.fromkeys(
 
 # Sentence ends: punctuation, line breaks, and (for diaries written without punctuation) a
 # Korean sentence-final ending followed by a space ("갔다 ", "싶어요 "; not "다 나눠줬다" or "필요 ",
-# nor before a denial of what was just said: "ㅈㄱㅅㄷ 아님", "죽고 싶다 아니고").
+# nor before a denial of what was just said: "ㅈㄱㅅㄷ 아님", "죽고 싶다 아니고", nor before the laugh
+# that goes with it: "사라지고 싶었다 ㅋㅋ").
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…~])\s*|\n+|"
-    r"(?<=[었았였했겠싶같한된는렸졌랐왔봤줬냈났텼셨없있싫좋많갔섰켰웠쳤녔렀뤘겼혔니]다)\s+(?=\S)(?!아니|아님|아냐|[이그]런\s?[건거게])|"
-    r"(?<=[어아여해워세에죠네까봐줘래]요)\s+(?=\S)(?!아니|아님|아냐|[이그]런\s?[건거게])")
+    rf"(?<=[었았였했겠싶같한된는렸졌랐왔봤줬냈났텼셨없있싫좋많갔섰켰웠쳤녔렀뤘겼혔니]다)\s+(?=\S)(?!아니|아님|아냐|[이그]런\s?[건거게]|{LAUGH})|"
+    rf"(?<=[어아여해워세에죠네까봐줘래]요)\s+(?=\S)(?!아니|아님|아냐|[이그]런\s?[건거게]|{LAUGH})")
 
 
 #: An entry the learned layer scores above this (but not above THRESHOLD) has all its sentences
@@ -106,16 +107,19 @@ class SafetyCheck:
             resolved = functools.cache(functools.partial(self._resolved, revealed, plains))
             resolved_of.append(resolved)
             reasons: dict[str, RiskLevel] = {}
-            for plain in plains:
+            for j, plain in enumerate(plains):
                 hits = find_constructs(plain)
+                neighbours = (plains[j - 1] if j else "", plains[j + 1] if j + 1 < len(plains) else "")
                 if hits:
-                    if hit_is_discounted(plain, resolved=resolved) is None:
+                    if hit_is_discounted(plain, resolved=resolved, neighbours=neighbours) is None:
                         for construct in hits:
                             reasons.setdefault(construct.code, construct.risk)
                     else:
                         addressed.add(i)
+                elif denies_risk(plain):
+                    addressed.add(i)  # "not in a wanting-to-die way": the writer has answered it
                 elif (self.semantic is not None and self.semantic.has_cue(plain)
-                      and hit_is_discounted(plain, resolved=resolved) is None):
+                      and hit_is_discounted(plain, resolved=resolved, neighbours=neighbours) is None):
                     candidates.append((i, plain))
             found.append(reasons)
             sentences.append(plains)

@@ -69,6 +69,8 @@ _KO: dict[str, list[str]] = {
         r"(?:사는|살아가는|살아있는|숨쉬는|존재하는)(?:걸|것을|것도|거|일)(?:이제|그냥|다)?(?:그만두|그만하|멈추|끝내)(?:고싶|고파|려|기로|어버리|고말|야겠)",
         # removing oneself ("내가 나를 치워 버리고 싶다", "나를 세상에서 지워 버리고 싶다")
         r"(?:나를|날|나자신을|내자신을|저를|제자신을)(?:그냥|좀|확|이세상에서|세상에서|영영)?(?:치워|지워|없애|치우|지우)(?:버리고싶|버리고파|버릴까|버려야|버리고말|고싶|고파|야겠)",
+        # going for good, 가다 as dying in older and dialect speech ("고마 확 가삐고 싶다" = 그만 가버리고 싶다)
+        r"(?:고마|그만)(?:확|마|그냥|콱)?가버리고(?:싶|파)",
     ],
     "passive_wish": [
         r"눈(?:을|이)?(?:안|못)?(?:뜨|떠)(?:지)?(?:않|말|안|못)?(?:았으면|았음|기를|길|지않았으면|지말았으면|고싶지않)",
@@ -112,7 +114,7 @@ _KO: dict[str, list[str]] = {
         r"(?:내|나의|제)장례식",
         r"나쁜(?:생각|마음|선택)(?:이|을|만)?(?:또|자꾸|계속|먹|들|든|했|하게|떠오|머리)",
         r"(?:퇴사|이직|자퇴|이혼|도망|휴학|잠수|그만두는것|관두는것)보다\S{0,6}(?:확실한|빠른|깔끔한|쉬운|확실히끝나는)(?:방법|길)|"
-        r"어떻게(?:하면)?\S{0,6}(?:없어질|사라질|죽을|끝낼)수있을(?:까|지)|(?:떨어지면|뛰어내리면|뛰어들면)\S{0,6}(?:어떻게될까|죽을까|어떨까|끝날까)|"
+        r"어떻게(?:하면)?\S{0,16}(?:없어질|사라질|죽을|끝낼|세상을떠날)수있을(?:까|지)|세상을떠날수있을(?:까|지)|(?:떨어지면|뛰어내리면|뛰어들면)\S{0,6}(?:어떻게될까|죽을까|어떨까|끝날까)|"
         # a high window tried ("20층 창가에서 창문이 열리는지 밀어보는 나")
         r"(?:\d+층|고층|옥상|꼭대기)\S{0,14}창문(?:이|을)?\S{0,6}(?:열리는지|열리나|열어보|밀어보)|"
         r"같이떠나면|함께떠나면|(?:베란다|창문|옥상|난간)\S{0,6}내려다보|(?:다|모든걸|나를)?끝낼수있을지|끝낼(?:궁리|방법)",
@@ -125,7 +127,7 @@ _KO: dict[str, list[str]] = {
         r"세상(?:에서|을|밖으로)(?:(?:나가는|나갈|빠져나가는|빠져나갈|내리는|내릴)(?:문|출구|방법|길|생각|상상|궁리)|(?:떠나는|떠날|사라지는|사라질)(?:방법|생각|상상|궁리))",
     ],
     "self_harm": [
-        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함)|(?:자해|ㅈㅎ)\S{0,15}(?:리셋|다시1일|1일차|깨졌|무너졌)|긋고싶|그었다|그어버렸",
+        r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함)|(?:자해|ㅈㅎ)\S{0,15}(?:리셋|다시1일|1일차|다시0|(?<!\d)0됨|초기화|깨졌|무너졌)|긋고싶|그었다|그어버렸",
         r"(?:또|다시|오늘도|어제도|결국)(?:손목|팔|허벅지)?(?:을|를|에)?(?:그었|그음|그어버|긋고말|긋게됐)",
         # a harm done on purpose to one's own body ("일부러 손목 안쪽을 팬에 갖다 댔다")
         r"일부러\S{0,14}(?:손목|팔|팔뚝|허벅지|손등|손바닥|살)\S{0,12}(?:갖다댔|댔|지졌|데였|그었|찔렀|긁었|때렸|박았|태웠)",
@@ -161,6 +163,8 @@ _KO: dict[str, list[str]] = {
         r"(?:옥상|난간)\S{0,12}(?:확인|열려있|낮더|높이를)|(?:다리|대교)에가봤\S{0,20}(?:다시가|또가)",
         # a place scouted for when nobody is there ("다리에 몇 번 가서 사람이 제일 없는 시간을 알아뒀다")
         r"(?:다리|대교|방파제|절벽|선로|철로|난간|저수지|댐|육교)\S{0,30}?(?:사람|인적)(?:이|은)?(?:제일|가장|아무도)?(?:없는|드문|뜸한|끊기는|끊긴|적은)(?:시간|때|시각)\S{0,8}?(?:알아|확인|봐두|봐뒀|알았|체크|파악)",
+        # going to water or a height not to come back ("한강 가서 안 돌아올 거임")
+        r"(?:한강|강물|강가|바다|다리|대교|옥상|절벽|호수|저수지|철길|선로)\S{0,4}(?:가서|가면|가서는|에서|나가서)\S{0,6}(?:안|다시는|영영|못)돌아(?:올|오|가)",
     ],
     "farewell": [
         r"(?<!올해)(?<!이번)(?<!오늘의)(?<!방학)(?<!학기)(?<!연말)(?<!여행)(?<!이번달)(?<!이달의)마지막(?:일기|글|편지|기록|페이지|기록이)(?:가|이|일|를|로|로남|가될|이될|다|야|입니다|예요|를쓴|를남)",
@@ -258,6 +262,8 @@ _EN: dict[str, list[str]] = {
         r"\b(?:way|door|exit)\s+(?:out\s+of|from)\s+(?:this\s+world|the\s+world|life|this\s+life|being\s+alive|existence|existing)\b",
     ],
     "passive_wish": [
+        # water wished to take the writer ("wished the sea would just close over me and keep me")
+        r"\b(?:wish(?:ed)?|hop(?:e|ed|ing)|want(?:ed)?|pray(?:ed)?)\b[^.!?\n]{0,30}\b(?:sea|ocean|water|waves?|river|current|tide|lake)\s+(?:would|could|to|might)\s+(?:just\s+)?(?:close\s+over|swallow|take|keep|pull)\s+(?:me|my)\b",
         r"\b(?:not|never|don'?t)\s+(?:to\s+)?wake\s+up\b|\bwouldn'?t\s+wake\s+up\b|\bdidn'?t\s+have\s+to\s+wake\s+up\b",
         r"\bwish(?:ed)?\s+(?:i|i'd)\s+(?:was|were|could be|would|could|had)?\s*(?:just\s+)?(?:dead|gone|never born|not here|not alive|disappear|stop existing|fall asleep and|die|vanish|not exist|never been born|never existed|cease)",
         r"\bwish\s+i\s+(?:had\s+)?never\s+(?:been\s+)?(?:born|existed)|\bshould\s+never\s+have\s+been\s+born\b",
@@ -286,6 +292,9 @@ _EN: dict[str, list[str]] = {
         # the mind going somewhere dark ("my head goes places it shouldn't", "my thoughts drift to dark places")
         (r"\b(?:head|mind|brain|thoughts)\s+(?:keeps?\s+|kept\s+)?(?:go(?:es|ing)?|went|wander(?:s|ed|ing)?|drift(?:s|ed|ing)?|slip(?:s|ped|ping)?)\s+(?:off\s+)?(?:to\s+|back\s+to\s+)?"
          r"(?:(?:some\s+)?(?:really\s+)?(?:dark|bad|scary|awful)\s+places?|places\s+(?:it|they)\s+shouldn'?t|somewhere\s+(?:dark|it\s+shouldn'?t))"),
+        # going over how it would be done ("spent the lecture going over how I'd end it")
+        (r"\b(?:going\s+over|thinking\s+(?:about|of|through)|planning(?:\s+out)?|figuring\s+out|working\s+out|imagining|picturing|mapping\s+out)(?:\s+\w+){0,3}?\s+"
+         r"how\s+(?:i'?d|i\s+would|i\s+could|i'?ll|i\s+will|i'?m\s+going\s+to|to)\s+(?:end\s+(?:it|things|my\s+life)|kill\s+myself|die)\b(?!\s+(?:with|for|between)\b)"),
         r"\b(?:about|of|over)\s+ending\s+(?:it\s+all|things|everything|my\s+(?:own\s+)?life)\b(?!\s+with\b)(?![^.!?\n]{0,25}\b(?:relationship|marriage|engagement|contract|lease|call|meeting|conversation|season|series|book|story|chapter|project|job|partnership|friendship)\b)",
     ],
     "self_harm": [
@@ -299,6 +308,9 @@ _EN: dict[str, list[str]] = {
         # food refused as a punishment ("I don't deserve a hot supper")
         r"\b(?:don'?t|do\s+not|didn'?t)\s+deserve\s+(?:to\s+eat|food|a\s+(?:\w+\s+)?(?:meal|supper|dinner|lunch|breakfast))\b",
         r"\blighter\b[^.!?\n]{0,60}\b(?:helps|thigh|arm|skin|burn)\b|\bnew\s+ones\s+are\s+(?:still\s+)?healing\b|\b(?:went\s+back\s+to|relapsed\s+into)\s+my\s+old\s+habit\b|\bblood\s+than\s+i\s+(?:meant|wanted|expected)\b|\bnew\s+row\s+of\s+(?:marks|cuts|lines)\b|\btape\s+on\s+my\s+wrist\b",
+        # a burning thing held to one's own skin ("held the lighter against my forearm")
+        (r"\b(?:held|hold|holding|pressed|pressing|put|touched|stubbed)\s+(?:the|a|my)\s+(?:\w+\s+)?(?:lighter|flame|cigarette|iron|match|blade)\s+"
+         r"(?:against|to|on|into)\s+my\s+(?:\w+\s+)?(?:arm|forearm|wrist|thigh|leg|skin|hand|stomach|hip)s?\b"),
         r"\bmarks\s+on\s+my\s+(?:wrists?|arms?|thighs?)\b|\bneed\s+the\s+(?:sting|pain|blood)\b|\bon\s+my\s+own\s+(?:head|face|arms?|body)\b|\b(?:till|until)\s+my\s+(?:knuckles|skin|hands?)\s+(?:split|bled|bleed|cracked)\b",
     ],
     "plan": [
@@ -307,6 +319,14 @@ _EN: dict[str, list[str]] = {
         r"\b(?:know|picked|chose)\s+which\s+(?:bridge|building|roof|spot|place|overpass)\b|\bthat'?s\s+the\s+night\b|\bpicked\s+a\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\bi\s+know\s+where\s+and\s+(?:i\s+know\s+)?how\b|\bthe\s+note'?s\s+(?:in|on|under)\b",
         r"\b(?:pills|meds|tablets|painkillers)\b[^.!?\n]{0,30}\b(?:all at once|at once|enough|the whole|whole bottle|stockpile|saved|hidden|stash)\b",
         r"\b(?:overdos(?:e|ing)|od'?ing)\b|\blethal\s+dose\b|\bhow\s+many\s+(?:pills|tablets)\b",
+        # a means bought, with no everyday use named ("bought the rope", not "… for the tent")
+        (r"\b(?:bought|got|ordered|picked\s+up)\s+(?:the|a|some|a\s+length\s+of)\s+rope\b(?!\s+(?:for|to)\b)"
+         r"(?![^.!?\n]{0,40}\b(?:tent|hammock|climb\w*|boat|swing|camp\w*|dog|gym|tow\w*|clothes\w*|garden|tarp|kayak|sail\w*|moving|knots?)\b)"),
+        # a day named as when the writer goes ("The 18th is when I go, I've decided")
+        (r"\b(?:the\s+\d{1,2}(?:st|nd|rd|th)|(?:next\s+)?(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday)|tomorrow|tonight)\s+is\s+"
+         r"(?:when|the\s+(?:day|night)\s+(?:when\s+)?)i\s+(?:go|end\s+(?:it|things)|check\s+out)\b(?!\s+(?:to|back|for|in|out|home|on|into|shopping|away|up|down)\b)"),
+        # water or a height gone to, not to come back ("walk into the river and not come back")
+        r"\b(?:go|going|walk|walking|drive|driving)\s+(?:to|into|down\s+to|out\s+to|off)\s+(?:the\s+)?(?:river|sea|ocean|bridge|lake|cliffs?|tracks)\b[^.!?\n]{0,25}\b(?:not|never|n't)\s+(?:come|coming)\s+back\b",
         r"\bsuicide\s+note\b|\b(?:wrote|writing|write|drafted|left)\s+(?:a|my|the)\s+(?:goodbye|final|last)?\s*(?:note|letter|letters)\b[^.!?\n]{0,30}\b(?:goodbye|final|when|after|find|for my|for them|to my)",
         r"\b(?:reading|read|researching|looking|looked)\s+(?:up\s+)?(?:about\s+)?(?:ways|methods|places|how)\s+to\s+(?:do it|die|end it|jump|kill)\b|\b(?:wrote|writing|finished|rewrote|rewriting|drafted)\s+(?:the|my)\s+note\b|\b(?:looked|looking|look)\s+up\s+(?:how\s+(?:to\s+(?:die|do\s+it|end|kill|jump|hang|overdose)|tall|high|far\s+down|many\s+(?:pills|tablets)|long\s+it\s+takes)|ways|methods|the height|painless)|\b(?:googled|searched|researched|researching|looked into)\b[^.!?\n]{0,30}\b(?:painless|die|dying|bridge|overdose|lethal|how long it takes|methods?)\b",
         r"\bpainless(?:ly)?\s+(?:way|ways|death|to die|method)",
@@ -326,7 +346,9 @@ _EN: dict[str, list[str]] = {
         r"\b(?:giv(?:e|ing|en)|gave)\s+(?:away|out)\s+(?:my|all\s+my|most\s+of\s+my|some\s+of\s+my)\b|\b(?:giv(?:e|ing|en)|gave)\s+(?:my|all my)\b[^.!?\n]{0,30}\baway\b",
         r"\bgoodbye\s+for\s+(?:real|good|ever)\b|\bwhile\s+i\s+still\s+(?:could|can)\b|\bdelet(?:e|ing|ed)\s+(?:all\s+)?(?:of\s+)?my\s+accounts\b|\b(?:goodbye|farewell|bye)\s+(?:everyone|world|all|to everyone|to all)\b|\bsay(?:ing)?\s+my\s+goodbyes?\b|\b(?:i|i'?ve|ive)\s+(?:already\s+)?said\s+(?:all\s+)?(?:my\s+)?goodbyes?\b",
         r"\b(?:wrote|writing|written)\s+(?:a\s+)?(?:letters?|notes?)\s+(?:to|for)\s+(?:each|every\s+one|all)\s+of\s+my\b|\bchanged\s+the\s+beneficiary\b|\bfor\s+everything,?\s+in\s+advance\b|\bthe\s+last\s+(?:call|person|goodbye|visit)\s+i\s+(?:needed|had|wanted)\s+to\s+(?:make|call|say|pay|see)\b",
-        r"\bthank(?:s| you)\s+(?:everyone\s+|all\s+|all of you\s+)?for\s+everything\b|\bsorry\s+for\s+everything\b|\bforgive\s+me\b",
+        r"\bthank(?:s| you)\s+(?:everyone\s+|all\s+|all of you\s+)?for\s+everything\b|\bthank(?:ed|ing)?\s+(?:\w+\s+){1,2}for\s+everything\b|"
+        # the writer's acts named as goodbyes others did not see ("Those were goodbyes, they just don't know it")
+        r"\b(?:those|these|that|it|they)\s+(?:was|were)\s+(?:my\s+|all\s+)?(?:goodbyes?|farewells?)\b(?![^.!?\n]{0,20}\b(?:party|parties|drinks|dinner|lunch|card|tour)\b)|\bsorry\s+for\s+everything\b|\bforgive\s+me\b",
         r"\bnone\s+of\s+(?:it|this)\s+(?:was|is)\s+(?:on\s+you|your\s+fault)\b|\bif\s+you\s+find\s+this\b|\bmy\s+last\s+(?:log|login|message|stream|upload)\b|\b(?:gn|goodnight|good\s+night|bye)\s+forever\b|\bsorry\s+i\s+(?:couldn'?t|can'?t)\s+stay\b|\b(?:don'?t|never)\s+(?:you\s+)?(?:ever\s+)?(?:ever\s+)?think\s+this\s+was\s+(?:because\s+of|your\s+fault)\b",
         r"\bwon'?t\s+need\b[^.!?\n]{0,30}\bwhere\s+i'?m\s+going\b|\bi'?ve\s+made\s+my\s+peace\b(?!\s+with\s+(?:not|the|losing|that))|\bwhere\s+they'?ll\s+find\s+(?:them|it)\b",
         r"\b(?:this|it)\s+is\s+(?:my|the)\s+(?:very\s+)?last\s+(?:entry|page|post|time\s+i)\b(?!\s+(?:of|for|before)\b)|\b(?:nobody|no\s+one)\s+(?:needs?|has)\s+to\s+worry\s+about\s+me\s+(?:after|anymore|soon)\b|\btold\s+everyone\s+i\s+love\s+them\b",
@@ -337,7 +359,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:when|after|once)\s+i'?m\s+(?:gone|not here|not around|dead)\b|\bwhen\s+i'?m\s+no\s+longer\s+(?:here|around)\b",
         r"\btake\s+care\s+of\s+(?:my|the)\s+(?:cat|dog|kids?|plants?|sister|brother|mom|dad)\s+(?:for me|when|after)\b",
         r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
-        r"\bwon'?t\s+(?:need|be\s+needing)\s+(?:it|them|this|that|any\s+of\s+(?:it|this|them))\s+(?:after|past|beyond)\s+(?:the\s+|this\s+|next\s+)?\w+",
+        r"\bwon'?t\s+(?:need|be\s+needing)\s+(?:it|them|this|that|either(?:\s+of\s+them)?|any\s+of\s+(?:it|this|them))\s+(?:after|past|beyond)\s+(?:the\s+|this\s+|next\s+)?\w+",
         r"\bwon'?t\s+be\s+needing\s+(?:it|them|these|those|my|any)\b|\b(?:won'?t|will not)\s+(?:need|be needing)\s+(?:it|them|these|my)\b[^.!?\n]{0,20}\b(?:anymore|much longer|where i'?m going)\b",
     ],
     "burden": [
@@ -360,6 +382,9 @@ _EN: dict[str, list[str]] = {
         r"\bworld\s+(?:wouldn'?t|won'?t)\s+(?:even\s+)?(?:notice|miss|care)\b",
         r"\bif\s+i\s+(?:didn'?t|don'?t|never)\s+(?:come|make\s+it)\s+(?:back|home)\b[^.!?\n]{0,40}\b(?:difference|matter|notice|care)\b|\bwouldn'?t\s+make\s+(?:much\s+|any\s+)?difference\s+if\s+i\b",
         r"\bmight\s+as\s+well\s+be\s+(?:under\s+it|dead|gone|in\s+the\s+ground)\b",
+        # removed from the world like a faulty product ("should be recalled. like off the planet recalled")
+        (r"\b(?:recalled|removed|deleted|erased|wiped|yeeted|taken)\b[^.!?\n]{0,20}\boff\s+(?:the|this)\s+(?:planet|earth|face\s+of\s+the\s+earth)\b|"
+         r"\boff\s+(?:the|this)\s+(?:planet|earth)\s+(?:recalled|removed|deleted|erased|wiped|gone)\b"),
         r"\btaking\s+up\s+space\s+on\s+(?:this|the)\s+(?:earth|planet|world)\b|\bshouldn'?t\s+(?:get\s+to\s+)?(?:keep\s+)?(?:live|living|breathe|breathing|taking\s+up\s+space)\b",
     ],
     "hopeless": [
@@ -381,11 +406,11 @@ _EN: dict[str, list[str]] = {
          r"\b(?:burden|weight|chore|obligation|responsibility)\s+(?:he|she|they|nobody|no\s+one)\s+(?:didn'?t|never|did\s+not)\s+(?:sign(?:ed)?\s+up|ask(?:ed)?)\s+for\b|\b(?:didn'?t|never|did\s+not)\s+sign(?:ed)?\s+up\s+for\s+(?:me\b|(?:looking\s+after|taking\s+care\s+of|babysitting|carrying|nursing)\s+me\b)"),
         r"\bi\s+ruin\s+everything\b|\bthe\s+problem\s+(?:someone|everyone|people)\s+(?:else\s+)?(?:has|have)\s+to\s+(?:solve|deal|fix)\b|\bi'?m\s+(?:so\s+)?exhausting\b|\ba\s+tax\s+(?:people|everyone)\s+pay|\bif\s+they\s+didn'?t\s+have\s+to\s+deal\s+with\s+me\b|\bextra\s+work\s+for\s+(?:people|everyone|ppl)\b|"
         r"\btoo\s+heavy\s+(?:on|for)\s+(?:him|her|them)\b|\ba\s+drain\s+on\b|\bdragging\s+(?:the\s+whole\s+\w+|everyone|them|us|the\s+team)\s+down\b|\bi'?m\s+the\s+reason\s+(?:everyone|they|my\s+\w+)\b|\bwrecking\s+(?:my\s+)?(?:whole\s+)?(?:family|their\s+lives|everyone)\b|"
-        r"\b(?:heavy\s+)?(?:stone|weight|anchor|load|millstone)\s+(?:on|around|round)\s+(?:his|her|their|my\s+\w+'?s|everyone'?s)\s+(?:back|neck|shoulders)\b|\bdead\s+weight\b|\bi'?m\s+(?:just\s+)?(?:one\s+more|another|the)\s+(?:problem|thing|burden|weight)\b|\bmaking\s+(?:\w+\s+){0,2}(?:life|lives|things|everything)\s+harder\b|\bburden\s+(?:to|on|for)\s+(?:everyone|everybody|my|them|you|the people)\b|\bruin(?:ing)?\s+everyone'?s\s+li(?:fe|ves)\b",
+        r"\b(?:heavy\s+)?(?:stone|weight|anchor|load|millstone)\s+(?:on|around|round)\s+(?:his|her|their|my\s+\w+'?s|everyone'?s)\s+(?:back|neck|shoulders)\b|\bdead\s+weight\b|\bi'?m\s+(?:just\s+)?(?:one\s+more|another|the)\s+(?:problem|thing|burden|weight|chore|errand)\b|\b(?:i'?m|im|i\s+am)\s+(?:just\s+|only\s+|always\s+|so\s+)?in\s+(?:the|their|everyone'?s|his|her|your)\s+way\b(?!\s+(?:of|to)\b)|\bone\s+more\s+(?:thing|burden|mouth|chore|problem)\s+for\s+(?:them|her|him|everyone|my\s+\w+)\s+to\s+(?:manage|deal\s+with|handle|worry\s+about|look\s+after|take\s+care\s+of)\b|\bmaking\s+(?:\w+\s+){0,2}(?:life|lives|things|everything)\s+harder\b|\bburden\s+(?:to|on|for)\s+(?:everyone|everybody|my|them|you|the people)\b|\bruin(?:ing)?\s+everyone'?s\s+li(?:fe|ves)\b",
     ],
     "worthless_only": [
         r"\b(?:i'?m|i am|im|i feel|feel)\s+(?:so\s+|completely\s+|totally\s+|just\s+|utterly\s+|such\s+)?(?:\w+ly\s+)?(?:a\s+)?(?:complete\s+|total\s+|huge\s+)?(?:worthless|a\s+nobody|useless|a failure|failure|nothing|a waste|pathetic|a disappointment|unlovable|trash|garbage)\b(?!\s+(?:at|with)\b)",
-        r"\bi\s+(?:hate|despise|loathe)\s+myself\b|\beveryone\s+hates\s+me\b|\bsick\s+of\s+being\s+nothing\b|\bjust\s+a\s+nobody\b",
+        r"\b(?:i'?m|im|i\s+am)\s+(?:such\s+|just\s+)?a\s+walking\s+(?:disappointment|failure|mistake|l|waste|embarrassment)\b|\bi\s+(?:hate|despise|loathe)\s+myself\b|\beveryone\s+hates\s+me\b|\bsick\s+of\s+being\s+nothing\b|\bjust\s+a\s+nobody\b",
     ],
 }
 

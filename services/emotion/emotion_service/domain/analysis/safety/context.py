@@ -8,13 +8,18 @@ Each rule names one reading a careful reader would give and that the constructs 
   writer's stands outside them ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words
   ("…다는 말이 농담이 아니게 됐다"), and the writer as the object ("better off without me") is still the writer;
   a Korean subject named before the construct is its owner only within the same clause ("엄마가 잠든 뒤
-  …긁었다" is the writer's act);
+  …긁었다" is the writer's act); words the writer said to someone named as the addressee ("엄마한테 …
+  미안했다고 말했다") are the writer's, and a sentence of reported words alone right after a message came in
+  ("연락 옴. 요즘 죽고 싶다고.") is the sender's; an English sentence with its subject dropped ("Texted Tyler
+  thanks for everything …") is the writer's unless someone else speaks before the construct;
 - a past that is over ("2년 전에는 죽고 싶었다. 지금은 괜찮다"), unless the sentence also says it
   is back ("또", "again", "lately");
 - jokes marked as such ("농담", "jk"), unless the writer says it was meant ("진심", "not really a joke"),
   and a message the writer sent that others laughed at ("…라고 올렸더니 다들 ㅋㅋ");
-- logistics with an ordinary reason in the same sentence (a wedding, a move, a leaving party): a plan
-  or farewell construct there is everyday life unless the sentence names death or a means;
+- logistics with an ordinary reason in the same sentence or the one before or after it (a wedding, a move,
+  a leaving party, a last working day, a game quit to study): a plan or farewell construct there is
+  everyday life unless the sentence names death or a means, or the reason is denied, asked about or a
+  cover story ("We're not moving", "이사 갔다고 해 주세요");
 - a death wish told in the past tense and laughed off ("창피해서 죽고 싶었다ㅋㅋ", "I wanted to die lol"):
   an embarrassing moment, not a wish (a present-tense one with a laugh still counts).
 
@@ -23,21 +28,21 @@ When unsure, a rule keeps the hit: a missed crisis costs far more than a gentle 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from emotion_service.domain.analysis.safety.constructs import find_constructs
 from emotion_service.domain.analysis.safety.disguise import LAUGH
 
-__all__ = ["QUOTED", "drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
+__all__ = ["QUOTED", "denies_risk", "drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
 
 _KO_IDIOMS = re.compile(
     # "죽겠다/죽겠어/죽을 것 같다" after a state: hunger, sleepiness, laughter, boredom...
     r"(?:배고파|배불러|졸려|피곤해|심심해|웃겨|웃기|더워|추워|귀여워|보고싶어|궁금해|답답해|힘들어|바빠|아파|짜증나|미치|좋아|설레|부러워|귀찮아|떨려|긴장돼)(?:서)?(?:진짜|정말|너무|완전)?(?:죽겠|죽을것같|죽을거같|죽는줄|죽을뻔|뒤지겠|디지겠|죽어|죽음|죽을지경)|"
     r"죽(?:을|을만큼|도록|기살기로|자살자)(?:만큼|정도로|힘을다해)?(?:웃|뛰|달|공부|일|노력|열심|먹|좋|행복|맛있|사랑)|"
-    r"(?:일|과제|숙제|업무|프로젝트|보고서|공부|청소|설거지|빨래|정리)(?:을|를|도)?(?:다|빨리|얼른|오늘|전부)*끝내(?:버리고|고|야)|"
+    r"(?:일|과제|숙제|업무|프로젝트|보고서|공부|청소|설거지|빨래|정리|논문|원고|마감|시험|작업)(?:을|를|도|은|는)?(?:다|빨리|얼른|오늘|전부)*(?:[^.!?\s]{0,10}?(?:안에|까지|내로|중에))?끝내(?:버리고|고|야)|"
     r"(?:에|에다|에만)목(?:을)?(?:매|메)(?:는|달|고|지|어)|죽도록|죽기살기|죽을맛|죽을똥살똥|죽여준다|죽여주는|죽인다(?:진짜)?(?:맛|분위기|노래|경치)|죽이는(?:맛|노래|경치|날씨)|"
     r"이불(?:속으로|속에|킥)\S{0,3}(?:사라지고싶|숨고싶|들어가고싶)|(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서|려|려서|리고)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
-    r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있)|쥐구멍에라도?숨|"
+    r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있|공부|일했|일하|운동|연습|뛰|달리|먹|열심|노력|걸었)|쥐구멍에라도?숨|"
     r"이맛에(?:사는|살지|산다)|(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
     r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
     r"(?:열심히|잘|행복하게|재밌게|즐겁게|건강하게)살자|목숨(?:걸고|을걸고)|죽었다깨어나도|죽을죄"
@@ -48,7 +53,9 @@ _EN_IDIOMS = re.compile(
     r"\bto\s+die\s+for\b|\b(?:die|died)\s+(?:of|from)\s+(?:embarrassment|shame|boredom|laughter|cuteness|happiness)\b|"
     r"\bi'?m\s+dead\b(?=[^.!?\n]{0,10}(?:😂|🤣|lol|$))|\bdead\s+(?:tired|serious|last|end|line|battery|phone)\b|"
     r"\bdrop[- ]dead\b|\bif\s+looks\s+could\s+kill\b|\b(?:will|'ll|gonna|going\s+to)\s+(?:literally\s+)?kill\s+us(?:\s+all)?\b|\bkill\s+(?:time|the (?:mood|vibe|lights|engine|process))\b|\b(?:my|the)\s+(?:phone|battery|laptop|car|plant)s?\s+(?:died|is dead|was dead)\b|"
-    r"\bmurder(?:ed)?\s+(?:that|the|this)\b|"
+    r"\bmurder(?:ed)?\s+(?:that|the|this)\b|\b(?:god|lord|heaven)\s+forgive\s+me\b|"
+    r"\b(?:floor|ground|earth)\s+(?:to\s+|would\s+|could\s+|should\s+)?(?:just\s+)?(?:open\s+up\s+and\s+)?swallow\s+me(?:\s+(?:up|whole))?"
+    r"(?:\s+and\s+(?:just\s+)?(?:let\s+me\s+)?(?:disappear|vanish)(?:\s+(?:forever|for\s+good|completely))?)?\b|"
     # someone else "is going to kill me" (in trouble with them)
     r"\b(?:mom|mum|dad|she|he|they|boss|wife|husband|teacher|coach|parents|sister|brother|manager)\b[^.!?\n]{0,25}?(?:\bis|\bare|'s|'re|\bwill|'ll)?\s*(?:going\s+to|gonna|will|'ll)\s+(?:literally\s+|actually\s+)?kill\s+me\b|\bwould\s+kill\s+for\b|\bover\s+my\s+dead\s+body\b|\bkill\s+me\s+now\b(?=[^.!?\n]{0,40}\b(?:lol|meeting|class|lecture|boring|haha)\b)"
 )
@@ -60,8 +67,8 @@ _KO_NEGATED = re.compile(
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
     r"(?:자살|자해|죽고싶|죽을|사라질|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
     r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
-    r"(?:자해|ㅈㅎ)(?:를)?(?![^.!?]{0,18}(?:리셋|다시1일|1일차|깨졌|무너졌))(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
-    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는)?(?:전혀|절대|하나도)?(?:없|안해|안함|안했|안한다|하지않|안할|아니|아님|아냐)|"
+    r"(?:자해|ㅈㅎ)(?:를)?(?![^.!?]{0,18}(?:리셋|다시1일|1일차|다시0|(?<!\d)0일|(?<!\d)0됨|초기화|깨졌|무너졌))(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
+    r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는|같은(?:건|거|것은|짓은)|이런(?:건|거)|그런(?:건|거))?(?:전혀|절대|하나도)?(?:없|안해|안함|안했|안한다|하지않|안할|아니|아님|아냐)|"
     # "it is not that …": a verb made a noun and denied ("살기 싫은 건 아니야", "죽고 싶다거나 그런 건 전혀 아니고")
     r"(?:싶|싫|파)(?:다거나|거나|다든가|은|다는|단)(?:그런)?(?:건|거|게|것은|것이|뜻은|뜻이|말은|얘기는)"
     r"(?:진짜|정말|절대|전혀|결코|딱히|꼭)?(?:아니|아냐|아님|아닌)|"
@@ -72,6 +79,8 @@ _EN_NEGATED = re.compile(
     r"\b(?:suicide|self[- ]?harm|killing\s+myself|dying|death)\b[^.!?\n]{0,12}\b(?:has|have|had|is|was)\s+(?:never|not|n'?t)\b|"
     r"\b(?:don'?t|do\s+not|never|didn'?t)\s+(?:really\s+|actually\s+)?(?:wish|hope|pray)\s+(?:i\s+(?:was|were|could\s+be)|to\s+be)\s+(?:dead|gone|dying)\b|"
     r"\bnot\s+in\s+(?:a|that|the)\b[^.!?\n]{0,25}\b(?:place|headspace|space|zone|mood)\b|"
+    # the death reading denied as a manner ("not in a wanting-to-die way", "not in a suicidal sense")
+    r"\bnot\s+(?:in\s+)?(?:a|an|the|that)\s+[\w\s-]{0,20}?(?:die|dying|dead|suicid\w*|kill\w*|self[- ]harm\w*)[\w-]*\s+(?:way|sense|kind\s+of\s+way)\b|"
     r"\b(?:thoughts?|urges?)\b[^.!?\n]{0,20}\b(?:haven'?t|have\s+not|hasn'?t)\s+(?:come\s+back|returned)\b|"
     r"\b(?:not|never|won'?t|wouldn'?t|will\s+never|would\s+never)\b[^.!?\n]{0,25}\b(?:harm|hurt|kill)\w*\s+myself\b|"
     r"\bno\s+(?:wish|desire|plans?|intentions?|thoughts?|urges?)\s+(?:to|of|about)\s+(?:die|dying|hurt|hurting|harm|harming|kill|killing|end|ending|suicide)\b|"
@@ -104,7 +113,7 @@ _KO_OTHERS = re.compile(
 # Someone else named as a subject: theirs when it comes before the construct in the same clause
 # ("엄마가 또 죽고 싶다고…"), not when a clause ends between them ("엄마가 잠든 뒤 … 긁었다": the
 # writer's act, subject dropped) or the person comes after it.
-_KO_PERSON = re.compile(r"아버지가|어머니가|할머니가|할아버지가|선생님이|과장님이|팀장님이|부장님이|사장님이|친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀")
+_KO_PERSON = re.compile(r"(?:사람|후배|선배|동료|친구|직원|학생|애)들이|모두들|아버지가|어머니가|할머니가|할아버지가|선생님이|과장님이|팀장님이|부장님이|사장님이|친구가|친구는|동생이|언니가|오빠가|형이|누나가|엄마가|아빠가|선배가|후배가|동료가|팀장이|그사람이|걔가|그애가|걔는|그는|그녀")
 _KO_CLAUSE_BREAK = re.compile(r"(?:잠든|잠들|자는|간|나간|들어간|온|한|된)(?:뒤|후|다음)|(?:는|은|ㄴ)?동안|(?:을|ㄹ)?때|는데|니까|지만|고나서|자마자")
 # A scene of a drama or a book told with a character's words: the "나" inside them is the character's.
 _KO_MEDIA = re.compile(r"드라마|영화|소설|웹툰|연극|뮤지컬|대사|장면|주인공|캐릭터|등장인물")
@@ -112,13 +121,16 @@ _KO_SPEECH = re.compile(r"(?:다|라)면서|(?:다|라)며|(?:다|라)고(?:외�
 # Words reported ("…다고 하셨다", "…라는 말"): someone else's, unless a construct of the writer's follows
 # the report ("나아질 거라는 말이 아무 의미 없다") or the writer owns the words ("…다는 말이 농담이 아니게 됐다").
 _KO_REPORTED = re.compile(
-    r"(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|물으|묻|여쭤|여쭈|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|"
+    r"(?:다|라|냐)고(?:했|하더|하셨|하시|하심|인사|말|해서|하는|물어|물었|물으|묻|여쭤|여쭈|들었|올라왔|전해(?!줘|주세요|주라|줄래|주길|달라))|(?:다|라)고\S{1,8}?인사(?:했|하더|하셨|를)|"
     r"(?:라는|다는)(?:얘기|이야기|말|소식|기사|뉴스|보도|글|영상)|"
     # an elder's words reported without 고 ("이제 좀 쉬겠다 하시는데")
     r"다\s?(?:하시|하셨)(?:는데|며|면서|더라|길래|다)|"
     # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
     r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
-_KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로")
+_KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로|"
+                       # the writer's own words to someone named as the addressee ("엄마한테 … 미안했다고 말했다"),
+                       # not words heard from them ("…다고 들었다") nor said to the writer ("나한테")
+                       r"(?<![나저내제])(?:한테|에게)\S{0,30}?(?:다|라)고(?:말했|말함|했다|했어|했음|털어놨|고백했|인사했|전했)")
 _EN_OTHERS = re.compile(
     r"\b(?:hospitali[sz]ed|found\s+dead|arrested)\s+after\b|\ba\s+(?:teen|teenager|student|man|woman|boy|girl|kid|celebrity|doctor|soldier)\s+(?:who|that|jumped|died|killed|was\s+found)\b|"
     r"\b(?:suicide|overdose|death)\s+(?:figures|rates?|statistics|numbers|deaths)\b|\bsuicide\s+(?:risk|prevention|awareness|screening|training)\b|\b(?:training|session|workshop|seminar|lecture|course|webinar|guidelines?|in-service)\b[^.!?\n]{0,30}\b(?:suicide|self[- ]harm)\b|\b(?:a|the|new)\s+(?:report|study|survey|headline|statistic)s?\b|\b(?:went|goes|go|gone|is|are)\s+(?:up|down)\s+again\b|\b(?:a|an|some|this|that|the)\s+(?:guy|man|woman|person|stranger|lady|kid|teen|neighbou?r|detective|narrator|officer|soldier|captain|girl|boy)\s+(?:who\s+|had\s+|just\s+)?(?:jumped|died|stood|fell|was\s+found|killed|hanged|overdosed|drowned)\b|\b(?:documentary|newsletter|piece\s+on|report\s+on|article)\b|"
@@ -132,7 +144,8 @@ _EN_OTHERS = re.compile(
     # media and posts read or watched ("reading about a kid from the next town", "tiktok keeps saying …")
     r"(?:reading|hearing|watching|seeing)\s+(?:a\s+(?:post|video|story|thread|clip)|about\s+(?:a|an|the|this|that|some)\s+(?:\w+\s+){0,2}"
     r"(?:kid|teen|teenager|student|man|woman|boy|girl|person|guy|celebrity|singer|actor|case|story))|tiktok|youtube|reddit|instagram|the\s+algorithm|"
-    r"(?:a|the)\s+(?:post|video|thread|clip|comments))\b")
+    r"(?:a|the)\s+(?:post|video|thread|clip|comments))\b|"
+    r"^(?:everyone|everybody|they|people|the\s+(?:team|crew|staff|kids|class|guys|whole\s+\w+))\s+(?:\w+\s+){0,2}?(?:said|told|thanked|hugged|gave|came|sang|clapped|cheered|wished|signed)\b")
 # A death or harm whose grammar names someone else ("died by suicide", "took her own life"): theirs even
 # when the writer is in the sentence ("an actor I loved"), unless a construct of the writer's is left.
 _EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+overdose)\b|"
@@ -159,7 +172,9 @@ _KO_PAST = re.compile(r"(?:년전|해전|몇해|했었|하던|달전|개월전|�
 # A construct inside a past relative clause ("사라지고 싶다고만 적던 이 앱을 다시 켰다"): only the clause is
 # asked whether it is back ("다시" there is the app's).
 _KO_PAST_CLAUSE = re.compile(r"(?:고|고만|다고|라고|다고만)(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리|적었|썼|말했|되뇌었|생각했|검색했|찾아봤|올렸)던")
-_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안난|안났|안든|안들|안생|사라졌|없어졌|필요없|잘다닌|됐|되었)|"
+_KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘지낸|잘지냄|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안난|안났|안든|안들|안생|사라졌|없어졌|필요없|잘다닌|됐|되었)|"
+                          # the writer now someone else ("지금은 내일 아침 뭐 먹을지 고민하는 사람이 됨")
+                          r"(?:지금은|이제는|요즘은)\S{0,24}?(?:는|인)사람이(?:됐|되었|됨|된)|"
                           r"(?:그런|그랬던|한|했던)지(?:벌써|이제|어느덧)?\S{0,4}(?:년|달|개월)|"
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"(?:안|않)(?:가|죽|떠나|하|뛰어내리)?(?:길|기를|은게|은것이|았던게)\S{0,3}(?:참|정말|진짜|천만)?(?:잘했|다행)|"
@@ -189,24 +204,42 @@ _DISPOSED = re.compile(r"폐의약품|수거함|\b(?:take[- ]?back|disposal|drop
 # Settling affairs for an ordinary reason named in the same sentence (a wedding, a move abroad, a new
 # lease): the plan and farewell constructs read logistics that everyday life has too. Not when the
 # sentence also names death or a means.
-_ORDINARY_REASON = re.compile(r"결혼|혼인|신혼|이사|입사|전근|발령|유학|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|"
+_ORDINARY_REASON = re.compile(r"결혼|혼인|신혼|이사|입사|전근|발령|유학|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
+                              r"(?:시험|수능|자격증|고시)\s?공부|(?:게임|롤|메이플|배그|길드|캐릭)\S{0,3}\s?(?:접|끊|그만)|"
+                              r"\b(?:bar\s+exam|exams?|finals|guild|my\s+main|last\s+day\s+(?:at|after|of)|after\s+\d+\s+years\s+at|going[- ]away|"
+                              r"mov(?:e|es)\s+to|fly(?:ing)?\s+(?:out\s+)?to)\b|"
                               r"\b(?:wedding|married|moving|abroad|graduat\w*|cohort|farewell\s+party|leaving\s+(?:do|party)|relocat\w*|new\s+(?:job|lease|flat|apartment|house)|transfer(?:red)?|emigrat\w*|retir\w*)\b")
 _DEATH_OR_MEANS = re.compile(r"죽|자살|유서|번개탄|밧줄|수면제|\b(?:die|dying|dead|death|kill\w*|suicid\w*|note|rope|pills)\b")
+# A reason in the next or previous sentence counts only when it is said, not denied or asked about
+# ("He asked if we were moving … We're not moving").
+_REASON_DENIED = re.compile(r"안\s?(?:가|해|함|한다)|않|아니|아님|냐고|\b(?:not|n't|never|no)\b|\basked\s+if\b|\?|"
+                            # a cover story to be told ("이사 갔다고 해 주세요", "tell them I moved")
+                            r"(?:다|라)고\s?(?:해|말해|전해)\s?(?:주세요|줘|줄래|달라)|\btell\s+(?:them|everyone|people|him|her|the\s+\w+)\b")
+# A sentence of reported words alone ("요즘 죽고 싶다고, 다 그만하고 싶다고."), right after a message came
+# in ("수진이한테 연락 옴"): the sender's words.
+_ELIDED_REPORT = re.compile(r"(?:다|라|냐)고[.!…,\s]*$")
+_MESSAGE_CAME = re.compile(r"(?:연락|카톡|문자|전화|메시지|메세지|디엠|dm)\S{0,3}\s?(?:옴|왔|와서|받았|받음|오더니)")
+# A diary sentence with its subject dropped ("Texted Tyler thanks for everything …"): the writer's act.
+_EN_DROPPED_SUBJECT = re.compile(r"^(?:[a-z]+ed|sent|told|wrote|gave|said|took|made|left|went|got|rang|bought|sold)\b")
+_EN_CLAUSE_BREAK = re.compile(r",|;|\b(?:and|but|so|then)\b")
+_EN_OTHER_SUBJECT = re.compile(r"\b(?:he|she|they|who)\b|(?<!\bthat\s)(?<!\bwhich\s)\b(?:said|says|told|tells|asked|asks|sang|sings)\b")
+_DEATH_WORD = re.compile(r"죽|자살|자해|ㅈㅎ|ㅈㅅ|die|dying|dead|death|suicid|kill|harm")
 # Imagining is the writer's own mind, even when the word for a scene is there (장면을 상상).
 _IMAGINING = re.compile(r"상상|떠올리게|그려보")
 
 # Laughter marks are not joke markers (reveal() drops them: people laugh off real distress).
 _JOKE = re.compile(r"농담|장난|드립|개그|밈|(?<![a-z])(?:jk|j/k|just\s+kidding|joking|kidding|as\s+a\s+joke|meme)(?![a-z])")
-_LAUGHED_OFF_PAST = re.compile(r"죽고싶었|죽는줄|죽을뻔|사라지고싶었|\bwanted\s+to\s+die\b|\b(?:almost|nearly)\s+died\b|\bi\s+died\b")
+_LAUGHED_OFF_PAST = re.compile(r"죽고싶었|죽는줄|죽을뻔|사라지고싶었|없어지고싶었|\bwanted\s+to\s+(?:die|disappear|vanish|evaporate)\b|"
+                               r"\bwanted\b[^.!?\n]{0,40}\b(?:disappear|vanish)\b|\b(?:almost|nearly)\s+died\b|\bi\s+died\b")
 # A message the writer sent, answered with laughter ("유서 쓰는 중이라고 올렸더니 다들 ㅋㅋ"): the past
 # laughed off, as a quotation.
 _SELF_QUOTE_LAUGHED = re.compile(rf"(?:다|라|자)고\S{{0,8}}?(?:올렸|보냈|썼|했|남겼|말했|쳤)더니\S{{0,12}}?(?:{LAUGH}|웃|빵터|농담|드립)")
-_MEANT = re.compile(r"진심|사실은|사실|농담(?:이|으로)?\s?(?:아니|아님|아냐)|장난(?:이|으로)?\s?(?:아니|아님|아냐)|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
+_MEANT = re.compile(r"진심|사실은|사실|농담(?:이|으로)?\s?(?:아니|아님|아냐|아닌)|장난(?:이|으로)?\s?(?:아니|아님|아냐|아닌)|\bnot\s+(?:really\s+)?(?:a\s+)?jok|\bi\s+mean\s+it\b|\bhalf[- ]joking\b|\bonly\s+half\b|\bactually\b")
 
 
 # Quoted words are someone else's ('그동안 감사했습니다' on a shop's shutter), not the writer's.
 # A single quote counts only when it is not an apostrophe (i'm, don't): no letter outside it.
-QUOTED = re.compile(r"(?<![a-z])'(?=\S)[^'\n]{1,40}(?<=\S)'(?![a-z])|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”")
+QUOTED = re.compile(r"(?<![a-z])'(?=\S)(?:[^'\n]|(?<=[a-z])'(?=[a-z])){1,40}(?<=\S)'(?![a-z])|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”")
 
 
 def drop_idioms(sentence: str) -> str:
@@ -228,10 +261,22 @@ def resolved_elsewhere(text: str) -> bool:
     return bool(_KO_RESOLVED.search(compact) or _EN_RESOLVED.search(text))
 
 
-def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | None:
+def denies_risk(sentence: str) -> bool:
+    """The sentence denies a death or harm reading ("not in a wanting-to-die way", "자해 같은 건 안
+    한다"), with no construct of its own: the writer has addressed it."""
+    compact = re.sub(r"\s+", "", sentence)
+    for pattern, text in ((_KO_NEGATED, compact), (_EN_NEGATED, sentence)):
+        negated = pattern.search(text)
+        if negated and _DEATH_WORD.search(negated.group(0)) and not _turned_back(text, negated.end()):
+            return True
+    return False
+
+
+def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool], neighbours: Sequence[str] = ()) -> str | None:
     """Why a construct in this (revealed, idiom-free) sentence does not speak for the writer now,
     or None when it does. `resolved()`: whether the entry says the writer is past it now (asked
-    only of a sentence told in the past)."""
+    only of a sentence told in the past). `neighbours`: the sentences before and after it, where
+    an ordinary reason or the message being reported may stand."""
     compact = re.sub(r"\s+", "", sentence)
     # A negation counts unless a "but" after it turns the sentence back.
     negated = _KO_NEGATED.search(compact)
@@ -245,14 +290,19 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool]) -> str | N
     # A bare topic echoed as a question ("자해?"): the next sentence answers it.
     if compact.endswith("?") and len(compact) <= 6:
         return "question"
-    if (_ORDINARY_REASON.search(sentence) and not _DEATH_OR_MEANS.search(sentence)
+    if ((_ORDINARY_REASON.search(sentence) or any(_ORDINARY_REASON.search(n) and not _REASON_DENIED.search(n)
+                                                  and not _DEATH_OR_MEANS.search(n) for n in neighbours))
+            and not _DEATH_OR_MEANS.search(sentence)
             and all(c.category in ("plan", "farewell") for c in find_constructs(sentence))):
         return "ordinary"
     if _DISPOSED.search(compact) or _DISPOSED.search(sentence):
         return "disposed"
-    others_ko = ((_KO_OTHERS.search(compact) or _person_before(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
-                 and not _IMAGINING.search(compact)) or (_KO_MEDIA.search(compact) and _KO_SPEECH.search(compact))
+    others_ko = bool(((_KO_OTHERS.search(compact) or _person_before(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
+                      and not _IMAGINING.search(compact)) or (_KO_MEDIA.search(compact) and _KO_SPEECH.search(compact))
+                     or (_ELIDED_REPORT.search(compact) and neighbours and _MESSAGE_CAME.search(neighbours[0])
+                         and not _KO_FIRST_PERSON.search(sentence)))
     others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence) and not _me_in_construct(sentence)
+                 and not _dropped_subject_first(sentence)
                  or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence)))
     if others_ko or others_en:
         return "others"
@@ -284,6 +334,22 @@ def _asked(sentence: str, compact: str) -> bool:
         if not find_constructs(sentence[:m.start()] + " " + (rest[clause_end.end():] if clause_end else "")):
             return True
     return any(not find_constructs(compact[m.end():]) for m in _QUESTION.finditer(compact))
+
+
+def _dropped_subject_first(sentence: str) -> bool:
+    """A farewell in a subject-dropped diary sentence ("Texted Tyler thanks for everything …", "Returned
+    my sister's books and thanked her for everything"): the writer's, unless someone else speaks or acts
+    as a subject before it, or is named after it in the same clause."""
+    first = _EN_DROPPED_SUBJECT.search(sentence)
+    starts = [m.start() for c in find_constructs(sentence)
+              if c.language == "en" and c.category == "farewell" and (m := c.pattern.search(sentence))]
+    if not first or not starts:
+        return False
+    start = min(starts)
+    if _EN_OTHER_SUBJECT.search(sentence, first.end(), start):
+        return False
+    other = _EN_OTHERS.search(sentence, start)
+    return not other or bool(_EN_CLAUSE_BREAK.search(sentence, start, other.start()))
 
 
 def _person_before(compact: str) -> bool:

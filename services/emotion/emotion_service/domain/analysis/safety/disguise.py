@@ -82,8 +82,9 @@ _INSIDE_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])[^\s\uac00-\ud7a3.!?'\"]{1,3}(
 # Leetspeak: inside a word that also has letters, these stand for letters.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "*": "i", "|": "l", "€": "e"})
-# Not an ordinal ("10th"), and never ending in a symbol ("today!!" keeps its exclamation marks).
-_LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?!\d+(?:st|nd|rd|th)\b)(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
+# Not an ordinal ("10th") or a time ("3am", "11pm"), and never ending in a symbol ("today!!" keeps its
+# exclamation marks).
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$!*|€])(?!\d+(?:st|nd|rd|th)\b)(?!\d{1,2}(?:am|pm)\b)(?=[a-z0-9@$!*|€]*[a-z])(?=[a-z0-9@$!*|€]*[0-9@$!*|€])"
                         r"[a-z0-9@$!*|€]+[a-z0-9]")
 # "1" for "i" before a verb ("1 want t0 d13").
 _LEET_I = re.compile(r"(?<![\w.])1(?=\s+(?:want|wanna|am|m|need|can'?t|just|will|don'?t|hate|feel|really|mean|wish)\b)")
@@ -125,8 +126,14 @@ _SLANG = [
 _SPACED_JAMO = re.compile(r"[ㄱ-ㅣ](?: [ㄱ-ㅣ]){3,}")
 
 
+# Gyeongsang 삐다/뿌다 for 버리다 after a verb ("가삐고 싶다", "죽어삐까"); not 삐다 "to sprain" after a
+# noun or particle ("발목을 삐고").
+_DIALECT_BEORIDA = re.compile(r"(?<=[가와해져지나내워어])(?:삐|뿌)(?=고|리|릴|렸|까|라|맀|삔|뿐다|제)")
+
+
 def _hangul_text(text: str) -> str:
     text = _SPACED_JAMO.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _DIALECT_BEORIDA.sub("버리", text)
     text = compose_jamo(text)
     text = _SHORTHAND.sub(lambda m: _CHOSEONG_SHORTHAND[m.group(0)], text)
     text = _MARKS.sub(f" {LAUGH} ", _LAUGH_IN_FINAL.sub(_unlaugh_final, text))
