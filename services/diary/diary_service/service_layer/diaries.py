@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import concurrent.futures
+import contextvars
 import datetime
+import functools
 import zoneinfo
 
 from diary_service.adapters.orm import ANALYSIS_PENDING, Diary
@@ -24,6 +27,7 @@ from gridam_runtime.limits import Limit
 ANALYSE, CARD, PURGE, COUNT = "analyse", "card", "purge", "count"
 PHOTO_MAX_SIDE = 2048
 SEARCH_MAX_CHARS = 100
+SEARCH_THREADS = 2
 
 
 class Diaries:
@@ -31,6 +35,7 @@ class Diaries:
         self._d = deps
         self._zone = zoneinfo.ZoneInfo(deps.settings.time_zone)
         self._writes = Limit("diary_writes", deps.settings.limit_diary_writes, "DIARY4291")
+        self._search_threads = concurrent.futures.ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="diary-search")
 
     def today(self) -> datetime.date:
         """The author's current day (decision: dates are assigned by the server)."""
@@ -95,7 +100,10 @@ class Diaries:
 
     async def search(self, text: str, size: int, cursor: int) -> tuple[builtins.list[Diary], int]:
         """A page of the caller's diaries containing `text`, newest first, and the next cursor (0: none)."""
-        return await asyncio.to_thread(self._search, text, size, cursor)
+        # On threads of their own: a search reads as many of the author's diaries as it must to
+        # fill a page, and slow ones must not hold every thread that writes and comments wait for.
+        call = functools.partial(contextvars.copy_context().run, self._search, text, size, cursor)
+        return await asyncio.get_running_loop().run_in_executor(self._search_threads, call)
 
     def _search(self, text: str, size: int, cursor: int) -> tuple[builtins.list[Diary], int]:
         identity = self._d.authenticator.require()
