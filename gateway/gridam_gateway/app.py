@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-import redis
 from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 
@@ -22,6 +21,7 @@ from gridam_gateway.envelope import JsonResponse
 from gridam_gateway.media import router as media_router
 from gridam_gateway.profiles import ProfileSummaries
 from gridam_gateway.routes import auth, cards, diaries, exports, feed, follows, insights, notifications, users
+from gridam_runtime import kv
 from gridam_runtime.bootstrap import freeze_startup_objects
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.settings import load_settings
@@ -57,13 +57,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.public_base_url = settings.public_base_url.rstrip("/")
         # The notifications' actors from a copy kept current through Redis; without Redis
         # (the embedded profile) each page asks the user service.
-        redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2) if settings.redis_url else None
-        app.state.profile_summaries = ProfileSummaries(redis_client).start() if redis_client is not None else None
+        redis = kv.redis_client(settings.redis_url)
+        app.state.profile_summaries = ProfileSummaries(redis).start() if redis is not None else None
         freeze_startup_objects()
         yield
-        if redis_client is not None:
+        if redis is not None:
             app.state.profile_summaries.close()
-            redis_client.close()
+            redis.close()
         await factory.close()
 
     app = FastAPI(
