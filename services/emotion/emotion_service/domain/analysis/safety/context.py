@@ -264,7 +264,9 @@ def resolved_elsewhere(text: str) -> bool:
 def denies_risk(sentence: str) -> bool:
     """The sentence denies a death or harm reading ("not in a wanting-to-die way", "자해 같은 건 안
     한다"), with no construct of its own: the writer has addressed it."""
-    compact = re.sub(r"\s+", "", sentence)
+    compact = sentence.replace(" ", "")
+    if not _DEATH_WORD.search(compact):  # most sentences: no death or harm word to deny
+        return False
     for pattern, text in ((_KO_NEGATED, compact), (_EN_NEGATED, sentence)):
         negated = pattern.search(text)
         if negated and _DEATH_WORD.search(negated.group(0)) and not _turned_back(text, negated.end()):
