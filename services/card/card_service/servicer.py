@@ -9,8 +9,6 @@ Removed in the next release.
 
 from __future__ import annotations
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from card_service.adapters.orm import Card
 from card_service.adapters.reads import CardRow
 from card_service.service_layer.cards import Cards
@@ -22,6 +20,7 @@ from gridam_domain.emotions import EMOTIONS, Emotion
 from gridam_runtime.emotions import from_proto, to_proto
 from gridam_runtime.errors import InvalidArgument
 from gridam_runtime.server import ServicerContext
+from gridam_runtime.timestamps import timestamp
 from gridam_runtime.versions import recast
 
 DEFAULT_PAGE_SIZE = 9
@@ -33,8 +32,7 @@ _PROTO_BY_NAME = {emotion.name: to_proto(emotion) for emotion in EMOTIONS}
 
 
 def card_message(card: Card | CardRow) -> pb.Card:
-    created = Timestamp()
-    created.FromDatetime(card.created_at)
+    created = timestamp(card.created_at)
     message = pb.Card(
         id=card.id,
         diary_id=card.diary_id,

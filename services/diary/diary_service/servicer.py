@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from diary_service.adapters.orm import ANALYSIS_DONE, ANALYSIS_FAILED, Diary, Notification
 from diary_service.adapters.reads import DiaryRow, NotificationRow
 from diary_service.service_layer import transfers
@@ -16,14 +11,9 @@ from diary_service.service_layer.notifications import Notifications
 from gridam.diary.v1 import diary_service_pb2 as pb
 from gridam.diary.v1 import diary_service_pb2_grpc
 from gridam_runtime.server import ServicerContext
+from gridam_runtime.timestamps import timestamp
 
 ANALYSIS_STATES = {ANALYSIS_DONE: pb.ANALYSIS_STATE_DONE, ANALYSIS_FAILED: pb.ANALYSIS_STATE_FAILED}
-
-
-def _timestamp(moment: datetime.datetime) -> Timestamp:
-    """A naive UTC datetime as a Timestamp: its fields straight from the epoch seconds
-    (Timestamp.FromDatetime costs several times more)."""
-    return Timestamp(seconds=calendar.timegm(moment.timetuple()), nanos=moment.microsecond * 1000)
 
 
 def _diary(diary: Diary | DiaryRow) -> pb.Diary:
@@ -35,7 +25,7 @@ def _diary(diary: Diary | DiaryRow) -> pb.Diary:
         date=diary.date.isoformat(),
         photo_key=diary.photo_key,
         hashtags=diary.hashtags or [],
-        created_at=_timestamp(diary.created_at),
+        created_at=timestamp(diary.created_at),
         analysis_state=ANALYSIS_STATES.get(diary.analysis_state, pb.ANALYSIS_STATE_PENDING),
     )
 
@@ -54,7 +44,7 @@ def _post(view: PostView) -> pb.Post:
         diary_id=post.diary_id,
         content=post.content,
         audience=AUDIENCE_VALUES[post.audience],
-        created_at=_timestamp(post.created_at),
+        created_at=timestamp(post.created_at),
         reaction_counts=view.reaction_counts,
         my_reaction=view.my_reaction,
     )
@@ -71,7 +61,7 @@ def _comment(view: CommentView) -> pb.Comment:
         content=comment.content,
         likes=view.likes,
         liked=view.liked,
-        created_at=_timestamp(comment.created_at),
+        created_at=timestamp(comment.created_at),
     )
 
 
@@ -96,7 +86,7 @@ def _notification(notification: Notification | NotificationRow) -> pb.Notificati
         message=notification.message,
         content=notification.content,
         checked=notification.checked,
-        created_at=_timestamp(notification.created_at),
+        created_at=timestamp(notification.created_at),
     )
 
 

@@ -8,10 +8,7 @@ v2 servicer and reads the reply as v1's. Removed in the next release.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from emotion_service.adapters.orm import DiaryAnalysis
 from emotion_service.domain.analysis.analyser import Analysis
@@ -28,15 +25,10 @@ from gridam.emotion.v2 import emotion_service_pb2_grpc
 from gridam_runtime.emotions import InvalidEmotion, from_proto, shares_from_proto, shares_to_proto, to_proto
 from gridam_runtime.errors import InvalidArgument
 from gridam_runtime.server import ServicerContext
+from gridam_runtime.timestamps import timestamp
 from gridam_runtime.versions import recast
 
 RISK_PB = {RiskLevel.NONE: pb.RISK_LEVEL_NONE, RiskLevel.CONCERN: pb.RISK_LEVEL_CONCERN, RiskLevel.URGENT: pb.RISK_LEVEL_URGENT}
-
-
-def _timestamp(value: datetime.datetime) -> Timestamp:
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
 
 
 def _analysis(analysis: Analysis, classifier: str) -> pb.Analysis:
@@ -107,8 +99,8 @@ def _clouds(result: WordClouds) -> dict[str, Any]:
         ]
     }
     if result.generated_at is not None and result.next_generation is not None:  # set together
-        fields["generated_at"] = _timestamp(result.generated_at)
-        fields["next_generation"] = _timestamp(result.next_generation)
+        fields["generated_at"] = timestamp(result.generated_at)
+        fields["next_generation"] = timestamp(result.next_generation)
     return fields
 
 

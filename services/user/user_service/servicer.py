@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from gridam.user.v1 import user_service_pb2 as pb
 from gridam.user.v1 import user_service_pb2_grpc
 from gridam_runtime.errors import InvalidArgument
 from gridam_runtime.server import ServicerContext
+from gridam_runtime.timestamps import timestamp
 from user_service.adapters.orm import User
 from user_service.adapters.repository import ProfileRow
 from user_service.service_layer.accounts import Accounts, Tokens
 from user_service.service_layer.profiles import Profiles
 
 PROVIDERS = {pb.O_AUTH_PROVIDER_KAKAO: "kakao", pb.O_AUTH_PROVIDER_NAVER: "naver"}
-
-
-def _timestamp(value: int | datetime.datetime) -> Timestamp:
-    """A Timestamp of epoch seconds or of a naive UTC datetime."""
-    ts = Timestamp()
-    if isinstance(value, int):
-        ts.FromSeconds(value)
-    else:
-        ts.FromDatetime(value)
-    return ts
 
 
 def _profile(user: User | ProfileRow) -> pb.Profile:
@@ -45,7 +32,7 @@ def _tokens(tokens: Tokens) -> pb.TokenPair:
     return pb.TokenPair(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,
-        access_token_expires_at=_timestamp(tokens.access_expires_at),
+        access_token_expires_at=timestamp(tokens.access_expires_at),
     )
 
 
@@ -62,11 +49,11 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     async def SendPhoneCode(self, request: pb.SendPhoneCodeRequest, context: ServicerContext) -> pb.SendPhoneCodeResponse:
         expires = await self._accounts.send_phone_code(request.phone_number, request.client_address)
-        return pb.SendPhoneCodeResponse(expires_at=_timestamp(expires))
+        return pb.SendPhoneCodeResponse(expires_at=timestamp(expires))
 
     async def VerifyPhoneCode(self, request: pb.VerifyPhoneCodeRequest, context: ServicerContext) -> pb.VerifyPhoneCodeResponse:
         until = await self._accounts.verify_phone_code(request.phone_number, request.code)
-        return pb.VerifyPhoneCodeResponse(verified_until=_timestamp(until))
+        return pb.VerifyPhoneCodeResponse(verified_until=timestamp(until))
 
     async def SignUp(self, request: pb.SignUpRequest, context: ServicerContext) -> pb.SignUpResponse:
         user = await self._accounts.sign_up(
@@ -125,7 +112,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     async def DeleteAccount(self, request: pb.DeleteAccountRequest, context: ServicerContext) -> pb.DeleteAccountResponse:
         free_at = await self._accounts.delete_account(request.current_password)
-        return pb.DeleteAccountResponse(login_id_free_at=_timestamp(free_at))
+        return pb.DeleteAccountResponse(login_id_free_at=timestamp(free_at))
 
     async def SetAvatar(self, request: pb.SetAvatarRequest, context: ServicerContext) -> pb.SetAvatarResponse:
         user = await self._profiles.set_avatar(request.image)

@@ -1,11 +1,9 @@
 """The diary servicer's protos built straight from plain-read rows: the same messages as from
-ORM objects, timestamps as Timestamp.FromDatetime makes them, every stored notice type known."""
+ORM objects, every stored notice type known (their timestamps: tests/unit/test_timestamps.py)."""
 
 from __future__ import annotations
 
 import datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from diary_service import servicer
 from diary_service.adapters.orm import NOTICE_TYPES, Diary, Notification
@@ -17,13 +15,6 @@ MOMENTS = [
     datetime.datetime(2026, 12, 7, 18, 30, 5, 123456),
     datetime.datetime(2038, 1, 19, 3, 14, 8, 999999),
 ]
-
-
-def test_timestamps_are_those_of_from_datetime():
-    for moment in MOMENTS:
-        expected = Timestamp()
-        expected.FromDatetime(moment)
-        assert servicer._timestamp(moment) == expected
 
 
 def test_every_stored_notice_type_has_its_enum_value():

@@ -129,13 +129,6 @@ class DiaryReads:
     def __init__(self, connections: db.HeldReadConnections) -> None:
         self._connections = connections
 
-    def _all(self, read: db.PlainRead, **params: Any) -> list[tuple[Any, ...]]:
-        connection = self._connections.connection()
-        try:
-            return read.all(connection, self._connections.dialect, **params)
-        finally:
-            self._connections.give_back(connection)
-
     # The timeline looks back through the post ids in windows: the first spans this many ids per
     # post asked for, each next one TIMELINE_WIDENING times more. A window that holds a few
     # hundred posts too many costs less than one more statement (docs/performance.md).
@@ -177,10 +170,10 @@ class DiaryReads:
 
     def reaction_summary(self, post_ids: list[int], user_id: int) -> ReactionSummary:
         """As ReactionRepository.summary."""
-        return summarize(self._all(_REACTION_SUMMARY, post_ids=post_ids, user_id=user_id)) if post_ids else ({}, {})
+        return summarize(self._connections.rows(_REACTION_SUMMARY, post_ids=post_ids, user_id=user_id)) if post_ids else ({}, {})
 
     def post(self, post_id: int) -> PostRow | None:
-        rows = self._all(_POST, post_id=post_id)
+        rows = self._connections.rows(_POST, post_id=post_id)
         return PostRow._make(rows[0]) if rows else None
 
     def comments(self, post_id: int, user_id: int) -> list[tuple[CommentRow, int, bool]]:
@@ -202,18 +195,18 @@ class DiaryReads:
         the OR only drops that day's rows from `after.id` up (spelt out rather than as a row-value
         comparison, which MariaDB may not turn into a range)."""
         if after is None:
-            rows = self._all(_DIARY_PAGE, author_id=author_id, limit=limit)
+            rows = self._connections.rows(_DIARY_PAGE, author_id=author_id, limit=limit)
         else:
-            rows = self._all(_DIARY_PAGE_AFTER, author_id=author_id, after_date=after.date.isoformat(), after_id=after.id, limit=limit)
+            rows = self._connections.rows(_DIARY_PAGE_AFTER, author_id=author_id, after_date=after.date.isoformat(), after_id=after.id, limit=limit)
         return [DiaryRow._make(row) for row in rows]
 
     def latest_on(self, author_id: int, day: datetime.date) -> DiaryRow | None:
         """The author's last diary written on `day`."""
-        rows = self._all(_LATEST_ON, author_id=author_id, day=day.isoformat())
+        rows = self._connections.rows(_LATEST_ON, author_id=author_id, day=day.isoformat())
         return DiaryRow._make(rows[0]) if rows else None
 
     def notification_page(self, recipient_id: int, *, unchecked_only: bool, before_id: int | None, size: int) -> list[NotificationRow]:
         """The recipient's notifications (unread only, or all), newest first, ids below `before_id`."""
         read = _NOTIFICATION_PAGES[unchecked_only, before_id is not None]
-        rows = self._all(read, recipient_id=recipient_id, before_id=before_id, limit=size)
+        rows = self._connections.rows(read, recipient_id=recipient_id, before_id=before_id, limit=size)
         return [NotificationRow._make(row) for row in rows]

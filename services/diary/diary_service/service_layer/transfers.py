@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from diary_service.adapters.orm import TRANSFER_DONE, TRANSFER_EXPIRED, Export, Import
 from diary_service.service_layer import exports, imports
 from gridam.diary.v1 import diary_service_pb2 as pb
+from gridam_runtime.timestamps import timestamp
 
 STATES = {TRANSFER_DONE: pb.TRANSFER_STATE_DONE, TRANSFER_EXPIRED: pb.TRANSFER_STATE_EXPIRED}
 
@@ -20,12 +18,6 @@ class Transfers:
     imports: imports.Imports
 
 
-def _timestamp(moment: datetime.datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def message(row: Export | Import) -> pb.Transfer:
     transfer = pb.Transfer(
         id=row.id,
@@ -34,13 +26,13 @@ def message(row: Export | Import) -> pb.Transfer:
         diaries_total=row.diaries_total,
         images_done=row.images_done,
         images_total=row.images_total,
-        created_at=_timestamp(row.created_at),
+        created_at=timestamp(row.created_at),
     )
     if isinstance(row, Export):
         transfer.progress = exports.progress(row)
         transfer.archive_key = row.archive_key
         if row.expires_at is not None:
-            transfer.expires_at.CopyFrom(_timestamp(row.expires_at))
+            transfer.expires_at.CopyFrom(timestamp(row.expires_at))
     else:
         transfer.progress = imports.progress(row)
         transfer.format = row.format
