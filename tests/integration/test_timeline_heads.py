@@ -18,6 +18,7 @@ from diary_service.adapters.orm import FeedPost
 from diary_service.adapters.reads import PostRow
 from diary_service.adapters.timeline_heads import CHANNEL, TimelineHeads, post_changes
 from diary_service.config import DiarySettings
+from diary_service.unit_of_work import Announcements
 from gridam_runtime.db import utcnow
 from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.diary_layer import diary_layer
@@ -235,7 +236,7 @@ def test_a_rolled_back_write_tells_nothing(redis_server, tmp_path):
     listener.subscribe(CHANNEL)
     try:
         wait_until(lambda: listener.get_message(timeout=0.1) is not None, "subscribed", interval=0.01)
-        with diary_layer(DiarySettings(data_dir=tmp_path), users=None, cards=None, post_changes=post_changes(client)) as layer:
+        with diary_layer(DiarySettings(data_dir=tmp_path), users=None, cards=None, announcements=Announcements(posts=post_changes(client))) as layer:
             def post(author_id: int) -> FeedPost:
                 return FeedPost(author_id=author_id, author_login_id=f"u{author_id}", card_id=1, diary_id=1, content="",
                                 audience="PUBLIC", created_at=utcnow())

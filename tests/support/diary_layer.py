@@ -23,12 +23,11 @@ from diary_service.service_layer.diaries import Diaries
 from diary_service.service_layer.feed import Feed
 from diary_service.service_layer.notifications import Notifications
 from diary_service.servicer import DiaryServicer
-from diary_service.unit_of_work import UnitOfWork
+from diary_service.unit_of_work import NOT_ANNOUNCED, Announcements, UnitOfWork
 from gridam_devtools.keys import ensure_keys
 from gridam_domain.storage import LocalFolderStorage
 from gridam_runtime import db
 from gridam_runtime.auth import Authenticator
-from gridam_runtime.copies import Changes
 from gridam_runtime.follows import FollowLists
 from gridam_runtime.jobs import JobQueue
 from gridam_runtime.kv import build_state
@@ -55,11 +54,12 @@ class DiaryLayer:
 @contextlib.contextmanager
 def diary_layer(
     settings: DiarySettings, *, users: Any, cards: Any, follow_lists: FollowLists | None = None,
-    timeline_heads: TimelineHeads | None = None, post_changes: Changes | None = None,
+    timeline_heads: TimelineHeads | None = None, announcements: Announcements = NOT_ANNOUNCED,
 ) -> Iterator[DiaryLayer]:
     """`users` and `cards`: the clients of the user and card services; `follow_lists` and
     `timeline_heads`: the feed's copies of followee lists and of timelines' newest posts, and
-    `post_changes` where its writes tell the latter (the distributed profile's), none by default."""
+    `announcements` where its writes tell the copies kept of posts and diaries (the distributed
+    profile's), none by default."""
     ensure_keys(settings.keys_dir)
     migrate(MIGRATIONS_DIR, settings.database)
     engine = db.create_engine(settings.database)
@@ -71,7 +71,7 @@ def diary_layer(
     authenticator = Authenticator.for_service(settings, revocations, service_callers=())
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, jobs, post_changes)
+        return UnitOfWork(sessions, jobs, announcements)
 
     def reads() -> UnitOfWork:
         return UnitOfWork(read_sessions, jobs)

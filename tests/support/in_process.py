@@ -22,9 +22,11 @@ import redis
 from card_service.config import CardSettings
 from diary_service.adapters.timeline_heads import TimelineHeads, post_changes
 from diary_service.config import DiarySettings
+from diary_service.unit_of_work import Announcements
 from gridam_runtime import context
 from gridam_runtime.errors import STATUS_DETAILS_KEY, DomainError, to_status_details
 from gridam_runtime.follows import FollowLists, follow_changes
+from gridam_runtime.latest_diaries import LatestDiaries, diary_day_changes
 from tests.support.card_layer import CardLayer, card_layer
 from tests.support.diary_layer import DiaryLayer, diary_layer
 from tests.support.user_layer import UserLayer, user_layer
@@ -91,21 +93,23 @@ def in_process_world(
 ) -> Iterator[World]:
     """`databases`: URLs of the user and diary services' databases by service ("user",
     "diary"; SQLite files in `tmp_path` otherwise); `redis_url`: a Redis the user service
-    tells follow changes through and the feed keeps its copies of followee lists and timeline
-    heads by, as in the distributed profile (none otherwise)."""
+    tells follow changes through, the feed keeps its copies of followee lists and timeline heads
+    by and the card service its copy of each day's latest diary, as in the distributed profile
+    (none otherwise)."""
     to_users, to_diary, to_cards = InProcessClient(), InProcessClient(), InProcessClient()
     card_settings = CardSettings(data_dir=tmp_path, art_width=64, art_height=64)
     urls = databases or {}
     client = redis.Redis.from_url(redis_url) if redis_url else None
     follow_lists = FollowLists(client).start() if client is not None else None
     timeline_heads = TimelineHeads(client).start() if client is not None else None
+    latest_diaries = LatestDiaries(client).start() if client is not None else None
     try:
         with (
             user_layer(UserSettings(data_dir=tmp_path, database_url=urls.get("user", "")), sens_provider,
                        follow_changes=follow_changes(client)) as users,
             diary_layer(DiarySettings(data_dir=tmp_path, database_url=urls.get("diary", "")), users=to_users, cards=to_cards,
-                        follow_lists=follow_lists, timeline_heads=timeline_heads, post_changes=post_changes(client, timeline_heads)) as diary,
-            card_layer(card_settings, diaries=to_diary, **card_overrides) as cards,
+                        follow_lists=follow_lists, timeline_heads=timeline_heads, announcements=Announcements(post_changes(client, timeline_heads), diary_day_changes(client))) as diary,
+            card_layer(card_settings, diaries=to_diary, latest_diaries=latest_diaries, **card_overrides) as cards,
         ):
             to_users.servicer, to_diary.servicer, to_cards.servicer = users.servicer, diary.servicer, cards.servicer
             yield World(users, diary, cards)
@@ -114,5 +118,7 @@ def in_process_world(
             follow_lists.close()
         if timeline_heads is not None:
             timeline_heads.close()
+        if latest_diaries is not None:
+            latest_diaries.close()
         if client is not None:
             client.close()

@@ -22,6 +22,7 @@ from gridam_runtime.auth import Authenticator
 from gridam_runtime.bootstrap import build_discovery, database_readiness
 from gridam_runtime.clients import ClientFactory
 from gridam_runtime.kv import build_state
+from gridam_runtime.latest_diaries import LatestDiaries
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every, marker_sweep_seconds
 from gridam_runtime.server import Contract, ServiceDefinition, run_server
@@ -46,6 +47,7 @@ async def serve(settings: CardSettings) -> None:
     read_connections = db.HeldReadConnections(read_engine)
     limits, revocations, redis_client = build_state(settings.redis_url, settings.data_dir)
     sessions = db.session_factory(engine)
+    latest_diaries = LatestDiaries(redis_client).start() if redis_client is not None else None
     # Its own discovery instance: the factory closes it, run_server closes the registering one.
     factory = ClientFactory.from_settings(settings)
     deps = Dependencies(
@@ -61,6 +63,7 @@ async def serve(settings: CardSettings) -> None:
         imagegen=factory.client("gridam-imagegen", imagegen_service_pb2_grpc.ImageGenServiceStub, IMAGEGEN_SERVICE),
         service_tokens=ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME),
         limiter=Limiter(limits),
+        latest_diaries=latest_diaries,
     )
     cards = Cards(deps)
     servicer = CardServicer(cards)
@@ -68,6 +71,8 @@ async def serve(settings: CardSettings) -> None:
     async def cleanup() -> None:
         await factory.close()
         revocations.close()
+        if latest_diaries is not None:
+            latest_diaries.close()
         if redis_client is not None:
             redis_client.close()
         read_connections.close()

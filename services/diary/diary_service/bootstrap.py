@@ -23,7 +23,7 @@ from diary_service.service_layer.notifications import Notifications
 from diary_service.service_layer.pipeline import DiaryPipeline
 from diary_service.service_layer.transfers import Transfers
 from diary_service.servicer import DiaryServicer
-from diary_service.unit_of_work import UnitOfWork
+from diary_service.unit_of_work import Announcements, UnitOfWork
 from gridam.card.v2 import card_service_pb2, card_service_pb2_grpc
 from gridam.diary.v1 import diary_service_pb2, diary_service_pb2_grpc
 from gridam.emotion.v2 import emotion_service_pb2, emotion_service_pb2_grpc
@@ -37,6 +37,7 @@ from gridam_runtime.clients import ClientFactory
 from gridam_runtime.follows import FollowLists
 from gridam_runtime.jobs import JobQueue, RetryPolicy, Worker
 from gridam_runtime.kv import build_state, redis_client
+from gridam_runtime.latest_diaries import diary_day_changes
 from gridam_runtime.limits import Limiter
 from gridam_runtime.periodic import every
 from gridam_runtime.server import ServiceDefinition, run_server
@@ -76,10 +77,10 @@ async def serve(settings: DiarySettings) -> None:
         if redis_client is not None and settings.timeline_cached_readers
         else None
     )
-    changes_of_posts = post_changes(redis_client, timeline_heads)
+    announcements = Announcements(posts=post_changes(redis_client, timeline_heads), diary_days=diary_day_changes(redis_client))
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, jobs, changes_of_posts)
+        return UnitOfWork(sessions, jobs, announcements)
 
     def reads() -> UnitOfWork:
         return UnitOfWork(read_sessions, jobs)
@@ -163,12 +164,13 @@ async def work(settings: DiarySettings) -> None:
     factory = ClientFactory.from_settings(settings, settings.job_call_timeout_seconds)
     emotion = factory.client("gridam-emotion", emotion_service_pb2_grpc.EmotionServiceStub, EMOTION_SERVICE)
     cards = factory.client("gridam-card", card_service_pb2_grpc.CardServiceStub, CARD_SERVICE)
-    # The purge deletes posts shared in the moment their diary was deleted: the timelines' copies hear of it.
+    # The purge deletes posts shared in the moment their diary was deleted, and imports write
+    # diaries: the copies kept of them hear of it.
     redis_for_changes = redis_client(settings.redis_url)
-    changes_of_posts = post_changes(redis_for_changes)
+    announcements = Announcements(posts=post_changes(redis_for_changes), diary_days=diary_day_changes(redis_for_changes))
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, jobs, changes_of_posts)
+        return UnitOfWork(sessions, jobs, announcements)
 
     storage = LocalFolderStorage(settings.media_root)
     service_tokens = ServiceTokenIssuer.from_keys_dir(settings.keys_dir, DISCOVERY_NAME)

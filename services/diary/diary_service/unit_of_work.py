@@ -2,30 +2,45 @@
 
 Diaries and the jobs owed for them share the transaction, so a diary never exists without
 its analysis job, nor a purge job without the deletion that owes it. After a commit that wrote
-or deleted posts it tells their authors to the timelines' copies (adapters/timeline_heads.py).
+or deleted posts or diaries it tells the copies kept of them elsewhere (`Announcements`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import sqlalchemy
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from diary_service.adapters.orm import CommentLike, FeedComment, FeedPost, Notification, PostReaction
+from diary_service.adapters.orm import CommentLike, Diary, FeedComment, FeedPost, Notification, PostReaction
 from diary_service.adapters.repository import CommentRepository, DiaryRepository, NotificationRepository, PostRepository, ReactionRepository
 from diary_service.adapters.transfers import TransferRepository
 from gridam_runtime import db
 from gridam_runtime.copies import Changes, UnsharedChanges
 from gridam_runtime.jobs import JobQueue
+from gridam_runtime.latest_diaries import day_key
+
+
+@dataclasses.dataclass(frozen=True)
+class Announcements:
+    """Where the writes that copies in other processes depend on are told after their commit."""
+
+    # The authors whose posts were written or deleted (the timelines' heads).
+    posts: Changes = UnsharedChanges()
+    # The authors' days whose latest diary changed (the card service's copy, gridam_runtime.latest_diaries).
+    diary_days: Changes = UnsharedChanges()
+
+
+NOT_ANNOUNCED = Announcements()  # the embedded profile: no other process keeps a copy
 
 
 class UnitOfWork(db.UnitOfWork):
-    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue, post_changes: Changes | None = None) -> None:
+    def __init__(self, session_factory: Callable[[], DbSession], jobs: JobQueue, announcements: Announcements = NOT_ANNOUNCED) -> None:
         super().__init__(session_factory)
         self._jobs = jobs
-        self._post_changes = post_changes or UnsharedChanges()
+        self._announcements = announcements
 
     def _attach(self, session: DbSession) -> None:
         self.diaries = DiaryRepository(session)
@@ -35,12 +50,27 @@ class UnitOfWork(db.UnitOfWork):
         self.notifications = NotificationRepository(session)
         self.transfers = TransferRepository(session)
         self._authors_of_changed_posts: set[int] = set()
+        self._changed_diary_days: set[str] = set()
 
     def commit(self) -> None:
         super().commit()
         if self._authors_of_changed_posts:
-            self._post_changes.changed(self._authors_of_changed_posts)
+            self._announcements.posts.changed(self._authors_of_changed_posts)
             self._authors_of_changed_posts = set()
+        if self._changed_diary_days:
+            self._announcements.diary_days.changed(self._changed_diary_days)
+            self._changed_diary_days = set()
+
+    def add_diary(self, diary: Diary) -> Diary:
+        """Diaries are written and deleted here, not through `diaries`, so that their days are told."""
+        self._db.add(diary)
+        self._db.flush()  # assigns the id
+        self._changed_diary_days.add(day_key(diary.author_id, diary.date))
+        return diary
+
+    def delete_diary(self, diary: Diary) -> None:
+        self._db.execute(delete(Diary).where(Diary.id == diary.id))
+        self._changed_diary_days.add(day_key(diary.author_id, diary.date))
 
     def add_post(self, post: FeedPost) -> FeedPost:
         """Posts are written here, not through `posts`, so that their authors are told."""

@@ -111,7 +111,7 @@ async def test_a_diary_written_between_pages_shifts_and_repeats_none(uow, reads,
     # show again; one ahead, which comes once, in its place.
     with uow() as unit:
         behind, ahead = (
-            unit.diaries.add(Diary(author_id=OWNER, title="imported", content="x", date=day, photo_key="",
+            unit.add_diary(Diary(author_id=OWNER, title="imported", content="x", date=day, photo_key="",
                                    hashtags=[], analysis_state=ANALYSIS_PENDING, created_at=DAY_4))
             for day in (DAY_2.date(), datetime.date(2026, 2, 28))
         )

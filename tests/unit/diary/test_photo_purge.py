@@ -27,7 +27,7 @@ class StorageWithAWriterInBetween(LocalFolderStorage):
 
 def write_diary(uow) -> None:
     with uow() as unit:
-        unit.diaries.add(Diary(author_id=1, title="같은 사진", content="다시 쓴 일기", date=datetime.date(2026, 11, 24),
+        unit.add_diary(Diary(author_id=1, title="같은 사진", content="다시 쓴 일기", date=datetime.date(2026, 11, 24),
                                photo_key=KEY, hashtags=[], analysis_state="pending",
                                created_at=datetime.datetime(2026, 11, 24, 12)))
         unit.commit()

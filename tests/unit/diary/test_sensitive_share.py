@@ -48,7 +48,7 @@ def feed(uow, reads) -> Feed:
     diaries = {}
     with uow() as unit:
         for card_id in (FLAGGED_CARD, ORDINARY_CARD):
-            diary = unit.diaries.add(Diary(author_id=AUTHOR.user_id, title="하루", content="일기", date=NOW.date(),
+            diary = unit.add_diary(Diary(author_id=AUTHOR.user_id, title="하루", content="일기", date=NOW.date(),
                                            created_at=NOW))
             diaries[card_id] = diary.id
         unit.commit()

@@ -155,7 +155,7 @@ def write_diaries(uow, storage, count: int, *, author: int = OWNER) -> list[int]
                 photo = art_png(40, 30, seed=n)
                 photo_key = content_addressed_key("diary-photos", photo, "png")
                 storage.put(photo_key, photo, "image/png")
-            diary = unit.diaries.add(Diary(author_id=author, title=f"제목 {n}", content=f"비 오는 날 {n}번째 이야기",
+            diary = unit.add_diary(Diary(author_id=author, title=f"제목 {n}", content=f"비 오는 날 {n}번째 이야기",
                                            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n), photo_key=photo_key,
                                            hashtags=[], analysis_state="pending", created_at=NOW))
             ids.append(diary.id)

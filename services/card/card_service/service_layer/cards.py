@@ -40,6 +40,7 @@ from gridam_domain.storage import content_addressed_key
 from gridam_runtime import context
 from gridam_runtime.emotions import from_proto, shares_from_proto, to_proto
 from gridam_runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Unavailable, error_info
+from gridam_runtime.latest_diaries import day_key
 from gridam_runtime.limits import Limit
 
 log = logging.getLogger("gridam.card.cards")
@@ -108,15 +109,31 @@ class Cards:
         card = self._d.plain.latest_of_day(identity.user_id, date)
         if card is None:
             return None
-        try:
-            reply = await self._d.diaries.GetDiaryByDate(diary_pb.GetDiaryByDateRequest(date=day))
-        except grpc.aio.AioRpcError as error:
-            if error.code() == grpc.StatusCode.NOT_FOUND:  # no diary that day (they were deleted)
-                return None
-            raise
-        if reply.diary.id != card.diary_id:
-            card = self._d.plain.latest(reply.diary.id)
+        latest = await self._latest_diary(identity.user_id, date)
+        if latest == 0:  # no diary that day (they were deleted)
+            return None
+        if latest != card.diary_id:
+            card = self._d.plain.latest(latest)
         return card if card is not None and card.author_id == identity.user_id else None
+
+    async def _latest_diary(self, author_id: int, date: datetime.date) -> int:
+        """The id of the caller's latest diary of `date` (0: none): from the copy when it knows
+        it, else asked (and copied)."""
+        copy = self._d.latest_diaries
+        key = day_key(author_id, date)
+        known = copy.get(key) if copy is not None else None
+        if known is not None:
+            return known
+        generation = copy.generation if copy is not None else 0  # read before asking: a change meanwhile voids the answer
+        try:
+            latest = (await self._d.diaries.GetDiaryByDate(diary_pb.GetDiaryByDateRequest(date=date.isoformat()))).diary.id
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+            latest = 0
+        if copy is not None:
+            copy.put(key, latest, generation)
+        return latest
 
     async def page(self, size: int, cursor: int) -> tuple[list[CardRow], int]:
         identity = self._d.authenticator.require()

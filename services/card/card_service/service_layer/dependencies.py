@@ -15,6 +15,7 @@ from gridam.imagegen.v2.imagegen_service_pb2_grpc import ImageGenServiceStub
 from gridam_domain.storage import ObjectStorage
 from gridam_runtime.auth import Authenticator
 from gridam_runtime.db import utcnow
+from gridam_runtime.latest_diaries import LatestDiaries
 from gridam_runtime.limits import Limiter
 from gridam_runtime.tokens import ServiceTokenIssuer
 
@@ -35,3 +36,6 @@ class Dependencies:
     service_tokens: ServiceTokenIssuer
     limiter: Limiter
     clock: Callable[[], datetime.datetime] = utcnow
+    # The latest diary of each author's day, copied from the diary service (distributed profile);
+    # None: always asked.
+    latest_diaries: LatestDiaries | None = None

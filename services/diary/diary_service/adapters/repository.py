@@ -18,11 +18,6 @@ class DiaryRepository:
     def __init__(self, db: Session) -> None:
         self._db = db
 
-    def add(self, diary: Diary) -> Diary:
-        self._db.add(diary)
-        self._db.flush()  # assigns the id
-        return diary
-
     def get(self, diary_id: int) -> Diary | None:
         return self._db.get(Diary, diary_id)
 
@@ -43,9 +38,6 @@ class DiaryRepository:
         if before_id is not None:
             query = query.where(Diary.id < before_id)
         return list(self._db.scalars(query.order_by(Diary.id.desc()).limit(limit)))
-
-    def delete(self, diary_id: int) -> None:
-        self._db.execute(delete(Diary).where(Diary.id == diary_id))
 
     def count_for_author(self, author_id: int) -> int:
         count = self._db.scalar(select(func.count()).select_from(Diary).where(Diary.author_id == author_id))

@@ -60,7 +60,7 @@ class Diaries:
             photo_key = content_addressed_key("diary-photos", image.data, image.extension)
             self._d.storage.put(photo_key, image.data, image.content_type)
         with self._d.uow() as uow:
-            diary = uow.diaries.add(
+            diary = uow.add_diary(
                 Diary(
                     author_id=identity.user_id,
                     title=title,
@@ -147,7 +147,7 @@ class Diaries:
         with self._d.uow() as uow:
             diaries = uow.diaries.list_for_author(user_id)
             for diary in diaries:
-                uow.diaries.delete(diary.id)
+                uow.delete_diary(diary)
                 uow.delete_posts(uow.posts.ids_of_diary(diary.id))
                 uow.notifications.delete_of_diary(diary.id)
                 uow.forget_jobs((ANALYSE, CARD), diary.id)  # pending ones cancelled, finished ones name it
@@ -168,7 +168,7 @@ class Diaries:
             diary = uow.diaries.get_for_author(diary_id, identity.user_id)
             if diary is None:
                 raise NotFound("DIARY4041", "no such diary of the caller")
-            uow.diaries.delete(diary.id)
+            uow.delete_diary(diary)
             uow.delete_posts(uow.posts.ids_of_diary(diary.id))
             uow.notifications.delete_of_diary(diary.id)
             uow.cancel_owed(ANALYSE, diary.id)

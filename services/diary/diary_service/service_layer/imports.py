@@ -246,7 +246,7 @@ class ImportRunner:
                 return None
         photo_key, image = self._photo(zf, entry)
         with self._uow() as uow:
-            diary = uow.diaries.add(
+            diary = uow.add_diary(
                 Diary(
                     author_id=row.user_id,
                     title=entry.title,
