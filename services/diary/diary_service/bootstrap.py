@@ -56,8 +56,12 @@ def migrate(settings: DiarySettings) -> None:
 
 
 def _job_queue(settings: DiarySettings) -> JobQueue:
-    # Forgetting a deleted diary, and what a user asked to take or bring, never give up.
-    policy = dataclasses.replace(RetryPolicy.from_settings(settings), never_parked=frozenset({PURGE, EXPORT, EXPORT_EXPIRE, IMPORT}))
+    # Forgetting a deleted diary, what a user asked to take or bring, and an author's diary count
+    # (else wrong until their next diary: the soak parked one while the user service was down for
+    # minutes; it sets the count as of its job, so retrying is harmless) never give up.
+    policy = dataclasses.replace(
+        RetryPolicy.from_settings(settings), never_parked=frozenset({PURGE, COUNT, EXPORT, EXPORT_EXPIRE, IMPORT})
+    )
     return JobQueue(diary_jobs, policy)
 
 
