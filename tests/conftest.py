@@ -1,5 +1,5 @@
 """Test-session fixtures: real MariaDB, Redis, Kafka, FerretDB and Consul (each started on first use),
-the OAuth provider test double, and the whole mesh (services + gateway as separate processes)
+the OAuth provider and SENS test doubles, and the whole mesh (services + gateway as separate processes)
 on both profiles."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 
 from gridam_devtools.devstack import DevStack
 from tests.doubles.oauth_provider import OAuthProviderDouble
+from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.servers import Consul, FerretDb, Kafka, MariaDb, Redis, stack_env
 
 _FIGURES: list[str] = []
@@ -50,6 +51,15 @@ def _started(server):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def sens_provider() -> Iterator[SensSmsProviderDouble]:
+    """The SENS test double the user service layer sends its phone codes to (in-process worlds)."""
+    double = SensSmsProviderDouble()
+    double.start()
+    yield double
+    double.stop()
 
 
 @pytest.fixture(scope="session")

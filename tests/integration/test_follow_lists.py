@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
 
 from gridam_runtime.errors import DomainError
 from gridam_runtime.follows import FollowLists, follow_changes
-from tests.doubles.sens_sms_provider import SensSmsProviderDouble
+from tests.support.counting import CountingCalls
 from tests.support.in_process import World, in_process_world
 from tests.support.servers import free_port
 from tests.support.waiting import wait_until
@@ -24,31 +23,11 @@ pytestmark = pytest.mark.integration
 PUBLIC, FOLLOWERS = "PUBLIC", "FOLLOWERS"
 
 
-class CountingUsers:
+def counting_calls(world: World) -> CountingCalls:
     """The user service's client, counting the followee lists it is asked for."""
-
-    def __init__(self, client) -> None:
-        self._client = client
-        self.asked = 0
-
-    def __getattr__(self, method: str):
-        if method == "ListFollowingIds":
-            self.asked += 1
-        return getattr(self._client, method)
-
-
-def counting_calls(world: World) -> CountingUsers:
-    counting = CountingUsers(world.feed._d.users)
+    counting = CountingCalls(world.feed._d.users, "ListFollowingIds")
     world.feed._d = dataclasses.replace(world.feed._d, users=counting)
     return counting
-
-
-@pytest.fixture(scope="module")
-def sens_provider() -> Iterator[SensSmsProviderDouble]:
-    double = SensSmsProviderDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 @pytest.fixture
@@ -79,7 +58,7 @@ async def test_follows_and_unfollows_are_seen_by_the_next_timeline_page(world):
     await world.act_as("reader")
     assert await timeline_ids(world) == [first]
     assert await timeline_ids(world) == [first]
-    assert world.counting.asked == 1  # the second page read the copy
+    assert world.counting.count == 1  # the second page read the copy
     reader = world.ids["reader"]
     assert world.lists.get(reader) == {world.ids["author"]}
 
@@ -93,7 +72,7 @@ async def test_follows_and_unfollows_are_seen_by_the_next_timeline_page(world):
     assert await world.users.profiles.unfollow("author")
     changed_since(world.lists, generation)
     assert await timeline_ids(world) == [other]
-    assert world.counting.asked == 3
+    assert world.counting.count == 3
 
 
 async def test_followers_posts_and_their_comments_follow_the_copy(world):
@@ -102,9 +81,9 @@ async def test_followers_posts_and_their_comments_follow_the_copy(world):
     await world.follow("reader", "author")
     await world.act_as("reader")
     assert await timeline_ids(world) == [post]  # copies the reader's followees
-    asked = world.counting.asked
+    asked = world.counting.count
     assert [c.comment.content for c in await world.feed.comments(post)] == []
-    assert world.counting.asked == asked  # visibility answered from the copy
+    assert world.counting.count == asked  # visibility answered from the copy
 
     generation = world.lists.generation
     assert await world.users.profiles.unfollow("author")
@@ -122,9 +101,9 @@ async def test_a_callers_own_visibility_check_copies_their_list(world):
     await world.act_as("reader")
     assert world.lists.get(world.ids["reader"]) is None
     assert [c.comment.content for c in await world.feed.comments(post)] == []
-    assert world.counting.asked == 1 and world.lists.get(world.ids["reader"]) == {world.ids["author"]}
+    assert world.counting.count == 1 and world.lists.get(world.ids["reader"]) == {world.ids["author"]}
     assert [c.comment.content for c in await world.feed.comments(post)] == []
-    assert world.counting.asked == 1
+    assert world.counting.count == 1
 
 
 async def test_a_deleted_account_leaves_its_followers_copies(world):
@@ -185,4 +164,4 @@ async def test_without_redis_every_read_asks_the_user_service(tmp_path, sens_pro
         await world.act_as("reader")
         assert await timeline_ids(world) == [post]
         assert await timeline_ids(world) == [post]
-        assert counting.asked == 2 and world.feed._d.follow_lists.get(world.ids["reader"]) is None
+        assert counting.count == 2 and world.feed._d.follow_lists.get(world.ids["reader"]) is None

@@ -8,13 +8,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
 
 from gridam_runtime.latest_diaries import LatestDiaries, day_key, diary_day_changes
-from tests.doubles.sens_sms_provider import SensSmsProviderDouble
+from tests.support.counting import CountingCalls
 from tests.support.in_process import World, in_process_world
 from tests.support.servers import free_port
 from tests.support.waiting import wait_until
@@ -22,31 +21,11 @@ from tests.support.waiting import wait_until
 pytestmark = pytest.mark.integration
 
 
-class CountingDiaries:
+def counting_calls(world: World) -> CountingCalls:
     """The diary service's client, counting the latest diaries of a day it is asked for."""
-
-    def __init__(self, client) -> None:
-        self._client = client
-        self.asked = 0
-
-    def __getattr__(self, method: str):
-        if method == "GetDiaryByDate":
-            self.asked += 1
-        return getattr(self._client, method)
-
-
-def counting_calls(world: World) -> CountingDiaries:
-    counting = CountingDiaries(world.cards.cards._d.diaries)
+    counting = CountingCalls(world.cards.cards._d.diaries, "GetDiaryByDate")
     world.cards.cards._d = dataclasses.replace(world.cards.cards._d, diaries=counting)
     return counting
-
-
-@pytest.fixture(scope="module")
-def sens_provider() -> Iterator[SensSmsProviderDouble]:
-    double = SensSmsProviderDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 @pytest.fixture
@@ -75,7 +54,7 @@ async def test_the_card_of_a_day_follows_the_diaries_written_and_deleted(world):
     await world.act_as("haru")
     assert await card_of_the_day(world) == morning
     assert await card_of_the_day(world) == morning
-    assert world.counting.asked == 1  # the second request read the copy
+    assert world.counting.count == 1  # the second request read the copy
 
     generation = world.copy.generation
     evening = await world.diary.diaries.create("저녁", "저녁에 쓴 일기", b"")  # its card is not made yet
@@ -91,7 +70,7 @@ async def test_the_card_of_a_day_follows_the_diaries_written_and_deleted(world):
     await world.diary.diaries.delete(morning)  # its card lives on until the purge job runs
     changed_since(world.copy, generation)
     assert await card_of_the_day(world) is None
-    assert world.counting.asked == 4
+    assert world.counting.count == 4
 
 
 async def test_another_authors_diary_leaves_the_copy_alone(world):
@@ -104,7 +83,7 @@ async def test_another_authors_diary_leaves_the_copy_alone(world):
     changed_since(world.copy, generation)
     await world.act_as("haru")
     assert await card_of_the_day(world) == morning
-    assert world.counting.asked == 1
+    assert world.counting.count == 1
 
 
 def test_an_answer_older_than_a_change_is_not_kept(redis_server):
@@ -136,4 +115,4 @@ async def test_without_redis_every_request_asks(tmp_path, sens_provider):
         await world.act_as("haru")
         assert await card_of_the_day(world) == morning
         assert await card_of_the_day(world) == morning
-        assert counting.asked == 2
+        assert counting.count == 2

@@ -4,24 +4,13 @@ lower case), unknown ids left out, at most 100 ids."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from gridam_runtime.errors import DomainError
-from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.user_layer import user_layer
 from user_service.config import UserSettings
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def sens_provider() -> Iterator[SensSmsProviderDouble]:
-    double = SensSmsProviderDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import redis
 from gridam.user.v1 import user_service_pb2 as user_pb
 from gridam_gateway.profiles import ProfileSummaries, ProfileSummary, forget_own_profile, profile_summaries
 from gridam_runtime.profiles import profile_changes
-from tests.doubles.sens_sms_provider import SensSmsProviderDouble
 from tests.support.in_process import InProcessClient
 from tests.support.pngs import art_png
 from tests.support.user_layer import UserLayer, user_layer
@@ -35,14 +34,6 @@ class CountingUsers:
     async def GetProfiles(self, request: user_pb.GetProfilesRequest) -> user_pb.GetProfilesResponse:
         self.asked.append(list(request.user_ids))
         return await self._client.GetProfiles(request)
-
-
-@pytest.fixture(scope="module")
-def sens_provider() -> Iterator[SensSmsProviderDouble]:
-    double = SensSmsProviderDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -20,36 +19,13 @@ from diary_service.adapters.timeline_heads import CHANNEL, TimelineHeads, post_c
 from diary_service.config import DiarySettings
 from diary_service.unit_of_work import Announcements
 from gridam_runtime.db import utcnow
-from tests.doubles.sens_sms_provider import SensSmsProviderDouble
+from tests.support.counting import CountingCalls
 from tests.support.diary_layer import diary_layer
 from tests.support.in_process import World, in_process_world
 from tests.support.servers import free_port
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
-
-
-class CountingReads:
-    """The feed's plain reads, counting the timeline statements run."""
-
-    def __init__(self, reads) -> None:
-        self._reads = reads
-        self.timelines = 0
-
-    def timeline(self, *args, **kwargs):
-        self.timelines += 1
-        return self._reads.timeline(*args, **kwargs)
-
-    def __getattr__(self, name: str):
-        return getattr(self._reads, name)
-
-
-@pytest.fixture(scope="module")
-def sens_provider() -> Iterator[SensSmsProviderDouble]:
-    double = SensSmsProviderDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 @pytest.fixture
@@ -62,14 +38,15 @@ def world(tmp_path, sens_provider, mariadb, redis_server):
         yield world
 
 
-def counting_reads(world: World) -> CountingReads:
-    counting = CountingReads(world.feed._d.plain)
+def counting_reads(world: World) -> CountingCalls:
+    """The feed's plain reads, counting the timeline statements run."""
+    counting = CountingCalls(world.feed._d.plain, "timeline")
     world.feed._d = dataclasses.replace(world.feed._d, plain=counting)
     return counting
 
 
 def statements(world) -> int:
-    return world.counting.timelines
+    return world.counting.count
 
 
 def received_since(heads: TimelineHeads, number: int) -> None:
