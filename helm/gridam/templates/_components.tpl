@@ -70,9 +70,11 @@ diaryWorker:
   kind: worker
   args: [worker]
   calls: [user, emotion, card]
-  stores: [mysql]
+  # redis: the posts its purges delete and the diaries its imports write, told to the copies of them
+  stores: [mysql, redis]
   secretEnv:
     GRIDAM_DATABASE_URL: diary-database-url
+    GRIDAM_REDIS_URL: redis-url
   keys: [service-gridam-diary-ed25519.pem]
   media: true
 emotion:
