@@ -7,6 +7,7 @@ deletion's jobs are SIGKILLed mid-way and the deletion still finishes once they 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import signal
@@ -200,6 +201,9 @@ def redis_keys(stack) -> set[bytes]:
 # --- the account ----------------------------------------------------------------------------
 
 
+_ACCOUNTS = itertools.count()
+
+
 def rich_account(api: Api) -> tuple[Person, dict]:
     """Diaries with a photo and cards, word clouds, an avatar, a shared post with others' comments
     and reactions, a comment of theirs on a friend's post with a reply, likes, follows both ways.
@@ -207,9 +211,12 @@ def rich_account(api: Api) -> tuple[Person, dict]:
     person = Person(api.new_user(nickname="떠나는사람"))
     me = person.user
     friend, fan = api.new_user(nickname="친구"), api.new_user(nickname="팬")
-    avatar = api.patch("/api/users/profile-image", me, files={"image": ("a.jpg", jpeg_with_gps(), "image/jpeg")})
+    # Images of this account alone: stored content-addressed, the same bytes uploaded by another
+    # test's user would be one object, rightly kept after this account is gone.
+    own_photo = jpeg_with_gps(colour=(10, 10 + 60 * next(_ACCOUNTS), 250))
+    avatar = api.patch("/api/users/profile-image", me, files={"image": ("a.jpg", own_photo, "image/jpeg")})
     assert avatar.json()["success"] is True, avatar.text
-    photo_diary = write(api, me, "비밀", DIARY_TEXT, image=jpeg_with_gps())
+    photo_diary = write(api, me, "비밀", DIARY_TEXT, image=own_photo)
     wait_for_card(api, me, photo_diary)
     post = share(api, me)  # a shared card with others' comments and reactions
     friends_comment = api.post(f"/api/feed/{post}/comment", friend, json={"content": "정말 멋진 하루였네요 응원해요"}).json()["result"]

@@ -56,8 +56,10 @@ def metric(api: Api, process: str, name: str) -> float:
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
 
 
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (1200, 800), (200, 120, 40))
+def jpeg_with_gps(colour: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+    """A photo with a GPS position in its EXIF; stored content-addressed, so a test that checks what
+    becomes of its own file passes a colour no other test uses."""
+    image = Image.new("RGB", (1200, 800), colour)
     exif = Image.Exif()
     exif[0x8825] = {1: "N", 2: (37.0, 33.0, 59.0), 3: "E", 4: (126.0, 58.0, 40.0)}  # GPS IFD
     out = io.BytesIO()
