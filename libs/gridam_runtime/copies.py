@@ -7,8 +7,10 @@ while its subscription is live (RedisSubscription); otherwise, and without Redis
 profile), the owner is asked as before. A value also lives at most `max_age_seconds`, which
 bounds how long a lost publication can keep a stale one.
 
-Used by the diary service's followee lists (gridam_runtime.follows) and the gateway's profile
-summaries (gridam_runtime.profiles, gridam_gateway.profiles).
+Used by the diary service's followee lists (gridam_runtime.follows), the gateway's profile
+summaries (gridam_runtime.profiles, gridam_gateway.profiles) and the card service's latest diary
+of each day (gridam_runtime.latest_diaries); the diary service's timeline heads publish through
+`changes` too but keep their own copy (diary_service.adapters.timeline_heads: per author, not per key).
 """
 
 from __future__ import annotations

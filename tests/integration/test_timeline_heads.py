@@ -6,9 +6,11 @@ every page is read."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import uuid
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -133,14 +135,24 @@ def row(post_id: int, author_id: int) -> PostRow:
     return PostRow(post_id, author_id, f"user{author_id}", post_id, post_id, "", "PUBLIC", datetime.datetime(2026, 12, 7))
 
 
-def test_a_head_read_before_a_change_is_not_kept(redis_server):
-    clients = [redis.Redis.from_url(redis_server.url) for _ in range(2)]
-    heads = TimelineHeads(clients[0]).start()
+@contextlib.contextmanager
+def live_heads(redis_server, **options) -> Iterator[TimelineHeads]:
+    """Heads of their own on the real Redis, once their subscription is live."""
+    client = redis.Redis.from_url(redis_server.url)
+    heads = TimelineHeads(client, **options).start()
     try:
         wait_until(lambda: heads.subscription.live, "subscription live", interval=0.01)
+        yield heads
+    finally:
+        heads.close()
+        client.close()
+
+
+def test_a_head_read_before_a_change_is_not_kept(redis_server):
+    with contextlib.closing(redis.Redis.from_url(redis_server.url)) as publisher, live_heads(redis_server) as heads:
         authors = frozenset({1, 2})
         number = heads.number  # a reader starts reading ...
-        post_changes(clients[1]).changed([2])  # ... and author 2 posts meanwhile
+        post_changes(publisher).changed([2])  # ... and author 2 posts meanwhile
         received_since(heads, number)
         heads.put(1, authors, [row(5, 2)], number)
         assert heads.page(1, authors, None, 21) is None
@@ -149,36 +161,23 @@ def test_a_head_read_before_a_change_is_not_kept(redis_server):
         assert heads.page(1, frozenset({1}), None, 21) is None  # other followees: not this head
 
         number = heads.number
-        post_changes(clients[1]).changed([3])  # someone the reader does not follow
+        post_changes(publisher).changed([3])  # someone the reader does not follow
         received_since(heads, number)
         assert heads.page(1, authors, None, 21) == [row(6, 2), row(5, 2)]
-    finally:
-        heads.close()
-        for client in clients:
-            client.close()
 
 
 def test_the_writing_process_hears_its_own_change_without_redis(redis_server):
     """The writer's next page must not wait for the message to come back from Redis."""
-    client = redis.Redis.from_url(redis_server.url)
-    heads = TimelineHeads(client).start()
-    try:
-        wait_until(lambda: heads.subscription.live, "subscription live", interval=0.01)
+    with live_heads(redis_server) as heads:
         authors = frozenset({1, 2})
         heads.put(1, authors, [row(5, 2)], heads.number)
         assert heads.page(1, authors, None, 21) == [row(5, 2)]
         post_changes(None, heads).changed({2})  # nothing published: only this process's heads hear
         assert heads.page(1, authors, None, 21) is None
-    finally:
-        heads.close()
-        client.close()
 
 
 def test_a_head_shorter_than_asked_answers_only_when_it_is_the_whole_timeline(redis_server):
-    client = redis.Redis.from_url(redis_server.url)
-    heads = TimelineHeads(client).start()
-    try:
-        wait_until(lambda: heads.subscription.live, "subscription live", interval=0.01)
+    with live_heads(redis_server) as heads:
         authors = frozenset({1})
         full = [row(1000 - i, 1) for i in range(TimelineHeads.HEAD_POSTS)]
         heads.put(1, authors, full, heads.number)
@@ -186,23 +185,14 @@ def test_a_head_shorter_than_asked_answers_only_when_it_is_the_whole_timeline(re
         assert heads.page(1, authors, full[40].id, 21) is None  # 20 left below it: the rest is unknown
         heads.put(2, authors, full[:3], heads.number)  # fewer than HEAD_POSTS: the whole timeline
         assert heads.page(2, authors, full[0].id, 21) == full[1:3]
-    finally:
-        heads.close()
-        client.close()
 
 
 def test_heads_are_not_trusted_once_the_subscription_goes_quiet(redis_server):
-    client = redis.Redis.from_url(redis_server.url)
-    heads = TimelineHeads(client, stale_after_seconds=0.3).start()
-    try:
-        wait_until(lambda: heads.subscription.live, "subscription live", interval=0.01)
+    with live_heads(redis_server, stale_after_seconds=0.3) as heads:
         heads.put(1, frozenset({1}), [row(1, 1)], heads.number)
         assert heads.page(1, frozenset({1}), None, 21) == [row(1, 1)]
         heads.close()  # no more PINGs answered: what was published meanwhile may be missed
         wait_until(lambda: heads.page(1, frozenset({1}), None, 21) is None, "heads stop being trusted", interval=0.05)
-    finally:
-        heads.close()
-        client.close()
 
 
 def test_a_rolled_back_write_tells_nothing(redis_server, tmp_path):
