@@ -40,11 +40,11 @@ from emotion_service.domain.analysis.train import ALPHA, MIN_DF
 __all__ = ["cross_validated_predictions", "evaluate", "evaluate_diaries", "evaluate_goemotions",
            "evaluate_safety", "main", "ordinary_diaries"]
 
-#: The parts of the crisis evaluation set: what the check was tuned on, and the held-out part.
 #: The crisis set's parts, each scored alone: the development parts (tuned on) and the held-out parts
-#: (never tuned on; `test2` and `test3` were written later, by writers who saw neither the detector nor
+#: (never tuned on; `test2` to `test4` were written later, by writers who saw neither the detector nor
 #: the other parts). A folder needs the first two; the later held-out parts are scored where present.
-SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl", "test2": "test2.jsonl", "test3": "test3.jsonl"}
+SAFETY_PARTS = {"dev": "dev*.jsonl", "test": "test.jsonl", "test2": "test2.jsonl", "test3": "test3.jsonl",
+                "test4": "test4.jsonl"}
 _REQUIRED_SAFETY_PARTS = ("dev", "test")
 
 
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--hashtags", nargs="+", help="diary set files with hashtags marked by hand")
     what.add_argument("--safety", action="store_true", help="score the safety check on the crisis evaluation set")
     parser.add_argument("--safety-data", default="data/safety",
-                        help="folder of dev*.jsonl and test.jsonl (and test2.jsonl, test3.jsonl where present)")
+                        help="folder of dev*.jsonl and test.jsonl (and test2.jsonl to test4.jsonl where present)")
     parser.add_argument("--ordinary-diaries", default="data/diaries",
                         help="with --safety: also count false alarms on the diary emotion set's test files")
     parser.add_argument("--no-learned", action="store_true",
