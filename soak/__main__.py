@@ -1,7 +1,7 @@
 """The game day: the distributed stack under a steady load of journeys while the schedule's faults
 are applied, then a drain, the invariants and the report.
 
-    python -m soak [--minutes 15] [--rate 20] [--schedule soak/schedules/default.yml] [--out var/soak]
+    python -m soak [--minutes 15] [--rate 2] [--schedule soak/schedules/default.yml] [--out var/soak]
 
 Exit status 1 when an invariant is violated."""
 
@@ -89,7 +89,10 @@ def run(minutes: float, rate: float, schedule: pathlib.Path, out: pathlib.Path, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=15)
-    parser.add_argument("--rate", type=float, default=20, help="journeys started per second")
+    # 2 journeys/s is what the whole stack on one 2-core machine serves with room for its faults: a
+    # new user's sign-up and login hash a password twice (argon2, ~224 ms of CPU each), and every
+    # process, server and Prometheus share the same two cores (bench/soak-report.md).
+    parser.add_argument("--rate", type=float, default=2, help="journeys started per second")
     parser.add_argument("--concurrency", type=int, default=24, help="journeys in flight at most")
     parser.add_argument("--schedule", type=pathlib.Path, default=SCHEDULES / "default.yml")
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "var" / "soak")

@@ -270,16 +270,23 @@ def evaluate(history: list[dict], faults: list[Fault], findings: Findings, alert
                                expected=bool(rule_for) and seconds(rule_for) <= fault.healed_at - fault.started_at)
             spans = [(a, b) for a, b in alerts.get(alert, []) if b >= fault.started_at and a <= until]
             if spans:
-                check.fired_after_s = spans[0][0] - fault.started_at
+                # An alert may already be firing when the fault starts (an earlier fault's doing): its
+                # Slack messages are those sent since its span began, and the report says it predates the fault.
+                fired_at = spans[0][0]
+                check.fired_after_s = fired_at - fault.started_at
                 check.resolved = spans[0][1] < alerts_until - 15  # its first span ended before the soak's last look
-                check.paged = any(at >= fault.started_at and t.startswith("[FIRING") and alert in t for at, t in titles)
-                check.resolved_in_slack = any(at >= fault.started_at and t.startswith("[RESOLVED") and alert in t for at, t in titles)
+                check.paged = any(at >= fired_at and t.startswith("[FIRING") and alert in t for at, t in titles)
+                check.resolved_in_slack = any(at >= fired_at and t.startswith("[RESOLVED") and alert in t for at, t in titles)
             checks.append(check)
         outcomes.append(FaultOutcome(
             fault, _tally([r for r in requests if fault.started_at <= r["at"] < fault.healed_at + WINDOW_AFTER_HEALING_S]),
             recovery_s(requests, fault, until), RECOVERY_LIMIT_S.get(fault.kind, DEFAULT_RECOVERY_LIMIT_S), checks,
         ))
     return Outcome(requests, _tally(outside), _tally(inside), outcomes, findings, exits)
+
+
+def _fired(after_s: float) -> str:
+    return f"fired +{after_s:.0f} s" if after_s >= 0 else f"already firing ({-after_s:.0f} s before this fault)"
 
 
 def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str:
@@ -322,7 +329,7 @@ def report(outcome: Outcome, slack: list[dict], journeys: dict[str, int]) -> str
         recovery = f"{f.recovery_s:.1f} s" if f.recovery_s is not None else "not before the next fault"
         checks = "; ".join(
             f"{c.alert} (for {c.for_}): "
-            + (f"fired +{c.fired_after_s:.0f} s, {'paged' if c.paged else 'NOT paged'}, "
+            + (f"{_fired(c.fired_after_s)}, {'paged' if c.paged else 'NOT paged'}, "
                f"{'resolved' if c.resolved else 'still firing'}{' (resolved message sent)' if c.resolved_in_slack else ''}"
                if c.fired_after_s is not None else ("NOT fired" if c.expected else "not fired (held shorter than for:)"))
             for c in f.alerts
