@@ -384,6 +384,71 @@ def test_times_are_not_leetspeak_of_the_sixteenth_round():
     assert reveal("up at 3am, bed by 11pm") == "up at 3am, bed by 11pm"
 
 
+@pytest.mark.parametrize(("disguised", "plain"), [
+    ("버스에 치여불믄 좋겄다", "버스에 치여버리면 좋겠다"),            # Jeolla 불다/믄/겄
+    ("그냥 ㅈㄱ 싶음", "그냥 죽고 싶음"),                              # initials of 죽고 before 싶
+    ("월급 가불했다", "월급 가불했다"),                                # 가불 (an advance) stays
+])
+def test_dialect_and_initials_of_the_seventeenth_round(disguised, plain):
+    assert reveal(disguised) == plain
+
+
+@pytest.mark.parametrize(("text", "risk"), [
+    ("새해 목표: 운동하기, 책 읽기, 다시는 눈 뜨지 않기", RiskLevel.URGENT),        # a list's last item
+    ("하늘에서 벼락이라도 떨어져서 나를 맞혔으면", RiskLevel.URGENT),
+    ("울 아부지 곁으로 가믄 더 바랄 게 없겄어", RiskLevel.URGENT),
+    ("일부러 끓는 물에 팔을 한참 담갔다.", RiskLevel.URGENT),
+    ("옥상 출입문 비밀번호도 확인해 뒀다.", RiskLevel.URGENT),
+    ("엄마 얼굴 보는 것도 오늘이 마지막이겠지.", RiskLevel.URGENT),
+    ("엄마보다 먼저 가게 돼서 미안하다는 말은 끝내 못 했다.", RiskLevel.URGENT),  # words left unsaid are the writer's
+    ("언니, 내 몫까지 오래 살아.", RiskLevel.URGENT),
+    ("고양이는 이제 평생 네가 키워 줘.", RiskLevel.URGENT),
+    ("성묘하고 왔다. 할아버지한테 저도 곧 간다고 말씀드렸다.", RiskLevel.URGENT),   # the grave a sentence before
+    ("내가 죽고 나면 엄마 어깨가 훨씬 가벼워질 텐데.", RiskLevel.URGENT),
+    ("내가 세상을 떠나 주는 게 가족을 위하는 길 같다.", RiskLevel.URGENT),
+    ("인생 로그아웃하고 싶다.", RiskLevel.URGENT),
+    ("나는 가족한테 짐밖에 안 돼.", RiskLevel.CONCERN),
+    ("기대하는 것 자체를 접었다.", RiskLevel.CONCERN),
+    ("I'd honestly rather be dead than face tomorrow, and I'm not joking.", RiskLevel.URGENT),
+    ("i keep hoping a bus will flatten me on the way to class", RiskLevel.URGENT),
+    ("if our plane went down i wouldn't even be upset", RiskLevel.URGENT),
+    ("Quiet day. (Cut again tonight. nobody saw.)", RiskLevel.URGENT),           # a parenthesis opens the sentence
+    ("I slammed my own head against the door till it stopped.", RiskLevel.URGENT),
+    ("Drove to the lookout to check what time it empties out.", RiskLevel.URGENT),
+    ("I'm not going anywhere I'll ever come back from.", RiskLevel.URGENT),
+    ("Wanted them to have one last Sunday roast from me before I go.", RiskLevel.URGENT),
+    ("Sat at Mum's grave and told her I'd join her soon.", RiskLevel.URGENT),
+    ("He'd have his whole life back if I weren't alive.", RiskLevel.URGENT),
+    ("everyone would finally win if i logged off permanently", RiskLevel.URGENT),
+    ("It's always going to be like this.", RiskLevel.CONCERN),
+    ("I'm basically the family's charity case.", RiskLevel.CONCERN),
+    ("I've never amounted to anything.", RiskLevel.CONCERN),
+])
+def test_constructs_of_the_seventeenth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "이 차 진짜 너무 시끄러워서 못 살겠네.",                          # annoyance, an idiom
+    "교환학생 다녀와서 강아지 데리러 갈 거다.",                       # a return planned
+    "요즘 내가 사라졌으면 좋겠다는 마음은 전혀 없다.",
+    "My coach says I'm a liability on defense, which is fair.",
+    "My brother calls me a burden on every road trip because I can't read maps.",  # someone else's word for me
+    "They ran a suicide squeeze in the ninth and won.",
+    "i dont wanna die lol i just wanna sleep for a week",
+    "I don't think to hurt myself, I just miss home.",
+    "A singer I like died last night, they're saying it was an overdose.",
+    "Cooked one last dinner before I leave for basic training.",
+    "I'd rather die than wear that sweater.",
+    "I wouldn't mind if the bus took me home early today.",
+    "I hit my head on the cupboard door again.",                      # an accident
+    "We scouted the lookout to see when it's quietest for the sunrise photos.",
+    "I've stopped waiting for the bus and started cycling.",
+])
+def test_context_of_the_seventeenth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

@@ -30,7 +30,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs
+from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs, joining_the_dead
 from emotion_service.domain.analysis.safety.context import QUOTED, denies_risk, drop_idioms, hit_is_discounted, resolved_elsewhere
 from emotion_service.domain.analysis.safety.disguise import LAUGH, reveal
 from emotion_service.domain.analysis.safety.learned import THRESHOLD, LearnedLayer
@@ -73,9 +73,15 @@ AGREEMENT_MARGIN = 0.015
 _HELD_SPACE = "\u2060"
 
 
+# What opens a line of a list, a parenthesis or a postscript ("- the bridge, after dark", "(cut again
+# tonight.", "4. 자고 일어나지 않기", "p.s. …"): dropped, so a sentence reads from its first word.
+_LINE_OPENING = re.compile(r"^(?:[(\[{]+\s*|[-*•·]+\s+|\d{1,2}[.)]\s+|p\.\s?s\.\s*:?\s*)+")
+
+
 def split_sentences(text: str) -> list[str]:
     held = QUOTED.sub(lambda m: re.sub(r"[ \t]", _HELD_SPACE, m.group(0)), text)
-    return [s.strip().replace(_HELD_SPACE, " ") for s in _SENTENCE_END.split(held) if s and s.strip()]
+    sentences = (_LINE_OPENING.sub("", s.strip()).replace(_HELD_SPACE, " ") for s in _SENTENCE_END.split(held) if s)
+    return [s for s in sentences if s]
 
 
 class SafetyCheck:
@@ -108,7 +114,7 @@ class SafetyCheck:
             resolved_of.append(resolved)
             reasons: dict[str, RiskLevel] = {}
             for j, plain in enumerate(plains):
-                hits = find_constructs(plain)
+                hits = find_constructs(plain) or (joining_the_dead(plain, plains[j - 1]) if j else [])
                 neighbours = (plains[j - 1] if j else "", plains[j + 1] if j + 1 < len(plains) else "")
                 if hits:
                     if hit_is_discounted(plain, resolved=resolved, neighbours=neighbours) is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from emotion_service.domain.analysis.safety.result import CATEGORIES, RiskLevel
 
-__all__ = ["Construct", "EN_CONSTRUCTS", "KO_CONSTRUCTS", "find_constructs"]
+__all__ = ["Construct", "EN_CONSTRUCTS", "KO_CONSTRUCTS", "find_constructs", "joining_the_dead"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ _KO: dict[str, list[str]] = {
         r"(?:나를|날|나자신을|내자신을|저를|제자신을)(?:그냥|좀|확|이세상에서|세상에서|영영)?(?:치워|지워|없애|치우|지우)(?:버리고싶|버리고파|버릴까|버려야|버리고말|고싶|고파|야겠)",
         # going for good, 가다 as dying in older and dialect speech ("고마 확 가삐고 싶다" = 그만 가버리고 싶다)
         r"(?:고마|그만)(?:확|마|그냥|콱)?가버리고(?:싶|파)",
+        # leaving life for good in game and app words ("나 하나 영구 접속 종료하면", "인생 로그아웃", "다시는 로그인 안 하게")
+        r"영구\S{0,2}(?:접속종료|접종|로그아웃|퇴장)|인생(?:에서|을|도|에도|은)?(?:로그아웃|닷지|강제종료|강종|접속종료)|다시는로그인(?:안|못)하",
     ],
     "passive_wish": [
         r"눈(?:을|이)?(?:안|못)?(?:뜨|떠)(?:지)?(?:않|말|안|못)?(?:았으면|았음|기를|길|지않았으면|지말았으면|고싶지않)",
@@ -82,11 +84,21 @@ _KO: dict[str, list[str]] = {
         r"(?:조용히|영원히|그대로|이대로)눈(?:을)?감|(?:세상에서|이세상에서)?지워져도(?:괜찮|좋|상관)|지워지고싶|(?:약|치료)(?:이|가)?안들었으면",
         r"(?:아침|내일|다음날)(?:이|은|도)?(?:그냥|제발)?(?:안|오지않|안오|오지말|영영안)(?:았으면|왔으면|으면|면좋겠|기를|길|았음|았으)",
         r"(?:사고|교통사고|사고라도)(?:라도|나|가)?(?:나서|났으면|당했으면|나버렸으면|났음|나면좋)",
-        r"(?:차|트럭|버스|지하철)(?:에|에라도)?(?:치여|치이|받혀)(?:서|면|었으면|였으면|버렸으면|고싶)",
+        r"(?:차|트럭|버스|지하철)(?:에|에라도)?(?:치여|치이|받혀)(?:서|면|었으면|였으면|버렸으면|버리면|고싶)",
+        # something falling on or hitting the writer alone, wished ("운석 하나 떨어져서 나만 딱 맞았으면")
+        r"(?:운석|벼락|유성|총알|돌)\S{0,10}(?:나만|나를|날|내가|내머리)\S{0,3}(?:맞았으면|맞혔으면|맞았음|맞으면좋|맞아버렸으면|떨어졌으면)",
+        # the plane or car the writer is in, wished to go down ("차라리 이대로 떨어졌으면 했다")
+        r"(?:비행기|배|차|엘리베이터)(?:가|이)?\S{0,10}(?:차라리|그냥)(?:이대로|그대로)?(?:떨어졌으면|추락했으면|가라앉았으면|뒤집혔으면|떨어져버렸으면|추락해버렸으면)",
         r"(?:차|트럭|버스|지하철)(?:가|이)?(?:그냥|확)?(?:나를|날)?(?:치고|쳐|덮쳐|박아|받아)\S{0,6}?(?:으면|면좋|줬으면|버렸으면|갔으면|가면|가도괜찮|가도좋|가도상관)",
         r"(?:병|암|큰병)(?:에|이라도|에라도)?걸려서?(?:죽|빨리|그냥)|(?:하늘|신)(?:이|님이)?(?:데려가|거둬)",
         # a prayer to be taken ("이번 생은 이만 거두어 주십사", "주님 저를 데려가 주세요")
-        r"(?:이번생|이생|저를|나를|제목숨|내목숨|이목숨|이몸)\S{0,6}(?:거두어|거둬|데려가|불러)(?:주십사|주세요|주시|주소서|달라|줬으면|주었으면|가세요|가소서)",
+        r"(?:이번생|이생|저를|나를|제목숨|내목숨|이목숨|이몸)\S{0,6}(?:거두어|거둬|데려가|불러)(?:주십사|주세요|주시|주십시오|주십시요|주옵소서|주소서|달라|줬으면|주었으면|가세요|가소서)",
+        # not to wake, asked or listed ("아침에 눈 뜨지 않게 해 주십시오", "4. 자고 일어나지 않기")
+        r"눈(?:을)?뜨지(?:않|말)(?:게|기|도록)|자고(?:나서)?(?:다시)?일어나지(?:않|말)(?:기|게|았으면|길)",
+        # going to the dead spouse or parent as all one asks ("영감 곁으로 가면 원이 없겠소")
+        r"(?:곁|옆)(?:으로|에)?(?:가면|갔으면|간다면)\S{0,4}(?:원이없|소원이없|여한이없|바랄게없|좋겠)",
+        # erased from the world, if only it could be ("이 세상에서 지워질 수만 있다면")
+        r"(?:지워질|사라질|없어질)수(?:만)?있다면",
         r"태어나(?:질|지)(?:말았어야|말았으면|않았으면|않았더라면|말걸|말았더라면)|안태어났(?:으면|더라면|어야)|태어난게(?:죄|후회|잘못|실수)",
         r"눈(?:을)?뜬(?:게|것이|것도|게너무)(?:싫|원망|괴로|지옥)|(?:그냥|영원히|이제그만)편해지고싶|몸에서빠져나가고싶|"
         r"며칠말고영원히|영원히(?:쉬|잠들|자고|눈감)|(?:내가|나는|나)?(?:애초에|처음부터)?(?:이세상에|세상에)?(?:없었으면|없었더라면)(?:좋았|좋겠|나았|했)",
@@ -141,6 +153,9 @@ _KO: dict[str, list[str]] = {
         r"(?:담뱃불|라이터|불)(?:로|을)?(?:팔|손등|손|살|허벅지)\S{0,4}?(?:을|에)?(?:지지|지졌|데)",
         r"(?:팔|손목|허벅지|손등|팔뚝|다리|살)(?:안쪽|바깥쪽)?(?:을|를|에)?(?:또|다시|일부러)?(?:지졌|지지고|지져)",
         r"아픈(?:게|것이)\S{0,6}(?:낫|시원|편)|일부러\S{0,10}(?:아프게|다치게|잡고있|쥐었|꽉쥐)",
+        # pain that stills the mind ("아픈 동안만은 생각이 멈추거든요"), hands held in scalding water on purpose
+        r"아픈(?:동안|동안만|때만|순간)(?:은|는|만)?\S{0,6}(?:생각이멈|생각이안|머릿속이조용|조용해)|"
+        r"일부러\S{0,16}(?:뜨거운|끓는|얼음|불)\S{0,10}(?:손|팔|다리|발|몸)(?:을|를|에)?\S{0,6}(?:넣|담그|담갔|대고|댔|쥐)",
         r"새(?:로운)?(?:줄|상처)(?:이|가)?(?:하나|또|더)|(?:손등|주먹|손)(?:이|가)?(?:다)?(?:터질|찢어질|피날)때까지|아픈(?:게|것이)(?:오히려)?(?:시원|좋|편|낫)|(?:내|제)상처(?:는)?(?:내가|제가)만든|그은(?:데|곳|자국)|손목에?(?:밴드|반창고|붕대)",
         r"흉터(?:를|가|들을)?(?:가리|숨기|늘어|또생|감추)|긴팔(?:로|만)?(?:가리|숨기)",
     ],
@@ -161,6 +176,9 @@ _KO: dict[str, list[str]] = {
         r"(?:날|날짜|디데이|그날)(?:을|를|도)?(?:정했|잡았|정해두|정해놨)(?:.{0,4})(?:마지막|떠날|끝낼|죽)",
         r"(?:그날|디데이)(?:까지|이오면|이되면)(?:는)?(?:며칠|버티|참|티안|평소처럼)",
         r"(?:옥상|난간)\S{0,12}(?:확인|열려있|낮더|높이를)|(?:다리|대교)에가봤\S{0,20}(?:다시가|또가)",
+        # a way in, a day and no one to stop it ("옥상 문 비번도 알아놨음", "그날 끝낼 거다", "아무도 못 말리게")
+        r"(?:옥상|난간|다리|대교)\S{0,4}(?:문)?(?:비번|비밀번호|열쇠|잠금)\S{0,4}(?:알아|확인|챙|봐)|"
+        r"(?:그날|그때|그날밤|디데이)(?:에|엔|은|는)?(?:다|모든걸|전부|조용히)?(?:끝낼|끝내려)(?:거|것|생각|예정|래)|아무도(?:못|안)?(?:말리|막)(?:게|지못하게|도록)",
         # a place scouted for when nobody is there ("다리에 몇 번 가서 사람이 제일 없는 시간을 알아뒀다")
         r"(?:다리|대교|방파제|절벽|선로|철로|난간|저수지|댐|육교)\S{0,30}?(?:사람|인적)(?:이|은)?(?:제일|가장|아무도)?(?:없는|드문|뜸한|끊기는|끊긴|적은)(?:시간|때|시각)\S{0,8}?(?:알아|확인|봐두|봐뒀|알았|체크|파악)",
         # going to water or a height not to come back ("한강 가서 안 돌아올 거임")
@@ -169,17 +187,28 @@ _KO: dict[str, list[str]] = {
     "farewell": [
         r"(?<!올해)(?<!이번)(?<!오늘의)(?<!방학)(?<!학기)(?<!연말)(?<!여행)(?<!이번달)(?<!이달의)마지막(?:일기|글|편지|기록|페이지|기록이)(?:가|이|일|를|로|로남|가될|이될|다|야|입니다|예요|를쓴|를남)",
         r"(?:이게|이것이|이글이|이일기가|오늘이)(?:마지막|마지막일|마지막이|마지막일지)",
+        # seeing someone for the last time, a last meal cooked for them ("얼굴 보는 것도 이번이 마지막", "마지막 밥상")
+        r"(?:얼굴|목소리|보는것|보는거|만나는것|만나는거|뵙는것)(?:도|은|는)?(?:이번이|오늘이|이게)마지막|(?<!당분간)마지막(?:밥상|한끼|만찬)(?:이|이라|일|으로|을|를)",
+        # dying before one's elders, a life lived "for my share too", letters to open later
+        r"(?:할매|할머니|할아버지|엄마|아빠|부모님|어머니|아버지|어무이|아부지)보다먼저(?:간다|갈|가는|가게|떠나|죽)|(?:내|제)몫까지(?:오래|잘|행복하게)?\S{0,4}살(?:아|라)|나중에(?:열어|읽어|뜯어)(?:보라|보시라|봐달라|보세요|봐)",
+        # a pet or family handed over for good ("쭉 네가 키워 달라고", "이제부터 엄마는 네가 잘 부탁한다고")
+        r"(?:쭉|계속|평생|영영)(?:네가|니가|너가)(?:키워|맡아|데리고살|돌봐)|"
+        r"(?:엄마|아빠|부모님|할머니|할아버지|애들|동생)(?:는|를|은|을|좀)?(?:이제|앞으로|이제부터)?(?:네가|니가|너가|언니가|형이|누나가|오빠가)(?:잘)?(?:부탁|챙겨|돌봐|지켜|맡아)",
+        # leaving with the ordinary reason denied ("퇴사하는 것도 아니고 이동도 없는데, 그냥 떠나기 전에")
+        r"(?:퇴사|이사|이민|유학|전학|이직|이동|여행)\S{0,8}(?:아니고|아닌데|없는데|도아니)\S{0,24}떠나기전",
         r"(?:다들|모두|여러분|엄마|아빠|가족|친구들|누나|언니|형|오빠)(?:에게|한테|들)?(?:그동안|정말|너무|진짜)?(?:고마웠|미안했|사랑했)",
         r"그동안\S{0,8}?(?:고마웠|미안했|사랑했|감사했)|(?:다|전부)\S{0,3}(?:너|니|네가)가져",
         r"마지막으로\S{0,12}(?:기억|추억|인사|효도)|이제(?:아쉬운|미련|여한)(?:건|게|은|도)?없|비밀번호\S{0,12}(?:정리|적어|메모해|알려)",
         r"먼저(?:갈게|가서미안|떠나서미안|떠날게|가있을게|가야겠|가요|감니다|갑니다)|안녕히계세요|(?:잘|부디)(?:있어|지내)(?:요)?(?:다들|모두|엄마|아빠)?(?:안녕|마지막|이제)",
-        r"(?:나|내가)(?:없이도|없어도|없더라도)(?:잘|행복|웃으며|괜찮)",
+        r"(?:나|내가)(?:없이도|없어도|없더라도)(?:다들|모두|너희|너희들|엄마|아빠|얘|걔)?(?:잘|행복|웃으며|괜찮)|(?:나|내가)(?:없이도|없어도|없더라도)\S{0,14}?(?:시켜주겠|챙겨주겠|해주겠|알아서하겠)",
+        # thanks in the past tense to everyone at once ("암튼 진짜 다 고마웠어 얘들아")
+        r"(?:진짜|정말|그동안|암튼)(?:다|전부|모두)(?:너무|진짜|정말)?(?:고마웠|미안했|사랑했)\S{0,3}(?:얘들아|다들|모두|친구들|여러분|엄마|아빠)",
         # said to a pet or a child, the writer naming themselves ("뭉치야 누나 없어도 착하게 있어야 돼")
         r"(?:누나|언니|형|오빠|엄마|아빠)(?:가)?(?:없어도|없이도|없더라도)\S{0,12}(?:잘지내|잘있|착하게|씩씩하게|말잘듣)",
         # telling the dead one is coming soon, at their grave ("할머니 산소에서 저도 곧 간다고")
         r"(?:산소|묘소|묘|납골당|하늘나라|곁)\S{0,30}(?:저도|나도)(?:곧|금방|조만간|얼른|이제)(?:간다|갈게|갈께|갈거|가요|따라갈|뒤따라갈|따라가)",
         r"마지막으로\S{0,10}(?:들어서|듣고|봐서|보고|만나서)\S{0,6}(?:다행|좋았|됐)",
-        r"(?:이제|더는|더이상)(?:나는|난|내가)?(?:입을|쓸|탈|신을|들을|읽을|볼)일(?:이|도)?없",
+        r"(?:이제|더는|더이상)(?:나는|난|내가)?(?:입을|쓸|탈|신을|들을|읽을|볼)일(?:이|도)?없|(?:이제|더는|더이상)\S{0,6}?(?:데리러갈|보러갈|찾으러갈)일(?:이|도)?없",
         r"(?:아끼던|소중한|내|제|모든)?(?:물건|옷|책|게임기|물건들|짐|기타|카메라|노트북|컬렉션)\S{0,12}?(?:나눠줬|나눠주|나눠줄|나눠주고|줘버렸|주고있|넘겨줬|정리해뒀)",
         r"(?:나한테|나한텐|내겐|나에겐|나는)?(?:이제|더는|더이상|앞으로)(?:나한테|나한텐|내겐)?(?:필요(?:가)?없(?:을|으니|어서)|쓸일이없을|쓸일도없을)",
         r"마지막으로(?:제대로|한번|꼭)?(?:인사|고맙다|사랑한다|얼굴|목소리)|마지막으로\S{0,10}(?:이말|인사|고맙다|사랑한다|얼굴보)",
@@ -189,27 +218,37 @@ _KO: dict[str, list[str]] = {
         r"(?:고양이|강아지|반려견|반려묘|화분|아이들|애들)(?:을|를|좀)?(?:잘)?부탁(?:해|할게|합니다|한다)(?:.{0,6})(?:마지막|내가없|떠나|먼저)?",
     ],
     "burden": [
-        r"(?:나|내가|난|저|제가)(?:만|하나|하나만|같은게|같은거|같은건)?\S{0,4}?(?:없으면|없어지면|사라지면|죽으면|뒤지면|없는편이|없어야|없어져야|사라져야|죽어야)\S{0,10}?(?:편|행복|나을|낫|좋아|잘살|홀가분|웃|덜힘|잘굴러|해결|살수있|산다|살아나|숨을쉴|숨통|펴질|풀릴|나아질)",
+        (r"(?:나|내가|난|저|제가)(?:만|하나|하나만|같은게|같은거|같은건)?\S{0,4}?(?:없으면|없어지면|사라지면|죽으면|뒤지면|없는편이|없어야|없어져야|사라져야|죽어야|"
+         r"죽고나면|가고나면|떠나고나면|없어져버리면|사라져버리면|죽어버리면|가버리면|빠지면|빠져주면|빠져야)"
+         r"\S{0,10}?(?:편|행복|나을|낫|좋아|잘살|홀가분|웃|덜힘|잘굴러|해결|살수있|산다|살아나|숨을쉴|숨통|펴질|풀릴|나아질|가벼워|가볍|흑자|이득)"),
+        # dead, the writer is worth more: insurance money, a help ("내가 세상에 없으면 보험금이라도 나올 텐데")
+        r"(?:내가|나)\S{0,6}(?:없으면|죽으면|사라지면|없어지면)\S{0,6}보험금",
+        # a death owed soon for others' ease, in older and dialect speech ("내 퍼뜩 죽어야 … 편하제")
+        r"(?:얼른|빨리|어서|퍼뜩|싸게|후딱)(?:죽어야|가야|죽어줘야|가줘야)\S{0,12}(?:산다|살|편|행복|낫|숨)",
+        # leaving the world as a favour ("먼저 세상을 떠나 주는 게 이 사람을 놓아주는 방법", "세상에서 빠져 주는 게 효도")
+        r"(?:떠나|빠져|사라져|없어져|죽어|가)(?:주는|드리는)(?:게|것이|거)\S{0,14}?(?:도움|낫|나을|편|효도|좋|위하는|놓아주|덜어주|풀어주|방법|이득)",
         r"(?:비켜주는|비켜줘야)|(?:나|내가)하나(?:만)?(?:치우면|치워지면)|숨이끝나야|(?:내가|나)(?:이제)?(?:그만)?가(?:줘야|주어야)|이제그만가야지",
-        r"(?:나|내가)없이\S{0,6}(?:게|것이)(?:나을|낫|행복)|(?:내가|나)(?:이세상에서|세상에서)?빠져야",
+        r"(?:나|내가|나같은\S{0,4})없이\S{0,6}(?:게|것이)\S{0,6}?(?:나을|낫|행복)|(?:내가|나)(?:이세상에서|세상에서)?빠져야",
         r"(?:내가|나|늙은이가)(?:얼른|빨리|먼저|어서)?가(?:야|줘야)\S{0,8}(?:산다|살|편|행복|낫)",
         r"(?:내가|나는|제가)?(?:없는게|사라지는게|죽는게|죽어주는게|없어지는게|먼저가는게|떠나는게)\S{0,10}?(?:도움|낫|나을|편|효도|좋|위하는|놓아주|덜어주|풀어주)",
     ],
     "worthless_death": [
         r"(?:뒤져도|뒈져도|죽어도)(?:싸|마땅)|(?:내가|나|제가|나하나|나같은거|나같은건)?(?:죽어도|뒤져도|뒈져도|없어져도|사라져도)(?:아무도|누구도|아무|세상은|다들)(?:모를|모르|슬퍼|신경|상관|안슬|안울|눈치|그대로|관심|기억)",
         r"(?:죽어도|없어져도|사라져도)(?:세상(?:은|엔|에는)?)?(?:상관없|괜찮을|아무렇지|아무일도|티도|티가|아무손해|손해|달라질게|변하는게|모를|잘돌아)",
-        r"(?:공기|산소|밥|자원|세금)(?:만|도)?(?:낭비|축내|아깝)",
+        r"(?:공기|산소|밥|자원|세금)(?:만|도)?(?:낭비|축내|아깝|아까)",
         r"(?:살|살아갈|살아있을|숨쉴|살아있|존재할|태어날|남아있을)(?:만한)?(?:가치|자격|이유)(?:가|도|조차)?(?:없|안)",
         r"존재(?:할|의)?(?:가치|이유)(?:가|도)?없|산소(?:가|도)?아깝|숨쉬는(?:것|게)?(?:도|조차)?(?:죄|아깝)",
         r"(?:치워지는|지워지는)(?:게|것이)(?:낫|맞)",
-        r"(?:사라지는|없어지는|죽는|뒤지는)(?:게|것이|거)(?:맞|낫|나을|옳)|없어져도되는|사라져도되는|죽어도되는|(?:폐기|처리)(?:되는|되고싶)",
+        r"(?:사라지는|없어지는|죽는|뒤지는)(?:게|것이|거)\S{0,8}?(?:맞|낫|나을|나음|옳)|없어져도되는|사라져도되는|죽어도되는|(?:폐기|처리)(?:되는|되고싶)",
     ],
     "hopeless": [
         r"터널(?:의|은|이)?끝(?:이|은|도)?(?:아예|전혀|영영|도무지|아무리가도)?(?:없|안보|보이지않)|(?:쳇바퀴|굴레|늪)(?:에서)?(?:내릴|벗어날|빠져나갈)\S{0,4}(?:방법|수)(?:이|가)?없|평생이럴(?:거|것)",
         r"(?:앞으로|이제)(?:도)?(?:좋아지는|나아지는|달라지는)(?:거|게|것|일)(?:은|도)?없|나아질(?:거란|거라는|것이란|거라고)(?:말|생각|기대|얘기)(?:은|도|이|가)?(?:이제)?(?:하나도|아무|아무런)?(?:안믿|못믿|없|의미없|와닿지|안와닿|빈말|공허)|희망이라는(?:말|단어)(?:이|가)?\S{0,8}(?:남의|낯설|모르|없)|인생(?:걍|그냥)?(?:망겜|노답)|버틸이유(?:를|가)(?:모르|없)",
         r"희망(?:이|도|따위)?(?:없|안보|보이지않|하나도없|이라곤없|을잃|이사라)|절망(?:적|뿐|밖에)",
-        r"(?:나아질|좋아질|나을|달라질|바뀔)(?:거라는|것이라는|거란|거라고)(?:믿음|희망|기대)(?:자체|조차|마저)?(?:가|이|도)?(?:하나도|이제)?(?:안남|없|사라)",
-        r"(?:아무리|뭘해도|어떻게해도|무슨짓을해도)\S{0,14}(?:달라지지않|바뀌지않|나아지지않|안달라지|안바뀌|안나아지)|희망\S{0,8}(?:상관없|남의얘기|사치|먼얘기)",
+        r"(?:나아질|좋아질|나을|달라질|바뀔)(?:거라는|것이라는|거란|거라고)(?:믿음|희망|기대)(?:자체|조차|마저)?(?:가|이|도|는)?(?:하나도|이제)?(?:안남|없|사라|안해|안함|안한다|접었|버렸)",
+        # expecting itself given up, a future in which nothing will have changed
+        r"기대(?:하는것|하는거|하는걸)?(?:자체|조차)(?:를|도)?(?:그만|접|버리|버렸|안)|기대하는것(?:을|도)?(?:그만뒀|그만두었|접었)|아무것도(?:안|못)(?:바뀌어있을|바뀔|달라질|나아질|좋아질|변할)",
+        r"(?:아무리|뭘해도|어떻게해도|무슨짓을해도)\S{0,14}(?:달라지지않|바뀌지않|나아지지않|안달라지|안바뀌|안나아지|안달라질|안바뀔|안나아질)|희망\S{0,8}(?:상관없|남의얘기|사치|먼얘기)",
         r"(?:절대|평생|영영|영원히|죽어도)(?:못|안)(?:빠져나|벗어나|나아지|바뀌|갚)|갇혀(?:사는|살|있는|지내)|노답인생|인생노답|(?:뭘|무엇을|어떻게|아무리)해도(?:달라질|바뀔|나아질)(?:게|것이|건)?없|(?:나아질|좋아질)(?:거라는|것이라는)?(?:믿음|희망|기대)(?:이|도)?(?:하나도)?(?:안남|없|사라)|좋은날(?:이)?(?:올|오리라|올거라|올끼라)\S{0,8}(?:안든|없|안들)|(?:탈출구|출구|빠져나갈구멍)(?:가|도|는)?(?:1도|하나도|전혀)?(?:없|안보)",
         r"출구(?:가|도)?(?:없|안보)|벗어날(?:수|방법|길|구멍)(?:이|가|도)?(?:없|안보)|빠져나갈(?:수|길|구멍)(?:이|가)?없",
         r"(?:아무것도|하나도|절대)(?:나아지|바뀌|달라지|좋아지)(?:지않|지않을|지않는|지도않|지않겠|질것같지|지않아)",
@@ -223,12 +262,12 @@ _KO: dict[str, list[str]] = {
         r"아무(?:의미|희망|기대)(?:가|도)?(?:없|안보|보이지않)|다(?:무의미|의미없)|나아질(?:것도|게|것이|일도)(?:없|안)",
     ],
     "burden_only": [
-        r"(?:짐|짐짝|짐덩어리|민폐|걸림돌|혹|폐)(?:만|이|밖에|덩어리|같은존재|가)?(?:되|돼|된|끼치|안되|인것|이다|야|같|처럼|임|덩어리)",
+        r"(?:짐|짐짝|짐덩어리|민폐|걸림돌|혹|폐)(?:만|이|밖에|덩어리|같은존재|가)?(?:되|돼|된|끼치|안되|안된|안돼|인것|이다|야|같|처럼|임|덩어리|일뿐|일따름|에불과)",
         r"나때문에\S{0,6}(?:좁|힘들|고생|불행|괴로|망가)|내뒷수습|뒷치다꺼리만",
     ],
     "worthless_only": [
         r"(?:나는|난|내가|나같은게|저는)(?:존재(?:자체)?가)?(?:진짜|정말|그냥|아무|너무)?(?:쓸모없|쓰레기|실패작|아무것도아닌|필요없는|쓸데없는존재|가치없|무가치|벌레|인간쓰레기)",
-        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)|불량품|있으나마나|아무것도아니(?:다|야|에요)|나를필요로하는사람(?:도|이)?없|잘하는(?:게|거|것이|것도|건)(?:하나도|아무것도|1도|한개도|전혀)없|어디에도(?:안맞|쓸모|필요없|설자리)|(?:나는|난)\S{0,6}한심|(?<![가-힣])나(?:개|진짜)?쓰레기(?:임|야|다|인)|쓰레기같은(?:인간|사람|놈|존재)|(?:사람으로서|인간으로서)\S{0,3}(?:낙제|실격|실패|자격이없)",
+        r"(?:쓸모없는|가치없는|필요없는|무가치한)(?:존재|인간|사람|나)|(?:존재(?:자체)?가|내존재가)(?:실패|쓰레기|민폐|짐|잘못|죄)|인간쓰레기|실패작(?:이다|임|인)|불량품|있으나마나|아무것도아니(?:다|야|에요)|나를필요로하는사람(?:도|이)?없|잘하는(?:게|거|것이|것도|건)(?:하나도|아무것도|1도|한개도|전혀)없|잘하는(?:게|거|것)(?:0개|영개|빵개)|어디에도(?:안맞|쓸모|필요없|설자리)|(?:나는|난)\S{0,6}한심|(?<![가-힣])나(?:개|진짜)?쓰레기(?:임|야|다|인)|쓰레기같은(?:인간|사람|놈|존재)|(?:사람으로서|인간으로서)\S{0,3}(?:낙제|실격|실패|자격이없)",
         r"(?:나는|난|나같은\S{0,3})\S{0,8}쓸모(?:가|도)?없",
         r"쓸모(?:를|가)?다한|(?:누구에게도|아무에게도|누구한테도|아무한테도|누구에게나)필요(?:가)?없",
         r"(?<![가-힣])(?:나|난|나는|저는|전|내가)\S{0,6}(?:인간|사람)(?:으로서)?실격|인간실격(?:임|이다|이야|인듯|인거|그자체)",
@@ -260,16 +299,30 @@ _EN: dict[str, list[str]] = {
         r"\bwhat\s+is\s+the\s+point\s+of\s+(?:me|him|her|my|someone like me)\s+(?:living|being alive|existing)\b|\baway\s+for\s+good\b|\bi'?m\s+ready\s+to\s+go\b(?=\W*$)",
         # a way out of the world itself ("looking for the exit from this world", "a way out of being alive")
         r"\b(?:way|door|exit)\s+(?:out\s+of|from)\s+(?:this\s+world|the\s+world|life|this\s+life|being\s+alive|existence|existing)\b",
+        # switching oneself off for good ("unplugging myself for good is the kindest thing")
+        r"\b(?:unplug\w*|delet\w*|remov\w*|switch\w*\s+off|turn\w*\s+off|uninstall\w*|eras\w*)\s+myself\b[^.!?\n]{0,20}\b(?:for\s+good|permanently|forever)\b",
+        # an idiom of wishing death that the writer says is meant ("I'd rather be dead than …, and I don't mean it the way blokes say it")
+        (r"\b(?:i'?d|i\s+would)\s+(?:much\s+|honestly\s+|really\s+)?rather\s+(?:be\s+dead|die)\b"
+         r"(?=[^.!?\n]{0,80}\b(?:i\s+mean\s+it|not\s+(?:joking|kidding|a\s+joke)|(?:don'?t|do\s+not)\s+mean\s+it\s+(?:the\s+way|like|as)))"),
     ],
     "passive_wish": [
         # water wished to take the writer ("wished the sea would just close over me and keep me")
         r"\b(?:wish(?:ed)?|hop(?:e|ed|ing)|want(?:ed)?|pray(?:ed)?)\b[^.!?\n]{0,30}\b(?:sea|ocean|water|waves?|river|current|tide|lake)\s+(?:would|could|to|might)\s+(?:just\s+)?(?:close\s+over|swallow|take|keep|pull)\s+(?:me|my)\b",
         r"\b(?:not|never|don'?t)\s+(?:to\s+)?wake\s+up\b|\bwouldn'?t\s+wake\s+up\b|\bdidn'?t\s+have\s+to\s+wake\s+up\b",
+        # not waking supposed or asked of God ("If I just didn't wake up one morning", "if the Lord saw fit not to wake me")
+        r"\bif\s+i\s+(?:just\s+)?(?:didn'?t|did\s+not|never)\s+wake\s+up\b(?!\s+(?:at|by|in\s+time|early|on\s+time|until|till|for|before|when)\b)|"
+        r"\b(?:lord|god|he|jesus)\b[^.!?\n]{0,30}\bnot\s+(?:to\s+)?wake\s+me\b|\b(?:god|lord|jesus)\b[^.!?\n]{0,12}\btake\s+me\s+(?:in\s+my\s+sleep|now|tonight|soon|away)\b",
+        # a vehicle wished onto the writer ("wishing a truck would clip me", "wouldn't mind if a road train cleaned me up")
+        (r"\b(?:wish\w*|hop(?:e|ed|es|ing)|pray\w*|wouldn'?t\s+mind|content\s+if|fine\s+if)\b[^.!?\n]{0,20}\b(?:a|the|some)\s+(?:\w+\s+)?"
+         r"(?:car|bus|truck|lorry|train|van|plane|meteor|asteroid|semi|ute)\s+(?:would\s+|could\s+|might\s+|to\s+)?(?:just\s+)?"
+         r"(?:hit|hits|clip\w*|flatten\w*|clean\w*|wipe\w*|mow\w*|(?:run|ran)|(?:plough|plow|crash|slam|smash)\w*\s+into)\s+me\b"),
+        # a plane gone down and the writer not minding ("if the plane went down tmrw i wouldnt even be mad")
+        r"\bif\s+(?:the|my|this|our)\s+plane\s+(?:went|goes|go|came|comes)\s+down\b[^.!?\n]{0,30}\b(?:wouldn'?t|not|won'?t)\s+(?:even\s+)?(?:be\s+)?(?:mad|mind|care|sad|upset|bothered)|\btake\s+me\s+out\s+of\s+the\s+game\s+(?:for\s+good|permanently|forever)\b",
         r"\bwish(?:ed)?\s+(?:i|i'd)\s+(?:was|were|could be|would|could|had)?\s*(?:just\s+)?(?:dead|gone|never born|not here|not alive|disappear|stop existing|fall asleep and|die|vanish|not exist|never been born|never existed|cease)",
         r"\bwish\s+i\s+(?:had\s+)?never\s+(?:been\s+)?(?:born|existed)|\bshould\s+never\s+have\s+been\s+born\b",
-        r"\bif\s+(?:a|the)\s+(?:bus|car|truck|train)\s+(?:took|takes|hit|hits)\s+me\b|\b(?:lord|god)\s+would\s+(?:just\s+)?take\b|\bjust\s+not\s+come\s+back\b|\bif\s+the\s+(?:sea|river|water|fire)\s+(?:kept|took|had\s+taken)\s+me\b|\bgo\s+to\s+sleep\s+and\s+stay\s+there\b|\bhope\s+it'?s\s+quicker\b|"
+        r"\bif\s+(?:a|the)\s+(?:bus|car|truck|train)\s+(?:took|takes|hit|hits)\s+me\b(?!\s+(?:home|to|back|there|along|with|out))|\b(?:lord|god)\s+would\s+(?:just\s+)?take\b|\bjust\s+not\s+come\s+back\b|\bif\s+the\s+(?:sea|river|water|fire)\s+(?:kept|took|had\s+taken)\s+me\b|\bgo\s+to\s+sleep\s+and\s+stay\s+there\b|\bhope\s+it'?s\s+quicker\b|"
         r"\bwhy\s+couldn'?t\s+i\s+have\s+gone\s+with\b|\bcall\s+me\s+home\b|\bsorry\s+to\s+(?:open\s+my\s+eyes|wake\s+up)\b|\bwon'?t\s+have\s+to\s+wake\s+up\b|\bif\s+i\s+disappeared\s+for\s+good\b|"
-        r"\bwouldn'?t\s+mind\s+if\b[^.!?\n]{0,40}\b(?:on\s+me|killed\s+me|took\s+me|hit\s+me|rolled|crashed|didn'?t\s+wake)|\b(?:easier|better)\s+if\s+i\s+(?:just\s+)?(?:wasn'?t|weren'?t)\s+(?:around|here|alive)\b|\bwasn'?t\s+around\s+any\s*more\b|\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|took|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
+        r"\bwouldn'?t\s+mind\s+if\b[^.!?\n]{0,40}\b(?:on\s+me|killed\s+me|took\s+me(?!\s+(?:home|to|back|there|along|with|out))|hit\s+me|rolled|crashed|didn'?t\s+wake)|\b(?:easier|better)\s+if\s+i\s+(?:just\s+)?(?:wasn'?t|weren'?t)\s+(?:around|here|alive)\b|\bwasn'?t\s+around\s+any\s*more\b|\bif\s+i'?d\s+never\s+been\s+born\b|\brather\s+not\s+(?:be\s+here|exist|be alive|wake up|be around)\b|\b(?:lord|god|he|death)\s+(?:takes?|took|would take|will take|to take|could take)\s+me\b|\b(?:die|go|pass|slip away)\s+in\s+my\s+sleep\b|\bhop(?:e|ing|ed)\s+(?:that\s+)?(?:a|the)\s+(?:truck|car|bus|train|plane)\b|\bsleep\s+(?:forever|and never|for good|and not wake)\b|\bfall\s+asleep\s+(?:forever|and never|and not)\b",
         r"\b(?:ask|asked|asking|beg|begged|begging|pray|prayed|praying)\s+(?:god|the\s+lord|jesus|him)\s+(?:every\s+(?:night|day|morning)\s+)?to\s+(?:let\s+me\s+(?:come|go)\s+(?:to|home)|take\s+me)\b",
         r"\b(?:wish|hope|hoping|wouldn'?t\s+mind|want)\b[^.!?\n]{0,30}\b(?:hit|run over|killed)\s+by\s+(?:a|the)\s+(?:car|bus|truck|train)\b|\bcrash(?:es|ed)?\b[^.!?\n]{0,30}\b(?:wouldn'?t|hope|mind|fine)\b",
         r"\bwouldn'?t\s+(?:mind|care)\s+(?:if\s+i\s+)?(?:dying|died|not waking|if\s+(?:it|the plane|the car|something)\b[^.!?\n]{0,25}\b(?:crash|killed|took me))",
@@ -302,7 +355,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:and|then|i)\s+cut\s+again\b|^cut\s+(?:again|tonight)\b|^cut\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|slack|in|out)\b)|\bi\s+cut\s+(?:again|tonight|last night)\b|\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hit|hitting|punch(?:ed|ing)?|scratch(?:ed|ing)?|hurt|hurting|harm(?:ed|ing)?|bruis(?:e|ed|ing)|carv(?:e|ed|ing)|starv(?:e|ed|ing)|pinch(?:ed|ing)?|bit(?:e|ing)?)\s+(?:myself|my\s+(?:arms?|forearms?|wrists?|thighs?|legs?|skin|stomach|hips?|hands?|face|head))\b(?!\s+(?:a|an|some|off|short|free|loose|slack|playing|at\s+(?:the\s+)?(?:gym|work|practice)|during|while|when|lifting|running|skiing|falling|on\s+the)\b)",
         r"\b(?:blade|razor|sharpener|box cutter|scissors)s?\b[^.!?\n]{0,40}\b(?:arm|wrist|thigh|skin|again|sleeves?|myself|hips?)\b",
         r"\b(?:hide|hiding|hid|cover(?:ing|ed)?)\s+(?:up\s+)?(?:the\s+|my\s+|new\s+|fresh\s+)?(?:scars|cuts|marks|wounds|bruises)\b|\bfresh\s+(?:cuts|scars|marks)\b",
-        r"\buntil\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang|banging|banged|hit|hitting)\s+my\s+head\s+(?:against|on|into)\b",
+        r"\b(?:until|till|'til)\s+(?:it|i|they)\s+(?:bled|bleeds|bleed)\b|\b(?:bang\w*|hit|hitting|struck|strike|striking|smash\w*|slam\w*|bash\w*|beat|beating)\s+my\s+(?:own\s+)?head\s+(?:against|into)\b|\b(?:bang\w*|struck|slam\w*|smash\w*|bash\w*)\s+my\s+(?:own\s+)?head\s+on\b",
         r"\brelapsed\b|\b(?:days?|weeks?|months?)\s+clean\b[^.!?\n]{0,30}\b(?:broke|ruined|gone|over|reset|again)\b|\bbroke\s+my\s+(?:streak|clean)\b",
         r"\b(?:urge|urges|itch)\s+to\s+(?:cut|hurt|harm|burn)\b",
         # food refused as a punishment ("I don't deserve a hot supper")
@@ -336,8 +389,13 @@ _EN: dict[str, list[str]] = {
         r"\b(?:tallest|highest|top)\s+(?:car\s*park|parking\s+(?:garage|structure|lot)|building|bridge|level)\b[^.!?\n]{0,50}\b(?:open|access|checked|found|looked|scouted)\b|\b(?:picked|chosen|chose)\s+(?:the\s+)?(?:day|night|date|weekend)\b",
         r"\b(?:picked|chose|set|have)\s+(?:a|the)\s+date\b|\bi\s+(?:have|'ve got|ve got)\s+a\s+plan\b|\bmy\s+plan\s+is\b|\bmade\s+(?:a|my)\s+plan\b",
         # a place scouted for when nobody is there ("walked the bridge to see when it's emptiest")
-        (r"\b(?:bridge|roof|rooftop|ledge|tracks|cliffs?|overpass|car\s*park|parking\s+(?:garage|structure)|pier|quarry|dam|tower)\b[^.!?\n]{0,50}\b(?:to\s+(?:see|find\s+out|learn|check|know|work\s+out)|figured\s+out|worked\s+out|checked|clocked)\b"
-         r"[^.!?\n]{0,20}\b(?:when|what\s+time|which\s+hour)\b[^.!?\n]{0,25}\b(?:emptiest|quietest|deserted|empty|nobody|no\s+one|no-one|least\s+busy)\b"),
+        (r"\b(?:bridge|roof|rooftop|ledge|tracks|cliffs?|overpass|overlook|lookout|gorge|car\s*park|parking\s+(?:garage|structure)|pier|quarry|dam|tower)\b[^.!?\n]{0,50}\b(?:to\s+(?:see|find\s+out|learn|check|know|work\s+out)|figured\s+out|worked\s+out|checked|clocked)\b"
+         r"[^.!?\n]{0,20}\b(?:when|what\s+time|which\s+hour)\b[^.!?\n]{0,25}\b(?:emptiest|quietest|deserted|empty|empties\s+out|nobody|no\s+one|no-one|least\s+busy)\b"
+         # not when an everyday purpose is named ("… when it's quietest for the sunrise photos")
+         r"(?![^.!?\n]{0,30}\bfor\s+(?:the\s+|a\s+|our\s+|my\s+)?(?:\w+\s+)?(?:photos?|pictures?|shoot|picnic|sunrise|sunset|stargazing|walk|run|swim|fishing|climb)\b)"),
+        # no one there to stop it; a place and an hour as a line of a list ("- the bridge, after dark")
+        r"\b(?:nobody|no\s+one|no-one)\s+(?:would|will|could|can)\s+(?:be\s+(?:around|there)\s+to\s+)?stop\s+me\b(?!\s+from\b)|"
+        r"^(?:the\s+)?(?:bridge|roof|rooftop|river|tracks|cliffs?|overlook|ledge)\W{0,3}(?:after\s+dark|at\s+night|tonight)\W*$",
     ],
     "farewell": [
         r"\b(?:this|it|today)\s+(?:may|might|will|could|is going to)\s+be\s+(?:my\s+|the\s+)?last\s+(?:entry|post|time|page|thing|day|note|words)\b",
@@ -358,12 +416,31 @@ _EN: dict[str, list[str]] = {
         r"\b(?:so|that\s+way)\s+(?:nobody|no\s+one)\s+(?:has|will\s+have|needs)\s+to\s+(?:deal\s+with|sort\s+out|handle|worry\s+about)\s+(?:it|anything|that|them)\s+(?:after|afterwards|later|when)\b|"
         r"\b(?:when|after|once)\s+i'?m\s+(?:gone|not here|not around|dead)\b|\bwhen\s+i'?m\s+no\s+longer\s+(?:here|around)\b",
         r"\btake\s+care\s+of\s+(?:my|the)\s+(?:cat|dog|kids?|plants?|sister|brother|mom|dad)\s+(?:for me|when|after)\b",
+        # going where one does not come back from or finally rests; a pet handed over ("he's hers now")
+        (r"\bnot\s+going\s+anywhere\s+i'?(?:ll|d|\s+will|\s+would)\s+(?:ever\s+)?come\s+back\s+from\b|"
+         r"\bgoing\s+(?:somewhere|some\s?place)\s+(?:i\s+(?:can'?t|won'?t)\s+come\s+back\s+from|(?:where\s+)?i\s+can\s+(?:finally\s+)?rest|(?:nobody|no\s+one)\s+can\s+follow)\b|"
+         r"\b(?:he'?s|she'?s|they'?re)\s+(?:yours|hers|his|theirs)\s+now\b"),
+        # a last act before going, with no destination ("one last good dinner from me before i go"); memorising someone
+        # since there will be no other chance
+        (r"\blast\b[^.!?\n]{0,40}\bbefore\s+i\s+(?:go|leave|'?m\s+gone)\b(?!\s+(?:to|back|out|home|on|in|into|for|away|abroad|off|up|down|shopping|through|tomorrow|next|this)\b)|"
+         r"\bwon'?t\s+(?:get|have)\s+(?:another|a\s+second|one\s+more)\s+chance\b(?!\s+(?:to|at|for|this|until|till|in|next)\b)|"
+         r"\bwon'?t\s+be\s+around\s+(?:after|past|beyond)\s+(?:tonight|today|tomorrow|this\s+(?:week|weekend|month))\b|\b(?:this\s+(?:is\s+)?me|i'?m|im)\s+(?:logging|signing|clocking|checking)\s+(?:off|out)\s+(?:for\s+good|forever|permanently)\b"),
+        # telling the dead at their grave one is coming soon ("stopped at Dad's grave and told him I'd see him soon")
+        r"\b(?:grave|cemetery|churchyard|headstone|ashes|urn)\b[^.!?\n]{0,80}\b(?:see\s+(?:him|her|you|them)\s+soon|won'?t\s+be\s+long\s+now|(?:join|be\s+with)\s+(?:him|her|you|them)\s+soon)\b",
         r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
         r"\bwon'?t\s+(?:need|be\s+needing)\s+(?:it|them|this|that|either(?:\s+of\s+them)?|any\s+of\s+(?:it|this|them))\s+(?:after|past|beyond)\s+(?:the\s+|this\s+|next\s+)?\w+",
         r"\bwon'?t\s+be\s+needing\s+(?:it|them|these|those|my|any)\b|\b(?:won'?t|will not)\s+(?:need|be needing)\s+(?:it|them|these|my)\b[^.!?\n]{0,20}\b(?:anymore|much longer|where i'?m going)\b",
     ],
     "burden": [
-        r"\bbetter\s+off\s+(?:dead|gone|without\s+me(?!\s+(?:slowing|holding|dragging|messing|on\s+(?:the|this)|in\s+(?:the|this)|for\s+(?:the|this|a)|this\s+(?:season|year|time|game|week|round)|while))|if\s+i\s+(?:was|were|wasn'?t|weren'?t|died|disappeared|left)|with\s+me\s+gone|when\s+i'?m\s+gone)\b",
+        r"\bbetter\s+off\s+(?:growing\s+up\s+|living\s+)?(?:dead|gone|without\s+(?:a|an)\s+(?:mother|mom|mum|father|dad|wife|husband|son|daughter|sister|brother|friend|partner|parent)\s+like\s+me|without\s+me(?!\s+(?:slowing|holding|dragging|messing|on\s+(?:the|this)|in\s+(?:the|this)|for\s+(?:the|this|a)|this\s+(?:season|year|time|game|week|round)|while))|if\s+i\s+(?:just\s+)?(?:was|were|wasn'?t|weren'?t|died|disappeared|left)|with\s+me\s+gone|when\s+i'?m\s+gone)\b",
+        # anyone's life eased if the writer were dead ("everyone's life would get easier if I was dead", "She'd have a real
+        # life back if I weren't alive")
+        (r"\b(?:easier|better|lighter|simpler|happier|freer|free|mercy|relief|kinder|kindness|favou?r|blessing)\b[^.!?\n]{0,40}\bif\s+i\s+(?:just\s+)?"
+         r"(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:alive|breathin[g']?))\b|"
+         r"\b(?:she|he|they|everyone|my\s+\w+)(?:'d|\s+would)\s+(?:have|get|be)\b[^.!?\n]{0,40}\bif\s+i\s+(?:weren'?t|wasn'?t|was\s+not|were\s+not)\s+alive\b"),
+        # quitting for good in game words, as a gain to the others ("if i rage quit for real, like permanently, they'd finally carry")
+        (r"\bif\s+i\s+(?:just\s+)?(?:rage\s*quit|logged\s+off|log\s+off|left|disappeared|vanished|unplugged|checked\s+out)\b[^.!?\n]{0,25}\b(?:for\s+good|permanently|forever)\b[^.!?\n]{0,30}\b(?:they|everyone|everybody|people|the\s+\w+)(?:'d|\s+would)\b|"
+         r"\b(?:they|everyone|everybody|people|the\s+\w+)(?:'d|\s+would)\b[^.!?\n]{0,40}\bif\s+i\s+(?:just\s+)?(?:rage\s*quit|logged\s+off|log\s+off|left|disappeared|vanished|unplugged|checked\s+out)\b[^.!?\n]{0,15}\b(?:for\s+good|permanently|forever)\b"),
         r"\b(?:everyone|everybody|they|my family|my (?:mom|dad|parents|kids|wife|husband|partner|friends)|people|the world)(?:\s+(?:would|will)|'d)\s+(?:both\s+|all\s+)?be\s+(?:so\s+much\s+|much\s+)?(?:better|happier|fine|relieved|okay|free|lighter)\b[^.!?\n]{0,20}\b(?:without\s+me|if\s+i\s+(?:was|were)n'?t|if\s+i\s+(?:was|were|am)\s+gone|when\s+i'?m\s+gone|if\s+i\s+(?:died|disappeared|didn'?t exist))",
         r"\bdo\s+(?:them|everyone|everybody|the world|my family)\s+a\s+favou?r\s+(?:and|by)\s+(?:disappear|leav|dy|kill|not|just)",
         r"\b(?:one\s+less|less\s+of\s+a)\s+(?:burden|problem|mouth|thing)\b[^.!?\n]{0,30}\b(?:if|when|gone|without)\b",
@@ -379,7 +456,7 @@ _EN: dict[str, list[str]] = {
         r"\b(?:wouldn'?t|won'?t|didn'?t|would not)\s+(?:even\s+)?(?:notice|care|miss\s+me|matter)\s+if\s+i\s+(?:died|was gone|disappeared|were gone|vanished)\b",
         r"\bwaste\s+of\s+(?:air|oxygen|space|life|a life|skin)\b",
         r"\b(?:don'?t|do not|dont|doesn'?t)\s+deserve\s+to\s+(?:keep\s+)?(?:live|living|be alive|exist|be here|breathe|breathing)\b|\bshouldn'?t\s+(?:be alive|exist|be here)\b",
-        r"\bworld\s+(?:wouldn'?t|won'?t)\s+(?:even\s+)?(?:notice|miss|care)\b",
+        r"\bworld\s+(?:wouldn'?t|won'?t)\s+(?:even\s+)?(?:notice|miss|care)\b|\b(?:wouldn'?t|won'?t|would\s+not)\s+(?:even\s+)?(?:lose|miss)\s+(?:a\s+(?:single\s+)?thing|anything)\s+if\s+i\s+(?:died|was\s+gone|were\s+gone|disappeared)\b",
         r"\bif\s+i\s+(?:didn'?t|don'?t|never)\s+(?:come|make\s+it)\s+(?:back|home)\b[^.!?\n]{0,40}\b(?:difference|matter|notice|care)\b|\bwouldn'?t\s+make\s+(?:much\s+|any\s+)?difference\s+if\s+i\b",
         r"\bmight\s+as\s+well\s+be\s+(?:under\s+it|dead|gone|in\s+the\s+ground)\b",
         # removed from the world like a faulty product ("should be recalled. like off the planet recalled")
@@ -396,12 +473,18 @@ _EN: dict[str, list[str]] = {
         r"\bgiv(?:e|ing)\s+up\s+on\s+(?:everything|life|myself|living)\b|\b(?:stuck|trapped)\s+(?:forever|for good|in (?:this|my) (?:life|head|body))\b|\b(?:feel(?:s|ing)?|i'?m|i\s+am)\s+(?:so\s+)?trapped\b",
         r"\bfuture\s+(?:just\s+)?(?:went|is|looks|feels)\s+(?:so\s+)?(?:dark|black|empty|bleak|pointless)\b|\bcan'?t\s+(?:picture|imagine|see)\s+(?:a\s+single\s+|any\s+)?(?:good\s+thing|future|anything\s+good)\b",
         r"\bno\s+light\s+at\s+the\s+end\b|\bjust\s+more\s+tunnel\b|\bnothin'?g?\s+ever\s+(?:changes|works|gets\s+better)\b|\bstuck\s+like\s+this\s+forever\b|\b(?:ain'?t\s+)?nothing\s+(?:is\s+)?gonna\s+get\s+better\b|\b(?:quit|stopped)\s+hoping\b|\b(?:don'?t|do\s+not)\s+believe\s+in\s+(?:next\s+\w+|tomorrow|the\s+future|anything)\b",
-        r"\bstopped\s+believing\s+(?:anything|things|it)\s+(?:will|would|could)\s+(?:change|get\s+better)\b|\bcan'?t\s+(?:picture|imagine|see)\b[^.!?\n]{0,30}\b(?:different|better|changing)\b",
+        r"\bstopped\s+believing\s+(?:anything|things|it)\s+(?:will|would|could)\s+(?:change|get\s+better)\b|\bcan'?t\s+(?:picture|imagine|see)\b[^.!?\n]{0,45}\b(?:different|better|changing)\b",
+        # expecting given up, a grey that will always be, no better for "people like us"
+        (r"\b(?:stopped|quit|given\s+up)\s+(?:expecting|waiting\s+for)\s+(?:one|anything|things|it|that)\b(?=\W*$|\s+(?:to|not)\b)|"
+         r"\b(?:it'?s|it\s+is|life\s+is|things\s+are|it'?s\s+all)\s+(?:always|forever)\s+(?:going\s+to|gonna)\s+be\s+(?:this\s+(?:way|grey|gray|dark|bad|hard|heavy|empty)|like\s+this)\b|"
+         r"\b(?:don'?t|do\s+not|doubt|never)\b[^.!?\n]{0,25}\b(?:get|gets|getting)\s+better\s+for\s+(?:people\s+like\s+(?:us|me)|someone\s+like\s+me|the\s+likes\s+of\s+(?:us|me))\b"),
         r"\bnothing\s+to\s+(?:get\s+up|live|wake\s+up)\s+for\b|\bcan'?t\s+see\s+(?:that|it|this|things)\s+ever\s+(?:changing|getting\s+better)\b|^what'?s\s+(?:even\s+)?the\s+point\W*$|\bnothing\s+ever\s+works\s+out\b",
         r"\b(?:nothing|no one)\s+(?:can|could)\s+(?:help|fix)\s+me\b|\bbeyond\s+(?:help|saving|repair)\b|\b(?:everything|it all)\s+(?:feels|is)\s+(?:pointless|meaningless)\b",
     ],
     "burden_only": [
-        r"\b(?:i'?m|i am|im|feel like|being|i feel like)\s+(?:such\s+|just\s+|only\s+|nothing\s+but\s+|always\s+)?(?:a|an)\s+(?:burden|drain|inconvenience|weight)\b",
+        r"\b(?:i'?m|i am|im|feel like|being|i feel like)\s+(?:(?:lowkey|literally|honestly|basically|kinda|really|truly|deadass)\s+)*(?:such\s+|just\s+|only\s+|nothing\s+but\s+|always\s+)?(?:a|an)\s+(?:burden|drain|inconvenience|weight)\b",
+        # kept on out of pity ("im the group's charity case", "they only keep me around out of pity")
+        r"\b(?:i'?m|im|i\s+am)\s+(?:\w+\s+){0,2}?(?:the|a|their|everyone'?s|the\s+\w+'?s)\s+charity\s+case\b|\b(?:keep|kept|keeps|invite\w*|put\s+up\s+with)\s+me\s+(?:around\s+)?(?:only\s+)?out\s+of\s+(?:pity|obligation|guilt)\b",
         (r"\b(?:i'?ve\s+(?:become|turned\s+into)|i\s+(?:became|turned\s+into)|i'?m\s+(?:becoming|turning\s+into))\s+(?:such\s+|just\s+|only\s+|nothing\s+but\s+)?(?:a|an)\s+(?:\w+\s+)?(?:burden|drain|chore|weight|obligation|liability|charity\s+case|inconvenience|problem)\b|"
          r"\b(?:burden|weight|chore|obligation|responsibility)\s+(?:he|she|they|nobody|no\s+one)\s+(?:didn'?t|never|did\s+not)\s+(?:sign(?:ed)?\s+up|ask(?:ed)?)\s+for\b|\b(?:didn'?t|never|did\s+not)\s+sign(?:ed)?\s+up\s+for\s+(?:me\b|(?:looking\s+after|taking\s+care\s+of|babysitting|carrying|nursing)\s+me\b)"),
         r"\bi\s+ruin\s+everything\b|\bthe\s+problem\s+(?:someone|everyone|people)\s+(?:else\s+)?(?:has|have)\s+to\s+(?:solve|deal|fix)\b|\bi'?m\s+(?:so\s+)?exhausting\b|\ba\s+tax\s+(?:people|everyone)\s+pay|\bif\s+they\s+didn'?t\s+have\s+to\s+deal\s+with\s+me\b|\bextra\s+work\s+for\s+(?:people|everyone|ppl)\b|"
@@ -410,6 +493,10 @@ _EN: dict[str, list[str]] = {
     ],
     "worthless_only": [
         r"\b(?:i'?m|i am|im|i feel|feel)\s+(?:so\s+|completely\s+|totally\s+|just\s+|utterly\s+|such\s+)?(?:\w+ly\s+)?(?:a\s+)?(?:complete\s+|total\s+|huge\s+)?(?:worthless|a\s+nobody|useless|a failure|failure|nothing|a waste|pathetic|a disappointment|unlovable|trash|garbage)\b(?!\s+(?:at|with)\b)",
+        # a life's account ("I have been a failure as a father", "achieved nothing of any worth"), a background NPC
+        (r"\bi\s+(?:have|'ve)\s+been\s+(?:nothing\s+but\s+)?a\s+(?:complete\s+|total\s+|utter\s+)?(?:failure|disappointment|waste)\b|"
+         r"\b(?:achieved|accomplished|amounted\s+to|done)\s+nothing\s+of\s+(?:any\s+)?(?:worth|value)\b|\bnever\s+amounted\s+to\s+anything\b|"
+         r"\b(?:me\s*=|i'?m|im|i\s+am)\s+(?:just\s+|literally\s+)?(?:a\s+|an\s+|the\s+)?(?:background\s+)?(?:npc|extra)\s+(?:w|with)\s+no\s+lines\b"),
         r"\b(?:i'?m|im|i\s+am)\s+(?:such\s+|just\s+)?a\s+walking\s+(?:disappointment|failure|mistake|l|waste|embarrassment)\b|\bi\s+(?:hate|despise|loathe)\s+myself\b|\beveryone\s+hates\s+me\b|\bsick\s+of\s+being\s+nothing\b|\bjust\s+a\s+nobody\b",
     ],
 }
@@ -429,6 +516,23 @@ KO_CONSTRUCTS: tuple[Construct, ...] = tuple(
     Construct("ko", category, re.compile(_guarded(p))) for category, ps in _KO.items() for p in ps)
 EN_CONSTRUCTS: tuple[Construct, ...] = tuple(
     Construct("en", category, re.compile(p)) for category, ps in _EN.items() for p in ps)
+
+
+# Telling the dead one is coming soon, the grave named in the sentence before ("할머니 산소에 다녀왔다. … 저도 곧
+#간다고 말씀드렸다", "Stopped at Dad's grave. Told him I'd see him soon."): said at a grave, these are farewells.
+_GRAVE = re.compile(r"산소|성묘|묘비|비석|묘소|묘지|납골당|봉안당|추모공원|수목장|\b(?:grave|cemetery|churchyard|headstone)\b")
+_JOINING_THE_DEAD = (
+    Construct("ko", "farewell", re.compile(r"(?:저도|나도)곧(?:간다|갈|가요|갑니다|따라)|곧\S{0,6}(?:갈|가)\S{0,8}기다리|곧\S{0,6}(?:갈|가)\S{0,8}기다려")),
+    Construct("en", "farewell", re.compile(r"\b(?:see|join)\s+(?:him|her|you|them)\s+soon\b|\bwon'?t\s+be\s+long\s+now\b")),
+)
+
+
+def joining_the_dead(sentence: str, previous: str) -> list[Construct]:
+    """The farewell told at a grave named in the sentence before (only asked of a sentence with no construct)."""
+    if not _GRAVE.search(previous):
+        return []
+    compact = re.sub(r"\s+", "", sentence)
+    return [c for c in _JOINING_THE_DEAD if c.pattern.search(compact if c.language == "ko" else sentence)]
 
 
 def find_constructs(sentence: str) -> list[Construct]:

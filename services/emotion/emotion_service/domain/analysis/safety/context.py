@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 
 from emotion_service.domain.analysis.safety.constructs import find_constructs
 from emotion_service.domain.analysis.safety.disguise import LAUGH
+from emotion_service.domain.analysis.safety.result import RiskLevel
 
 __all__ = ["QUOTED", "denies_risk", "drop_idioms", "hit_is_discounted", "resolved_elsewhere"]
 
@@ -44,6 +45,8 @@ _KO_IDIOMS = re.compile(
     r"이불(?:속으로|속에|킥)\S{0,3}(?:사라지고싶|숨고싶|들어가고싶)|(?:창피|부끄|민망|쪽팔|수치)(?:해|해서|하여|스러워|스러워서|려|려서|리고)?(?:진짜|정말|너무)?(?:죽고싶|사라지고싶|죽을것같|죽는줄|쥐구멍)|"
     r"(?:죽고|사라지고)싶을(?:만큼|정도로?)(?:창피|부끄|민망|쪽팔|웃|좋|행복|설레|귀엽|맛있|공부|일했|일하|운동|연습|뛰|달리|먹|열심|노력|걸었)|쥐구멍에라도?숨|"
     r"이맛에(?:사는|살지|산다)|(?:배터리|폰|핸드폰|휴대폰|노트북|컴퓨터|차|엔진|식물|화분|꽃|분위기|기|기세)(?:가|이|도)?(?:죽었|죽어|죽|나갔)|"
+    # "can't live like this" of an annoyance ("속 터져서 못 살겠네", "더워서 못 살겠다")
+    r"(?:속터져|속터지|답답해|짜증나|열받아|화나|시끄러워|더워|추워|귀찮아)(?:서|가지고)?(?:진짜|정말|참말로|아주)?못살겠|"
     r"죽이?잘맞|죽(?:을|)(?:먹|끓|쒀|사)|(?:전복|호박|팥|야채|흰|소고기)죽|자살골|"
     r"(?:열심히|잘|행복하게|재밌게|즐겁게|건강하게)살자|목숨(?:걸고|을걸고)|죽었다깨어나도|죽을죄"
 )
@@ -54,6 +57,10 @@ _EN_IDIOMS = re.compile(
     r"\bi'?m\s+dead\b(?=[^.!?\n]{0,10}(?:😂|🤣|lol|$))|\bdead\s+(?:tired|serious|last|end|line|battery|phone)\b|"
     r"\bdrop[- ]dead\b|\bif\s+looks\s+could\s+kill\b|\b(?:will|'ll|gonna|going\s+to)\s+(?:literally\s+)?kill\s+us(?:\s+all)?\b|\bkill\s+(?:time|the (?:mood|vibe|lights|engine|process))\b|\b(?:my|the)\s+(?:phone|battery|laptop|car|plant)s?\s+(?:died|is dead|was dead)\b|"
     r"\bmurder(?:ed)?\s+(?:that|the|this)\b|\b(?:god|lord|heaven)\s+forgive\s+me\b|"
+    # the word in a name of a play, a door or a drill ("a suicide squeeze", "suicide doors", "suicide sprints")
+    r"\bsuicide\s+(?:squeeze|doors?|sprints?|drills?|runs?|pass|mission|squad|knob|lane)\b|"
+    # "I'd rather die than …" as hyperbole, unless the writer says it is meant
+    r"\b(?:i'?d|i\s+would)\s+(?:\w+\s+)?rather\s+(?:die|be\s+dead)\s+than\b(?![^.!?\n]{0,80}\b(?:i\s+mean\s+it|not\s+(?:joking|kidding|a\s+joke)|(?:don'?t|do\s+not)\s+mean\s+it\s+(?:the\s+way|like|as)))|"
     r"\b(?:floor|ground|earth)\s+(?:to\s+|would\s+|could\s+|should\s+)?(?:just\s+)?(?:open\s+up\s+and\s+)?swallow\s+me(?:\s+(?:up|whole))?"
     r"(?:\s+and\s+(?:just\s+)?(?:let\s+me\s+)?(?:disappear|vanish)(?:\s+(?:forever|for\s+good|completely))?)?\b|"
     # someone else "is going to kill me" (in trouble with them)
@@ -64,6 +71,7 @@ _EN_IDIOMS = re.compile(
 _KO_NEGATED = re.compile(
     r"(?:짐|민폐|쓸모없|필요없는사람)\S{0,6}(?:이라고|라고|다고)\S{0,3}생각(?:하진|하지는|하지|은)?(?:않|안)|"
     r"(?:죽고싶|자살하고싶|죽을생각|자살할생각|자해할생각|사라지고싶)(?:지는|진|지|은건|은게|은거는|은건절대|은생각은|은마음은|까지는|은|다는뜻은|다는말은|다는건|다는게|다는거|다는것은|단건|단말은)?(?:절대|전혀)?(?:않|아니|아닌|없|안)|"
+    r"(?:으면|면)좋겠(?:다는|단)(?:생각|마음|맘)(?:은|까지는|도)?(?:전혀|절대|한번도)?(?:안|않|없)|"
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
     r"(?:자살|자해|죽고싶|죽을|사라질|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
     r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
@@ -93,7 +101,8 @@ _EN_NEGATED = re.compile(
     r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t|never)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
     r"\b(?:suicidal\s+(?:stuff|thoughts?|feelings?|urges?|ideation)|urges?|ideation)\b[^.!?\n]{0,20}\b(?:(?:has|have)\s+been|are|is)\s+(?:gone|quiet|absent)\b|"
     r"\b(?:without|free\s+(?:of|from)|clean\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
-    r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?want\s+to\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
+    r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?(?:want\s+to|wanna)\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
+    r"\b(?:don'?t|do\s+not|never)\s+(?:think|plan|intend|mean)\s+(?:to|of|about)\s+(?:kill|hurt|harm)\w*\s+myself\b|"
     r"\b(?:not|never|don'?t|do not|wouldn'?t|won'?t|am not|i'?m not|im not|isn'?t|wasn'?t|no)\s+(?:really\s+|actually\s+|at all\s+)?"
     r"(?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself|want(?:ing)? to die|thinking (?:about|of) (?:suicide|killing|ending)|plans? (?:to|on)|planning (?:to|on)|in danger|a danger to myself|self[- ]harm(?:ing)?)")
 # "...but" or "though" after the negation turns it back ("I'm not suicidal, but I wish I could disappear")
@@ -128,6 +137,10 @@ _KO_REPORTED = re.compile(
     # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
     r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
 _KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로|"
+                       # words the writer could not bring themselves to say ("…다는 말은 끝내 못 했다", "먼저 간다
+                       # 소리는 차마 몬 했다") and humble speech, which is the writer's ("…간다고 말씀드렸다")
+                       r"(?:다는|라는|란|단|다|라)(?:말|소리|얘기)(?:은|는|을|도)?(?:끝내|차마|결국|아직|도저히|못내)?(?:못|안|몬)(?:했|하|꺼냈|보냈|보냄|함|전했)|"
+                       r"(?:다|라)고\S{0,2}(?:말씀드렸|말씀드림|말씀드리고|말씀올렸)|(?:다는|라는)말(?:만|밖에)\S{0,4}(?:나온|나와|나옴|한다|함)|"
                        # the writer's own words to someone named as the addressee ("엄마한테 … 미안했다고 말했다"),
                        # not words heard from them ("…다고 들었다") nor said to the writer ("나한테")
                        r"(?<![나저내제])(?:한테|에게)\S{0,30}?(?:다|라)고(?:말했|말함|했다|했어|했음|털어놨|고백했|인사했|전했)")
@@ -152,7 +165,9 @@ _EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+ov
                        r"\blost\s+(?:my|a|our|his|her|their)\s+(?:\w+\s+){0,2}?to\s+(?:suicide|an?\s+overdose|self[- ]harm)\b|"
                        r"\bsuicide\s+(?:loss|bereavement)\b|\b(?:loss|survivors?|bereaved)\s+(?:of|after|by)\s+suicide\b|"
                        r"(?<!almost )(?<!nearly )\b(?:died|passed\s+away|passed)\b(?:\s+\w+){0,3},?\s+(?:of\s+)?an?\s+overdose\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|"
-                       r"\bkill(?:s|ed)?\s+(?:him|her|them)sel(?:f|ves)\b|\b(?:his|her|their)\s+(?:suicide|overdose|self[- ]harm)\b")
+                       r"\bkill(?:s|ed)?\s+(?:him|her|them)sel(?:f|ves)\b|\b(?:his|her|their)\s+(?:suicide|overdose|self[- ]harm)\b|"
+    # someone's death and what it is said to have been ("had died, they're saying it was an overdose")
+    r"\b(?:died|passed\s+away|found\s+dead)\b[^.!?\n]{0,40}\b(?:saying|said|says|reported|confirmed|was|from|of|after)\s+(?:it\s+was\s+)?(?:an?\s+)?(?:overdose|suicide)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
 _QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:the|a|that|her|his)\s+question\s+(?:about|on)\b|\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
                        r"\b(?:wanted|needed)\s+to\s+know\s+(?:if|whether)\b|\b(?:asks|asking)\s+(?:me\s+)?(?:if|whether)\b|"
@@ -163,12 +178,17 @@ _CLAUSE_END = re.compile(r"[,;]|\b(?:and|but|so)\b")
 # The writer as the subject ("my friend said she wants to die" is about the friend).
 _EN_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|myself)\b")
 _EN_ME = re.compile(r"\bme\b")
+# Someone else saying what the writer is ("she says I'm …", "he called me …").
+_EN_AGREED = re.compile(r"\b(?:she'?s|he'?s|they'?re|they\s+are|she\s+is|he\s+is)\s+(?:right|not\s+wrong)\b|\bi\s+agree\b")
+_EN_SAID_OF_ME = re.compile(r"\b(?:says|said|calls|called|jokes|joked|teases|teased|reckons)\s+(?:that\s+)?(?:i'?m|im|i\s+am|i\s+was|me)\b")
 _KO_FIRST_PERSON = re.compile(r"(?:^|[^가-힣])(?:나|난|내가|나는|나도|저|저는|제가|저도)(?:[^가-힣]|$)|나도|저도|내가|나는")
 
 # A past that is over, and what says it is not over.
 _KO_PAST = re.compile(r"(?:년전|해전|몇해|했었|하던|달전|개월전|그때|그땐|예전엔|옛날엔|옛날일기|예전일기|그시절|예전|옛날|한때|학창시절|고등학교때|중학교때|대학교때|대학때|어렸을때|"
                       r"어릴때|작년|재작년|그당시|당시|과거|군대있을때|시절|었었|았었|였었|했던|었던|았던|(?:중|고)\d때|(?:학생|대학|중딩|고딩|초딩|사춘기|신입|이십대|스무살|10대|20대)때|다던|라던|던(?:때|시절|날|날들|무렵)|흉터|흉이|"
-                      r"(?:\d+|열\S?|스무|서른|마흔|쉰|예순)\S{0,2}살(?:때|적|무렵|즈음)|(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던)")
+                      r"(?:\d+|열\S?|스무|서른|마흔|쉰|예순)\S{0,2}살(?:때|적|무렵|즈음)|(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리)던|"
+                      # an age told with 의 ("열일곱의 너는 … 겨울을 보냈지"), a letter to one's past self
+                      r"(?:열|스물|서른|마흔|쉰|예순)\S{0,2}의(?:너|나|내)|과거의(?:나|너)|그때의(?:나|너))")
 # A construct inside a past relative clause ("사라지고 싶다고만 적던 이 앱을 다시 켰다"): only the clause is
 # asked whether it is back ("다시" there is the app's).
 _KO_PAST_CLAUSE = re.compile(r"(?:고|고만|다고|라고|다고만)(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리|적었|썼|말했|되뇌었|생각했|검색했|찾아봤|올렸)던")
@@ -179,7 +199,7 @@ _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|�
                           r"극복했|회복(?:했|중|되)|나아졌|이겨냈|치료(?:를)?(?:받고|받아서|덕분|끝)|살아있어서(?:다행|감사|고마|좋)|"
                           r"(?:안|않)(?:가|죽|떠나|하|뛰어내리)?(?:길|기를|은게|은것이|았던게)\S{0,3}(?:참|정말|진짜|천만)?(?:잘했|다행)|"
                           r"(?:단주|금주|단약|회복|치료)\S{0,4}\d+(?:년|개월|달)째|(?:상담사|상담|치료|병원|프로그램)\S{0,6}(?:도움|덕분)|건져(?:줬|주었|냈)|살려(?:줬|주었|냈)|\d+(?:년|개월)\S{0,3}기념|살아남|살(?:아있)?길잘|살아있기를잘|버텨서다행|포기하지않길잘|버텨줘서|살아줘서|약(?:을|도|은)?(?:반으로|절반으로|조금씩|많이|거의)?(?:줄였|줄이고있|끊었)|"
-                          r"(?:우울증|병)(?:이|의)?하는말이었|생각이(?:바뀌|바뀜|바뀌었|달라졌)|(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
+                          r"잘살아있|(?:우울증|병)(?:이|의)?하는말이었|생각이(?:바뀌|바뀜|바뀌었|달라졌)|(?:얼마나|완전히)?틀린생각이었|착각이었|틀렸다는걸|얼마나틀렸|(?:생각|충동)(?:이)?(?:안든지|안난지)|안한지|끊은지|(?:유서|약|칼)\S{0,8}(?:찢었|버렸|태웠|없앴)|(?:그약|약)(?:은|을)?(?:그날|다|전부)?(?:다)?버렸|털어놨")
 _KO_BACK = re.compile(r"(?:또|다시|요즘|최근|이번주|아직도|여전히|요새|다시금|밤마다|지금도)")
 _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\bthe\s+(?:winter|summer|spring|autumn|fall|year|month|night|week)\s+(?:when\s+)?i\b|\bthe\s+first\s+(?:year|months?|weeks?|winter)\s+after\b|\blast\s+(?:spring|summer|autumn|fall|winter|year|month)\b|\bold\s+(?:journal|diary|diaries|notebook)\b|\b(?:those|old)\s+(?:pages|entries|posts|journals?|diaries)\b|\bpage\s+after\s+page\b|\bfrom\s+(?:sophomore|freshman|junior|senior|high\s+school|college)\b|\b(?:tried|attempted|wanted|was|were|had)\b[^.!?\n]{0,40}\b(?:ago|back then|that night|that year)\b|\b(?:years?\s+ago|months\s+ago|back\s+then|back\s+in|back\s+when|scars?|at\s+the\s+time|in\s+(?:high\s+)?school|in\s+college|"
                       r"when\s+i\s+was\s+(?:younger|a\s+teen|a\s+kid|\d+|in|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|used\s+to|last\s+year|that\s+(?:year|winter|summer|time)|"
@@ -204,12 +224,15 @@ _DISPOSED = re.compile(r"폐의약품|수거함|\b(?:take[- ]?back|disposal|drop
 # Settling affairs for an ordinary reason named in the same sentence (a wedding, a move abroad, a new
 # lease): the plan and farewell constructs read logistics that everyday life has too. Not when the
 # sentence also names death or a means.
-_ORDINARY_REASON = re.compile(r"결혼|혼인|신혼|이사|입사|전근|발령|유학|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
+_ORDINARY_REASON = re.compile(r"돌아오면|돌아와서|다녀와서|다녀오면|결혼|혼인|신혼|이사|입사|전근|발령|유학|교환학생|어학연수|워홀|워킹홀리데이|입대|훈련소|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
                               r"(?:시험|수능|자격증|고시)\s?공부|(?:게임|롤|메이플|배그|길드|캐릭)\S{0,3}\s?(?:접|끊|그만)|"
                               r"\b(?:bar\s+exam|exams?|finals|guild|my\s+main|last\s+day\s+(?:at|after|of)|after\s+\d+\s+years\s+at|going[- ]away|"
                               r"mov(?:e|es)\s+to|fly(?:ing)?\s+(?:out\s+)?to)\b|"
-                              r"\b(?:wedding|married|moving|abroad|graduat\w*|cohort|farewell\s+party|leaving\s+(?:do|party)|relocat\w*|new\s+(?:job|lease|flat|apartment|house)|transfer(?:red)?|emigrat\w*|retir\w*)\b")
-_DEATH_OR_MEANS = re.compile(r"죽|자살|유서|번개탄|밧줄|수면제|\b(?:die|dying|dead|death|kill\w*|suicid\w*|note|rope|pills)\b")
+                              r"\b(?:wedding|married|moving|abroad|graduat\w*|cohort|farewell\s+party|leaving\s+(?:do|party)|relocat\w*|new\s+(?:job|lease|flat|apartment|house)|transfer(?:red)?|emigrat\w*|retir\w*|"
+                              r"when\s+i\s+(?:get|come)\s+back|once\s+i'?m\s+back|exchange\s+(?:semester|year|student)|study\s+abroad|deploy\w*|basic\s+training|boot\s+camp|ships?\s+out|enlist\w*)\b")
+_DEATH_OR_MEANS = re.compile(r"죽|자살|유서|번개탄|밧줄|수면제|\b(?:die|dying|dead|death|kill\w*|suicid\w*|note|rope|pills)\b|"
+                             # water or a height gone to not to come back: a means, whatever the date ("after the wedding")
+                             r"(?:한강|강물|바다|다리|대교|옥상)\S{0,12}(?:안|다시는|영영|못)\s?돌아|\b(?:river|sea|ocean|bridge|cliffs?|tracks|lake)\b[^.!?\n]{0,40}\b(?:not|never)\s+(?:come|coming)\s+back\b")
 # A reason in the next or previous sentence counts only when it is said, not denied or asked about
 # ("He asked if we were moving … We're not moving").
 _REASON_DENIED = re.compile(r"안\s?(?:가|해|함|한다)|않|아니|아님|냐고|\b(?:not|n't|never|no)\b|\basked\s+if\b|\?|"
@@ -305,7 +328,8 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool], neighbours
                          and not _KO_FIRST_PERSON.search(sentence)))
     others_en = (_EN_OTHERS.search(sentence) and not _EN_FIRST_PERSON.search(sentence) and not _me_in_construct(sentence)
                  and not _dropped_subject_first(sentence)
-                 or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence)))
+                 or _EN_THIRD.search(sentence) and not find_constructs(_EN_THIRD.sub(" ", sentence))
+                 or _said_of_me(sentence))
     if others_ko or others_en:
         return "others"
     past = _KO_PAST.search(compact) or _EN_PAST.search(sentence)
@@ -352,6 +376,16 @@ def _dropped_subject_first(sentence: str) -> bool:
         return False
     other = _EN_OTHERS.search(sentence, start)
     return not other or bool(_EN_CLAUSE_BREAK.search(sentence, start, other.start()))
+
+
+def _said_of_me(sentence: str) -> bool:
+    """Someone else's word for the writer ("My sister says I'm a burden on every camping trip"): theirs, when
+    every construct is of the concern kind and comes after it (a wish or a plan is read as the writer's)."""
+    said = _EN_SAID_OF_ME.search(sentence)
+    if not said or _EN_AGREED.search(sentence):
+        return False
+    hits = [(c, m) for c in find_constructs(sentence) if c.language == "en" and (m := c.pattern.search(sentence))]
+    return bool(hits) and all(c.risk is RiskLevel.CONCERN and m.start() >= said.start() for c, m in hits)
 
 
 def _person_before(compact: str) -> bool:

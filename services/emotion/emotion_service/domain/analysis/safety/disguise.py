@@ -126,16 +126,23 @@ _SLANG = [
 _SPACED_JAMO = re.compile(r"[ㄱ-ㅣ](?: [ㄱ-ㅣ]){3,}")
 
 
-# Gyeongsang 삐다/뿌다 for 버리다 after a verb ("가삐고 싶다", "죽어삐까"); not 삐다 "to sprain" after a
-# noun or particle ("발목을 삐고").
-_DIALECT_BEORIDA = re.compile(r"(?<=[가와해져지나내워어])(?:삐|뿌)(?=고|리|릴|렸|까|라|맀|삔|뿐다|제)")
+# Gyeongsang 삐다/뿌다 and Jeolla 불다 for 버리다 after a verb ("가삐고 싶다", "죽어삐까", "내 가뿌면",
+# "차에 치여불믄"); not 삐다 "to sprain" after a noun or particle ("발목을 삐고"), nor 까불다 or 가불 (an advance).
+_DIALECT_BEORIDA = re.compile(r"(?<=[가와해져지나내워어여])(?:(?:삐|뿌)(?=고|리|릴|렸|까|라|맀|삔|뿐다|제|면|믄)|불(?=고|면|믄|까|게|자|라))")
+# Jeolla and Chungcheong endings: 믄 for 면 ("가믄", "치여불믄"), 겄 for 겠 ("원이 없겄소", "좋겄어야").
+_DIALECT_ENDINGS = (re.compile(r"(?<=[\uac00-\ud7a3])믄"), "면"), (re.compile("겄"), "겠")
+# "ㅈㄱ싶음": the initials of 죽고 before a verb of wanting (ㅈㄱ alone is also 지금, 진짜 …).
+_DIE_INITIALS = re.compile(r"ㅈㄱ(?=\s?(?:싶|십|시프|파))")
 
 
 def _hangul_text(text: str) -> str:
     text = _SPACED_JAMO.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _DIALECT_BEORIDA.sub("버리", text)
+    for pattern, plain in _DIALECT_ENDINGS:
+        text = pattern.sub(plain, text)
     text = compose_jamo(text)
     text = _SHORTHAND.sub(lambda m: _CHOSEONG_SHORTHAND[m.group(0)], text)
+    text = _DIE_INITIALS.sub("죽고", text)
     text = _MARKS.sub(f" {LAUGH} ", _LAUGH_IN_FINAL.sub(_unlaugh_final, text))
     # Twice: "죽_고_싶" has overlapping windows.
     return _INSIDE_HANGUL.sub("", _INSIDE_HANGUL.sub("", text))
