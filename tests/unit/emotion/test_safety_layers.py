@@ -403,6 +403,7 @@ def test_dialect_and_initials_of_the_seventeenth_round(disguised, plain):
     ("엄마보다 먼저 가게 돼서 미안하다는 말은 끝내 못 했다.", RiskLevel.URGENT),  # words left unsaid are the writer's
     ("언니, 내 몫까지 오래 살아.", RiskLevel.URGENT),
     ("고양이는 이제 평생 네가 키워 줘.", RiskLevel.URGENT),
+    ("콩순아, 언니는 오늘 떠나.", RiskLevel.URGENT),                                # to a pet, naming oneself
     ("성묘하고 왔다. 할아버지한테 저도 곧 간다고 말씀드렸다.", RiskLevel.URGENT),   # the grave a sentence before
     ("내가 죽고 나면 엄마 어깨가 훨씬 가벼워질 텐데.", RiskLevel.URGENT),
     ("내가 세상을 떠나 주는 게 가족을 위하는 길 같다.", RiskLevel.URGENT),
@@ -431,6 +432,7 @@ def test_constructs_of_the_seventeenth_round(check, text, risk):
 @pytest.mark.parametrize("text", [
     "이 차 진짜 너무 시끄러워서 못 살겠네.",                          # annoyance, an idiom
     "교환학생 다녀와서 강아지 데리러 갈 거다.",                       # a return planned
+    "콩순아, 언니는 오늘 떠나. 사흘 뒤에 올게.",
     "요즘 내가 사라졌으면 좋겠다는 마음은 전혀 없다.",
     "My coach says I'm a liability on defense, which is fair.",
     "My brother calls me a burden on every road trip because I can't read maps.",  # someone else's word for me

@@ -224,7 +224,7 @@ _DISPOSED = re.compile(r"폐의약품|수거함|\b(?:take[- ]?back|disposal|drop
 # Settling affairs for an ordinary reason named in the same sentence (a wedding, a move abroad, a new
 # lease): the plan and farewell constructs read logistics that everyday life has too. Not when the
 # sentence also names death or a means.
-_ORDINARY_REASON = re.compile(r"돌아오면|돌아와서|다녀와서|다녀오면|결혼|혼인|신혼|이사|입사|전근|발령|유학|교환학생|어학연수|워홀|워킹홀리데이|입대|훈련소|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
+_ORDINARY_REASON = re.compile(r"돌아오면|돌아와서|다녀와서|다녀오면|(?:돌아|다녀)올(?:게|께|거)|(?:뒤|후)에\s?(?:올게|올께|봐)|결혼|혼인|신혼|이사|입사|전근|발령|유학|교환학생|어학연수|워홀|워킹홀리데이|입대|훈련소|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
                               r"(?:시험|수능|자격증|고시)\s?공부|(?:게임|롤|메이플|배그|길드|캐릭)\S{0,3}\s?(?:접|끊|그만)|"
                               r"\b(?:bar\s+exam|exams?|finals|guild|my\s+main|last\s+day\s+(?:at|after|of)|after\s+\d+\s+years\s+at|going[- ]away|"
                               r"mov(?:e|es)\s+to|fly(?:ing)?\s+(?:out\s+)?to)\b|"
