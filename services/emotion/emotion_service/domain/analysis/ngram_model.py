@@ -17,7 +17,6 @@ the normal equations with an unpenalised intercept.
 """
 from __future__ import annotations
 
-import functools
 import io
 import itertools
 import math
@@ -80,17 +79,8 @@ def _char_and_word_ngrams(text: str) -> list[str]:
 FEATURE_SETS: dict[str, Callable[[str], list[str]]] = {"char": char_ngrams, "char+word": _char_and_word_ngrams}
 
 
-@functools.lru_cache(maxsize=4096)
-def _gram_counts(feature_set: str, text: str) -> tuple[tuple[str, int], ...]:
-    """Each n-gram of `text` with its count, in order of first appearance. Kept for the texts read
-    last: the emotion models read each text twice (the domain gate, then the diary or the comment
-    model), so a text is cut into n-grams once, not once per model (the n-grams are most of a
-    prediction's cost)."""
-    return tuple(Counter(FEATURE_SETS[feature_set](text)).items())
-
-
 def _rows(
-    texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray, feature_set: str
+    texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray, features: Callable[[str], list[str]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR parts (indptr, indices, data) of the TF-IDF matrix of `texts` over `vocab`."""
     indptr = [0]
@@ -99,10 +89,10 @@ def _rows(
     get = vocab.get
     for text in texts:
         found: dict[int, int] = {}
-        for gram, count in _gram_counts(feature_set, text):
+        for gram in features(text):
             j = get(gram)
             if j is not None:
-                found[j] = count
+                found[j] = found.get(j, 0) + 1
         if found:
             idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
             tf = np.fromiter(found.values(), dtype=np.float64, count=len(found))
@@ -127,9 +117,7 @@ class NgramModel:
         self.weights = np.asarray(weights, dtype=np.float32)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.meta = dict(meta or {})
-        self._feature_set = self.meta.get("feature_set", "char")
-        if self._feature_set not in FEATURE_SETS:
-            raise ValueError(f"unknown feature set {self._feature_set!r}")
+        self._features = FEATURE_SETS[self.meta.get("feature_set", "char")]
 
     @property
     def outputs(self) -> int:
@@ -140,7 +128,7 @@ class NgramModel:
         out = np.tile(self.bias, (len(texts), 1))
         if not texts:
             return out
-        indptr, indices, data = _rows(texts, self.vocab, self.idf, self._feature_set)
+        indptr, indices, data = _rows(texts, self.vocab, self.idf, self._features)
         if indices.size:
             contrib = self.weights[indices] * data[:, None].astype(np.float32)
             lengths = np.diff(indptr)
@@ -196,7 +184,7 @@ def fit_ridge(texts: Sequence[str], targets: np.ndarray, *, alpha: float = 1.0, 
     idf = np.log((1.0 + n) / (1.0 + dfs)) + 1.0
     # Features are stored as float16 in the artifact: fit on the same rounded idf.
     idf = idf.astype(np.float16).astype(np.float64)
-    indptr, indices, data = _rows(texts, vocab, idf, feature_set)
+    indptr, indices, data = _rows(texts, vocab, idf, features)
     v = len(grams)
     row_ids = np.repeat(np.arange(n), np.diff(indptr))
     x_mean = np.bincount(indices, weights=data, minlength=v) / n
