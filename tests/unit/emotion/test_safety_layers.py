@@ -405,6 +405,8 @@ def test_dialect_and_initials_of_the_seventeenth_round(disguised, plain):
     ("고양이는 이제 평생 네가 키워 줘.", RiskLevel.URGENT),
     ("콩순아, 언니는 오늘 떠나.", RiskLevel.URGENT),                                # to a pet, naming oneself
     ("성묘하고 왔다. 할아버지한테 저도 곧 간다고 말씀드렸다.", RiskLevel.URGENT),   # the grave a sentence before
+    ("대교에 가 봤다. 낮엔 차가 많더라. 새벽에 다시 가 봐야겠다.", RiskLevel.URGENT),  # a bridge, then a return at night
+    ("Climbed up to the roof of the car park. Coming back when it's dark.", RiskLevel.URGENT),
     ("내가 죽고 나면 엄마 어깨가 훨씬 가벼워질 텐데.", RiskLevel.URGENT),
     ("내가 세상을 떠나 주는 게 가족을 위하는 길 같다.", RiskLevel.URGENT),
     ("인생 로그아웃하고 싶다.", RiskLevel.URGENT),
@@ -433,6 +435,8 @@ def test_constructs_of_the_seventeenth_round(check, text, risk):
     "이 차 진짜 너무 시끄러워서 못 살겠네.",                          # annoyance, an idiom
     "교환학생 다녀와서 강아지 데리러 갈 거다.",                       # a return planned
     "콩순아, 언니는 오늘 떠나. 사흘 뒤에 올게.",
+    "옥상에 올라가 봤다. 밤에 다시 올라가서 야경 구경해야지.",
+    "Walked out to the bridge at lunch. Going back after dark for the fireworks.",
     "요즘 내가 사라졌으면 좋겠다는 마음은 전혀 없다.",
     "My coach says I'm a liability on defense, which is fair.",
     "My brother calls me a burden on every road trip because I can't read maps.",  # someone else's word for me

@@ -30,7 +30,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs, joining_the_dead
+from emotion_service.domain.analysis.safety.constructs import EN_CONSTRUCTS, KO_CONSTRUCTS, find_constructs, told_across_sentences
 from emotion_service.domain.analysis.safety.context import QUOTED, denies_risk, drop_idioms, hit_is_discounted, resolved_elsewhere
 from emotion_service.domain.analysis.safety.disguise import LAUGH, reveal
 from emotion_service.domain.analysis.safety.learned import THRESHOLD, LearnedLayer
@@ -114,7 +114,7 @@ class SafetyCheck:
             resolved_of.append(resolved)
             reasons: dict[str, RiskLevel] = {}
             for j, plain in enumerate(plains):
-                hits = find_constructs(plain) or (joining_the_dead(plain, plains[j - 1]) if j else [])
+                hits = find_constructs(plain) or (told_across_sentences(plain, " ".join(plains[max(j - 2, 0):j])) if j else [])
                 neighbours = (plains[j - 1] if j else "", plains[j + 1] if j + 1 < len(plains) else "")
                 if hits:
                     if hit_is_discounted(plain, resolved=resolved, neighbours=neighbours) is None:

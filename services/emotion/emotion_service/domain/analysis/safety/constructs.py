@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from emotion_service.domain.analysis.safety.result import CATEGORIES, RiskLevel
 
-__all__ = ["Construct", "EN_CONSTRUCTS", "KO_CONSTRUCTS", "find_constructs", "joining_the_dead"]
+__all__ = ["Construct", "EN_CONSTRUCTS", "KO_CONSTRUCTS", "find_constructs", "told_across_sentences"]
 
 
 @dataclass(frozen=True)
@@ -519,21 +519,27 @@ EN_CONSTRUCTS: tuple[Construct, ...] = tuple(
     Construct("en", category, re.compile(p)) for category, ps in _EN.items() for p in ps)
 
 
-# Telling the dead one is coming soon, the grave named in the sentence before ("할머니 산소에 다녀왔다. … 저도 곧
-#간다고 말씀드렸다", "Stopped at Dad's grave. Told him I'd see him soon."): said at a grave, these are farewells.
-_GRAVE = re.compile(r"산소|성묘|묘비|비석|묘소|묘지|납골당|봉안당|추모공원|수목장|\b(?:grave|cemetery|churchyard|headstone)\b")
-_JOINING_THE_DEAD = (
-    Construct("ko", "farewell", re.compile(r"(?:저도|나도)곧(?:간다|갈|가요|갑니다|따라)|곧\S{0,6}(?:갈|가)\S{0,8}기다리|곧\S{0,6}(?:갈|가)\S{0,8}기다려")),
-    Construct("en", "farewell", re.compile(r"\b(?:see|join)\s+(?:him|her|you|them)\s+soon\b|\bwon'?t\s+be\s+long\s+now\b")),
+# What a sentence says only after the two before it: telling the dead one is coming soon at their grave
+# ("할머니 산소에 다녀왔다. … 저도 곧 간다고 말씀드렸다", "Stopped at Dad's grave. Told him I'd see him soon."),
+# and a height or a bridge gone to see, then its crowd or a return at night ("다리에 가 봤다. 사람이 많더라. 밤에 다시 가 볼란다.",
+# "Walked up to the overpass. Going back after dark.").
+_ACROSS_SENTENCES = (
+    (re.compile(r"산소|성묘|묘비|비석|묘소|묘지|납골당|봉안당|추모공원|수목장|\b(?:grave|cemetery|churchyard|headstone)\b"), (
+        Construct("ko", "farewell", re.compile(r"(?:저도|나도)곧(?:간다|갈|가요|갑니다|따라)|곧\S{0,6}(?:갈|가)\S{0,8}기다리|곧\S{0,6}(?:갈|가)\S{0,8}기다려")),
+        Construct("en", "farewell", re.compile(r"\b(?:see|join)\s+(?:him|her|you|them)\s+soon\b|\bwon'?t\s+be\s+long\s+now\b")))),
+    (re.compile(r"(?:다리|대교|옥상|난간|철로|선로)(?:에|위에|위로|까지)?(?:가봤|가봄|올라가봤|올라가봄|다녀왔|다녀옴|답사)|"
+                r"\b(?:went|walked|drove|climbed)\s+(?:up\s+)?(?:to|onto|out\s+to)\s+(?:the\s+)?(?:bridge|roof|rooftop|overpass|cliffs?|ledge)\b"), (
+        # (not for the view, a photo or company: "밤에 다시 올라가서 야경 사진 찍어야지")
+        Construct("ko", "plan", re.compile(r"(?:밤|새벽|사람없을때|아무도없을때)에?(?:다시|또)(?:가|와|올라)(?!\S{0,14}(?:사진|별|야경|구경|산책|운동|데이트|불꽃|친구|같이|랑|하고))")),
+        Construct("en", "plan", re.compile(r"\b(?:go|come|going|coming)\s+back\s+(?:at\s+night|after\s+dark|tonight|when\s+it'?s\s+(?:dark|empty|quiet))\b(?!\s+(?:for|to|with)\b)")))),
 )
 
 
-def joining_the_dead(sentence: str, previous: str) -> list[Construct]:
-    """The farewell told at a grave named in the sentence before (only asked of a sentence with no construct)."""
-    if not _GRAVE.search(previous):
-        return []
+def told_across_sentences(sentence: str, previous: str) -> list[Construct]:
+    """The constructs this sentence makes with the ones before it (only asked of a sentence with none of its own)."""
     compact = re.sub(r"\s+", "", sentence)
-    return [c for c in _JOINING_THE_DEAD if c.pattern.search(compact if c.language == "ko" else sentence)]
+    return [c for before, constructs in _ACROSS_SENTENCES if before.search(re.sub(r"\s+", "", previous)) or before.search(previous)
+            for c in constructs if c.pattern.search(compact if c.language == "ko" else sentence)]
 
 
 def find_constructs(sentence: str) -> list[Construct]:
