@@ -455,6 +455,48 @@ def test_context_of_the_seventeenth_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE
 
 
+@pytest.mark.parametrize(("text", "risk"), [
+    ("오늘 밤 잠들고 그대로 안 깨어나도 상관없을 것 같다.", RiskLevel.URGENT),     # not waking as acceptable
+    ("수술 마취에서 깨어나지 않아도 괜찮다.", RiskLevel.URGENT),
+    ("Honestly it'd be fine if I didn't wake up tomorrow.", RiskLevel.URGENT),
+    ("I wouldn't mind not waking up after this shift.", RiskLevel.URGENT),
+    ("All I want is to be in my grave by summer.", RiskLevel.URGENT),             # a pseudo-cleft wish
+    ("What I need is to disappear.", RiskLevel.URGENT),
+    ("Kept wondering how I'd do myself in.", RiskLevel.URGENT),                    # a British euphemism
+    ("Thought about topping myself on the drive home.", RiskLevel.URGENT),
+    ("My death would finally free them from the loan.", RiskLevel.URGENT),       # death as others' relief
+    ("If I was gone there'd be one less bill for Dad.", RiskLevel.URGENT),
+    ("Went to the cemetery. Told Grandma I'd be with her before Christmas.", RiskLevel.URGENT),
+    ("Visited Mum's headstone and asked her to save me a seat.", RiskLevel.URGENT),
+    ("납골당 다녀왔다. 할머니한테 옆에 자리 하나 비워 두라고 했다.", RiskLevel.URGENT),
+    ("시험 끝나고 혼자 있으니까 또 허벅지에 손이 갔다.", RiskLevel.URGENT),         # the hand going to the old place
+    ("동생한테 전화를 걸었다. 그동안 고마웠다고, 먼저 가서 미안하다고 했다.", RiskLevel.URGENT),  # the writer's words on a call
+    ("Bought him a pint and told him he'd been a good brother, and this was goodbye for good.", RiskLevel.URGENT),
+])
+def test_constructs_of_the_eighteenth_round(check, text, risk):
+    assert check.check(text).risk is risk
+
+
+@pytest.mark.parametrize("text", [
+    "내일은 휴일이라 일찍 안 일어나도 된다.",                          # a lie-in
+    "아기가 밤에 안 깨도 괜찮을 만큼 컸다.",
+    "Day off tomorrow: fine if I didn't wake up till noon.",
+    "The kids are at Gran's, so I'm happy not waking up until nine.",
+    "All I want is to be in bed by nine.",
+    "The gardener says the bulbs need to be in the ground by March.",
+    "힘들어도 죽을 생각은 단 한 번도 해 본 적 없다.",                  # a thought never had
+    "Stressed, but I'm not having any thoughts of hurting myself.",
+    "The nurse asked the routine questions about self-harm and we moved on.",  # someone's question
+    "Wearing socks with sandals is social suicide, apparently.",      # a reputation's death
+    "Posting that photo would be career suicide.",
+    "Updated my will and the beneficiary. Should have done it years ago.",  # an act told as overdue
+    "보험 수익자를 남편으로 바꿨다. 진작 했어야 했는데.",
+    "친구한테 전화했다. 내일 먼저 가서 자리 맡아 둔다고 했다.",
+])
+def test_context_of_the_eighteenth_round(check, text):
+    assert check.check(text).risk is RiskLevel.NONE
+
+
 def test_the_semantic_layer_reads_only_sentences_with_cues():
     assert not SemanticLayer.has_cue("점심에 김치찌개를 먹고 산책을 했다.")
     assert not SemanticLayer.has_cue("We watched a movie and had pizza.")

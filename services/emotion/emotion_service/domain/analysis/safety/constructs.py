@@ -76,6 +76,9 @@ _KO: dict[str, list[str]] = {
     ],
     "passive_wish": [
         r"눈(?:을|이)?(?:안|못)?(?:뜨|떠)(?:지)?(?:않|말|안|못)?(?:았으면|았음|기를|길|지않았으면|지말았으면|고싶지않)",
+        # not waking told as acceptable ("자다가 그대로 안 깨어나도 괜찮을 것 같다", "눈 안 떠져도 상관없다")
+        # (not 일어나다 or a bare 깨다: "내일은 일찍 안 일어나도 된다", "아기가 밤에 안 깨도 괜찮다")
+        r"(?:(?:안|못)깨어나|깨어나지않아|눈(?:을|이)?(?:안|못)떠져)도(?:괜찮|상관없|나쁘지않|좋을|좋겠)",
         r"(?:다시는|영영|영원히)?(?:안|못)(?:떴|떠졌|떠지|깨|깼|깨어났|일어나|일어났|깨어나)(?:으면|음|면좋|면좋겠)|(?:깨어?나|깨)(?:지)?(?:않|말|못)(?:았으면|았음|기를|길|으면)",
         r"(?:영원히|계속)(?:잠들고|자고싶|잤으면|눈감|잠들었으면|잠만자고싶)",
         r"(?:자다가|잠든채로|자는동안)(?:그냥|조용히)?(?:죽|숨이멎|안깨|떠나|가고싶|갔으면)",
@@ -139,6 +142,8 @@ _KO: dict[str, list[str]] = {
         r"세상(?:에서|을|밖으로)(?:(?:나가는|나갈|빠져나가는|빠져나갈|내리는|내릴)(?:문|출구|방법|길|생각|상상|궁리)|(?:떠나는|떠날|사라지는|사라질)(?:방법|생각|상상|궁리))",
     ],
     "self_harm": [
+        # the hand going to the wrist or the blade again ("또 손목에 손이 갔다")
+        r"(?:손목|허벅지|팔목|커터칼|칼날)(?:에|으로|쪽으로|에다)(?:또|다시|자꾸|결국)?손이(?:갔|가|감)",
         r"자해|칼빵|ㅈㅎ(?:했|하고|충동|흉|자국|다시|또|시작|함)|(?:자해|ㅈㅎ)\S{0,15}(?:리셋|다시1일|1일차|다시0|(?<!\d)0됨|초기화|깨졌|무너졌)|긋고싶|그었다|그어버렸",
         r"(?:또|다시|오늘도|어제도|결국)(?:손목|팔|허벅지)?(?:을|를|에)?(?:그었|그음|그어버|긋고말|긋게됐)",
         # a harm done on purpose to one's own body ("일부러 손목 안쪽을 팬에 갖다 댔다")
@@ -283,6 +288,10 @@ _DEATH_GOAL = (r"(?:die|be dead|kill myself|end (?:it|it all|my life|things|ever
                r"disappear(?!\s+(?:to|into|for\s+a|on|off\s+to|somewhere|from\s+social|from\s+the\s+group))|go to sleep forever|"
                r"sleep forever|be gone|hurt myself|not wake up)")
 
+# Telling the dead one is coming soon, or before a season, or to keep a seat ("be with you before the spring, keep a seat").
+_SOON_WITH_THE_DEAD = (r"\b(?:(?:see|join|be\s+with)\s+(?:him|her|you|them)\s+(?:soon|before\s+(?:long|the\s+(?:spring|summer|autumn|fall|winter|year'?s?\s+out|new\s+year)|christmas|\w+mas))|"
+                       r"won'?t\s+be\s+long\s+now|keep\s+(?:a|my)\s+(?:seat|place|spot)|save\s+me\s+a\s+(?:seat|place|spot))\b")
+
 _EN: dict[str, list[str]] = {
     "active_wish": [
         _I + r"(?:(?!\b(?:she|he|they|you|she's|he's|they're|you're|shes|hes|theyre)\b)[^.!?\n]){0,30}?\b(?:want|wanted|wanting|wanna|wish|ready|need|plan|planning|decided|tempted|tried|urge)\b(?:\s+to)?\s+(?:just\s+|really\s+)?" + _DEATH_GOAL + r"\b",
@@ -298,6 +307,9 @@ _EN: dict[str, list[str]] = {
         r"\btaking\s+my\s+own\s+life\b|\bone\s+way\s+or\s+another\s+(?:this|it)\s+ends\b|\blog\s+off\s+(?:irl|life|from\s+life)\b|\bdespawn\b(?!\s+(?:the|all|them))",
         r"\bwant\s+(?:my\s+life|it\s+all|everything|my\s+existence)\s+to\s+(?:end|stop|be over)\b(?!\s+for\s+(?:a|an|one|the)\s+(?:week|day|while|bit|minute|second|moment|hour|night|weekend))|\bbetter\s+to\s+be\s+(?:finished|dead|gone|over\s+with)\b",
         r"\bwhat\s+is\s+the\s+point\s+of\s+(?:me|him|her|my|someone like me)\s+(?:living|being alive|existing)\b|\baway\s+for\s+good\b|\bi'?m\s+ready\s+to\s+go\b(?=\W*$)",
+        # the ground or the grave as where the writer wants to be ("what I want is to be in the ground": a pseudo-cleft,
+        # read as "i want to …" by disguise.reveal)
+        r"\bi\s+(?:just\s+|really\s+)?(?:want|wanna|wish|need|'?d\s+like)\s+to\s+be\s+in\s+(?:the|my)\s+(?:ground|grave)\b",
         # a way out of the world itself ("looking for the exit from this world", "a way out of being alive")
         r"\b(?:way|door|exit)\s+(?:out\s+of|from)\s+(?:this\s+world|the\s+world|life|this\s+life|being\s+alive|existence|existing)\b",
         # switching oneself off for good ("unplugging myself for good is the kindest thing")
@@ -307,6 +319,10 @@ _EN: dict[str, list[str]] = {
          r"(?=[^.!?\n]{0,80}\b(?:i\s+mean\s+it|not\s+(?:joking|kidding|a\s+joke)|(?:don'?t|do\s+not)\s+mean\s+it\s+(?:the\s+way|like|as)))"),
     ],
     "passive_wish": [
+        # not waking told as acceptable ("it'd be fine if I didn't wake up", "wouldn't mind not waking up"), not a lie-in
+        (r"\b(?:fine|okay|ok|alright|all\s+right|at\s+peace|wouldn'?t\s+mind|don'?t\s+mind|happy)\b[^.!?\n]{0,25}"
+         r"\b(?:if\s+i\s+(?:just\s+)?(?:didn'?t|did\s+not|never)\s+(?:wake|woke)|not\s+waking)\b"
+         r"(?!(?:\s+up)?\s+(?:until|till|til|before|for|on\s+time|in\s+time|early|at|to|when)\b)"),
         # water wished to take the writer ("wished the sea would just close over me and keep me")
         r"\b(?:wish(?:ed)?|hop(?:e|ed|ing)|want(?:ed)?|pray(?:ed)?)\b[^.!?\n]{0,30}\b(?:sea|ocean|water|waves?|river|current|tide|lake)\s+(?:would|could|to|might)\s+(?:just\s+)?(?:close\s+over|swallow|take|keep|pull)\s+(?:me|my)\b",
         r"\b(?:not|never|don'?t)\s+(?:to\s+)?wake\s+up\b|\bwouldn'?t\s+wake\s+up\b|\bdidn'?t\s+have\s+to\s+wake\s+up\b",
@@ -427,7 +443,7 @@ _EN: dict[str, list[str]] = {
          r"\bwon'?t\s+(?:get|have)\s+(?:another|a\s+second|one\s+more)\s+chance\b(?!\s+(?:to|at|for|this|until|till|in|next)\b)|"
          r"\bwon'?t\s+be\s+around\s+(?:after|past|beyond)\s+(?:tonight|today|tomorrow|this\s+(?:week|weekend|month))\b|\b(?:this\s+(?:is\s+)?me|i'?m|im)\s+(?:logging|signing|clocking|checking)\s+(?:off|out)\s+(?:for\s+good|forever|permanently)\b"),
         # telling the dead at their grave one is coming soon ("stopped at Dad's grave and told him I'd see him soon")
-        r"\b(?:grave|cemetery|churchyard|headstone|ashes|urn)\b[^.!?\n]{0,80}\b(?:see\s+(?:him|her|you|them)\s+soon|won'?t\s+be\s+long\s+now|(?:join|be\s+with)\s+(?:him|her|you|them)\s+soon)\b",
+        r"\b(?:grave|cemetery|churchyard|headstone|ashes|urn)\b[^.!?\n]{0,80}" + _SOON_WITH_THE_DEAD,
         r"\b(?:put|putting|getting|got)\s+(?:my\s+)?(?:affairs|things|stuff)\s+in\s+order\b|\bwill\s+(?:and testament)?\b[^.!?\n]{0,20}\b(?:wrote|updated|finished)\b",
         r"\bwon'?t\s+(?:need|be\s+needing)\s+(?:it|them|this|that|either(?:\s+of\s+them)?|any\s+of\s+(?:it|this|them))\s+(?:after|past|beyond)\s+(?:the\s+|this\s+|next\s+)?\w+",
         r"\bwon'?t\s+be\s+needing\s+(?:it|them|these|those|my|any)\b|\b(?:won'?t|will not)\s+(?:need|be needing)\s+(?:it|them|these|my)\b[^.!?\n]{0,20}\b(?:anymore|much longer|where i'?m going)\b",
@@ -445,6 +461,11 @@ _EN: dict[str, list[str]] = {
         r"\b(?:everyone|everybody|they|my family|my (?:mom|dad|parents|kids|wife|husband|partner|friends)|people|the world)(?:\s+(?:would|will)|'d)\s+(?:both\s+|all\s+)?be\s+(?:so\s+much\s+|much\s+)?(?:better|happier|fine|relieved|okay|free|lighter)\b[^.!?\n]{0,20}\b(?:without\s+me|if\s+i\s+(?:was|were)n'?t|if\s+i\s+(?:was|were|am)\s+gone|when\s+i'?m\s+gone|if\s+i\s+(?:died|disappeared|didn'?t exist))",
         r"\bdo\s+(?:them|everyone|everybody|the world|my family)\s+a\s+favou?r\s+(?:and|by)\s+(?:disappear|leav|dy|kill|not|just)",
         r"\b(?:one\s+less|less\s+of\s+a)\s+(?:burden|problem|mouth|thing)\b[^.!?\n]{0,30}\b(?:if|when|gone|without)\b",
+        # the writer's death as what stops the cost to others ("my dying here would at least stop me costing them",
+        # "if I died she'd finally have one less mouth to feed")
+        (r"\bmy\s+(?:dying|death|being\s+(?:dead|gone))\b[^.!?\n]{0,30}\b(?:would|will|could|'d|might)\b[^.!?\n]{0,25}"
+         r"\b(?:stop|save|spare|free|ease|help|end|fix|pay|cover)\w*\b|"
+         r"\bif\s+i\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone))\b[^.!?\n]{0,40}\b(?:one\s+less|less\s+of\s+a)\s+(?:burden|problem|mouth|thing|worry|bill)\b"),
         r"\bbetter\s+off\b[^.!?\n]{0,40}\bthan\s+with\s+me\b|\bworth\s+more\s+dead\b|\b(?:mercy|relief|kindness|kinder|favou?r|blessing|better|easier)\b[^.!?\n]{0,25}\bif\s+(?:i\s+(?:died|was gone|were gone|disappeared|passed)|(?:the\s+lord|god|death)\s+took\s+me)\b",
         r"\b(?:take|remove|get)\s+(?:myself|me)\s+(?:off|out|away)\b[^.!?\n]{0,30}\b(?:for\s+good|permanently|forever)\b|\bbetter\s+(?:that\s+)?i\s+go\b|\b(?:with|without)\s+me\s+(?:subtracted|gone|out\s+of\s+the\s+picture)\b",
         r"\boutstayed\s+my\s+welcome\b|\bstop(?:ped)?\s+being\s+(?:his|her|their|everyone'?s|a)\s+problem\b|\b(?:manage|cope|do)\s+(?:fine\s+|better\s+)?without\s+me\b(?!\s+(?:slowing|holding|dragging|messing|on\s+(?:the|this)|in\s+(?:the|this)|for\s+(?:the|this|a)|this\s+(?:season|year|time|game|week|round)|while))|\b(?:easier|better)\b[^.!?\n]{0,40}\bwithout\s+me\b(?!\s+(?:slowing|holding|dragging|messing|on\s+(?:the|this)|in\s+(?:the|this)|for\s+(?:the|this|a)|this\s+(?:season|year|time|game|week|round)|while))",
@@ -525,8 +546,8 @@ EN_CONSTRUCTS: tuple[Construct, ...] = tuple(
 # "Walked up to the overpass. Going back after dark.").
 _ACROSS_SENTENCES = (
     (re.compile(r"산소|성묘|묘비|비석|묘소|묘지|납골당|봉안당|추모공원|수목장|\b(?:grave|cemetery|churchyard|headstone)\b"), (
-        Construct("ko", "farewell", re.compile(r"(?:저도|나도)곧(?:간다|갈|가요|갑니다|따라)|곧\S{0,6}(?:갈|가)\S{0,8}기다리|곧\S{0,6}(?:갈|가)\S{0,8}기다려")),
-        Construct("en", "farewell", re.compile(r"\b(?:see|join)\s+(?:him|her|you|them)\s+soon\b|\bwon'?t\s+be\s+long\s+now\b")))),
+        Construct("ko", "farewell", re.compile(r"(?:저도|나도)곧(?:간다|갈|가요|갑니다|따라)|자리(?:하나)?(?:맡아|비워)(?:둬|놔|줘|두)|곧\S{0,6}(?:갈|가)\S{0,8}기다리|곧\S{0,6}(?:갈|가)\S{0,8}기다려")),
+        Construct("en", "farewell", re.compile(_SOON_WITH_THE_DEAD)))),
     (re.compile(r"(?:다리|대교|옥상|난간|철로|선로)(?:에|위에|위로|까지)?(?:가봤|가봄|올라가봤|올라가봄|다녀왔|다녀옴|답사)|"
                 r"\b(?:went|walked|drove|climbed)\s+(?:up\s+)?(?:to|onto|out\s+to)\s+(?:the\s+)?(?:bridge|roof|rooftop|overpass|cliffs?|ledge)\b"), (
         # (not for the view, a photo or company: "밤에 다시 올라가서 야경 사진 찍어야지")

@@ -59,6 +59,8 @@ _EN_IDIOMS = re.compile(
     r"\bmurder(?:ed)?\s+(?:that|the|this)\b|\b(?:god|lord|heaven)\s+forgive\s+me\b|"
     # the word in a name of a play, a door or a drill ("a suicide squeeze", "suicide doors", "suicide sprints")
     r"\bsuicide\s+(?:squeeze|doors?|sprints?|drills?|runs?|pass|mission|squad|knob|lane)\b|"
+    # a reputation's death ("social suicide", "career suicide")
+    r"\b(?:social|career|political|professional|fashion|commercial)\s+suicide\b|"
     # "I'd rather die than …" as hyperbole, unless the writer says it is meant
     r"\b(?:i'?d|i\s+would)\s+(?:\w+\s+)?rather\s+(?:die|be\s+dead)\s+than\b(?![^.!?\n]{0,80}\b(?:i\s+mean\s+it|not\s+(?:joking|kidding|a\s+joke)|(?:don'?t|do\s+not)\s+mean\s+it\s+(?:the\s+way|like|as)))|"
     r"\b(?:floor|ground|earth)\s+(?:to\s+|would\s+|could\s+|should\s+)?(?:just\s+)?(?:open\s+up\s+and\s+)?swallow\s+me(?:\s+(?:up|whole))?"
@@ -74,7 +76,9 @@ _KO_NEGATED = re.compile(
     r"(?:으면|면)좋겠(?:다는|단)(?:생각|마음|맘)(?:은|까지는|도)?(?:전혀|절대|한번도)?(?:안|않|없)|"
     r"(?:긋|죽|자해하|해치|끝내|사라지|없어지|뛰어내리|다치게하)고?싶은(?:마음|생각|충동|맘)(?:이|은|는|도|까지는)?(?:전혀|하나도|절대|더는|더이상|이제|별로|딱히)?(?:안들|안든|안생|없|사라졌|들지않)|"
     r"(?:자살|자해|죽고싶|죽을|사라질|끝낼|끝내고싶은)\S{0,8}?(?:생각|마음|충동)\S{0,8}?(?:없|안들|안든|들지않|안해|아니|아닌|아님|아냐)|"
-    r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
+    r"자해\S{0,8}(?:한번도|절대|전혀)\S{0,3}(?:안|않)|"
+    # a thought never once had ("극단적인 생각은 한 번도 해 본 적 없다", "죽을 생각 같은 건 가져 본 적도 없다")
+    r"(?:극단적인?|죽을|죽고싶다는|자살|자해|나쁜)(?:생각|선택|마음)(?:같은(?:건|거))?(?:은|을|까지는)?(?:단)?(?:한번도|절대|전혀)?(?:해|가져|먹어)(?:본|봤던)적(?:이|은|도)?(?:한번도)?없|(?:나는|난|저는)?그런(?:건|거|생각은|생각까지는|마음은|맘은)(?:전혀|절대|한번도|단한번도|하나도)?(?:없|안)|"
     r"(?:자해|ㅈㅎ)(?:를)?(?![^.!?]{0,18}(?:리셋|다시1일|1일차|다시0|(?<!\d)0일|(?<!\d)0됨|초기화|깨졌|무너졌))(?:안한지|끊은지|멈춘지|안하고|하지않은지|없이)|"
     r"(?:자살|자해|죽을)(?:생각|마음|계획)?(?:은|는|까지는|같은(?:건|거|것은|짓은)|이런(?:건|거)|그런(?:건|거))?(?:전혀|절대|하나도)?(?:없|안해|안함|안했|안한다|하지않|안할|아니|아님|아냐)|"
     # "it is not that …": a verb made a noun and denied ("살기 싫은 건 아니야", "죽고 싶다거나 그런 건 전혀 아니고")
@@ -98,7 +102,7 @@ _EN_NEGATED = re.compile(
     r"\b(?:not|it'?s\s+not|it\s+isn'?t)\s+(?:that|like)\s+(?:i|i'?m|im|i'?d|i'?ve)\b(?!\s+(?:don'?t|do\s+not|can'?t|won'?t|wouldn'?t|didn'?t)\b)|"
     r"\b(?:i'?m|i\s+am|im)\s+not\s+(?:a\s+)?(?:burden|worthless|useless|a\s+waste)\b|\bnot\s+anything\s+dark\b|\bnothing\s+dark\b|"
     r"\bnever\s+(?:once\s+)?(?:thought|considered)\s+(?:about\s+|of\s+)?(?:(?:harming|hurting|killing)\s+myself|ending\s+(?:it|things|my\s+life)|suicide|dying)\b|"
-    r"\b(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t|never)\s+(?:had|have|get|got)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
+    r"\b(?:(?:haven'?t|hasn'?t|have\s+not|didn'?t|don'?t|never)\s+(?:had|have|get|got)|not\s+having|not\s+getting)\s+(?:any\s+)?(?:thoughts?|urges?|ideation)\b|\b(?:suicidal|want(?:ing)?\s+to\s+die|self[- ]harm(?:ing)?)\W{0,3}\s*(?:no|nope|never)\b(?!\s+(?:one|way|more|longer|reason|point|future))|"
     r"\b(?:suicidal\s+(?:stuff|thoughts?|feelings?|urges?|ideation)|urges?|ideation)\b[^.!?\n]{0,20}\b(?:(?:has|have)\s+been|are|is)\s+(?:gone|quiet|absent)\b|"
     r"\b(?:without|free\s+(?:of|from)|clean\s+(?:of|from)|no\s+more|stopped|quit)\s+(?:self[- ]?harm(?:ing)?|cutting|hurting\s+myself)\b|"
     r"\b(?:don'?t|do\s+not|never)\s+(?:really\s+|actually\s+)?(?:want\s+to|wanna)\s+(?:die|disappear|be\s+gone|hurt\s+myself|kill\s+myself)\b|"
@@ -136,6 +140,9 @@ _KO_REPORTED = re.compile(
     r"다\s?(?:하시|하셨)(?:는데|며|면서|더라|길래|다)|"
     # advice someone gave: if you feel it, tell someone ("죽고 싶으면 꼭 말하라고")
     r"으면\S{0,6}(?:꼭|바로|언제든|제발)?(?:나한테|우리한테|누구한테든)?(?:말하|연락하|전화하|얘기하|털어놓)(?:라|래|고|해)")
+# The writer calling, writing to or visiting someone ("고향 친구 셋한테 차례로 전화했다"): the words reported in
+# the next sentence, subject dropped ("그동안 고마웠다고 … 했다"), are what the writer told them.
+_CALLED_BY_ME = re.compile(r"(?<![나저내제])(?:한테|에게|께)\S{0,12}?(?:(?:전화|연락|문자|카톡)(?:를|을)?(?:했|함|걸었|돌렸|보냈)|편지(?:를)?(?:썼|보냈)|찾아(?:가|갔|뵈|뵀))")
 _KO_OWNED = re.compile(r"(?:농담|빈말|장난|남얘기|남일)(?:이|으로|로)?(?:아니|아닌|아님)|(?:묻길래|물어보길래|물으시길래|물어봐서|물어서)|입버릇|입에달|혼잣말|중얼|되뇌|속으로|"
                        # words the writer could not bring themselves to say ("…다는 말은 끝내 못 했다", "먼저 간다
                        # 소리는 차마 몬 했다") and humble speech, which is the writer's ("…간다고 말씀드렸다")
@@ -169,7 +176,7 @@ _EN_THIRD = re.compile(r"\b(?:died|dies|dying)\s+(?:by|of)\s+(?:suicide|an?\s+ov
     # someone's death and what it is said to have been ("had died, they're saying it was an overdose")
     r"\b(?:died|passed\s+away|found\s+dead)\b[^.!?\n]{0,40}\b(?:saying|said|says|reported|confirmed|was|from|of|after)\s+(?:it\s+was\s+)?(?:an?\s+)?(?:overdose|suicide)\b")
 # A question someone asked the writer ("asked if I had thoughts of…"): the answer follows.
-_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:the|a|that|her|his)\s+question\s+(?:about|on)\b|\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
+_QUESTION = re.compile(r"\basked\s+(?:me\s+)?(?:the|a|that|her|his|their)\s+(?:usual\s+|standard\s+|same\s+|routine\s+)?questions?\s+(?:about|on)\b|\basked\s+(?:me\s+)?(?:straight\s+out\s+|directly\s+|the\s+usual\s+)?(?:if|whether|what|about|had|have|did|do)\b|"
                        r"\b(?:wanted|needed)\s+to\s+know\s+(?:if|whether)\b|\b(?:asks|asking)\s+(?:me\s+)?(?:if|whether)\b|"
                        r"(?:냐고|는지|있는지|있냐고|냐며|는지를)(?:물었|물어|묻|물으|질문|여쭤|여쭈|확인하셨|하셨|하시)")
 # A questionnaire's item: the whole sentence is the item.
@@ -224,7 +231,7 @@ _DISPOSED = re.compile(r"폐의약품|수거함|\b(?:take[- ]?back|disposal|drop
 # Settling affairs for an ordinary reason named in the same sentence (a wedding, a move abroad, a new
 # lease): the plan and farewell constructs read logistics that everyday life has too. Not when the
 # sentence also names death or a means.
-_ORDINARY_REASON = re.compile(r"돌아오면|돌아와서|다녀와서|다녀오면|(?:돌아|다녀)올(?:게|께|거)|(?:뒤|후)에\s?(?:올게|올께|봐)|결혼|혼인|신혼|이사|입사|전근|발령|유학|교환학생|어학연수|워홀|워킹홀리데이|입대|훈련소|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
+_ORDINARY_REASON = re.compile(r"진작\s?(?:했어야|할걸|해둘걸|바꿨어야|바꿀걸)|\bshould\s*(?:'ve|have)\s+done\s+(?:it|this|that)\s+(?:years|ages|months|long)\b|돌아오면|돌아와서|다녀와서|다녀오면|(?:돌아|다녀)올(?:게|께|거)|(?:뒤|후)에\s?(?:올게|올께|봐)|결혼|혼인|신혼|이사|입사|전근|발령|유학|교환학생|어학연수|워홀|워킹홀리데이|입대|훈련소|이민|해외|송별|퇴임|퇴직|은퇴|졸업|전역|마지막(?:출근|근무)|"
                               r"(?:시험|수능|자격증|고시)\s?공부|(?:게임|롤|메이플|배그|길드|캐릭)\S{0,3}\s?(?:접|끊|그만)|"
                               r"\b(?:bar\s+exam|exams?|finals|guild|my\s+main|last\s+day\s+(?:at|after|of)|after\s+\d+\s+years\s+at|going[- ]away|"
                               r"mov(?:e|es)\s+to|fly(?:ing)?\s+(?:out\s+)?to)\b|"
@@ -243,7 +250,9 @@ _REASON_DENIED = re.compile(r"안\s?(?:가|해|함|한다)|않|아니|아님|냐
 _ELIDED_REPORT = re.compile(r"(?:다|라|냐)고[.!…,\s]*$")
 _MESSAGE_CAME = re.compile(r"(?:연락|카톡|문자|전화|메시지|메세지|디엠|dm)\S{0,3}\s?(?:옴|왔|와서|받았|받음|오더니)")
 # A diary sentence with its subject dropped ("Texted Tyler thanks for everything …"): the writer's act.
-_EN_DROPPED_SUBJECT = re.compile(r"^(?:[a-z]+ed|sent|told|wrote|gave|said|took|made|left|went|got|rang|bought|sold)\b")
+_EN_DROPPED_SUBJECT = re.compile(r"^(?:[a-z]+ed|sent|told|wrote|gave|said|took|made|left|went|got|rang|bought|sold|paid|met|kept|spent|drove|had)\b")
+# The writer telling someone (subject dropped): what follows is the writer's words, whoever they name.
+_EN_TOLD = re.compile(r"\b(?:and|then)\s+told\s+(?:him|her|them|\w+)\b")
 _EN_CLAUSE_BREAK = re.compile(r",|;|\b(?:and|but|so|then)\b")
 _EN_OTHER_SUBJECT = re.compile(r"\b(?:he|she|they|who)\b|(?<!\bthat\s)(?<!\bwhich\s)\b(?:said|says|told|tells|asked|asks|sang|sings)\b")
 _DEATH_WORD = re.compile(r"죽|자살|자해|ㅈㅎ|ㅈㅅ|die|dying|dead|death|suicid|kill|harm")
@@ -322,7 +331,9 @@ def hit_is_discounted(sentence: str, *, resolved: Callable[[], bool], neighbours
         return "ordinary"
     if _DISPOSED.search(compact) or _DISPOSED.search(sentence):
         return "disposed"
-    others_ko = bool(((_KO_OTHERS.search(compact) or _person_before(compact) or _reported(compact)) and not _KO_FIRST_PERSON.search(sentence)
+    others_ko = bool(((_KO_OTHERS.search(compact) or _person_before(compact)
+                       or _reported(compact) and not (neighbours and _CALLED_BY_ME.search(re.sub(r"\s+", "", neighbours[0]))))
+                      and not _KO_FIRST_PERSON.search(sentence)
                       and not _IMAGINING.search(compact)) or (_KO_MEDIA.search(compact) and _KO_SPEECH.search(compact))
                      or (_ELIDED_REPORT.search(compact) and neighbours and _MESSAGE_CAME.search(neighbours[0])
                          and not _KO_FIRST_PERSON.search(sentence)))
@@ -372,7 +383,8 @@ def _dropped_subject_first(sentence: str) -> bool:
     if not first or not starts:
         return False
     start = min(starts)
-    if _EN_OTHER_SUBJECT.search(sentence, first.end(), start):
+    told = _EN_TOLD.search(sentence, first.end(), start)
+    if _EN_OTHER_SUBJECT.search(sentence, first.end(), told.start() if told else start):
         return False
     other = _EN_OTHERS.search(sentence, start)
     return not other or bool(_EN_CLAUSE_BREAK.search(sentence, start, other.start()))

@@ -114,7 +114,9 @@ _SLANG = [
     (re.compile(r"\btae\b"), "to"),
     (re.compile(r"\bkms+\b"), "kill myself"),
     (re.compile(r"\bk\s?m\s?s\b"), "kill myself"),
-    (re.compile(r"\b(?:off|neck|rope|yeet)\s+myself\b"), "kill myself"),
+    (re.compile(r"\b(?:off|neck|rope|yeet)\s+myself\b|\btop(?:ping|ped)?\s+myself\b(?!\s+up)|\bdo(?:ing)?\s+myself\s+in\b"), "kill myself"),
+    # a wish said as a pseudo-cleft ("what I want is to be in the ground", "all i need is to disappear")
+    (re.compile(r"\b(?:what|all)\s+i\s+(want|wish|need)\s+is\s+(?:just\s+)?to\b"), r"i \1 to"),
     (re.compile(r"\bkill\s+myslef\b|\bkil+\s+my\s?self\b"), "kill myself"),
     (re.compile(r"\bs\s?/\s?h\b|\bsh'(?:ed|d)\b"), "self-harm"),
     (re.compile(r"\bctb\b|\bcatch(?:ing)?\s+the\s+bus\b(?=[^.!?]{0,30}\b(?:for good|forever|tonight|soon|ready|plan|for real|this time|sorted))"), "kill myself"),
