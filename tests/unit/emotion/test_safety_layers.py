@@ -472,6 +472,8 @@ def test_context_of_the_seventeenth_round(check, text):
     ("시험 끝나고 혼자 있으니까 또 허벅지에 손이 갔다.", RiskLevel.URGENT),         # the hand going to the old place
     ("동생한테 전화를 걸었다. 그동안 고마웠다고, 먼저 가서 미안하다고 했다.", RiskLevel.URGENT),  # the writer's words on a call
     ("Bought him a pint and told him he'd been a good brother, and this was goodbye for good.", RiskLevel.URGENT),
+    ("Biked out to the quarry to check how empty it gets after dark.", RiskLevel.URGENT),  # a place's empty hour
+    ("Last winter I wanted to die. I still do.", RiskLevel.URGENT),
 ])
 def test_constructs_of_the_eighteenth_round(check, text, risk):
     assert check.check(text).risk is risk
@@ -492,6 +494,9 @@ def test_constructs_of_the_eighteenth_round(check, text, risk):
     "Updated my will and the beneficiary. Should have done it years ago.",  # an act told as overdue
     "보험 수익자를 남편으로 바꿨다. 진작 했어야 했는데.",
     "친구한테 전화했다. 내일 먼저 가서 자리 맡아 둔다고 했다.",
+    "Went to the pier to see how empty it gets in the evening for the sunset photos.",
+    "Last winter I wanted to die. I don't think that way anymore.",   # a mind changed since
+    "예전엔 나만 없으면 다 편할 거라고 생각했다. 상담 받고 생각이 많이 달라졌다.",
 ])
 def test_context_of_the_eighteenth_round(check, text):
     assert check.check(text).risk is RiskLevel.NONE

@@ -405,9 +405,9 @@ _EN: dict[str, list[str]] = {
         r"\b(?:insurance|policy)\b[^.!?\n]{0,40}\bpays?\s+out\b|\bwrote\s+down\s+where\b[^.!?\n]{0,40}\b(?:deed|title|will|passwords?|papers|documents)\b",
         r"\b(?:tallest|highest|top)\s+(?:car\s*park|parking\s+(?:garage|structure|lot)|building|bridge|level)\b[^.!?\n]{0,50}\b(?:open|access|checked|found|looked|scouted)\b|\b(?:picked|chosen|chose)\s+(?:the\s+)?(?:day|night|date|weekend)\b",
         r"\b(?:picked|chose|set|have)\s+(?:a|the)\s+date\b|\bi\s+(?:have|'ve got|ve got)\s+a\s+plan\b|\bmy\s+plan\s+is\b|\bmade\s+(?:a|my)\s+plan\b",
-        # a place scouted for when nobody is there ("walked the bridge to see when it's emptiest")
+        # a place scouted for when nobody is there ("walked the bridge to see when it's emptiest", "how empty it gets")
         (r"\b(?:bridge|roof|rooftop|ledge|tracks|cliffs?|overpass|overlook|lookout|gorge|car\s*park|parking\s+(?:garage|structure)|pier|quarry|dam|tower)\b[^.!?\n]{0,50}\b(?:to\s+(?:see|find\s+out|learn|check|know|work\s+out)|figured\s+out|worked\s+out|checked|clocked)\b"
-         r"[^.!?\n]{0,20}\b(?:when|what\s+time|which\s+hour)\b[^.!?\n]{0,25}\b(?:emptiest|quietest|deserted|empty|empties\s+out|nobody|no\s+one|no-one|least\s+busy)\b"
+         r"[^.!?\n]{0,20}\b(?:when|what\s+time|which\s+hour|how)\b[^.!?\n]{0,25}\b(?:emptiest|quietest|deserted|empty|empties\s+out|nobody|no\s+one|no-one|least\s+busy)\b"
          # not when an everyday purpose is named ("… when it's quietest for the sunrise photos")
          r"(?![^.!?\n]{0,30}\bfor\s+(?:the\s+|a\s+|our\s+|my\s+)?(?:\w+\s+)?(?:photos?|pictures?|shoot|picnic|sunrise|sunset|stargazing|walk|run|swim|fishing|climb)\b)"),
         # no one there to stop it; a place and an hour as a line of a list ("- the bridge, after dark")

@@ -200,6 +200,8 @@ _KO_PAST = re.compile(r"(?:년전|해전|몇해|했었|하던|달전|개월전|�
 # asked whether it is back ("다시" there is the app's).
 _KO_PAST_CLAUSE = re.compile(r"(?:고|고만|다고|라고|다고만)(?:적|쓰|말하|되뇌|생각하|검색하|찾아보|올리|적었|썼|말했|되뇌었|생각했|검색했|찾아봤|올렸)던")
 _KO_RESOLVED = re.compile(r"(?:지금은|이제는|이제|요즘은|오늘은|지금)\S{0,12}?(?:괜찮|나아|살고싶|행복|잘지내|잘지낸|잘지냄|잘살|극복|웃|감사|흐려|줄였|거의없|없다|좋아|안보|안나|안난|안났|안든|안들|안생|사라졌|없어졌|필요없|잘다닌|됐|되었)|"
+                          # a mind changed since ("생각이 많이 바뀌었다")
+                          r"생각이\S{0,4}(?:바뀌었|바뀜|달라졌|달라짐)|"
                           # the writer now someone else ("지금은 내일 아침 뭐 먹을지 고민하는 사람이 됨")
                           r"(?:지금은|이제는|요즘은)\S{0,24}?(?:는|인)사람이(?:됐|되었|됨|된)|"
                           r"(?:그런|그랬던|한|했던)지(?:벌써|이제|어느덧)?\S{0,4}(?:년|달|개월)|"
@@ -214,7 +216,7 @@ _EN_PAST = re.compile(r"\b\w+\s+(?:years?|months?)\s+since\b|\bthe\s+(?:winter|s
                       r"at\s+(?:age\s+\d{1,2}|\d{1,2}\s+years?\s+old|(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?!\s+(?:to|past|after|minutes|o'?clock)))|"
                       r"as\s+a\s+(?:teen|teenager|kid|child)|in\s+(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\s+grade|in\s+my\s+(?:teens|early\s+twenties)|"
                       r"(?:the\s+)?old\s+me|in\s+\d{4})\b")
-_EN_RESOLVED = re.compile(r"\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?:well|okay))\b|\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\bit\s+got\s+better\b|\b(?:turning|turned)\s+point\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
+_EN_RESOLVED = re.compile(r"\bi\s+(?:don'?t|no\s+longer)\s+(?:think|believe|see\s+it)\s+(?:that\s+|like\s+that\s+)?(?:way\s+)?anymore\b|\bchanged\s+my\s+mind\b|\b(?:i'?m|she'?s|he'?s)\s+(?:okay|ok|fine|doing\s+(?:well|okay))\b|\blife\s+is\b[^.!?\n]{0,40}\bgood\b|\blike\s+my\s+life\s+now\b|\bit\s+got\s+better\b|\b(?:turning|turned)\s+point\b|\blove\s+my\s+life\b|\b\w+\s+(?:years?|months?)\s+(?:without|clean|free|since|sober)\b|\bbarely\s+recogni[sz]e\b|\breasons\s+now\b|\bnight\s+and\s+day\b|\btherapy\s+and\s+time\b|\balmost\s+missed\b|\b(?:i'?m|i\s+am|im|doing|feel|feeling)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:okay|ok|better|fine|good|alright|grateful|glad|happy|safe)\b|"
                           r"\bglad\s+i'?m\s+(?:still\s+)?(?:here|alive)\b|"
                           # the old belief seen as wrong; the writer's age now, after one told in the past
                           r"\bhow\s+wrong\s+(?:that|i|it|they)\s+(?:was|were|turned\s+out)|\bturned\s+out\s+(?:to\s+be\s+)?(?:so\s+|completely\s+|dead\s+)?wrong\b|\bi\s+was\s+(?:so\s+|completely\s+|dead\s+)?wrong\s+(?:about|then)\b|"
