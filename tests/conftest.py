@@ -56,10 +56,7 @@ def _started(server):
 @pytest.fixture(scope="session")
 def sens_provider() -> Iterator[SensSmsProviderDouble]:
     """The SENS test double the user service layer sends its phone codes to (in-process worlds)."""
-    double = SensSmsProviderDouble()
-    double.start()
-    yield double
-    double.stop()
+    yield from _started(SensSmsProviderDouble())
 
 
 @pytest.fixture(scope="session")

@@ -406,6 +406,7 @@ def test_dialect_and_initials_of_the_seventeenth_round(disguised, plain):
     ("콩순아, 언니는 오늘 떠나.", RiskLevel.URGENT),                                # to a pet, naming oneself
     ("성묘하고 왔다. 할아버지한테 저도 곧 간다고 말씀드렸다.", RiskLevel.URGENT),   # the grave a sentence before
     ("대교에 가 봤다. 낮엔 차가 많더라. 새벽에 다시 가 봐야겠다.", RiskLevel.URGENT),  # a bridge, then a return at night
+    ("Drove out to the overpass this afternoon. Too much traffic. Going back after dark.", RiskLevel.URGENT),
     ("Climbed up to the roof of the car park. Coming back when it's dark.", RiskLevel.URGENT),
     ("내가 죽고 나면 엄마 어깨가 훨씬 가벼워질 텐데.", RiskLevel.URGENT),
     ("내가 세상을 떠나 주는 게 가족을 위하는 길 같다.", RiskLevel.URGENT),

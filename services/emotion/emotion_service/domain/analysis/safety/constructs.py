@@ -558,9 +558,12 @@ _ACROSS_SENTENCES = (
 
 def told_across_sentences(sentence: str, previous: str) -> list[Construct]:
     """The constructs this sentence makes with the ones before it (only asked of a sentence with none of its own)."""
+    compact_previous = re.sub(r"\s+", "", previous)  # Korean cues are read without spaces, English ones with
+    cued = [constructs for before, constructs in _ACROSS_SENTENCES if before.search(compact_previous) or before.search(previous)]
+    if not cued:  # nearly every sentence: no grave, bridge or roof just before it
+        return []
     compact = re.sub(r"\s+", "", sentence)
-    return [c for before, constructs in _ACROSS_SENTENCES if before.search(re.sub(r"\s+", "", previous)) or before.search(previous)
-            for c in constructs if c.pattern.search(compact if c.language == "ko" else sentence)]
+    return [c for constructs in cued for c in constructs if c.pattern.search(compact if c.language == "ko" else sentence)]
 
 
 def find_constructs(sentence: str) -> list[Construct]:

@@ -254,7 +254,7 @@ _MESSAGE_CAME = re.compile(r"(?:연락|카톡|문자|전화|메시지|메세지|
 # A diary sentence with its subject dropped ("Texted Tyler thanks for everything …"): the writer's act.
 _EN_DROPPED_SUBJECT = re.compile(r"^(?:[a-z]+ed|sent|told|wrote|gave|said|took|made|left|went|got|rang|bought|sold|paid|met|kept|spent|drove|had)\b")
 # The writer telling someone (subject dropped): what follows is the writer's words, whoever they name.
-_EN_TOLD = re.compile(r"\b(?:and|then)\s+told\s+(?:him|her|them|\w+)\b")
+_EN_TOLD = re.compile(r"\b(?:and|then)\s+told\s+\w+\b")
 _EN_CLAUSE_BREAK = re.compile(r",|;|\b(?:and|but|so|then)\b")
 _EN_OTHER_SUBJECT = re.compile(r"\b(?:he|she|they|who)\b|(?<!\bthat\s)(?<!\bwhich\s)\b(?:said|says|told|tells|asked|asks|sang|sings)\b")
 _DEATH_WORD = re.compile(r"죽|자살|자해|ㅈㅎ|ㅈㅅ|die|dying|dead|death|suicid|kill|harm")
